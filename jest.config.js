@@ -1,0 +1,26 @@
+// One Jest run for the whole monorepo: TypeScript sources are transformed by SWC
+// (decorators + metadata for NestJS) and executed as native ES modules.
+const swc = {
+  jsc: {
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true },
+    target: 'es2022',
+  },
+  module: { type: 'es6' },
+  sourceMaps: 'inline',
+};
+
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: { '^.+\\.ts$': ['@swc/jest', swc] },
+  moduleNameMapper: {
+    '^@agentry/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  testMatch: ['<rootDir>/{apps,libs}/*/{src,test}/**/*.test.ts'],
+
+
+  testTimeout: 60000,
+  maxWorkers: 2,
+};

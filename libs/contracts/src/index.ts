@@ -1,0 +1,4 @@
+export * from './errors.js';
+export * from './rpc.js';
+export * from './subjects.js';
+export * from './streams.js';
