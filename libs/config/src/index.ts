@@ -1,0 +1,99 @@
+/**
+ * Boot-time configuration: every service declares the environment variables it reads, and
+ * `loadConfig` validates them all at once, failing with one message that lists what to set.
+ */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+export interface Setting<T> {
+  /** Parses the raw value or returns an error message saying what to set instead. */
+  read(raw: string | undefined, name: string): { value: T } | { problem: string };
+}
+
+export function loadConfig<S extends Record<string, Setting<unknown>>>(
+  spec: S,
+  env: Env = process.env,
+): { [K in keyof S]: S[K] extends Setting<infer T> ? T : never } {
+  const problems: string[] = [];
+  const out: Record<string, unknown> = {};
+  for (const [name, setting] of Object.entries(spec)) {
+    const raw = env[name];
+    const result = setting.read(raw === '' ? undefined : raw, name);
+    if ('problem' in result) problems.push(result.problem);
+    else out[name] = result.value;
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return out as never;
+}
+
+export const requiredUrl = (protocols: string[], example: string): Setting<string> => ({
+  read(raw, name) {
+    if (raw === undefined) return { problem: `${name} is required (e.g. ${example})` };
+    try {
+      const url = new URL(raw);
+      if (!protocols.includes(url.protocol.replace(/:$/, ''))) {
+        return { problem: `${name} must use ${protocols.join(' or ')}:// (e.g. ${example})` };
+      }
+      return { value: raw };
+    } catch {
+      return { problem: `${name} is not a valid URL (e.g. ${example})` };
+    }
+  },
+});
+
+export const optionalString = (pattern?: RegExp, hint?: string): Setting<string | undefined> => ({
+  read(raw, name) {
+    if (raw === undefined) return { value: undefined };
+    if (pattern && !pattern.test(raw)) return { problem: `${name} ${hint ?? `must match ${pattern}`}` };
+    return { value: raw };
+  },
+});
+
+export const port = (fallback: number): Setting<number> => ({
+  read(raw, name) {
+    if (raw === undefined) return { value: fallback };
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) return { problem: `${name} must be a port number 0-65535, got "${raw}"` };
+    return { value: n };
+  },
+});
+
+export const oneOf = <T extends string>(values: readonly T[], fallback: T): Setting<T> => ({
+  read(raw, name) {
+    if (raw === undefined) return { value: fallback };
+    if (!values.includes(raw as T)) return { problem: `${name} must be one of ${values.join(', ')}, got "${raw}"` };
+    return { value: raw as T };
+  },
+});
+
+export const withDefault = (fallback: string): Setting<string> => ({
+  read: (raw) => ({ value: raw ?? fallback }),
+});
+
+/** A 32-byte key given as base64 or 64 hex characters. */
+export const key256 = (): Setting<Buffer> => ({
+  read(raw, name) {
+    const hint = `${name} must be 32 random bytes as 64 hex characters or base64 (generate one with: openssl rand -hex 32)`;
+    if (raw === undefined) return { problem: `${name} is required; ${hint}` };
+    const bytes = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
+    if (bytes.length !== 32) return { problem: hint };
+    return { value: bytes };
+  },
+});
+
+export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+export const logLevel = (): Setting<LogLevel> => oneOf(LOG_LEVELS, 'info');
+
+/** NestJS logger levels enabled for a configured level. */
+export function nestLogLevels(level: LogLevel): ('error' | 'warn' | 'log' | 'debug' | 'verbose')[] {
+  const order = ['error', 'warn', 'log', 'debug'] as const;
+  const index = { error: 0, warn: 1, info: 2, debug: 3 }[level];
+  return order.slice(0, index + 1) as never;
+}
