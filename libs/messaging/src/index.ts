@@ -1,0 +1,3 @@
+export * from './nats-microservice.js';
+export * from './rpc-reply.js';
+export * from './rpc-client.js';

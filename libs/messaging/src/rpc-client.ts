@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import {
+  ClosedConnectionError,
+  connect,
+  DrainingConnectionError,
+  RequestError,
+  TimeoutError,
+  type NatsConnection,
+} from '@nats-io/transport-node';
+import { DomainError, ErrorCode, type RequestEnvelope, type RpcReply, type WireError } from '@agentry/contracts';
+import { decodeNestResponse, encodeNestRequest } from './nest-nats-wire.js';
+
+const DEFAULT_TIMEOUT_MS = 5000;
+const logger = new Logger('RpcClient');
+
+/** `registry.agents.save` is served by the `registry` service. */
+const serviceOf = (subject: string): string => subject.split('.')[0] ?? subject;
+
+const serviceUnavailable = (subject: string): DomainError =>
+  new DomainError(ErrorCode.SERVICE_UNAVAILABLE, `${serviceOf(subject)} service unavailable`);
+
+/** Errors meaning "nobody answered": no subscriber, no reply in time, or no connection to NATS. */
+const isUnanswered = (err: unknown): boolean =>
+  err instanceof TimeoutError ||
+  err instanceof RequestError ||
+  err instanceof ClosedConnectionError ||
+  err instanceof DrainingConnectionError;
+
+const isWireError = (err: unknown): err is WireError =>
+  typeof err === 'object' &&
+  err !== null &&
+  Object.values(ErrorCode).includes((err as WireError).code) &&
+  typeof (err as WireError).message === 'string';
+
+/**
+ * Calls NestJS `@MessagePattern` handlers over NATS request/reply and unwraps their `RpcReply`:
+ * resolves with `data`, throws the handler's `DomainError` (code intact) or SERVICE_UNAVAILABLE when
+ * nobody answers.
+ */
+export class RpcClient {
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly defaultTimeoutMs = DEFAULT_TIMEOUT_MS,
+  ) {}
+
+  async request<P, R>(subject: string, envelope: RequestEnvelope<P>, opts?: { timeoutMs?: number }): Promise<R> {
+    const packet = encodeNestRequest(subject, envelope, randomUUID());
+    let raw: string;
+    try {
+      const msg = await this.nc.request(subject, packet, { timeout: opts?.timeoutMs ?? this.defaultTimeoutMs });
+      raw = msg.string();
+    } catch (err) {
+      if (isUnanswered(err)) throw serviceUnavailable(subject);
+      throw err;
+    }
+    return unwrap<R>(subject, raw);
+  }
+
+  /** Waits for pending requests to settle, then closes the connection. */
+  async close(): Promise<void> {
+    if (!this.nc.isClosed()) await this.nc.drain();
+  }
+}
+
+function unwrap<R>(subject: string, raw: string): R {
+  const packet = decodeNestResponse<RpcReply<R>>(raw);
+  if (packet.err !== undefined && packet.err !== null) {
+    // Only a handler that threw outside `rpcReply` (or an RpcException) gets here.
+    if (isWireError(packet.err)) throw DomainError.fromWire(packet.err);
+    logger.error(`${subject}: handler failed outside rpcReply`);
+    throw new DomainError(ErrorCode.INTERNAL, 'Internal error');
+  }
+  const reply = packet.response;
+  if (!reply || typeof reply !== 'object' || typeof reply.ok !== 'boolean') {
+    logger.error(`${subject}: reply is not an RpcReply envelope`);
+    throw new DomainError(ErrorCode.INTERNAL, 'Internal error');
+  }
+  if (!reply.ok) throw DomainError.fromWire(reply.error);
+  return reply.data;
+}
+
+export interface RpcClientOptions {
+  url: string;
+  /** Connection name shown by the NATS server's monitoring. */
+  name: string;
+  /** Per-request timeout when a call gives none (default 5000 ms). */
+  timeoutMs?: number;
+}
+
+export async function createRpcClient(opts: RpcClientOptions): Promise<RpcClient> {
+  const nc = await connect({ servers: opts.url, name: opts.name, maxReconnectAttempts: -1 });
+  return new RpcClient(nc, opts.timeoutMs);
+}
