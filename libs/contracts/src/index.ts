@@ -2,3 +2,4 @@ export * from './errors.js';
 export * from './rpc.js';
 export * from './subjects.js';
 export * from './streams.js';
+export * from './scripts/index.js';
