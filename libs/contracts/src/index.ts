@@ -3,3 +3,4 @@ export * from './rpc.js';
 export * from './subjects.js';
 export * from './streams.js';
 export * from './scripts/index.js';
+export * from './agents/index.js';

@@ -1,0 +1,57 @@
+/**
+ * Minimal container lifecycle events (stream `container-<id>`, stream type `container`).
+ * The executor emits them; the registry's agents feature projects them into the agent's
+ * `instanceCounts`, `nbLaunches` and last end message. Fields may be added, not renamed.
+ */
+export const ContainerEventType = {
+  ContainerQueued: 'ContainerQueued',
+  ContainerStarted: 'ContainerStarted',
+  ContainerEnded: 'ContainerEnded',
+} as const;
+export type ContainerEventType = (typeof ContainerEventType)[keyof typeof ContainerEventType];
+
+/** v2 container launch types. */
+export const CONTAINER_LAUNCH_TYPES = [
+  'manual',
+  'user api call',
+  'scheduled once',
+  'scheduled repeatedly',
+  'scheduled after agent',
+  'retry',
+] as const;
+export type ContainerLaunchType = (typeof CONTAINER_LAUNCH_TYPES)[number];
+
+/** How an instance finished, as counted in seed 001's `instance_counts`. */
+export const CONTAINER_FINAL_STATUSES = ['complete', 'failed', 'cancelled'] as const;
+export type ContainerFinalStatus = (typeof CONTAINER_FINAL_STATUSES)[number];
+
+/** v2 end types (`lastEndType` / `endType`). */
+export const CONTAINER_END_TYPES = ['finished', 'killed', 'global timeout', 'org timeout', 'agent timeout', 'unknown', 'no log timeout'] as const;
+export type ContainerEndType = (typeof CONTAINER_END_TYPES)[number];
+
+export interface ContainerQueuedData {
+  containerId: number;
+  agentId: number;
+  orgId: number;
+  launchType: ContainerLaunchType;
+  /** The agent version whose settings this container runs with. */
+  agentVersionId: string | null;
+  queuedAt: number;
+}
+
+export interface ContainerStartedData {
+  containerId: number;
+  agentId: number;
+  startedAt: number;
+}
+
+export interface ContainerEndedData {
+  containerId: number;
+  agentId: number;
+  status: ContainerFinalStatus;
+  endType: ContainerEndType;
+  exitCode: number | null;
+  /** Human-readable end message, e.g. "Agent finished (success)" (v1 `lastEndMessage`). */
+  endMessage: string;
+  endedAt: number;
+}

@@ -1,0 +1,5 @@
+export * from './settings.js';
+export * from './events.js';
+export * from './container-events.js';
+export * from './views.js';
+export * from './params.js';
