@@ -1,0 +1,44 @@
+import 'reflect-metadata';
+import { Logger, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import formBody from '@fastify/formbody';
+import { nestLogLevels } from '@agentry/config';
+import { createRpcClient } from '@agentry/messaging';
+import type { GatewayConfig } from './config.js';
+import { gatewayFeatures } from './features.js';
+import { sendError } from './http/error.filter.js';
+import { HttpModule } from './http/http.module.js';
+
+export interface RunningGateway {
+  app: NestFastifyApplication;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
+  const rpc = await createRpcClient({ url: config.natsUrl, name: 'gateway' });
+
+  @Module({ imports: [HttpModule.forRoot(rpc), ...gatewayFeatures] })
+  class GatewayModule {}
+
+  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, trustProxy: true });
+  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule, adapter, {
+    logger: nestLogLevels(config.logLevel),
+  });
+  await app.register(formBody as never);
+  // Body parsing fails before Nest's filters run: render those errors the same way.
+  app.getHttpAdapter().getInstance().setErrorHandler((error, request, reply) => sendError(error, request, reply));
+  app.enableShutdownHooks();
+  await app.listen(config.port, config.host);
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  new Logger('Gateway').log(`listening on ${url}`);
+  return {
+    app,
+    url,
+    async close() {
+      await app.close();
+      await rpc.close();
+    },
+  };
+}

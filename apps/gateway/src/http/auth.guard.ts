@@ -1,0 +1,55 @@
+import { Injectable, SetMetadata, createParamDecorator, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { DomainError, ErrorCode, Subjects, type Actor } from '@agentry/contracts';
+import { RegistryClient } from './registry.client.js';
+import { mergedParams } from './params.decorator.js';
+
+const PUBLIC = 'agentry:public';
+/** Marks a route that needs no API key (health). */
+export const Public = () => SetMetadata(PUBLIC, true);
+
+type AuthenticatedRequest = FastifyRequest & { actor?: Actor };
+
+/** Where classic clients put their key: two header spellings, a bearer token, or the `key` parameter. */
+export function extractApiKey(request: FastifyRequest): string | undefined {
+  const h = request.headers;
+  const header = (name: string) => {
+    const v = h[name];
+    return Array.isArray(v) ? v[0] : v;
+  };
+  const bearer = header('authorization')?.match(/^Bearer\s+(.+)$/i)?.[1];
+  const param = mergedParams(request)['key'];
+  return header('x-phantombuster-key-1') || header('x-phantombuster-key') || bearer?.trim() || (typeof param === 'string' ? param : undefined);
+}
+
+/**
+ * Every request (but @Public ones) is authenticated by the registry on each call, so a
+ * revoked key is refused at once on every gateway replica.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly registry: RegistryClient,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()])) return true;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const key = extractApiKey(request);
+    if (!key) {
+      throw new DomainError(ErrorCode.UNAUTHENTICATED, 'Missing API key: send it in the X-Phantombuster-Key-1 header');
+    }
+    const orgHeader = request.headers['x-phantombuster-org'];
+    const org = Array.isArray(orgHeader) ? orgHeader[0] : orgHeader;
+    request.actor = await this.registry.callAnonymous<Actor>(Subjects.auth.verifyKey, { key, org: org || undefined });
+    return true;
+  }
+}
+
+export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionContext): Actor => {
+  const actor = ctx.switchToHttp().getRequest<AuthenticatedRequest>().actor;
+  if (!actor) throw new DomainError(ErrorCode.UNAUTHENTICATED, 'Missing API key');
+  return actor;
+});
