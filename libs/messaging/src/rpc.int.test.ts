@@ -1,0 +1,128 @@
+import 'reflect-metadata';
+import { Controller, Module, type INestMicroservice } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { DomainError, ErrorCode, type Actor, type RequestEnvelope } from '@agentry/contracts';
+import { startTestNats } from '@agentry/testing';
+import { natsMicroserviceOptions } from './nats-microservice.js';
+import { createRpcClient, type RpcClient } from './rpc-client.js';
+import { rpcReply } from './rpc-reply.js';
+
+const actor: Actor = { orgId: 1, userId: 2, keyId: 3, roles: [], platformAdmin: false };
+const envelope = <P>(params: P): RequestEnvelope<P> => ({ actor, params });
+
+/** Which replica answered each request, by replica name. */
+const handledBy: string[] = [];
+let releaseSlow: () => void = () => {};
+const slowGate = new Promise<void>((resolve) => (releaseSlow = resolve));
+
+function testModule(replica: string) {
+  @Controller()
+  class TestHandlers {
+    @MessagePattern('test.echo')
+    echo(@Payload() req: RequestEnvelope<{ text: string }>) {
+      return rpcReply(() => {
+        handledBy.push(replica);
+        return { text: req.params.text, orgId: req.actor.orgId };
+      });
+    }
+
+    @MessagePattern('test.not-found')
+    notFound() {
+      return rpcReply(() => {
+        throw new DomainError(ErrorCode.VALIDATION_FAILED, 'bad name', [{ field: 'name', message: 'required' }]);
+      });
+    }
+
+    @MessagePattern('test.crash')
+    crash() {
+      return rpcReply(() => {
+        throw new Error('database password is hunter2');
+      });
+    }
+
+    @MessagePattern('test.slow')
+    slow() {
+      return rpcReply(async () => {
+        await slowGate;
+        return 'late';
+      });
+    }
+  }
+
+  @Module({ controllers: [TestHandlers] })
+  class TestModule {}
+  return TestModule;
+}
+
+async function startReplica(url: string, replica: string): Promise<INestMicroservice> {
+  const app = await NestFactory.createMicroservice(
+    testModule(replica),
+    { ...natsMicroserviceOptions({ url, queue: 'test', name: replica, gracePeriodMs: 0 }), logger: false },
+  );
+  await app.listen();
+  return app;
+}
+
+describe('RPC over NATS (NestJS handlers, RpcClient)', () => {
+  let nats: Awaited<ReturnType<typeof startTestNats>>;
+  let replicas: INestMicroservice[] = [];
+  let client: RpcClient;
+
+  beforeAll(async () => {
+    nats = await startTestNats();
+    replicas = [await startReplica(nats.url, 'a'), await startReplica(nats.url, 'b')];
+    client = await createRpcClient({ url: nats.url, name: 'test-client' });
+  });
+
+  afterAll(async () => {
+    releaseSlow();
+    await client?.close();
+    for (const app of replicas) await app.close();
+    await nats?.stop();
+  });
+
+  beforeEach(() => {
+    handledBy.length = 0;
+  });
+
+  it('answers with the handler data', async () => {
+    await expect(client.request('test.echo', envelope({ text: 'hi' }))).resolves.toEqual({ text: 'hi', orgId: 1 });
+  });
+
+  it('carries a DomainError code and field errors across the wire', async () => {
+    const err = await client.request('test.not-found', envelope({})).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DomainError);
+    expect(err).toMatchObject({
+      code: ErrorCode.VALIDATION_FAILED,
+      message: 'bad name',
+      fields: [{ field: 'name', message: 'required' }],
+    });
+  });
+
+  it('turns an unexpected error into INTERNAL without its message', async () => {
+    const err = await client.request('test.crash', envelope({})).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: ErrorCode.INTERNAL, message: 'Internal error' });
+  });
+
+  it('answers SERVICE_UNAVAILABLE naming the service when nobody listens', async () => {
+    const err = await client.request('registry.agents.save', envelope({})).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: ErrorCode.SERVICE_UNAVAILABLE, message: 'registry service unavailable' });
+  });
+
+  it('answers SERVICE_UNAVAILABLE when the handler does not reply in time', async () => {
+    const err = await client.request('test.slow', envelope({}), { timeoutMs: 200 }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: ErrorCode.SERVICE_UNAVAILABLE, message: 'test service unavailable' });
+  });
+
+  it('has each request of a queue group answered by exactly one replica', async () => {
+    const requests = 60;
+    const replies = await Promise.all(
+      Array.from({ length: requests }, (_, i) => client.request<{ text: string }, { text: string }>('test.echo', envelope({ text: `m${i}` }))),
+    );
+    expect(replies.map((r) => r.text)).toEqual(Array.from({ length: requests }, (_, i) => `m${i}`));
+    expect(handledBy).toHaveLength(requests);
+    // Both replicas take part (random distribution: all 60 on one replica has probability 2^-59).
+    expect(new Set(handledBy)).toEqual(new Set(['a', 'b']));
+  });
+});
