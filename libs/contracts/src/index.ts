@@ -4,3 +4,4 @@ export * from './subjects.js';
 export * from './streams.js';
 export * from './scripts/index.js';
 export * from './agents/index.js';
+export * from './accounts/index.js';
