@@ -1,8 +1,16 @@
-// Placeholder written by the lead so the registry builds; the scripts feature replaces it.
-import { Module } from '@nestjs/common';
 import type { RegistryFeature } from '../platform/feature.js';
+import { ScriptRow } from './read-model/script.entity.js';
+import { ScriptsReadModel1732600000200 } from './read-model/scripts-read-model.migration.js';
+import { scriptsProjection } from './read-model/scripts.projection.js';
+import { ScriptsModule } from './scripts.module.js';
 
-@Module({})
-class ScriptsModule {}
+export { ScriptsModule } from './scripts.module.js';
+export { ScriptsLookup, type ScriptLookupOptions } from './read-model/scripts.lookup.js';
 
-export const scriptsFeature: RegistryFeature = { name: 'scripts', module: ScriptsModule, entities: [], migrations: [], projections: [] };
+export const scriptsFeature: RegistryFeature = {
+  name: 'scripts',
+  module: ScriptsModule,
+  entities: [ScriptRow],
+  migrations: [ScriptsReadModel1732600000200],
+  projections: [scriptsProjection],
+};

@@ -57,7 +57,7 @@ export function decideCreate(scriptId: number, command: SaveCommand, ctx: Decisi
 }
 
 /** Every save counts, even an unchanged one: the nonce moves and `lastSaveDate` records it. */
-export function decideUpdate(state: ScriptState, command: SaveCommand, ctx: DecisionContext): DomainEvent<ScriptSavedData> {
+export function decideUpdate(state: ScriptState | null, command: SaveCommand, ctx: DecisionContext): DomainEvent<ScriptSavedData> {
   const current = requireVisibleScript(state, ctx.orgId);
   if (command.insertOnly) throw scriptAlreadyExists(command.name);
   return {

@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import { EventStore, type NewEvent } from '@agentry/event-store';
+import { StreamType, scriptNameStreamId, streamId, type Actor, type RequestEnvelope } from '@agentry/contracts';
+import { foldNameHolder } from './domain/name-claim.js';
+import { foldScript, type DomainEvent, type ScriptState } from './domain/script.js';
+
+export interface LoadedScript {
+  state: ScriptState | null;
+  version: number;
+}
+
+export interface LoadedNameHolder {
+  scriptId: number | null;
+  version: number;
+}
+
+export const scriptStreamId = (id: number): string => streamId(StreamType.script, id);
+
+/** Loads the scripts feature's streams from the event store and folds them. */
+@Injectable()
+export class ScriptStreams {
+  constructor(private readonly store: EventStore) {}
+
+  async loadScript(id: number): Promise<LoadedScript> {
+    const { version, events } = await this.store.readStream(scriptStreamId(id));
+    return { state: foldScript(events), version };
+  }
+
+  async loadNameHolder(orgId: number, name: string): Promise<LoadedNameHolder> {
+    const { version, events } = await this.store.readStream(scriptNameStreamId(orgId, name));
+    return { scriptId: foldNameHolder(events), version };
+  }
+}
+
+/** Domain events become store events carrying who asked and the request id for tracing. */
+export function toNewEvent(event: DomainEvent, envelope: RequestEnvelope<unknown>): NewEvent {
+  const { orgId, userId, keyId }: Actor = envelope.actor;
+  return {
+    type: event.type,
+    data: event.data,
+    metadata: { actor: { orgId, userId, keyId }, ...(envelope.requestId ? { correlationId: envelope.requestId } : {}) },
+  };
+}

@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ConcurrencyError, EventStore, ProjectionRunner, type AppendResult } from '@agentry/event-store';
+import {
+  Role,
+  SCRIPT_NAME_STREAM_TYPE,
+  StreamType,
+  requireRole,
+  scriptNameStreamId,
+  type RequestEnvelope,
+  type SaveScriptParams,
+  type SaveScriptResult,
+} from '@agentry/contracts';
+import { decideCreate, decideUpdate, type DecisionContext } from '../../domain/decisions.js';
+import { parseSaveCommand, type SaveCommand } from '../../domain/save-command.js';
+import { ScriptStreams, scriptStreamId, toNewEvent } from '../../script-streams.js';
+
+/**
+ * A save carries no expected version (the classic API has none): it applies to the script as it is
+ * now. So a lost race (a concurrent save of the same script, or a concurrent create of the same
+ * name) is simply decided again against the new state; only repeated losses surface as 409.
+ */
+const MAX_ATTEMPTS = 5;
+
+/** `POST /api/v1/script/{name}`: create the named script, or save a new version of it. */
+@Injectable()
+export class SaveScriptUseCase {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly store: EventStore,
+    private readonly streams: ScriptStreams,
+    private readonly projections: ProjectionRunner,
+  ) {}
+
+  async execute(envelope: RequestEnvelope<SaveScriptParams>): Promise<SaveScriptResult> {
+    requireRole(envelope.actor, Role.SCRIPTS_WRITE);
+    const command = parseSaveCommand(envelope.params ?? {});
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { result, appended } = await this.saveOnce(command, envelope);
+        await this.projections.waitFor(appended.position);
+        return result;
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  private async saveOnce(command: SaveCommand, envelope: RequestEnvelope<SaveScriptParams>) {
+    const ctx: DecisionContext = {
+      orgId: envelope.actor.orgId,
+      by: { userId: envelope.actor.userId, keyId: envelope.actor.keyId },
+      now: Date.now(),
+    };
+    const holder = await this.streams.loadNameHolder(ctx.orgId, command.name);
+    if (holder.scriptId !== null) {
+      const { state, version } = await this.streams.loadScript(holder.scriptId);
+      const saved = decideUpdate(state, command, ctx);
+      const appended = await this.store.append(scriptStreamId(holder.scriptId), StreamType.script, [toNewEvent(saved, envelope)], {
+        expectedVersion: version,
+      });
+      return { result: { id: holder.scriptId, created: false, nonce: saved.data.nonce }, appended };
+    }
+
+    const scriptId = await this.store.nextId('script');
+    const { claim, saved } = decideCreate(scriptId, command, ctx);
+    // The claim and the script's first event commit together: a name is never held by a script that does not exist.
+    const appended = await this.dataSource.transaction(async (manager): Promise<AppendResult> => {
+      await this.store.append(scriptNameStreamId(ctx.orgId, command.name), SCRIPT_NAME_STREAM_TYPE, [toNewEvent(claim, envelope)], {
+        expectedVersion: holder.version,
+        manager,
+      });
+      return this.store.append(scriptStreamId(scriptId), StreamType.script, [toNewEvent(saved, envelope)], {
+        expectedVersion: 'no_stream',
+        manager,
+      });
+    });
+    return { result: { id: scriptId, created: true, nonce: saved.data.nonce }, appended };
+  }
+}
