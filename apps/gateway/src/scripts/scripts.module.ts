@@ -1,5 +1,6 @@
-// Placeholder written by the lead so the gateway builds; the scripts feature replaces it.
 import { Module } from '@nestjs/common';
+import { ScriptsV1Controller } from './scripts-v1.controller.js';
+import { ScriptsV2Controller } from './scripts-v2.controller.js';
 
-@Module({})
+@Module({ controllers: [ScriptsV1Controller, ScriptsV2Controller] })
 export class ScriptsHttpModule {}

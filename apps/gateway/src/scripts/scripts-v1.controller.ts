@@ -1,0 +1,77 @@
+import { Controller, Delete, Get, Post, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import {
+  Subjects,
+  type Actor,
+  type DeleteScriptParams,
+  type DeleteScriptResult,
+  type FetchScriptByIdParams,
+  type FetchScriptByNameParams,
+  type SaveScriptParams,
+  type SaveScriptResult,
+  type ScriptDto,
+} from '@agentry/contracts';
+import { CurrentActor } from '../http/auth.guard.js';
+import { readFlag, readId, readString } from '../http/coerce.js';
+import { Params, type RawParams } from '../http/params.decorator.js';
+import { RegistryClient } from '../http/registry.client.js';
+import { jsend } from '../http/shapes.js';
+import { readScriptMode, readScriptText } from './script-params.js';
+import { v1ScriptListEntry, v1ScriptRecord } from './v1-script.shape.js';
+
+/** Seed 002's script endpoints: JSend, times in seconds. */
+@Controller('api/v1')
+export class ScriptsV1Controller {
+  constructor(private readonly registry: RegistryClient) {}
+
+  @Get('script/by-id/:mode/:id')
+  async byId(@CurrentActor() actor: Actor, @Params() p: RawParams, @Res({ passthrough: true }) reply: FastifyReply) {
+    const mode = readScriptMode(p);
+    const params: FetchScriptByIdParams = { id: readId(p, 'id')!, withoutText: mode === 'json' && readFlag(p, 'withoutText') };
+    return this.answer(mode, await this.registry.call<ScriptDto>(Subjects.scripts.fetchById, actor, params), reply);
+  }
+
+  @Get('script/by-name/:mode/:name')
+  async byName(@CurrentActor() actor: Actor, @Params() p: RawParams, @Res({ passthrough: true }) reply: FastifyReply) {
+    const mode = readScriptMode(p);
+    const params: FetchScriptByNameParams = {
+      name: readString(p, 'name', { required: true })!,
+      withoutText: mode === 'json' && readFlag(p, 'withoutText'),
+    };
+    return this.answer(mode, await this.registry.call<ScriptDto>(Subjects.scripts.fetchByName, actor, params), reply);
+  }
+
+  @Get('scripts.json')
+  async list(@CurrentActor() actor: Actor) {
+    const scripts = await this.registry.call<ScriptDto[]>(Subjects.scripts.list, actor, {});
+    return jsend(scripts.map(v1ScriptListEntry));
+  }
+
+  @Delete('script/:id.json')
+  async delete(@CurrentActor() actor: Actor, @Params() p: RawParams) {
+    await this.registry.call<DeleteScriptResult, DeleteScriptParams>(Subjects.scripts.delete, actor, { id: readId(p, 'id')! });
+    return jsend(null);
+  }
+
+  /**
+   * Create answers the new id as `data`; an update answers `data: null` (the classic SDK tells
+   * the two apart by `typeof data === 'number'`).
+   */
+  @Post('script/:name')
+  async save(@CurrentActor() actor: Actor, @Params() p: RawParams) {
+    const params: SaveScriptParams = {
+      name: readString(p, 'name', { required: true })!,
+      text: readScriptText(p),
+      source: readString(p, 'source'),
+      insertOnly: readFlag(p, 'insertOnly'),
+    };
+    const saved = await this.registry.call<SaveScriptResult>(Subjects.scripts.save, actor, params);
+    return jsend(saved.created ? saved.id : null);
+  }
+
+  private answer(mode: 'json' | 'raw', script: ScriptDto, reply: FastifyReply) {
+    if (mode === 'json') return jsend(v1ScriptRecord(script));
+    reply.type('text/plain; charset=utf-8');
+    return script.text ?? '';
+  }
+}
