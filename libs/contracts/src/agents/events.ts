@@ -52,8 +52,8 @@ export interface AgentVersionSavedData {
 /** The agent's persistent object (v2 `agentObject`): data, not settings, so not versioned. */
 export interface AgentObjectSavedData {
   agentId: number;
-  /** A JSON text. */
-  agentObject: string;
+  /** A JSON object's text; null clears it. */
+  agentObject: string | null;
   savedBy: ActorRef;
   savedAt: number;
 }
