@@ -18,9 +18,11 @@ import { ScriptStreams, scriptStreamId, toNewEvent } from '../../script-streams.
 /**
  * A save carries no expected version (the classic API has none): it applies to the script as it is
  * now. So a lost race (a concurrent save of the same script, or a concurrent create of the same
- * name) is simply decided again against the new state; only repeated losses surface as 409.
+ * name) is simply decided again against the new state. Each loss means another save won, so with
+ * up to MAX_ATTEMPTS concurrent saves of one name every one of them lands; beyond that the last
+ * losers get 409 CONCURRENCY_CONFLICT.
  */
-const MAX_ATTEMPTS = 5;
+const MAX_ATTEMPTS = 10;
 
 /** `POST /api/v1/script/{name}`: create the named script, or save a new version of it. */
 @Injectable()
