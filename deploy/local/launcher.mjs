@@ -1,0 +1,174 @@
+/**
+ * The local launcher proper (started by start.mjs in its own process group): validates the
+ * configuration, starts embedded Postgres and NATS unless DATABASE_URL / NATS_URL name
+ * servers, starts every service of services.mjs, waits for the gateway, prints how to use it,
+ * and on SIGINT / SIGTERM stops services, then NATS, then Postgres.
+ */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { ConfigError, key256 } from '@agentry/config';
+import { ensureNatsServerBinary, freePort, startEmbeddedPostgres, startNatsServer } from '@agentry/local-servers';
+import { planAdminKey, settleAdminKey } from './lib/admin-key.mjs';
+import { readyBanner } from './lib/banner.mjs';
+import { loadLauncherConfig } from './lib/config.mjs';
+import { prepareDataDir, readOrCreateSecretFile } from './lib/data-dir.mjs';
+import { probeApiKey, waitForHealth } from './lib/gateway-probe.mjs';
+import { Lifecycle, Stopping } from './lib/lifecycle.mjs';
+import { createOutput } from './lib/output.mjs';
+import { REPO_ROOT } from './lib/paths.mjs';
+import { preflightProblems } from './lib/preflight.mjs';
+import { ServiceProcess } from './lib/service-process.mjs';
+import { SERVICES, serviceEnv } from './lib/services.mjs';
+
+const HEALTH_TIMEOUT_MS = 90_000;
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+const output = createOutput({ sources: ['agentry', 'postgres', 'nats', ...SERVICES.map((s) => s.name)] });
+const say = (text) => output.line('agentry', text);
+const lifecycle = new Lifecycle(say);
+const services = [];
+
+const stopAll = (exitCode, reason) => lifecycle.shutdown(exitCode, reason).then((code) => process.exit(code));
+
+function failConfiguration(problems) {
+  process.stderr.write(`\nAgentry cannot start. Fix these settings and run npm start again:\n${problems.map((p) => `  - ${p}`).join('\n')}\n\n`);
+  process.exit(1);
+}
+
+/** First signal: orderly shutdown. Another one while stopping: the services are killed outright. */
+function handleStopSignals() {
+  let received = 0;
+  const onSignal = (why) => {
+    received += 1;
+    if (received === 1) stopAll(0, `${why}: stopping Agentry (again to force)`);
+    else {
+      say('forcing the services to stop');
+      for (const service of services) service.kill();
+    }
+  };
+  for (const signal of STOP_SIGNALS) process.on(signal, () => onSignal(signal));
+  // start.mjs went away without telling us (e.g. killed): don't leave servers behind.
+  process.on('disconnect', () => onSignal('launcher parent exited'));
+}
+
+/** The secret key of this data folder (unless AGENTRY_SECRET_KEY is set), checked like the registry will. */
+async function localSecretKey(dataDir) {
+  const file = path.join(dataDir, 'secret.key');
+  const { value, created } = await readOrCreateSecretFile(file, () => randomBytes(32).toString('base64'));
+  const check = key256().read(value, file);
+  if ('problem' in check) failConfiguration([`${file} does not hold a valid key (${check.problem}); restore it, or set AGENTRY_SECRET_KEY`]);
+  if (created) say(`generated the secret key for secrets at rest: ${file} (mode 0600; back it up with the data)`);
+  return value;
+}
+
+const redactUrl = (url) => {
+  const u = new URL(url);
+  if (u.password) u.password = '***';
+  return u.toString();
+};
+
+async function startPostgres(dataDir) {
+  const passwordFile = path.join(dataDir, 'postgres.password');
+  const { value: password } = await readOrCreateSecretFile(passwordFile, () => randomBytes(24).toString('hex'));
+  const pgDir = path.join(dataDir, 'postgres');
+  say(`starting embedded Postgres (data in ${pgDir})`);
+  return lifecycle.start(
+    'Postgres',
+    async () =>
+      startEmbeddedPostgres({
+        dataDir: pgDir,
+        port: await freePort(),
+        user: 'agentry',
+        password,
+        database: 'agentry',
+        onLog: (line) => output.line('postgres', line),
+      }),
+    (pg) => pg.stop(),
+  );
+}
+
+async function startNats(dataDir) {
+  const storeDir = path.join(dataDir, 'nats');
+  say(`starting nats-server with JetStream (data in ${storeDir})`);
+  return lifecycle.start(
+    'NATS',
+    async () => startNatsServer({ port: await freePort(), storeDir, onLog: (line) => output.line('nats', line) }),
+    (nats) => nats.stop(),
+  );
+}
+
+function startService(service, settings) {
+  const env = serviceEnv(service, settings, output.color ? process.env : { ...process.env, NO_COLOR: '1' });
+  const child = new ServiceProcess({
+    name: service.name,
+    entry: path.join(REPO_ROOT, service.entry),
+    cwd: REPO_ROOT,
+    env,
+    output,
+    onGiveUp: (crashed) => stopAll(1, `stopping Agentry because ${crashed.name} keeps crashing`),
+  });
+  services.push(child);
+  return lifecycle.start(service.name, () => child.start(), (c) => c.stop());
+}
+
+function infrastructureLines(config, databaseUrl, natsUrl) {
+  const passwordFile = path.join(config.dataDir, 'postgres.password');
+  return [
+    `Postgres: ${config.databaseUrl ? 'DATABASE_URL' : 'embedded'} ${redactUrl(databaseUrl)}${config.databaseUrl ? '' : ` (password in ${passwordFile})`}`,
+    `NATS:     ${config.natsUrl ? 'NATS_URL' : 'embedded'} ${redactUrl(natsUrl)}`,
+    `Data:     ${config.dataDir}`,
+  ];
+}
+
+const browsableHost = (host) => {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+};
+
+async function main() {
+  let config;
+  try {
+    config = loadLauncherConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) failConfiguration(error.problems);
+    throw error;
+  }
+  const problems = await preflightProblems(config);
+  if (problems.length) failConfiguration(problems);
+
+  handleStopSignals();
+  await prepareDataDir(config.dataDir);
+  const secretKey = config.secretKey ?? (await localSecretKey(config.dataDir));
+  const adminPlan = await planAdminKey({ configuredKey: config.bootstrapApiKey, dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+
+  // Before Postgres starts: a missing nats-server should fail fast (or be installed) first.
+  if (!config.natsUrl) await ensureNatsServerBinary(say);
+  const databaseUrl = config.databaseUrl ?? (await startPostgres(config.dataDir)).url;
+  const natsUrl = config.natsUrl ?? (await startNats(config.dataDir)).url;
+
+  const settings = {
+    DATABASE_URL: databaseUrl,
+    NATS_URL: natsUrl,
+    LOG_LEVEL: config.logLevel,
+    AGENTRY_SECRET_KEY: secretKey,
+    AGENTRY_BOOTSTRAP_API_KEY: adminPlan.key,
+    PORT: config.port,
+    HOST: config.host,
+  };
+  for (const service of SERVICES) await startService(service, settings);
+
+  const url = `http://${browsableHost(config.host)}:${config.port}`;
+  if (!(await waitForHealth(url, { timeoutMs: HEALTH_TIMEOUT_MS, signal: lifecycle.signal }))) {
+    say(output.red(`the gateway did not answer GET ${url}/health within ${HEALTH_TIMEOUT_MS / 1000} s; see its output above`));
+    return stopAll(1, 'stopping Agentry');
+  }
+  const admin = await settleAdminKey(adminPlan, (key) => probeApiKey(url, key, { signal: lifecycle.signal }));
+  const infrastructure = infrastructureLines(config, databaseUrl, natsUrl);
+  output.raw(readyBanner({ url, admin, dataDir: config.dataDir, infrastructure, bold: output.bold }));
+}
+
+main().catch((error) => {
+  if (error instanceof Stopping) return;
+  say(output.red(`could not start: ${error?.message ?? error}`));
+  stopAll(1, 'stopping what was started');
+});

@@ -1,0 +1,36 @@
+/** Checks made before anything starts, each answering what to do instead. */
+import net from 'node:net';
+import { folderBlockingPostgresUser } from './data-dir.mjs';
+
+/** Tries to listen where the gateway will; answers a problem when that is impossible. */
+function portProblem(host, port) {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', (error) => {
+      const hints = {
+        EADDRINUSE: `PORT ${port} is already in use on ${host}: stop what uses it, or set PORT to a free port (e.g. PORT=3001)`,
+        EACCES: `PORT ${port} needs privileges on this machine: set PORT to 1024 or above (e.g. PORT=3000)`,
+        EADDRNOTAVAIL: `HOST ${host} is not an address of this machine: set HOST=127.0.0.1 (or 0.0.0.0 for every interface)`,
+        ENOTFOUND: `HOST ${host} cannot be resolved: set HOST=127.0.0.1 (or 0.0.0.0 for every interface)`,
+      };
+      resolve(hints[error.code] ?? `cannot listen on ${host}:${port} (${error.message}): set HOST / PORT`);
+    });
+    server.listen({ host, port, exclusive: true }, () => server.close(() => resolve(undefined)));
+  });
+}
+
+export async function preflightProblems(config) {
+  const problems = [];
+  const busy = await portProblem(config.host, config.port);
+  if (busy) problems.push(busy);
+  if (!config.databaseUrl) {
+    const blocked = await folderBlockingPostgresUser(config.dataDir);
+    if (blocked) {
+      problems.push(
+        `embedded Postgres runs as the user "postgres" when started by root, and it cannot enter ${blocked}: ` +
+          'set AGENTRY_DATA_DIR to a folder it can reach (e.g. AGENTRY_DATA_DIR=/var/lib/agentry), or DATABASE_URL to an existing server',
+      );
+    }
+  }
+  return problems;
+}

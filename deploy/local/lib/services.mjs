@@ -1,0 +1,28 @@
+/**
+ * The services `npm start` runs, in start order (they are stopped in reverse order, so the
+ * gateway, listed last, stops taking requests first). Adding a service is one line here.
+ * `env` lists the settings (see config.mjs) the service receives; no other Agentry setting
+ * reaches it, so secrets go only where they are needed.
+ */
+const COMMON = ['DATABASE_URL', 'NATS_URL', 'LOG_LEVEL'];
+
+export const SERVICES = [
+  { name: 'registry', entry: 'apps/registry/dist/main.js', env: [...COMMON, 'AGENTRY_SECRET_KEY', 'AGENTRY_BOOTSTRAP_API_KEY'] },
+  { name: 'gateway', entry: 'apps/gateway/dist/main.js', env: [...COMMON, 'PORT', 'HOST'] },
+];
+
+/** Every setting name any service may receive; stripped from the inherited environment first. */
+const ALL_SETTINGS = [...new Set(SERVICES.flatMap((s) => s.env))];
+
+/**
+ * The environment of one service: the launcher's own environment (PATH, locale, …) without
+ * any Agentry setting, plus the settings the service declares.
+ */
+export function serviceEnv(service, settings, baseEnv = process.env) {
+  const env = { ...baseEnv };
+  for (const name of ALL_SETTINGS) delete env[name];
+  for (const name of service.env) {
+    if (settings[name] !== undefined) env[name] = String(settings[name]);
+  }
+  return env;
+}
