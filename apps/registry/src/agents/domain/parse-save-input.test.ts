@@ -1,0 +1,187 @@
+import { DomainError, ErrorCode } from '@agentry/contracts';
+import { parseSaveInput } from './parse-save-input.js';
+
+function fieldErrors(fields: Record<string, unknown>, encoding: 'json' | 'text' = 'json') {
+  try {
+    parseSaveInput(fields, encoding);
+  } catch (e) {
+    expect(e).toBeInstanceOf(DomainError);
+    expect((e as DomainError).code).toBe(ErrorCode.VALIDATION_FAILED);
+    return (e as DomainError).fields ?? [];
+  }
+  throw new Error(`expected ${JSON.stringify(fields)} to be refused`);
+}
+
+describe('parseSaveInput: every v2 field', () => {
+  it('accepts a full, valid payload and keeps only what was sent in the patch', () => {
+    const parsed = parseSaveInput({
+      id: '12',
+      org: 3,
+      scriptId: '7',
+      script: 'scraper.js',
+      branch: 'main',
+      environment: 'release',
+      name: '  My agent ',
+      argument: '{"query":"x"}',
+      agentObject: { seen: 1 },
+      executionTimeLimit: 600,
+      maxParallelExecs: 2,
+      maxRetryNumber: 3,
+      fileMgmt: 'mix',
+      fileMgmtMaxFolders: 10,
+      launchType: 'repeatedly',
+      repeatedLaunchPreset: 'once per hour',
+      repeatedLaunchTimes: { minute: [5], hour: [1], timezone: 'Europe/Paris' },
+      launchAfterAgentId: 4,
+      masterAgentLaunchOnExitCodes: [1, 0, 1],
+      masterAgentLaunchAfter: 60,
+      notifications: { mailAutomaticExitError: true, webhook: 'https://hooks.example.com/x' },
+      proxyType: 'http',
+      proxyAddress: 'http://proxy:8080',
+      proxyUsername: 'bob',
+      proxyPassword: 'hunter2',
+      squidLeaseIdentifier: { lease: 'a' },
+      expireAt: 1_900_000_000_000,
+      applyScriptManifestDefaultSettings: true,
+      userCustomMetadata: { team: 'growth', n: 1 },
+      internalMetadata: { x: null },
+      wasSetupValidWhenSubmittedByTheFrontend: true,
+      shouldPropagateUpdatedSettingsToWorkersRegardlessOfSessionType: false,
+      baseUrl: 'https://shop.example.com',
+      content: 'Check prices',
+      schedule: { mode: 'SCHEDULED', rateMinutes: 60 },
+      credentials: { username: 'u', password: 'p' },
+      tags: [3, 1, 3],
+      stage: 'released',
+      description: 'desc',
+      status: 'active',
+      createdAt: 1,
+    });
+    expect(parsed.id).toBe(12);
+    expect(parsed.org).toBe(3);
+    expect(parsed.script).toEqual({ id: 7, name: 'scraper.js' });
+    expect(parsed.agentObject).toBe('{"seen":1}');
+    expect(parsed.secrets).toEqual({ proxyPassword: 'hunter2', credentials: '{"username":"u","password":"p"}' });
+    expect(parsed.patch).toMatchObject({
+      name: 'My agent',
+      argument: { query: 'x' },
+      maxParallelism: 2,
+      masterAgentLaunchOnExitCodes: [0, 1],
+      repeatedLaunchPreset: 'Once per hour',
+      repeatedLaunchTimes: { minute: [0], simplePreset: 'Once per hour', timezone: 'Europe/Paris', isSimplePresetEnabled: true },
+      tags: [1, 3],
+      schedule: { kind: 'rate', rateMinutes: 60 },
+    });
+    expect(parsed.patch).not.toHaveProperty('proxyPassword');
+    expect(parsed.patch).not.toHaveProperty('credentials');
+    expect(parsed.patch).not.toHaveProperty('status');
+  });
+
+  it('a partial payload only patches what it names', () => {
+    const parsed = parseSaveInput({ id: 5, description: null });
+    expect(parsed.patch).toEqual({ description: null });
+    expect(parsed.script).toBeUndefined();
+    expect(parsed.secrets).toEqual({});
+    expect(parsed.agentObject).toBeUndefined();
+  });
+
+  it('argument keeps the user JSON (object, array or scalar) or parses JSON text', () => {
+    expect(parseSaveInput({ argument: [1, 'a'] }).patch.argument).toEqual([1, 'a']);
+    expect(parseSaveInput({ argument: '"plain"' }).patch.argument).toBe('plain');
+    expect(parseSaveInput({ argument: null }).patch.argument).toBeNull();
+  });
+
+  it('text encoding (query string / form body) reads numbers, booleans, lists and JSON from strings', () => {
+    const parsed = parseSaveInput(
+      {
+        executionTimeLimit: '30',
+        applyScriptManifestDefaultSettings: 'true',
+        tags: '1,2',
+        notifications: '{"slackManualExitError":true}',
+        masterAgentLaunchOnExitCodes: 'all',
+        description: '',
+      },
+      'text',
+    );
+    expect(parsed.patch).toEqual({
+      executionTimeLimit: 30,
+      applyScriptManifestDefaultSettings: true,
+      tags: [1, 2],
+      notifications: { slackManualExitError: true },
+      masterAgentLaunchOnExitCodes: 'all',
+      description: '',
+    });
+  });
+
+  it('json encoding is type-strict', () => {
+    expect(fieldErrors({ executionTimeLimit: '30' })).toEqual([{ field: 'executionTimeLimit', message: expect.stringMatching(/integer number of seconds between 1 and 86400/) }]);
+    expect(fieldErrors({ applyScriptManifestDefaultSettings: 'true' })[0]!.field).toBe('applyScriptManifestDefaultSettings');
+  });
+
+  it.each([
+    [{ id: 'abc' }, 'id', /positive integer id/],
+    [{ id: 0 }, 'id', /positive integer id/],
+    [{ org: -1 }, 'org', /positive integer id/],
+    [{ scriptId: 1.5 }, 'scriptId', /positive integer id/],
+    [{ script: '' }, 'script', /1 to 100/],
+    [{ name: 'x'.repeat(101) }, 'name', /1 to 100/],
+    [{ name: '   ' }, 'name', /non-empty/],
+    [{ name: 42 }, 'name', /string/],
+    [{ name: null }, 'name', /non-empty/],
+    [{ branch: 5 }, 'branch', /string/],
+    [{ environment: 'prod' }, 'environment', /"staging", "release"/],
+    [{ argument: '{nope' }, 'argument', /valid JSON/],
+    [{ agentObject: '[1]' }, 'agentObject', /JSON object/],
+    [{ executionTimeLimit: 0 }, 'executionTimeLimit', /between 1 and 86400/],
+    [{ executionTimeLimit: 86_401 }, 'executionTimeLimit', /between 1 and 86400/],
+    [{ maxParallelism: 0 }, 'maxParallelism', /between 1 and 100/],
+    [{ maxParallelism: 2.5 }, 'maxParallelism', /integer/],
+    [{ maxRetryNumber: 11 }, 'maxRetryNumber', /between 0 and 10/],
+    [{ fileMgmt: 'keep' }, 'fileMgmt', /"folders", "mix", "delete"/],
+    [{ fileMgmtMaxFolders: 1001 }, 'fileMgmtMaxFolders', /between 1 and 1000/],
+    [{ launchType: 'sometimes' }, 'launchType', /"manually", "repeatedly", "once", "after agent"/],
+    [{ launchType: null }, 'launchType', /must not be null/],
+    [{ launchOnceAt: 1_700_000_000 }, 'launchOnceAt', /Unix timestamp in milliseconds/],
+    [{ launchAfterAgentId: 'x' }, 'launchAfterAgentId', /positive integer id/],
+    [{ masterAgentLaunchOnExitCodes: 'some' }, 'masterAgentLaunchOnExitCodes', /array/],
+    [{ masterAgentLaunchOnExitCodes: [256] }, 'masterAgentLaunchOnExitCodes', /between 0 and 255/],
+    [{ masterAgentLaunchAfter: -1 }, 'masterAgentLaunchAfter', /between 0 and 86400/],
+    [{ repeatedLaunchTimes: 'daily' }, 'repeatedLaunchTimes', /JSON object/],
+    [{ repeatedLaunchPreset: 'Every second' }, 'repeatedLaunchPreset', /must be one of/],
+    [{ notifications: { mailAutomaticExitError: 'yes' } }, 'notifications.mailAutomaticExitError', /boolean/],
+    [{ notifications: { webhook: 'ftp://x' } }, 'notifications.webhook', /http\(s\) URL/],
+    [{ notifications: { pager: true } }, 'notifications.pager', /not a notification setting/],
+    [{ proxyType: 'socks' }, 'proxyType', /"none", "http", "pool", "squid lease"/],
+    [{ proxyAddress: 'x'.repeat(501) }, 'proxyAddress', /500/],
+    [{ proxyPassword: 123 }, 'proxyPassword', /string/],
+    [{ squidLeaseIdentifier: [1] }, 'squidLeaseIdentifier', /JSON object/],
+    [{ expireAt: 'soon' }, 'expireAt', /milliseconds/],
+    [{ idempotencyKey: '' }, 'idempotencyKey', /1 to 200/],
+    [{ id: 3, idempotencyKey: 'k' }, 'idempotencyKey', /only accepted when creating/],
+    [{ applyScriptManifestDefaultSettings: null }, 'applyScriptManifestDefaultSettings', /must not be null/],
+    [{ userCustomMetadata: { deep: { x: 1 } } }, 'userCustomMetadata.deep', /flat/],
+    [{ internalMetadata: 'x' }, 'internalMetadata', /JSON object/],
+    [{ wasSetupValidWhenSubmittedByTheFrontend: 1 }, 'wasSetupValidWhenSubmittedByTheFrontend', /boolean/],
+    [{ shouldPropagateUpdatedSettingsToWorkersRegardlessOfSessionType: 'no' }, 'shouldPropagateUpdatedSettingsToWorkersRegardlessOfSessionType', /boolean/],
+    [{ baseUrl: 'example.com' }, 'baseUrl', /http\(s\) URL/],
+    [{ content: 7 }, 'content', /string/],
+    [{ schedule: { rateMinutes: 0 } }, 'schedule.rateMinutes', /between 1 and 1440/],
+    [{ credentials: { password: 1 } }, 'credentials', /string values/],
+    [{ credentials: 'nope' }, 'credentials', /JSON/],
+    [{ tags: [0] }, 'tags', /tag ids/],
+    [{ tags: 'x' }, 'tags', /array/],
+    [{ stage: 'beta' }, 'stage', /"development", "released"/],
+    [{ description: 'x'.repeat(2001) }, 'description', /2000/],
+  ])('refuses %j naming the field', (input, field, message) => {
+    expect(fieldErrors(input)).toContainEqual({ field, message: expect.stringMatching(message) });
+  });
+
+  it('reports every bad field at once', () => {
+    expect(fieldErrors({ name: '', maxParallelism: 0, stage: 'x' }).map((f) => f.field)).toEqual(['name', 'maxParallelism', 'stage']);
+  });
+
+  it('never echoes secret values in errors', () => {
+    const errors = fieldErrors({ proxyPassword: { secret: 'hunter2' }, credentials: { password: { nested: 'topsecret' } } });
+    expect(JSON.stringify(errors)).not.toMatch(/hunter2|topsecret/);
+  });
+});
