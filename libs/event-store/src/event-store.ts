@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import { DomainError, ErrorCode } from '@agentry/contracts';
+import type { DataSource, EntityManager } from 'typeorm';
+import { ConcurrencyError } from './concurrency-error.js';
+import { EVENT_COLUMNS, readLog, toStoredEvent, type EventRow, type Queryable } from './log-reader.js';
+import { APPEND_FUNCTION, ID_SEQUENCES, type IdSequence } from './schema-names.js';
+import type { AppendResult, ExpectedVersion, LogPosition, NewEvent, StoredEvent } from './types.js';
+
+interface AppendRow {
+  outcome: 'appended' | 'duplicate' | 'partial_duplicate' | 'conflict';
+  stream_version: string | null;
+  last_transaction_id: string | null;
+  last_global_position: string | null;
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+export class EventStore {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Appends events to a stream in one round trip and one transaction (the SQL function
+   * agentry_append_events), or inside the caller's transaction when `manager` is given.
+   * Event ids already stored make it a no-op answering appended:false (checked before the version);
+   * a stale expectedVersion throws ConcurrencyError.
+   */
+  async append(
+    streamId: string,
+    streamType: string,
+    events: NewEvent[],
+    options: { expectedVersion: ExpectedVersion; manager?: EntityManager },
+  ): Promise<AppendResult> {
+    if (events.length === 0) throw new DomainError(ErrorCode.INTERNAL, `append to ${streamId} without events`);
+    const parameters = [streamId, streamType, expectedVersionParameter(options.expectedVersion), JSON.stringify(events.map(toAppendPayload))];
+    const db: Queryable = options.manager ?? this.dataSource;
+    let row: AppendRow;
+    try {
+      row = await callAppend(db, parameters);
+    } catch (error) {
+      // Two concurrent appends of the same ids with version 'any': the loser hits the unique index.
+      // Asked again, the function finds the ids stored and answers appended:false. (Inside a
+      // caller's transaction the error has aborted it, so it is theirs to retry.)
+      if ((error as { code?: string }).code !== UNIQUE_VIOLATION || options.manager) throw error;
+      row = await callAppend(db, parameters);
+    }
+    switch (row.outcome) {
+      case 'conflict':
+        throw new ConcurrencyError(streamId, options.expectedVersion, Number(row.stream_version));
+      case 'partial_duplicate':
+        throw new DomainError(
+          ErrorCode.ALREADY_EXISTS,
+          `some event ids appended to ${streamId} are already stored by another append`,
+        );
+      default:
+        return {
+          nextVersion: Number(row.stream_version),
+          position: { transactionId: row.last_transaction_id!, globalPosition: row.last_global_position! },
+          appended: row.outcome === 'appended',
+        };
+    }
+  }
+
+  /** The stream's current version and its events from `fromVersion` (inclusive, 1-based; default all). */
+  async readStream<D = unknown>(
+    streamId: string,
+    options: { fromVersion?: number } = {},
+  ): Promise<{ version: number; events: StoredEvent<D>[] }> {
+    // One statement, so the version and the events come from the same snapshot.
+    const rows: (Partial<EventRow> & { stream_version: string })[] = await this.dataSource.query(
+      `SELECT s.version::text AS stream_version, ${EVENT_COLUMNS}
+       FROM streams s
+       LEFT JOIN events e ON e.stream_id = s.stream_id AND e.stream_position >= $2
+       WHERE s.stream_id = $1
+       ORDER BY e.stream_position`,
+      [streamId, options.fromVersion ?? 1],
+    );
+    if (rows.length === 0) return { version: 0, events: [] };
+    return {
+      version: Number(rows[0].stream_version),
+      events: rows.filter((row) => row.event_id != null).map((row) => toStoredEvent<D>(row as EventRow)),
+    };
+  }
+
+  /**
+   * The whole log after `after` (default: from the start), at most `limit` events (default 1000),
+   * in (transaction_id, global_position) order; never returns an event while an older transaction
+   * that could still commit one before it is open.
+   */
+  readAll(options: { after?: LogPosition | null; limit?: number } = {}): Promise<StoredEvent[]> {
+    return readLog(this.dataSource, options.after, options.limit);
+  }
+
+  /** Next number of one of the id sequences created by the migrations. */
+  async nextId(sequence: IdSequence): Promise<number> {
+    const name = ID_SEQUENCES[sequence];
+    if (!name) throw new DomainError(ErrorCode.INTERNAL, `unknown id sequence ${sequence}`);
+    const [row]: { id: string }[] = await this.dataSource.query(`SELECT nextval('${name}')::text AS id`);
+    return Number(row.id);
+  }
+}
+
+async function callAppend(db: Queryable, parameters: unknown[]): Promise<AppendRow> {
+  const rows: AppendRow[] = await db.query(`SELECT * FROM ${APPEND_FUNCTION}($1, $2, $3, $4::jsonb)`, parameters);
+  return rows[0];
+}
+
+function expectedVersionParameter(expected: ExpectedVersion): number | null {
+  if (expected === 'any') return null;
+  if (expected === 'no_stream') return 0;
+  if (!Number.isInteger(expected) || expected < 0) {
+    throw new DomainError(ErrorCode.INTERNAL, `invalid expected version ${String(expected)}`);
+  }
+  return expected;
+}
+
+function toAppendPayload(event: NewEvent) {
+  return {
+    eventId: event.eventId ?? randomUUID(),
+    type: event.type,
+    schemaVersion: event.schemaVersion ?? 1,
+    data: event.data ?? null,
+    metadata: event.metadata ?? {},
+  };
+}

@@ -1,0 +1,11 @@
+export type { AppendResult, EventMetadata, ExpectedVersion, LogPosition, NewEvent, StoredEvent } from './types.js';
+export { compareLogPositions, LOG_START, positionOf } from './log-position.js';
+export { ConcurrencyError } from './concurrency-error.js';
+export { EventStore } from './event-store.js';
+export type { IdSequence } from './schema-names.js';
+export type { Projection } from './projections/projection.js';
+export { ProjectionRunner, type ProjectionRunnerOptions } from './projections/projection-runner.js';
+export { rebuildProjections } from './projections/rebuild.js';
+export { eventStoreMigrations } from './migrations/index.js';
+export { migrate } from './migrate.js';
+export { createDataSource, type CreateDataSourceOptions } from './data-source.js';

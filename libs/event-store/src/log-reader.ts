@@ -1,0 +1,73 @@
+import { LOG_START } from './log-position.js';
+import type { LogPosition, StoredEvent } from './types.js';
+
+/** Anything that runs SQL: a DataSource, an EntityManager or a QueryRunner. */
+export interface Queryable {
+  query(sql: string, parameters?: unknown[]): Promise<any>;
+}
+
+export interface EventRow {
+  global_position: string;
+  transaction_id: string;
+  stream_id: string;
+  stream_type: string;
+  stream_position: number;
+  event_id: string;
+  type: string;
+  schema_version: number;
+  data: unknown;
+  metadata: StoredEvent['metadata'];
+  created_at_ms: number;
+}
+
+// Explicit casts: bigint/xid8 as text whatever pg type parsers someone configured globally.
+export const EVENT_COLUMNS = `
+  e.global_position::text AS global_position, e.transaction_id::text AS transaction_id,
+  e.stream_id, e.stream_type, e.stream_position::integer AS stream_position, e.event_id::text AS event_id,
+  e.type, e.schema_version, e.data, e.metadata,
+  floor(extract(epoch FROM e.created_at) * 1000)::float8 AS created_at_ms`;
+
+export function toStoredEvent<D>(row: EventRow): StoredEvent<D> {
+  return {
+    globalPosition: row.global_position,
+    transactionId: row.transaction_id,
+    streamId: row.stream_id,
+    streamType: row.stream_type,
+    streamPosition: row.stream_position,
+    eventId: row.event_id,
+    type: row.type,
+    schemaVersion: row.schema_version,
+    data: row.data as D,
+    metadata: row.metadata,
+    createdAt: row.created_at_ms,
+  };
+}
+
+export const DEFAULT_READ_LIMIT = 1000;
+
+/**
+ * Events after `after` in (transaction_id, global_position) order, only from transactions below
+ * the snapshot's xmin: every transaction that could still commit an earlier-ordered event is over,
+ * so a reader that advances its checkpoint over these rows never skips a late commit.
+ */
+export async function readLog(db: Queryable, after: LogPosition | null | undefined, limit = DEFAULT_READ_LIMIT): Promise<StoredEvent[]> {
+  const from = after ?? LOG_START;
+  const rows: EventRow[] = await db.query(
+    `SELECT ${EVENT_COLUMNS} FROM events e
+     WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
+       AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+     ORDER BY e.transaction_id, e.global_position
+     LIMIT $3`,
+    [from.transactionId, from.globalPosition, limit],
+  );
+  return rows.map((row) => toStoredEvent(row));
+}
+
+/** True when committed events after `after` exist that readLog does not return yet (an older transaction is still open). */
+export async function hasEventsHeldBack(db: Queryable, after: LogPosition): Promise<boolean> {
+  const rows: { held: boolean }[] = await db.query(
+    `SELECT EXISTS (SELECT 1 FROM events e WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)) AS held`,
+    [after.transactionId, after.globalPosition],
+  );
+  return rows[0]?.held === true;
+}

@@ -1,0 +1,5 @@
+import type { MigrationInterface } from 'typeorm';
+import { EventStoreSchema1764000000000 } from './1764000000000-event-store-schema.js';
+
+/** Add these to your DataSource's migrations (before your own) and run them with migrate(). */
+export const eventStoreMigrations: (new () => MigrationInterface)[] = [EventStoreSchema1764000000000];

@@ -1,0 +1,23 @@
+/** Names shared by the migrations and the code that uses the schema. */
+export const APPEND_FUNCTION = 'agentry_append_events';
+/** NOTIFY channel: an append committed (payload empty). Projection runners wake on it. */
+export const EVENTS_CHANNEL = 'agentry_events';
+/** NOTIFY channel: a projection checkpoint moved (payload: projection name). waitFor wakes on it. */
+export const CHECKPOINTS_CHANNEL = 'agentry_checkpoints';
+
+export const ID_SEQUENCES = {
+  agent: 'agentry_agent_id_seq',
+  script: 'agentry_script_id_seq',
+  org: 'agentry_org_id_seq',
+  user: 'agentry_user_id_seq',
+  api_key: 'agentry_api_key_id_seq',
+  tag: 'agentry_tag_id_seq',
+  container: 'agentry_container_id_seq',
+} as const;
+export type IdSequence = keyof typeof ID_SEQUENCES;
+
+/** First key of the two-key pg advisory locks we take, so they never meet another application's. */
+export const ADVISORY_LOCK_NAMESPACE = {
+  migrations: 0x41470001,
+  projections: 0x41470002,
+} as const;
