@@ -144,7 +144,7 @@ export class ProjectionRunner {
       this.session ??= await this.openSession();
       for (const worker of this.workers) {
         if (!this.running) return;
-        if (!worker.isLeading && (await this.session.tryLock(worker.projection.name))) await worker.lead();
+        if (!worker.isLeading && (await this.session.tryLock(worker.projection.name))) worker.lead();
       }
     } catch (error) {
       this.onError(error, 'leadership');

@@ -44,8 +44,9 @@ export class ProjectionWorker {
     return this.leading ? this.checkpoint : undefined;
   }
 
-  async lead(): Promise<void> {
-    this.checkpoint = await loadCheckpoint(this.dataSource, this.projection.name);
+  /** Starts applying from the stored checkpoint (the caller holds the leadership lock). */
+  lead(): void {
+    this.checkpoint = undefined;
     this.leading = true;
     this.wake();
   }
@@ -77,8 +78,10 @@ export class ProjectionWorker {
         if (count === this.options.batchSize) this.wakeRequested = true;
         else if (heldBack) this.wakeLater(this.options.heldBackRetryMs);
       } catch (error) {
+        // Whatever failed, the stored checkpoint is the truth to continue from (another instance
+        // may have applied this batch: a read-model conflict is then just a symptom of that).
+        this.checkpoint = undefined;
         if (error instanceof FencedOut) {
-          this.checkpoint = await loadCheckpoint(this.dataSource, this.projection.name).catch(() => this.checkpoint);
           this.wakeRequested = true;
           continue;
         }
@@ -90,7 +93,7 @@ export class ProjectionWorker {
 
   private async runBatch(): Promise<{ count: number; heldBack: boolean }> {
     const { name } = this.projection;
-    const from = this.checkpoint!;
+    const from = (this.checkpoint ??= await loadCheckpoint(this.dataSource, name));
     const events = await readLog(this.dataSource, from, this.options.batchSize);
     if (events.length === 0) return { count: 0, heldBack: await hasEventsHeldBack(this.dataSource, from) };
 
