@@ -1,8 +1,22 @@
-// Placeholder written by the lead so the registry builds; the accounts feature replaces it.
-import { Module } from '@nestjs/common';
 import type { RegistryFeature } from '../platform/feature.js';
+import { AccountsModule } from './accounts.module.js';
+import { bootstrapFirstOrg } from './bootstrap/bootstrap-first-org.js';
+import { AccountsReadModel1732600000300 } from './read-model/accounts-read-model.migration.js';
+import { accountsProjection } from './read-model/accounts.projection.js';
+import { accountsEntities } from './read-model/entities.js';
 
-@Module({})
-class AccountsModule {}
+export { AccountsModule } from './accounts.module.js';
+export { OrgPlans } from './read-model/orgs.lookup.js';
+export { TagsLookup } from './read-model/tags.lookup.js';
+export { bootstrapFirstOrg, FIRST_ORG_NAME, type BootstrapOutcome } from './bootstrap/bootstrap-first-org.js';
 
-export const accountsFeature: RegistryFeature = { name: 'accounts', module: AccountsModule, entities: [], migrations: [], projections: [] };
+export const accountsFeature: RegistryFeature = {
+  name: 'accounts',
+  module: AccountsModule,
+  entities: accountsEntities,
+  migrations: [AccountsReadModel1732600000300],
+  projections: [accountsProjection],
+  onStart: async (app, config) => {
+    await bootstrapFirstOrg(app, config);
+  },
+};

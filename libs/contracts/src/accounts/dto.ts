@@ -37,10 +37,6 @@ export interface OrgDto {
   name: string;
   createdAt: number;
   plan: OrgPlan;
-  usage: {
-    /** Agents the org holds now (deleted ones excluded): what `plan.maxAgents` limits. */
-    agents: number;
-  };
 }
 
 export interface CreateApiKeyParams {

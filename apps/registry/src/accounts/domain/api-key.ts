@@ -22,7 +22,7 @@ export interface ApiKeyState {
 }
 
 export function foldApiKey(events: readonly AccountEvent[]): ApiKeyState | null {
-  let state: ApiKeyState | null = null;
+  let state = null as ApiKeyState | null;
   for (const event of events) {
     if (event.type === AccountEventType.apiKeyIssued) {
       const d = event.data as ApiKeyIssuedData;

@@ -26,7 +26,7 @@ export interface OrgState {
 }
 
 export function foldOrg(events: readonly AccountEvent[]): OrgState | null {
-  let state: OrgState | null = null;
+  let state = null as OrgState | null;
   for (const event of events) {
     if (event.type === AccountEventType.orgCreated) {
       const d = event.data as OrgCreatedData;

@@ -1,0 +1,44 @@
+import { Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Subjects, type Actor, type AgentListResult, type CreateOrgParams, type CreateOrgResult, type OrgDto } from '@agentry/contracts';
+import { CurrentActor } from '../http/auth.guard.js';
+import { readString } from '../http/coerce.js';
+import { Params, type RawParams } from '../http/params.decorator.js';
+import { RegistryClient } from '../http/registry.client.js';
+import { toV2Id } from '../http/shapes.js';
+import { readPlan } from './account-params.js';
+import { v2Org } from './account-shapes.js';
+
+@Controller('api/v2/orgs')
+export class OrgsController {
+  constructor(private readonly registry: RegistryClient) {}
+
+  /** Platform admin only: `{name, plan: {maxAgents}, adminEmail?}` → the org and its first org-admin key (shown once). */
+  @Post()
+  @HttpCode(200)
+  async create(@CurrentActor() actor: Actor, @Params() p: RawParams) {
+    const params: CreateOrgParams = {
+      name: readString(p, 'name')!,
+      plan: readPlan(p)!,
+      adminEmail: readString(p, 'adminEmail'),
+    };
+    const org = await this.registry.call<CreateOrgResult>(Subjects.orgs.create, actor, params);
+    return {
+      id: toV2Id(org.id),
+      name: org.name,
+      plan: org.plan,
+      adminUserId: toV2Id(org.adminUserId),
+      apiKeyId: toV2Id(org.apiKeyId),
+      apiKey: org.apiKey,
+    };
+  }
+
+  /** The caller's org: its plan and what it uses of it. */
+  @Get('fetch')
+  async fetch(@CurrentActor() actor: Actor) {
+    const [org, { agents }] = await Promise.all([
+      this.registry.call<OrgDto>(Subjects.orgs.fetch, actor, {}),
+      this.registry.call<AgentListResult>(Subjects.agents.fetchAll, actor, {}),
+    ]);
+    return v2Org(org, agents.length);
+  }
+}

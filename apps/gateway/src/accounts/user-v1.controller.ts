@@ -1,0 +1,21 @@
+import { Controller, Get } from '@nestjs/common';
+import { Subjects, type Actor, type AgentListResult, type CurrentUserDto } from '@agentry/contracts';
+import { CurrentActor } from '../http/auth.guard.js';
+import { RegistryClient } from '../http/registry.client.js';
+import { jsend } from '../http/shapes.js';
+import { v1User } from './account-shapes.js';
+
+@Controller('api/v1')
+export class UserV1Controller {
+  constructor(private readonly registry: RegistryClient) {}
+
+  /** Seed 002: the account and its agents. */
+  @Get('user.json')
+  async user(@CurrentActor() actor: Actor) {
+    const [user, { agents }] = await Promise.all([
+      this.registry.call<CurrentUserDto>(Subjects.users.me, actor, {}),
+      this.registry.call<AgentListResult>(Subjects.agents.fetchAll, actor, {}),
+    ]);
+    return jsend(v1User(user, agents));
+  }
+}
