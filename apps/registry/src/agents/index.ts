@@ -1,8 +1,17 @@
-// Placeholder written by the lead so the registry builds; the agents feature replaces it.
-import { Module } from '@nestjs/common';
 import type { RegistryFeature } from '../platform/feature.js';
+import { AgentsModule } from './agents.module.js';
+import { AgentsReadModel1732600000100 } from './read-model/agents-read-model.migration.js';
+import { agentsProjection } from './read-model/agents.projection.js';
+import { agentsEntities } from './read-model/entities.js';
+import { agentInstancesProjection } from './read-model/instances.projection.js';
 
-@Module({})
-class AgentsModule {}
+export { AgentsModule } from './agents.module.js';
+export { AgentsLookup } from './read-model/agents.lookup.js';
 
-export const agentsFeature: RegistryFeature = { name: 'agents', module: AgentsModule, entities: [], migrations: [], projections: [] };
+export const agentsFeature: RegistryFeature = {
+  name: 'agents',
+  module: AgentsModule,
+  entities: agentsEntities,
+  migrations: [AgentsReadModel1732600000100],
+  projections: [agentsProjection, agentInstancesProjection],
+};

@@ -9,6 +9,8 @@ import type { AgentStatus, AgentVersionView, AgentView } from './views.js';
 export interface SaveAgentParams {
   fields: Record<string, unknown>;
   encoding?: 'json' | 'text';
+  /** With `encoding: 'json'`: the fields that still came as text (e.g. from the query string). */
+  textFields?: string[];
 }
 export interface SaveAgentResult {
   id: number;
@@ -40,8 +42,12 @@ export interface AgentListResult {
 export type DeleteAgentParams = AgentIdParams;
 export type RetireAgentParams = AgentIdParams;
 export type ReinstateAgentParams = AgentIdParams;
-/** Retire / reinstate / delete answer the agent as it is after the change. */
+/** Retire / reinstate answer the agent as it is after the change. */
 export type AgentLifecycleResult = AgentView;
+export interface DeleteAgentResult {
+  id: number;
+  deletedAt: number;
+}
 
 export type AgentVersionsParams = AgentIdParams;
 export interface AgentVersionsResult {

@@ -185,3 +185,11 @@ describe('parseSaveInput: every v2 field', () => {
     expect(JSON.stringify(errors)).not.toMatch(/hunter2|topsecret/);
   });
 });
+
+describe('parseSaveInput: mixed sources', () => {
+  it('reads only the fields named as text leniently', () => {
+    const parsed = parseSaveInput({ maxParallelExecs: '3', executionTimeLimit: 60 }, 'json', ['maxParallelExecs']);
+    expect(parsed.patch).toEqual({ maxParallelism: 3, executionTimeLimit: 60 });
+    expect(() => parseSaveInput({ maxParallelism: '3' }, 'json', ['name'])).toThrow(/maxParallelism/);
+  });
+});

@@ -20,10 +20,15 @@ export interface NumberRule {
 export class FieldReader {
   readonly errors: FieldError[] = [];
 
+  /** @param text true when every value came as text, or the names of the fields that did. */
   constructor(
     private readonly input: Record<string, unknown>,
-    private readonly textMode = false,
+    private readonly text: boolean | ReadonlySet<string> = false,
   ) {}
+
+  private isText(field: string): boolean {
+    return this.text === true || (this.text !== false && this.text.has(field));
+  }
 
   has(field: string): boolean {
     return this.input[field] !== undefined;
@@ -39,8 +44,8 @@ export class FieldReader {
   }
 
   /** `null` (or an empty text value) clears the field. */
-  private nullish(value: unknown): boolean {
-    return value === null || (this.textMode && value === '');
+  private nullish(field: string, value: unknown): boolean {
+    return value === null || (this.isText(field) && value === '');
   }
 
   string(field: string, opts: { max: number; min?: number; pattern?: RegExp; patternHint?: string }): Maybe<string | null> {
@@ -53,15 +58,15 @@ export class FieldReader {
   number(field: string, rule: NumberRule): Maybe<number | null> {
     const value = this.input[field];
     if (value === undefined) return ABSENT;
-    if (this.nullish(value)) return null;
-    return checkNumber(this, field, this.textMode ? numberFromText(value) : value, rule);
+    if (this.nullish(field, value)) return null;
+    return checkNumber(this, field, this.isText(field) ? numberFromText(value) : value, rule);
   }
 
   boolean(field: string): Maybe<boolean | null> {
     const value = this.input[field];
     if (value === undefined) return ABSENT;
-    if (this.nullish(value)) return null;
-    const parsed = this.textMode ? booleanFromText(value) : value;
+    if (this.nullish(field, value)) return null;
+    const parsed = this.isText(field) ? booleanFromText(value) : value;
     if (typeof parsed !== 'boolean') return this.fail(field, 'must be a boolean (true or false)');
     return parsed;
   }
@@ -85,9 +90,9 @@ export class FieldReader {
   array(field: string): Maybe<unknown[] | null> {
     const value = this.input[field];
     if (value === undefined) return ABSENT;
-    if (this.nullish(value)) return null;
+    if (this.nullish(field, value)) return null;
     if (Array.isArray(value)) return value;
-    if (this.textMode && typeof value === 'string') {
+    if (this.isText(field) && typeof value === 'string') {
       const parsed = value.trim().startsWith('[') ? parseJson(value) : value.split(',').map((s) => s.trim());
       if (Array.isArray(parsed)) return parsed;
     }
@@ -98,8 +103,8 @@ export class FieldReader {
   jsonValue(field: string, acceptJsonText: boolean): Maybe<unknown> {
     const value = this.input[field];
     if (value === undefined) return ABSENT;
-    if (this.nullish(value)) return null;
-    if (typeof value === 'string' && (acceptJsonText || this.textMode)) {
+    if (this.nullish(field, value)) return null;
+    if (typeof value === 'string' && (acceptJsonText || this.isText(field))) {
       const parsed = parseJson(value);
       if (parsed === ABSENT) return this.fail(field, 'must be valid JSON (an object, or a string holding JSON text)');
       return parsed;
