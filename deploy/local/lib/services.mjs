@@ -1,13 +1,14 @@
 /**
  * The services `npm start` runs, in start order (they are stopped in reverse order, so the
  * gateway, listed last, stops taking requests first). Adding a service is one line here.
- * `env` lists the settings (see config.mjs) the service receives; no other Agentry setting
- * reaches it, so secrets go only where they are needed.
+ * `env` lists the settings (see config.mjs) the service receives; no other of these settings
+ * reaches it, so secrets go only where they are needed. Other variables (e.g. the gateway's
+ * BODY_LIMIT_BYTES) pass through from the launcher's environment.
  */
-const COMMON = ['DATABASE_URL', 'NATS_URL', 'LOG_LEVEL'];
+const COMMON = ['NATS_URL', 'LOG_LEVEL'];
 
 export const SERVICES = [
-  { name: 'registry', entry: 'apps/registry/dist/main.js', env: [...COMMON, 'AGENTRY_SECRET_KEY', 'AGENTRY_BOOTSTRAP_API_KEY'] },
+  { name: 'registry', entry: 'apps/registry/dist/main.js', env: [...COMMON, 'DATABASE_URL', 'AGENTRY_SECRET_KEY', 'AGENTRY_BOOTSTRAP_API_KEY'] },
   { name: 'gateway', entry: 'apps/gateway/dist/main.js', env: [...COMMON, 'PORT', 'HOST'] },
 ];
 

@@ -17,15 +17,17 @@ test('the gateway is started last, so it is stopped first', () => {
 
 test('each service receives its declared settings and the rest of the environment', () => {
   const env = serviceEnv(byName('gateway'), settings, { PATH: '/bin', HOME: '/root' });
-  expect(env).toEqual({ PATH: '/bin', HOME: '/root', DATABASE_URL: settings.DATABASE_URL, NATS_URL: settings.NATS_URL, LOG_LEVEL: 'info', PORT: '3000', HOST: '127.0.0.1' });
+  expect(env).toEqual({ PATH: '/bin', HOME: '/root', NATS_URL: settings.NATS_URL, LOG_LEVEL: 'info', PORT: '3000', HOST: '127.0.0.1' });
 });
 
 test('secrets reach only the services that declare them, even when set in the launcher environment', () => {
-  const inherited = { PATH: '/bin', AGENTRY_SECRET_KEY: 'from-shell', AGENTRY_BOOTSTRAP_API_KEY: 'from-shell' };
+  const inherited = { PATH: '/bin', AGENTRY_SECRET_KEY: 'from-shell', AGENTRY_BOOTSTRAP_API_KEY: 'from-shell', DATABASE_URL: 'postgres://shell' };
   const gateway = serviceEnv(byName('gateway'), settings, inherited);
+  expect(gateway.DATABASE_URL).toBeUndefined();
   expect(gateway.AGENTRY_SECRET_KEY).toBeUndefined();
   expect(gateway.AGENTRY_BOOTSTRAP_API_KEY).toBeUndefined();
   const registry = serviceEnv(byName('registry'), settings, inherited);
+  expect(registry.DATABASE_URL).toBe(settings.DATABASE_URL);
   expect(registry.AGENTRY_SECRET_KEY).toBe('secret-key');
   expect(registry.AGENTRY_BOOTSTRAP_API_KEY).toBe('bootstrap-key');
   expect(registry.PORT).toBeUndefined();
