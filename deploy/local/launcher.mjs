@@ -49,6 +49,13 @@ function handleStopSignals() {
   for (const signal of STOP_SIGNALS) process.on(signal, () => onSignal(signal));
   // start.mjs went away without telling us (e.g. killed): don't leave servers behind.
   process.on('disconnect', () => onSignal('launcher parent exited'));
+  // Whoever read our output is gone: keep going (and stop cleanly) without it.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+  // A bug of ours must not leave Postgres, NATS and the services running.
+  process.on('uncaughtException', (error) => {
+    say(output.red(`launcher error: ${error?.stack ?? error}`));
+    stopAll(1, 'stopping Agentry');
+  });
 }
 
 /** The secret key of this data folder (unless AGENTRY_SECRET_KEY is set), checked like the registry will. */
