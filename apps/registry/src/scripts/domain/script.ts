@@ -18,25 +18,23 @@ export interface DomainEvent<D = unknown> {
   data: D;
 }
 
-export function foldScript(events: readonly DomainEvent[]): ScriptState | null {
-  let state: ScriptState | null = null;
-  for (const event of events) {
-    if (event.type === ScriptEventType.saved) {
-      const d = event.data as ScriptSavedData;
-      state = {
-        scriptId: d.scriptId,
-        orgId: d.orgId,
-        name: d.name,
-        text: d.text,
-        source: d.source,
-        nonce: d.nonce,
-        createdAt: d.createdAt,
-        savedAt: d.savedAt,
-        deleted: false,
-      };
-    } else if (event.type === ScriptEventType.deleted && state) {
-      state = { ...state, deleted: true };
-    }
+function applyScriptEvent(state: ScriptState | null, event: DomainEvent): ScriptState | null {
+  if (event.type === ScriptEventType.saved) {
+    const d = event.data as ScriptSavedData;
+    return {
+      scriptId: d.scriptId,
+      orgId: d.orgId,
+      name: d.name,
+      text: d.text,
+      source: d.source,
+      nonce: d.nonce,
+      createdAt: d.createdAt,
+      savedAt: d.savedAt,
+      deleted: false,
+    };
   }
+  if (event.type === ScriptEventType.deleted && state) return { ...state, deleted: true };
   return state;
 }
+
+export const foldScript = (events: readonly DomainEvent[]): ScriptState | null => events.reduce(applyScriptEvent, null);
