@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { DomainError, ErrorCode } from '@agentry/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ConcurrencyError } from './concurrency-error.js';
-import { EVENT_COLUMNS, readLog, toStoredEvent, type EventRow, type Queryable } from './log-reader.js';
+import { appendSignal } from './append-signal.js';
+import { EVENT_COLUMNS, readLog, toStoredEvent, type EventRow } from './log-reader.js';
+import { pgConnection, type PgQueryable } from './pg-access.js';
 import { APPEND_FUNCTION, ID_SEQUENCES, type IdSequence } from './schema-names.js';
 import type { AppendResult, ExpectedVersion, LogPosition, NewEvent, StoredEvent } from './types.js';
 
@@ -31,8 +33,15 @@ export class EventStore {
     options: { expectedVersion: ExpectedVersion; manager?: EntityManager },
   ): Promise<AppendResult> {
     if (events.length === 0) throw new DomainError(ErrorCode.INTERNAL, `append to ${streamId} without events`);
-    const parameters = [streamId, streamType, expectedVersionParameter(options.expectedVersion), JSON.stringify(events.map(toAppendPayload))];
-    const db: Queryable = options.manager ?? this.dataSource;
+    const inCallerTransaction = options.manager?.queryRunner?.isTransactionActive === true;
+    const parameters = [
+      streamId,
+      streamType,
+      expectedVersionParameter(options.expectedVersion),
+      ...appendArrays(events),
+      inCallerTransaction, // notify at the caller's commit; otherwise raise the signal below
+    ];
+    const db = await pgConnection(this.dataSource, options.manager);
     let row: AppendRow;
     try {
       row = await callAppend(db, parameters);
@@ -40,9 +49,10 @@ export class EventStore {
       // Two concurrent appends of the same ids with version 'any': the loser hits the unique index.
       // Asked again, the function finds the ids stored and answers appended:false. (Inside a
       // caller's transaction the error has aborted it, so it is theirs to retry.)
-      if ((error as { code?: string }).code !== UNIQUE_VIOLATION || options.manager) throw error;
+      if ((error as { code?: string }).code !== UNIQUE_VIOLATION || inCallerTransaction) throw error;
       row = await callAppend(db, parameters);
     }
+    if (row.outcome === 'appended' && !inCallerTransaction) appendSignal(this.dataSource).raise();
     switch (row.outcome) {
       case 'conflict':
         throw new ConcurrencyError(streamId, options.expectedVersion, Number(row.stream_version));
@@ -99,9 +109,15 @@ export class EventStore {
   }
 }
 
-async function callAppend(db: Queryable, parameters: unknown[]): Promise<AppendRow> {
-  const rows: AppendRow[] = await db.query(`SELECT * FROM ${APPEND_FUNCTION}($1, $2, $3, $4::jsonb)`, parameters);
-  return rows[0];
+const APPEND_STATEMENT = {
+  name: 'agentry_append_events_v1', // prepared once per connection
+  text: `SELECT outcome, stream_version::text, last_transaction_id::text, last_global_position::text
+         FROM ${APPEND_FUNCTION}($1, $2, $3, $4::uuid[], $5::text[], $6::integer[], $7::jsonb[], $8::jsonb[], $9)`,
+};
+
+async function callAppend(db: PgQueryable, values: unknown[]): Promise<AppendRow> {
+  const result = await db.query<AppendRow>({ ...APPEND_STATEMENT, values });
+  return result.rows[0];
 }
 
 function expectedVersionParameter(expected: ExpectedVersion): number | null {
@@ -113,12 +129,13 @@ function expectedVersionParameter(expected: ExpectedVersion): number | null {
   return expected;
 }
 
-function toAppendPayload(event: NewEvent) {
-  return {
-    eventId: event.eventId ?? randomUUID(),
-    type: event.type,
-    schemaVersion: event.schemaVersion ?? 1,
-    data: event.data ?? null,
-    metadata: event.metadata ?? {},
-  };
+/** The function's parallel arrays: ids, types, schema versions, data (JSON text), metadata (JSON text). */
+function appendArrays(events: NewEvent[]): [string[], string[], number[], string[], string[]] {
+  return [
+    events.map((e) => e.eventId ?? randomUUID()),
+    events.map((e) => e.type),
+    events.map((e) => e.schemaVersion ?? 1),
+    events.map((e) => JSON.stringify(e.data ?? null)),
+    events.map((e) => JSON.stringify(e.metadata ?? {})),
+  ];
 }

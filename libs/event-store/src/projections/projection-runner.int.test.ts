@@ -144,6 +144,20 @@ describe('ProjectionRunner', () => {
     expect(await projection.totalCounted(db.dataSource)).toBe(20);
   });
 
+  it('wakes on appends (standalone and inside a caller transaction) without waiting for its poll', async () => {
+    const projection = new CountingProjection('notified');
+    await projection.createTables(db.dataSource);
+    const projections = runner(projection, { pollIntervalMs: 600_000 });
+    await projections.start();
+
+    await projections.waitFor(await appendMany(1), { timeoutMs: 5_000 });
+    const inTransaction = await db.dataSource.transaction((manager) =>
+      db.store.append('s-t', 's', [{ type: 'counted', data: {} }], { expectedVersion: 'any', manager }),
+    );
+    await projections.waitFor(inTransaction.position, { timeoutMs: 5_000 });
+    expect(await projection.appliedCount(db.dataSource)).toBe(2);
+  });
+
   it('waitFor works on a replica that leads nothing', async () => {
     const projection = new CountingProjection('remote');
     await projection.createTables(db.dataSource);
