@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import { Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import formBody from '@fastify/formbody';
 import { nestLogLevels } from '@agentry/config';
 import { createRpcClient } from '@agentry/messaging';
 import type { GatewayConfig } from './config.js';
@@ -26,7 +25,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule, adapter, {
     logger: nestLogLevels(config.logLevel),
   });
-  await app.register(formBody as never);
+  // Nest's Fastify adapter registers the JSON and form-urlencoded parsers itself (a second
+  // form parser, e.g. @fastify/formbody, makes listen() fail with "already present").
   // Body parsing fails before Nest's filters run: render those errors the same way.
   app.getHttpAdapter().getInstance().setErrorHandler((error, request, reply) => sendError(error, request, reply));
   app.enableShutdownHooks();
