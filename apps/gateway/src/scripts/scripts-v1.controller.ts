@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, Post, Res } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import {
   Subjects,
@@ -58,6 +58,7 @@ export class ScriptsV1Controller {
    * the two apart by `typeof data === 'number'`).
    */
   @Post('script/:name')
+  @HttpCode(200)
   async save(@CurrentActor() actor: Actor, @Params() p: RawParams) {
     const params: SaveScriptParams = {
       name: readString(p, 'name', { required: true })!,

@@ -200,12 +200,14 @@ describe('create, update and nonce', () => {
 describe('parameters from a JSON body, a form body or the query string', () => {
   test('query string', async () => {
     const res = await platform.request('POST', `/api/v1/script/from-query.js?text=${enc('a & b')}&source=web`, { key: orgA.key });
+    expect(res.status).toBe(200);
     expect(typeof res.body.data).toBe('number');
     expect((await getById(orgA.key, res.body.data)).body.data).toMatchObject({ text: 'a & b', source: 'web' });
   });
 
   test('JSON body', async () => {
     const res = await platform.request('POST', '/api/v1/script/from-json.mjs', { key: orgA.key, json: { text: 'export {}', source: 'sdk', insertOnly: true } });
+    expect(res.status).toBe(200);
     expect(typeof res.body.data).toBe('number');
     expect((await getById(orgA.key, res.body.data)).body.data).toMatchObject({ name: 'from-json.mjs', text: 'export {}', source: 'sdk' });
   });
