@@ -298,6 +298,28 @@ describe('GET /api/v1/user.json', () => {
     });
     expect(Object.keys(res.body.data)).toEqual(['email', 'timeLeft', 'emailsLeft', 'captchasLeft', 'storageLeft', 'databaseLeft', 'agents']);
   });
+
+  test("lists the org's agents in the seed's entry shape; orgs/fetch counts them", async () => {
+    const org = await platform.newOrg({ name: 'user-json-agents', maxAgents: 5 });
+    const saved = await platform.request('POST', '/api/v2/agents/save', { key: org.key, json: { name: 'My first agent' } });
+    expect(saved.status).toBe(200);
+    const res = await platform.request('GET', '/api/v1/user.json', { key: org.key });
+    expect(res.body.data.agents).toEqual([
+      {
+        id: Number(saved.body.id),
+        name: 'My first agent',
+        scriptId: 0,
+        lastEndMessage: null,
+        lastEndStatus: null,
+        queuedContainers: 0,
+        runningContainers: 0,
+      },
+    ]);
+    const fetched = await platform.request('GET', '/api/v2/orgs/fetch', { key: org.key });
+    expect(fetched.body).toMatchObject({ plan: { maxAgents: 5 }, usage: { agents: 1 } });
+    const other = await platform.request('GET', '/api/v1/user.json', { key: orgA.key });
+    expect(other.body.data.agents.map((a: { id: number }) => a.id)).not.toContain(Number(saved.body.id));
+  });
 });
 
 describe('GET /api/v2/orgs/fetch', () => {
