@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, chown, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 import { ManagedProcess } from './managed-process.js';
 import { postgresBinaries, postgresOsUser, type OsUser } from './postgres-binaries.js';
@@ -83,6 +83,7 @@ async function initialiseCluster(
   dataDir: string,
   opts: { user: string; password: string; osUser?: OsUser; ephemeral: boolean },
 ): Promise<void> {
+  if (opts.osUser) await assertEnterable(dirname(resolve(dataDir)), opts.osUser);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   await chmod(dataDir, 0o700);
   // Outside dataDir (initdb wants it empty) and readable by the user initdb runs as.
@@ -107,6 +108,23 @@ async function initialiseCluster(
     await initProcess.waitSuccess(120_000);
   } finally {
     await rm(passwordFile, { force: true });
+  }
+}
+
+/** initdb, running as `user`, must be able to enter every folder above the data folder. */
+async function assertEnterable(folder: string, user: OsUser): Promise<void> {
+  for (let dir = folder; ; dir = dirname(dir)) {
+    const info = await stat(dir).catch(() => undefined);
+    if (info) {
+      const searchBit = info.uid === user.uid ? 0o100 : info.gid === user.gid ? 0o010 : 0o001;
+      if ((info.mode & searchBit) === 0) {
+        throw new Error(
+          `Postgres runs as the OS user "postgres" (uid ${user.uid}), which cannot enter ${dir}: ` +
+            `\`chmod o+x ${dir}\` or keep the data folder elsewhere`,
+        );
+      }
+    }
+    if (dirname(dir) === dir) return;
   }
 }
 

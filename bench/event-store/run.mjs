@@ -1,0 +1,146 @@
+// Event-store benchmark: appends vs raw single-row INSERTs, and projection catch-up vs a raw SELECT.
+// Usage: npm run build && node bench/event-store/run.mjs   (env: BENCH_SECONDS=3, BENCH_CATCHUP_EVENTS=100000,
+// BENCH_EPHEMERAL=1 to run Postgres without fsync). Prints figures; asserts nothing.
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { createDataSource, eventStoreMigrations, EventStore, migrate, ProjectionRunner } from '@agentry/event-store';
+import { freePort, startEmbeddedPostgres } from '@agentry/local-servers';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const CATCHUP_EVENTS = Number(process.env.BENCH_CATCHUP_EVENTS ?? 100_000);
+const EPHEMERAL = process.env.BENCH_EPHEMERAL === '1';
+const CONCURRENCY = [1, 8, 32];
+const PAYLOAD = { name: 'agent', argument: { url: 'https://example.com', depth: 3 }, tags: [1, 2, 3] };
+
+/** Runs `operation(worker)` from `concurrency` workers for SECONDS; answers operations per second. */
+async function throughput(concurrency, operation) {
+  const deadline = Date.now() + SECONDS * 1000;
+  let done = 0;
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      while (Date.now() < deadline) {
+        await operation(worker);
+        done++;
+      }
+    }),
+  );
+  return done / (Number(process.hrtime.bigint() - started) / 1e9);
+}
+
+async function benchAppends(store, rawPool, run) {
+  const rows = [];
+  for (const concurrency of CONCURRENCY) {
+    const raw = await throughput(concurrency, (worker) =>
+      rawPool.query('INSERT INTO raw_events (stream_id, type, data) VALUES ($1, $2, $3)', [
+        `raw-${run}-${concurrency}-${worker}`,
+        'agent-saved',
+        PAYLOAD,
+      ]),
+    );
+    // The same row an append stores, into a table with the events table's columns and indexes.
+    const rawShaped = await throughput(concurrency, () =>
+      rawPool.query(
+        `INSERT INTO raw_shaped_events (stream_id, stream_type, stream_position, event_id, type, data, metadata)
+         VALUES ($1, 'agent', 1, $2, 'agent-saved', $3, '{}')`,
+        [randomUUID(), randomUUID(), PAYLOAD],
+      ),
+    );
+    // Each worker appends to its own stream with an exact expected version, as a service would.
+    const versions = new Array(concurrency).fill(0);
+    const appended = await throughput(concurrency, async (worker) => {
+      const result = await store.append(`agent-${run}-${concurrency}-${worker}`, 'agent', [{ type: 'agent-saved', data: PAYLOAD }], {
+        expectedVersion: versions[worker],
+      });
+      versions[worker] = result.nextVersion;
+    });
+    rows.push({ concurrency, raw, rawShaped, appended });
+  }
+  return rows;
+}
+
+async function seedLog(store, count) {
+  const perAppend = 100;
+  const streams = 1000;
+  let last;
+  for (let i = 0; i < count / perAppend; i++) {
+    const events = Array.from({ length: perAppend }, () => ({ type: 'agent-saved', data: PAYLOAD }));
+    last = (await store.append(`seed-${i % streams}`, 'agent', events, { expectedVersion: 'any' })).position;
+  }
+  return last;
+}
+
+async function benchCatchUp(dataSource, rawPool, lastPosition) {
+  const [{ total }] = await dataSource.query('SELECT count(*)::integer AS total FROM events');
+
+  let started = process.hrtime.bigint();
+  const { rowCount } = await rawPool.query(
+    `SELECT global_position, transaction_id::text, stream_id, stream_type, stream_position, event_id, type,
+            schema_version, data, metadata, created_at
+     FROM events ORDER BY transaction_id, global_position`,
+  );
+  const rawPerSecond = rowCount / (Number(process.hrtime.bigint() - started) / 1e9);
+
+  let applied = 0;
+  const trivial = {
+    name: 'bench-trivial',
+    async apply() {
+      applied++;
+    },
+    async reset() {},
+  };
+  const runner = new ProjectionRunner(dataSource, [trivial]);
+  started = process.hrtime.bigint();
+  await runner.start();
+  await runner.waitFor(lastPosition, { timeoutMs: 600_000 });
+  const catchUpPerSecond = applied / (Number(process.hrtime.bigint() - started) / 1e9);
+  await runner.stop();
+  return { total, rawPerSecond, catchUpPerSecond, applied };
+}
+
+const fmt = (n) => Math.round(n).toLocaleString('en-US').padStart(9);
+const ratio = (a, b) => `${(a / b).toFixed(2)}x`;
+
+async function main() {
+  const dataDir = await mkdtemp(join(tmpdir(), 'agentry-bench-pg-'));
+  const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), ephemeral: EPHEMERAL, database: 'bench' });
+  const dataSource = createDataSource({ url: server.url, migrations: eventStoreMigrations, poolSize: 40, name: 'bench' });
+  const rawPool = new pg.Pool({ connectionString: server.url, max: 40 });
+  try {
+    await dataSource.initialize();
+    await migrate(dataSource);
+    await rawPool.query(
+      `CREATE TABLE raw_events (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, stream_id text NOT NULL,
+                                type text NOT NULL, data jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`,
+    );
+    await rawPool.query('CREATE TABLE raw_shaped_events (LIKE events INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING INDEXES)');
+    const store = new EventStore(dataSource);
+
+    console.log(`event-store benchmark (Postgres ${EPHEMERAL ? 'without fsync' : 'with fsync'}, ${SECONDS} s per figure)`);
+    await benchAppends(store, rawPool, 'warmup').catch(() => undefined);
+    console.log('\nappend one event      raw INSERT/s  same-shape INSERT/s   append/s   append/raw  append/same-shape');
+    for (const row of await benchAppends(store, rawPool, 'run')) {
+      console.log(
+        `  concurrency ${String(row.concurrency).padEnd(4)}   ${fmt(row.raw)}          ${fmt(row.rawShaped)}  ${fmt(row.appended)}` +
+          `        ${ratio(row.appended, row.raw)}              ${ratio(row.appended, row.rawShaped)}`,
+      );
+    }
+    console.log('  (raw: 5-column table with one index; same-shape: the events table\'s columns and all three of its indexes)');
+
+    const last = await seedLog(store, CATCHUP_EVENTS);
+    const catchUp = await benchCatchUp(dataSource, rawPool, last);
+    console.log(`\nwhole-log catch-up (${catchUp.total.toLocaleString('en-US')} events)   raw SELECT/s  projection/s  ratio`);
+    console.log(`  read + trivial apply             ${fmt(catchUp.rawPerSecond)}     ${fmt(catchUp.catchUpPerSecond)}   ${ratio(catchUp.catchUpPerSecond, catchUp.rawPerSecond)}`);
+    console.log('\naims: append >= 0.80x raw at every concurrency; catch-up >= 50,000 events/s');
+  } finally {
+    await rawPool.end();
+    if (dataSource.isInitialized) await dataSource.destroy();
+    await server.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();

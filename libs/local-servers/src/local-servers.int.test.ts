@@ -1,0 +1,119 @@
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { ensureNatsServerBinary, freePort, startEmbeddedPostgres, startNatsServer } from './index.js';
+
+let workDir: string;
+beforeAll(async () => {
+  workDir = await mkdtemp(join(tmpdir(), 'agentry-local-servers-test-'));
+  await chmod(workDir, 0o755); // as root, Postgres runs as the OS user postgres, who must enter it
+});
+afterAll(async () => {
+  await rm(workDir, { recursive: true, force: true });
+});
+
+async function queryOnce(url: string, sql: string): Promise<pg.QueryResult> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+function occupy(port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
+}
+
+describe('freePort', () => {
+  it('answers a port that can be listened on', async () => {
+    const server = await occupy(await freePort());
+    server.close();
+  });
+});
+
+describe('startEmbeddedPostgres', () => {
+  it('initialises an empty folder, creates the database, and keeps the data across restarts', async () => {
+    const dataDir = join(workDir, 'pg');
+    const options = { dataDir, port: await freePort(), user: 'agentry', password: 's3cret', database: 'app', ephemeral: true };
+    const first = await startEmbeddedPostgres(options);
+    expect(first.url).toBe(`postgres://agentry:s3cret@127.0.0.1:${options.port}/app`);
+    await queryOnce(first.url, 'CREATE TABLE kept (id int); INSERT INTO kept VALUES (42)');
+    await first.stop();
+
+    const second = await startEmbeddedPostgres(options);
+    try {
+      expect((await queryOnce(second.url, 'SELECT id FROM kept')).rows).toEqual([{ id: 42 }]);
+      const wrongPassword = second.url.replace('s3cret', 'wrong');
+      await expect(queryOnce(wrongPassword, 'SELECT 1')).rejects.toThrow(/password authentication failed/);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('says which folder the postgres OS user cannot enter', async () => {
+    if (process.getuid?.() !== 0) return; // only root hands the server to another OS user
+    const closed = await mkdtemp(join(tmpdir(), 'agentry-closed-')); // mode 0700, owned by root
+    try {
+      await expect(startEmbeddedPostgres({ dataDir: join(closed, 'pg'), port: await freePort() })).rejects.toThrow(
+        `cannot enter ${closed}`,
+      );
+    } finally {
+      await rm(closed, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a non-empty folder that holds no cluster', async () => {
+    const dataDir = join(workDir, 'not-a-cluster');
+    await mkdir(dataDir, { recursive: true });
+    await writeFile(join(dataDir, 'something'), 'x');
+    await expect(startEmbeddedPostgres({ dataDir, port: await freePort() })).rejects.toThrow(/holds no Postgres cluster/);
+  });
+});
+
+describe('nats-server', () => {
+  it('finds nats-server on PATH first', async () => {
+    const binDir = join(workDir, 'bin');
+    await mkdir(binDir, { recursive: true });
+    const fake = join(binDir, 'nats-server');
+    await writeFile(fake, '#!/bin/sh\n');
+    await chmod(fake, 0o755);
+    const savedPath = process.env.PATH;
+    process.env.PATH = `${binDir}:${savedPath}`;
+    try {
+      expect(await ensureNatsServerBinary()).toBe(fake);
+    } finally {
+      process.env.PATH = savedPath;
+    }
+  });
+
+  it('starts with JetStream on the port and stops', async () => {
+    const port = await freePort();
+    const server = await startNatsServer({ port, storeDir: join(workDir, 'nats') });
+    expect(server.url).toBe(`nats://127.0.0.1:${port}`);
+    const { connect } = await import('@nats-io/transport-node');
+    const { jetstreamManager } = await import('@nats-io/jetstream');
+    const nc = await connect({ servers: server.url });
+    expect((await (await jetstreamManager(nc)).getAccountInfo()).streams).toBe(0);
+    await nc.close();
+    await server.stop();
+    (await occupy(port)).close(); // the port is free again
+  });
+
+  it('fails with the server output when the port is taken', async () => {
+    const port = await freePort();
+    const blocker = await occupy(port);
+    try {
+      await expect(startNatsServer({ port, storeDir: join(workDir, 'nats-busy') })).rejects.toThrow(/address already in use/);
+    } finally {
+      blocker.close();
+    }
+  });
+});
