@@ -245,6 +245,17 @@ describe('bad input answers 400 in the JSend shape, naming the field', () => {
     expectFieldError(await getByName(orgA.key, 'a.js', 'xml'), 'mode');
   });
 
+  test('a body over the gateway limit answers 413 in the JSend shape', async () => {
+    const res = await saveForm(orgA.key, 'too_big.js', { text: 'x'.repeat(2 * 1024 * 1024) });
+    expect(res.status).toBe(413);
+    expect(res.body).toMatchObject({ status: 'error', message: expect.any(String) });
+  });
+
+  test('an id no script can have is simply not found', async () => {
+    expectV1Error(await getById(orgA.key, 99_999_999_999), 404, 'NOT_FOUND');
+    expectV1Error(await platform.request('DELETE', '/api/v1/script/99999999999.json', { key: orgA.key }), 404, 'NOT_FOUND');
+  });
+
   test('no API key answers 401', async () => {
     expectV1Error(await platform.request('GET', '/api/v1/scripts.json'), 401, 'UNAUTHENTICATED');
   });

@@ -8,6 +8,9 @@ export interface ScriptLookupOptions {
   withoutText?: boolean;
 }
 
+/** The `id` column is a Postgres integer: a larger id cannot exist (and must not reach the query as an error). */
+const MAX_SCRIPT_ID = 2_147_483_647;
+
 const toDto = (row: ScriptRow, opts: ScriptLookupOptions): ScriptDto => ({
   id: row.id,
   name: row.name,
@@ -31,6 +34,7 @@ export class ScriptsLookup {
   }
 
   async findById(orgId: number, id: number, opts: ScriptLookupOptions = {}): Promise<ScriptDto | null> {
+    if (!Number.isSafeInteger(id) || id < 1 || id > MAX_SCRIPT_ID) return null;
     const row = await this.rows.findOne({ where: { orgId, id } });
     return row ? toDto(row, opts) : null;
   }
