@@ -1,0 +1,38 @@
+import { Controller, Get, Post, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { Subjects, validationFailed, type Actor, type AgentView, type FetchAgentParams, type SaveAgentResult } from '@agentry/contracts';
+import { CurrentActor } from '../http/auth.guard.js';
+import { readFlag, readId } from '../http/coerce.js';
+import { Params, type RawParams } from '../http/params.decorator.js';
+import { RegistryClient } from '../http/registry.client.js';
+import { jsend } from '../http/shapes.js';
+import { scriptOf } from './agent-script.js';
+import { saveAgentParams } from './save-params.js';
+import { v1AgentDetails, v1AgentRecord } from './v1-agent.shape.js';
+
+/** Seed 002's agent record and seed 001's create endpoint. */
+@Controller('api/v1')
+export class AgentsV1Controller {
+  constructor(private readonly registry: RegistryClient) {}
+
+  @Get('agent/:id.json')
+  async record(@CurrentActor() actor: Actor, @Params() p: RawParams) {
+    const agent = await this.registry.call<AgentView, FetchAgentParams>(Subjects.agents.fetch, actor, { id: readId(p, 'id')! });
+    const script = readFlag(p, 'withScript') ? await scriptOf(this.registry, actor, agent) : null;
+    return jsend(v1AgentRecord(agent, script));
+  }
+
+  /**
+   * Seed 001: creates an agent from the same fields as `agents/save` and answers its details.
+   * Errors take seed 001's `{status, code, message, errors}` form (the error filter's `v1-agent`).
+   */
+  @Post('agent')
+  async create(@CurrentActor() actor: Actor, @Req() request: FastifyRequest) {
+    const params = saveAgentParams(request);
+    if (params.fields.id !== undefined) {
+      throw validationFailed([{ field: 'id', message: 'is not accepted here (this endpoint only creates); update with POST /api/v2/agents/save' }]);
+    }
+    const saved = await this.registry.call<SaveAgentResult>(Subjects.agents.save, actor, params);
+    return { details: v1AgentDetails(saved.agent), status: 'success' };
+  }
+}
