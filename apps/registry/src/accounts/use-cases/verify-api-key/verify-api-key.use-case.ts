@@ -20,7 +20,7 @@ export class VerifyApiKeyUseCase {
   ) {}
 
   async execute(envelope: { params?: VerifyKeyParams }): Promise<Actor> {
-    const { key, org } = envelope.params ?? {};
+    const { key, org } = envelope?.params ?? {};
     if (key === undefined || key === null || key === '') throw unauthenticated('Missing API key');
     if (!isWellFormedApiKey(key)) throw unauthenticated('Invalid API key');
 
