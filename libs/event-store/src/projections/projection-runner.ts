@@ -70,7 +70,12 @@ export class ProjectionRunner {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    this.session = await this.openSession();
+    try {
+      this.session = await this.openSession();
+    } catch (error) {
+      this.running = false;
+      throw error;
+    }
     await this.campaignOnce();
     this.timers = [
       setInterval(() => void this.campaignOnce(), this.settings.leadershipRetryMs),
