@@ -41,3 +41,16 @@ export function v2Fields(res: { status: number; body: any }): string[] {
   expect(res.body).toMatchObject({ status: 'error', error: 'VALIDATION_FAILED', message: expect.any(String) });
   return (res.body.details as { field: string }[]).map((d) => d.field);
 }
+
+/** An API key of the org with exactly these roles. */
+export async function createKey(platform: TestPlatform, adminKey: string, roles: string[]): Promise<string> {
+  const res = await platform.request('POST', '/api/v2/org/api-keys', { key: adminKey, json: { name: roles.join('+') || 'none', roles } });
+  if (res.status !== 200) throw new Error(`key create failed: ${res.status} ${res.text}`);
+  return res.body.key as string;
+}
+
+export async function createTag(platform: TestPlatform, key: string, name: string): Promise<string> {
+  const res = await platform.request('POST', '/api/v2/org/tags', { key, json: { name } });
+  if (res.status !== 200) throw new Error(`tag create failed: ${res.status} ${res.text}`);
+  return res.body.id as string;
+}

@@ -5,6 +5,10 @@ import { ScriptsLookup } from '../../scripts/index.js';
 import { instanceCountsOf, toAgentView, toVersionView } from './agent-view.js';
 import { AgentInstanceCountsRow, AgentRow, AgentVersionRow } from './entities.js';
 
+/** Id columns are Postgres integers: a larger id cannot exist (and must not reach a query as an error). */
+export const MAX_DB_ID = 2_147_483_647;
+export const isStorableId = (id: number): boolean => Number.isSafeInteger(id) && id >= 1 && id <= MAX_DB_ID;
+
 export type AgentListFilters = Omit<FetchAllAgentsParams, 'withAgentObject'>;
 
 /**
@@ -28,6 +32,7 @@ export class AgentsLookup {
 
   /** A live (active or retired) agent of the org, or null. */
   async find(orgId: number, id: number, opts: { withAgentObject?: boolean } = {}): Promise<AgentView | null> {
+    if (!isStorableId(id)) return null;
     const row = await this.agents.findOne({ where: { orgId, id, status: Not('deleted'), currentVersionNumber: MoreThan(0) } });
     return row ? (await this.views([row], opts))[0]! : null;
   }
@@ -40,6 +45,7 @@ export class AgentsLookup {
   }
 
   async exists(orgId: number, id: number): Promise<boolean> {
+    if (!isStorableId(id)) return false;
     return this.agents.exists({ where: { orgId, id, status: Not('deleted'), currentVersionNumber: MoreThan(0) } });
   }
 
@@ -48,6 +54,7 @@ export class AgentsLookup {
   }
 
   async instanceCounts(agentId: number): Promise<AgentInstanceCounts> {
+    if (!isStorableId(agentId)) return instanceCountsOf(null);
     return instanceCountsOf(await this.runs.findOne({ where: { agentId } }));
   }
 
@@ -71,6 +78,7 @@ export class AgentsLookup {
 
   /** Every version of a live agent of the org, newest first; null when there is no such agent. */
   async versionsOf(orgId: number, agentId: number): Promise<{ currentVersionId: string; versions: AgentVersionView[] } | null> {
+    if (!isStorableId(agentId)) return null;
     const agent = await this.agents.findOne({ where: { orgId, id: agentId, status: Not('deleted'), currentVersionNumber: MoreThan(0) } });
     if (!agent) return null;
     const rows = await this.versions.find({ where: { agentId }, order: { versionNumber: 'DESC' } });
@@ -96,10 +104,13 @@ export class AgentsLookup {
 }
 
 function applyFilters(query: SelectQueryBuilder<AgentRow>, f: AgentListFilters): void {
-  if (f.agentIds) query.andWhere('a.id IN (:...agentIds)', { agentIds: f.agentIds.length ? f.agentIds : [0] });
+  if (f.agentIds) {
+    const ids = f.agentIds.filter(isStorableId);
+    query.andWhere('a.id IN (:...agentIds)', { agentIds: ids.length ? ids : [0] });
+  }
   if (f.status) query.andWhere('a.status = :status', { status: f.status });
   if (f.stage) query.andWhere('a.stage = :stage', { stage: f.stage });
-  if (f.tag !== undefined) query.andWhere('a.tags @> ARRAY[:tag]::integer[]', { tag: f.tag });
+  if (f.tag !== undefined) query.andWhere('a.tags @> ARRAY[:tag]::integer[]', { tag: isStorableId(f.tag) ? f.tag : 0 });
   const meta = f.userCustomMetadata;
   if (meta) {
     query.andWhere(

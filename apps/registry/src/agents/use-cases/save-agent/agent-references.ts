@@ -3,7 +3,7 @@ import { validationFailed, type FieldError } from '@agentry/contracts';
 import { TagsLookup } from '../../../accounts/index.js';
 import { ScriptsLookup } from '../../../scripts/index.js';
 import type { ParsedSaveInput, ScriptRef } from '../../domain/parse-save-input.js';
-import { AgentsLookup } from '../../read-model/agents.lookup.js';
+import { AgentsLookup, isStorableId } from '../../read-model/agents.lookup.js';
 
 export interface ResolvedScript {
   scriptId: number | null;
@@ -51,7 +51,8 @@ export class AgentReferences {
 
   private async checkTags(orgId: number, tags: number[] | undefined, problems: FieldError[]): Promise<void> {
     if (!tags?.length) return;
-    const missing = await this.tags.missingFromOrg(orgId, tags);
+    const unstorable = tags.filter((t) => !isStorableId(t));
+    const missing = [...unstorable, ...(await this.tags.missingFromOrg(orgId, tags.filter(isStorableId)))];
     if (missing.length) problems.push({ field: 'tags', message: `${missing.join(', ')} ${missing.length > 1 ? 'are not tags' : 'is not a tag'} of your org` });
   }
 
