@@ -22,17 +22,35 @@ export interface TestPlatform {
  * private real NATS server, the registry and the gateway in this process.
  */
 export async function startPlatform(): Promise<TestPlatform> {
-  const db = await createTestDatabase();
-  const nats = await startTestNats();
   const adminKey = `admin_${randomBytes(12).toString('hex')}`;
-  const registry = await startRegistry({
-    databaseUrl: db.url,
-    natsUrl: nats.url,
-    secretKey: randomBytes(32),
-    bootstrapApiKey: adminKey,
-    logLevel: 'warn',
-  });
-  const gateway = await startGateway({ natsUrl: nats.url, port: 0, host: '127.0.0.1', bodyLimitBytes: 1024 * 1024, logLevel: 'error' });
+  // Started in order and, when a later one fails, stopped in reverse so nothing leaks.
+  const cleanups: (() => Promise<void>)[] = [];
+  const cleanUp = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  };
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let nats: Awaited<ReturnType<typeof startTestNats>>;
+  let registry: RunningRegistry;
+  let gateway: RunningGateway;
+  try {
+    db = await createTestDatabase();
+    cleanups.push(() => db.drop());
+    nats = await startTestNats();
+    cleanups.push(() => nats.stop());
+    registry = await startRegistry({
+      databaseUrl: db.url,
+      natsUrl: nats.url,
+      secretKey: randomBytes(32),
+      bootstrapApiKey: adminKey,
+      logLevel: 'warn',
+    });
+    cleanups.push(() => registry.close());
+    gateway = await startGateway({ natsUrl: nats.url, port: 0, host: '127.0.0.1', bodyLimitBytes: 1024 * 1024, logLevel: 'error' });
+    cleanups.push(() => gateway.close());
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
   const baseUrl = gateway.url;
 
   const request: TestPlatform['request'] = async (method, path, opts = {}) => {
@@ -74,11 +92,6 @@ export async function startPlatform(): Promise<TestPlatform> {
       if (res.status !== 200 && res.status !== 201) throw new Error(`newOrg failed: ${res.status} ${res.text}`);
       return { orgId: String(res.body.id), key: String(res.body.apiKey) };
     },
-    async close() {
-      await gateway.close();
-      await registry.close();
-      await nats.stop();
-      await db.drop();
-    },
+    close: cleanUp,
   };
 }
