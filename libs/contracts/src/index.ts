@@ -5,3 +5,4 @@ export * from './streams.js';
 export * from './scripts/index.js';
 export * from './agents/index.js';
 export * from './accounts/index.js';
+export * from './containers/index.js';

@@ -40,11 +40,34 @@ export const Subjects = {
     list: 'registry.scripts.list',
     delete: 'registry.scripts.delete',
   },
+  /** Executor: launches, aborts, the runtime's requests. */
+  executor: {
+    launch: 'executor.containers.launch',
+    abort: 'executor.containers.abort',
+    readStoredFile: 'executor.storage.read',
+  },
+  /** Output service: console output, container history, runtime events. */
+  output: {
+    fetchContainer: 'output.containers.fetch',
+    listContainers: 'output.containers.list',
+    containerOutput: 'output.containers.output',
+    agentOutput: 'output.agents.output',
+    runningContainers: 'output.orgs.running-containers',
+  },
+  /** Internal (service to service, actor = the platform acting for an org). */
+  internal: {
+    /** Registry → executor: agent settings + script + sealed secrets for a launch. */
+    agentLaunchSnapshot: 'registry.agents.launch-snapshot',
+    getAgentObject: 'registry.agents.get-agent-object',
+    setAgentObject: 'registry.agents.set-agent-object',
+  },
 } as const;
 
 export const QueueGroups = {
   registry: 'registry',
   gateway: 'gateway',
+  executor: 'executor',
+  output: 'output',
 } as const;
 
 /** JetStream stream that receives every committed event, subject `events.<streamType>.<eventType>`. */

@@ -1,0 +1,96 @@
+import type { ContainerEndType, ContainerFinalStatus, ContainerLaunchType } from '../agents/container-events.js';
+
+/**
+ * Runtime events of `container-<id>` streams, beside the lifecycle ones
+ * (`ContainerQueued` / `ContainerStarted` / `ContainerEnded`, see agents/container-events.ts).
+ * Console bytes are NOT events: they live in the output service's append-only table.
+ */
+export const ContainerRuntimeEventType = {
+  ContainerProgressed: 'ContainerProgressed',
+  ContainerMessageAdded: 'ContainerMessageAdded',
+  ContainerResultObjectSet: 'ContainerResultObjectSet',
+  ContainerAbortRequested: 'ContainerAbortRequested',
+  ContainerOutputSealed: 'ContainerOutputSealed',
+} as const;
+export type ContainerRuntimeEventType = (typeof ContainerRuntimeEventType)[keyof typeof ContainerRuntimeEventType];
+
+export interface ContainerProgressedData {
+  containerId: number;
+  agentId: number;
+  /** 0…1. */
+  progress: number;
+  /** ≤ 50 characters. */
+  label: string | null;
+  at: number;
+}
+
+/** Seed 002 `messages`: lifecycle ones written by the platform, others by the script. */
+export interface ContainerMessageAddedData {
+  containerId: number;
+  agentId: number;
+  /** Per-container sequence, 1-based: `fromMessageId` pages on it. */
+  messageNumber: number;
+  text: string;
+  type: 'normal' | 'info' | 'warning' | 'error' | 'success';
+  context: string[];
+  at: number;
+}
+
+export interface ContainerResultObjectSetData {
+  containerId: number;
+  agentId: number;
+  /** The script's result object as JSON text (small). */
+  resultObject: string;
+  at: number;
+}
+
+export interface ContainerAbortRequestedData {
+  containerId: number;
+  agentId: number;
+  soft: boolean;
+  requestedBy: { userId: number; keyId: number } | null;
+  at: number;
+}
+
+/** Written once the runner has flushed every console byte: the final output length. */
+export interface ContainerOutputSealedData {
+  containerId: number;
+  agentId: number;
+  outputLength: number;
+  at: number;
+}
+
+/** Neutral container record answered by the output service; the gateway renders v1 / v2. */
+export type ContainerStatus = 'queued' | 'running' | 'ended';
+
+export interface ContainerView {
+  id: number;
+  agentId: number;
+  orgId: number;
+  status: ContainerStatus;
+  launchType: ContainerLaunchType;
+  /** 1-based count of launches of this agent (v1 `launchNumber`). */
+  launchNumber: number;
+  agentVersionId: string | null;
+  retryNumber: number;
+  retryOfContainerId: number | null;
+  queuedAt: number;
+  startedAt: number | null;
+  endedAt: number | null;
+  finalStatus: ContainerFinalStatus | null;
+  endType: ContainerEndType | null;
+  endMessage: string | null;
+  exitCode: number | null;
+  progress: { progress: number; label: string | null; at: number } | null;
+  /** JSON text, only when asked for. */
+  resultObject?: string | null;
+  outputLength: number;
+}
+
+export interface ContainerMessageView {
+  id: number;
+  date: number;
+  text: string;
+  type: string;
+  context: string[];
+}

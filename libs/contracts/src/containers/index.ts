@@ -1,0 +1,3 @@
+export * from './events.js';
+export * from './live.js';
+export * from './params.js';
