@@ -15,10 +15,10 @@ import { waitUntil } from '@agentry/testing';
 import { REPO_ROOT } from '../lib/paths.mjs';
 import { SERVICES } from '../lib/services.mjs';
 
-jest.setTimeout(240_000);
 const run = promisify(execFile);
 const START = path.join(REPO_ROOT, 'deploy/local/start.mjs');
 const STARTUP_TIMEOUT_MS = 120_000;
+const FLOW_TIMEOUT_MS = 240_000;
 
 /** The test runner's environment without any Agentry setting, so only what a test sets applies. */
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
@@ -90,7 +90,7 @@ const launch = (env: Record<string, string>) => {
   launches.push(started);
   return started;
 };
-afterAll(() => Promise.all(launches.map((l) => l.kill())));
+afterAll(() => Promise.all(launches.map((l) => l.kill())), 60_000);
 
 let dataDir: string;
 beforeAll(async () => {
@@ -147,7 +147,7 @@ describe('with embedded Postgres and NATS', () => {
     expect(await canConnect(ports.postgres)).toBe(false);
     expect(await canConnect(ports.nats)).toBe(false);
     expect((await fs.stat(path.join(dataDir, 'secret.key'))).mode & 0o777).toBe(0o600);
-  });
+  }, FLOW_TIMEOUT_MS);
 
   test('a second start keeps the data and does not show a key again; a service crashing twice stops the launcher', async () => {
     const second = launch({ PORT: String(port), AGENTRY_DATA_DIR: dataDir });
@@ -168,5 +168,5 @@ describe('with embedded Postgres and NATS', () => {
     expect(second.output).toContain('stopping Agentry because registry keeps crashing');
     expect(second.output).toContain('agentry  | stopped Postgres');
     expect(await canConnect(port)).toBe(false);
-  });
+  }, FLOW_TIMEOUT_MS);
 });
