@@ -41,9 +41,9 @@ describe('agent decisions', () => {
     const state = stateOf(events);
     expect(state).toMatchObject({ id: 10, orgId: 3, status: 'active', current: { versionId: 'v1', versionNumber: 1 } });
 
-    expect(() =>
-      decideCreate({ ...(events[0]!.data as never), settings: { ...defaultSettings('x'), launchType: 'once' }, secrets: NO_SECRETS, versionId: 'v', agentId: 1, orgId: 1, idempotencyKey: null, storageFolder: '', userStorageFolder: '' }, ctx(1)),
-    ).toThrow(/launchOnceAt/);
+    const inconsistent = { ...defaultSettings('x'), launchType: 'once' as const };
+    const command = { agentId: 1, orgId: 1, secrets: NO_SECRETS, versionId: 'v', idempotencyKey: null, storageFolder: '', userStorageFolder: '' };
+    expect(() => decideCreate({ ...command, settings: inconsistent }, ctx(1))).toThrow(/launchOnceAt/);
   });
 
   it('update patches, keeps secrets not sent, and records changed fields', () => {
