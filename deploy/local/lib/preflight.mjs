@@ -8,7 +8,7 @@ function portProblem(host, port) {
     const server = net.createServer();
     server.once('error', (error) => {
       const hints = {
-        EADDRINUSE: `PORT ${port} is already in use on ${host}: stop what uses it, or set PORT to a free port (e.g. PORT=3001)`,
+        EADDRINUSE: `PORT ${port} is already in use on ${host}: stop what uses it, or set PORT to a free port (e.g. PORT=${port + 1})`,
         EACCES: `PORT ${port} needs privileges on this machine: set PORT to 1024 or above (e.g. PORT=3000)`,
         EADDRNOTAVAIL: `HOST ${host} is not an address of this machine: set HOST=127.0.0.1 (or 0.0.0.0 for every interface)`,
         ENOTFOUND: `HOST ${host} cannot be resolved: set HOST=127.0.0.1 (or 0.0.0.0 for every interface)`,
