@@ -93,22 +93,32 @@ export async function consumeEvents(opts: ConsumeEventsOptions): Promise<EventCo
   const messages = await consumer.consume();
   let stopping = false;
 
+  /** A lost ack or nak (e.g. the connection closed) only means the server redelivers after ack_wait. */
+  const settle = (msg: JsMsg, outcome: 'ack' | 'nak', delayMs?: number): void => {
+    try {
+      if (outcome === 'ack') msg.ack();
+      else msg.nak(delayMs);
+    } catch (err) {
+      logger.warn(`${opts.durable}: could not ${outcome} ${msg.subject} (${(err as Error).message}); it will be redelivered`);
+    }
+  };
+
   const handleOne = async (msg: JsMsg): Promise<void> => {
-    if (filters.local && !matchesAny(filters.local, msg.subject)) return msg.ack();
+    if (filters.local && !matchesAny(filters.local, msg.subject)) return settle(msg, 'ack');
     try {
       await opts.handle(msg.json<StoredEvent>());
-      msg.ack();
     } catch (err) {
       // Message and stack only: the event may carry secrets.
       const e = err instanceof Error ? err : new Error(String(err));
       logger.error(`${opts.durable}: handler failed on ${msg.subject} (delivery ${msg.info.deliveryCount}): ${e.message}`, e.stack);
-      msg.nak(retryDelayMs(msg));
+      return settle(msg, 'nak', retryDelayMs(msg));
     }
+    settle(msg, 'ack');
   };
 
   const loop = (async () => {
     for await (const msg of messages) {
-      if (stopping) msg.nak();
+      if (stopping) settle(msg, 'nak');
       else await handleOne(msg);
     }
   })();

@@ -1,16 +1,10 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { EVENTS_STREAM, eventSubject } from '@agentry/contracts';
-import type { LogPosition, Projection, StoredEvent } from '@agentry/event-store';
+import { compareLogPositions, positionOf, type LogPosition, type Projection, type StoredEvent } from '@agentry/event-store';
 
 export const EVENT_RELAY_PROJECTION = 'relay:EVENTS';
 
 const PUBLISH_TIMEOUT_MS = 5000;
-
-const isAfter = (a: LogPosition, b: LogPosition): boolean => {
-  const ta = BigInt(a.transactionId);
-  const tb = BigInt(b.transactionId);
-  return ta !== tb ? ta > tb : BigInt(a.globalPosition) > BigInt(b.globalPosition);
-};
 
 /** Position of the newest event in EVENTS, or null when the stream is empty. */
 async function streamTail(js: JetStreamClient): Promise<LogPosition | null> {
@@ -19,8 +13,7 @@ async function streamTail(js: JetStreamClient): Promise<LogPosition | null> {
   if (state.messages === 0) return null;
   const last = await jsm.streams.getMessage(EVENTS_STREAM, { seq: state.last_seq });
   if (!last) return null;
-  const { transactionId, globalPosition } = last.json<StoredEvent>();
-  return { transactionId, globalPosition };
+  return positionOf(last.json<StoredEvent>());
 }
 
 /**
@@ -40,8 +33,8 @@ class EventRelayProjection implements Projection {
 
   async apply(event: StoredEvent): Promise<void> {
     if (this.published === undefined) this.published = await streamTail(this.js);
-    const position: LogPosition = { transactionId: event.transactionId, globalPosition: event.globalPosition };
-    if (this.published && !isAfter(position, this.published)) return;
+    const position = positionOf(event);
+    if (this.published && compareLogPositions(position, this.published) <= 0) return;
     await this.js.publish(eventSubject(event.streamType, event.type), JSON.stringify(event), {
       msgID: event.eventId,
       timeout: PUBLISH_TIMEOUT_MS,
@@ -49,7 +42,7 @@ class EventRelayProjection implements Projection {
     this.published = position;
   }
 
-  /** Nothing to empty: a replay republishes into the same stream, where the ids are already known. */
+  /** Nothing to empty: a replay skips what the stream holds already (and the server drops known ids). */
   async reset(): Promise<void> {}
 }
 
