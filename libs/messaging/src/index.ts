@@ -4,3 +4,4 @@ export * from './rpc-client.js';
 export * from './events-stream.js';
 export * from './consume-events.js';
 export * from './event-relay.js';
+export * from './output-stream.js';
