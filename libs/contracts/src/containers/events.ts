@@ -88,6 +88,7 @@ export interface ContainerView {
 }
 
 export interface ContainerMessageView {
+  /** Unique and increasing across all containers (the event's log position); seed 002 `fromMessageId` pages on it. */
   id: number;
   date: number;
   text: string;

@@ -43,7 +43,12 @@ export interface FetchContainerParams {
   withNewerAndOlderContainerId?: boolean;
 }
 export interface FetchContainerResult extends ContainerView {
+  /**
+   * `withOutput`: the UTF-8 text of bytes [0, outputPos). At most one reply's worth (128 KiB); page on with
+   * `containerOutput` from `outputPos` for the rest.
+   */
   output?: string;
+  outputPos?: number;
   runtimeEvents?: ContainerMessageView[];
   newerContainerId?: number | null;
   olderContainerId?: number | null;
@@ -73,6 +78,8 @@ export interface ContainerOutputResult {
   output: string;
   outputPos: number;
   status: ContainerStatus;
+  /** True once the container has ended and `outputPos` is the end of its output: nothing more will come. */
+  complete: boolean;
 }
 
 /** Seed 002 `output.json`. */
@@ -94,6 +101,8 @@ export interface AgentOutputResult {
   output: string;
   outputPos: number;
   resultObject?: string | null;
+  /** The selected container's record (launch / end details for v2 `fetch-output`), null when the agent never ran. */
+  container?: ContainerView | null;
 }
 
 export interface RunningContainersResult {
