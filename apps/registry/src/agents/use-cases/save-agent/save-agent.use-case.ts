@@ -11,6 +11,7 @@ import {
   StreamType,
   notFound,
   requireRole,
+  validationFailed,
   type RequestEnvelope,
   type SaveAgentParams,
   type SaveAgentResult,
@@ -46,10 +47,13 @@ export class SaveAgentUseCase {
   ) {}
 
   async execute(envelope: RequestEnvelope<SaveAgentParams>): Promise<SaveAgentResult> {
-    const fields = envelope.params?.fields ?? {};
+    const { fields, encoding, textFields } = envelope.params ?? {};
+    if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) {
+      throw validationFailed([{ field: 'body', message: 'must be a JSON object of agent fields' }]);
+    }
     const isUpdate = fields.id !== undefined && fields.id !== null && fields.id !== '';
     requireRole(envelope.actor, isUpdate ? Role.AGENTS_UPDATE : Role.AGENTS_CREATE);
-    const input = parseSaveInput(fields, envelope.params.encoding, envelope.params.textFields);
+    const input = parseSaveInput(fields, encoding, textFields);
     const ctx: CommandContext = { by: { userId: envelope.actor.userId, keyId: envelope.actor.keyId }, now: Date.now() };
     return input.id !== null ? this.update(input.id, input, envelope, ctx) : this.create(input, envelope, ctx);
   }
