@@ -167,6 +167,18 @@ describe('event relay (event store -> JetStream EVENTS)', () => {
     await expectStreamToMirrorTheLog(log);
   });
 
+  it('carries on after NATS restarts', async () => {
+    const relay = await startRelay(dataSource, createEventRelayProjection(js));
+    await appendEvents(20);
+    await relay.waitFor(positionOf((await store.readAll({ limit: 1000 })).at(-1)!));
+
+    await nats.restart(); // JetStream data survives; the relay's connection reconnects
+    await appendEvents(20);
+    const log = await store.readAll({ limit: 1000 });
+    await relay.waitFor(positionOf(log[log.length - 1]));
+    await expectStreamToMirrorTheLog(log);
+  });
+
   it('has the server drop a late republish by a stale relay instance (msgID dedupe)', async () => {
     await appendEvents(10);
     const log = await store.readAll({ limit: 1000 });
