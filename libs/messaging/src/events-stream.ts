@@ -13,7 +13,7 @@ import { isJetStreamApiError } from './jetstream-errors.js';
  * How long the server remembers a published `Nats-Msg-Id`. The relay publishes an event again only when it
  * stopped between the PubAck and its checkpoint commit; the republish happens when the relay (or another
  * replica taking over its lock) resumes, normally within seconds. One hour covers long outages of NATS or
- * Postgres in between. The server keeps the ids of that window in memory (about 100 bytes per event), so it
+ * Postgres in between. The server keeps the ids of that window in memory (roughly 100–200 bytes per event id), so it
  * is not made longer; the relay also skips events already at the stream's tail, which covers outages beyond
  * the window.
  */
