@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger, Module, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { createDataSource, eventStoreMigrations, migrate, ProjectionRunner } from '@agentry/event-store';
-import { natsMicroserviceOptions } from '@agentry/messaging';
+import { natsMicroserviceOptions, startEventRelay } from '@agentry/messaging';
 import { QueueGroups } from '@agentry/contracts';
 import { nestLogLevels } from '@agentry/config';
 import type { RegistryConfig } from './config.js';
@@ -41,6 +41,7 @@ export async function startRegistry(config: RegistryConfig): Promise<RunningRegi
   });
   await app.listen();
   await projections.start();
+  const relay = await startEventRelay(dataSource, config.natsUrl);
   for (const feature of registryFeatures) await feature.onStart?.(app, config);
   new Logger('Registry').log('registry ready');
 
@@ -48,6 +49,7 @@ export async function startRegistry(config: RegistryConfig): Promise<RunningRegi
     app,
     async close() {
       await app.close();
+      await relay.stop();
       await projections.stop();
       await dataSource.destroy();
     },

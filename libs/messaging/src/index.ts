@@ -5,3 +5,4 @@ export * from './events-stream.js';
 export * from './consume-events.js';
 export * from './event-relay.js';
 export * from './output-stream.js';
+export * from './relay-runner.js';

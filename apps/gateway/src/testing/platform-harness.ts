@@ -10,6 +10,7 @@ export interface TestPlatform {
   registry: RunningRegistry;
   gateway: RunningGateway;
   databaseUrl: string;
+  natsUrl: string;
   /** A fresh org with its own org-admin key, created through the API. */
   newOrg(opts?: { name?: string; maxAgents?: number }): Promise<{ orgId: string; key: string }>;
   /** fetch against the gateway with a key (JSON in, parsed JSON or text out). */
@@ -82,6 +83,7 @@ export async function startPlatform(): Promise<TestPlatform> {
     registry,
     gateway,
     databaseUrl: db.url,
+    natsUrl: nats.url,
     request,
     async newOrg(opts = {}) {
       orgCounter += 1;

@@ -1,0 +1,28 @@
+import type { DataSource } from 'typeorm';
+import { connect } from '@nats-io/transport-node';
+import { jetstream } from '@nats-io/jetstream';
+import { ProjectionRunner } from '@agentry/event-store';
+import { ensureEventsStream } from './events-stream.js';
+import { createEventRelayProjection } from './event-relay.js';
+
+export interface RunningRelay {
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the outbox relay (events table → JetStream EVENTS) in its own ProjectionRunner, so
+ * read-your-writes waits of the service's read models never depend on NATS. Every service
+ * that appends may start one: the runner's advisory lock keeps a single active relay.
+ */
+export async function startEventRelay(dataSource: DataSource, natsUrl: string): Promise<RunningRelay> {
+  const nc = await connect({ servers: natsUrl, name: 'event-relay', maxReconnectAttempts: -1 });
+  await ensureEventsStream(nc);
+  const runner = new ProjectionRunner(dataSource, [createEventRelayProjection(jetstream(nc))]);
+  await runner.start();
+  return {
+    async stop() {
+      await runner.stop();
+      if (!nc.isClosed()) await nc.drain();
+    },
+  };
+}
