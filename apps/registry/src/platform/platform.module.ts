@@ -2,7 +2,7 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { EventStore, ProjectionRunner } from '@agentry/event-store';
 import { REGISTRY_CONFIG, type RegistryConfig } from '../config.js';
-import { SecretBox } from './secret-box.js';
+import { SecretBox } from '@agentry/secrets';
 
 /** Infrastructure every registry feature injects: database, event store, projections, secrets. */
 @Global()

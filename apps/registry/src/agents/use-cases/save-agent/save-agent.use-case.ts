@@ -17,7 +17,7 @@ import {
   type SaveAgentResult,
 } from '@agentry/contracts';
 import { OrgPlans } from '../../../accounts/index.js';
-import { SecretBox } from '../../../platform/secret-box.js';
+import { SecretBox } from '@agentry/secrets';
 import { AgentStreams, agentStreamId, idempotencyStreamId, toNewEvent } from '../../agent-streams.js';
 import { decideCreate, decideUpdate, type CommandContext } from '../../domain/decide.js';
 import { parseSaveInput, type ParsedSaveInput } from '../../domain/parse-save-input.js';
