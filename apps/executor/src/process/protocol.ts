@@ -1,0 +1,71 @@
+import type { RuntimeRequest } from './types.js';
+
+/**
+ * Messages on a run's private channel (newline-delimited JSON on the child's fd 3); the child side
+ * is `libs/runtime/script/channel.cjs`.
+ */
+export interface RunConfig {
+  argument: unknown;
+  agentId: number;
+  containerId: number;
+  orgId: number;
+  retryNumber: number;
+  /** The storage folder as the script sees it (inside the sandbox when there is one). */
+  storageDir: string;
+  proxyAddress: string;
+  apiKey: string | null;
+  /** Time limit as an instant (ms since epoch); null = none. */
+  deadline: number | null;
+}
+
+export type RunnerMessage =
+  | { t: 'init'; config: RunConfig }
+  | { t: 'deadline'; at: number | null }
+  /** getTimeLeft() → -1 from now on; `terminate`: the runtime raises SIGTERM in its process group. */
+  | { t: 'stop'; terminate: boolean }
+  | { t: 'res'; id: number; ok: true; value: unknown }
+  | { t: 'res'; id: number; ok: false; error: { message: string; code?: string } };
+
+/** A script request; id 0 means no answer is expected (progressHint). */
+export interface ScriptMessage {
+  t: 'req';
+  id: number;
+  req: RuntimeRequest;
+}
+
+const isString = (value: unknown): value is string => typeof value === 'string';
+const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+
+/**
+ * The script is untrusted: only well-formed requests reach the executor's hooks.
+ * Answers null for anything else.
+ */
+export function parseRuntimeRequest(raw: unknown): RuntimeRequest | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const req = raw as Record<string, unknown>;
+  switch (req.kind) {
+    case 'setResultObject':
+      return isString(req.resultObject) ? { kind: 'setResultObject', resultObject: req.resultObject } : null;
+    case 'progressHint':
+      return isNumber(req.progress) && (req.label === null || isString(req.label))
+        ? { kind: 'progressHint', progress: Math.min(1, Math.max(0, req.progress)), label: req.label === null ? null : req.label.slice(0, 50) }
+        : null;
+    case 'message':
+      return isString(req.text) && isString(req.type) ? { kind: 'message', text: req.text, type: req.type } : null;
+    case 'getAgentObject':
+      if (req.agentId === undefined) return { kind: 'getAgentObject' };
+      return Number.isSafeInteger(req.agentId) ? { kind: 'getAgentObject', agentId: req.agentId as number } : null;
+    case 'setAgentObject':
+      return isString(req.agentObject) ? { kind: 'setAgentObject', agentObject: req.agentObject } : null;
+    case 'getGlobalObject':
+      return { kind: 'getGlobalObject' };
+    case 'setGlobalObject':
+      return isString(req.globalObject) ? { kind: 'setGlobalObject', globalObject: req.globalObject } : null;
+    case 'overrideTimeLimit':
+      return isNumber(req.seconds) && req.seconds >= 0 ? { kind: 'overrideTimeLimit', seconds: req.seconds } : null;
+    case 'saved':
+      return isString(req.path) ? { kind: 'saved', path: req.path } : null;
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,84 @@
+import { spawn } from 'node:child_process';
+import { existsSync, lstatSync, mkdtempSync, readlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findExecutable } from './executables.js';
+import { runtimeModuleNames, runtimeScriptDir } from './runtime-files.js';
+import type { Isolation } from './types.js';
+
+/** Where things are inside the sandbox. */
+export const SANDBOX = {
+  work: '/work',
+  tmp: '/tmp',
+  storage: '/storage',
+  runtime: '/opt/agentry/runtime',
+  modules: '/node_modules',
+} as const;
+
+/** Top-level system folders: bound read-only, or re-created as the same symlink (merged /usr). */
+const SYSTEM_ROOTS = ['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32'];
+/** /etc entries a node script needs (DNS, TLS roots, users, time zone) — nothing else of /etc. */
+const ETC_ENTRIES = ['resolv.conf', 'hosts', 'nsswitch.conf', 'host.conf', 'gai.conf', 'ssl', 'ca-certificates', 'ca-certificates.conf', 'pki', 'localtime', 'timezone', 'alternatives', 'passwd', 'group', 'ld.so.cache', 'ld.so.conf', 'ld.so.conf.d'];
+
+export interface SandboxMounts {
+  /** Host folder bound at /work (cwd, HOME). */
+  workDir: string;
+  /** Host folder bound at /tmp. */
+  tmpDir: string;
+  /** Host folder bound at /storage. */
+  storageDir: string;
+}
+
+/**
+ * bubblewrap arguments (up to and including `--`). What the script gets:
+ * - its own user, pid, ipc, uts, cgroup and network namespaces: it sees only its own processes,
+ *   and has no network at all (its network namespace holds just a down loopback — see README);
+ * - a root made of /usr (+ the merged-/usr symlinks), a few /etc files, node, the runtime
+ *   (read-only), its run folder (/work), /tmp and the agent's storage folder (/storage)
+ *   read-write, fresh /proc and /dev; nothing else of the host's filesystem;
+ * - no capabilities; it dies with its runner (--die-with-parent).
+ */
+export function bubblewrapArgs(mounts: SandboxMounts): string[] {
+  const args = ['--unshare-all', '--die-with-parent', '--cap-drop', 'ALL', '--hostname', 'agentry'];
+  args.push('--ro-bind', '/usr', '/usr');
+  for (const root of SYSTEM_ROOTS) args.push(...systemRoot(`/${root}`));
+  for (const entry of ETC_ENTRIES) args.push('--ro-bind-try', `/etc/${entry}`, `/etc/${entry}`);
+  if (!process.execPath.startsWith('/usr/')) args.push('--ro-bind', process.execPath, process.execPath);
+  args.push('--ro-bind', runtimeScriptDir, SANDBOX.runtime);
+  args.push('--dir', `${SANDBOX.modules}/@agentry`);
+  for (const name of runtimeModuleNames) args.push('--symlink', SANDBOX.runtime, `${SANDBOX.modules}/${name}`);
+  args.push('--bind', mounts.workDir, SANDBOX.work, '--bind', mounts.tmpDir, SANDBOX.tmp, '--bind', mounts.storageDir, SANDBOX.storage);
+  args.push('--proc', '/proc', '--dev', '/dev', '--chdir', SANDBOX.work, '--');
+  return args;
+}
+
+function systemRoot(path: string): string[] {
+  if (!existsSync(path)) return [];
+  const stat = lstatSync(path);
+  return stat.isSymbolicLink() ? ['--symlink', readlinkSync(path), path] : ['--ro-bind', path, path];
+}
+
+let probe: Promise<Isolation> | null = null;
+
+/** 'bubblewrap' when bwrap is installed AND a trial sandbox runs node here; probed once. */
+export function isolationAvailable(): Promise<Isolation> {
+  probe ??= probeBubblewrap();
+  return probe;
+}
+
+async function probeBubblewrap(): Promise<Isolation> {
+  const bwrap = findExecutable('bwrap');
+  if (!bwrap) return 'none';
+  const scratch = mkdtempSync(join(tmpdir(), 'agentry-bwrap-probe-'));
+  try {
+    const args = [...bubblewrapArgs({ workDir: scratch, tmpDir: scratch, storageDir: scratch }), process.execPath, '-e', 'require("phantombuster")'];
+    const ok = await new Promise<boolean>((resolve) => {
+      const child = spawn(bwrap, args, { stdio: 'ignore', env: { PATH: '/usr/bin:/bin' } });
+      child.on('error', () => resolve(false));
+      child.on('exit', (code) => resolve(code === 0));
+    });
+    return ok ? 'bubblewrap' : 'none';
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}

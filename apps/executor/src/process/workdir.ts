@@ -1,0 +1,69 @@
+import { mkdir, readlink, rm, symlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { runtimeModuleNames, runtimeScriptDir } from './runtime-files.js';
+
+export interface RunFolder {
+  /** `<workRoot>/<containerId>`: the script's cwd and HOME. */
+  dir: string;
+  /** Temporary files (TMPDIR), inside dir so they go with it. */
+  tmpDir: string;
+  /** The script's file name inside dir. */
+  scriptFile: string;
+}
+
+/** A safe file name for the script: its base name, odd characters replaced, `.js` unless `.mjs` / `.cjs` / `.js`. */
+export function scriptFileName(scriptName: string): string {
+  const base = basename(scriptName.replace(/\\/g, '/')).replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '');
+  if (!base) return 'script.js';
+  return /\.(c|m)?js$/.test(base) ? base : `${base}.js`;
+}
+
+export async function createRunFolder(workRoot: string, containerId: number, scriptName: string, scriptText: string): Promise<RunFolder> {
+  await ensureSharedFiles(workRoot);
+  const dir = join(workRoot, String(containerId));
+  await rm(dir, { recursive: true, force: true });
+  const tmpDir = join(dir, '.tmp');
+  await mkdir(tmpDir, { recursive: true });
+  const scriptFile = scriptFileName(scriptName);
+  await writeFile(join(dir, scriptFile), scriptText);
+  return { dir, tmpDir, scriptFile };
+}
+
+export async function removeRunFolder(folder: RunFolder): Promise<void> {
+  await rm(folder.dir, { recursive: true, force: true, maxRetries: 3 });
+}
+
+const prepared = new Map<string, Promise<void>>();
+
+/**
+ * Files every run without a sandbox relies on, once per work root:
+ * - `node_modules/<name>` links to the runtime, so `require('phantombuster')` and
+ *   `import '@agentry/runtime'` resolve from any script in `<workRoot>/<id>/` (ESM ignores NODE_PATH);
+ * - a `package.json` without "type", so a folder above (e.g. the repo's `"type": "module"`) does not
+ *   decide how a `.js` script is parsed: node detects CommonJS or ES module syntax itself.
+ */
+function ensureSharedFiles(workRoot: string): Promise<void> {
+  let done = prepared.get(workRoot);
+  if (!done) {
+    done = writeSharedFiles(workRoot);
+    prepared.set(workRoot, done);
+    done.catch(() => prepared.delete(workRoot));
+  }
+  return done;
+}
+
+async function writeSharedFiles(workRoot: string): Promise<void> {
+  await mkdir(workRoot, { recursive: true });
+  await writeFile(join(workRoot, 'package.json'), '{ "private": true }\n');
+  for (const name of runtimeModuleNames) await linkTo(runtimeScriptDir, join(workRoot, 'node_modules', name));
+}
+
+async function linkTo(target: string, link: string): Promise<void> {
+  const current = await readlink(link).catch(() => null);
+  if (current === target) return;
+  await rm(link, { recursive: true, force: true });
+  await mkdir(dirname(link), { recursive: true });
+  await symlink(target, link, 'dir').catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EEXIST') throw error;
+  });
+}

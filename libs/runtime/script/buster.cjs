@@ -1,0 +1,156 @@
+'use strict';
+// The object a script gets from create(): properties of the run and methods that talk to the
+// platform. Every asynchronous method returns a promise, or, when its last argument is a
+// function, calls it as callback(err, value) instead (the classic form) and returns undefined.
+const path = require('node:path');
+const files = require('./files.cjs');
+
+const LABEL_MAX = 50;
+const MESSAGE_TYPES = new Set(['normal', 'info', 'warning', 'error', 'success']);
+
+/** Wraps `impl(...args)` so it serves both styles. */
+function dual(impl) {
+  return function dualStyle(...args) {
+    const callback = typeof args[args.length - 1] === 'function' ? args.pop() : null;
+    const result = Promise.resolve().then(() => impl.apply(this, args));
+    if (!callback) return result;
+    result.then(
+      (value) => callback(null, value),
+      (error) => callback(error),
+    );
+    return undefined;
+  };
+}
+
+function toJsonText(value, what) {
+  const text = JSON.stringify(value === undefined ? null : value);
+  if (text === undefined) throw new TypeError(`${what} must be JSON-serialisable`);
+  return text;
+}
+
+function parseJsonObject(text) {
+  if (text === null || text === undefined || text === '') return {};
+  return typeof text === 'string' ? JSON.parse(text) : text;
+}
+
+class Buster {
+  /**
+   * @param {object} config what the runner sent at start (see runner protocol)
+   * @param {{request(req): Promise<unknown>, notify(req): void}} channel
+   * @param {{deadline: number|null, stopped: boolean}} clock shared with the bootstrap
+   */
+  constructor(config, channel, clock) {
+    Object.defineProperty(this, '_channel', { value: channel });
+    Object.defineProperty(this, '_clock', { value: clock });
+    Object.defineProperty(this, '_config', { value: config });
+    this.argument = config.argument;
+    this.agentId = config.agentId;
+    this.containerId = config.containerId;
+    /** Null for now: a run-scoped key is not issued yet (see README). */
+    this.apiKey = config.apiKey ?? null;
+    this.proxyAddress = config.proxyAddress ?? '';
+    /** 0 for the first attempt, n for the n-th automatic retry of a failed run. */
+    this.retryCount = config.retryNumber ?? 0;
+  }
+
+  /** Synchronous; `progress` 0…1, `label` clipped to 50 characters. */
+  progressHint(progress, label) {
+    const value = Number(progress);
+    if (!Number.isFinite(value)) throw new TypeError('progress must be a number between 0 and 1');
+    const clipped = label === undefined || label === null ? null : String(label).slice(0, LABEL_MAX);
+    this._channel.notify({ kind: 'progressHint', progress: Math.min(1, Math.max(0, value)), label: clipped });
+  }
+
+  /** Seconds left before the time limit (Infinity without one), -1 once a stop was requested. */
+  timeLeftNow() {
+    const { deadline, stopped } = this._clock;
+    if (stopped) return -1;
+    if (deadline === null) return Infinity;
+    return Math.max(0, Math.floor((deadline - Date.now()) / 1000));
+  }
+
+  _storageUrl(relative) {
+    return `/api/v1/agent/${this.agentId}/storage/${relative.split('/').map(encodeURIComponent).join('/')}`;
+  }
+
+  /** Tells the platform a file landed in storage; answers its URL. */
+  async _saved(relative) {
+    const answer = await this._channel.request({ kind: 'saved', path: relative });
+    return typeof answer === 'string' ? answer : this._storageUrl(relative);
+  }
+
+  _inStorage(relative) {
+    return path.join(this._config.storageDir, relative);
+  }
+}
+
+const methods = {
+  setResultObject(object) {
+    return this._channel.request({ kind: 'setResultObject', resultObject: toJsonText(object, 'the result object') }).then(() => undefined);
+  },
+  overrideTimeLimit(seconds) {
+    const value = Number(seconds);
+    if (!Number.isFinite(value) || value < 0) throw new TypeError('seconds must be a number >= 0');
+    return this._channel.request({ kind: 'overrideTimeLimit', seconds: value }).then(() => undefined);
+  },
+  getTimeLeft() {
+    return this.timeLeftNow();
+  },
+  getAgentObject(agentId) {
+    const req = agentId === undefined || agentId === null ? { kind: 'getAgentObject' } : { kind: 'getAgentObject', agentId: Number(agentId) };
+    return this._channel.request(req).then(parseJsonObject);
+  },
+  setAgentObject(object) {
+    return this._channel.request({ kind: 'setAgentObject', agentObject: toJsonText(object, 'the agent object') }).then(() => undefined);
+  },
+  getGlobalObject() {
+    return this._channel.request({ kind: 'getGlobalObject' }).then(parseJsonObject);
+  },
+  setGlobalObject(object) {
+    return this._channel.request({ kind: 'setGlobalObject', globalObject: toJsonText(object, 'the global object') }).then(() => undefined);
+  },
+  message(text, type = 'normal') {
+    const messageType = MESSAGE_TYPES.has(type) ? type : 'normal';
+    return this._channel.request({ kind: 'message', text: String(text), type: messageType }).then(() => undefined);
+  },
+  async save(urlOrPath, saveAs, headers) {
+    const relative = files.storagePath(saveAs, files.nameOf(urlOrPath, 'file'));
+    if (files.isUrl(urlOrPath)) await files.fetchInto(this._config.storageDir, relative, String(urlOrPath), headers);
+    else await files.copyInto(this._config.storageDir, relative, path.resolve(String(urlOrPath)));
+    return this._saved(relative);
+  },
+  async saveText(text, saveAs, _mime) {
+    const relative = files.storagePath(saveAs, 'text.txt');
+    await files.writeFile(this._config.storageDir, relative, String(text));
+    return this._saved(relative);
+  },
+  async saveBase64(data, saveAs, _mime) {
+    const relative = files.storagePath(saveAs, 'file.bin');
+    await files.writeFile(this._config.storageDir, relative, files.decodeBase64(data));
+    return this._saved(relative);
+  },
+  async saveFolder(folder = '.', saveAs) {
+    const source = path.resolve(String(folder));
+    const relative = files.storagePath(saveAs, path.basename(source) || 'folder');
+    await files.copyInto(this._config.storageDir, relative, source);
+    return this._saved(relative);
+  },
+  /** Fetches a remote file to the run's own folder (not persistent); answers its local path. */
+  async download(url, saveAs, headers) {
+    const relative = files.storagePath(saveAs, files.nameOf(url, 'download'));
+    await files.fetchInto(process.cwd(), relative, String(url), headers);
+    return path.join(process.cwd(), relative);
+  },
+  mail() {
+    throw Object.assign(new Error('mail() is not available on this platform yet'), { code: 'NOT_SUPPORTED' });
+  },
+  notify() {
+    throw Object.assign(new Error('notify() is not available on this platform yet'), { code: 'NOT_SUPPORTED' });
+  },
+};
+
+for (const [name, impl] of Object.entries(methods)) {
+  Object.defineProperty(Buster.prototype, name, { value: dual(impl), writable: true, configurable: true });
+}
+
+module.exports = { Buster, dual };
