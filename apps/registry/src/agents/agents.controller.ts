@@ -3,18 +3,24 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import { rpcReply } from '@agentry/messaging';
 import {
   Subjects,
+  type AgentLaunchSnapshotParams,
   type AgentVersionsParams,
   type DeleteAgentParams,
   type FetchAgentParams,
   type FetchAllAgentsParams,
+  type GetAgentObjectParams,
   type ReinstateAgentParams,
   type RequestEnvelope,
   type RetireAgentParams,
   type RollbackAgentParams,
   type SaveAgentParams,
+  type SetAgentObjectParams,
 } from '@agentry/contracts';
 import { DeleteAgentUseCase } from './use-cases/delete-agent/delete-agent.use-case.js';
 import { FetchAgentUseCase } from './use-cases/fetch-agent/fetch-agent.use-case.js';
+import { GetAgentObjectUseCase } from './use-cases/get-agent-object/get-agent-object.use-case.js';
+import { LaunchSnapshotUseCase } from './use-cases/launch-snapshot/launch-snapshot.use-case.js';
+import { SetAgentObjectUseCase } from './use-cases/set-agent-object/set-agent-object.use-case.js';
 import { FetchAllAgentsUseCase } from './use-cases/fetch-all-agents/fetch-all-agents.use-case.js';
 import { FetchDeletedAgentsUseCase } from './use-cases/fetch-deleted-agents/fetch-deleted-agents.use-case.js';
 import { ListAgentVersionsUseCase } from './use-cases/list-agent-versions/list-agent-versions.use-case.js';
@@ -35,6 +41,9 @@ export class AgentsController {
     private readonly reinstateAgent: ReinstateAgentUseCase,
     private readonly listVersions: ListAgentVersionsUseCase,
     private readonly rollbackAgent: RollbackAgentUseCase,
+    private readonly launchSnapshot: LaunchSnapshotUseCase,
+    private readonly getAgentObject: GetAgentObjectUseCase,
+    private readonly setAgentObject: SetAgentObjectUseCase,
   ) {}
 
   @MessagePattern(Subjects.agents.save)
@@ -80,5 +89,21 @@ export class AgentsController {
   @MessagePattern(Subjects.agents.rollback)
   rollback(@Payload() envelope: RequestEnvelope<RollbackAgentParams>) {
     return rpcReply(() => this.rollbackAgent.execute(envelope));
+  }
+
+  // Internal: the executor's launches and its runs' agent object.
+  @MessagePattern(Subjects.internal.agentLaunchSnapshot)
+  snapshot(@Payload() envelope: RequestEnvelope<AgentLaunchSnapshotParams>) {
+    return rpcReply(() => this.launchSnapshot.execute(envelope));
+  }
+
+  @MessagePattern(Subjects.internal.getAgentObject)
+  agentObject(@Payload() envelope: RequestEnvelope<GetAgentObjectParams>) {
+    return rpcReply(() => this.getAgentObject.execute(envelope));
+  }
+
+  @MessagePattern(Subjects.internal.setAgentObject)
+  saveAgentObject(@Payload() envelope: RequestEnvelope<SetAgentObjectParams>) {
+    return rpcReply(() => this.setAgentObject.execute(envelope));
   }
 }

@@ -7,6 +7,9 @@ import { AgentsLookup } from './read-model/agents.lookup.js';
 import { AgentCommand } from './use-cases/agent-command.js';
 import { DeleteAgentUseCase } from './use-cases/delete-agent/delete-agent.use-case.js';
 import { FetchAgentUseCase } from './use-cases/fetch-agent/fetch-agent.use-case.js';
+import { GetAgentObjectUseCase } from './use-cases/get-agent-object/get-agent-object.use-case.js';
+import { LaunchSnapshotUseCase } from './use-cases/launch-snapshot/launch-snapshot.use-case.js';
+import { SetAgentObjectUseCase } from './use-cases/set-agent-object/set-agent-object.use-case.js';
 import { FetchAllAgentsUseCase } from './use-cases/fetch-all-agents/fetch-all-agents.use-case.js';
 import { FetchDeletedAgentsUseCase } from './use-cases/fetch-deleted-agents/fetch-deleted-agents.use-case.js';
 import { ListAgentVersionsUseCase } from './use-cases/list-agent-versions/list-agent-versions.use-case.js';
@@ -34,6 +37,9 @@ import { SaveAgentUseCase } from './use-cases/save-agent/save-agent.use-case.js'
     ReinstateAgentUseCase,
     ListAgentVersionsUseCase,
     RollbackAgentUseCase,
+    LaunchSnapshotUseCase,
+    GetAgentObjectUseCase,
+    SetAgentObjectUseCase,
   ],
   exports: [AgentsLookup],
 })

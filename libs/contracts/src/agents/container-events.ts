@@ -37,12 +37,33 @@ export interface ContainerQueuedData {
   /** The agent version whose settings this container runs with. */
   agentVersionId: string | null;
   queuedAt: number;
+  /**
+   * The argument the script receives (`buster.argument`) as JSON text: the launch's argument, or the
+   * version's saved one, with `bonusArgument` merged over it. Absent on events written before it existed.
+   */
+  argument?: string;
+  /** JSON text of the launch's `bonusArgument` (already merged into `argument`), for the record. */
+  bonusArgument?: string | null;
+  /** 0 for a launch, n for the n-th automatic retry of a failed run. */
+  retryNumber?: number;
+  /** For a retry: the first container of the chain (every attempt links to it). */
+  retryOfContainerId?: number | null;
+  /** Earliest start (Unix ms): retries wait their back-off, `launch-soon` its delay. */
+  notBefore?: number | null;
+  /** The agent's parallelism limit when it was queued (default 1): at most this many of its containers run at once. */
+  maxParallelism?: number;
+  /** Who launched it (a retry inherits the first launch's). */
+  launchedBy?: { userId: number; keyId: number } | null;
+  /** The caller's launch idempotency key, when one was sent. */
+  idempotencyKey?: string | null;
 }
 
 export interface ContainerStartedData {
   containerId: number;
   agentId: number;
   startedAt: number;
+  /** The executor replica running it (its heartbeat key names the same id). */
+  executorId?: string;
 }
 
 export interface ContainerEndedData {
@@ -54,4 +75,6 @@ export interface ContainerEndedData {
   /** Human-readable end message, e.g. "Agent finished (success)" (v1 `lastEndMessage`). */
   endMessage: string;
   endedAt: number;
+  /** The run never started (no script, agent retired or deleted before it ran): v1 `lastEndStatus` "launch failed". */
+  launchFailed?: boolean;
 }

@@ -1,4 +1,4 @@
-import { transition } from './instance-transitions.js';
+import { lastEndStatusOf, transition } from './instance-transitions.js';
 
 describe('container state transitions → instance count deltas', () => {
   const zero = { pending: 0, active: 0, complete: 0, failed: 0, cancelled: 0, total: 0 };
@@ -20,5 +20,12 @@ describe('container state transitions → instance count deltas', () => {
     expect(transition('active', 'pending')).toBeNull();
     expect(transition('complete', 'failed')).toBeNull();
     expect(transition('cancelled', 'active')).toBeNull();
+  });
+});
+
+describe('lastEndStatusOf', () => {
+  it('speaks v1: success / error / cancelled, and "launch failed" for a run that never started', () => {
+    expect(['complete', 'failed', 'cancelled'].map((s) => lastEndStatusOf(s as never))).toEqual(['success', 'error', 'cancelled']);
+    expect(lastEndStatusOf('failed', true)).toBe('launch failed');
   });
 });

@@ -23,6 +23,6 @@ export function transition(previous: ContainerState | null, next: ContainerState
   return deltas;
 }
 
-/** v1 `lastEndStatus` for a final state. */
-export const lastEndStatusOf = (status: ContainerFinalStatus): string =>
-  ({ complete: 'success', failed: 'error', cancelled: 'cancelled' })[status];
+/** v1 `lastEndStatus` for a final state; a run that never started is "launch failed" (seed 002 user.json). */
+export const lastEndStatusOf = (status: ContainerFinalStatus, launchFailed = false): string =>
+  launchFailed ? 'launch failed' : { complete: 'success', failed: 'error', cancelled: 'cancelled' }[status];

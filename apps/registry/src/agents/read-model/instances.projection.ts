@@ -70,7 +70,7 @@ export const agentInstancesProjection: Projection = {
         deltas.cancelled,
         deltas.total,
         ended?.endMessage ?? null,
-        ended ? lastEndStatusOf(ended.status) : null,
+        ended ? lastEndStatusOf(ended.status, ended.launchFailed) : null,
         ended?.endType ?? null,
       ],
     );

@@ -1,0 +1,73 @@
+import type { AgentSecretsSnapshot, AgentSettings } from '../agents/settings.js';
+import type { AgentView } from '../agents/views.js';
+
+/**
+ * Service-to-service requests between the executor and the registry (`Subjects.internal.*`).
+ * The actor is the org the run belongs to (the launching user's ids), so every answer stays
+ * within that org: another org's agent is NOT_FOUND.
+ */
+
+/** `Subjects.internal.agentLaunchSnapshot`: what a launch or a run needs to know about an agent. */
+export interface AgentLaunchSnapshotParams {
+  agentId: number;
+  /** The version a queued container recorded; absent → the current one. */
+  versionId?: string;
+}
+export interface AgentLaunchSnapshot {
+  agent: AgentView;
+  /** The version's settings and its secrets, still sealed (`@agentry/secrets` opens them). */
+  version: { versionId: string; versionNumber: number; settings: AgentSettings; secrets: AgentSecretsSnapshot };
+  /** Null when the version has no script or the script was deleted. */
+  script: { id: number; name: string; text: string } | null;
+}
+
+/** `Subjects.internal.getAgentObject`. */
+export interface GetAgentObjectParams {
+  agentId: number;
+}
+export interface AgentObjectResult {
+  agentId: number;
+  /** JSON object text, null when never set. */
+  agentObject: string | null;
+}
+
+/** `Subjects.internal.setAgentObject`: replaces the whole object (null clears it). */
+export interface SetAgentObjectParams {
+  agentId: number;
+  agentObject: string | null;
+}
+
+/**
+ * Core NATS subject every executor replica subscribes to WITHOUT a queue group: an abort must
+ * reach the replica whose process runs the container, whichever it is.
+ */
+export const EXECUTOR_ABORT_BROADCAST = 'executor.broadcast.abort';
+export interface AbortBroadcast {
+  agentId: number;
+  /** Absent → every container of the agent. */
+  containerIds?: number[];
+  soft: boolean;
+}
+
+/** `Subjects.executor.readStoredFile`: a file a script saved in its agent's storage folder. */
+export interface ReadStoredFileParams {
+  agentId: number;
+  /** Relative to the agent's storage folder, `/`-separated, as in the URL `save()` answered. */
+  path: string;
+  /** Byte range to answer (default from 0, at most `READ_STORED_FILE_MAX_BYTES`). */
+  offset?: number;
+  maxBytes?: number;
+}
+export interface ReadStoredFileResult {
+  path: string;
+  /** Whole file size in bytes. */
+  size: number;
+  offset: number;
+  /** base64 of bytes [offset, offset + length). */
+  data: string;
+  /** Guessed from the extension. */
+  contentType: string;
+  modifiedAt: number;
+}
+/** One reply stays well under NATS's default 1 MiB payload after base64. */
+export const READ_STORED_FILE_MAX_BYTES = 512 * 1024;
