@@ -6,3 +6,4 @@ export * from './consume-events.js';
 export * from './event-relay.js';
 export * from './output-stream.js';
 export * from './relay-runner.js';
+export * from './jetstream-errors.js';
