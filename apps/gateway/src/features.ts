@@ -2,6 +2,7 @@ import type { Type } from '@nestjs/common';
 import { AccountsHttpModule } from './accounts/accounts.module.js';
 import { ScriptsHttpModule } from './scripts/scripts.module.js';
 import { AgentsHttpModule } from './agents/agents.module.js';
+import { ContainersHttpModule } from './containers/containers.module.js';
 
 /** Every group of HTTP routes the gateway serves. */
-export const gatewayFeatures: Type<unknown>[] = [AccountsHttpModule, ScriptsHttpModule, AgentsHttpModule];
+export const gatewayFeatures: Type<unknown>[] = [AccountsHttpModule, ScriptsHttpModule, AgentsHttpModule, ContainersHttpModule];

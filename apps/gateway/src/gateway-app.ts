@@ -3,7 +3,8 @@ import { Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { nestLogLevels } from '@agentry/config';
-import { createRpcClient } from '@agentry/messaging';
+import { connect } from '@nats-io/transport-node';
+import { RpcClient } from '@agentry/messaging';
 import type { GatewayConfig } from './config.js';
 import { gatewayFeatures } from './features.js';
 import { sendError } from './http/error.filter.js';
@@ -16,9 +17,11 @@ export interface RunningGateway {
 }
 
 export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
-  const rpc = await createRpcClient({ url: config.natsUrl, name: 'gateway' });
+  // One connection for RPC calls and the live subscriptions of streaming responses.
+  const nats = await connect({ servers: config.natsUrl, name: 'gateway', maxReconnectAttempts: -1 });
+  const rpc = new RpcClient(nats);
 
-  @Module({ imports: [HttpModule.forRoot(rpc), ...gatewayFeatures] })
+  @Module({ imports: [HttpModule.forRoot(rpc, nats), ...gatewayFeatures] })
   class GatewayModule {}
 
   const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, trustProxy: true });

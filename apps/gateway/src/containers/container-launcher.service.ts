@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { Subjects, type Actor, type LaunchAgentParams, type LaunchAgentResult } from '@agentry/contracts';
+import { RegistryClient } from '../http/registry.client.js';
+import { LiveOutput } from './live/live-output.service.js';
+import type { V1OutputMode } from './launch-params.js';
+import { writeEventStream } from './streams/event-stream.writer.js';
+import { HttpStream } from './streams/http-stream.js';
+import { writeLaunchSync } from './streams/launch-sync.writer.js';
+import { writeRaw } from './streams/raw.writer.js';
+import { writeResultObject } from './streams/result-object.writer.js';
+
+export type StreamingMode = Exclude<V1OutputMode, 'json'> | 'launch-sync';
+
+/**
+ * Queues a launch with the executor and, for the answers that last as long as the run, streams
+ * the container's feed in the chosen form. The launch is awaited before the response is taken
+ * over, so a refused launch still answers its error status.
+ */
+@Injectable()
+export class ContainerLauncher {
+  constructor(
+    private readonly client: RegistryClient,
+    private readonly live: LiveOutput,
+  ) {}
+
+  launch(actor: Actor, params: LaunchAgentParams): Promise<LaunchAgentResult> {
+    return this.client.call<LaunchAgentResult>(Subjects.executor.launch, actor, params);
+  }
+
+  async launchAndStream(actor: Actor, params: LaunchAgentParams, reply: FastifyReply, mode: StreamingMode, resumeFrom?: number): Promise<void> {
+    const { containerId } = await this.launch(actor, params);
+    const stream = HttpStream.take(reply);
+    const feed = this.live.follow(actor, containerId, resumeFrom ?? 0, stream.signal);
+    switch (mode) {
+      case 'event-stream':
+        return writeEventStream(stream, containerId, feed, resumeFrom !== undefined);
+      case 'raw':
+        return writeRaw(stream, feed);
+      case 'launch-sync':
+        return writeLaunchSync(stream, containerId, feed);
+      default:
+        return writeResultObject(stream, containerId, feed, mode);
+    }
+  }
+}

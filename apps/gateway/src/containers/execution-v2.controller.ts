@@ -1,0 +1,68 @@
+import { Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Subjects, validationFailed, type AbortAgentParams, type AbortAgentResult, type Actor, type AgentOutputParams, type AgentOutputResult } from '@agentry/contracts';
+import { CurrentActor } from '../http/auth.guard.js';
+import { readBool, readId, readInt, readString } from '../http/coerce.js';
+import { Params, type RawParams } from '../http/params.decorator.js';
+import { RegistryClient } from '../http/registry.client.js';
+import { ContainerLauncher } from './container-launcher.service.js';
+import { readV2Launch } from './launch-params.js';
+import { v2AgentOutput } from './shapes/v2-container.shape.js';
+
+const PREV_STATUSES = ['starting', 'running', 'finished', 'unknown', 'launch error', 'never launched'];
+
+/** v2 launch, launch-sync, stop and fetch-output (bare JSON, string ids, ms). */
+@Controller('api/v2/agents')
+export class ExecutionV2Controller {
+  constructor(
+    private readonly launcher: ContainerLauncher,
+    private readonly client: RegistryClient,
+  ) {}
+
+  @Post('launch')
+  @HttpCode(200)
+  async launch(@CurrentActor() actor: Actor, @Params() p: RawParams, @Req() request: FastifyRequest) {
+    const { containerId } = await this.launcher.launch(actor, readV2Launch(request, p));
+    return { containerId: String(containerId) };
+  }
+
+  @Post('launch-sync')
+  launchSync(@CurrentActor() actor: Actor, @Params() p: RawParams, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.launcher.launchAndStream(actor, readV2Launch(request, p), reply, 'launch-sync');
+  }
+
+  /**
+   * Stops the agent's running and queued containers (one with `containerId`). `softAbort` lets the
+   * script notice before the hard kill. `cascadeToAllSlaves`, `dontLaunchSoon` and
+   * `switchToManualLaunch` are accepted and not acted upon yet (agent chaining and schedules).
+   */
+  @Post('stop')
+  @HttpCode(200)
+  async stop(@CurrentActor() actor: Actor, @Params() p: RawParams) {
+    const params: AbortAgentParams = { agentId: readId(p, 'id')!, soft: readBool(p, 'softAbort') ?? false };
+    const containerId = readId(p, 'containerId', { required: false });
+    if (containerId !== undefined) params.containerId = containerId;
+    for (const ignored of ['cascadeToAllSlaves', 'dontLaunchSoon', 'switchToManualLaunch']) readBool(p, ignored);
+    const stopped = await this.client.call<AbortAgentResult>(Subjects.executor.abort, actor, params);
+    return { containerIds: stopped.containerIds.map(String) };
+  }
+
+  /** The most recent container's output since `fromOutputPos` and its runtime events since `prevRuntimeEventIndex`. */
+  @Get('fetch-output')
+  async fetchOutput(@CurrentActor() actor: Actor, @Params() p: RawParams) {
+    const prevContainerId = readId(p, 'prevContainerId', { required: false });
+    const prevStatus = readString(p, 'prevStatus');
+    if (prevStatus !== undefined && !PREV_STATUSES.includes(prevStatus)) {
+      throw validationFailed([{ field: 'prevStatus', message: `must be one of: ${PREV_STATUSES.join(', ')}` }]);
+    }
+    const params: AgentOutputParams = {
+      agentId: readId(p, 'id')!,
+      mode: 'most-recent',
+      fromOutputPos: readInt(p, 'fromOutputPos', { min: 0 }) ?? 0,
+      fromMessageId: 0,
+    };
+    if (prevContainerId !== undefined) params.containerId = prevContainerId;
+    const result = await this.client.call<AgentOutputResult>(Subjects.output.agentOutput, actor, params);
+    return v2AgentOutput(result, { containerId: prevContainerId, runtimeEventIndex: readInt(p, 'prevRuntimeEventIndex', { min: 0 }) ?? 0 });
+  }
+}

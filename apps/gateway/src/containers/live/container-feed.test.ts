@@ -1,0 +1,140 @@
+import type { ContainerOutputResult, FetchContainerResult, LiveMessage } from '@agentry/contracts';
+import { ContainerFeed, type FeedEvent, type FeedSource } from './container-feed.js';
+
+/**
+ * The output service as the feed sees it, in memory: stored bytes grow as the test "persists"
+ * them, reads answer at most 5 bytes (paging), and the record follows the container's life.
+ */
+class StoredContainer implements FeedSource {
+  stored = Buffer.alloc(0);
+  status: 'queued' | 'running' | 'ended' = 'queued';
+  resultObject: string | null = null;
+  known = true;
+
+  persist(text: string): void {
+    this.stored = Buffer.concat([this.stored, Buffer.from(text)]);
+  }
+
+  async readStored(from: number): Promise<ContainerOutputResult | null> {
+    if (!this.known) return null;
+    const bytes = this.stored.subarray(from, from + 5);
+    const outputPos = from + bytes.length;
+    const complete = this.status === 'ended' && outputPos >= this.stored.length;
+    return { containerId: 7, output: bytes.toString('utf8'), outputPos, status: this.status, complete };
+  }
+
+  async fetch(): Promise<FetchContainerResult | null> {
+    if (!this.known) return null;
+    return { id: 7, status: this.status, resultObject: this.resultObject, exitCode: this.status === 'ended' ? 0 : null } as FetchContainerResult;
+  }
+}
+
+const live = (offset: number, text: string): LiveMessage => ({ type: 'output', containerId: 7, offset, data: Buffer.from(text).toString('base64') });
+const fast = { pollMs: 20, maxRetryMs: 20 };
+
+/** Runs the feed to its end, letting `script` act after each event (the index of the event). */
+async function collect(feed: ContainerFeed, script: (index: number, event: FeedEvent) => void = () => undefined): Promise<FeedEvent[]> {
+  const events: FeedEvent[] = [];
+  for await (const event of feed.events(new AbortController().signal)) {
+    events.push(event);
+    script(events.length - 1, event);
+  }
+  return events;
+}
+
+function outputOf(events: FeedEvent[], from = 0): string {
+  let position = from;
+  let text = '';
+  for (const e of events) {
+    if (e.kind !== 'output') continue;
+    expect(e.from).toBe(position); // contiguous: no gap, no overlap
+    position = e.to;
+    text += e.bytes.toString('utf8');
+  }
+  return text;
+}
+
+test('output stored before the watch, overlapping and lost live messages: every byte once, in order', async () => {
+  const source = new StoredContainer();
+  source.status = 'running';
+  source.persist('hello world\n'); // printed before the subscription existed
+  const feed = new ContainerFeed(source, 0, fast);
+  feed.deliver(live(6, 'world\nsecond')); // overlaps what is stored
+  const events = await collect(feed, (index) => {
+    if (index !== 0) return;
+    // Later: a live message is lost (bytes 18–23), the next one arrives; storage catches up afterwards.
+    feed.deliver(live(24, 'fourth\n'));
+    setTimeout(() => source.persist('second line\nthird\nfourth\n'), 30);
+    setTimeout(() => {
+      source.status = 'ended';
+      feed.deliver({ type: 'status', containerId: 7, status: 'ended', exitCode: 0 });
+    }, 60);
+  });
+  expect(events[0]).toEqual({ kind: 'status', status: 'running' });
+  expect(outputOf(events)).toBe('hello world\nsecond line\nthird\nfourth\n');
+  const last = events[events.length - 1]!;
+  expect(last.kind).toBe('ended');
+  if (last.kind === 'ended') {
+    expect(last.outputPos).toBe(source.stored.length);
+    expect((await last.record()).status).toBe('ended');
+  }
+});
+
+test('a watch resumed from a position gets the rest only', async () => {
+  const source = new StoredContainer();
+  source.persist('0123456789abcdef');
+  source.status = 'ended';
+  const events = await collect(new ContainerFeed(source, 10, fast));
+  expect(outputOf(events, 10)).toBe('abcdef');
+  expect(events.map((e) => e.kind)).toEqual(['output', 'output', 'ended']);
+});
+
+test('the end is noticed by polling when the live status message is missed; queued → running is announced', async () => {
+  const source = new StoredContainer();
+  source.known = false; // just launched: the output service has not projected it yet
+  const feed = new ContainerFeed(source, 0, fast);
+  const events = await collect(feed, (index, event) => {
+    if (index === 0 && event.kind === 'status') {
+      source.known = true;
+      feed.deliver({ type: 'status', containerId: 7, status: 'running' });
+      feed.deliver(live(0, 'only line\n'));
+      setTimeout(() => {
+        source.persist('only line\n');
+        source.status = 'ended';
+      }, 10);
+    }
+  });
+  expect(events.map((e) => (e.kind === 'status' ? e.status : e.kind))).toEqual(['queued', 'running', 'output', 'ended']);
+  expect(outputOf(events)).toBe('only line\n');
+});
+
+test('each new result object once, whether it comes live or from the record', async () => {
+  const source = new StoredContainer();
+  source.status = 'running';
+  const feed = new ContainerFeed(source, 0, fast);
+  const events = await collect(feed, (index) => {
+    if (index !== 0) return;
+    feed.deliver({ type: 'result', containerId: 7, resultObject: '{"a":1}' });
+    source.resultObject = '{"a":1}';
+    setTimeout(() => {
+      source.resultObject = '{"a":2}'; // its live message lost: the poll finds it
+      setTimeout(() => (source.status = 'ended'), 50);
+    }, 10);
+  });
+  expect(events.filter((e) => e.kind === 'result')).toEqual([
+    { kind: 'result', resultObject: '{"a":1}' },
+    { kind: 'result', resultObject: '{"a":2}' },
+  ]);
+});
+
+test('closing the watch ends the feed without an ended event', async () => {
+  const source = new StoredContainer();
+  const feed = new ContainerFeed(source, 0, fast);
+  const stop = new AbortController();
+  const kinds: string[] = [];
+  for await (const event of feed.events(stop.signal)) {
+    kinds.push(event.kind);
+    stop.abort();
+  }
+  expect(kinds).toEqual(['status']);
+});

@@ -1,0 +1,166 @@
+import type { ContainerOutputResult, FetchContainerResult, LiveMessage } from '@agentry/contracts';
+import { LiveInbox, pause } from './live-inbox.js';
+
+/** What the feed asks the output service; `null`: no answer yet (container not projected yet, service briefly away). */
+export interface FeedSource {
+  readStored(from: number): Promise<ContainerOutputResult | null>;
+  /** The container's record with its result object. */
+  fetch(): Promise<FetchContainerResult | null>;
+}
+
+export type FeedEvent =
+  /** The container's state: first as found, then on each change. */
+  | { kind: 'status'; status: 'queued' | 'running' }
+  /** Console bytes [from, to): contiguous from the requested position, each byte once. */
+  | { kind: 'output'; from: number; to: number; bytes: Buffer }
+  /** Each new result object the script set (JSON text). */
+  | { kind: 'result'; resultObject: string }
+  /** Last event: every byte was given; `record()` answers the ended container's record. */
+  | { kind: 'ended'; outputPos: number; record: () => Promise<FetchContainerResult> };
+
+export interface FeedTiming {
+  /** How often the container's record is read, in case a live message was missed. */
+  pollMs: number;
+  /** Longest wait between two reads of stored output that is not there yet. */
+  maxRetryMs: number;
+}
+export const DEFAULT_FEED_TIMING: FeedTiming = { pollMs: 2000, maxRetryMs: 400 };
+
+/**
+ * One watcher's view of a container: its console bytes from a position, then live, with no gap
+ * and no repeat. Live messages (at-most-once, core NATS) must start arriving before the stored
+ * output is read (the caller subscribes first and hands them to `deliver`); output already stored
+ * is read from the output service, and whenever a live chunk starts past what was given (a
+ * message was lost, or the output came before the subscription) the missing bytes are read from
+ * storage, waiting for it to catch up. The end is the stored output being complete, so nothing
+ * published before the container ended is ever cut off.
+ */
+export class ContainerFeed {
+  private readonly inbox = new LiveInbox();
+  private position: number;
+  private phase: 'queued' | 'running' = 'queued';
+  private announced: 'queued' | 'running' | null = null;
+  private ended = false;
+  private complete = false;
+  private lastResult: string | null = null;
+  private nextPollAt = 0;
+
+  constructor(
+    private readonly source: FeedSource,
+    from: number,
+    private readonly timing: FeedTiming = DEFAULT_FEED_TIMING,
+  ) {
+    this.position = from;
+  }
+
+  deliver(message: LiveMessage): void {
+    this.inbox.push(message);
+  }
+
+  async *events(signal: AbortSignal): AsyncGenerator<FeedEvent> {
+    yield* this.poll();
+    yield* this.catchUp();
+    while (!this.ended && !this.complete && !signal.aborted) {
+      const messages = await this.inbox.take(this.nextPollAt - Date.now(), signal);
+      for (const message of messages) yield* this.apply(message, signal);
+      if (Date.now() >= this.nextPollAt && !signal.aborted) {
+        yield* this.poll();
+        yield* this.catchUp();
+      }
+    }
+    if (!signal.aborted) yield* this.finish(signal);
+  }
+
+  private *announce(): Generator<FeedEvent> {
+    if (this.ended || this.phase === this.announced) return;
+    this.announced = this.phase;
+    yield { kind: 'status', status: this.phase };
+  }
+
+  private *noteResult(resultObject: string | null | undefined): Generator<FeedEvent> {
+    if (resultObject === null || resultObject === undefined || resultObject === this.lastResult) return;
+    this.lastResult = resultObject;
+    yield { kind: 'result', resultObject };
+  }
+
+  private async *poll(): AsyncGenerator<FeedEvent> {
+    this.nextPollAt = Date.now() + this.timing.pollMs;
+    const record = await this.source.fetch();
+    if (record?.status === 'running') this.phase = 'running';
+    if (record?.status === 'ended') this.ended = true;
+    yield* this.announce();
+    yield* this.noteResult(record?.resultObject);
+  }
+
+  private async *apply(message: LiveMessage, signal: AbortSignal): AsyncGenerator<FeedEvent> {
+    switch (message.type) {
+      case 'output':
+        yield* this.liveOutput(message.offset, Buffer.from(message.data, 'base64'), signal);
+        return;
+      case 'status':
+        if (message.status === 'ended') this.ended = true;
+        else if (message.status === 'running') this.phase = 'running';
+        yield* this.announce();
+        return;
+      case 'result':
+        yield* this.noteResult(message.resultObject);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private async *liveOutput(offset: number, bytes: Buffer, signal: AbortSignal): AsyncGenerator<FeedEvent> {
+    const end = offset + bytes.length;
+    if (offset > this.position) yield* this.fillGap(offset, signal);
+    if (end <= this.position || offset > this.position) return;
+    if (this.phase === 'queued') this.phase = 'running';
+    yield* this.announce();
+    const from = this.position;
+    this.position = end;
+    yield { kind: 'output', from, to: end, bytes: bytes.subarray(from - offset) };
+  }
+
+  /** Stored output from the current position, for as long as reads make progress. */
+  private async *catchUp(): AsyncGenerator<FeedEvent> {
+    for (;;) {
+      const read = await this.source.readStored(this.position);
+      if (!read) return;
+      if (read.complete) this.complete = true;
+      if (read.outputPos <= this.position) return;
+      const from = this.position;
+      this.position = read.outputPos;
+      yield { kind: 'output', from, to: read.outputPos, bytes: Buffer.from(read.output, 'utf8') };
+      if (read.complete) return;
+    }
+  }
+
+  /** Reads storage until it reaches `target` (the output service may be a little behind the live messages). */
+  private async *fillGap(target: number, signal: AbortSignal): AsyncGenerator<FeedEvent> {
+    for (let wait = 10; this.position < target && !this.complete && !signal.aborted; wait = Math.min(wait * 2, this.timing.maxRetryMs)) {
+      yield* this.catchUp();
+      if (this.position < target && !this.complete) await pause(wait, signal);
+    }
+  }
+
+  private async *finish(signal: AbortSignal): AsyncGenerator<FeedEvent> {
+    for (let wait = 10; !this.complete && !signal.aborted; wait = Math.min(wait * 2, this.timing.maxRetryMs)) {
+      const before = this.position;
+      yield* this.catchUp();
+      if (this.position > before) wait = 5;
+      else if (!this.complete) await pause(wait, signal);
+    }
+    if (signal.aborted) return;
+    yield { kind: 'ended', outputPos: this.position, record: () => this.endedRecord(signal) };
+  }
+
+  /** The output is complete only once the container ended, so its record says so (or soon will). */
+  private async endedRecord(signal: AbortSignal): Promise<FetchContainerResult> {
+    for (let wait = 10; !signal.aborted; wait = Math.min(wait * 2, this.timing.maxRetryMs)) {
+      const record = await this.source.fetch();
+      if (record?.status === 'ended') return record;
+      await pause(wait, signal);
+    }
+    throw new Error('The watch was closed before the container record was read');
+  }
+}

@@ -1,0 +1,76 @@
+import type { ServerResponse } from 'node:http';
+import { Logger } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { DomainError } from '@agentry/contracts';
+
+const logger = new Logger('ContainerStreams');
+
+/** What a stream tells its client when it fails after its headers went out (domain messages only). */
+export function failureMessage(error: unknown): string {
+  if (error instanceof DomainError) return error.message;
+  logger.error(`stream failed: ${error instanceof Error ? error.stack : String(error)}`);
+  return 'Internal error';
+}
+
+/**
+ * A response written piece by piece, outside Fastify's reply (hijacked), for answers that last
+ * as long as a container: headers can go out at once, writes wait for a slow client to drain,
+ * and `signal` aborts when the client goes away.
+ */
+export class HttpStream {
+  private readonly closed = new AbortController();
+
+  private constructor(private readonly response: ServerResponse) {
+    response.on('close', () => this.closed.abort());
+  }
+
+  /** Takes the response over from Fastify; only after every check that can answer an error status. */
+  static take(reply: FastifyReply): HttpStream {
+    reply.hijack();
+    return new HttpStream(reply.raw);
+  }
+
+  get signal(): AbortSignal {
+    return this.closed.signal;
+  }
+
+  get started(): boolean {
+    return this.response.headersSent;
+  }
+
+  start(status: number, contentType: string | null, extraHeaders: Record<string, string> = {}): void {
+    const headers: Record<string, string> = { 'cache-control': 'no-cache', 'x-accel-buffering': 'no', ...extraHeaders };
+    if (contentType) headers['content-type'] = contentType;
+    this.response.writeHead(status, headers);
+    this.response.flushHeaders();
+  }
+
+  async write(chunk: string | Buffer): Promise<void> {
+    if (this.closed.signal.aborted || this.response.writableEnded) return;
+    if (this.response.write(chunk)) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        this.response.off('drain', done);
+        this.response.off('close', done);
+        resolve();
+      };
+      this.response.on('drain', done);
+      this.response.on('close', done);
+    });
+  }
+
+  end(): void {
+    if (!this.response.writableEnded) this.response.end();
+  }
+
+  /** Cuts the connection without finishing the body, so the client sees the answer is incomplete. */
+  fail(): void {
+    this.response.destroy();
+  }
+
+  /** Runs `tick` every `ms` until the returned function is called. */
+  every(ms: number, tick: () => string): () => void {
+    const timer = setInterval(() => void this.write(tick()), ms);
+    return () => clearInterval(timer);
+  }
+}

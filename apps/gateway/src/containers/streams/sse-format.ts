@@ -1,0 +1,25 @@
+import type { OutputLine } from '../live/line-splitter.js';
+
+/**
+ * One seed 002 event-stream message per piece of output: `data: <text>`, then an empty `data:` line
+ * when the piece ended with a line feed (so a client joining the events' data gets the output
+ * back). The id is the byte offset just past the piece: a client reconnecting with it in
+ * `Last-Event-ID` resumes exactly there. SSE cannot carry a carriage return inside data, so a CRLF
+ * ending reads as a line feed and a lone CR starts a new data line.
+ */
+export function sseOutputEvent(line: OutputLine): string {
+  const text = line.newline ? line.text.replace(/\r$/, '') : line.text;
+  const data = text
+    .split(/\r\n|\r/)
+    .map((part) => `data: ${part}\n`)
+    .join('');
+  return `id: ${line.end}\n${data}${line.newline ? 'data: \n' : ''}\n`;
+}
+
+export type ContainerPhase = 'queued' | 'running' | 'ended';
+
+const PHASE_WORDS: Record<ContainerPhase, string> = { queued: 'in queue', running: 'still running', ended: 'ended' };
+
+/** The keep-alive comment naming the container's state (`: container 76426 in queue`). */
+export const sseStateComment = (containerId: number, phase: ContainerPhase): string =>
+  `: container ${containerId} ${PHASE_WORDS[phase]}\n\n`;
