@@ -5,6 +5,7 @@ import { finished } from 'node:stream/promises';
 import { RunnerChannel } from './channel.js';
 import { buildRunCommand, type RunCommand } from './command.js';
 import type { RunConfig } from './protocol.js';
+import { groupExited, signalGroup } from './process-group.js';
 import { isolationAvailable } from './sandbox.js';
 import type { Isolation, RunEndReason, RunHooks, RunningProcess, RunOutcome, RunRequest, RuntimeRequest } from './types.js';
 import { createRunFolder, removeRunFolder, type RunFolder } from './workdir.js';
@@ -12,6 +13,8 @@ import { createRunFolder, removeRunFolder, type RunFolder } from './workdir.js';
 const DEFAULT_GRACE_MS = 1500;
 /** After the script's process is gone, how long output still in the pipe (or held by an escaped child) may take. */
 const OUTPUT_DRAIN_MS = 2000;
+/** How long the group's SIGKILLed processes may take to disappear before the outcome is answered anyway. */
+const GROUP_EXIT_MS = 2000;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const SCRIPT_PATH = '/usr/local/bin:/usr/bin:/bin';
 
@@ -66,7 +69,8 @@ class ScriptRun implements RunningProcess {
   ) {
     this.child = spawn(command.file, command.args, {
       cwd: folder.dir,
-      env: { LANG: 'C.UTF-8', ...req.env, PATH: SCRIPT_PATH, HOME: command.paths.work, TMPDIR: command.paths.tmp },
+      // PWD too: sh and bwrap would set it anyway.
+      env: { LANG: 'C.UTF-8', ...req.env, PATH: SCRIPT_PATH, HOME: command.paths.work, PWD: command.paths.work, TMPDIR: command.paths.tmp },
       stdio: ['ignore', 'pipe', 'ignore', 'pipe'],
       // The child leads a new process group: one signal reaches everything the script started.
       detached: true,
@@ -155,12 +159,7 @@ class ScriptRun implements RunningProcess {
   }
 
   private killGroup(signal: NodeJS.Signals): void {
-    if (!this.pid) return;
-    try {
-      process.kill(-this.pid, signal);
-    } catch {
-      // ESRCH: nothing left in the group
-    }
+    if (this.pid) signalGroup(this.pid, signal);
   }
 
   private async settle(): Promise<RunOutcome> {
@@ -174,7 +173,7 @@ class ScriptRun implements RunningProcess {
     clearTimeout(this.killTimer);
     // Whatever the script left behind in its group goes with it.
     this.killGroup('SIGKILL');
-    await this.drainOutput();
+    await Promise.all([this.drainOutput(), this.pid ? groupExited(this.pid, GROUP_EXIT_MS) : undefined]);
     this.channel.close();
     await removeRunFolder(this.folder).catch(() => undefined);
     if ('error' in ended) {

@@ -36,10 +36,13 @@ export interface SandboxMounts {
  * - a root made of /usr (+ the merged-/usr symlinks), a few /etc files, node, the runtime
  *   (read-only), its run folder (/work), /tmp and the agent's storage folder (/storage)
  *   read-write, fresh /proc and /dev; nothing else of the host's filesystem;
- * - no capabilities; it dies with its runner (--die-with-parent).
+ * - its own session (no terminal to inject into), no capabilities; it dies with its runner (--die-with-parent).
  */
 export function bubblewrapArgs(mounts: SandboxMounts): string[] {
-  const args = ['--unshare-all', '--die-with-parent', '--cap-drop', 'ALL', '--hostname', 'agentry'];
+  // --new-session: the script's process group is the sandbox's own, so the runtime's soft-stop
+  // SIGTERM (sent to its group) never reaches bwrap outside; a hard kill of bwrap's group takes
+  // the sandbox's pid 1 and with it every process in the pid namespace.
+  const args = ['--unshare-all', '--die-with-parent', '--new-session', '--cap-drop', 'ALL', '--hostname', 'agentry'];
   args.push('--ro-bind', '/usr', '/usr');
   for (const root of SYSTEM_ROOTS) args.push(...systemRoot(`/${root}`));
   for (const entry of ETC_ENTRIES) args.push('--ro-bind-try', `/etc/${entry}`, `/etc/${entry}`);
@@ -48,7 +51,8 @@ export function bubblewrapArgs(mounts: SandboxMounts): string[] {
   args.push('--dir', `${SANDBOX.modules}/@agentry`);
   for (const name of runtimeModuleNames) args.push('--symlink', SANDBOX.runtime, `${SANDBOX.modules}/${name}`);
   args.push('--bind', mounts.workDir, SANDBOX.work, '--bind', mounts.tmpDir, SANDBOX.tmp, '--bind', mounts.storageDir, SANDBOX.storage);
-  args.push('--proc', '/proc', '--dev', '/dev', '--chdir', SANDBOX.work, '--');
+  // The root is bwrap's tmpfs: read-only once built, so nothing outside the three folders above is writable.
+  args.push('--proc', '/proc', '--dev', '/dev', '--remount-ro', '/', '--chdir', SANDBOX.work, '--');
   return args;
 }
 

@@ -1,0 +1,41 @@
+import { readdir, readFile } from 'node:fs/promises';
+
+const POLL_MS = 10;
+
+/** Signals every process of the group; a group already gone is not an error. */
+export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // ESRCH: nothing left in the group
+  }
+}
+
+/**
+ * Resolves once no process of the group is still running, or after `timeoutMs` (SIGKILL is not
+ * instantaneous). Zombies do not count: an orphan waits for the host's init to reap it, which
+ * may take a while, but it runs nothing.
+ */
+export async function groupExited(pgid: number, timeoutMs: number): Promise<boolean> {
+  for (const until = Date.now() + timeoutMs; ; ) {
+    if (!(await groupRunning(pgid))) return true;
+    if (Date.now() >= until) return false;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+async function groupRunning(pgid: number): Promise<boolean> {
+  try {
+    process.kill(-pgid, 0);
+  } catch {
+    return false;
+  }
+  for (const entry of await readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses, so split after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') return true;
+  }
+  return false;
+}

@@ -1,0 +1,84 @@
+import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { join } from 'node:path';
+import { bubblewrapUsable, runScript, scratch, type TestIsolation } from './run-script.test-kit.js';
+
+/** Each probe prints one JSON line: what the script could see or reach. */
+const probeScript = (paths: Record<string, string>, port: number) => `
+  const fs = require('fs');
+  const net = require('net');
+  const tryRead = (path) => { try { fs.readFileSync(path); return 'read'; } catch (error) { return error.code; } };
+  const reads = Object.fromEntries(Object.entries(${JSON.stringify(paths)}).map(([name, path]) => [name, tryRead(path)]));
+  const pids = fs.readdirSync('/proc').filter((entry) => /^\\d+$/.test(entry)).map(Number);
+  const socket = net.connect(${port}, '127.0.0.1');
+  const report = (loopback) => { console.log(JSON.stringify({ reads, pids, loopback })); socket.destroy(); };
+  socket.on('connect', () => report('connected'));
+  socket.on('error', (error) => report(error.code));`;
+
+describe('what a script can see', () => {
+  let server: Server;
+  let port: number;
+  const folders = scratch();
+  const secretFile = join(folders.root, 'platform-secret.txt');
+
+  beforeAll(async () => {
+    writeFileSync(secretFile, 'not for scripts');
+    server = createServer((socket) => socket.end());
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    port = (server.address() as AddressInfo).port;
+    process.env.DATABASE_URL = 'postgres://platform:secret@127.0.0.1:5432/agentry';
+    process.env.NATS_URL = 'nats://127.0.0.1:4222';
+    process.env.AGENTRY_SECRET_KEY = 'c2VjcmV0';
+  });
+  afterAll(() => {
+    server.close();
+    folders.cleanup();
+    delete process.env.DATABASE_URL;
+    delete process.env.NATS_URL;
+    delete process.env.AGENTRY_SECRET_KEY;
+  });
+
+  test.each((bubblewrapUsable ? ['none', 'bubblewrap'] : ['none']) as TestIsolation[])("(%s) the environment holds only the run's variables, none of the executor's", async (isolation) => {
+    const script = `console.log(JSON.stringify({ env: process.env, initial: require('fs').readFileSync('/proc/self/environ', 'utf8') }))`;
+    const result = await runScript(isolation, script, { env: { API_TOKEN: 'agent-credential', LANG: 'fr_FR.UTF-8' } });
+    const { env, initial } = JSON.parse(result.output.toString());
+    expect(Object.keys(env).sort()).toEqual(['API_TOKEN', 'HOME', 'LANG', 'PATH', 'PWD', 'TMPDIR']);
+    expect(env).toMatchObject({ API_TOKEN: 'agent-credential', LANG: 'fr_FR.UTF-8', PATH: '/usr/local/bin:/usr/bin:/bin', PWD: env.HOME });
+    for (const leaked of ['DATABASE_URL', 'NATS_URL', 'AGENTRY_', 'secret', 'JEST']) expect(initial).not.toContain(leaked);
+  });
+
+  test('(none) without a sandbox the script reaches the host: what bubblewrap takes away', async () => {
+    const result = await runScript('none', probeScript({ repo: join(process.cwd(), 'package.json'), secret: secretFile }, port));
+    const probe = JSON.parse(result.output.toString());
+    expect(probe).toMatchObject({ reads: { repo: 'read', secret: 'read' }, loopback: 'connected' });
+    expect(probe.pids).toContain(process.pid);
+  });
+
+  (bubblewrapUsable ? test : test.skip)('(bubblewrap) no host files, no host processes, no loopback services', async () => {
+    const paths = { repo: join(process.cwd(), 'package.json'), secret: secretFile, shadow: '/etc/shadow', hostProc: `/proc/${process.pid}/environ` };
+    const result = await runScript('bubblewrap', probeScript(paths, port));
+    const probe = JSON.parse(result.output.toString());
+    expect(probe.reads).toEqual({ repo: 'ENOENT', secret: 'ENOENT', shadow: 'ENOENT', hostProc: 'ENOENT' });
+    expect(probe.loopback).not.toBe('connected');
+    // Only the sandbox's own processes: its init, the script (and whatever the script starts).
+    expect(probe.pids.length).toBeLessThanOrEqual(3);
+  });
+
+  (bubblewrapUsable ? test : test.skip)('(bubblewrap) the system is read-only; the run folder, /tmp and storage are writable', async () => {
+    const script = `
+      const fs = require('fs');
+      const tryWrite = (path) => { try { fs.writeFileSync(path, 'x'); return 'written'; } catch (error) { return error.code; } };
+      console.log(JSON.stringify(Object.fromEntries(['/usr/evil', '/etc/evil', '/opt/agentry/runtime/evil.cjs', '/work/ok', '/tmp/ok', '/storage/ok'].map((p) => [p, tryWrite(p)]))));`;
+    const result = await runScript('bubblewrap', script);
+    expect(JSON.parse(result.output.toString())).toEqual({
+      '/usr/evil': 'EROFS',
+      '/etc/evil': 'EROFS',
+      '/opt/agentry/runtime/evil.cjs': 'EROFS',
+      '/work/ok': 'written',
+      '/tmp/ok': 'written',
+      '/storage/ok': 'written',
+    });
+  });
+});
