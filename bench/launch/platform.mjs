@@ -1,0 +1,125 @@
+// Starts the whole platform for the launch benchmark: embedded Postgres (ephemeral) and NATS from
+// @agentry/local-servers, then every service `npm start` runs (deploy/local/lib/services.mjs), as
+// child processes from their built dist/, exactly as the launcher does.
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, startEmbeddedPostgres, startNatsServer } from '@agentry/local-servers';
+import { REPO_ROOT } from '../../deploy/local/lib/paths.mjs';
+import { ServiceProcess } from '../../deploy/local/lib/service-process.mjs';
+import { SERVICES, serviceEnv } from '../../deploy/local/lib/services.mjs';
+
+const VERBOSE = process.env.BENCH_VERBOSE === '1';
+
+/** Service output is shown only with BENCH_VERBOSE=1, or when it looks like a failure. */
+const output = {
+  color: false,
+  line(source, text) {
+    if (VERBOSE || /error|fail|crash/i.test(text)) console.log(`[${source}] ${text}`);
+  },
+  red: (text) => text,
+};
+
+async function waitForHealth(baseUrl, timeoutMs = 90_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`${baseUrl}/health`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error('the gateway did not answer /health in time');
+}
+
+/** Answers { baseUrl, key, request(method, path, json|form), stop() }. */
+export async function startPlatform({ slots, isolation }) {
+  const names = SERVICES.map((s) => s.name);
+  for (const needed of ['registry', 'executor', 'output', 'gateway']) {
+    if (!names.includes(needed)) throw new Error(`deploy/local/lib/services.mjs does not list the ${needed} service yet`);
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'agentry-bench-launch-'));
+  const stops = [() => rm(dir, { recursive: true, force: true })];
+  const stop = async () => {
+    while (stops.length) await stops.pop()().catch(() => undefined);
+  };
+  try {
+    const pg = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port: await freePort(), user: 'agentry', password: 'bench', database: 'agentry', ephemeral: true });
+    stops.push(() => pg.stop());
+    const nats = await startNatsServer({ port: await freePort(), storeDir: join(dir, 'nats') });
+    stops.push(() => nats.stop());
+
+    const key = `bench_${randomBytes(12).toString('hex')}`;
+    const port = await freePort();
+    const settings = {
+      DATABASE_URL: pg.url,
+      NATS_URL: nats.url,
+      LOG_LEVEL: 'warn',
+      AGENTRY_SECRET_KEY: randomBytes(32).toString('base64'),
+      AGENTRY_BOOTSTRAP_API_KEY: key,
+      PORT: port,
+      HOST: '127.0.0.1',
+      AGENTRY_WORK_DIR: join(dir, 'work'),
+      AGENTRY_STORAGE_DIR: join(dir, 'storage'),
+      AGENTRY_ISOLATION: isolation,
+      EXECUTOR_SLOTS: slots,
+    };
+    for (const service of SERVICES) {
+      const child = new ServiceProcess({
+        name: service.name,
+        entry: join(REPO_ROOT, service.entry),
+        cwd: REPO_ROOT,
+        env: serviceEnv(service, settings),
+        output,
+        maxRestarts: 0,
+        onGiveUp: () => console.error(`${service.name} crashed: the figures below are not to be trusted`),
+      });
+      child.start();
+      stops.push(() => child.stop());
+    }
+    const baseUrl = `http://127.0.0.1:${port}`;
+    await waitForHealth(baseUrl);
+
+    const request = async (method, path, { json, form } = {}) => {
+      const headers = { 'X-Phantombuster-Key-1': key };
+      let body;
+      if (json !== undefined) {
+        headers['content-type'] = 'application/json';
+        body = JSON.stringify(json);
+      } else if (form) {
+        headers['content-type'] = 'application/x-www-form-urlencoded';
+        body = new URLSearchParams(form).toString();
+      }
+      const res = await fetch(baseUrl + path, { method, headers, body });
+      const text = await res.text();
+      if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
+      return JSON.parse(text);
+    };
+    // The bootstrap key may be accepted a moment after the gateway is up.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await request('GET', '/api/v1/user.json');
+        break;
+      } catch (error) {
+        if (attempt > 40) throw error;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+    return { baseUrl, key, request, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** A script saved in the org and an agent running it with `maxParallelism` instances at once; answers the agent id. */
+export async function createAgent(platform, name, text, maxParallelism) {
+  const scriptId = (await platform.request('POST', `/api/v1/script/${name}.js`, { form: { text } })).data;
+  const saved = await platform.request('POST', '/api/v2/agents/save', {
+    json: { name, scriptId, maxParallelism, executionTimeLimit: 600 },
+  });
+  return saved.id;
+}

@@ -1,0 +1,154 @@
+// Launch benchmark (issue 3): in one run,
+//  (a) bare `node script.js` spawns: spawn → first stdout line, p50 / p99; completed runs per second
+//      with BENCH_CONCURRENCY at once;
+//  (b) the same script launched through the gateway (`output=event-stream`): launch request → first
+//      `data:` line at the client, p50 / p99; completed launches per second at the same concurrency;
+//  (c) output line → SSE client latency at 1,000 lines/s (p50 / p99 / max).
+// Usage: npm run build && node bench/launch/run.mjs   (env: BENCH_RUNS=40, BENCH_SECONDS=10,
+// BENCH_CONCURRENCY=4, BENCH_ISOLATION=auto|bubblewrap|none, BENCH_LINE_SECONDS=5, BENCH_VERBOSE=1).
+// Prints figures and ratios; asserts nothing.
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createAgent, startPlatform } from './platform.mjs';
+import { now, readEventStream } from './sse-client.mjs';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 40);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
+const ISOLATION = process.env.BENCH_ISOLATION ?? 'auto';
+const LINE_SECONDS = Number(process.env.BENCH_LINE_SECONDS ?? 5);
+const LINES_PER_SECOND = 1000;
+const WARMUP = 3;
+
+const SCRIPT = "console.log('first line');\n";
+
+/** Prints `line <n> <print time>` LINES_PER_SECOND times a second, for LINE_SECONDS. */
+const LINES_SCRIPT = `
+const { performance } = require('node:perf_hooks');
+const now = () => performance.timeOrigin + performance.now();
+const total = ${LINES_PER_SECOND * LINE_SECONDS};
+const start = now();
+let sent = 0;
+const timer = setInterval(() => {
+  const due = Math.min(total, Math.floor((now() - start) * ${LINES_PER_SECOND / 1000}));
+  while (sent < due) { sent++; process.stdout.write('line ' + sent + ' ' + now().toFixed(3) + '\\n'); }
+  if (sent >= total) clearInterval(timer);
+}, 1);
+`;
+
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+const summary = (samples) => {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1], n: sorted.length };
+};
+const ms = (n) => `${n.toFixed(1)} ms`;
+
+/** Spawns `node file`; resolves { firstLineMs, done } where done resolves at exit. */
+function bareRun(file) {
+  const started = now();
+  const child = spawn(process.execPath, [file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const done = new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', resolve);
+  });
+  const firstLine = new Promise((resolve) => {
+    let seen = '';
+    child.stdout.on('data', (chunk) => {
+      if (seen.includes('\n')) return;
+      seen += chunk;
+      if (seen.includes('\n')) resolve(now() - started);
+    });
+  });
+  return { firstLine, done };
+}
+
+/** Launches through the gateway with output=event-stream; resolves { firstLineMs } once the stream closed (container ended). */
+async function gatewayRun(platform, agentId) {
+  const started = now();
+  let firstLineMs = null;
+  await readEventStream(`${platform.baseUrl}/api/v1/agent/${agentId}/launch?output=event-stream`, platform.key, (_, at) => {
+    firstLineMs ??= at - started;
+  });
+  if (firstLineMs === null) throw new Error('a launch ended without output');
+  return firstLineMs;
+}
+
+async function latencies(count, once) {
+  for (let i = 0; i < WARMUP; i++) await once();
+  const samples = [];
+  for (let i = 0; i < count; i++) samples.push(await once());
+  return summary(samples);
+}
+
+/** Completed runs per second with CONCURRENCY runs at once, for SECONDS. */
+async function throughput(once) {
+  const deadline = Date.now() + SECONDS * 1000;
+  let done = 0;
+  const started = now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (Date.now() < deadline) {
+        await once();
+        done++;
+      }
+    }),
+  );
+  return done / ((now() - started) / 1000);
+}
+
+async function lineLatency(platform, agentId) {
+  const samples = [];
+  await readEventStream(`${platform.baseUrl}/api/v1/agent/${agentId}/launch?output=event-stream`, platform.key, (text, at) => {
+    const match = /^line \d+ ([\d.]+)$/.exec(text);
+    if (match) samples.push(at - Number(match[1]));
+  });
+  return summary(samples);
+}
+
+async function main() {
+  const dir = await mkdtemp(join(tmpdir(), 'agentry-bench-bare-'));
+  const file = join(dir, 'script.js');
+  await writeFile(file, SCRIPT);
+  let platform;
+  try {
+    console.log(`launch benchmark: ${RUNS} sequential runs each, ${SECONDS} s at concurrency ${CONCURRENCY}, isolation ${ISOLATION}`);
+    const bareOnce = async () => {
+      const run = bareRun(file);
+      const firstLineMs = await run.firstLine;
+      await run.done;
+      return firstLineMs;
+    };
+    const bare = await latencies(RUNS, bareOnce);
+    const bareRate = await throughput(bareOnce);
+
+    platform = await startPlatform({ slots: CONCURRENCY, isolation: ISOLATION });
+    const agentId = await createAgent(platform, 'bench_first_line', SCRIPT, CONCURRENCY);
+    const gatewayOnce = () => gatewayRun(platform, agentId);
+    const gateway = await latencies(RUNS, gatewayOnce);
+    const gatewayRate = await throughput(gatewayOnce);
+
+    const linesAgentId = await createAgent(platform, 'bench_lines', LINES_SCRIPT, 1);
+    const lines = await lineLatency(platform, linesAgentId);
+
+    console.log('\nlaunch → first output line          p50         p99');
+    console.log(`  bare node spawn              ${ms(bare.p50).padStart(10)}  ${ms(bare.p99).padStart(10)}`);
+    console.log(`  through the gateway (SSE)    ${ms(gateway.p50).padStart(10)}  ${ms(gateway.p99).padStart(10)}`);
+    console.log(`  ratio gateway / bare         ${(gateway.p50 / bare.p50).toFixed(2).padStart(9)}x  ${(gateway.p99 / bare.p99).toFixed(2).padStart(9)}x   (aim: p50 ≤ 1.3x)`);
+    console.log(`\ncompleted runs per second, ${CONCURRENCY} at once`);
+    console.log(`  bare node spawn              ${bareRate.toFixed(1).padStart(10)}`);
+    console.log(`  through the gateway (SSE)    ${gatewayRate.toFixed(1).padStart(10)}`);
+    console.log(`  ratio gateway / bare         ${(gatewayRate / bareRate).toFixed(2).padStart(9)}x   (aim: ≥ 0.8x)`);
+    console.log(`\noutput line → SSE client at ${LINES_PER_SECOND} lines/s (${lines.n} of ${LINES_PER_SECOND * LINE_SECONDS} lines received)`);
+    console.log(`  p50 ${ms(lines.p50)}   p99 ${ms(lines.p99)}   max ${ms(lines.max)}   (aim: p99 ≤ 10 ms)`);
+  } finally {
+    await platform?.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
