@@ -12,7 +12,7 @@ import { planAdminKey, settleAdminKey } from './lib/admin-key.mjs';
 import { readyBanner } from './lib/banner.mjs';
 import { loadLauncherConfig } from './lib/config.mjs';
 import { prepareDataDir, readOrCreateSecretFile } from './lib/data-dir.mjs';
-import { probeApiKey, waitForHealth } from './lib/gateway-probe.mjs';
+import { probeApiKey, waitForHealth, waitForRegistry } from './lib/gateway-probe.mjs';
 import { Lifecycle, Stopping } from './lib/lifecycle.mjs';
 import { createOutput } from './lib/output.mjs';
 import { REPO_ROOT } from './lib/paths.mjs';
@@ -20,7 +20,7 @@ import { preflightProblems } from './lib/preflight.mjs';
 import { ServiceProcess } from './lib/service-process.mjs';
 import { SERVICES, serviceEnv } from './lib/services.mjs';
 
-const HEALTH_TIMEOUT_MS = 90_000;
+const READY_TIMEOUT_MS = 90_000;
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 const output = createOutput({ sources: ['agentry', 'postgres', 'nats', ...SERVICES.map((s) => s.name)] });
@@ -127,6 +127,14 @@ function infrastructureLines(config, databaseUrl, natsUrl) {
   ];
 }
 
+/** What did not answer in time, if anything: first the gateway, then the registry behind it. */
+async function readinessProblem(url) {
+  const waiting = { timeoutMs: READY_TIMEOUT_MS, signal: lifecycle.signal };
+  if (!(await waitForHealth(url, waiting))) return `the gateway did not answer GET ${url}/health`;
+  if (!(await waitForRegistry(url, waiting))) return 'the registry did not answer the gateway';
+  return undefined;
+}
+
 const browsableHost = (host) => {
   if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
   return host.includes(':') ? `[${host}]` : host;
@@ -165,8 +173,9 @@ async function main() {
   for (const service of SERVICES) await startService(service, settings);
 
   const url = `http://${browsableHost(config.host)}:${config.port}`;
-  if (!(await waitForHealth(url, { timeoutMs: HEALTH_TIMEOUT_MS, signal: lifecycle.signal }))) {
-    say(output.red(`the gateway did not answer GET ${url}/health within ${HEALTH_TIMEOUT_MS / 1000} s; see its output above`));
+  const notReady = await readinessProblem(url);
+  if (notReady) {
+    say(output.red(`${notReady} within ${READY_TIMEOUT_MS / 1000} s; see the output above`));
     return stopAll(1, 'stopping Agentry');
   }
   const admin = await settleAdminKey(adminPlan, (key) => probeApiKey(url, key, { signal: lifecycle.signal }));

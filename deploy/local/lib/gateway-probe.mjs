@@ -2,6 +2,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const POLL_INTERVAL_MS = 250;
+const KEY_HEADER = 'X-Phantombuster-Key-1';
+/** Well-formed, so the gateway asks the registry about it; never a real key (those start with agt_ or are chosen). */
+const PROBE_KEY = 'agentry-launcher-readiness-probe';
 
 async function get(url, headers = {}) {
   try {
@@ -28,10 +31,19 @@ async function poll(check, { timeoutMs, onTimeout, signal }) {
   }
 }
 
-/** Resolves true once `GET /health` answers 200, false after `timeoutMs`. */
-export function waitForHealth(baseUrl, { timeoutMs, signal }) {
-  return poll(async () => ((await get(`${baseUrl}/health`)) === 200 ? true : undefined), { timeoutMs, onTimeout: false, signal });
-}
+const waitForStatus = (url, headers, expected, { timeoutMs, signal }) =>
+  poll(async () => ((await get(url, headers)) === expected ? true : undefined), { timeoutMs, onTimeout: false, signal });
+
+/** Resolves true once the gateway's `GET /health` answers 200, false after `timeoutMs`. */
+export const waitForHealth = (baseUrl, options) => waitForStatus(`${baseUrl}/health`, {}, 200, options);
+
+/**
+ * Resolves true once the registry answers through the gateway, false after `timeoutMs`: the
+ * gateway verifies every API key with the registry, so an unknown key answers 401 only when
+ * the registry replied (503 while it is not listening yet).
+ */
+export const waitForRegistry = (baseUrl, options) =>
+  waitForStatus(`${baseUrl}/api/v1/user.json`, { [KEY_HEADER]: PROBE_KEY }, 401, options);
 
 /**
  * 'accepted' when `GET /api/v1/user.json` answers 200 with the key; 'rejected' when it keeps
@@ -42,7 +54,7 @@ export async function probeApiKey(baseUrl, key, { rejectAfterMs = 10_000, timeou
   let firstRefusal;
   return poll(
     async () => {
-      const status = await get(`${baseUrl}/api/v1/user.json`, { 'X-Phantombuster-Key-1': key });
+      const status = await get(`${baseUrl}/api/v1/user.json`, { [KEY_HEADER]: key });
       if (status === 200) return 'accepted';
       if (status !== 401 && status !== 403) return undefined;
       firstRefusal ??= Date.now();

@@ -1,4 +1,4 @@
-import { probeApiKey, waitForHealth } from '../lib/gateway-probe.mjs';
+import { probeApiKey, waitForHealth, waitForRegistry } from '../lib/gateway-probe.mjs';
 import { fakeHttp } from './fake-http.js';
 
 test('waitForHealth answers true once /health answers 200', async () => {
@@ -43,5 +43,16 @@ test('probeApiKey: rejected when the key keeps being refused; unknown when there
     expect(await probeApiKey(failing.url, 'agt_key', { rejectAfterMs: 200, timeoutMs: 300 })).toBe('unknown');
   } finally {
     await Promise.all([refusing.close(), failing.close()]);
+  }
+});
+
+test('waitForRegistry: true once an unknown key answers 401 (the registry replied), not 503', async () => {
+  const statuses = [503, 503, 401];
+  const server = await fakeHttp((req) => ({ status: req.url === '/api/v1/user.json' && req.headers['x-phantombuster-key-1'] ? statuses.shift() ?? 401 : 400 }));
+  try {
+    expect(await waitForRegistry(server.url, { timeoutMs: 30_000 })).toBe(true);
+    expect(server.requests).toHaveLength(3);
+  } finally {
+    await server.close();
   }
 });
