@@ -71,3 +71,33 @@ export interface ReadStoredFileResult {
 }
 /** One reply stays well under NATS's default 1 MiB payload after base64. */
 export const READ_STORED_FILE_MAX_BYTES = 512 * 1024;
+
+/**
+ * Claim streams the executor writes in the same transaction as a container's first events, so a
+ * repeated request or a redelivered event never makes a second container:
+ * - `launch_key-<orgId>-<sha256(key)>`: a launch idempotency key → the container it queued;
+ * - `container_retry-<failedContainerId>`: a failed container → its retry.
+ */
+export const LAUNCH_KEY_STREAM_TYPE = 'launch_key';
+export const CONTAINER_RETRY_STREAM_TYPE = 'container_retry';
+export const ContainerClaimEventType = {
+  LaunchKeyClaimed: 'LaunchKeyClaimed',
+  RetryClaimed: 'RetryClaimed',
+} as const;
+export interface ContainerClaimData {
+  orgId: number;
+  /** The container queued under the claim. */
+  containerId: number;
+}
+
+/** An org's global object (a script's `getGlobalObject()` / `setGlobalObject()`), stream `org_object-<orgId>`. */
+export const ORG_OBJECT_STREAM_TYPE = 'org_object';
+export const OrgGlobalObjectSaved = 'OrgGlobalObjectSaved';
+export interface OrgGlobalObjectSavedData {
+  orgId: number;
+  /** JSON object text; null clears it. */
+  globalObject: string | null;
+  /** The container whose script saved it. */
+  containerId: number;
+  savedAt: number;
+}

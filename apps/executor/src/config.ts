@@ -1,0 +1,101 @@
+import { tmpdir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { key256, loadConfig, logLevel, oneOf, requiredUrl, withDefault, type LogLevel, type Setting } from '@agentry/config';
+
+export const EXECUTOR_CONFIG = Symbol('EXECUTOR_CONFIG');
+
+export const ISOLATION_MODES = ['auto', 'bubblewrap', 'none'] as const;
+export type IsolationMode = (typeof ISOLATION_MODES)[number];
+
+/** Resources every run gets (per process group; see apps/executor/src/process/README.md). */
+export interface RunResourceLimits {
+  memoryMb: number;
+  maxFileDescriptors: number;
+  maxProcesses: number;
+  maxOutputBytes: number;
+}
+
+export interface ExecutorConfig {
+  databaseUrl: string;
+  natsUrl: string;
+  /** Opens the sealed agent credentials / proxy passwords handed to the scripts that have them. */
+  secretKey: Buffer;
+  /** Scratch: one folder per running container, removed when it ends. */
+  workDir: string;
+  /** Persistent: `<storageDir>/<orgId>/<agent storage folder>/…`, what scripts save. Shared by every replica. */
+  storageDir: string;
+  isolation: IsolationMode;
+  /** Processes this replica runs at once. */
+  slots: number;
+  /** Time limit of an agent without `executionTimeLimit`. */
+  defaultTimeLimitSeconds: number;
+  runLimits: RunResourceLimits;
+  /** A running container whose heartbeat is older than this is "executor lost". */
+  heartbeatTtlMs: number;
+  /** First retry waits this long, each next one twice as long (capped at 10 minutes). */
+  retryBackoffMs: number;
+  logLevel: LogLevel;
+}
+
+/** A whole number within bounds. */
+const integer = (fallback: number, min: number, max: number, unit = ''): Setting<number> => ({
+  read(raw, name) {
+    if (raw === undefined) return { value: fallback };
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw) || n < min || n > max) {
+      return { problem: `${name} must be a whole number${unit} from ${min} to ${max}, got "${raw}"` };
+    }
+    return { value: n };
+  },
+});
+
+/** A folder; relative paths are taken from the current directory. */
+const folder = (fallback: string): Setting<string> => ({
+  read(raw, name) {
+    const value = withDefault(fallback).read(raw, name) as { value: string };
+    if (value.value.includes('\0')) return { problem: `${name} is not a valid path` };
+    return { value: isAbsolute(value.value) ? value.value : resolve(value.value) };
+  },
+});
+
+export function loadExecutorConfig(env: Record<string, string | undefined> = process.env): ExecutorConfig {
+  const c = loadConfig(
+    {
+      DATABASE_URL: requiredUrl(['postgres', 'postgresql'], 'postgres://agentry:secret@127.0.0.1:5432/agentry'),
+      NATS_URL: requiredUrl(['nats'], 'nats://127.0.0.1:4222'),
+      AGENTRY_SECRET_KEY: key256(),
+      AGENTRY_WORK_DIR: folder(join(tmpdir(), 'agentry-work')),
+      AGENTRY_STORAGE_DIR: folder('.agentry/storage'),
+      AGENTRY_ISOLATION: oneOf(ISOLATION_MODES, 'auto'),
+      EXECUTOR_SLOTS: integer(4, 1, 1000),
+      EXECUTOR_DEFAULT_TIME_LIMIT_SECONDS: integer(3600, 1, 7 * 86_400, ' of seconds'),
+      EXECUTOR_RUN_MEMORY_MB: integer(1024, 64, 1024 * 1024, ' of MiB'),
+      EXECUTOR_RUN_MAX_FDS: integer(1024, 32, 1_048_576),
+      EXECUTOR_RUN_MAX_PROCESSES: integer(256, 8, 65_536),
+      EXECUTOR_RUN_MAX_OUTPUT_MB: integer(100, 1, 100_000, ' of MiB'),
+      EXECUTOR_HEARTBEAT_TTL_MS: integer(15_000, 1000, 600_000, ' of milliseconds'),
+      EXECUTOR_RETRY_BACKOFF_MS: integer(30_000, 0, 3_600_000, ' of milliseconds'),
+      LOG_LEVEL: logLevel(),
+    },
+    env,
+  );
+  return {
+    databaseUrl: c.DATABASE_URL,
+    natsUrl: c.NATS_URL,
+    secretKey: c.AGENTRY_SECRET_KEY,
+    workDir: c.AGENTRY_WORK_DIR,
+    storageDir: c.AGENTRY_STORAGE_DIR,
+    isolation: c.AGENTRY_ISOLATION,
+    slots: c.EXECUTOR_SLOTS,
+    defaultTimeLimitSeconds: c.EXECUTOR_DEFAULT_TIME_LIMIT_SECONDS,
+    runLimits: {
+      memoryMb: c.EXECUTOR_RUN_MEMORY_MB,
+      maxFileDescriptors: c.EXECUTOR_RUN_MAX_FDS,
+      maxProcesses: c.EXECUTOR_RUN_MAX_PROCESSES,
+      maxOutputBytes: c.EXECUTOR_RUN_MAX_OUTPUT_MB * 1024 * 1024,
+    },
+    heartbeatTtlMs: c.EXECUTOR_HEARTBEAT_TTL_MS,
+    retryBackoffMs: c.EXECUTOR_RETRY_BACKOFF_MS,
+    logLevel: c.LOG_LEVEL,
+  };
+}

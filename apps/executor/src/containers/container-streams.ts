@@ -1,0 +1,98 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { ConcurrencyError, EventStore, type AppendResult, type ExpectedVersion, type NewEvent } from '@agentry/event-store';
+import {
+  ContainerClaimEventType,
+  CONTAINER_RETRY_STREAM_TYPE,
+  LAUNCH_KEY_STREAM_TYPE,
+  StreamType,
+  streamId,
+  type ContainerClaimData,
+  type ContainerEndedData,
+} from '@agentry/contracts';
+import { fold, type ContainerState } from './domain/container.js';
+import type { ContainerEvent } from './domain/container-event.js';
+import { decideEnd, type EndCause } from './domain/end-decision.js';
+
+export const containerStreamId = (id: number): string => streamId(StreamType.container, id);
+export const launchKeyStreamId = (orgId: number, key: string): string =>
+  `${LAUNCH_KEY_STREAM_TYPE}-${orgId}-${createHash('sha256').update(key).digest('hex')}`;
+export const retryClaimStreamId = (failedContainerId: number): string => `${CONTAINER_RETRY_STREAM_TYPE}-${failedContainerId}`;
+
+export interface LoadedContainer {
+  state: ContainerState | null;
+  version: number;
+}
+
+export interface EndResult {
+  /** The container's end (this call's, or the one written before it). */
+  ended: ContainerEndedData | null;
+  /** False when someone else had ended it already. */
+  endedHere: boolean;
+  append: AppendResult | null;
+}
+
+/** Reads and writes `container-<id>` streams and the claim streams that go with them. */
+@Injectable()
+export class ContainerStreams {
+  constructor(
+    private readonly store: EventStore,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  /**
+   * A new container's first events, with the claim that makes it unique (launch key, retry) in the
+   * same transaction: of two racing creators one commits, the other gets ConcurrencyError.
+   */
+  create(containerId: number, events: ContainerEvent[], claim: { streamId: string; kind: 'launch' | 'retry'; orgId: number } | null): Promise<AppendResult> {
+    if (!claim) return this.append(containerId, events, 'no_stream');
+    return this.dataSource.transaction(async (manager) => {
+      await this.appendClaim(claim.streamId, claim.kind, { orgId: claim.orgId, containerId }, manager);
+      return this.append(containerId, events, 'no_stream', manager);
+    });
+  }
+
+  async load(containerId: number): Promise<LoadedContainer> {
+    const { version, events } = await this.store.readStream(containerStreamId(containerId));
+    return { state: fold(events), version };
+  }
+
+  append(containerId: number, events: ContainerEvent[], expectedVersion: ExpectedVersion, manager?: EntityManager): Promise<AppendResult> {
+    return this.store.append(containerStreamId(containerId), StreamType.container, events.map(toNewEvent), { expectedVersion, manager });
+  }
+
+  /** The container a claim stream (launch key, retry) points to, if any. */
+  async claimHolder(claimStreamId: string): Promise<number | null> {
+    const { events } = await this.store.readStream<ContainerClaimData>(claimStreamId);
+    return events[0]?.data.containerId ?? null;
+  }
+
+  private appendClaim(claimStreamId: string, kind: 'launch' | 'retry', data: ContainerClaimData, manager: EntityManager): Promise<AppendResult> {
+    const type = kind === 'launch' ? ContainerClaimEventType.LaunchKeyClaimed : ContainerClaimEventType.RetryClaimed;
+    const streamType = kind === 'launch' ? LAUNCH_KEY_STREAM_TYPE : CONTAINER_RETRY_STREAM_TYPE;
+    return this.store.append(claimStreamId, streamType, [{ type, data }], { expectedVersion: 'no_stream', manager });
+  }
+
+  /**
+   * Ends a container unless it has ended already. Writers race (the run, an abort, the reaper):
+   * each appends at the version it read, so exactly one end is recorded.
+   */
+  async end(containerId: number, cause: EndCause | ((state: ContainerState) => EndCause)): Promise<EndResult> {
+    for (;;) {
+      const { state, version } = await this.load(containerId);
+      if (!state) return { ended: null, endedHere: false, append: null };
+      if (state.phase === 'ended') return { ended: state.ended, endedHere: false, append: null };
+      const events = decideEnd(state, typeof cause === 'function' ? cause(state) : cause, Date.now());
+      try {
+        const append = await this.append(containerId, events, version);
+        const ended = events.at(-1)!.data as ContainerEndedData;
+        return { ended, endedHere: true, append };
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError)) throw error;
+      }
+    }
+  }
+}
+
+const toNewEvent = (event: ContainerEvent): NewEvent => ({ type: event.type, data: event.data });

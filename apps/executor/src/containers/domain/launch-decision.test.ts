@@ -1,0 +1,47 @@
+import { assertInstanceLimit, decideLaunch } from './launch-decision.js';
+import { parseLaunchRequest } from './launch-request.js';
+import { snapshotOf } from './fixtures.test-kit.js';
+
+const facts = { containerId: 100, versionId: 'v-2', argument: '{"a":1}', launchedBy: { userId: 1, keyId: 2 }, now: 5000 };
+
+test('records a queued container with its version, argument, parallelism and launcher', () => {
+  const req = parseLaunchRequest({ agentId: 7, launchType: 'manual', bonusArgument: { a: 1 }, idempotencyKey: 'k', notBefore: 1_800_000_000_000 });
+  const decision = decideLaunch(req, snapshotOf({ settings: { maxParallelism: 3 } }), facts);
+  expect(decision.runnable).toBe(true);
+  expect(decision.events).toEqual([
+    {
+      type: 'ContainerQueued',
+      data: {
+        containerId: 100,
+        agentId: 7,
+        orgId: 3,
+        launchType: 'manual',
+        agentVersionId: 'v-2',
+        queuedAt: 5000,
+        argument: '{"a":1}',
+        bonusArgument: '{"a":1}',
+        retryNumber: 0,
+        retryOfContainerId: null,
+        notBefore: 1_800_000_000_000,
+        maxParallelism: 3,
+        launchedBy: { userId: 1, keyId: 2 },
+        idempotencyKey: 'k',
+      },
+    },
+  ]);
+});
+
+test('an agent without a script is recorded and fails at once ("launch failed")', () => {
+  const decision = decideLaunch(parseLaunchRequest({ agentId: 7, launchType: 'manual' }), snapshotOf({ script: false }), facts);
+  expect(decision.runnable).toBe(false);
+  expect(decision.events.map((e) => e.type)).toEqual(['ContainerQueued', 'ContainerMessageAdded', 'ContainerEnded']);
+  expect(decision.events[2]!.data).toMatchObject({ status: 'failed', endMessage: 'Agent has no associated script', launchFailed: true, exitCode: null });
+  expect(decision.events[1]!.data).toMatchObject({ messageNumber: 1, text: 'Agent has no associated script', type: 'error' });
+});
+
+test('maxInstanceCount refuses while that many instances are queued or running', () => {
+  const req = parseLaunchRequest({ agentId: 7, launchType: 'manual', maxInstanceCount: 2 });
+  expect(() => assertInstanceLimit(req, snapshotOf({ active: 1, pending: 1 }).agent)).toThrow(/already has 2 running or queued/);
+  expect(() => assertInstanceLimit(req, snapshotOf({ active: 1 }).agent)).not.toThrow();
+  expect(() => assertInstanceLimit({ ...req, maxInstanceCount: null }, snapshotOf({ active: 9 }).agent)).not.toThrow();
+});

@@ -1,0 +1,80 @@
+import {
+  ContainerEventType,
+  DomainError,
+  ErrorCode,
+  type ActorRef,
+  type AgentLaunchSnapshot,
+  type AgentView,
+} from '@agentry/contracts';
+import { messageEvent, type ContainerEvent } from './container-event.js';
+import type { LaunchRequest } from './launch-request.js';
+import { END_MESSAGES } from './lifecycle-messages.js';
+
+export interface LaunchFacts {
+  containerId: number;
+  /** The version the container runs with (the one saveArgument just wrote, if any). */
+  versionId: string;
+  /** JSON text, see `effectiveArgument`. */
+  argument: string;
+  launchedBy: ActorRef;
+  now: number;
+}
+
+export interface LaunchDecision {
+  events: ContainerEvent[];
+  /** False when the container ended at once (no script): nothing goes to the queue. */
+  runnable: boolean;
+}
+
+/**
+ * `maxInstanceCount` (v2): no launch while that many instances are already queued or running
+ * (counted from the registry's instance counts, so two racing launches may both pass).
+ */
+export function assertInstanceLimit(req: LaunchRequest, agent: AgentView): void {
+  if (req.maxInstanceCount === null) return;
+  const live = agent.instanceCounts.active + agent.instanceCounts.pending;
+  if (live >= req.maxInstanceCount) {
+    throw new DomainError(
+      ErrorCode.INVALID_STATE,
+      `Agent ${agent.id} already has ${live} running or queued instance(s) (maxInstanceCount ${req.maxInstanceCount})`,
+    );
+  }
+}
+
+/**
+ * A launch records a queued container. An agent without a script is still recorded, and fails at
+ * once ("launch failed" in v1), like the classic platform did.
+ */
+export function decideLaunch(req: LaunchRequest, snapshot: AgentLaunchSnapshot, facts: LaunchFacts): LaunchDecision {
+  const { agent, version } = snapshot;
+  const ids = { containerId: facts.containerId, agentId: agent.id };
+  const events: ContainerEvent[] = [
+    {
+      type: ContainerEventType.ContainerQueued,
+      data: {
+        ...ids,
+        orgId: agent.orgId,
+        launchType: req.launchType,
+        agentVersionId: facts.versionId,
+        queuedAt: facts.now,
+        argument: facts.argument,
+        bonusArgument: req.bonusArgument ? JSON.stringify(req.bonusArgument) : null,
+        retryNumber: 0,
+        retryOfContainerId: null,
+        notBefore: req.notBefore,
+        maxParallelism: version.settings.maxParallelism ?? 1,
+        launchedBy: facts.launchedBy,
+        idempotencyKey: req.idempotencyKey,
+      },
+    },
+  ];
+  if (snapshot.script) return { events, runnable: true };
+  events.push(
+    messageEvent(ids, 1, END_MESSAGES.noScript, 'error', facts.now),
+    {
+      type: ContainerEventType.ContainerEnded,
+      data: { ...ids, status: 'failed', endType: 'unknown', exitCode: null, endMessage: END_MESSAGES.noScript, endedAt: facts.now, launchFailed: true },
+    },
+  );
+  return { events, runnable: false };
+}

@@ -1,0 +1,43 @@
+import { planRetry, retryBackoffMs, retryQueuedEvent } from './retry-decision.js';
+import { queuedState } from './fixtures.test-kit.js';
+
+const endedAs = (status: 'complete' | 'failed' | 'cancelled', extra: object = {}, queued: object = {}) =>
+  queuedState(queued, {
+    phase: 'ended',
+    ended: { containerId: 100, agentId: 7, status, endType: 'finished', exitCode: 1, endMessage: 'x', endedAt: 10_000, ...extra },
+  });
+
+test('only failed runs are retried, up to maxRetryNumber, with a doubling back-off', () => {
+  expect(planRetry(endedAs('failed'), 2, 1000)).toEqual({ retryNumber: 1, retryOfContainerId: 100, notBefore: 11_000 });
+  expect(planRetry(endedAs('failed', {}, { retryNumber: 1, retryOfContainerId: 90 }), 2, 1000)).toEqual({ retryNumber: 2, retryOfContainerId: 90, notBefore: 12_000 });
+  expect(planRetry(endedAs('failed', {}, { retryNumber: 2, retryOfContainerId: 90 }), 2, 1000)).toBeNull();
+  expect(planRetry(endedAs('failed'), null, 1000)).toBeNull();
+  expect(planRetry(endedAs('complete'), 3, 1000)).toBeNull();
+  expect(planRetry(endedAs('cancelled'), 3, 1000)).toBeNull();
+  expect(planRetry(endedAs('failed', { launchFailed: true }), 3, 1000)).toBeNull();
+  expect(retryBackoffMs(30, 1000)).toBe(10 * 60 * 1000);
+});
+
+test("the retry is a new container with the failed one's version, argument and launcher, linked to the first", () => {
+  const failed = endedAs('failed', {}, { argument: '{"q":1}', retryNumber: 1, retryOfContainerId: 90, maxParallelism: 2 });
+  const plan = planRetry(failed, 3, 1000)!;
+  expect(retryQueuedEvent(failed, plan, 101, 10_500)).toEqual({
+    type: 'ContainerQueued',
+    data: {
+      containerId: 101,
+      agentId: 7,
+      orgId: 3,
+      launchType: 'retry',
+      agentVersionId: 'v-1',
+      queuedAt: 10_500,
+      argument: '{"q":1}',
+      bonusArgument: null,
+      retryNumber: 2,
+      retryOfContainerId: 90,
+      notBefore: 12_000,
+      maxParallelism: 2,
+      launchedBy: { userId: 1, keyId: 2 },
+      idempotencyKey: null,
+    },
+  });
+});

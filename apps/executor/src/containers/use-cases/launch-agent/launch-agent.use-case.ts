@@ -1,0 +1,76 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { ConcurrencyError, EventStore, ProjectionRunner } from '@agentry/event-store';
+import { notFound, requireRole, Role, type LaunchAgentParams, type LaunchAgentResult, type RequestEnvelope } from '@agentry/contracts';
+import { NATS_CONNECTION } from '../../../platform/platform.module.js';
+import { LaunchQueue } from '../../../queue/launch-queue.js';
+import { RegistryClient } from '../../../registry/registry.client.js';
+import { LivePublisher } from '../../../runs/live-publisher.js';
+import { ContainerStreams, launchKeyStreamId } from '../../container-streams.js';
+import { assertInstanceLimit, decideLaunch } from '../../domain/launch-decision.js';
+import { effectiveArgument, parseLaunchRequest } from '../../domain/launch-request.js';
+
+const logger = new Logger('LaunchAgent');
+
+/**
+ * `Subjects.executor.launch`: records a queued container for an agent of the caller's org and puts
+ * it on the LAUNCHES queue. With an idempotency key, the same key answers the same container.
+ */
+@Injectable()
+export class LaunchAgentUseCase {
+  private readonly live: LivePublisher;
+
+  constructor(
+    @Inject(NATS_CONNECTION) nc: NatsConnection,
+    private readonly store: EventStore,
+    private readonly streams: ContainerStreams,
+    private readonly registry: RegistryClient,
+    private readonly queue: LaunchQueue,
+    private readonly projections: ProjectionRunner,
+  ) {
+    this.live = new LivePublisher(nc);
+  }
+
+  async execute(envelope: RequestEnvelope<LaunchAgentParams>): Promise<LaunchAgentResult> {
+    const { actor } = envelope;
+    requireRole(actor, Role.AGENTS_LAUNCH);
+    const req = parseLaunchRequest(envelope.params);
+    const claim = req.idempotencyKey === null ? null : { streamId: launchKeyStreamId(actor.orgId, req.idempotencyKey), kind: 'launch' as const, orgId: actor.orgId };
+    if (claim) {
+      const earlier = await this.streams.claimHolder(claim.streamId);
+      if (earlier !== null) return this.answerExisting(earlier);
+    }
+    const snapshot = await this.registry.snapshot(actor, req.agentId);
+    assertInstanceLimit(req, snapshot.agent);
+    const argument = effectiveArgument(req.argument, snapshot.version.settings.argument, req.bonusArgument);
+    const versionId =
+      req.saveArgument && req.argument !== undefined ? await this.registry.saveArgument(actor, req.agentId, req.argument) : snapshot.version.versionId;
+
+    const containerId = await this.store.nextId('container');
+    const now = Date.now();
+    const { events, runnable } = decideLaunch(req, snapshot, { containerId, versionId, argument, launchedBy: { userId: actor.userId, keyId: actor.keyId }, now });
+    let appended;
+    try {
+      appended = await this.streams.create(containerId, events, claim);
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError) || !claim) throw error;
+      const winner = await this.streams.claimHolder(claim.streamId);
+      if (winner === null) throw error;
+      return this.answerExisting(winner);
+    }
+    this.live.publish({ type: 'status', containerId, status: runnable ? 'queued' : 'ended' });
+    if (runnable) {
+      // Should this fail, the EVENTS backstop publishes it.
+      await this.queue.enqueue({ containerId, agentId: req.agentId, orgId: actor.orgId }).catch((e: Error) => logger.warn(`container ${containerId}: ${e.message}`));
+    }
+    // An abort right after this answer must find the container.
+    await this.projections.waitFor(appended.position);
+    return { containerId, queuedAt: now };
+  }
+
+  private async answerExisting(containerId: number): Promise<LaunchAgentResult> {
+    const { state } = await this.streams.load(containerId);
+    if (!state) throw notFound('Container');
+    return { containerId, queuedAt: state.queued.queuedAt };
+  }
+}

@@ -1,0 +1,114 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { access, constants, mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { Logger, Module, type INestMicroservice } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { connect } from '@nats-io/transport-node';
+import { createDataSource, eventStoreMigrations, migrate, ProjectionRunner } from '@agentry/event-store';
+import { ensureEventsStream, ensureOutputStream, natsMicroserviceOptions, startEventRelay } from '@agentry/messaging';
+import { QueueGroups } from '@agentry/contracts';
+import { ConfigError, nestLogLevels } from '@agentry/config';
+import type { ExecutorConfig } from './config.js';
+import { ContainersModule } from './containers/containers.module.js';
+import { executorContainersProjection } from './containers/read-model/containers.projection.js';
+import { ExecutorReadModel1764300000000 } from './containers/read-model/executor-read-model.migration.js';
+import { PlatformModule } from './platform/platform.module.js';
+import { isolationAvailable } from './process/index.js';
+import { ensureLaunchQueue } from './queue/launch-stream.js';
+import { LaunchBackstop } from './queue/launch-backstop.js';
+import { ExecutorLostReaper } from './reaper/executor-lost-reaper.js';
+import { RetryScheduler } from './retries/retry-scheduler.js';
+import { AbortListener } from './runs/abort-listener.js';
+import { KeepAlive } from './runs/keep-alive.js';
+import { LaunchWorker } from './runs/launch-worker.js';
+import { openLeases } from './runs/leases.js';
+import { LocalRuns } from './runs/local-runs.js';
+import { RunsModule } from './runs/runs.module.js';
+import { StorageModule } from './storage/storage.module.js';
+
+/** On shutdown, runs in progress get this long to finish before they are stopped ("Executor stopped", retried when allowed). */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 20_000;
+
+export interface RunningExecutor {
+  app: INestMicroservice;
+  executorId: string;
+  /** Stops taking launches, lets runs finish for `graceMs`, stops the rest, then disconnects. */
+  close(opts?: { graceMs?: number }): Promise<void>;
+}
+
+export function executorDataSource(databaseUrl: string) {
+  return createDataSource({ url: databaseUrl, name: 'executor', migrations: [...eventStoreMigrations, ExecutorReadModel1764300000000] });
+}
+
+export const executorProjections = () => [executorContainersProjection];
+
+/** The folders exist and are writable, and the isolation asked for is usable here: otherwise the service does not start. */
+async function checkHost(config: ExecutorConfig): Promise<void> {
+  const problems: string[] = [];
+  for (const [name, dir] of [['AGENTRY_WORK_DIR', config.workDir], ['AGENTRY_STORAGE_DIR', config.storageDir]] as const) {
+    try {
+      await mkdir(dir, { recursive: true });
+      await access(dir, constants.W_OK);
+    } catch (error) {
+      problems.push(`${name} (${dir}) is not a writable folder: ${(error as Error).message}`);
+    }
+  }
+  if (config.isolation === 'bubblewrap' && (await isolationAvailable()) !== 'bubblewrap') {
+    problems.push('AGENTRY_ISOLATION is bubblewrap, but bubblewrap (bwrap) is not installed or cannot create namespaces here; use auto or none');
+  }
+  if (problems.length) throw new ConfigError(problems);
+}
+
+/** Boots an executor replica: schema, streams, projections, NATS handlers, then the queue worker and its companions. */
+export async function startExecutor(config: ExecutorConfig, opts: { executorId?: string } = {}): Promise<RunningExecutor> {
+  await checkHost(config);
+  const executorId = opts.executorId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const dataSource = executorDataSource(config.databaseUrl);
+  await dataSource.initialize();
+  await migrate(dataSource);
+  const nc = await connect({ servers: config.natsUrl, name: `executor ${executorId}`, maxReconnectAttempts: -1 });
+  await ensureEventsStream(nc);
+  await ensureOutputStream(nc);
+  await ensureLaunchQueue(nc);
+  const leases = await openLeases(nc, config.heartbeatTtlMs);
+  const projections = new ProjectionRunner(dataSource, executorProjections());
+
+  @Module({ imports: [PlatformModule.forRoot({ config, dataSource, projections, nc, executorId, leases }), ContainersModule, StorageModule, RunsModule] })
+  class ExecutorModule {}
+
+  const app = await NestFactory.createMicroservice(ExecutorModule, {
+    ...natsMicroserviceOptions({ url: config.natsUrl, queue: QueueGroups.executor, name: `executor ${executorId}` }),
+    logger: nestLogLevels(config.logLevel),
+  });
+  await app.listen();
+  await projections.start();
+  const relay = await startEventRelay(dataSource, config.natsUrl);
+  const worker = app.get(LaunchWorker);
+  const companions = [app.get(AbortListener), app.get(KeepAlive), app.get(ExecutorLostReaper)];
+  for (const companion of companions) companion.start();
+  const consumers = [app.get(LaunchBackstop), app.get(RetryScheduler)];
+  for (const consumer of consumers) await consumer.start();
+  await worker.start();
+  new Logger('Executor').log(`executor ${executorId} ready (${config.slots} slots, isolation ${config.isolation})`);
+
+  return {
+    app,
+    executorId,
+    async close({ graceMs = DEFAULT_SHUTDOWN_GRACE_MS } = {}) {
+      await worker.stop();
+      const finished = worker.runsInProgress();
+      const grace = new Promise((resolve) => setTimeout(resolve, graceMs).unref());
+      await Promise.race([finished, grace]);
+      for (const run of app.get(LocalRuns).all()) run.requestStop('shutdown');
+      await finished;
+      for (const consumer of consumers) await consumer.stop();
+      for (const companion of [...companions].reverse()) await companion.stop();
+      await app.close();
+      await relay.stop();
+      await projections.stop();
+      if (!nc.isClosed()) await nc.drain();
+      await dataSource.destroy();
+    },
+  };
+}

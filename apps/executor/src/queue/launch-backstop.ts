@@ -1,0 +1,45 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { StoredEvent } from '@agentry/event-store';
+import { consumeEvents, type EventConsumer } from '@agentry/messaging';
+import { ContainerEventType, StreamType, eventSubject, type ContainerQueuedData } from '@agentry/contracts';
+import { ContainerStreams } from '../containers/container-streams.js';
+import { NATS_CONNECTION } from '../platform/platform.module.js';
+import { LaunchQueue } from './launch-queue.js';
+
+export const BACKSTOP_CONSUMER = 'executor-launch-backstop';
+
+/**
+ * A launch is recorded (ContainerQueued) and then published to LAUNCHES; a crash in between would
+ * leave it queued forever. This durable consumer of EVENTS publishes every still-queued container
+ * again: the queue's duplicate window (and the worker's phase check) drop the repeats.
+ */
+@Injectable()
+export class LaunchBackstop {
+  private consumer: EventConsumer | undefined;
+
+  constructor(
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    private readonly streams: ContainerStreams,
+    private readonly queue: LaunchQueue,
+  ) {}
+
+  async start(): Promise<void> {
+    this.consumer = await consumeEvents({
+      nc: this.nc,
+      durable: BACKSTOP_CONSUMER,
+      filterSubjects: [eventSubject(StreamType.container, ContainerEventType.ContainerQueued)],
+      handle: (event) => this.onQueued(event),
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.stop();
+  }
+
+  private async onQueued(event: StoredEvent): Promise<void> {
+    const { containerId, agentId, orgId } = event.data as ContainerQueuedData;
+    const { state } = await this.streams.load(containerId);
+    if (state?.phase === 'queued') await this.queue.enqueue({ containerId, agentId, orgId });
+  }
+}

@@ -1,0 +1,66 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { JetStreamApiCodes } from '@nats-io/jetstream';
+import type { KV } from '@nats-io/kv';
+import { isJetStreamApiError } from '@agentry/messaging';
+import { LEASES_KV } from './leases.js';
+
+/** One of an agent's `maxParallelism` run slots, held by a container. */
+export interface SlotLease {
+  key: string;
+  containerId: number;
+  revision: number;
+}
+
+const slotKey = (agentId: number, n: number): string => `slot.${agentId}.${n}`;
+const logger = new Logger('AgentSlots');
+
+/**
+ * An agent's parallelism limit across every executor replica: slot n of agent A is the KV key
+ * `slot.A.n`, and KV `create` refuses a second writer, so at most `limit` containers hold one.
+ */
+@Injectable()
+export class AgentSlots {
+  constructor(@Inject(LEASES_KV) private readonly kv: KV) {}
+
+  /** A free slot for this container, or null when all `limit` are taken. */
+  async acquire(agentId: number, limit: number, containerId: number): Promise<SlotLease | null> {
+    for (let n = 0; n < limit; n++) {
+      const key = slotKey(agentId, n);
+      try {
+        const revision = await this.kv.create(key, String(containerId));
+        return { key, containerId, revision };
+      } catch (error) {
+        if (!isTaken(error)) throw error;
+      }
+    }
+    return null;
+  }
+
+  /** Rewrites the lease so it does not expire; re-takes it if it did (the run goes on either way). */
+  async refresh(lease: SlotLease): Promise<void> {
+    try {
+      lease.revision = await this.kv.update(lease.key, String(lease.containerId), lease.revision);
+    } catch (error) {
+      if (!isTaken(error)) throw error;
+      try {
+        lease.revision = await this.kv.create(lease.key, String(lease.containerId));
+      } catch (again) {
+        if (!isTaken(again)) throw again;
+        logger.warn(`container ${lease.containerId} lost ${lease.key} (expired and taken): the agent may briefly run over its limit`);
+      }
+    }
+  }
+
+  async release(lease: SlotLease): Promise<void> {
+    try {
+      await this.kv.delete(lease.key, { previousSeq: lease.revision });
+    } catch (error) {
+      // Someone else holds it now (ours expired): theirs to release.
+      if (!isTaken(error)) throw error;
+    }
+  }
+}
+
+/** KV create/update/delete refused because the key's last revision is not the one expected (someone holds it). */
+const isTaken = (error: unknown): boolean =>
+  isJetStreamApiError(error, JetStreamApiCodes.StreamWrongLastSequence) || isJetStreamApiError(error, JetStreamApiCodes.StreamWrongLastSequenceUnknown);

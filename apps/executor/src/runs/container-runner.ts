@@ -1,0 +1,124 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { AgentLaunchSnapshot } from '@agentry/contracts';
+import { SecretBox } from '@agentry/secrets';
+import { EXECUTOR_CONFIG, type ExecutorConfig } from '../config.js';
+import { ContainerStreams } from '../containers/container-streams.js';
+import type { ContainerState } from '../containers/domain/container.js';
+import type { EndCause } from '../containers/domain/end-decision.js';
+import { OrgObjects } from '../org-objects/org-objects.js';
+import { NATS_CONNECTION } from '../platform/platform.module.js';
+import { startRun, type RunOutcome } from '../process/index.js';
+import { RegistryClient, runActor } from '../registry/registry.client.js';
+import { AgentStorage } from '../storage/agent-storage.js';
+import { AgentSlots } from './agent-slots.js';
+import { Heartbeats } from './heartbeats.js';
+import { LivePublisher } from './live-publisher.js';
+import { LocalRuns, type LocalRun } from './local-runs.js';
+import { OutputPublisher } from './output-publisher.js';
+import { RunEvents } from './run-events.js';
+import { RunRequests } from './run-requests.js';
+import { proxyAddressOf, scriptEnv } from './script-env.js';
+
+/** A container whose start is recorded, ready to run here. */
+export interface StartedRun {
+  local: LocalRun;
+  state: ContainerState;
+  /** Messages written so far (including "Agent started"). */
+  messageCount: number;
+  snapshot: AgentLaunchSnapshot & { script: NonNullable<AgentLaunchSnapshot['script']> };
+  timeLimitSeconds: number | null;
+}
+
+const logger = new Logger('ContainerRunner');
+
+/**
+ * Runs one started container to its end: the process (via the process runner), its console
+ * output (live + OUTPUT stream), its requests, and the events that end it. Whatever happens, the
+ * container ends and its slot and heartbeat are given back.
+ */
+@Injectable()
+export class ContainerRunner {
+  private readonly live: LivePublisher;
+
+  constructor(
+    @Inject(EXECUTOR_CONFIG) private readonly config: ExecutorConfig,
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    private readonly streams: ContainerStreams,
+    private readonly registry: RegistryClient,
+    private readonly storage: AgentStorage,
+    private readonly orgObjects: OrgObjects,
+    private readonly secrets: SecretBox,
+    private readonly heartbeats: Heartbeats,
+    private readonly slots: AgentSlots,
+    private readonly localRuns: LocalRuns,
+  ) {
+    this.live = new LivePublisher(nc);
+  }
+
+  async run(started: StartedRun): Promise<void> {
+    const { local } = started;
+    const ids = { containerId: local.containerId, agentId: local.agentId, orgId: local.orgId };
+    this.live.publish({ type: 'status', containerId: ids.containerId, status: 'running' });
+    const events = new RunEvents(this.streams, this.live, ids, started.messageCount);
+    const output = new OutputPublisher(this.nc, this.live, ids);
+    let outcome: RunOutcome;
+    try {
+      outcome = await this.execute(started, events, output);
+    } catch (error) {
+      logger.error(`container ${ids.containerId} could not run: ${(error as Error).message}`, (error as Error).stack);
+      outcome = { reason: 'spawn-failed', exitCode: null, signal: null, durationMs: 0, outputLength: 0, error: (error as Error).message };
+    }
+    try {
+      await events.flush();
+      await output.seal();
+      const cause: EndCause = local.stop?.reason === 'shutdown' ? { kind: 'executor-stopped' } : { kind: 'run', result: outcome };
+      const { ended } = await this.streams.end(ids.containerId, cause);
+      this.live.publish({ type: 'status', containerId: ids.containerId, status: 'ended', exitCode: ended?.exitCode ?? null, endMessage: ended?.endMessage });
+    } finally {
+      this.localRuns.remove(ids.containerId);
+      await Promise.allSettled([this.heartbeats.stop(ids.containerId), this.slots.release(local.slot)]);
+    }
+  }
+
+  private async execute(started: StartedRun, events: RunEvents, output: OutputPublisher): Promise<RunOutcome> {
+    const { local, snapshot, state } = started;
+    const settings = snapshot.version.settings;
+    const runStorage = await this.storage.prepareRun({
+      orgId: local.orgId,
+      storageFolder: snapshot.agent.storageFolder,
+      fileMgmt: settings.fileMgmt,
+      maxFolders: settings.fileMgmtMaxFolders,
+      containerId: local.containerId,
+    });
+    const requests = new RunRequests(
+      { ...local, actor: runActor(local.orgId, state.queued.launchedBy), storagePrefix: runStorage.prefix },
+      events,
+      this.registry,
+      this.orgObjects,
+    );
+    const process = await startRun(
+      {
+        containerId: local.containerId,
+        agentId: local.agentId,
+        orgId: local.orgId,
+        scriptName: snapshot.script.name,
+        scriptText: snapshot.script.text,
+        argument: JSON.parse(state.queued.argument ?? '{}'),
+        env: scriptEnv(snapshot, this.secrets),
+        workRoot: this.config.workDir,
+        storageDir: runStorage.dir,
+        limits: { timeLimitSeconds: started.timeLimitSeconds, ...this.config.runLimits },
+        retryNumber: state.queued.retryNumber ?? 0,
+        isolation: this.config.isolation,
+        proxyAddress: proxyAddressOf(snapshot, this.secrets),
+        apiKey: null,
+      },
+      { onOutput: (offset, chunk) => output.write(offset, chunk), onRequest: (req) => requests.handle(req) },
+    );
+    local.attach(process);
+    const outcome = await process.outcome;
+    if (outcome.reason === 'spawn-failed') logger.error(`container ${local.containerId} did not start: ${outcome.error}`);
+    return outcome;
+  }
+}

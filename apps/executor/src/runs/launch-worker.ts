@@ -1,0 +1,205 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { jetstream, type Consumer, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { ConcurrencyError } from '@agentry/event-store';
+import { DomainError, ErrorCode, LAUNCH_STREAM, type AgentLaunchSnapshot } from '@agentry/contracts';
+import { EXECUTOR_CONFIG, type ExecutorConfig } from '../config.js';
+import { ContainerStreams } from '../containers/container-streams.js';
+import type { ContainerState } from '../containers/domain/container.js';
+import { END_MESSAGES } from '../containers/domain/lifecycle-messages.js';
+import { decideStart } from '../containers/domain/start-decision.js';
+import { EXECUTOR_ID, NATS_CONNECTION } from '../platform/platform.module.js';
+import type { LaunchMessage } from '../queue/launch-queue.js';
+import { LAUNCH_CONSUMER } from '../queue/launch-stream.js';
+import { RegistryClient, runActor } from '../registry/registry.client.js';
+import { AgentSlots, type SlotLease } from './agent-slots.js';
+import { ContainerRunner, type StartedRun } from './container-runner.js';
+import { Heartbeats } from './heartbeats.js';
+import { LivePublisher } from './live-publisher.js';
+import { LocalRun, LocalRuns } from './local-runs.js';
+
+/** A launch waiting for one of its agent's parallelism slots comes back this often. */
+export const SLOT_RETRY_MS = 250;
+/** A launch that could not be handled (registry or NATS unavailable) comes back after this. */
+const FAILURE_RETRY_MS = 2000;
+/** Longest wait for a notBefore (the message comes back and waits again). */
+const MAX_DELAY_MS = 60_000;
+const FETCH_EXPIRES_MS = 1000;
+
+const logger = new Logger('LaunchWorker');
+
+/**
+ * Pulls launches from the LAUNCHES work queue while this replica has free slots (EXECUTOR_SLOTS),
+ * takes one of the agent's parallelism slots (or puts the launch back for later), records the
+ * start and hands the container to the ContainerRunner. The message is acknowledged once the start
+ * is recorded: a replica that dies before that leaves it to another one.
+ */
+@Injectable()
+export class LaunchWorker {
+  private busy = 0;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private batch: ConsumerMessages | undefined;
+  private wake: (() => void) | undefined;
+  private readonly runs = new Set<Promise<void>>();
+  private readonly live: LivePublisher;
+
+  constructor(
+    @Inject(EXECUTOR_CONFIG) private readonly config: ExecutorConfig,
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(EXECUTOR_ID) private readonly executorId: string,
+    private readonly streams: ContainerStreams,
+    private readonly registry: RegistryClient,
+    private readonly slots: AgentSlots,
+    private readonly heartbeats: Heartbeats,
+    private readonly localRuns: LocalRuns,
+    private readonly runner: ContainerRunner,
+  ) {
+    this.live = new LivePublisher(nc);
+  }
+
+  async start(): Promise<void> {
+    const consumer = await jetstream(this.nc).consumers.get(LAUNCH_STREAM, LAUNCH_CONSUMER);
+    this.running = true;
+    this.loop = this.pull(consumer);
+  }
+
+  /** Stops pulling; launches in hand go back to the queue. Runs in progress go on (see `runsInProgress`). */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.batch?.close().catch(() => undefined);
+    await this.loop;
+  }
+
+  /** Resolves when every run this worker started has ended. */
+  async runsInProgress(): Promise<void> {
+    while (this.runs.size > 0) await Promise.allSettled([...this.runs]);
+  }
+
+  private async pull(consumer: Consumer): Promise<void> {
+    while (this.running) {
+      const free = this.config.slots - this.busy;
+      if (free <= 0) {
+        await new Promise<void>((resolve) => (this.wake = resolve));
+        continue;
+      }
+      try {
+        this.batch = await consumer.fetch({ max_messages: free, expires: FETCH_EXPIRES_MS });
+        for await (const msg of this.batch) {
+          if (!this.running) {
+            msg.nak();
+            continue;
+          }
+          this.busy += 1;
+          void this.handle(msg).finally(() => {
+            this.busy -= 1;
+            this.wake?.();
+          });
+        }
+      } catch (error) {
+        if (!this.running) break;
+        logger.warn(`pulling launches failed: ${(error as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, FAILURE_RETRY_MS));
+      }
+    }
+  }
+
+  /** Resolves when this replica's slot is free again: the launch was dropped, put back, or its run ended. */
+  private async handle(msg: JsMsg): Promise<void> {
+    let launch: LaunchMessage;
+    try {
+      launch = msg.json<LaunchMessage>();
+    } catch {
+      return msg.term('not a launch message');
+    }
+    try {
+      const run = await this.prepare(launch, msg);
+      if (!run) return;
+      const running = this.runner.run(run);
+      this.runs.add(running);
+      await running.finally(() => this.runs.delete(running));
+    } catch (error) {
+      logger.warn(`container ${launch.containerId}: launch put back (${(error as Error).message})`);
+      settle(msg, 'nak', FAILURE_RETRY_MS);
+    }
+  }
+
+  /** Records the start, or answers null when the launch was settled otherwise (dropped, delayed, failed). */
+  private async prepare(launch: LaunchMessage, msg: JsMsg): Promise<StartedRun | null> {
+    const { state, version } = await this.streams.load(launch.containerId);
+    // Aborted while queued, started by another replica, or a duplicate: nothing to do.
+    if (!state || state.phase !== 'queued') return settle(msg, 'ack');
+    const wait = (state.queued.notBefore ?? 0) - Date.now();
+    if (wait > 0) return settle(msg, 'nak', Math.min(wait, MAX_DELAY_MS));
+    const slot = await this.slots.acquire(state.queued.agentId, state.queued.maxParallelism ?? 1, state.queued.containerId);
+    if (!slot) return settle(msg, 'nak', SLOT_RETRY_MS);
+    try {
+      const started = await this.recordStart(state, version, slot);
+      settle(msg, 'ack');
+      return started;
+    } catch (error) {
+      await this.slots.release(slot).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async recordStart(state: ContainerState, version: number, slot: SlotLease): Promise<StartedRun | null> {
+    const { containerId, agentId, orgId } = state.queued;
+    const snapshot = await this.snapshotOrEnd(state);
+    if (!snapshot) {
+      await this.slots.release(slot);
+      return null;
+    }
+    const settings = snapshot.version.settings;
+    const timeLimitSeconds = settings.executionTimeLimit ?? this.config.defaultTimeLimitSeconds;
+    const local = new LocalRun(containerId, agentId, orgId, slot);
+    // Known locally (abortable) and alive (heartbeat) before the start is on record.
+    this.localRuns.add(local);
+    try {
+      await this.heartbeats.beat(containerId);
+      // `prepare` saw it queued; the append at that version fails if it is not any more.
+      const events = decideStart(state, { executorId: this.executorId, timeLimitSeconds, now: Date.now() })!;
+      await this.streams.append(containerId, events, version);
+      return { local, state, messageCount: state.messageCount + 1, snapshot: snapshot as StartedRun['snapshot'], timeLimitSeconds };
+    } catch (error) {
+      this.localRuns.remove(containerId);
+      await this.heartbeats.stop(containerId).catch(() => undefined);
+      // Aborted (or started elsewhere) meanwhile: the stream says what happened, nothing to run.
+      if (error instanceof ConcurrencyError) {
+        await this.slots.release(slot);
+        return null;
+      }
+      throw error;
+    }
+  }
+
+  /** The agent version to run; a container whose agent is gone, retired or without script ends as a failed launch. */
+  private async snapshotOrEnd(state: ContainerState): Promise<AgentLaunchSnapshot | null> {
+    const { containerId, agentId, orgId, agentVersionId, launchedBy } = state.queued;
+    let failure: string;
+    try {
+      const snapshot = await this.registry.snapshot(runActor(orgId, launchedBy), agentId, agentVersionId ?? undefined);
+      if (snapshot.script) return snapshot;
+      failure = END_MESSAGES.noScript;
+    } catch (error) {
+      const launchRefused = error instanceof DomainError && (error.code === ErrorCode.NOT_FOUND || error.code === ErrorCode.INVALID_STATE);
+      if (!launchRefused) throw error;
+      failure = error.message;
+    }
+    const { ended } = await this.streams.end(containerId, { kind: 'launch-failed', message: failure });
+    this.live.publish({ type: 'status', containerId, status: 'ended', exitCode: null, endMessage: ended?.endMessage });
+    return null;
+  }
+}
+
+/** Ack / nak / term that never throws (a lost one only means a redelivery). Answers null for `return settle(…)`. */
+function settle(msg: JsMsg, outcome: 'ack' | 'nak', delayMs?: number): null {
+  try {
+    if (outcome === 'ack') msg.ack();
+    else msg.nak(delayMs);
+  } catch (error) {
+    logger.warn(`could not ${outcome} a launch: ${(error as Error).message}`);
+  }
+  return null;
+}

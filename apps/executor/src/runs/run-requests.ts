@@ -1,0 +1,70 @@
+import { join } from 'node:path/posix';
+import { validationFailed, type Actor } from '@agentry/contracts';
+import type { RuntimeRequest } from '../process/index.js';
+import type { OrgObjects } from '../org-objects/org-objects.js';
+import type { RegistryClient } from '../registry/registry.client.js';
+import { storedFileUrl } from '../storage/storage-paths.js';
+import type { RunEvents } from './run-events.js';
+
+/** A result object is "small JSON": it is stored in an event and answered whole. */
+export const RESULT_OBJECT_MAX_BYTES = 512 * 1024;
+const MESSAGE_MAX_CHARS = 10_000;
+const MESSAGE_TYPES = new Set(['normal', 'info', 'warning', 'error', 'success']);
+
+export interface RunContext {
+  containerId: number;
+  agentId: number;
+  orgId: number;
+  /** The org acting for the run (the launching user's ids). */
+  actor: Actor;
+  /** The run's save folder relative to the agent's storage folder. */
+  storagePrefix: string;
+}
+
+/**
+ * Answers what a script asks over its private channel. The answer becomes the value of the
+ * script's promise; a throw becomes its rejection (a DomainError's message reaches the script).
+ */
+export class RunRequests {
+  constructor(
+    private readonly run: RunContext,
+    private readonly events: RunEvents,
+    private readonly registry: RegistryClient,
+    private readonly orgObjects: OrgObjects,
+  ) {}
+
+  async handle(req: RuntimeRequest): Promise<unknown> {
+    const { run } = this;
+    switch (req.kind) {
+      case 'setResultObject':
+        if (Buffer.byteLength(req.resultObject, 'utf8') > RESULT_OBJECT_MAX_BYTES) {
+          throw validationFailed([{ field: 'resultObject', message: `must be at most ${RESULT_OBJECT_MAX_BYTES} bytes of JSON` }]);
+        }
+        await this.events.resultObject(req.resultObject);
+        return null;
+      case 'progressHint':
+        this.events.progress(req.progress, req.label);
+        return null;
+      case 'message':
+        await this.events.message(String(req.text).slice(0, MESSAGE_MAX_CHARS), (MESSAGE_TYPES.has(req.type) ? req.type : 'normal') as never);
+        return null;
+      case 'getAgentObject':
+        return this.registry.getAgentObject(run.actor, req.agentId ?? run.agentId);
+      case 'setAgentObject':
+        await this.registry.setAgentObject(run.actor, run.agentId, req.agentObject);
+        return null;
+      case 'getGlobalObject':
+        return this.orgObjects.get(run.orgId);
+      case 'setGlobalObject':
+        await this.orgObjects.set(run.orgId, req.globalObject, run.containerId);
+        return null;
+      case 'overrideTimeLimit':
+        // The runner has moved the deadline already.
+        return null;
+      case 'saved':
+        return storedFileUrl(run.agentId, join(run.storagePrefix, req.path));
+      default:
+        throw validationFailed([{ field: 'kind', message: `unknown request ${(req as { kind?: unknown }).kind}` }]);
+    }
+  }
+}

@@ -1,0 +1,179 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DataSource } from 'typeorm';
+import { EventStore, type StoredEvent } from '@agentry/event-store';
+import { createRpcClient, type RpcClient } from '@agentry/messaging';
+import { createTestDatabase, startTestNats, waitUntil, type TestDatabase, type TestNats } from '@agentry/testing';
+import {
+  Role,
+  StreamType,
+  Subjects,
+  streamId,
+  type AbortAgentParams,
+  type AbortAgentResult,
+  type Actor,
+  type CreateOrgParams,
+  type CreateOrgResult,
+  type LaunchAgentParams,
+  type LaunchAgentResult,
+  type SaveAgentParams,
+  type SaveAgentResult,
+  type SaveScriptParams,
+  type SaveScriptResult,
+} from '@agentry/contracts';
+import { startRegistry, type RunningRegistry } from '../../../registry/src/registry-app.js';
+import type { ExecutorConfig } from '../config.js';
+import { fold, type ContainerState } from '../containers/domain/container.js';
+import { executorDataSource, startExecutor, type RunningExecutor } from '../executor-app.js';
+
+export interface ExecutorTestbed {
+  db: TestDatabase;
+  nats: TestNats;
+  registry: RunningRegistry;
+  /** Replicas started so far (the first by `startExecutorTestbed`). */
+  executors: RunningExecutor[];
+  /** The configuration every in-process replica got (and a child-process one can reuse). */
+  config: ExecutorConfig;
+  rpc: RpcClient;
+  store: EventStore;
+  dataSource: DataSource;
+  /** The org-admin of a fresh org. */
+  actor: Actor;
+  /** Another replica sharing the same database, NATS and folders. */
+  addExecutor(overrides?: Partial<ExecutorConfig>): Promise<RunningExecutor>;
+  newOrgActor(): Promise<Actor>;
+  saveScript(name: string, text: string, who?: Actor): Promise<number>;
+  /** Creates (or, with `id`, updates) an agent; answers its id. */
+  saveAgent(fields: Record<string, unknown>, who?: Actor): Promise<SaveAgentResult>;
+  /** A script + an agent running it. */
+  agentWithScript(text: string, fields?: Record<string, unknown>, who?: Actor): Promise<number>;
+  launch(params: Partial<LaunchAgentParams> & { agentId: number }, who?: Actor): Promise<LaunchAgentResult>;
+  abort(params: AbortAgentParams, who?: Actor): Promise<AbortAgentResult>;
+  container(containerId: number): Promise<ContainerState | null>;
+  containerEvents(containerId: number): Promise<StoredEvent[]>;
+  /** Polls the container's stream until it has ended. */
+  waitEnded(containerId: number, timeoutMs?: number): Promise<ContainerState>;
+  close(): Promise<void>;
+}
+
+/**
+ * Registry + executor replicas in this process, on a fresh database of the run's Postgres and a
+ * private NATS server: launches go through NATS exactly as the gateway sends them.
+ */
+export async function startExecutorTestbed(opts: { config?: Partial<ExecutorConfig> } = {}): Promise<ExecutorTestbed> {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const cleanUp = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  };
+  try {
+    const db = await createTestDatabase();
+    cleanups.push(() => db.drop());
+    const nats = await startTestNats();
+    cleanups.push(() => nats.stop());
+    const folders = await mkdtemp(join(tmpdir(), 'agentry-executor-test-'));
+    cleanups.push(() => rm(folders, { recursive: true, force: true }));
+    const secretKey = randomBytes(32);
+    const registry = await startRegistry({ databaseUrl: db.url, natsUrl: nats.url, secretKey, logLevel: 'warn' });
+    cleanups.push(() => registry.close());
+    const config: ExecutorConfig = {
+      databaseUrl: db.url,
+      natsUrl: nats.url,
+      secretKey,
+      workDir: join(folders, 'work'),
+      storageDir: join(folders, 'storage'),
+      isolation: 'none',
+      slots: 4,
+      defaultTimeLimitSeconds: 60,
+      runLimits: { memoryMb: 256, maxFileDescriptors: 256, maxProcesses: 128, maxOutputBytes: 64 * 1024 * 1024 },
+      heartbeatTtlMs: 3000,
+      retryBackoffMs: 100,
+      logLevel: 'warn',
+      ...opts.config,
+    };
+    const executors: RunningExecutor[] = [];
+    const addExecutor = async (overrides: Partial<ExecutorConfig> = {}) => {
+      const executor = await startExecutor({ ...config, ...overrides });
+      executors.push(executor);
+      cleanups.push(() => executor.close({ graceMs: 0 }));
+      return executor;
+    };
+    await addExecutor();
+    const rpc = await createRpcClient({ url: nats.url, name: 'executor-test', timeoutMs: 15_000 });
+    cleanups.push(() => rpc.close());
+    const dataSource = executorDataSource(db.url);
+    await dataSource.initialize();
+    cleanups.push(() => dataSource.destroy());
+    const store = new EventStore(dataSource);
+
+    let orgs = 0;
+    const newOrgActor = async (): Promise<Actor> => {
+      const platformAdmin: Actor = { orgId: 0, userId: 0, keyId: 0, roles: [Role.ORG_ADMIN], platformAdmin: true };
+      orgs += 1;
+      const org = await rpc.request<CreateOrgParams, CreateOrgResult>(Subjects.orgs.create, {
+        actor: platformAdmin,
+        params: { name: `executor-test-${orgs}-${randomBytes(3).toString('hex')}`, plan: { maxAgents: 1000 } },
+      });
+      return { orgId: org.id, userId: org.adminUserId, keyId: org.apiKeyId, roles: [Role.ORG_ADMIN], platformAdmin: false };
+    };
+    const actor = await newOrgActor();
+
+    const bed: ExecutorTestbed = {
+      db,
+      nats,
+      registry,
+      executors,
+      config,
+      rpc,
+      store,
+      dataSource,
+      actor,
+      addExecutor,
+      newOrgActor,
+      async saveScript(name, text, who = actor) {
+        const saved = await rpc.request<SaveScriptParams, SaveScriptResult>(Subjects.scripts.save, { actor: who, params: { name, text } });
+        return saved.id;
+      },
+      saveAgent: (fields, who = actor) => rpc.request<SaveAgentParams, SaveAgentResult>(Subjects.agents.save, { actor: who, params: { fields } }),
+      async agentWithScript(text, fields = {}, who = actor) {
+        const scriptId = await bed.saveScript(`script-${randomBytes(4).toString('hex')}.js`, text, who);
+        return (await bed.saveAgent({ scriptId, ...fields }, who)).id;
+      },
+      launch: (params, who = actor) =>
+        rpc.request<LaunchAgentParams, LaunchAgentResult>(Subjects.executor.launch, { actor: who, params: { launchType: 'manual', ...params } }),
+      abort: (params, who = actor) => rpc.request<AbortAgentParams, AbortAgentResult>(Subjects.executor.abort, { actor: who, params }),
+      async container(containerId) {
+        return fold(await bed.containerEvents(containerId));
+      },
+      async containerEvents(containerId) {
+        return (await store.readStream(streamId(StreamType.container, containerId))).events;
+      },
+      async waitEnded(containerId, timeoutMs = 30_000) {
+        let state: ContainerState | null = null;
+        await waitUntil(
+          async () => {
+            state = await bed.container(containerId);
+            return state?.phase === 'ended';
+          },
+          { timeoutMs, intervalMs: 50, message: `container ${containerId} ended` },
+        );
+        return state!;
+      },
+      close: cleanUp,
+    };
+    return bed;
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
+}
+
+/** Messages of a container's stream, in order. */
+export const messagesOf = (events: StoredEvent[]): { text: string; type: string; context: string[] }[] =>
+  events
+    .filter((e) => e.type === 'ContainerMessageAdded')
+    .map((e) => {
+      const { text, type, context } = e.data as { text: string; type: string; context: string[] };
+      return { text, type, context };
+    });
