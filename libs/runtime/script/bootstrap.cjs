@@ -2,12 +2,37 @@
 // Entry point of a run's node process: `node bootstrap.cjs <script>`. Opens the private channel,
 // waits for the runner's init message, installs the runtime, then runs the script as the main
 // module (CommonJS or ES module, exactly as `node <script>` would).
+const fs = require('node:fs');
 const Module = require('node:module');
 const path = require('node:path');
 const { Channel } = require('./channel.cjs');
 const runtime = require('./runtime.cjs');
 
-const channel = new Channel();
+const CHANNEL_FD = 3;
+const O_CLOEXEC = 0o2000000;
+
+/**
+ * Descriptors the executor's process leaked to us are no business of the script. Node opens its
+ * own descriptors close-on-exec and marks the low inherited ones so at startup; one still without
+ * the flag here was inherited (a higher-numbered leak) and would stay open for the script and its
+ * children: close it. stdin/stdout/stderr and the channel stay.
+ */
+function closeLeakedDescriptors() {
+  for (const name of fs.readdirSync('/proc/self/fd')) {
+    const fd = Number(name);
+    if (fd <= CHANNEL_FD) continue;
+    try {
+      const flags = /^flags:\s*([0-7]+)/m.exec(fs.readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'));
+      if (flags && (parseInt(flags[1], 8) & O_CLOEXEC) === 0) fs.closeSync(fd);
+    } catch {
+      // already gone (e.g. the directory handle readdirSync used)
+    }
+  }
+}
+
+closeLeakedDescriptors();
+const channel = new Channel(CHANNEL_FD);
+channel.write({ t: 'hello' });
 const clock = { deadline: null, stopped: false };
 
 channel.on('deadline', (message) => {

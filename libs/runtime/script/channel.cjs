@@ -2,6 +2,7 @@
 // The script's private channel to the executor: newline-delimited JSON on fd 3 (a unix socket the
 // runner opened), never stdout/stderr, which are the script's console output.
 //
+//   child -> runner  {t:'hello'}                           once, as soon as the process is up
 //   child -> runner  {t:'req', id, req}                    a RuntimeRequest; the runner answers it
 //   runner -> child  {t:'res', id, ok, value | error}      the answer
 //   runner -> child  {t:'init', config}                    once, before the script is loaded

@@ -13,21 +13,27 @@ export class RunnerChannel {
   private closed = false;
   /** Requests are handled one at a time, in the order the script sent them. */
   private queue: Promise<unknown> = Promise.resolve();
+  private greeted!: () => void;
+  private lost!: (error: Error) => void;
+  /** Resolves when the runtime in the child says hello (its process is up); rejects if the channel closes first. */
+  readonly hello: Promise<void> = new Promise<void>((resolve, reject) => {
+    this.greeted = resolve;
+    this.lost = reject;
+  });
 
   constructor(
     private readonly socket: Socket | null,
     private readonly handle: RequestHandler,
   ) {
+    this.hello.catch(() => undefined);
     if (!socket) {
-      this.closed = true;
+      this.close();
       return;
     }
     socket.setEncoding('utf8');
     socket.on('data', (text: string) => this.receive(text));
     socket.on('error', () => this.close());
-    socket.on('close', () => {
-      this.closed = true;
-    });
+    socket.on('close', () => this.close());
   }
 
   send(message: RunnerMessage): void {
@@ -36,6 +42,7 @@ export class RunnerChannel {
 
   close(): void {
     this.closed = true;
+    this.lost(new Error('the run ended before its runtime started'));
     this.socket?.destroy();
   }
 
@@ -57,6 +64,7 @@ export class RunnerChannel {
     } catch {
       return;
     }
+    if (message.t === 'hello') return this.greeted();
     if (message.t !== 'req' || !Number.isSafeInteger(message.id)) return;
     const id = message.id as number;
     const req = parseRuntimeRequest(message.req);

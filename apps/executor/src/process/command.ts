@@ -10,6 +10,8 @@ export interface RunCommand {
   args: string[];
   /** How the script sees its folders. */
   paths: { work: string; tmp: string; storage: string };
+  /** The sandbox waits for its network (INFO_FD / BLOCK_FD) before the script starts. */
+  network: boolean;
 }
 
 /** V8's heap gets this share of the memory limit; the rest is for buffers, code and node itself. */
@@ -22,8 +24,9 @@ const MIN_HEAP_MB = 16;
  * process group. The OS limits are set by prlimit (util-linux) — inside the sandbox, so the
  * process count is the sandbox's own — or, without prlimit, by the shell's ulimit.
  */
-export function buildRunCommand(isolation: Isolation, folder: RunFolder, storageDir: string, limits: RunLimits): RunCommand {
+export function buildRunCommand(isolation: Isolation, network: boolean, folder: RunFolder, storageDir: string, limits: RunLimits): RunCommand {
   const sandboxed = isolation === 'bubblewrap';
+  const sandboxNetwork = sandboxed && network ? { resolvConf: folder.resolvConf } : undefined;
   const paths = sandboxed
     ? { work: SANDBOX.work, tmp: SANDBOX.tmp, storage: SANDBOX.storage }
     : { work: folder.dir, tmp: folder.tmpDir, storage: storageDir };
@@ -33,9 +36,9 @@ export function buildRunCommand(isolation: Isolation, folder: RunFolder, storage
   const limited = prlimit ? [prlimit, ...prlimitArgs(limits, sandboxed), '--', ...node] : node;
   const shell = prlimit ? 'exec "$@" 2>&1' : `ulimit -d ${limits.memoryMb * 1024} -n ${limits.maxFileDescriptors}; exec "$@" 2>&1`;
   const command = sandboxed
-    ? [requireExecutable('bwrap'), ...bubblewrapArgs({ workDir: folder.dir, tmpDir: folder.tmpDir, storageDir }), ...limited]
+    ? [requireExecutable('bwrap'), ...bubblewrapArgs({ workDir: folder.dir, tmpDir: folder.tmpDir, storageDir, network: sandboxNetwork }), ...limited]
     : limited;
-  return { file: '/bin/sh', args: ['-c', shell, 'agentry-run', ...command], paths };
+  return { file: '/bin/sh', args: ['-c', shell, 'agentry-run', ...command], paths, network: sandboxNetwork !== undefined };
 }
 
 function nodeOptions(limits: RunLimits): string[] {
@@ -54,7 +57,7 @@ function prlimitArgs(limits: RunLimits, sandboxed: boolean): string[] {
   return args;
 }
 
-function requireExecutable(name: string): string {
+export function requireExecutable(name: string): string {
   const path = findExecutable(name);
   if (!path) throw new Error(`${name} is not installed`);
   return path;

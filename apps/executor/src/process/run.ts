@@ -1,13 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import type { Socket } from 'node:net';
+import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { RunnerChannel } from './channel.js';
 import { buildRunCommand, type RunCommand } from './command.js';
 import type { RunConfig } from './protocol.js';
 import { groupExited, signalGroup } from './process-group.js';
-import { isolationAvailable } from './sandbox.js';
-import type { Isolation, RunEndReason, RunHooks, RunningProcess, RunOutcome, RunRequest, RuntimeRequest } from './types.js';
+import { INFO_FD, isolationAvailable } from './sandbox.js';
+import { attachNetwork, sandboxNetwork, sandboxPid, type AttachedNetwork } from './sandbox-network.js';
+import type { Isolation, RunEndReason, SandboxNetwork, RunHooks, RunningProcess, RunOutcome, RunRequest, RuntimeRequest } from './types.js';
 import { createRunFolder, removeRunFolder, type RunFolder } from './workdir.js';
 
 const DEFAULT_GRACE_MS = 1500;
@@ -21,15 +23,17 @@ const SCRIPT_PATH = '/usr/local/bin:/usr/bin:/bin';
 /** Runs one script in its own process group (and sandbox when available); see README.md. */
 export async function startRun(req: RunRequest, hooks: RunHooks): Promise<RunningProcess> {
   let isolation: Isolation;
+  let network: SandboxNetwork;
   try {
     isolation = await chooseIsolation(req.isolation);
+    network = isolation === 'bubblewrap' ? sandboxNetwork(req.network) : 'none';
   } catch (error) {
     return notStarted(error);
   }
   const folder = await createRunFolder(req.workRoot, req.containerId, req.scriptName, req.scriptText);
   try {
     await mkdir(req.storageDir, { recursive: true });
-    return new ScriptRun(req, hooks, folder, buildRunCommand(isolation, folder, req.storageDir, req.limits));
+    return new ScriptRun(req, hooks, folder, buildRunCommand(isolation, network === 'internet', folder, req.storageDir, req.limits));
   } catch (error) {
     await removeRunFolder(folder).catch(() => undefined);
     return notStarted(error);
@@ -60,6 +64,9 @@ class ScriptRun implements RunningProcess {
   private deadlineTimer: NodeJS.Timeout | undefined;
   private killTimer: NodeJS.Timeout | undefined;
   private exited = false;
+  /** Set when the run could not really start (its sandbox's network failed). */
+  private startError: string | null = null;
+  private network: Promise<AttachedNetwork | null> = Promise.resolve(null);
 
   constructor(
     private readonly req: RunRequest,
@@ -71,7 +78,8 @@ class ScriptRun implements RunningProcess {
       cwd: folder.dir,
       // PWD too: sh and bwrap would set it anyway.
       env: { LANG: 'C.UTF-8', ...req.env, PATH: SCRIPT_PATH, HOME: command.paths.work, PWD: command.paths.work, TMPDIR: command.paths.tmp },
-      stdio: ['ignore', 'pipe', 'ignore', 'pipe'],
+      // fd 3: the private channel; fd 4: bwrap's info fd when the sandbox gets network.
+      stdio: command.network ? ['ignore', 'pipe', 'ignore', 'pipe', 'pipe'] : ['ignore', 'pipe', 'ignore', 'pipe'],
       // The child leads a new process group: one signal reaches everything the script started.
       detached: true,
     });
@@ -81,8 +89,26 @@ class ScriptRun implements RunningProcess {
     this.outcome = this.settle();
     const limit = req.limits.timeLimitSeconds;
     this.deadline = limit && limit > 0 ? this.startedAt + limit * 1000 : null;
-    this.channel.send({ t: 'init', config: this.config(command) });
     if (this.deadline !== null) this.armDeadline();
+    if (command.network) this.network = this.initWithNetwork(command);
+    else this.channel.send({ t: 'init', config: this.config(command) });
+  }
+
+  /** The script starts (init) only once its sandbox has network. */
+  private async initWithNetwork(command: RunCommand): Promise<AttachedNetwork | null> {
+    const info = this.child.stdio[INFO_FD] as Readable | undefined;
+    try {
+      if (!info) throw new Error('no info fd');
+      info.on('error', () => undefined);
+      const [pid] = await Promise.all([sandboxPid(info), this.channel.hello]);
+      const network = await attachNetwork(pid);
+      this.channel.send({ t: 'init', config: this.config(command) });
+      return network;
+    } catch (error) {
+      this.startError = `the sandbox's network could not be set up: ${(error as Error).message}`;
+      this.stop('spawn-failed', false);
+      return null;
+    }
   }
 
   abort(opts: { soft?: boolean; graceMs?: number } = {}): void {
@@ -175,9 +201,12 @@ class ScriptRun implements RunningProcess {
     this.killGroup('SIGKILL');
     await Promise.all([this.drainOutput(), this.pid ? groupExited(this.pid, GROUP_EXIT_MS) : undefined]);
     this.channel.close();
+    (await this.network)?.close();
+    for (const stream of this.child.stdio.slice(INFO_FD)) stream?.destroy();
     await removeRunFolder(this.folder).catch(() => undefined);
-    if ('error' in ended) {
-      return { exitCode: null, signal: null, reason: 'spawn-failed', durationMs, outputLength: this.outputLength, error: ended.error.message };
+    if ('error' in ended || this.startError) {
+      const error = 'error' in ended ? ended.error.message : this.startError!;
+      return { exitCode: null, signal: null, reason: 'spawn-failed', durationMs, outputLength: this.outputLength, error };
     }
     return { exitCode: ended.code, signal: ended.signal, reason: this.stopReason ?? 'exited', durationMs, outputLength: this.outputLength };
   }

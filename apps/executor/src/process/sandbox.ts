@@ -27,12 +27,22 @@ export interface SandboxMounts {
   tmpDir: string;
   /** Host folder bound at /storage. */
   storageDir: string;
+  /**
+   * Outbound network through slirp4netns (see sandbox-network.ts): this resolv.conf (the slirp
+   * DNS forwarder) replaces the host's, and bwrap reports the sandbox's pid on INFO_FD.
+   * Absent: no network at all.
+   */
+  network?: { resolvConf: string };
 }
+
+/** The child fd bwrap reports its sandbox's pid on. */
+export const INFO_FD = 4;
 
 /**
  * bubblewrap arguments (up to and including `--`). What the script gets:
- * - its own user, pid, ipc, uts, cgroup and network namespaces: it sees only its own processes,
- *   and has no network at all (its network namespace holds just a down loopback — see README);
+ * - its own user, pid, ipc, uts, cgroup and network namespaces: it sees only its own processes;
+ *   its network is its own loopback plus, with `network`, a user-mode NAT to the outside that
+ *   cannot reach the host's loopback (Postgres, NATS...) — see README;
  * - a root made of /usr (+ the merged-/usr symlinks), a few /etc files, node, the runtime
  *   (read-only), its run folder (/work), /tmp and the agent's storage folder (/storage)
  *   read-write, fresh /proc and /dev; nothing else of the host's filesystem;
@@ -45,14 +55,19 @@ export function bubblewrapArgs(mounts: SandboxMounts): string[] {
   const args = ['--unshare-all', '--die-with-parent', '--new-session', '--cap-drop', 'ALL', '--hostname', 'agentry'];
   args.push('--ro-bind', '/usr', '/usr');
   for (const root of SYSTEM_ROOTS) args.push(...systemRoot(`/${root}`));
-  for (const entry of ETC_ENTRIES) args.push('--ro-bind-try', `/etc/${entry}`, `/etc/${entry}`);
+  for (const entry of ETC_ENTRIES) {
+    if (entry === 'resolv.conf' && mounts.network) args.push('--ro-bind', mounts.network.resolvConf, '/etc/resolv.conf');
+    else args.push('--ro-bind-try', `/etc/${entry}`, `/etc/${entry}`);
+  }
   if (!process.execPath.startsWith('/usr/')) args.push('--ro-bind', process.execPath, process.execPath);
   args.push('--ro-bind', runtimeScriptDir, SANDBOX.runtime);
   args.push('--dir', `${SANDBOX.modules}/@agentry`);
   for (const name of runtimeModuleNames) args.push('--symlink', SANDBOX.runtime, `${SANDBOX.modules}/${name}`);
   args.push('--bind', mounts.workDir, SANDBOX.work, '--bind', mounts.tmpDir, SANDBOX.tmp, '--bind', mounts.storageDir, SANDBOX.storage);
   // The root is bwrap's tmpfs: read-only once built, so nothing outside the three folders above is writable.
-  args.push('--proc', '/proc', '--dev', '/dev', '--remount-ro', '/', '--chdir', SANDBOX.work, '--');
+  args.push('--proc', '/proc', '--dev', '/dev', '--remount-ro', '/', '--chdir', SANDBOX.work);
+  if (mounts.network) args.push('--info-fd', String(INFO_FD));
+  args.push('--');
   return args;
 }
 

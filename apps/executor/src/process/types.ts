@@ -30,6 +30,12 @@ export interface RunRequest {
   retryNumber: number;
   /** auto = bubblewrap when usable here, else none. */
   isolation: 'auto' | 'bubblewrap' | 'none';
+  /**
+   * The sandbox's network (bubblewrap only; without a sandbox the script shares the executor's):
+   * 'internet' = outbound through slirp4netns, the host's loopback unreachable; 'none' = no
+   * network at all; 'auto' (default) = internet when slirp4netns is installed, else none.
+   */
+  network?: 'auto' | 'internet' | 'none';
   /** buster.proxyAddress ('' when absent). */
   proxyAddress?: string;
   /** buster.apiKey (null when absent). */
@@ -83,3 +89,4 @@ export interface RunningProcess {
 }
 
 export type Isolation = 'bubblewrap' | 'none';
+export type SandboxNetwork = 'internet' | 'none';

@@ -9,7 +9,12 @@ export interface RunFolder {
   tmpDir: string;
   /** The script's file name inside dir. */
   scriptFile: string;
+  /** resolv.conf for sandboxes with network (shared by every run of the work root). */
+  resolvConf: string;
 }
+
+/** slirp4netns answers DNS on this address and forwards to the host's resolver. */
+const SLIRP_DNS = '10.0.2.3';
 
 /** A safe file name for the script: its base name, odd characters replaced, `.js` unless `.mjs` / `.cjs` / `.js`. */
 export function scriptFileName(scriptName: string): string {
@@ -26,7 +31,7 @@ export async function createRunFolder(workRoot: string, containerId: number, scr
   await mkdir(tmpDir, { recursive: true });
   const scriptFile = scriptFileName(scriptName);
   await writeFile(join(dir, scriptFile), scriptText);
-  return { dir, tmpDir, scriptFile };
+  return { dir, tmpDir, scriptFile, resolvConf: resolvConfPath(workRoot) };
 }
 
 export async function removeRunFolder(folder: RunFolder): Promise<void> {
@@ -36,11 +41,12 @@ export async function removeRunFolder(folder: RunFolder): Promise<void> {
 const prepared = new Map<string, Promise<void>>();
 
 /**
- * Files every run without a sandbox relies on, once per work root:
+ * Files the runs rely on, once per work root:
  * - `node_modules/<name>` links to the runtime, so `require('phantombuster')` and
  *   `import '@agentry/runtime'` resolve from any script in `<workRoot>/<id>/` (ESM ignores NODE_PATH);
  * - a `package.json` without "type", so a folder above (e.g. the repo's `"type": "module"`) does not
- *   decide how a `.js` script is parsed: node detects CommonJS or ES module syntax itself.
+ *   decide how a `.js` script is parsed: node detects CommonJS or ES module syntax itself;
+ * - `.sandbox/resolv.conf` for sandboxes with network.
  */
 function ensureSharedFiles(workRoot: string): Promise<void> {
   let done = prepared.get(workRoot);
@@ -52,8 +58,11 @@ function ensureSharedFiles(workRoot: string): Promise<void> {
   return done;
 }
 
+const resolvConfPath = (workRoot: string) => join(workRoot, '.sandbox', 'resolv.conf');
+
 async function writeSharedFiles(workRoot: string): Promise<void> {
-  await mkdir(workRoot, { recursive: true });
+  await mkdir(join(workRoot, '.sandbox'), { recursive: true });
+  await writeFile(resolvConfPath(workRoot), `nameserver ${SLIRP_DNS}\n`);
   await writeFile(join(workRoot, 'package.json'), '{ "private": true }\n');
   for (const name of runtimeModuleNames) await linkTo(runtimeScriptDir, join(workRoot, 'node_modules', name));
 }
