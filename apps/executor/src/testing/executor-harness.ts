@@ -2,13 +2,18 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { DataSource } from 'typeorm';
 import { EventStore, type StoredEvent } from '@agentry/event-store';
 import { createRpcClient, type RpcClient } from '@agentry/messaging';
 import { createTestDatabase, startTestNats, waitUntil, type TestDatabase, type TestNats } from '@agentry/testing';
 import {
+  OUTPUT_STREAM,
   Role,
   StreamType,
+  outputSubject,
+  type OutputChunk,
   Subjects,
   streamId,
   type AbortAgentParams,
@@ -37,6 +42,7 @@ export interface ExecutorTestbed {
   /** The configuration every in-process replica got (and a child-process one can reuse). */
   config: ExecutorConfig;
   rpc: RpcClient;
+  nc: NatsConnection;
   store: EventStore;
   dataSource: DataSource;
   /** The org-admin of a fresh org. */
@@ -53,6 +59,11 @@ export interface ExecutorTestbed {
   abort(params: AbortAgentParams, who?: Actor): Promise<AbortAgentResult>;
   container(containerId: number): Promise<ContainerState | null>;
   containerEvents(containerId: number): Promise<StoredEvent[]>;
+  /**
+   * The console bytes the executor published to the OUTPUT stream for this container (taken off the
+   * work queue: the testbed runs no output service), reassembled by offset; checks they are contiguous.
+   */
+  durableOutput(containerId: number): Promise<Buffer>;
   /** Polls the container's stream until it has ended. */
   waitEnded(containerId: number, timeoutMs?: number): Promise<ContainerState>;
   close(): Promise<void>;
@@ -102,6 +113,8 @@ export async function startExecutorTestbed(opts: { config?: Partial<ExecutorConf
     await addExecutor();
     const rpc = await createRpcClient({ url: nats.url, name: 'executor-test', timeoutMs: 15_000 });
     cleanups.push(() => rpc.close());
+    const nc = await connect({ servers: nats.url, name: 'executor-test-js' });
+    cleanups.push(() => nc.drain());
     const dataSource = executorDataSource(db.url);
     await dataSource.initialize();
     cleanups.push(() => dataSource.destroy());
@@ -126,6 +139,7 @@ export async function startExecutorTestbed(opts: { config?: Partial<ExecutorConf
       executors,
       config,
       rpc,
+      nc,
       store,
       dataSource,
       actor,
@@ -149,6 +163,7 @@ export async function startExecutorTestbed(opts: { config?: Partial<ExecutorConf
       async containerEvents(containerId) {
         return (await store.readStream(streamId(StreamType.container, containerId))).events;
       },
+      durableOutput: (containerId) => takeDurableOutput(nc, containerId),
       async waitEnded(containerId, timeoutMs = 30_000) {
         let state: ContainerState | null = null;
         await waitUntil(
@@ -177,3 +192,36 @@ export const messagesOf = (events: StoredEvent[]): { text: string; type: string;
       const { text, type, context } = e.data as { text: string; type: string; context: string[] };
       return { text, type, context };
     });
+
+async function takeDurableOutput(nc: NatsConnection, containerId: number): Promise<Buffer> {
+  const jsm = await jetstreamManager(nc);
+  const name = `test-output-${containerId}`;
+  await jsm.consumers.add(OUTPUT_STREAM, {
+    durable_name: name,
+    filter_subject: outputSubject(containerId),
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+  });
+  const chunks: OutputChunk[] = [];
+  try {
+    const consumer = await jetstream(nc).consumers.get(OUTPUT_STREAM, name);
+    for (let pending = (await consumer.info()).num_pending; pending > 0; pending = (await consumer.info()).num_pending) {
+      const batch = await consumer.fetch({ max_messages: Math.min(pending, 500), expires: 5000 });
+      for await (const msg of batch) {
+        chunks.push(msg.json<OutputChunk>());
+        msg.ack();
+      }
+    }
+  } finally {
+    await jsm.consumers.delete(OUTPUT_STREAM, name);
+  }
+  chunks.sort((a, b) => a.offset - b.offset);
+  let expected = 0;
+  const parts = chunks.map((chunk) => {
+    if (chunk.offset !== expected) throw new Error(`output of container ${containerId} has a gap or overlap at ${expected} (chunk at ${chunk.offset})`);
+    const bytes = Buffer.from(chunk.data, 'base64');
+    expected += bytes.length;
+    return bytes;
+  });
+  return Buffer.concat(parts);
+}
