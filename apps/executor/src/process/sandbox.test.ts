@@ -1,20 +1,37 @@
 import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
+import { findExecutable } from './executables.js';
 import { bubblewrapUsable, runScript, scratch, type TestIsolation } from './run-script.test-kit.js';
 
-/** Each probe prints one JSON line: what the script could see or reach. */
-const probeScript = (paths: Record<string, string>, port: number) => `
+const slirpInstalled = findExecutable('slirp4netns') !== null;
+
+/** A host address other than loopback (the sandbox's NAT reaches it like any outside host), if any. */
+const hostAddress = Object.values(networkInterfaces())
+  .flat()
+  .find((address) => address && address.family === 'IPv4' && !address.internal)?.address;
+
+/** Prints one JSON line: what the script could read, which pids it sees, which hosts answer on `port`. */
+const probeScript = (paths: Record<string, string>, port: number, hosts: Record<string, string>) => `
   const fs = require('fs');
   const net = require('net');
   const tryRead = (path) => { try { fs.readFileSync(path); return 'read'; } catch (error) { return error.code; } };
   const reads = Object.fromEntries(Object.entries(${JSON.stringify(paths)}).map(([name, path]) => [name, tryRead(path)]));
   const pids = fs.readdirSync('/proc').filter((entry) => /^\\d+$/.test(entry)).map(Number);
-  const socket = net.connect(${port}, '127.0.0.1');
-  const report = (loopback) => { console.log(JSON.stringify({ reads, pids, loopback })); socket.destroy(); };
-  socket.on('connect', () => report('connected'));
-  socket.on('error', (error) => report(error.code));`;
+  const connect = (host) => new Promise((resolve) => {
+    const socket = net.connect({ port: ${port}, host, timeout: 3000 });
+    const done = (result) => { socket.destroy(); resolve(result); };
+    socket.on('connect', () => done('connected'));
+    socket.on('timeout', () => done('timeout'));
+    socket.on('error', (error) => done(error.code));
+  });
+  (async () => {
+    const reach = {};
+    for (const [name, host] of Object.entries(${JSON.stringify(hosts)})) reach[name] = await connect(host);
+    console.log(JSON.stringify({ reads, pids, reach, resolv: tryRead('/etc/resolv.conf') === 'read' ? fs.readFileSync('/etc/resolv.conf', 'utf8') : null }));
+  })();`;
 
 describe('what a script can see', () => {
   let server: Server;
@@ -25,7 +42,7 @@ describe('what a script can see', () => {
   beforeAll(async () => {
     writeFileSync(secretFile, 'not for scripts');
     server = createServer((socket) => socket.end());
-    server.listen(0, '127.0.0.1');
+    server.listen(0, '0.0.0.0');
     await once(server, 'listening');
     port = (server.address() as AddressInfo).port;
     process.env.DATABASE_URL = 'postgres://platform:secret@127.0.0.1:5432/agentry';
@@ -50,20 +67,34 @@ describe('what a script can see', () => {
   });
 
   test('(none) without a sandbox the script reaches the host: what bubblewrap takes away', async () => {
-    const result = await runScript('none', probeScript({ repo: join(process.cwd(), 'package.json'), secret: secretFile }, port));
+    const result = await runScript('none', probeScript({ repo: join(process.cwd(), 'package.json'), secret: secretFile }, port, { loopback: '127.0.0.1' }));
     const probe = JSON.parse(result.output.toString());
-    expect(probe).toMatchObject({ reads: { repo: 'read', secret: 'read' }, loopback: 'connected' });
+    expect(probe).toMatchObject({ reads: { repo: 'read', secret: 'read' }, reach: { loopback: 'connected' } });
     expect(probe.pids).toContain(process.pid);
   });
 
-  (bubblewrapUsable ? test : test.skip)('(bubblewrap) no host files, no host processes, no loopback services', async () => {
+  (bubblewrapUsable ? test.each : test.skip.each)(['none', 'auto'] as const)('(bubblewrap, network %s) no host files, no host processes, no loopback services', async (network) => {
     const paths = { repo: join(process.cwd(), 'package.json'), secret: secretFile, shadow: '/etc/shadow', hostProc: `/proc/${process.pid}/environ` };
-    const result = await runScript('bubblewrap', probeScript(paths, port));
+    // 10.0.2.2 is the host as slirp4netns' gateway: with --disable-host-loopback it leads nowhere.
+    const result = await runScript('bubblewrap', probeScript(paths, port, { loopback: '127.0.0.1', gateway: '10.0.2.2' }), { network });
     const probe = JSON.parse(result.output.toString());
     expect(probe.reads).toEqual({ repo: 'ENOENT', secret: 'ENOENT', shadow: 'ENOENT', hostProc: 'ENOENT' });
-    expect(probe.loopback).not.toBe('connected');
+    expect(probe.reach.loopback).not.toBe('connected');
+    expect(probe.reach.gateway).not.toBe('connected');
     // Only the sandbox's own processes: its init, the script (and whatever the script starts).
     expect(probe.pids.length).toBeLessThanOrEqual(3);
+  });
+
+  (bubblewrapUsable && slirpInstalled && hostAddress ? test : test.skip)('(bubblewrap, network internet) the script reaches the outside, DNS through slirp4netns', async () => {
+    const result = await runScript('bubblewrap', probeScript({}, port, { outside: hostAddress! }), { network: 'internet' });
+    const probe = JSON.parse(result.output.toString());
+    expect(probe.reach).toEqual({ outside: 'connected' });
+    expect(probe.resolv).toBe('nameserver 10.0.2.3\n');
+  });
+
+  (bubblewrapUsable && hostAddress ? test : test.skip)('(bubblewrap, network none) the script reaches nothing', async () => {
+    const result = await runScript('bubblewrap', probeScript({}, port, { outside: hostAddress! }), { network: 'none' });
+    expect(JSON.parse(result.output.toString()).reach.outside).not.toBe('connected');
   });
 
   (bubblewrapUsable ? test : test.skip)('(bubblewrap) the system is read-only; the run folder, /tmp and storage are writable', async () => {
