@@ -7,26 +7,24 @@ import {
   type StreamConfig,
 } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
-import { OUTPUT_STREAM } from '@agentry/contracts';
+import { OUTPUT_STREAM, OUTPUT_STREAM_SUBJECTS } from '@agentry/contracts';
 import { isJetStreamApiError } from './jetstream-errors.js';
-
-export const OUTPUT_SUBJECTS = 'output.>';
 
 /**
  * Console bytes in transit from executors to the output service, which stores them in Postgres
- * (`output_chunks`) and acks. A work queue: an acked chunk leaves the stream, so the stream only
- * holds what is not stored yet. When the output service is down that backlog grows; past the
- * limits new chunks are refused (the executor sees the publish fail) rather than old unstored
- * ones dropped.
+ * (`output_chunks`) and acks. The stream is a buffer, not the record: limits retention keeps chunks
+ * for three days (or up to 4 GiB, oldest dropped first), long enough to ride out an output service
+ * outage, while other consumers (tests, a future replay) may read it too, which a work queue forbids
+ * once the service's consumer exists.
  */
 const outputStreamConfig = (): Partial<StreamConfig> & { name: string } => ({
   name: OUTPUT_STREAM,
-  subjects: [OUTPUT_SUBJECTS],
-  retention: RetentionPolicy.Workqueue,
+  subjects: [OUTPUT_STREAM_SUBJECTS],
+  retention: RetentionPolicy.Limits,
   storage: StorageType.File,
-  discard: DiscardPolicy.New,
-  max_age: nanos(7 * 24 * 60 * 60 * 1000),
-  max_bytes: 8 * 1024 ** 3,
+  discard: DiscardPolicy.Old,
+  max_age: nanos(3 * 24 * 60 * 60 * 1000),
+  max_bytes: 4 * 1024 ** 3,
   max_msgs: -1,
   // A publisher retrying a chunk with the same Nats-Msg-Id within this window is stored once
   // (the table's primary key makes any later duplicate harmless too).
@@ -45,7 +43,5 @@ export async function ensureOutputStream(nc: NatsConnection): Promise<void> {
     await jsm.streams.add(config);
     return;
   }
-  // Retention cannot change on an existing stream; everything else follows the code.
-  const { retention: _fixed, ...updatable } = config;
-  await jsm.streams.update(OUTPUT_STREAM, updatable);
+  await jsm.streams.update(OUTPUT_STREAM, config);
 }

@@ -1,11 +1,14 @@
 /**
  * Live fan-out on core NATS, one subject per container (`live.container.<id>`): at-most-once,
  * for watchers only. The durable copy of console bytes goes through JetStream stream
- * `OUTPUT` (subjects `output.<containerId>`) to the output service, keyed by byte offset.
+ * `OUTPUT` (subjects `console.<containerId>`) to the output service, keyed by byte offset.
+ * (Not `output.…`: the output service's request subjects, `Subjects.output.*`, live there and a
+ * stream capturing them would answer every request with a PubAck.)
  */
 export const liveContainerSubject = (containerId: number | string): string => `live.container.${containerId}`;
 export const OUTPUT_STREAM = 'OUTPUT';
-export const outputSubject = (containerId: number | string): string => `output.${containerId}`;
+export const OUTPUT_STREAM_SUBJECTS = 'console.>';
+export const outputSubject = (containerId: number | string): string => `console.${containerId}`;
 /** JetStream work queue of launches shared by executor replicas. */
 export const LAUNCH_STREAM = 'LAUNCHES';
 export const launchSubject = (agentId: number | string): string => `launches.${agentId}`;
