@@ -1,4 +1,5 @@
-import { DomainError } from '@agentry/contracts';
+import { DomainError, Role, Subjects, type AgentView } from '@agentry/contracts';
+import { waitUntil } from '@agentry/testing';
 import { messagesOf, startExecutorTestbed, type ExecutorTestbed } from './testing/executor-harness.js';
 
 let bed: ExecutorTestbed;
@@ -49,4 +50,67 @@ test('casperjs and phantomjs are refused before anything is recorded', async () 
   const error = await errorOf(bed.launch({ agentId, command: 'casperjs' }));
   expect(error.code).toBe('VALIDATION_FAILED');
   expect(error.fields).toEqual([{ field: 'command', message: 'casperjs is not supported: only node runs' }]);
+});
+
+test('an agent without a script: the launch is recorded and fails at once ("launch failed")', async () => {
+  const { id: agentId } = await bed.saveAgent({ name: 'scriptless' });
+  const { containerId } = await bed.launch({ agentId });
+  const state = await bed.container(containerId);
+  expect(state).toMatchObject({ phase: 'ended', ended: { status: 'failed', endMessage: 'Agent has no associated script', launchFailed: true } });
+  // The registry's projection of container events follows shortly.
+  const fetchAgent = () => bed.rpc.request<unknown, AgentView>(Subjects.agents.fetch, { actor: bed.actor, params: { id: agentId } });
+  await waitUntil(async () => (await fetchAgent()).nbLaunches === 1);
+  expect(await fetchAgent()).toMatchObject({ lastEndStatus: 'launch failed', lastEndMessage: 'Agent has no associated script', nbLaunches: 1 });
+});
+
+test("a retired agent is not launched; a deleted or another org's agent is not found", async () => {
+  const retired = await bed.agentWithScript('1');
+  await bed.rpc.request(Subjects.agents.retire, { actor: bed.actor, params: { id: retired } });
+  expect(await errorOf(bed.launch({ agentId: retired }))).toMatchObject({ code: 'INVALID_STATE', message: 'Agent is retired' });
+
+  const deleted = await bed.agentWithScript('1');
+  await bed.rpc.request(Subjects.agents.delete, { actor: bed.actor, params: { id: deleted } });
+  expect((await errorOf(bed.launch({ agentId: deleted }))).code).toBe('NOT_FOUND');
+
+  const mine = await bed.agentWithScript('1');
+  expect((await errorOf(bed.launch({ agentId: mine }, await bed.newOrgActor()))).code).toBe('NOT_FOUND');
+  expect((await errorOf(bed.launch({ agentId: mine }, { ...bed.actor, roles: [Role.READ] }))).code).toBe('FORBIDDEN');
+});
+
+test('the same idempotency key answers the same container, even when sent concurrently', async () => {
+  const agentId = await bed.agentWithScript('1');
+  const launches = await Promise.all([1, 2, 3].map(() => bed.launch({ agentId, idempotencyKey: 'nightly-2024-01-01' })));
+  expect(new Set(launches.map((l) => l.containerId)).size).toBe(1);
+  const again = await bed.launch({ agentId, idempotencyKey: 'nightly-2024-01-01' });
+  expect(again).toEqual(launches[0]);
+  const other = await bed.launch({ agentId, idempotencyKey: 'nightly-2024-01-02' });
+  expect(other.containerId).not.toBe(again.containerId);
+  // The key belongs to the org: another org's launch with it is its own.
+  const strangerActor = await bed.newOrgActor();
+  const theirs = await bed.agentWithScript('1', {}, strangerActor);
+  expect((await bed.launch({ agentId: theirs, idempotencyKey: 'nightly-2024-01-01' }, strangerActor)).containerId).not.toBe(again.containerId);
+});
+
+test('saveArgument saves the argument as a new agent version, which the container records', async () => {
+  const agentId = await bed.agentWithScript('console.log(JSON.stringify(require("agentry").create().argument))', { argument: { a: 1 } });
+  const { containerId } = await bed.launch({ agentId, argument: '{"a":2}', saveArgument: true });
+  const state = await bed.waitEnded(containerId);
+  const agent = await bed.rpc.request<unknown, AgentView>(Subjects.agents.fetch, { actor: bed.actor, params: { id: agentId } });
+  expect(agent.settings.argument).toEqual({ a: 2 });
+  expect(state.queued.agentVersionId).toBe(agent.currentVersionId);
+  expect((await bed.durableOutput(containerId)).toString()).toBe('{"a":2}\n');
+  // Without an argument the saved one runs.
+  const next = await bed.launch({ agentId });
+  await bed.waitEnded(next.containerId);
+  expect((await bed.durableOutput(next.containerId)).toString()).toBe('{"a":2}\n');
+});
+
+test('maxInstanceCount: no launch while that many instances are queued or running', async () => {
+  const agentId = await bed.agentWithScript('setTimeout(() => {}, 60000)', { maxParallelism: 5 });
+  const first = await bed.launch({ agentId, maxInstanceCount: 1 });
+  expect((await errorOf(bed.launch({ agentId, maxInstanceCount: 1 }))).code).toBe('INVALID_STATE');
+  const second = await bed.launch({ agentId, maxInstanceCount: 2 });
+  await bed.abort({ agentId });
+  expect((await bed.waitEnded(first.containerId)).ended?.status).toBe('cancelled');
+  expect((await bed.waitEnded(second.containerId)).ended?.status).toBe('cancelled');
 });

@@ -4,7 +4,6 @@ import {
   ErrorCode,
   type ActorRef,
   type AgentLaunchSnapshot,
-  type AgentView,
 } from '@agentry/contracts';
 import { messageEvent, type ContainerEvent } from './container-event.js';
 import type { LaunchRequest } from './launch-request.js';
@@ -26,19 +25,13 @@ export interface LaunchDecision {
   runnable: boolean;
 }
 
-/**
- * `maxInstanceCount` (v2): no launch while that many instances are already queued or running
- * (counted from the registry's instance counts, so two racing launches may both pass).
- */
-export function assertInstanceLimit(req: LaunchRequest, agent: AgentView): void {
-  if (req.maxInstanceCount === null) return;
-  const live = agent.instanceCounts.active + agent.instanceCounts.pending;
-  if (live >= req.maxInstanceCount) {
-    throw new DomainError(
-      ErrorCode.INVALID_STATE,
-      `Agent ${agent.id} already has ${live} running or queued instance(s) (maxInstanceCount ${req.maxInstanceCount})`,
-    );
-  }
+/** `maxInstanceCount` (v2): no launch while that many of the agent's instances are already queued or running. */
+export function assertInstanceLimit(req: LaunchRequest, liveInstances: number): void {
+  if (req.maxInstanceCount === null || liveInstances < req.maxInstanceCount) return;
+  throw new DomainError(
+    ErrorCode.INVALID_STATE,
+    `Agent ${req.agentId} already has ${liveInstances} running or queued instance(s) (maxInstanceCount ${req.maxInstanceCount})`,
+  );
 }
 
 /**

@@ -9,6 +9,7 @@ import { LivePublisher } from '../../../runs/live-publisher.js';
 import { ContainerStreams, launchKeyStreamId } from '../../container-streams.js';
 import { assertInstanceLimit, decideLaunch } from '../../domain/launch-decision.js';
 import { effectiveArgument, parseLaunchRequest } from '../../domain/launch-request.js';
+import { ContainersLookup } from '../../read-model/containers.lookup.js';
 
 const logger = new Logger('LaunchAgent');
 
@@ -27,6 +28,7 @@ export class LaunchAgentUseCase {
     private readonly registry: RegistryClient,
     private readonly queue: LaunchQueue,
     private readonly projections: ProjectionRunner,
+    private readonly lookup: ContainersLookup,
   ) {
     this.live = new LivePublisher(nc);
   }
@@ -41,7 +43,7 @@ export class LaunchAgentUseCase {
       if (earlier !== null) return this.answerExisting(earlier);
     }
     const snapshot = await this.registry.snapshot(actor, req.agentId);
-    assertInstanceLimit(req, snapshot.agent);
+    if (req.maxInstanceCount !== null) assertInstanceLimit(req, (await this.lookup.live(actor.orgId, req.agentId)).length);
     const argument = effectiveArgument(req.argument, snapshot.version.settings.argument, req.bonusArgument);
     const versionId =
       req.saveArgument && req.argument !== undefined ? await this.registry.saveArgument(actor, req.agentId, req.argument) : snapshot.version.versionId;
