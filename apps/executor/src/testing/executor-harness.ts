@@ -37,7 +37,7 @@ export interface ExecutorTestbed {
   db: TestDatabase;
   nats: TestNats;
   registry: RunningRegistry;
-  /** Replicas started so far (the first by `startExecutorTestbed`). */
+  /** In-process replicas started so far (`startExecutorTestbed` starts `executors`, default 1). */
   executors: RunningExecutor[];
   /** The configuration every in-process replica got (and a child-process one can reuse). */
   config: ExecutorConfig;
@@ -73,7 +73,7 @@ export interface ExecutorTestbed {
  * Registry + executor replicas in this process, on a fresh database of the run's Postgres and a
  * private NATS server: launches go through NATS exactly as the gateway sends them.
  */
-export async function startExecutorTestbed(opts: { config?: Partial<ExecutorConfig> } = {}): Promise<ExecutorTestbed> {
+export async function startExecutorTestbed(opts: { config?: Partial<ExecutorConfig>; executors?: number } = {}): Promise<ExecutorTestbed> {
   const cleanups: (() => Promise<unknown>)[] = [];
   const cleanUp = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
@@ -110,7 +110,7 @@ export async function startExecutorTestbed(opts: { config?: Partial<ExecutorConf
       cleanups.push(() => executor.close({ graceMs: 0 }));
       return executor;
     };
-    await addExecutor();
+    for (let i = 0; i < (opts.executors ?? 1); i++) await addExecutor();
     const rpc = await createRpcClient({ url: nats.url, name: 'executor-test', timeoutMs: 15_000 });
     cleanups.push(() => rpc.close());
     const nc = await connect({ servers: nats.url, name: 'executor-test-js' });
