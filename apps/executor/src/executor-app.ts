@@ -28,7 +28,7 @@ import { RunsModule } from './runs/runs.module.js';
 import { StorageModule } from './storage/storage.module.js';
 
 /** On shutdown, runs in progress get this long to finish before they are stopped ("Executor stopped", retried when allowed). */
-export const DEFAULT_SHUTDOWN_GRACE_MS = 20_000;
+export const DEFAULT_SHUTDOWN_GRACE_MS = 5000;
 
 export interface RunningExecutor {
   app: INestMicroservice;
