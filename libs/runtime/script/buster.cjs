@@ -3,7 +3,10 @@
 // platform. Every asynchronous method returns a promise, or, when its last argument is a
 // function, calls it as callback(err, value) instead (the classic form) and returns undefined.
 const path = require('node:path');
-const files = require('./files.cjs');
+
+/** Loaded on first use: its stream modules would slow every run's start for the few that save files. */
+let filesModule = null;
+const files = () => (filesModule ??= require('./files.cjs'));
 
 const LABEL_MAX = 50;
 const MESSAGE_TYPES = new Set(['normal', 'info', 'warning', 'error', 'success']);
@@ -114,31 +117,31 @@ const methods = {
     return this._channel.request({ kind: 'message', text: String(text), type: messageType }).then(() => undefined);
   },
   async save(urlOrPath, saveAs, headers) {
-    const relative = files.storagePath(saveAs, files.nameOf(urlOrPath, 'file'));
-    if (files.isUrl(urlOrPath)) await files.fetchInto(this._config.storageDir, relative, String(urlOrPath), headers);
-    else await files.copyInto(this._config.storageDir, relative, path.resolve(String(urlOrPath)));
+    const relative = files().storagePath(saveAs, files().nameOf(urlOrPath, 'file'));
+    if (files().isUrl(urlOrPath)) await files().fetchInto(this._config.storageDir, relative, String(urlOrPath), headers);
+    else await files().copyInto(this._config.storageDir, relative, path.resolve(String(urlOrPath)));
     return this._saved(relative);
   },
   async saveText(text, saveAs, _mime) {
-    const relative = files.storagePath(saveAs, 'text.txt');
-    await files.writeFile(this._config.storageDir, relative, String(text));
+    const relative = files().storagePath(saveAs, 'text.txt');
+    await files().writeFile(this._config.storageDir, relative, String(text));
     return this._saved(relative);
   },
   async saveBase64(data, saveAs, _mime) {
-    const relative = files.storagePath(saveAs, 'file.bin');
-    await files.writeFile(this._config.storageDir, relative, files.decodeBase64(data));
+    const relative = files().storagePath(saveAs, 'file.bin');
+    await files().writeFile(this._config.storageDir, relative, files().decodeBase64(data));
     return this._saved(relative);
   },
   async saveFolder(folder = '.', saveAs) {
     const source = path.resolve(String(folder));
-    const relative = files.storagePath(saveAs, path.basename(source) || 'folder');
-    await files.copyInto(this._config.storageDir, relative, source);
+    const relative = files().storagePath(saveAs, path.basename(source) || 'folder');
+    await files().copyInto(this._config.storageDir, relative, source);
     return this._saved(relative);
   },
   /** Fetches a remote file to the run's own folder (not persistent); answers its local path. */
   async download(url, saveAs, headers) {
-    const relative = files.storagePath(saveAs, files.nameOf(url, 'download'));
-    await files.fetchInto(process.cwd(), relative, String(url), headers);
+    const relative = files().storagePath(saveAs, files().nameOf(url, 'download'));
+    await files().fetchInto(process.cwd(), relative, String(url), headers);
     return path.join(process.cwd(), relative);
   },
   mail() {
