@@ -39,10 +39,12 @@ export async function startRegistry(config: RegistryConfig): Promise<RunningRegi
     ...natsMicroserviceOptions({ url: config.natsUrl, queue: QueueGroups.registry, name: 'registry' }),
     logger: nestLogLevels(config.logLevel),
   });
-  await app.listen();
+  await app.init();
   await projections.start();
   const relay = await startEventRelay(dataSource, config.natsUrl);
+  // Start hooks (first-org bootstrap) run before the service answers, so its first reply already sees them.
   for (const feature of registryFeatures) await feature.onStart?.(app, config);
+  await app.listen();
   new Logger('Registry').log('registry ready');
 
   return {
