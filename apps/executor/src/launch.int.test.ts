@@ -1,5 +1,7 @@
 import { DomainError, Role, Subjects, type AgentView } from '@agentry/contracts';
+import { rebuildProjections } from '@agentry/event-store';
 import { waitUntil } from '@agentry/testing';
+import { executorProjections } from './executor-app.js';
 import { messagesOf, startExecutorTestbed, type ExecutorTestbed } from './testing/executor-harness.js';
 
 let bed: ExecutorTestbed;
@@ -113,4 +115,30 @@ test('maxInstanceCount: no launch while that many instances are queued or runnin
   await bed.abort({ agentId });
   expect((await bed.waitEnded(first.containerId)).ended?.status).toBe('cancelled');
   expect((await bed.waitEnded(second.containerId)).ended?.status).toBe('cancelled');
+});
+
+test('console bytes reach the OUTPUT stream exactly: 10 MiB of binary output, contiguous offsets, sealed length', async () => {
+  const chunk = (i: number) => {
+    const bytes = Buffer.alloc(65536, i % 256);
+    bytes.writeUInt32BE(i, 0);
+    return bytes;
+  };
+  const script = `for (let i = 0; i < 160; i++) { const b = Buffer.alloc(65536, i % 256); b.writeUInt32BE(i, 0); process.stdout.write(b); }`;
+  const agentId = await bed.agentWithScript(script);
+  const { containerId } = await bed.launch({ agentId });
+  const state = await bed.waitEnded(containerId, 60_000);
+  expect(state.ended?.status).toBe('complete');
+  const expected = Buffer.concat(Array.from({ length: 160 }, (_, i) => chunk(i)));
+  const output = await bed.durableOutput(containerId);
+  expect(output.length).toBe(expected.length);
+  expect(output.equals(expected)).toBe(true);
+  const sealed = (await bed.containerEvents(containerId)).find((e) => e.type === 'ContainerOutputSealed');
+  expect(sealed?.data).toMatchObject({ outputLength: 10 * 1024 * 1024 });
+});
+
+test('the executor read model rebuilt from the log equals the live one', async () => {
+  const before = await bed.dataSource.query(`SELECT * FROM executor_containers ORDER BY container_id`);
+  expect(before.length).toBeGreaterThan(5);
+  await rebuildProjections(bed.dataSource, executorProjections());
+  expect(await bed.dataSource.query(`SELECT * FROM executor_containers ORDER BY container_id`)).toEqual(before);
 });

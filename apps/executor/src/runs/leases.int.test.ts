@@ -1,0 +1,58 @@
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { startTestNats, waitUntil, type TestNats } from '@agentry/testing';
+import { AgentSlots } from './agent-slots.js';
+import { Heartbeats } from './heartbeats.js';
+import { openLeases } from './leases.js';
+
+let nats: TestNats;
+let nc: NatsConnection;
+let slots: AgentSlots;
+let heartbeats: Heartbeats;
+
+beforeAll(async () => {
+  nats = await startTestNats();
+  nc = await connect({ servers: nats.url });
+  const kv = await openLeases(nc, 1000);
+  slots = new AgentSlots(kv);
+  heartbeats = new Heartbeats(kv, 'executor-a');
+});
+
+afterAll(async () => {
+  await nc?.drain();
+  await nats?.stop();
+});
+
+test('an agent has exactly `limit` slots; a released one is taken again', async () => {
+  const a = await slots.acquire(1, 2, 101);
+  const b = await slots.acquire(1, 2, 102);
+  expect([a?.key, b?.key]).toEqual(['slot.1.0', 'slot.1.1']);
+  expect(await slots.acquire(1, 2, 103)).toBeNull();
+  // Other agents have their own.
+  expect(await slots.acquire(2, 1, 201)).not.toBeNull();
+  await slots.release(a!);
+  expect((await slots.acquire(1, 2, 103))?.key).toBe('slot.1.0');
+});
+
+test('racing acquirers of the last slot: one wins', async () => {
+  const results = await Promise.all([301, 302, 303, 304].map((id) => slots.acquire(3, 1, id)));
+  expect(results.filter(Boolean)).toHaveLength(1);
+});
+
+test("a slot nobody refreshes (its executor died) frees itself; a refreshed one's holder keeps it", async () => {
+  const dead = await slots.acquire(4, 1, 401);
+  expect(dead).not.toBeNull();
+  await waitUntil(async () => (await slots.acquire(4, 1, 402)) !== null, { timeoutMs: 10_000, message: 'expired slot taken' });
+  // 401's lease is gone: refreshing it neither throws nor steals 402's slot.
+  await slots.refresh(dead!);
+  expect(await slots.acquire(4, 1, 403)).toBeNull();
+});
+
+test('heartbeats: alive while beaten, gone when stopped or expired', async () => {
+  await heartbeats.beat(501);
+  await heartbeats.beat(502);
+  expect(await heartbeats.alive(501)).toBe(true);
+  await heartbeats.stop(501);
+  expect(await heartbeats.alive(501)).toBe(false);
+  await waitUntil(async () => !(await heartbeats.alive(502)), { timeoutMs: 10_000, message: 'heartbeat expired' });
+  expect(await heartbeats.alive(999)).toBe(false);
+});
