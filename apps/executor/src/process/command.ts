@@ -10,7 +10,9 @@ export interface RunCommand {
   args: string[];
   /** How the script sees its folders. */
   paths: { work: string; tmp: string; storage: string };
-  /** The sandbox waits for its network (INFO_FD / BLOCK_FD) before the script starts. */
+  /** In bubblewrap: bwrap reports the sandbox's pid on INFO_FD. */
+  sandboxed: boolean;
+  /** The sandbox needs its network attached before the script starts. */
   network: boolean;
 }
 
@@ -36,9 +38,9 @@ export function buildRunCommand(isolation: Isolation, network: boolean, folder: 
   const limited = prlimit ? [prlimit, ...prlimitArgs(limits, sandboxed), '--', ...node] : node;
   const shell = prlimit ? 'exec "$@" 2>&1' : `ulimit -d ${limits.memoryMb * 1024} -n ${limits.maxFileDescriptors}; exec "$@" 2>&1`;
   const command = sandboxed
-    ? [requireExecutable('bwrap'), ...bubblewrapArgs({ workDir: folder.dir, tmpDir: folder.tmpDir, storageDir, network: sandboxNetwork }), ...limited]
+    ? [requireExecutable('bwrap'), ...bubblewrapArgs({ workDir: folder.dir, tmpDir: folder.tmpDir, storageDir, network: sandboxNetwork, reportPid: true }), ...limited]
     : limited;
-  return { file: '/bin/sh', args: ['-c', shell, 'agentry-run', ...command], paths, network: sandboxNetwork !== undefined };
+  return { file: '/bin/sh', args: ['-c', shell, 'agentry-run', ...command], paths, sandboxed, network: sandboxNetwork !== undefined };
 }
 
 function nodeOptions(limits: RunLimits): string[] {

@@ -24,6 +24,25 @@ export async function groupExited(pgid: number, timeoutMs: number): Promise<bool
   }
 }
 
+/** Resolves once the process is gone or a zombie, or after `timeoutMs`. */
+export async function processExited(pid: number, timeoutMs: number): Promise<boolean> {
+  for (const until = Date.now() + timeoutMs; ; ) {
+    if (!running(await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => ''))) return true;
+    if (Date.now() >= until) return false;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+/** From a /proc/<pid>/stat line: "pid (comm) state ppid pgrp ..."; comm may hold spaces and parentheses. */
+function statFields(stat: string): string[] {
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+function running(stat: string): boolean {
+  const state = statFields(stat)[0];
+  return stat !== '' && state !== 'Z' && state !== 'X';
+}
+
 async function groupRunning(pgid: number): Promise<boolean> {
   try {
     process.kill(-pgid, 0);
@@ -33,9 +52,7 @@ async function groupRunning(pgid: number): Promise<boolean> {
   for (const entry of await readdir('/proc').catch(() => [] as string[])) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-    // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses, so split after the last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') return true;
+    if (running(stat) && Number(statFields(stat)[2]) === pgid) return true;
   }
   return false;
 }

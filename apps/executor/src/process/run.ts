@@ -6,7 +6,7 @@ import { finished } from 'node:stream/promises';
 import { RunnerChannel } from './channel.js';
 import { buildRunCommand, type RunCommand } from './command.js';
 import type { RunConfig } from './protocol.js';
-import { groupExited, signalGroup } from './process-group.js';
+import { groupExited, processExited, signalGroup } from './process-group.js';
 import { INFO_FD, isolationAvailable } from './sandbox.js';
 import { attachNetwork, sandboxNetwork, sandboxPid, type AttachedNetwork } from './sandbox-network.js';
 import type { Isolation, RunEndReason, SandboxNetwork, RunHooks, RunningProcess, RunOutcome, RunRequest, RuntimeRequest } from './types.js';
@@ -67,6 +67,8 @@ class ScriptRun implements RunningProcess {
   /** Set when the run could not really start (its sandbox's network failed). */
   private startError: string | null = null;
   private network: Promise<AttachedNetwork | null> = Promise.resolve(null);
+  /** The sandbox's pid 1 (host pid): when it is gone, so is everything in the sandbox. */
+  private sandboxPid: Promise<number | null> = Promise.resolve(null);
 
   constructor(
     private readonly req: RunRequest,
@@ -78,8 +80,8 @@ class ScriptRun implements RunningProcess {
       cwd: folder.dir,
       // PWD too: sh and bwrap would set it anyway.
       env: { LANG: 'C.UTF-8', ...req.env, PATH: SCRIPT_PATH, HOME: command.paths.work, PWD: command.paths.work, TMPDIR: command.paths.tmp },
-      // fd 3: the private channel; fd 4: bwrap's info fd when the sandbox gets network.
-      stdio: command.network ? ['ignore', 'pipe', 'ignore', 'pipe', 'pipe'] : ['ignore', 'pipe', 'ignore', 'pipe'],
+      // fd 3: the private channel; fd 4: bwrap's info fd.
+      stdio: command.sandboxed ? ['ignore', 'pipe', 'ignore', 'pipe', 'pipe'] : ['ignore', 'pipe', 'ignore', 'pipe'],
       // The child leads a new process group: one signal reaches everything the script started.
       detached: true,
     });
@@ -90,17 +92,20 @@ class ScriptRun implements RunningProcess {
     const limit = req.limits.timeLimitSeconds;
     this.deadline = limit && limit > 0 ? this.startedAt + limit * 1000 : null;
     if (this.deadline !== null) this.armDeadline();
+    const info = this.child.stdio[INFO_FD] as Readable | undefined;
+    if (command.sandboxed && info) {
+      info.on('error', () => undefined);
+      this.sandboxPid = sandboxPid(info).catch(() => null);
+    }
     if (command.network) this.network = this.initWithNetwork(command);
     else this.channel.send({ t: 'init', config: this.config(command) });
   }
 
   /** The script starts (init) only once its sandbox has network. */
   private async initWithNetwork(command: RunCommand): Promise<AttachedNetwork | null> {
-    const info = this.child.stdio[INFO_FD] as Readable | undefined;
     try {
-      if (!info) throw new Error('no info fd');
-      info.on('error', () => undefined);
-      const [pid] = await Promise.all([sandboxPid(info), this.channel.hello]);
+      const [pid] = await Promise.all([this.sandboxPid, this.channel.hello]);
+      if (pid === null) throw new Error('bwrap did not report the sandbox pid');
       const network = await attachNetwork(pid);
       this.channel.send({ t: 'init', config: this.config(command) });
       return network;
@@ -199,7 +204,13 @@ class ScriptRun implements RunningProcess {
     clearTimeout(this.killTimer);
     // Whatever the script left behind in its group goes with it.
     this.killGroup('SIGKILL');
-    await Promise.all([this.drainOutput(), this.pid ? groupExited(this.pid, GROUP_EXIT_MS) : undefined]);
+    // In a sandbox the script's processes are in their own session; its pid 1 outlives them all.
+    const sandboxPid = await this.sandboxPid;
+    await Promise.all([
+      this.drainOutput(),
+      this.pid ? groupExited(this.pid, GROUP_EXIT_MS) : undefined,
+      sandboxPid ? processExited(sandboxPid, GROUP_EXIT_MS) : undefined,
+    ]);
     this.channel.close();
     (await this.network)?.close();
     for (const stream of this.child.stdio.slice(INFO_FD)) stream?.destroy();

@@ -29,10 +29,11 @@ export interface SandboxMounts {
   storageDir: string;
   /**
    * Outbound network through slirp4netns (see sandbox-network.ts): this resolv.conf (the slirp
-   * DNS forwarder) replaces the host's, and bwrap reports the sandbox's pid on INFO_FD.
-   * Absent: no network at all.
+   * DNS forwarder) replaces the host's. Absent: no network at all.
    */
   network?: { resolvConf: string };
+  /** bwrap reports the sandbox's pid (its pid 1, as the host sees it) on INFO_FD. */
+  reportPid?: boolean;
 }
 
 /** The child fd bwrap reports its sandbox's pid on. */
@@ -66,7 +67,7 @@ export function bubblewrapArgs(mounts: SandboxMounts): string[] {
   args.push('--bind', mounts.workDir, SANDBOX.work, '--bind', mounts.tmpDir, SANDBOX.tmp, '--bind', mounts.storageDir, SANDBOX.storage);
   // The root is bwrap's tmpfs: read-only once built, so nothing outside the three folders above is writable.
   args.push('--proc', '/proc', '--dev', '/dev', '--remount-ro', '/', '--chdir', SANDBOX.work);
-  if (mounts.network) args.push('--info-fd', String(INFO_FD));
+  if (mounts.reportPid) args.push('--info-fd', String(INFO_FD));
   args.push('--');
   return args;
 }
