@@ -2,7 +2,9 @@ import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
+import { findExecutable } from './executables.js';
 import { bubblewrapUsable, runScript, scratch, type TestIsolation } from './run-script.test-kit.js';
 import type { RuntimeRequest } from './types.js';
 
@@ -98,24 +100,32 @@ const SAVED_FILES = {
   'saved-dir/x.txt': 'in a folder',
 };
 
+/** A host address other than loopback: what a sandbox with network (slirp4netns) can reach of this host. */
+const hostAddress = Object.values(networkInterfaces())
+  .flat()
+  .find((address) => address && address.family === 'IPv4' && !address.internal)?.address;
+const sandboxOnline = findExecutable('slirp4netns') !== null && hostAddress !== undefined;
+
 describe.each(['none', 'bubblewrap'] as TestIsolation[])('the script API (%s)', (isolation) => {
   const maybe = isolation === 'bubblewrap' && !bubblewrapUsable ? test.skip : test;
+  /** Where the script fetches remote files from; none for a sandbox without network. */
+  const remoteHost = isolation === 'none' ? '127.0.0.1' : sandboxOnline ? hostAddress : undefined;
   let server: Server;
   let url: string;
 
   beforeAll(async () => {
     server = createServer((request, response) => response.end(`remote file at ${request.url}`));
-    server.listen(0, '127.0.0.1');
+    server.listen(0, '0.0.0.0');
     await once(server, 'listening');
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    url = `http://${remoteHost}:${(server.address() as AddressInfo).port}`;
   });
   afterAll(() => server.close());
 
   maybe('promise style from an ES module: every method round-trips', async () => {
     const folders = scratch();
     try {
-      // A sandboxed script has no network: remote saves are exercised without one only.
-      const argument = isolation === 'none' ? { url } : { offline: true };
+      // Remote saves need network: a sandbox has some only through slirp4netns.
+      const argument = remoteHost ? { url } : { offline: true };
       const result = await runScript(isolation, PROMISE_STYLE, {
         ...folders,
         scriptName: 'promise.mjs',
@@ -143,13 +153,13 @@ describe.each(['none', 'bubblewrap'] as TestIsolation[])('the script API (%s)', 
         escape: 'INVALID_PATH',
         mail: 'NOT_SUPPORTED',
       });
-      expect(filesIn(folders.storageDir)).toEqual({ ...SAVED_FILES, 'custom.txt': 'custom', ...(isolation === 'none' ? { 'web/remote.txt': 'remote file at /remote.txt' } : {}) });
+      expect(filesIn(folders.storageDir)).toEqual({ ...SAVED_FILES, 'custom.txt': 'custom', ...(remoteHost ? { 'web/remote.txt': 'remote file at /remote.txt' } : {}) });
       // overrideTimeLimit(120) counts from the run's start.
       expect(out.left).toBeGreaterThan(100);
       expect(out.left).toBeLessThanOrEqual(120);
-      if (isolation === 'none') {
+      if (remoteHost) {
         expect(out).toMatchObject({ remote: '/api/v1/agent/7/storage/web/remote.txt', downloaded: 'remote file at /remote.txt' });
-        expect(out.download).toBe(join(folders.workRoot, '41', 'remote.txt'));
+        expect(out.download).toBe(isolation === 'none' ? join(folders.workRoot, '41', 'remote.txt') : '/work/remote.txt');
       }
       expect(result.requests).toEqual([
         { kind: 'progressHint', progress: 1, label: 'x'.repeat(50) },
@@ -167,7 +177,7 @@ describe.each(['none', 'bubblewrap'] as TestIsolation[])('the script API (%s)', 
         { kind: 'saved', path: 'copies/local.txt' },
         { kind: 'saved', path: 'saved-dir' },
         { kind: 'saved', path: 'custom.txt' },
-        ...(isolation === 'none' ? [{ kind: 'saved', path: 'web/remote.txt' }] : []),
+        ...(remoteHost ? [{ kind: 'saved', path: 'web/remote.txt' }] : []),
       ]);
     } finally {
       folders.cleanup();
