@@ -142,3 +142,13 @@ test('the executor read model rebuilt from the log equals the live one', async (
   await rebuildProjections(bed.dataSource, executorProjections());
   expect(await bed.dataSource.query(`SELECT * FROM executor_containers ORDER BY container_id`)).toEqual(before);
 });
+
+test('notBefore: the container waits queued until then', async () => {
+  const agentId = await bed.agentWithScript('1');
+  const notBefore = Date.now() + 1500;
+  const { containerId } = await bed.launch({ agentId, notBefore });
+  expect((await bed.container(containerId))?.phase).toBe('queued');
+  const state = await bed.waitEnded(containerId);
+  expect(state.started!.startedAt).toBeGreaterThanOrEqual(notBefore);
+  expect(state.ended?.status).toBe('complete');
+});

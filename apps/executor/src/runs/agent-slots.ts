@@ -9,6 +9,9 @@ export interface SlotLease {
   key: string;
   containerId: number;
   revision: number;
+  released: boolean;
+  /** Refreshes and the release of one lease run one after the other (a late refresh must not re-take a released slot). */
+  pending: Promise<void>;
 }
 
 const slotKey = (agentId: number, n: number): string => `slot.${agentId}.${n}`;
@@ -28,7 +31,7 @@ export class AgentSlots {
       const key = slotKey(agentId, n);
       try {
         const revision = await this.kv.create(key, String(containerId));
-        return { key, containerId, revision };
+        return { key, containerId, revision, released: false, pending: Promise.resolve() };
       } catch (error) {
         if (!isTaken(error)) throw error;
       }
@@ -37,27 +40,39 @@ export class AgentSlots {
   }
 
   /** Rewrites the lease so it does not expire; re-takes it if it did (the run goes on either way). */
-  async refresh(lease: SlotLease): Promise<void> {
-    try {
-      lease.revision = await this.kv.update(lease.key, String(lease.containerId), lease.revision);
-    } catch (error) {
-      if (!isTaken(error)) throw error;
+  refresh(lease: SlotLease): Promise<void> {
+    return this.serially(lease, async () => {
+      if (lease.released) return;
       try {
-        lease.revision = await this.kv.create(lease.key, String(lease.containerId));
-      } catch (again) {
-        if (!isTaken(again)) throw again;
-        logger.warn(`container ${lease.containerId} lost ${lease.key} (expired and taken): the agent may briefly run over its limit`);
+        lease.revision = await this.kv.update(lease.key, String(lease.containerId), lease.revision);
+      } catch (error) {
+        if (!isTaken(error)) throw error;
+        try {
+          lease.revision = await this.kv.create(lease.key, String(lease.containerId));
+        } catch (again) {
+          if (!isTaken(again)) throw again;
+          logger.warn(`container ${lease.containerId} lost ${lease.key} (expired and taken): the agent may briefly run over its limit`);
+        }
       }
-    }
+    });
   }
 
-  async release(lease: SlotLease): Promise<void> {
-    try {
-      await this.kv.delete(lease.key, { previousSeq: lease.revision });
-    } catch (error) {
-      // Someone else holds it now (ours expired): theirs to release.
-      if (!isTaken(error)) throw error;
-    }
+  release(lease: SlotLease): Promise<void> {
+    lease.released = true;
+    return this.serially(lease, async () => {
+      try {
+        await this.kv.delete(lease.key, { previousSeq: lease.revision });
+      } catch (error) {
+        // Someone else holds it now (ours expired): theirs to release.
+        if (!isTaken(error)) throw error;
+      }
+    });
+  }
+
+  private serially(lease: SlotLease, work: () => Promise<void>): Promise<void> {
+    const next = lease.pending.catch(() => undefined).then(work);
+    lease.pending = next;
+    return next;
   }
 }
 

@@ -113,16 +113,22 @@ export class LaunchWorker {
     } catch {
       return msg.term('not a launch message');
     }
+    let run: StartedRun | null;
     try {
-      const run = await this.prepare(launch, msg);
-      if (!run) return;
-      const running = this.runner.run(run);
-      this.runs.add(running);
-      await running.finally(() => this.runs.delete(running));
+      run = await this.prepare(launch, msg);
     } catch (error) {
       logger.warn(`container ${launch.containerId}: launch put back (${(error as Error).message})`);
       settle(msg, 'nak', FAILURE_RETRY_MS);
+      return;
     }
+    if (!run) return;
+    const running = this.runner.run(run).catch((error: Error) => {
+      // Its heartbeat has stopped: the reaper ends it ("Executor lost") if the end could not be recorded.
+      logger.error(`container ${launch.containerId}: run failed: ${error.message}`, error.stack);
+    });
+    this.runs.add(running);
+    await running;
+    this.runs.delete(running);
   }
 
   /** Records the start, or answers null when the launch was settled otherwise (dropped, delayed, failed). */

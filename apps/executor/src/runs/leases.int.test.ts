@@ -56,3 +56,11 @@ test('heartbeats: alive while beaten, gone when stopped or expired', async () =>
   await waitUntil(async () => !(await heartbeats.alive(502)), { timeoutMs: 10_000, message: 'heartbeat expired' });
   expect(await heartbeats.alive(999)).toBe(false);
 });
+
+test('a refresh racing the release never re-takes the slot', async () => {
+  const lease = (await slots.acquire(6, 1, 601))!;
+  const refresh = slots.refresh(lease);
+  const release = slots.release(lease);
+  await Promise.all([refresh, release, slots.refresh(lease)]);
+  expect((await slots.acquire(6, 1, 602))?.containerId).toBe(602);
+});
