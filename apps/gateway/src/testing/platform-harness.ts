@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createTestDatabase, startTestNats } from '@agentry/testing';
 import { startRegistry, type RunningRegistry } from '../../../registry/src/registry-app.js';
 import { startGateway, type RunningGateway } from '../gateway-app.js';
@@ -18,11 +21,25 @@ export interface TestPlatform {
   close(): Promise<void>;
 }
 
+export interface PlatformOptions {
+  /**
+   * Also start the output service and an executor (real child processes for scripts), for tests
+   * that launch agents. Loaded only then, so other tests do not pay for them.
+   */
+  execution?: boolean;
+  /**
+   * The executor's AGENTRY_ISOLATION (default `none`): the process runner's own tests cover both
+   * isolation paths; end-to-end API tests are about the platform around the run.
+   */
+  isolation?: 'auto' | 'bubblewrap' | 'none';
+}
+
 /**
  * The whole platform for an end-to-end test: a fresh database on the run's real Postgres, a
- * private real NATS server, the registry and the gateway in this process.
+ * private real NATS server, the registry and the gateway in this process (with `execution`, the
+ * output service and an executor too).
  */
-export async function startPlatform(): Promise<TestPlatform> {
+export async function startPlatform(options: PlatformOptions = {}): Promise<TestPlatform> {
   const adminKey = `admin_${randomBytes(12).toString('hex')}`;
   // Started in order and, when a later one fails, stopped in reverse so nothing leaks.
   const cleanups: (() => Promise<void>)[] = [];
@@ -38,14 +55,16 @@ export async function startPlatform(): Promise<TestPlatform> {
     cleanups.push(() => db.drop());
     nats = await startTestNats();
     cleanups.push(() => nats.stop());
+    const secretKey = randomBytes(32);
     registry = await startRegistry({
       databaseUrl: db.url,
       natsUrl: nats.url,
-      secretKey: randomBytes(32),
+      secretKey,
       bootstrapApiKey: adminKey,
       logLevel: 'warn',
     });
     cleanups.push(() => registry.close());
+    if (options.execution) await startExecution(db.url, nats.url, secretKey, options.isolation ?? 'none', cleanups);
     gateway = await startGateway({ natsUrl: nats.url, port: 0, host: '127.0.0.1', bodyLimitBytes: 1024 * 1024, logLevel: 'error' });
     cleanups.push(() => gateway.close());
   } catch (error) {
@@ -96,4 +115,34 @@ export async function startPlatform(): Promise<TestPlatform> {
     },
     close: cleanUp,
   };
+}
+
+/** The output service and one executor replica (scratch and storage folders of their own), on the platform's servers. */
+async function startExecution(
+  databaseUrl: string,
+  natsUrl: string,
+  secretKey: Buffer,
+  isolation: NonNullable<PlatformOptions['isolation']>,
+  cleanups: (() => Promise<void>)[],
+): Promise<void> {
+  const { loadOutputConfig } = await import('../../../output/src/config.js');
+  const { startOutput } = await import('../../../output/src/output-app.js');
+  const { loadExecutorConfig } = await import('../../../executor/src/config.js');
+  const { startExecutor } = await import('../../../executor/src/executor-app.js');
+  const output = await startOutput(loadOutputConfig({ DATABASE_URL: databaseUrl, NATS_URL: natsUrl, LOG_LEVEL: 'warn' }));
+  cleanups.push(() => output.close());
+  const dir = await mkdtemp(join(tmpdir(), 'agentry-platform-'));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  const executor = await startExecutor(
+    loadExecutorConfig({
+      DATABASE_URL: databaseUrl,
+      NATS_URL: natsUrl,
+      AGENTRY_SECRET_KEY: secretKey.toString('base64'),
+      AGENTRY_WORK_DIR: join(dir, 'work'),
+      AGENTRY_STORAGE_DIR: join(dir, 'storage'),
+      AGENTRY_ISOLATION: isolation,
+      LOG_LEVEL: 'warn',
+    }),
+  );
+  cleanups.push(() => executor.close({ graceMs: 0 }));
 }
