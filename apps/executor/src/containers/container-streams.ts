@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { ConcurrencyError, EventStore, type AppendResult, type ExpectedVersion, type NewEvent } from '@agentry/event-store';
+import { ConcurrencyError, EventStore, type AppendResult, type EventMetadata, type ExpectedVersion, type NewEvent } from '@agentry/event-store';
 import {
   ContainerClaimEventType,
   CONTAINER_RETRY_STREAM_TYPE,
@@ -10,6 +10,7 @@ import {
   streamId,
   type ContainerClaimData,
   type ContainerEndedData,
+  type RequestEnvelope,
 } from '@agentry/contracts';
 import { fold, type ContainerState } from './domain/container.js';
 import type { ContainerEvent } from './domain/container-event.js';
@@ -45,11 +46,16 @@ export class ContainerStreams {
    * A new container's first events, with the claim that makes it unique (launch key, retry) in the
    * same transaction: of two racing creators one commits, the other gets ConcurrencyError.
    */
-  create(containerId: number, events: ContainerEvent[], claim: { streamId: string; kind: 'launch' | 'retry'; orgId: number } | null): Promise<AppendResult> {
-    if (!claim) return this.append(containerId, events, 'no_stream');
+  create(
+    containerId: number,
+    events: ContainerEvent[],
+    claim: { streamId: string; kind: 'launch' | 'retry'; orgId: number } | null,
+    metadata?: EventMetadata,
+  ): Promise<AppendResult> {
+    if (!claim) return this.append(containerId, events, 'no_stream', { metadata });
     return this.dataSource.transaction(async (manager) => {
       await this.appendClaim(claim.streamId, claim.kind, { orgId: claim.orgId, containerId }, manager);
-      return this.append(containerId, events, 'no_stream', manager);
+      return this.append(containerId, events, 'no_stream', { manager, metadata });
     });
   }
 
@@ -58,8 +64,15 @@ export class ContainerStreams {
     return { state: fold(events), version };
   }
 
-  append(containerId: number, events: ContainerEvent[], expectedVersion: ExpectedVersion, manager?: EntityManager): Promise<AppendResult> {
-    return this.store.append(containerStreamId(containerId), StreamType.container, events.map(toNewEvent), { expectedVersion, manager });
+  /** `metadata`: who asked (actor, request id) when a caller's request caused the events. */
+  append(
+    containerId: number,
+    events: ContainerEvent[],
+    expectedVersion: ExpectedVersion,
+    opts: { manager?: EntityManager; metadata?: EventMetadata } = {},
+  ): Promise<AppendResult> {
+    const newEvents: NewEvent[] = events.map((e) => ({ type: e.type, data: e.data, ...(opts.metadata ? { metadata: opts.metadata } : {}) }));
+    return this.store.append(containerStreamId(containerId), StreamType.container, newEvents, { expectedVersion, manager: opts.manager });
   }
 
   /** The container a claim stream (launch key, retry) points to, if any. */
@@ -95,4 +108,8 @@ export class ContainerStreams {
   }
 }
 
-const toNewEvent = (event: ContainerEvent): NewEvent => ({ type: event.type, data: event.data });
+/** Event metadata naming the caller of a request. */
+export const requestMetadata = (envelope: RequestEnvelope<unknown>): EventMetadata => {
+  const { orgId, userId, keyId } = envelope.actor;
+  return { actor: { orgId, userId, keyId }, ...(envelope.requestId ? { correlationId: envelope.requestId } : {}) };
+};

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { ConcurrencyError } from '@agentry/event-store';
+import { ConcurrencyError, type EventMetadata } from '@agentry/event-store';
 import {
   ContainerRuntimeEventType,
   EXECUTOR_ABORT_BROADCAST,
@@ -17,7 +17,7 @@ import {
 import { NATS_CONNECTION } from '../../../platform/platform.module.js';
 import { RegistryClient } from '../../../registry/registry.client.js';
 import { LivePublisher } from '../../../runs/live-publisher.js';
-import { ContainerStreams } from '../../container-streams.js';
+import { ContainerStreams, requestMetadata } from '../../container-streams.js';
 import { decideEnd } from '../../domain/end-decision.js';
 import { ContainersLookup } from '../../read-model/containers.lookup.js';
 
@@ -47,10 +47,11 @@ export class AbortAgentUseCase {
     const { actor } = envelope;
     requireRole(actor, Role.AGENTS_LAUNCH);
     const { agentId, containerId, soft } = readParams(envelope.params);
+    const metadata = requestMetadata(envelope);
     const targets = await this.targets(actor, agentId, containerId);
     const running: number[] = [];
     for (const id of targets) {
-      if ((await this.cancelOrMark(id, soft, actor)) === 'running') running.push(id);
+      if ((await this.cancelOrMark(id, soft, actor, metadata)) === 'running') running.push(id);
     }
     if (running.length > 0) {
       const broadcast: AbortBroadcast = { agentId, containerIds: running, soft };
@@ -70,19 +71,21 @@ export class AbortAgentUseCase {
   }
 
   /** Ends a queued container as cancelled; marks a running one. Answers what it was. */
-  private async cancelOrMark(containerId: number, soft: boolean, actor: Actor): Promise<'ended' | 'running'> {
+  private async cancelOrMark(containerId: number, soft: boolean, actor: Actor, metadata: EventMetadata): Promise<'ended' | 'running'> {
     for (;;) {
       const { state, version } = await this.streams.load(containerId);
       if (!state || state.phase === 'ended') return 'ended';
       const ids = { containerId, agentId: state.queued.agentId };
       try {
         if (state.phase === 'queued') {
-          await this.streams.append(containerId, decideEnd(state, { kind: 'cancelled' }, Date.now()), version);
+          await this.streams.append(containerId, decideEnd(state, { kind: 'cancelled' }, Date.now()), version, { metadata });
           this.live.publish({ type: 'status', containerId, status: 'ended', exitCode: null, endMessage: 'Agent aborted' });
           return 'ended';
         }
         const requestedBy = { userId: actor.userId, keyId: actor.keyId };
-        await this.streams.append(containerId, [{ type: ContainerRuntimeEventType.ContainerAbortRequested, data: { ...ids, soft, requestedBy, at: Date.now() } }], version);
+        await this.streams.append(containerId, [{ type: ContainerRuntimeEventType.ContainerAbortRequested, data: { ...ids, soft, requestedBy, at: Date.now() } }], version, {
+          metadata,
+        });
         return 'running';
       } catch (error) {
         if (!(error instanceof ConcurrencyError)) throw error;

@@ -6,7 +6,7 @@ import { NATS_CONNECTION } from '../../../platform/platform.module.js';
 import { LaunchQueue } from '../../../queue/launch-queue.js';
 import { RegistryClient } from '../../../registry/registry.client.js';
 import { LivePublisher } from '../../../runs/live-publisher.js';
-import { ContainerStreams, launchKeyStreamId } from '../../container-streams.js';
+import { ContainerStreams, launchKeyStreamId, requestMetadata } from '../../container-streams.js';
 import { assertInstanceLimit, decideLaunch } from '../../domain/launch-decision.js';
 import { effectiveArgument, parseLaunchRequest } from '../../domain/launch-request.js';
 import { ContainersLookup } from '../../read-model/containers.lookup.js';
@@ -53,7 +53,7 @@ export class LaunchAgentUseCase {
     const { events, runnable } = decideLaunch(req, snapshot, { containerId, versionId, argument, launchedBy: { userId: actor.userId, keyId: actor.keyId }, now });
     let appended;
     try {
-      appended = await this.streams.create(containerId, events, claim);
+      appended = await this.streams.create(containerId, events, claim, requestMetadata(envelope));
     } catch (error) {
       if (!(error instanceof ConcurrencyError) || !claim) throw error;
       const winner = await this.streams.claimHolder(claim.streamId);
