@@ -21,10 +21,11 @@ const HEAP_SHARE = 0.75;
 const MIN_HEAP_MB = 16;
 
 /**
- * `/bin/sh -c 'exec "$@" 2>&1'` runs the rest with stderr on the same pipe as stdout, so the
- * console output is one stream in arrival order; `exec` keeps the pid, which leads the run's
- * process group. The OS limits are set by prlimit (util-linux) — inside the sandbox, so the
- * process count is the sandbox's own — or, without prlimit, by the shell's ulimit.
+ * `/bin/sh -c 'exec 2>&1; ulimit …; exec "$@"'` puts stderr on the same pipe as stdout, so the
+ * console output is one stream in arrival order, sets the memory and descriptor limits
+ * (inherited by everything below) and runs the rest; `exec` keeps the pid, which leads the run's process
+ * group. In a sandbox, prlimit (util-linux) sets the process limit too — inside it, so the count
+ * is the sandbox's own.
  */
 export function buildRunCommand(isolation: Isolation, network: boolean, folder: RunFolder, storageDir: string, limits: RunLimits): RunCommand {
   const sandboxed = isolation === 'bubblewrap';
@@ -34,12 +35,11 @@ export function buildRunCommand(isolation: Isolation, network: boolean, folder: 
     : { work: folder.dir, tmp: folder.tmpDir, storage: storageDir };
   const bootstrap = sandboxed ? join(SANDBOX.runtime, bootstrapFile) : bootstrapPath;
   const node = [process.execPath, ...nodeOptions(limits), bootstrap, join(paths.work, folder.scriptFile)];
-  const prlimit = findExecutable('prlimit');
-  const limited = prlimit ? [prlimit, ...prlimitArgs(limits, sandboxed), '--', ...node] : node;
-  const shell = prlimit ? 'exec "$@" 2>&1' : `ulimit -d ${limits.memoryMb * 1024} -n ${limits.maxFileDescriptors}; exec "$@" 2>&1`;
+  // One limit per ulimit (dash takes no more); a limit that cannot be set fails the run, visibly.
+  const shell = `exec 2>&1; ulimit -d ${limits.memoryMb * 1024} && ulimit -n ${limits.maxFileDescriptors} && exec "$@"`;
   const command = sandboxed
-    ? [requireExecutable('bwrap'), ...bubblewrapArgs({ workDir: folder.dir, tmpDir: folder.tmpDir, storageDir, network: sandboxNetwork, reportPid: true }), ...limited]
-    : limited;
+    ? [requireExecutable('bwrap'), ...bubblewrapArgs({ workDir: folder.dir, tmpDir: folder.tmpDir, storageDir, network: sandboxNetwork, reportPid: true }), ...processLimit(limits), ...node]
+    : node;
   return { file: '/bin/sh', args: ['-c', shell, 'agentry-run', ...command], paths, sandboxed, network: sandboxNetwork !== undefined };
 }
 
@@ -51,12 +51,12 @@ function nodeOptions(limits: RunLimits): string[] {
 
 /**
  * RLIMIT_NPROC counts every process (and thread) of a user: outside a sandbox that is the
- * executor's whole user, so it is only set inside one, where the count is the sandbox's own.
+ * executor's whole user, so it is only set inside one. (The shell's own flag differs between
+ * dash and bash; prlimit is the same everywhere.)
  */
-function prlimitArgs(limits: RunLimits, sandboxed: boolean): string[] {
-  const args = [`--data=${limits.memoryMb * 1024 * 1024}`, `--nofile=${limits.maxFileDescriptors}`];
-  if (sandboxed) args.push(`--nproc=${limits.maxProcesses}`);
-  return args;
+function processLimit(limits: RunLimits): string[] {
+  const prlimit = findExecutable('prlimit');
+  return prlimit ? [prlimit, `--nproc=${limits.maxProcesses}`, '--'] : [];
 }
 
 export function requireExecutable(name: string): string {

@@ -48,6 +48,15 @@ describe.each(['none', 'bubblewrap'] as TestIsolation[])('limits and stops (%s)'
     expect(Math.max(...allocated)).toBeLessThan(256);
   });
 
+  maybe('the file descriptor limit holds', async () => {
+    const script = `const fs = require('fs'); let opened = 0;
+      try { for (;;) { fs.openSync('/dev/null', 'r'); opened++; } } catch (error) { console.log(error.code, opened); }`;
+    const result = await runScript(isolation, script, { limits: { maxFileDescriptors: 64 } });
+    const [code, opened] = result.output.toString().trim().split(' ');
+    expect(code).toBe('EMFILE');
+    expect(Number(opened)).toBeLessThan(64);
+  });
+
   maybe('abort kills the whole process group: children and grandchildren included', async () => {
     const marker = `agentry-test-${randomUUID()}`;
     const spawnSleeper = (detached: boolean) =>
