@@ -41,7 +41,7 @@ function processesWith(marker: string): number[] {
     .map(Number);
 }
 
-test('maxParallelism 2 holds across both replicas: 10 launches, never more than 2 running, all complete', async () => {
+test('maxParallelism 2 holds across both replicas (one run slot each): 10 launches, never more than 2 running, all complete', async () => {
   const agentId = await bed.agentWithScript('setTimeout(() => console.log("done"), 300)', { maxParallelism: 2 });
   const launches = await Promise.all(Array.from({ length: 10 }, () => bed.launch({ agentId })));
   const ids = launches.map((l) => l.containerId);
@@ -49,14 +49,25 @@ test('maxParallelism 2 holds across both replicas: 10 launches, never more than 
 
   let running = 0;
   let most = 0;
+  // EXECUTOR_SLOTS = 1: each replica runs one at a time, so both took part.
+  const runningOn = new Map<string, number>();
+  const executorOf = new Map<number, string>();
   for (const event of await logOf(ids)) {
-    if (event.type === 'ContainerStarted') most = Math.max(most, ++running);
-    if (event.type === 'ContainerEnded') running -= 1;
+    const { containerId } = event.data as { containerId: number };
+    if (event.type === 'ContainerStarted') {
+      most = Math.max(most, ++running);
+      const executor = (event.data as ContainerStartedData).executorId!;
+      executorOf.set(containerId, executor);
+      runningOn.set(executor, (runningOn.get(executor) ?? 0) + 1);
+      expect(runningOn.get(executor)).toBe(1);
+    }
+    if (event.type === 'ContainerEnded') {
+      running -= 1;
+      runningOn.set(executorOf.get(containerId)!, runningOn.get(executorOf.get(containerId)!)! - 1);
+    }
   }
   expect(most).toBe(2);
-  // One slot each: running two at once took both replicas.
-  const executors = new Set((await logOf(ids)).filter((e) => e.type === 'ContainerStarted').map((e) => (e.data as ContainerStartedData).executorId));
-  expect(executors.size).toBe(2);
+  expect(new Set(executorOf.values()).size).toBe(2);
 });
 
 test('the time limit stops the run: "Execution time limit reached" (also when the script moves it)', async () => {

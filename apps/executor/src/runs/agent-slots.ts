@@ -1,3 +1,4 @@
+import { EventEmitter, once } from 'node:events';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { JetStreamApiCodes } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
@@ -7,6 +8,7 @@ import { LEASES_KV } from './leases.js';
 /** One of an agent's `maxParallelism` run slots, held by a container. */
 export interface SlotLease {
   key: string;
+  agentId: number;
   containerId: number;
   revision: number;
   released: boolean;
@@ -23,7 +25,15 @@ const logger = new Logger('AgentSlots');
  */
 @Injectable()
 export class AgentSlots {
+  /** Slots released by this replica, by agent id: local waiters retry at once. */
+  private readonly releases = new EventEmitter().setMaxListeners(0);
+
   constructor(@Inject(LEASES_KV) private readonly kv: KV) {}
+
+  /** Resolves when this replica releases one of the agent's slots, or after `timeoutMs`. */
+  async releaseOrTimeout(agentId: number, timeoutMs: number): Promise<void> {
+    await once(this.releases, String(agentId), { signal: AbortSignal.timeout(timeoutMs) }).catch(() => undefined);
+  }
 
   /** A free slot for this container, or null when all `limit` are taken. */
   async acquire(agentId: number, limit: number, containerId: number): Promise<SlotLease | null> {
@@ -31,7 +41,7 @@ export class AgentSlots {
       const key = slotKey(agentId, n);
       try {
         const revision = await this.kv.create(key, String(containerId));
-        return { key, containerId, revision, released: false, pending: Promise.resolve() };
+        return { key, agentId, containerId, revision, released: false, pending: Promise.resolve() };
       } catch (error) {
         if (!isTaken(error)) throw error;
       }
@@ -66,6 +76,7 @@ export class AgentSlots {
         // Someone else holds it now (ours expired): theirs to release.
         if (!isTaken(error)) throw error;
       }
+      this.releases.emit(String(lease.agentId));
     });
   }
 

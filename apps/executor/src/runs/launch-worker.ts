@@ -18,8 +18,13 @@ import { Heartbeats } from './heartbeats.js';
 import { LivePublisher } from './live-publisher.js';
 import { LocalRun, LocalRuns } from './local-runs.js';
 
-/** A launch waiting for one of its agent's parallelism slots comes back this often. */
-export const SLOT_RETRY_MS = 250;
+/**
+ * A launch whose agent has no free parallelism slot waits here this long (retrying when this
+ * replica frees one of the agent's slots, and every SLOT_POLL_MS for the others), then goes back
+ * to the queue for any replica.
+ */
+const SLOT_WAIT_MS = 2000;
+const SLOT_POLL_MS = 200;
 /** A launch that could not be handled (registry or NATS unavailable) comes back after this. */
 const FAILURE_RETRY_MS = 2000;
 /** Longest wait for a notBefore (the message comes back and waits again). */
@@ -36,7 +41,10 @@ const logger = new Logger('LaunchWorker');
  */
 @Injectable()
 export class LaunchWorker {
-  private busy = 0;
+  /** Launches holding one of this replica's run slots (being prepared or running): at most EXECUTOR_SLOTS. */
+  private active = 0;
+  /** Launches waiting for one of their agent's parallelism slots (holding no run slot): at most EXECUTOR_SLOTS. */
+  private waiting = 0;
   private running = false;
   private loop: Promise<void> | undefined;
   private batch: ConsumerMessages | undefined;
@@ -79,7 +87,7 @@ export class LaunchWorker {
 
   private async pull(consumer: Consumer): Promise<void> {
     while (this.running) {
-      const free = this.config.slots - this.busy;
+      const free = this.config.slots - this.active;
       if (free <= 0) {
         await new Promise<void>((resolve) => (this.wake = resolve));
         continue;
@@ -91,9 +99,10 @@ export class LaunchWorker {
             msg.nak();
             continue;
           }
-          this.busy += 1;
-          void this.handle(msg).finally(() => {
-            this.busy -= 1;
+          const turn = { active: true };
+          this.active += 1;
+          void this.handle(msg, turn).finally(() => {
+            if (turn.active) this.active -= 1;
             this.wake?.();
           });
         }
@@ -105,8 +114,8 @@ export class LaunchWorker {
     }
   }
 
-  /** Resolves when this replica's slot is free again: the launch was dropped, put back, or its run ended. */
-  private async handle(msg: JsMsg): Promise<void> {
+  /** Resolves when the launch is settled: dropped, put back, or its run ended. `turn.active`: it holds a run slot. */
+  private async handle(msg: JsMsg, turn: { active: boolean }): Promise<void> {
     let launch: LaunchMessage;
     try {
       launch = msg.json<LaunchMessage>();
@@ -115,7 +124,7 @@ export class LaunchWorker {
     }
     let run: StartedRun | null;
     try {
-      run = await this.prepare(launch, msg);
+      run = await this.prepare(launch, msg, turn);
     } catch (error) {
       logger.warn(`container ${launch.containerId}: launch put back (${(error as Error).message})`);
       settle(msg, 'nak', FAILURE_RETRY_MS);
@@ -132,14 +141,14 @@ export class LaunchWorker {
   }
 
   /** Records the start, or answers null when the launch was settled otherwise (dropped, delayed, failed). */
-  private async prepare(launch: LaunchMessage, msg: JsMsg): Promise<StartedRun | null> {
+  private async prepare(launch: LaunchMessage, msg: JsMsg, turn: { active: boolean }): Promise<StartedRun | null> {
     const { state, version } = await this.streams.load(launch.containerId);
     // Aborted while queued, started by another replica, or a duplicate: nothing to do.
     if (!state || state.phase !== 'queued') return settle(msg, 'ack');
     const wait = (state.queued.notBefore ?? 0) - Date.now();
     if (wait > 0) return settle(msg, 'nak', Math.min(wait, MAX_DELAY_MS));
-    const slot = await this.slots.acquire(state.queued.agentId, state.queued.maxParallelism ?? 1, state.queued.containerId);
-    if (!slot) return settle(msg, 'nak', SLOT_RETRY_MS);
+    const slot = await this.waitForSlot(state, turn);
+    if (!slot) return settle(msg, 'nak');
     try {
       const started = await this.recordStart(state, version, slot);
       settle(msg, 'ack');
@@ -147,6 +156,40 @@ export class LaunchWorker {
     } catch (error) {
       await this.slots.release(slot).catch(() => undefined);
       throw error;
+    }
+  }
+
+  /**
+   * One of the agent's parallelism slots. While none is free the launch gives its run slot back and
+   * waits (up to SLOT_WAIT_MS, at most EXECUTOR_SLOTS launches at once); once it has the agent's
+   * slot it needs a run slot again. Null: put the launch back on the queue.
+   */
+  private async waitForSlot(state: ContainerState, turn: { active: boolean }): Promise<SlotLease | null> {
+    const { agentId, maxParallelism, containerId } = state.queued;
+    const take = () => this.slots.acquire(agentId, maxParallelism ?? 1, containerId);
+    const first = await take();
+    if (first || this.waiting >= this.config.slots) return first;
+    turn.active = false;
+    this.active -= 1;
+    this.waiting += 1;
+    this.wake?.();
+    try {
+      const deadline = Date.now() + SLOT_WAIT_MS;
+      while (this.running && Date.now() < deadline) {
+        await this.slots.releaseOrTimeout(agentId, Math.min(SLOT_POLL_MS, deadline - Date.now()));
+        const slot = await take();
+        if (!slot) continue;
+        if (this.active >= this.config.slots) {
+          await this.slots.release(slot);
+          return null;
+        }
+        turn.active = true;
+        this.active += 1;
+        return slot;
+      }
+      return null;
+    } finally {
+      this.waiting -= 1;
     }
   }
 
