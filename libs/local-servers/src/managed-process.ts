@@ -3,6 +3,13 @@ import { connect } from 'node:net';
 
 const LOG_TAIL_LINES = 40;
 
+// Children still running when this process exits (a crash, process.exit) would outlive it as
+// orphans holding ports and data folders: signal them on the way out.
+const running = new Set<ManagedProcess>();
+process.once('exit', () => {
+  for (const managed of running) managed.signalOnExit();
+});
+
 /**
  * A long-running child process whose output is drained (so its pipes never fill up) and whose
  * last lines are kept for error messages.
@@ -15,8 +22,10 @@ export class ManagedProcess {
   private constructor(
     readonly name: string,
     private readonly child: ChildProcess,
+    private readonly exitSignal: NodeJS.Signals,
     onLine?: (line: string) => void,
   ) {
+    running.add(this);
     const collect = (chunk: Buffer) => {
       for (const line of chunk.toString('utf8').split('\n')) {
         if (!line.trim()) continue;
@@ -30,11 +39,13 @@ export class ManagedProcess {
     this.exited = new Promise((resolve) => {
       child.once('exit', (code) => {
         this.exitCode = code;
+        running.delete(this);
         resolve();
       });
       child.once('error', (error) => {
         this.tail.push(String(error));
         this.exitCode = null;
+        running.delete(this);
         resolve();
       });
     });
@@ -44,11 +55,20 @@ export class ManagedProcess {
     name: string,
     command: string,
     args: string[],
-    options: SpawnOptions & { onLine?: (line: string) => void } = {},
+    options: SpawnOptions & {
+      onLine?: (line: string) => void;
+      /** Sent if this Node process exits while the child still runs (default SIGKILL). */
+      exitSignal?: NodeJS.Signals;
+    } = {},
   ): ManagedProcess {
-    const { onLine, ...spawnOptions } = options;
+    const { onLine, exitSignal = 'SIGKILL', ...spawnOptions } = options;
     const child = spawn(command, args, { ...spawnOptions, stdio: ['ignore', 'pipe', 'pipe'] });
-    return new ManagedProcess(name, child, onLine);
+    return new ManagedProcess(name, child, exitSignal, onLine);
+  }
+
+  /** Synchronous: used from the process 'exit' handler. */
+  signalOnExit(): void {
+    if (!this.hasExited) this.child.kill(this.exitSignal);
   }
 
   get pid(): number {

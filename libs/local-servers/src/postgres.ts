@@ -54,6 +54,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     ...osUser,
     env: { ...process.env, LC_MESSAGES: 'C' },
     onLine: options.onLog,
+    exitSignal: 'SIGQUIT', // immediate shutdown: the postmaster also ends its backends
   });
   await server.waitReady(server.waitForLine(READY_LINE), options.startTimeoutMs ?? 60_000);
 
