@@ -1,0 +1,40 @@
+import { loadConfig, logLevel, requiredUrl, type LogLevel, type Setting } from '@agentry/config';
+
+export const OUTPUT_CONFIG = Symbol('OUTPUT_CONFIG');
+
+export interface OutputConfig {
+  databaseUrl: string;
+  natsUrl: string;
+  logLevel: LogLevel;
+  /** Containers ended longer ago than this are exported and removed by `npm run archive-output`. */
+  retentionDays: number;
+}
+
+const DEFAULT_RETENTION_DAYS = 7;
+
+/** A whole number of days, at least 1 (a shorter history would drop containers users are still reading). */
+export const retentionDays = (fallback: number): Setting<number> => ({
+  read(raw, name) {
+    if (raw === undefined) return { value: fallback };
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < 1) {
+      return { problem: `${name} must be a whole number of days, at least 1, got "${raw}"` };
+    }
+    return { value: n };
+  },
+});
+
+export const databaseUrl = () => requiredUrl(['postgres', 'postgresql'], 'postgres://agentry:secret@127.0.0.1:5432/agentry');
+
+export function loadOutputConfig(env: Record<string, string | undefined> = process.env): OutputConfig {
+  const c = loadConfig(
+    {
+      DATABASE_URL: databaseUrl(),
+      NATS_URL: requiredUrl(['nats'], 'nats://127.0.0.1:4222'),
+      LOG_LEVEL: logLevel(),
+      OUTPUT_RETENTION_DAYS: retentionDays(DEFAULT_RETENTION_DAYS),
+    },
+    env,
+  );
+  return { databaseUrl: c.DATABASE_URL, natsUrl: c.NATS_URL, logLevel: c.LOG_LEVEL, retentionDays: c.OUTPUT_RETENTION_DAYS };
+}

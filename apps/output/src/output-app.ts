@@ -1,0 +1,71 @@
+import 'reflect-metadata';
+import { Logger, Module, type INestMicroservice, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { connect } from '@nats-io/transport-node';
+import type { DataSource } from 'typeorm';
+import { createDataSource, eventStoreMigrations, migrate, ProjectionRunner } from '@agentry/event-store';
+import { ensureOutputStream, natsMicroserviceOptions } from '@agentry/messaging';
+import { QueueGroups } from '@agentry/contracts';
+import { nestLogLevels } from '@agentry/config';
+import type { OutputConfig } from './config.js';
+import { outputFeatures } from './features.js';
+import { PlatformModule } from './platform/platform.module.js';
+
+export interface RunningOutput {
+  app: INestMicroservice;
+  /** `projections.waitFor(position)`: the history shows every event up to an append's position. */
+  projections: ProjectionRunner;
+  close(): Promise<void>;
+}
+
+/** The service's tables live in the platform database beside the event log they are projected from. */
+export function outputDataSource(databaseUrl: string, name = 'output'): DataSource {
+  return createDataSource({
+    url: databaseUrl,
+    name,
+    migrations: [...eventStoreMigrations, ...outputFeatures.flatMap((f) => f.migrations)],
+  });
+}
+
+export const outputProjections = () => outputFeatures.flatMap((f) => f.projections);
+
+/** Boots the output service: migrations, projections, NATS handlers, then each feature's start hook (the chunk consumer). */
+export async function startOutput(config: OutputConfig): Promise<RunningOutput> {
+  // What was started, stopped in reverse order on close or when a later step fails.
+  const started: (() => Promise<unknown>)[] = [];
+  const stopAll = async () => {
+    while (started.length) await started.pop()!();
+  };
+  try {
+    const dataSource = outputDataSource(config.databaseUrl);
+    await dataSource.initialize();
+    started.push(() => dataSource.destroy());
+    await migrate(dataSource);
+
+    const nc = await connect({ servers: config.natsUrl, name: 'output', maxReconnectAttempts: -1 });
+    started.push(() => nc.close());
+    await ensureOutputStream(nc);
+
+    const projections = new ProjectionRunner(dataSource, outputProjections());
+    started.push(() => projections.stop());
+
+    const featureModules = outputFeatures.flatMap((f) => (f.module ? [f.module] : [])) as Type<unknown>[];
+    @Module({ imports: [PlatformModule.forRoot({ config, dataSource, projections, nc }), ...featureModules] })
+    class OutputModule {}
+
+    const app = await NestFactory.createMicroservice(OutputModule, {
+      ...natsMicroserviceOptions({ url: config.natsUrl, queue: QueueGroups.output, name: 'output' }),
+      logger: nestLogLevels(config.logLevel),
+    });
+    // Closing the app also stops the chunk consumer (module destroy hook), before NATS and the database go.
+    started.push(() => app.close());
+    await app.listen();
+    await projections.start();
+    for (const feature of outputFeatures) await feature.onStart?.(app, config);
+    new Logger('Output').log('output service ready');
+    return { app, projections, close: stopAll };
+  } catch (error) {
+    await stopAll().catch(() => undefined);
+    throw error;
+  }
+}

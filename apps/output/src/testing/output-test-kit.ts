@@ -1,0 +1,140 @@
+import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { DataSource } from 'typeorm';
+import { createDataSource, EventStore, type AppendResult } from '@agentry/event-store';
+import { createRpcClient, type RpcClient } from '@agentry/messaging';
+import { createTestDatabase, startTestNats, type TestDatabase, type TestNats } from '@agentry/testing';
+import {
+  AgentEventType,
+  ContainerEventType,
+  ContainerRuntimeEventType,
+  ScriptEventType,
+  StreamType,
+  outputSubject,
+  streamId,
+  type Actor,
+  type ContainerEndedData,
+  type ContainerLaunchType,
+  type ContainerQueuedData,
+  type OutputChunk,
+  type RequestEnvelope,
+} from '@agentry/contracts';
+import { startOutput, type RunningOutput } from '../output-app.js';
+
+export const actorOf = (orgId: number): Actor => ({ orgId, userId: 1, keyId: 1, roles: [], platformAdmin: false });
+
+/**
+ * The output service on a real Postgres database and a private NATS server, with what the executor and the
+ * registry would do around it: append agent / container events, publish console chunks to stream OUTPUT.
+ */
+export class OutputTestKit {
+  private nextContainerId = 1;
+  private nextAgentId = 1;
+
+  private constructor(
+    readonly db: TestDatabase,
+    readonly nats: TestNats,
+    readonly output: RunningOutput,
+    readonly rpc: RpcClient,
+    readonly dataSource: DataSource,
+    readonly store: EventStore,
+    private readonly nc: NatsConnection,
+    private readonly js: JetStreamClient,
+  ) {}
+
+  static async start(): Promise<OutputTestKit> {
+    const db = await createTestDatabase();
+    const nats = await startTestNats();
+    const output = await startOutput({ databaseUrl: db.url, natsUrl: nats.url, logLevel: 'warn', retentionDays: 7 });
+    const rpc = await createRpcClient({ url: nats.url, name: 'output-test' });
+    const dataSource = createDataSource({ url: db.url, name: 'output-test' });
+    await dataSource.initialize();
+    const nc = await connect({ servers: nats.url });
+    return new OutputTestKit(db, nats, output, rpc, dataSource, new EventStore(dataSource), nc, jetstream(nc));
+  }
+
+  async close(): Promise<void> {
+    await this.nc.close();
+    await this.rpc.close();
+    await this.dataSource.destroy();
+    await this.output.close();
+    await this.nats.stop();
+    await this.db.drop();
+  }
+
+  request<P, R>(subject: string, orgId: number, params: P): Promise<R> {
+    const envelope: RequestEnvelope<P> = { actor: actorOf(orgId), params };
+    return this.rpc.request<P, R>(subject, envelope);
+  }
+
+  /** Appends and waits until the output service's projections show it. */
+  async append(stream: string, type: string, data: unknown): Promise<AppendResult> {
+    const result = await this.store.append(stream, stream.split('-')[0], [{ type, data }], { expectedVersion: 'any' });
+    await this.output.projections.waitFor(result.position);
+    return result;
+  }
+
+  async createScript(orgId: number, scriptId: number, name: string): Promise<void> {
+    await this.append(streamId(StreamType.script, scriptId), ScriptEventType.saved, { scriptId, orgId, name, text: '', source: 'test', nonce: 1, savedAt: 1, createdAt: 1 });
+  }
+
+  async createAgent(orgId: number, name: string, scriptId: number | null = null): Promise<number> {
+    const agentId = this.nextAgentId++;
+    const stream = streamId(StreamType.agent, agentId);
+    await this.append(stream, AgentEventType.AgentCreated, { agentId, orgId, createdAt: 1 });
+    await this.append(stream, AgentEventType.AgentVersionSaved, { agentId, versionId: `v${agentId}`, settings: { name, scriptId } });
+    return agentId;
+  }
+
+  async queue(
+    orgId: number,
+    agentId: number,
+    opts: { at?: number; launchType?: ContainerLaunchType; retryNumber?: number; retryOfContainerId?: number } = {},
+  ): Promise<number> {
+    const containerId = this.nextContainerId++;
+    const data: ContainerQueuedData & Record<string, unknown> = {
+      containerId,
+      agentId,
+      orgId,
+      launchType: opts.launchType ?? 'manual',
+      agentVersionId: `v${agentId}`,
+      queuedAt: opts.at ?? 1_000_000,
+      ...(opts.retryNumber !== undefined ? { retryNumber: opts.retryNumber, retryOfContainerId: opts.retryOfContainerId } : {}),
+    };
+    await this.append(containerStream(containerId), ContainerEventType.ContainerQueued, data);
+    return containerId;
+  }
+
+  start(containerId: number, agentId: number, at: number) {
+    return this.append(containerStream(containerId), ContainerEventType.ContainerStarted, { containerId, agentId, startedAt: at });
+  }
+
+  end(containerId: number, agentId: number, at: number, outcome: Partial<ContainerEndedData> = {}) {
+    return this.append(containerStream(containerId), ContainerEventType.ContainerEnded, {
+      containerId,
+      agentId,
+      status: 'complete',
+      endType: 'finished',
+      exitCode: 0,
+      endMessage: 'Agent finished (success)',
+      endedAt: at,
+      ...outcome,
+    });
+  }
+
+  seal(containerId: number, agentId: number, outputLength: number) {
+    return this.append(containerStream(containerId), ContainerRuntimeEventType.ContainerOutputSealed, { containerId, agentId, outputLength, at: 0 });
+  }
+
+  runtimeEvent(containerId: number, type: string, data: Record<string, unknown>) {
+    return this.append(containerStream(containerId), type, { containerId, ...data });
+  }
+
+  /** Publishes console bytes starting at `offset` to stream OUTPUT, as the executor does. */
+  async publishChunk(containerId: number, offset: number, bytes: Buffer): Promise<void> {
+    const chunk: OutputChunk = { containerId, agentId: 0, orgId: 0, offset, data: bytes.toString('base64') };
+    await this.js.publish(outputSubject(containerId), JSON.stringify(chunk));
+  }
+}
+
+export const containerStream = (containerId: number) => streamId(StreamType.container, containerId);
