@@ -81,6 +81,8 @@ export interface ContainerView {
   endType: ContainerEndType | null;
   endMessage: string | null;
   exitCode: number | null;
+  /** Ended without ever running (no script, agent retired or deleted meanwhile): v1 `lastEndStatus` "launch failed". */
+  launchFailed?: boolean;
   progress: { progress: number; label: string | null; at: number } | null;
   /** JSON text, only when asked for. */
   resultObject?: string | null;
