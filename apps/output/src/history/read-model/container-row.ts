@@ -18,6 +18,7 @@ export interface ContainerRow {
   end_type: ContainerEndType | null;
   end_message: string | null;
   exit_code: number | null;
+  launch_failed: boolean;
   progress: number | null;
   progress_label: string | null;
   progress_at: string | null;
@@ -57,6 +58,7 @@ export function toContainerView(row: ContainerRow, storedLength: number, opts: {
     endType: row.end_type,
     endMessage: row.end_message,
     exitCode: row.exit_code,
+    launchFailed: row.launch_failed,
     progress: row.progress === null ? null : { progress: row.progress, label: row.progress_label, at: Number(row.progress_at) },
     ...(opts.withResultObject ? { resultObject: row.result_object } : {}),
     outputLength: row.output_length === null ? storedLength : Number(row.output_length),

@@ -12,10 +12,7 @@ import {
   type ContainerStartedData,
 } from '@agentry/contracts';
 
-/** Retry links, as the executor records them on a retry's `ContainerQueued` (absent on a first attempt). */
-type QueuedData = ContainerQueuedData & { retryNumber?: number; retryOfContainerId?: number | null };
-
-async function containerQueued(d: QueuedData, manager: EntityManager): Promise<void> {
+async function containerQueued(d: ContainerQueuedData, manager: EntityManager): Promise<void> {
   const [known] = await manager.query(`SELECT 1 FROM output_containers WHERE id = $1`, [d.containerId]);
   if (known) return;
   // Counted even for an archived container, so numbers are the same live and after a rebuild.
@@ -54,7 +51,7 @@ export const containersProjection: Projection = {
   async apply(event: StoredEvent, manager: EntityManager): Promise<void> {
     switch (event.type) {
       case ContainerEventType.ContainerQueued:
-        return containerQueued(event.data as QueuedData, manager);
+        return containerQueued(event.data as ContainerQueuedData, manager);
       case ContainerEventType.ContainerStarted: {
         const d = event.data as ContainerStartedData;
         await manager.query(`UPDATE output_containers SET status = 'running', started_at = $2 WHERE id = $1 AND status = 'queued'`, [
@@ -66,9 +63,10 @@ export const containersProjection: Projection = {
       case ContainerEventType.ContainerEnded: {
         const d = event.data as ContainerEndedData;
         await manager.query(
-          `UPDATE output_containers SET status = 'ended', ended_at = $2, final_status = $3, end_type = $4, end_message = $5, exit_code = $6
+          `UPDATE output_containers SET status = 'ended', ended_at = $2, final_status = $3, end_type = $4, end_message = $5, exit_code = $6,
+             launch_failed = $7
             WHERE id = $1 AND status <> 'ended'`,
-          [d.containerId, d.endedAt, d.status, d.endType, d.endMessage, d.exitCode],
+          [d.containerId, d.endedAt, d.status, d.endType, d.endMessage, d.exitCode, d.launchFailed === true],
         );
         return;
       }

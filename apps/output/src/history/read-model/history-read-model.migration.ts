@@ -22,6 +22,7 @@ export class OutputHistoryReadModel1764100000200 implements MigrationInterface {
         end_type text,
         end_message text,
         exit_code integer,
+        launch_failed boolean NOT NULL DEFAULT false,
         progress double precision,
         progress_label text,
         progress_at bigint,
