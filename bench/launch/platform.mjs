@@ -2,7 +2,7 @@
 // @agentry/local-servers, then every service `npm start` runs (deploy/local/lib/services.mjs), as
 // child processes from their built dist/, exactly as the launcher does.
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startEmbeddedPostgres, startNatsServer } from '@agentry/local-servers';
@@ -36,12 +36,14 @@ async function waitForHealth(baseUrl, timeoutMs = 90_000) {
 }
 
 /** Answers { baseUrl, key, request(method, path, json|form), stop() }. */
-export async function startPlatform({ slots, isolation }) {
-  const names = SERVICES.map((s) => s.name);
+export async function startPlatform({ slots, isolation, services = SERVICES }) {
+  const names = services.map((s) => s.name);
   for (const needed of ['registry', 'executor', 'output', 'gateway']) {
     if (!names.includes(needed)) throw new Error(`deploy/local/lib/services.mjs does not list the ${needed} service yet`);
   }
   const dir = await mkdtemp(join(tmpdir(), 'agentry-bench-launch-'));
+  // Postgres may run as its own OS user (when we are root): it must be able to enter this folder.
+  await chmod(dir, 0o711);
   const stops = [() => rm(dir, { recursive: true, force: true })];
   const stop = async () => {
     while (stops.length) await stops.pop()().catch(() => undefined);
@@ -62,17 +64,21 @@ export async function startPlatform({ slots, isolation }) {
       AGENTRY_BOOTSTRAP_API_KEY: key,
       PORT: port,
       HOST: '127.0.0.1',
+    };
+    // Settings only the executor reads pass through the environment, as with `npm start`.
+    const baseEnv = {
+      ...process.env,
       AGENTRY_WORK_DIR: join(dir, 'work'),
       AGENTRY_STORAGE_DIR: join(dir, 'storage'),
       AGENTRY_ISOLATION: isolation,
-      EXECUTOR_SLOTS: slots,
+      EXECUTOR_SLOTS: String(slots),
     };
-    for (const service of SERVICES) {
+    for (const service of services) {
       const child = new ServiceProcess({
         name: service.name,
         entry: join(REPO_ROOT, service.entry),
         cwd: REPO_ROOT,
-        env: serviceEnv(service, settings),
+        env: serviceEnv(service, settings, baseEnv),
         output,
         maxRestarts: 0,
         onGiveUp: () => console.error(`${service.name} crashed: the figures below are not to be trusted`),

@@ -215,3 +215,24 @@ describe('history and output', () => {
     expect(history.body.data[0]).toMatchObject({ id: containerId, lastEndStatus: 'launch failed', lastEndMessage: 'Agent has no associated script' });
   });
 });
+
+// Last: it stops the gateway.
+test('a gateway shutting down ends its open streams instead of waiting for the runs', async () => {
+  const agent = await api.agent('forever_at_shutdown', FOREVER, { maxParallelism: 2 });
+  const raw = fetch(`${platform.baseUrl}/api/v1/agent/${agent}/launch?output=raw`, { headers: { 'X-Phantombuster-Key-1': api.key } })
+    .then((res) => res.text())
+    .then(
+      () => 'complete',
+      () => 'cut',
+    );
+  const sse = Promise.allSettled([api.sse(agent)]);
+  await waitUntil(async () => (await platform.request('GET', `/api/v1/agent/${agent}/output.json`, { key: api.key })).body.data.runningContainers === 2, {
+    timeoutMs: 30_000,
+  });
+  await platform.gateway.close();
+  // raw cannot say "incomplete" in its body: the connection is cut.
+  expect(await raw).toBe('cut');
+  // The event stream ends or is cut (an EventSource reconnects either way), never with "ended".
+  const [read] = await sse;
+  if (read.status === 'fulfilled') expect(read.value.comments[read.value.comments.length - 1]).not.toMatch(/ended$/);
+});

@@ -81,7 +81,12 @@ export class LiveOutput implements OnModuleDestroy {
     const feed = new ContainerFeed(new OutputServiceSource(this.client, actor, containerId), from);
     const subscription = this.nats.subscribe(liveContainerSubject(containerId), {
       callback: (error, message) => {
-        if (!error) feed.deliver(message.json<LiveMessage>());
+        if (error) return;
+        try {
+          feed.deliver(message.json<LiveMessage>());
+        } catch {
+          // Not JSON: not ours to show; the stored output still has every byte.
+        }
       },
     });
     try {

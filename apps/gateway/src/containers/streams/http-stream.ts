@@ -5,6 +5,9 @@ import { DomainError } from '@agentry/contracts';
 
 const logger = new Logger('ContainerStreams');
 
+/** Why a feed can stop before its container ended while the client is still there. */
+export const STOPPED_EARLY = 'The gateway stopped following this container before it ended (it is shutting down); read the rest from output.json';
+
 /** What a stream tells its client when it fails after its headers went out (domain messages only). */
 export function failureMessage(error: unknown): string {
   if (error instanceof DomainError) return error.message;

@@ -1,7 +1,7 @@
 import type { FeedEvent } from '../live/container-feed.js';
 import { LineSplitter } from '../live/line-splitter.js';
 import { v2Status } from '../shapes/v2-container.shape.js';
-import { failureMessage, type HttpStream } from './http-stream.js';
+import { failureMessage, STOPPED_EARLY, type HttpStream } from './http-stream.js';
 
 export const NDJSON_HEARTBEAT_MS = 10_000;
 
@@ -65,8 +65,9 @@ export async function writeLaunchSync(stream: HttpStream, containerId: number, f
         endMessage: record.endMessage,
         resultObject: record.resultObject ?? null,
       };
-      await stream.write(line({ type: 'summary', data: summary }));
+      return await stream.write(line({ type: 'summary', data: summary }));
     }
+    await stream.write(line({ type: 'error', data: STOPPED_EARLY }));
   } catch (error) {
     await stream.write(line({ type: 'error', data: failureMessage(error) }));
   } finally {

@@ -1,7 +1,7 @@
 import type { FeedEvent } from '../live/container-feed.js';
 import { jsend } from '../../http/shapes.js';
 import { executionSeconds, parseResultObject } from '../shapes/result-object.js';
-import { failureMessage, type HttpStream } from './http-stream.js';
+import { failureMessage, STOPPED_EARLY, type HttpStream } from './http-stream.js';
 
 /** Seed 002: "a space character is sent every 10 seconds to keep the HTTP socket alive". */
 export const RESULT_KEEPALIVE_MS = 10_000;
@@ -33,8 +33,9 @@ export async function writeResultObject(stream: HttpStream, containerId: number,
         resultObject,
         ...(mode === 'result-object-with-output' ? { output: Buffer.concat(output).toString('utf8') } : {}),
       };
-      await stream.write(JSON.stringify(jsend(data, record.endMessage ?? 'Agent finished')));
+      return await stream.write(JSON.stringify(jsend(data, record.endMessage ?? 'Agent finished')));
     }
+    await stream.write(JSON.stringify({ status: 'error', message: STOPPED_EARLY }));
   } catch (error) {
     await stream.write(JSON.stringify({ status: 'error', message: failureMessage(error) }));
   } finally {
