@@ -35,7 +35,7 @@ test('containers.json entries: seconds, v1 launch type and end status', () => {
     lastEndStatus: 'error',
     exitCode: 1,
   });
-  expect(v1EndStatus({ ...ended, startedAt: null, endMessage: 'Agent has no associated script' })).toBe('launch failed');
+  expect(v1EndStatus({ ...ended, startedAt: null, launchFailed: true, endMessage: 'Agent has no associated script' })).toBe('launch failed');
   expect(v1EndStatus({ ...ended, finalStatus: 'cancelled' })).toBe('cancelled');
   expect(v1EndStatus({ ...ended, status: 'running', finalStatus: null })).toBeNull();
 });
@@ -66,7 +66,7 @@ test('v2 vocabulary: statuses, string ids, ms', () => {
   expect(v2Status({ ...ended, status: 'queued' })).toBe('starting');
   expect(v2Status({ ...ended, status: 'running' })).toBe('running');
   expect(v2Status(ended)).toBe('finished');
-  expect(v2Status({ ...ended, startedAt: null })).toBe('launch error');
+  expect(v2Status({ ...ended, startedAt: null, launchFailed: true })).toBe('launch error');
   expect(v2Container(ended)).toMatchObject({ id: '195119', agentId: '4', createdAt: 1427810471_000, endedAt: 1427812088_900, retryOfContainerId: null });
 });
 

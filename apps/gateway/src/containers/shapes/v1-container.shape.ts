@@ -8,11 +8,10 @@ export const v1LaunchType = (launchType: ContainerLaunchType): 'manual' | 'autom
 
 const END_STATUS = { complete: 'success', failed: 'error', cancelled: 'cancelled' } as const;
 
-/** Seed 002 `lastEndStatus`: success / error / cancelled, or "launch failed" for a container that never started. */
+/** Seed 002 `lastEndStatus`: success / error / cancelled, or "launch failed" for a container that could not run. */
 export function v1EndStatus(container: ContainerView): string | null {
   if (container.finalStatus === null) return null;
-  if (container.finalStatus === 'failed' && container.startedAt === null) return 'launch failed';
-  return END_STATUS[container.finalStatus];
+  return container.launchFailed ? 'launch failed' : END_STATUS[container.finalStatus];
 }
 
 /** One entry of seed 002 `containers.json` (times in seconds). */

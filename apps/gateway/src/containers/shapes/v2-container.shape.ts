@@ -7,7 +7,7 @@ export type V2ContainerStatus = 'starting' | 'running' | 'finished' | 'launch er
 export function v2Status(c: ContainerView): V2ContainerStatus {
   if (c.status === 'queued') return 'starting';
   if (c.status === 'running') return 'running';
-  return c.startedAt === null && c.finalStatus === 'failed' ? 'launch error' : 'finished';
+  return c.launchFailed ? 'launch error' : 'finished';
 }
 
 export const v2RuntimeEvent = (m: ContainerMessageView) => ({
