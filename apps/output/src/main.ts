@@ -1,19 +1,17 @@
-import { ConfigError } from '@agentry/config';
 import { loadOutputConfig } from './config.js';
 import { startOutput } from './output-app.js';
+import { runMain } from './platform/run-main.js';
 
-async function main(): Promise<void> {
-  const output = await startOutput(loadOutputConfig());
-  const stop = async () => {
-    await output.close();
-    process.exit(0);
+runMain('output', async () => {
+  const starting = startOutput(loadOutputConfig());
+  // Registered before start-up finishes, so a signal arriving meanwhile still closes cleanly.
+  const stop = () => {
+    starting
+      .then((output) => output.close())
+      .then(() => process.exit(0))
+      .catch(() => process.exit(1));
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
-}
-
-main().catch((error: unknown) => {
-  if (error instanceof ConfigError) console.error(`output: ${error.message}`);
-  else console.error('output service failed to start:', error instanceof Error ? error.message : error);
-  process.exit(1);
+  await starting;
 });
