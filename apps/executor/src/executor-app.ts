@@ -92,23 +92,25 @@ export async function startExecutor(config: ExecutorConfig, opts: { executorId?:
   await worker.start();
   new Logger('Executor').log(`executor ${executorId} ready (${config.slots} slots, isolation ${config.isolation})`);
 
+  const shutDown = async (graceMs: number) => {
+    await worker.stop();
+    const finished = worker.runsInProgress();
+    const grace = new Promise((resolve) => setTimeout(resolve, graceMs).unref());
+    await Promise.race([finished, grace]);
+    app.get(LocalRuns).stopAll();
+    await finished;
+    for (const consumer of consumers) await consumer.stop();
+    for (const companion of [...companions].reverse()) await companion.stop();
+    await app.close();
+    await relay.stop();
+    await projections.stop();
+    if (!nc.isClosed()) await nc.drain();
+    await dataSource.destroy();
+  };
+  let closing: Promise<void> | undefined;
   return {
     app,
     executorId,
-    async close({ graceMs = DEFAULT_SHUTDOWN_GRACE_MS } = {}) {
-      await worker.stop();
-      const finished = worker.runsInProgress();
-      const grace = new Promise((resolve) => setTimeout(resolve, graceMs).unref());
-      await Promise.race([finished, grace]);
-      for (const run of app.get(LocalRuns).all()) run.requestStop('shutdown');
-      await finished;
-      for (const consumer of consumers) await consumer.stop();
-      for (const companion of [...companions].reverse()) await companion.stop();
-      await app.close();
-      await relay.stop();
-      await projections.stop();
-      if (!nc.isClosed()) await nc.drain();
-      await dataSource.destroy();
-    },
+    close: ({ graceMs = DEFAULT_SHUTDOWN_GRACE_MS } = {}) => (closing ??= shutDown(graceMs)),
   };
 }

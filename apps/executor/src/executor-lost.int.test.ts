@@ -92,6 +92,21 @@ test('a SIGKILLed executor: its running containers end "Executor lost" in bounde
   expect((await retriesOf(launched)).map((r) => r.retryOfContainerId).sort()).toEqual(launched.slice(0, 2).sort());
 });
 
+test('an executor shutting down stops its runs ("Executor stopped") and closes; another replica retries them', async () => {
+  const agentId = await bed.agentWithScript(
+    `const b = require('agentry').create(); if (b.retryCount > 0) console.log('again'); else setInterval(() => {}, 1000); // ${marker}`,
+    { maxRetryNumber: 1 },
+  );
+  const { containerId } = await bed.launch({ agentId });
+  await waitUntil(async () => (await bed.container(containerId))?.phase === 'running', { timeoutMs: 20_000 });
+  for (const executor of bed.executors.splice(0)) await executor.close({ graceMs: 0 });
+  expect(await bed.container(containerId)).toMatchObject({ phase: 'ended', ended: { status: 'failed', endMessage: 'Executor stopped' } });
+  await bed.addExecutor();
+  await waitUntil(async () => (await retriesOf([containerId])).length === 1, { timeoutMs: 20_000, message: 'retry queued' });
+  const [retry] = await retriesOf([containerId]);
+  expect((await bed.waitEnded(retry!.containerId)).ended?.status).toBe('complete');
+});
+
 async function retriesOf(first: number[]): Promise<ContainerQueuedData[]> {
   const found: ContainerQueuedData[] = [];
   for (let page = await bed.store.readAll(); page.length > 0; page = await bed.store.readAll({ after: page.at(-1)! })) {

@@ -49,7 +49,8 @@ export class LaunchWorker {
   private loop: Promise<void> | undefined;
   private batch: ConsumerMessages | undefined;
   private wake: (() => void) | undefined;
-  private readonly runs = new Set<Promise<void>>();
+  /** Every launch in hand, from pull to the end of its run. */
+  private readonly inHand = new Set<Promise<void>>();
   private readonly live: LivePublisher;
 
   constructor(
@@ -80,9 +81,9 @@ export class LaunchWorker {
     await this.loop;
   }
 
-  /** Resolves when every run this worker started has ended. */
+  /** Resolves when every launch this worker took is settled and every run it started has ended. */
   async runsInProgress(): Promise<void> {
-    while (this.runs.size > 0) await Promise.allSettled([...this.runs]);
+    while (this.inHand.size > 0) await Promise.allSettled([...this.inHand]);
   }
 
   private async pull(consumer: Consumer): Promise<void> {
@@ -101,10 +102,12 @@ export class LaunchWorker {
           }
           const turn = { active: true };
           this.active += 1;
-          void this.handle(msg, turn).finally(() => {
+          const handled = this.handle(msg, turn).finally(() => {
             if (turn.active) this.active -= 1;
+            this.inHand.delete(handled);
             this.wake?.();
           });
+          this.inHand.add(handled);
         }
       } catch (error) {
         if (!this.running) break;
@@ -131,13 +134,10 @@ export class LaunchWorker {
       return;
     }
     if (!run) return;
-    const running = this.runner.run(run).catch((error: Error) => {
+    await this.runner.run(run).catch((error: Error) => {
       // Its heartbeat has stopped: the reaper ends it ("Executor lost") if the end could not be recorded.
       logger.error(`container ${launch.containerId}: run failed: ${error.message}`, error.stack);
     });
-    this.runs.add(running);
-    await running;
-    this.runs.delete(running);
   }
 
   /** Records the start, or answers null when the launch was settled otherwise (dropped, delayed, failed). */
@@ -149,6 +149,11 @@ export class LaunchWorker {
     if (wait > 0) return settle(msg, 'nak', Math.min(wait, MAX_DELAY_MS));
     const slot = await this.waitForSlot(state, turn);
     if (!slot) return settle(msg, 'nak');
+    if (!this.running) {
+      // Stopping: another replica will run it.
+      await this.slots.release(slot);
+      return settle(msg, 'nak');
+    }
     try {
       const started = await this.recordStart(state, version, slot);
       settle(msg, 'ack');

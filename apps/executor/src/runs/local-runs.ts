@@ -39,9 +39,17 @@ export class LocalRun {
 @Injectable()
 export class LocalRuns {
   private readonly runs = new Map<number, LocalRun>();
+  private shuttingDown = false;
 
   add(run: LocalRun): void {
     this.runs.set(run.containerId, run);
+    if (this.shuttingDown) run.requestStop('shutdown');
+  }
+
+  /** The executor is going away: stop every run, and any that registers from now on. */
+  stopAll(): void {
+    this.shuttingDown = true;
+    for (const run of this.runs.values()) run.requestStop('shutdown');
   }
 
   remove(containerId: number): void {

@@ -22,6 +22,7 @@ const logger = new Logger('OutputPublisher');
  */
 export class OutputPublisher {
   private readonly js: JetStreamClient;
+  private readonly nc: NatsConnection;
   private readonly opts: Required<OutputPublisherOptions>;
   private pending: Buffer[] = [];
   private pendingOffset = 0;
@@ -35,6 +36,7 @@ export class OutputPublisher {
     private readonly ids: { containerId: number; agentId: number; orgId: number },
     opts: OutputPublisherOptions = {},
   ) {
+    this.nc = nc;
     this.js = jetstream(nc);
     this.opts = { flushBytes: 256 * 1024, flushDelayMs: 20, retryForMs: 5 * 60 * 1000, ...opts };
   }
@@ -72,7 +74,8 @@ export class OutputPublisher {
         await this.js.publish(outputSubject(chunk.containerId), JSON.stringify(chunk), { msgID: `${chunk.containerId}:${chunk.offset}` });
         return;
       } catch (error) {
-        if (Date.now() >= deadline) {
+        // A closed connection never comes back (a dropped one reconnects and is retried).
+        if (Date.now() >= deadline || this.nc.isClosed()) {
           logger.error(`container ${chunk.containerId}: output at ${chunk.offset} could not be stored: ${(error as Error).message}`);
           return;
         }
