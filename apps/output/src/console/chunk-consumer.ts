@@ -1,5 +1,14 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { AckPolicy, JetStreamApiCodes, jetstream, jetstreamManager, type ConsumerConfig, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
+import {
+  AckPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  jetstream,
+  jetstreamManager,
+  type ConsumerConfig,
+  type ConsumerMessages,
+  type JsMsg,
+} from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
 import { OUTPUT_STREAM } from '@agentry/contracts';
 import { NATS_CONNECTION } from '../platform/platform.module.js';
@@ -69,7 +78,7 @@ export class ChunkConsumer implements OnModuleDestroy {
     try {
       await jsm.consumers.info(OUTPUT_STREAM, CHUNK_CONSUMER);
     } catch (err) {
-      if ((err as { code?: number }).code !== JetStreamApiCodes.ConsumerNotFound) throw err;
+      if (!(err instanceof JetStreamApiError && err.code === JetStreamApiCodes.ConsumerNotFound)) throw err;
       await jsm.consumers.add(OUTPUT_STREAM, consumerConfig);
       return;
     }
