@@ -64,31 +64,39 @@ test('a SIGKILLed executor: its running containers end "Executor lost" in bounde
   // First attempt hangs (the executor dies under it); the retry finishes.
   const agentId = await bed.agentWithScript(
     `const b = require('agentry').create(); if (b.retryCount > 0) { console.log('retried'); } else { setInterval(() => {}, 1000); } // ${marker}`,
-    { maxParallelism: 2, maxRetryNumber: 1 },
+    { maxParallelism: 3, maxRetryNumber: 1 },
   );
   const noRetries = await bed.agentWithScript(`setInterval(() => {}, 1000) // ${marker}`);
-  const launched = [await bed.launch({ agentId }), await bed.launch({ agentId }), await bed.launch({ agentId: noRetries })].map((l) => l.containerId);
+  const launches = [{ agentId }, { agentId }, { agentId }, { agentId: noRetries }];
+  const launched: number[] = [];
+  for (const launch of launches) launched.push((await bed.launch(launch)).containerId);
   await waitUntil(async () => (await Promise.all(launched.map((id) => bed.container(id)))).every((s) => s?.phase === 'running'), {
     timeoutMs: 20_000,
-    message: 'all three running on the child executor',
+    message: 'all four running on the child executor',
   });
 
   doomed.kill('SIGKILL');
   await new Promise((resolve) => doomed!.once('exit', resolve));
+  // An abort on record that nobody could carry out (its executor was gone): the container still ends
+  // cancelled, and is not retried.
+  const aborted = launched[2]!;
+  const abortRequested = { containerId: aborted, agentId, soft: false, requestedBy: null, at: Date.now() };
+  await bed.store.append(`container-${aborted}`, 'container', [{ type: 'ContainerAbortRequested', data: abortRequested }], { expectedVersion: 'any' });
   // A surviving replica: it reaps and runs the retries.
   await bed.addExecutor();
 
-  for (const id of launched) {
+  for (const id of launched.filter((id) => id !== aborted)) {
     const state = await bed.waitEnded(id, REAP_BOUND_MS);
     expect(state.ended).toMatchObject({ status: 'failed', endType: 'unknown', endMessage: 'Executor lost', exitCode: null });
   }
+  expect((await bed.waitEnded(aborted, REAP_BOUND_MS)).ended).toMatchObject({ status: 'cancelled', endMessage: 'Agent aborted' });
   await waitUntil(async () => (await retriesOf(launched)).length === 2, { timeoutMs: 20_000, message: 'both retried' });
   for (const retry of await retriesOf(launched)) {
     expect(retry).toMatchObject({ launchType: 'retry', retryNumber: 1, agentId });
     expect((await bed.waitEnded(retry.containerId)).ended?.status).toBe('complete');
     expect((await bed.durableOutput(retry.containerId)).toString()).toBe('retried\n');
   }
-  // One retry per container of the agent that allows one; none for the other agent.
+  // One retry per lost container of the agent that allows one; none for the aborted one or the other agent.
   expect((await retriesOf(launched)).map((r) => r.retryOfContainerId).sort()).toEqual(launched.slice(0, 2).sort());
 });
 

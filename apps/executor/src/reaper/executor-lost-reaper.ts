@@ -54,7 +54,8 @@ export class ExecutorLostReaper {
     // Started more than a TTL ago: a live run has beaten by now (its first beat precedes its start).
     for (const row of await this.lookup.running(Date.now() - this.config.heartbeatTtlMs)) {
       if (await this.heartbeats.alive(row.containerId)) continue;
-      const { ended, endedHere } = await this.streams.end(row.containerId, { kind: 'executor-lost' });
+      // An abort nobody could carry out (its executor was gone) still ends it as cancelled, not retried.
+      const { ended, endedHere } = await this.streams.end(row.containerId, (state) => (state.abort ? { kind: 'cancelled' } : { kind: 'executor-lost' }));
       if (!endedHere) continue;
       logger.warn(`container ${row.containerId} (agent ${row.agentId}): executor ${row.executorId ?? '?'} lost`);
       this.live.publish({ type: 'status', containerId: row.containerId, status: 'ended', exitCode: null, endMessage: ended?.endMessage });
