@@ -72,7 +72,7 @@ export class ContainerRunner {
     try {
       await events.flush();
       await output.seal();
-      const cause: EndCause = local.stop?.reason === 'shutdown' ? { kind: 'executor-stopped' } : { kind: 'run', result: outcome };
+      const cause: EndCause = local.stop?.reason === 'shutdown' ? { kind: 'executor-stopped', result: outcome } : { kind: 'run', result: outcome };
       const { ended } = await this.streams.end(ids.containerId, cause);
       this.live.publish({ type: 'status', containerId: ids.containerId, status: 'ended', exitCode: ended?.exitCode ?? null, endMessage: ended?.endMessage });
     } finally {

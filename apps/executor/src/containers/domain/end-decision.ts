@@ -23,8 +23,8 @@ export type EndCause =
   | { kind: 'cancelled' }
   /** Its executor stopped heart-beating. */
   | { kind: 'executor-lost' }
-  /** Its executor shut down before the run finished. */
-  | { kind: 'executor-stopped' }
+  /** Its executor shut down before the run finished (the run's output is sealed all the same). */
+  | { kind: 'executor-stopped'; result: RunResult }
   /** It could not start: no script, agent retired or deleted meanwhile. */
   | { kind: 'launch-failed'; message: string };
 
@@ -75,14 +75,16 @@ function summarizeRun(r: RunResult): EndSummary {
 
 /**
  * The events that end a container: for a run, the output is sealed first (its final length), then
- * the end message, then `ContainerEnded`. Nothing when it has ended already.
+ * the end message, then `ContainerEnded`. Nothing when it has ended already. A container ended
+ * without running here (cancelled while queued, failed launch, executor lost) has no seal: its
+ * output, if any, is whatever reached the OUTPUT stream.
  */
 export function decideEnd(state: ContainerState, cause: EndCause, now: number): ContainerEvent[] {
   if (state.phase === 'ended') return [];
   const ids = { containerId: state.queued.containerId, agentId: state.queued.agentId };
   const summary = summarizeEnd(cause);
   const events: ContainerEvent[] = [];
-  if (cause.kind === 'run') {
+  if (cause.kind === 'run' || cause.kind === 'executor-stopped') {
     events.push({ type: ContainerRuntimeEventType.ContainerOutputSealed, data: { ...ids, outputLength: cause.result.outputLength, at: now } });
   }
   events.push(messageEvent(ids, state.messageCount + 1, summary.endMessage, summary.messageType, now, summary.context));
