@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Subjects, outputSubject, type ContainerOutputParams, type ContainerOutputResult } from '@agentry/contracts';
 import { waitUntil } from '@agentry/testing';
 import { OutputTestKit } from '../testing/output-test-kit.js';
-import { MAX_OUTPUT_BYTES_PER_READ } from './output-reader.js';
+import { MAX_OUTPUT_BYTES_PER_READ, UNSEALED_SETTLE_MS } from './output-reader.js';
 
 const ORG = 11;
 let kit: OutputTestKit;
@@ -83,13 +83,26 @@ it('stops at a gap and before a cut character, and goes on once the missing byte
   expect(await readOutput(containerId, 15)).toEqual({ containerId, output: 'end', outputPos: 18, status: 'ended', complete: true });
 });
 
-it('answers a character cut by the very end of an ended output instead of stalling on it', async () => {
-  const containerId = await kit.queue(ORG, agentId);
-  await kit.publishChunk(containerId, 0, Buffer.from([0x61, 0xe2, 0x82]));
-  await kit.end(containerId, agentId, 1_000_300, { status: 'failed', endType: 'killed', exitCode: null, endMessage: 'executor lost' });
-  // Never sealed (its executor died): complete once what was stored has been read.
-  await waitUntil(async () => (await readOutput(containerId)).complete);
-  expect(await readOutput(containerId)).toMatchObject({ output: 'a\uFFFD', outputPos: 3, complete: true });
+it('an output never sealed (its executor died) is complete once its last chunks have had time to arrive', async () => {
+  const lost = { status: 'failed', endType: 'killed', exitCode: null, endMessage: 'Executor lost' } as const;
+  const justEnded = await kit.queue(ORG, agentId);
+  await kit.start(justEnded, agentId, Date.now() - 1000);
+  await kit.publishChunk(justEnded, 0, Buffer.from([0x61, 0xe2, 0x82]));
+  await kit.end(justEnded, agentId, Date.now(), lost);
+  await waitUntil(async () => (await readOutput(justEnded)).outputPos === 1);
+  expect(await readOutput(justEnded)).toMatchObject({ output: 'a', outputPos: 1, status: 'ended', complete: false });
+
+  const endedLongAgo = await kit.queue(ORG, agentId);
+  await kit.start(endedLongAgo, agentId, Date.now() - UNSEALED_SETTLE_MS - 1000);
+  await kit.publishChunk(endedLongAgo, 0, Buffer.from([0x61, 0xe2, 0x82]));
+  await kit.end(endedLongAgo, agentId, Date.now() - UNSEALED_SETTLE_MS, lost);
+  // At the very end an incomplete character can never be completed: it is answered rather than stalled on.
+  await waitUntil(async () => (await readOutput(endedLongAgo)).complete);
+  expect(await readOutput(endedLongAgo)).toMatchObject({ output: 'a\uFFFD', outputPos: 3, complete: true });
+
+  const neverRan = await kit.queue(ORG, agentId);
+  await kit.end(neverRan, agentId, Date.now(), { status: 'cancelled', endType: 'killed', exitCode: null, endMessage: 'Agent aborted' });
+  expect(await readOutput(neverRan)).toMatchObject({ output: '', outputPos: 0, status: 'ended', complete: true });
 });
 
 it('caps one read and lets maxBytes ask for less, without splitting characters', async () => {
@@ -114,6 +127,18 @@ it('drops a malformed message without holding up the chunks after it', async () 
   await nc.close();
   await kit.publishChunk(containerId, 0, Buffer.from('fine'));
   await waitUntil(async () => (await readOutput(containerId)).output === 'fine');
+});
+
+it('keeps what executors publish while the service is down, and stores it once back', async () => {
+  const containerId = await kit.queue(ORG, agentId);
+  await kit.publishChunk(containerId, 0, Buffer.from('before, '));
+  await waitUntil(async () => (await readOutput(containerId)).outputPos === 8);
+  await kit.restartOutput(async () => {
+    await kit.publishChunk(containerId, 8, Buffer.from('during, '));
+  });
+  await kit.publishChunk(containerId, 16, Buffer.from('after'));
+  await waitUntil(async () => (await readOutput(containerId)).outputPos === 21);
+  expect((await readOutput(containerId)).output).toBe('before, during, after');
 });
 
 it('a 10 MB output polled by outputPos while it is written reassembles exactly', async () => {
@@ -141,8 +166,8 @@ it('a 10 MB output polled by outputPos while it is written reassembles exactly',
         await kit.publishChunk(containerId, offset, bytes.subarray(offset, Math.min(bytes.length, offset + chunkSize)));
       }
     }
-    await kit.end(containerId, agentId, 1_000_500);
     await kit.seal(containerId, agentId, bytes.length);
+    await kit.end(containerId, agentId, 1_000_500);
   })();
 
   const polled = await pollAll(containerId);

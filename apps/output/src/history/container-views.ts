@@ -6,7 +6,8 @@ import { toContainerView, type ContainerRow } from './read-model/container-row.j
 /** Where a container's console output is, for `OutputReader`. */
 export const outputSourceOf = (row: ContainerRow): OutputSource => ({
   containerId: Number(row.id),
-  ended: row.status === 'ended',
+  endedAt: row.status === 'ended' && row.ended_at !== null ? Number(row.ended_at) : null,
+  started: row.started_at !== null,
   sealedLength: row.output_length === null ? null : Number(row.output_length),
 });
 

@@ -34,7 +34,7 @@ export class OutputTestKit {
   private constructor(
     readonly db: TestDatabase,
     readonly nats: TestNats,
-    readonly output: RunningOutput,
+    private running: RunningOutput,
     readonly rpc: RpcClient,
     readonly dataSource: DataSource,
     readonly store: EventStore,
@@ -45,7 +45,7 @@ export class OutputTestKit {
   static async start(): Promise<OutputTestKit> {
     const db = await createTestDatabase();
     const nats = await startTestNats();
-    const output = await startOutput({ databaseUrl: db.url, natsUrl: nats.url, logLevel: 'warn', retentionDays: 7 });
+    const output = await startOutput(outputConfig(db, nats));
     const rpc = await createRpcClient({ url: nats.url, name: 'output-test' });
     const dataSource = createDataSource({ url: db.url, name: 'output-test' });
     await dataSource.initialize();
@@ -53,11 +53,22 @@ export class OutputTestKit {
     return new OutputTestKit(db, nats, output, rpc, dataSource, new EventStore(dataSource), nc, jetstream(nc));
   }
 
+  get output(): RunningOutput {
+    return this.running;
+  }
+
+  /** Stops the service, runs `whileDown`, starts it again (same database, same NATS). */
+  async restartOutput(whileDown: () => Promise<void>): Promise<void> {
+    await this.running.close();
+    await whileDown();
+    this.running = await startOutput(outputConfig(this.db, this.nats));
+  }
+
   async close(): Promise<void> {
     await this.nc.close();
     await this.rpc.close();
     await this.dataSource.destroy();
-    await this.output.close();
+    await this.running.close();
     await this.nats.stop();
     await this.db.drop();
   }
@@ -136,5 +147,7 @@ export class OutputTestKit {
     await this.js.publish(outputSubject(containerId), JSON.stringify(chunk));
   }
 }
+
+const outputConfig = (db: TestDatabase, nats: TestNats) => ({ databaseUrl: db.url, natsUrl: nats.url, logLevel: 'warn' as const, retentionDays: 7 });
 
 export const containerStream = (containerId: number) => streamId(StreamType.container, containerId);
