@@ -1,5 +1,6 @@
 import {
   AgentEventType,
+  ContainerEventType,
   ContainerRuntimeEventType,
   DomainError,
   ErrorCode,
@@ -18,7 +19,7 @@ import {
 import { rebuildProjections } from '@agentry/event-store';
 import { waitUntil } from '@agentry/testing';
 import { outputProjections } from '../output-app.js';
-import { OutputTestKit } from '../testing/output-test-kit.js';
+import { OutputTestKit, containerStream } from '../testing/output-test-kit.js';
 
 const ORG = 21;
 const OTHER_ORG = 22;
@@ -256,6 +257,33 @@ describe('agent output (seed 002 output.json)', () => {
     expect(containers.map((c) => c.id)).not.toContain(ended);
     await kit.end(id, scripted, 9_200);
   });
+});
+
+it('finds a container its launch just returned, before the history has applied it', async () => {
+  const agentId = await kit.createAgent(ORG, 'Fresh');
+  // An older transaction left open holds every later event back from the projections.
+  const blocker = kit.dataSource.createQueryRunner();
+  await blocker.connect();
+  await blocker.startTransaction();
+  try {
+    await kit.store.append('blocker-1', 'blocker', [{ type: 'Blocker', data: {} }], { expectedVersion: 'any', manager: blocker.manager });
+    const containerId = 90_001;
+    const queued = { containerId, agentId, orgId: ORG, launchType: 'manual', agentVersionId: null, queuedAt: 5 };
+    await kit.store.append(containerStream(containerId), 'container', [{ type: ContainerEventType.ContainerQueued, data: queued }], {
+      expectedVersion: 'no_stream',
+    });
+    const answers = Promise.all([fetchContainer(ORG, { containerId }), agentOutput(ORG, { agentId, containerId })]);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // let the queries find the history behind
+    await blocker.commitTransaction();
+    const [record, output] = await answers;
+    expect(record).toMatchObject({ id: containerId, status: 'queued', launchNumber: 1 });
+    expect(output).toMatchObject({ containerId, containerStatus: 'queued' });
+  } finally {
+    if (blocker.isTransactionActive) await blocker.rollbackTransaction();
+    await blocker.release();
+  }
+  // An id that never existed is not found at once.
+  expect((await errorOf(fetchContainer(ORG, { containerId: 90_002 }))).code).toBe(ErrorCode.NOT_FOUND);
 });
 
 it('keeps orgs apart: another org’s containers and agents are not found, and not listed', async () => {

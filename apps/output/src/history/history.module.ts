@@ -3,6 +3,7 @@ import { ConsoleModule } from '../console/index.js';
 import { ContainerViews } from './container-views.js';
 import { HistoryController } from './history.controller.js';
 import { ContainersLookup } from './read-model/containers.lookup.js';
+import { FreshReads } from './read-model/fresh-reads.js';
 import { AgentOutputUseCase } from './use-cases/agent-output/agent-output.use-case.js';
 import { ContainerOutputUseCase } from './use-cases/container-output/container-output.use-case.js';
 import { FetchContainerUseCase } from './use-cases/fetch-container/fetch-container.use-case.js';
@@ -15,6 +16,7 @@ import { RunningContainersUseCase } from './use-cases/running-containers/running
   controllers: [HistoryController],
   providers: [
     ContainersLookup,
+    FreshReads,
     ContainerViews,
     FetchContainerUseCase,
     ListContainersUseCase,

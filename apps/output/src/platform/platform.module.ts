@@ -1,13 +1,13 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DataSource } from 'typeorm';
-import { ProjectionRunner } from '@agentry/event-store';
+import { EventStore, ProjectionRunner } from '@agentry/event-store';
 import { OUTPUT_CONFIG, type OutputConfig } from '../config.js';
 
 /** Token of the service's own NATS connection (JetStream consumers; the RPC handlers use Nest's transport). */
 export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
 
-/** Infrastructure every output feature injects: configuration, database, projections, NATS. */
+/** Infrastructure every output feature injects: configuration, database, event log (read only), projections, NATS. */
 @Global()
 @Module({})
 export class PlatformModule {
@@ -19,8 +19,9 @@ export class PlatformModule {
         { provide: DataSource, useValue: deps.dataSource },
         { provide: ProjectionRunner, useValue: deps.projections },
         { provide: NATS_CONNECTION, useValue: deps.nc },
+        { provide: EventStore, useFactory: (ds: DataSource) => new EventStore(ds), inject: [DataSource] },
       ],
-      exports: [OUTPUT_CONFIG, DataSource, ProjectionRunner, NATS_CONNECTION],
+      exports: [OUTPUT_CONFIG, DataSource, ProjectionRunner, NATS_CONNECTION, EventStore],
     };
   }
 }

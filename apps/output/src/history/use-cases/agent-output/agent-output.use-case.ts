@@ -5,6 +5,7 @@ import { ContainerViews, outputSourceOf } from '../../container-views.js';
 import { agentStatusOf, containerStatusOf, cursorFor, runtimeSeconds } from '../../domain/agent-output.js';
 import { toMessageView, type ContainerRow } from '../../read-model/container-row.js';
 import { ContainersLookup } from '../../read-model/containers.lookup.js';
+import { FreshReads } from '../../read-model/fresh-reads.js';
 import { readId, readOptionalChoice, readOptionalInt } from '../read-params.js';
 
 /** Seed 002 `GET /api/v1/agent/{id}/output.json`: status, progress, messages and output since the client's positions. */
@@ -12,6 +13,7 @@ import { readId, readOptionalChoice, readOptionalInt } from '../read-params.js';
 export class AgentOutputUseCase {
   constructor(
     private readonly lookup: ContainersLookup,
+    private readonly fresh: FreshReads,
     private readonly views: ContainerViews,
     private readonly output: OutputReader,
   ) {}
@@ -27,7 +29,7 @@ export class AgentOutputUseCase {
     };
     if (mode === 'track' && clientContainerId === 0) throw validationFailed([{ field: 'containerId', message: 'is required in track mode' }]);
 
-    if (!(await this.lookup.agent(actor.orgId, agentId))) throw notFound('Agent');
+    if (!(await this.fresh.agent(actor.orgId, agentId))) throw notFound('Agent');
     const counts = await this.lookup.instanceCounts(agentId);
     const row = mode === 'track' ? await this.tracked(actor.orgId, agentId, clientContainerId) : await this.lookup.mostRecent(agentId);
     const base = {
@@ -60,7 +62,7 @@ export class AgentOutputUseCase {
   }
 
   private async tracked(orgId: number, agentId: number, containerId: number): Promise<ContainerRow> {
-    const row = await this.lookup.container(orgId, containerId);
+    const row = await this.fresh.container(orgId, containerId);
     if (!row || row.agent_id !== agentId) throw notFound('Container');
     return row;
   }

@@ -4,6 +4,7 @@ import { OutputReader } from '../../../console/index.js';
 import { ContainerViews, outputSourceOf } from '../../container-views.js';
 import { toMessageView } from '../../read-model/container-row.js';
 import { ContainersLookup } from '../../read-model/containers.lookup.js';
+import { FreshReads } from '../../read-model/fresh-reads.js';
 import { readId, readOptionalBool } from '../read-params.js';
 
 /** v2 `containers/fetch` with its `with*` options. */
@@ -11,6 +12,7 @@ import { readId, readOptionalBool } from '../read-params.js';
 export class FetchContainerUseCase {
   constructor(
     private readonly lookup: ContainersLookup,
+    private readonly fresh: FreshReads,
     private readonly views: ContainerViews,
     private readonly output: OutputReader,
   ) {}
@@ -23,7 +25,7 @@ export class FetchContainerUseCase {
     const withRuntimeEvents = readOptionalBool(p, 'withRuntimeEvents');
     const withNeighbours = readOptionalBool(p, 'withNewerAndOlderContainerId');
 
-    const row = await this.lookup.container(actor.orgId, containerId);
+    const row = await this.fresh.container(actor.orgId, containerId);
     if (!row) throw notFound('Container');
     const result: FetchContainerResult = await this.views.of(row, { withResultObject });
     if (withOutput) {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { notFound, type ListContainersParams, type ListContainersResult, type RequestEnvelope } from '@agentry/contracts';
 import { ContainerViews } from '../../container-views.js';
 import { ContainersLookup } from '../../read-model/containers.lookup.js';
+import { FreshReads } from '../../read-model/fresh-reads.js';
 import { readId, readOptionalChoice, readOptionalInt } from '../read-params.js';
 
 export const DEFAULT_LIST_LIMIT = 100;
@@ -12,6 +13,7 @@ export const MAX_LIST_LIMIT = 1000;
 export class ListContainersUseCase {
   constructor(
     private readonly lookup: ContainersLookup,
+    private readonly fresh: FreshReads,
     private readonly views: ContainerViews,
   ) {}
 
@@ -22,7 +24,7 @@ export class ListContainersUseCase {
     const mode = readOptionalChoice(p, 'mode', ['all', 'finalized'] as const) ?? 'all';
     const beforeEndedAt = readOptionalInt(p, 'beforeEndedAt', { min: 0 });
 
-    if (!(await this.lookup.agent(actor.orgId, agentId))) throw notFound('Agent');
+    if (!(await this.fresh.agent(actor.orgId, agentId))) throw notFound('Agent');
     const rows = await this.lookup.list({ agentId, limit, finalizedOnly: mode === 'finalized', beforeEndedAt });
     const containers = await Promise.all(rows.slice(0, limit).map((row) => this.views.of(row)));
     return { containers, maxLimitReached: rows.length > limit };
