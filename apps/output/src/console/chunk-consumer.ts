@@ -56,7 +56,8 @@ export class ChunkConsumer implements OnModuleDestroy {
     if (this.loop) return;
     await this.ensureConsumer();
     const consumer = await jetstream(this.nc).consumers.get(OUTPUT_STREAM, CHUNK_CONSUMER);
-    const messages = await consumer.consume({ max_messages: 1000 });
+    // Buffered ahead by bytes, not messages: a chunk may be up to a NATS payload (1 MiB).
+    const messages = await consumer.consume({ max_bytes: 16 * 1024 * 1024 });
     this.messages = messages;
     this.loop = this.run(messages);
   }
