@@ -42,15 +42,27 @@ export class OutputTestKit {
     private readonly js: JetStreamClient,
   ) {}
 
+  /** Stops what it started when a later step fails, so a broken service leaves no server behind. */
   static async start(): Promise<OutputTestKit> {
-    const db = await createTestDatabase();
-    const nats = await startTestNats();
-    const output = await startOutput(outputConfig(db, nats));
-    const rpc = await createRpcClient({ url: nats.url, name: 'output-test' });
-    const dataSource = createDataSource({ url: db.url, name: 'output-test' });
-    await dataSource.initialize();
-    const nc = await connect({ servers: nats.url });
-    return new OutputTestKit(db, nats, output, rpc, dataSource, new EventStore(dataSource), nc, jetstream(nc));
+    const started: (() => Promise<unknown>)[] = [];
+    try {
+      const db = await createTestDatabase();
+      started.push(() => db.drop());
+      const nats = await startTestNats();
+      started.push(() => nats.stop());
+      const output = await startOutput(outputConfig(db, nats));
+      started.push(() => output.close());
+      const rpc = await createRpcClient({ url: nats.url, name: 'output-test' });
+      started.push(() => rpc.close());
+      const dataSource = createDataSource({ url: db.url, name: 'output-test' });
+      await dataSource.initialize();
+      started.push(() => dataSource.destroy());
+      const nc = await connect({ servers: nats.url });
+      return new OutputTestKit(db, nats, output, rpc, dataSource, new EventStore(dataSource), nc, jetstream(nc));
+    } catch (error) {
+      while (started.length) await started.pop()!().catch(() => undefined);
+      throw error;
+    }
   }
 
   get output(): RunningOutput {
