@@ -13,7 +13,7 @@ import type { ExecutorConfig } from './config.js';
 import { ContainersModule } from './containers/containers.module.js';
 import { executorContainersProjection } from './containers/read-model/containers.projection.js';
 import { ExecutorReadModel1764300000000 } from './containers/read-model/executor-read-model.migration.js';
-import { PlatformModule } from './platform/platform.module.js';
+import { executorPlatformModule } from './platform/platform.module.js';
 import { isolationAvailable } from './process/index.js';
 import { ensureLaunchQueue } from './queue/launch-stream.js';
 import { LaunchBackstop } from './queue/launch-backstop.js';
@@ -74,7 +74,7 @@ export async function startExecutor(config: ExecutorConfig, opts: { executorId?:
   const leases = await openLeases(nc, config.heartbeatTtlMs);
   const projections = new ProjectionRunner(dataSource, executorProjections());
 
-  @Module({ imports: [PlatformModule.forRoot({ config, dataSource, projections, nc, executorId, leases }), ContainersModule, StorageModule, RunsModule] })
+  @Module({ imports: [executorPlatformModule({ config, dataSource, projections, nc, executorId, leases }), ContainersModule, StorageModule, RunsModule] })
   class ExecutorModule {}
 
   const app = await NestFactory.createMicroservice(ExecutorModule, {

@@ -7,9 +7,10 @@ import { createDataSource, eventStoreMigrations, migrate, ProjectionRunner } fro
 import { ensureOutputStream, natsMicroserviceOptions } from '@agentry/messaging';
 import { QueueGroups } from '@agentry/contracts';
 import { nestLogLevels } from '@agentry/config';
+import { ShutdownStack } from '@agentry/service-kit';
 import type { OutputConfig } from './config.js';
 import { outputFeatures } from './features.js';
-import { PlatformModule } from './platform/platform.module.js';
+import { outputPlatformModule } from './platform/platform.module.js';
 
 export interface RunningOutput {
   app: INestMicroservice;
@@ -31,26 +32,22 @@ export const outputProjections = () => outputFeatures.flatMap((f) => f.projectio
 
 /** Boots the output service: migrations, projections, NATS handlers, then each feature's start hook (the chunk consumer). */
 export async function startOutput(config: OutputConfig): Promise<RunningOutput> {
-  // What was started, stopped in reverse order on close or when a later step fails.
-  const started: (() => Promise<unknown>)[] = [];
-  const stopAll = async () => {
-    while (started.length) await started.pop()!();
-  };
-  try {
+  const stack = new ShutdownStack();
+  return stack.boot(async () => {
     const dataSource = outputDataSource(config.databaseUrl);
     await dataSource.initialize();
-    started.push(() => dataSource.destroy());
+    stack.push(() => dataSource.destroy());
     await migrate(dataSource);
 
     const nc = await connect({ servers: config.natsUrl, name: 'output', maxReconnectAttempts: -1 });
-    started.push(() => nc.close());
+    stack.push(() => nc.close());
     await ensureOutputStream(nc);
 
     const projections = new ProjectionRunner(dataSource, outputProjections());
-    started.push(() => projections.stop());
+    stack.push(() => projections.stop());
 
     const featureModules = outputFeatures.flatMap((f) => (f.module ? [f.module] : [])) as Type<unknown>[];
-    @Module({ imports: [PlatformModule.forRoot({ config, dataSource, projections, nc }), ...featureModules] })
+    @Module({ imports: [outputPlatformModule({ config, dataSource, projections, nc }), ...featureModules] })
     class OutputModule {}
 
     const app = await NestFactory.createMicroservice(OutputModule, {
@@ -58,14 +55,11 @@ export async function startOutput(config: OutputConfig): Promise<RunningOutput> 
       logger: nestLogLevels(config.logLevel),
     });
     // Closing the app also stops the chunk consumer (module destroy hook), before NATS and the database go.
-    started.push(() => app.close());
+    stack.push(() => app.close());
     await app.listen();
     await projections.start();
     for (const feature of outputFeatures) await feature.onStart?.(app, config);
     new Logger('Output').log('output service ready');
-    return { app, projections, close: stopAll };
-  } catch (error) {
-    await stopAll().catch(() => undefined);
-    throw error;
-  }
+    return { app, projections, close: () => stack.unwind() };
+  });
 }

@@ -5,9 +5,10 @@ import { createDataSource, eventStoreMigrations, migrate, ProjectionRunner } fro
 import { natsMicroserviceOptions, startEventRelay } from '@agentry/messaging';
 import { QueueGroups } from '@agentry/contracts';
 import { nestLogLevels } from '@agentry/config';
+import { ShutdownStack } from '@agentry/service-kit';
 import type { RegistryConfig } from './config.js';
 import { registryFeatures } from './features.js';
-import { PlatformModule } from './platform/platform.module.js';
+import { registryPlatformModule } from './platform/platform.module.js';
 
 export interface RunningRegistry {
   app: INestMicroservice;
@@ -25,35 +26,33 @@ export function registryDataSource(databaseUrl: string) {
 
 export const registryProjections = () => registryFeatures.flatMap((f) => f.projections);
 
-/** Boots the registry: schema migrations, projections, NATS handlers, then each feature's start hook. */
+/** Boots the registry: schema migrations, projections, relay, start hooks, then NATS handlers. */
 export async function startRegistry(config: RegistryConfig): Promise<RunningRegistry> {
-  const dataSource = registryDataSource(config.databaseUrl);
-  await dataSource.initialize();
-  await migrate(dataSource);
-  const projections = new ProjectionRunner(dataSource, registryProjections());
+  const stack = new ShutdownStack();
+  return stack.boot(async () => {
+    const dataSource = registryDataSource(config.databaseUrl);
+    await dataSource.initialize();
+    stack.push(() => dataSource.destroy());
+    await migrate(dataSource);
+    const projections = new ProjectionRunner(dataSource, registryProjections());
 
-  @Module({ imports: [PlatformModule.forRoot({ config, dataSource, projections }), ...registryFeatures.map((f) => f.module)] })
-  class RegistryModule {}
+    @Module({ imports: [registryPlatformModule({ config, dataSource, projections }), ...registryFeatures.map((f) => f.module)] })
+    class RegistryModule {}
 
-  const app = await NestFactory.createMicroservice(RegistryModule, {
-    ...natsMicroserviceOptions({ url: config.natsUrl, queue: QueueGroups.registry, name: 'registry' }),
-    logger: nestLogLevels(config.logLevel),
+    const app = await NestFactory.createMicroservice(RegistryModule, {
+      ...natsMicroserviceOptions({ url: config.natsUrl, queue: QueueGroups.registry, name: 'registry' }),
+      logger: nestLogLevels(config.logLevel),
+    });
+    await app.init();
+    await projections.start();
+    stack.push(() => projections.stop());
+    const relay = await startEventRelay(dataSource, config.natsUrl);
+    stack.push(() => relay.stop());
+    // Start hooks (first-org bootstrap) run before the service answers, so its first reply already sees them.
+    for (const feature of registryFeatures) await feature.onStart?.(app, config);
+    stack.push(() => app.close());
+    await app.listen();
+    new Logger('Registry').log('registry ready');
+    return { app, close: () => stack.unwind() };
   });
-  await app.init();
-  await projections.start();
-  const relay = await startEventRelay(dataSource, config.natsUrl);
-  // Start hooks (first-org bootstrap) run before the service answers, so its first reply already sees them.
-  for (const feature of registryFeatures) await feature.onStart?.(app, config);
-  await app.listen();
-  new Logger('Registry').log('registry ready');
-
-  return {
-    app,
-    async close() {
-      await app.close();
-      await relay.stop();
-      await projections.stop();
-      await dataSource.destroy();
-    },
-  };
 }

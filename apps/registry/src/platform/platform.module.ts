@@ -1,24 +1,14 @@
-import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { EventStore, ProjectionRunner } from '@agentry/event-store';
-import { REGISTRY_CONFIG, type RegistryConfig } from '../config.js';
+import type { DynamicModule } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import type { ProjectionRunner } from '@agentry/event-store';
 import { SecretBox } from '@agentry/secrets';
+import { eventSourcingProviders, platformModule } from '@agentry/service-kit';
+import { REGISTRY_CONFIG, type RegistryConfig } from '../config.js';
 
-/** Infrastructure every registry feature injects: database, event store, projections, secrets. */
-@Global()
-@Module({})
-export class PlatformModule {
-  static forRoot(deps: { config: RegistryConfig; dataSource: DataSource; projections: ProjectionRunner }): DynamicModule {
-    return {
-      module: PlatformModule,
-      providers: [
-        { provide: REGISTRY_CONFIG, useValue: deps.config },
-        { provide: DataSource, useValue: deps.dataSource },
-        { provide: ProjectionRunner, useValue: deps.projections },
-        { provide: EventStore, useFactory: (ds: DataSource) => new EventStore(ds), inject: [DataSource] },
-        { provide: SecretBox, useValue: new SecretBox(deps.config.secretKey) },
-      ],
-      exports: [REGISTRY_CONFIG, DataSource, ProjectionRunner, EventStore, SecretBox],
-    };
-  }
-}
+/** Infrastructure every registry feature injects: config, database, event store, projections, secrets. */
+export const registryPlatformModule = (deps: { config: RegistryConfig; dataSource: DataSource; projections: ProjectionRunner }): DynamicModule =>
+  platformModule([
+    { provide: REGISTRY_CONFIG, useValue: deps.config },
+    ...eventSourcingProviders(deps),
+    { provide: SecretBox, useValue: new SecretBox(deps.config.secretKey) },
+  ]);

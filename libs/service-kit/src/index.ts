@@ -1,0 +1,2 @@
+export * from './platform-module.js';
+export * from './shutdown-stack.js';
