@@ -1,0 +1,47 @@
+import { loadConfig, logLevel, requiredUrl, type LogLevel, type Setting } from '@agentry/config';
+
+export interface SchedulerConfig {
+  databaseUrl: string;
+  natsUrl: string;
+  logLevel: LogLevel;
+  /** Fires spread deterministically over ±this around their planned time (seed 004's flexible window); 0 = exact. */
+  flexWindowMs: number;
+  /** A fire found later than this after its planned time was missed (downtime): the agent's missed-run policy applies. */
+  missedGraceMs: number;
+  /** How often the active firer looks for due agents. */
+  tickMs: number;
+}
+
+/** A whole number of milliseconds within bounds. */
+const milliseconds = (fallback: number, min: number, max: number): Setting<number> => ({
+  read(raw, name) {
+    if (raw === undefined) return { value: fallback };
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw) || n < min || n > max) return { problem: `${name} must be a whole number of ms from ${min} to ${max}, got "${raw}"` };
+    return { value: n };
+  },
+});
+
+const HOUR_MS = 3_600_000;
+
+export function loadSchedulerConfig(env: Record<string, string | undefined> = process.env): SchedulerConfig {
+  const c = loadConfig(
+    {
+      DATABASE_URL: requiredUrl(['postgres', 'postgresql'], 'postgres://agentry:secret@127.0.0.1:5432/agentry'),
+      NATS_URL: requiredUrl(['nats'], 'nats://127.0.0.1:4222'),
+      LOG_LEVEL: logLevel(),
+      SCHEDULER_FLEX_WINDOW_MS: milliseconds(0, 0, HOUR_MS),
+      SCHEDULER_MISSED_GRACE_MS: milliseconds(60_000, 1000, 24 * HOUR_MS),
+      SCHEDULER_TICK_MS: milliseconds(250, 10, 60_000),
+    },
+    env,
+  );
+  return {
+    databaseUrl: c.DATABASE_URL,
+    natsUrl: c.NATS_URL,
+    logLevel: c.LOG_LEVEL,
+    flexWindowMs: c.SCHEDULER_FLEX_WINDOW_MS,
+    missedGraceMs: c.SCHEDULER_MISSED_GRACE_MS,
+    tickMs: c.SCHEDULER_TICK_MS,
+  };
+}

@@ -1,0 +1,123 @@
+import { Logger } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { compareLogPositions, ConcurrencyError, type EventStore, type LogPosition, type ProjectionRunner } from '@agentry/event-store';
+import type { RpcClient } from '@agentry/messaging';
+import type { Clock } from '../platform/clock.js';
+import { ScheduleEventType, SCHEDULE_STREAM_TYPE, scheduleStreamId, type ScheduleFiredData } from '../schedules/schedule-events.js';
+import { decideFire, type FireTiming } from './fire-decision.js';
+import { findDue, type DueRow } from './due-schedules.js';
+import type { FirerLock } from './firer-lock.js';
+import { launchThroughExecutor, scheduleIdempotencyKey } from './launcher.js';
+
+const logger = new Logger('Firer');
+
+const BATCH = 500;
+/** Fires handled at once within a batch (each is an executor round trip). */
+const CONCURRENCY = 32;
+/** A replica without the lock asks for it this often, so a dead leader is replaced within seconds. */
+const LEADERSHIP_RETRY_MS = 1000;
+
+export interface FirerDeps {
+  dataSource: DataSource;
+  store: EventStore;
+  projections: ProjectionRunner;
+  rpc: RpcClient;
+  lock: FirerLock;
+  clock: Clock;
+  timing: FireTiming;
+  tickMs: number;
+}
+
+/**
+ * The tick loop of the active firer. Only the lock holder fires; each fire is an idempotent executor launch
+ * followed by a `ScheduleFired` append with the schedule stream's version as expected version. A paused
+ * old leader that wakes up late therefore gets the same container back and a ConcurrencyError: it launches
+ * nothing new and records nothing twice.
+ */
+export class Firer {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+  private lastLockAttempt = -Infinity;
+
+  constructor(private readonly deps: FirerDeps) {}
+
+  start(): void {
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+    await this.deps.lock.release();
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.tick()
+        .catch((error: Error) => logger.warn(`tick failed: ${error.message}`))
+        .finally(() => this.schedule(this.deps.tickMs));
+    }, delayMs);
+  }
+
+  private async tick(): Promise<void> {
+    if (!(await this.lead())) return;
+    const now = this.deps.clock.now();
+    const due = await findDue(this.deps.dataSource, now + this.deps.timing.flexWindowMs, BATCH);
+    const positions: LogPosition[] = [];
+    for (let i = 0; i < due.length && !this.stopped; i += CONCURRENCY) {
+      const settled = await Promise.all(due.slice(i, i + CONCURRENCY).map((row) => this.fire(row, now)));
+      for (const p of settled) if (p) positions.push(p);
+    }
+    // The next tick must see these fires settled in the read model, or it would decide them again.
+    const last = positions.sort(compareLogPositions).at(-1);
+    if (last) await this.deps.projections.waitFor(last);
+  }
+
+  private async lead(): Promise<boolean> {
+    if (this.deps.lock.isHeld) return true;
+    const wallNow = Date.now();
+    if (wallNow - this.lastLockAttempt < LEADERSHIP_RETRY_MS) return false;
+    this.lastLockAttempt = wallNow;
+    const held = await this.deps.lock.tryAcquire().catch(() => false);
+    if (held) logger.log('this replica fires schedules');
+    return held;
+  }
+
+  /** Settles one due schedule; answers the position of its record, or null when nothing was recorded. */
+  private async fire(row: DueRow, now: number): Promise<LogPosition | null> {
+    const decision = decideFire(row, now, this.deps.timing);
+    if (decision.action === 'wait') return null;
+    let record: Pick<ScheduleFiredData, 'containerId' | 'outcome' | 'reason'>;
+    if (decision.action === 'skip') {
+      record = { containerId: null, outcome: 'skipped' };
+    } else {
+      try {
+        const outcome = await launchThroughExecutor(this.deps.rpc, {
+          orgId: row.orgId,
+          agentId: row.agentId,
+          launchedBy: row.launchedBy,
+          launchType: row.launchType,
+          idempotencyKey: scheduleIdempotencyKey(row.agentId, decision.plannedAt),
+        });
+        record = outcome.launched ? { containerId: outcome.containerId, outcome: 'launched' } : { containerId: null, outcome: 'refused', reason: outcome.reason };
+      } catch (error) {
+        logger.warn(`agent ${row.agentId}: launch of ${decision.plannedAt} failed, tried again next tick (${(error as Error).message})`);
+        return null;
+      }
+    }
+    const data: ScheduleFiredData = { agentId: row.agentId, plannedAt: decision.plannedAt, resumeAfter: decision.plannedAt, firedAt: now, ...record };
+    try {
+      const appended = await this.deps.store.append(scheduleStreamId(row.agentId), SCHEDULE_STREAM_TYPE, [{ type: ScheduleEventType.ScheduleFired, data }], {
+        expectedVersion: row.scheduleVersion,
+      });
+      return appended.position;
+    } catch (error) {
+      // Another firer settled this schedule first (the fence); its launch had the same key.
+      if (error instanceof ConcurrencyError) return null;
+      throw error;
+    }
+  }
+}
