@@ -12,6 +12,8 @@ import { schedulesProjection } from './schedules/schedules.projection.js';
 export interface RunningScheduler {
   dataSource: DataSource;
   projections: ProjectionRunner;
+  /** Resolves once the firer has run a whole tick after the call (whether or not this replica leads). */
+  nextTick(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -57,7 +59,7 @@ export async function startScheduler(config: SchedulerConfig, opts: { clock?: Cl
     firer.start();
     started.push(() => firer.stop());
     new Logger('Scheduler').log('scheduler ready');
-    return { dataSource, projections, close: stopAll };
+    return { dataSource, projections, nextTick: () => firer.nextTick(), close: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -39,6 +39,7 @@ export class Firer {
   private running: Promise<void> | null = null;
   private stopped = false;
   private lastLockAttempt = -Infinity;
+  private tickWaiters: (() => void)[] = [];
 
   constructor(private readonly deps: FirerDeps) {}
 
@@ -53,12 +54,32 @@ export class Firer {
     await this.deps.lock.release();
   }
 
+  /** Resolves once a whole tick has run after this call (tests: "the firer has looked at the clock's current time"). */
+  nextTick(): Promise<void> {
+    return new Promise((resolve) => {
+      // A tick in progress may have read the clock before the call: wait for the one after it.
+      let skip = this.running !== null;
+      const waiter = () => {
+        if (skip) {
+          skip = false;
+          this.tickWaiters.push(waiter);
+        } else resolve();
+      };
+      this.tickWaiters.push(waiter);
+    });
+  }
+
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       this.running = this.tick()
         .catch((error: Error) => logger.warn(`tick failed: ${error.message}`))
-        .finally(() => this.schedule(this.deps.tickMs));
+        .finally(() => {
+          this.running = null;
+          const waiters = this.tickWaiters.splice(0);
+          for (const w of waiters) w();
+          this.schedule(this.deps.tickMs);
+        });
     }, delayMs);
   }
 

@@ -1,0 +1,73 @@
+import pg from 'pg';
+import { startPlatform, type TestPlatform } from '../../../gateway/src/testing/platform-harness.js';
+import { loadSchedulerConfig } from '../config.js';
+import type { Clock } from '../platform/clock.js';
+import { startScheduler, type RunningScheduler } from '../scheduler-app.js';
+
+/** A clock that only moves when the test says so. */
+export class ManualClock implements Clock {
+  constructor(private t: number) {}
+  now(): number {
+    return this.t;
+  }
+  set(ms: number): void {
+    this.t = ms;
+  }
+}
+
+export interface SchedulerTestKit {
+  platform: TestPlatform;
+  clock: ManualClock;
+  key: string;
+  /** Starts a scheduler replica on the platform's servers (the kit stops it at the end unless already closed). */
+  startReplica(env?: Record<string, string>): Promise<RunningScheduler>;
+  /** Saves an agent through the v2 API; answers its id. */
+  saveAgent(fields: Record<string, unknown>): Promise<number>;
+  /** The agent's next planned fire as the scheduler's read model has it (null: none). */
+  nextFireAt(agentId: number): Promise<number | null>;
+  /** Idempotency keys of the agent's containers, in launch order (from the event log). */
+  launchKeys(agentId: number): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+/** The platform with execution (registry, gateway, executor, output) and a controllable clock for scheduler replicas. */
+export async function startSchedulerTestKit(): Promise<SchedulerTestKit> {
+  const platform = await startPlatform({ execution: true });
+  const clock = new ManualClock(Date.now());
+  const replicas: RunningScheduler[] = [];
+  const { key } = await platform.newOrg();
+  const pool = new pg.Pool({ connectionString: platform.databaseUrl, max: 2 });
+  const query = async <T extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<T[]> => (await pool.query<T>(sql, params)).rows;
+  return {
+    platform,
+    clock,
+    key,
+    async startReplica(env = {}) {
+      const config = loadSchedulerConfig({ DATABASE_URL: platform.databaseUrl, NATS_URL: platform.natsUrl, LOG_LEVEL: 'warn', SCHEDULER_TICK_MS: '20', ...env });
+      const replica = await startScheduler(config, { clock });
+      replicas.push(replica);
+      return replica;
+    },
+    async saveAgent(fields) {
+      const res = await platform.request('POST', '/api/v2/agents/save', { key, json: fields });
+      if (res.status !== 200) throw new Error(`save failed: ${res.status} ${res.text}`);
+      return Number(res.body.id);
+    },
+    async nextFireAt(agentId) {
+      const rows = await query<{ next: string | null }>(`SELECT next_fire_at::text AS next FROM scheduler_agents WHERE agent_id = $1`, [agentId]);
+      return rows[0]?.next == null ? null : Number(rows[0].next);
+    },
+    async launchKeys(agentId) {
+      const rows = await query<{ key: string }>(
+        `SELECT data->>'idempotencyKey' AS key FROM events WHERE type = 'ContainerQueued' AND (data->>'agentId')::int = $1 ORDER BY global_position`,
+        [agentId],
+      );
+      return rows.map((r) => r.key);
+    },
+    async close() {
+      for (const r of replicas.reverse()) await r.close().catch(() => undefined);
+      await pool.end();
+      await platform.close();
+    },
+  };
+}
