@@ -69,9 +69,10 @@ export function crossFieldProblems(s: AgentSettings): FieldError[] {
     'is required when launchType is "after agent": the id of the agent whose end triggers this one',
   );
   need(
-    s.launchType !== LaunchType.repeatedly || s.repeatedLaunchTimes !== null,
+    // A seed 004 recurring `schedule` (times, rateMinutes, cronExpression) is the other way to say when.
+    s.launchType !== LaunchType.repeatedly || s.repeatedLaunchTimes !== null || (s.schedule !== null && s.schedule.mode === 'SCHEDULED' && s.schedule.kind !== 'manual'),
     'repeatedLaunchTimes',
-    'is required when launchType is "repeatedly": send repeatedLaunchTimes or repeatedLaunchPreset',
+    'is required when launchType is "repeatedly": send repeatedLaunchTimes, repeatedLaunchPreset or a recurring schedule',
   );
   need(
     (s.proxyType !== 'http' && s.proxyType !== 'pool') || s.proxyAddress !== null,
