@@ -4,6 +4,7 @@
 //  (b) the same script launched through the gateway (`output=event-stream`): launch request → first
 //      `data:` line at the client, p50 / p99; completed launches per second at the same concurrency;
 //  (c) output line → SSE client latency at 1,000 lines/s (p50 / p99 / max).
+// (a) and (b) take turns (run by run, then in short throughput rounds) on the same machine state.
 // Usage: npm run build && node bench/launch/run.mjs   (env: BENCH_RUNS=40, BENCH_SECONDS=10,
 // BENCH_CONCURRENCY=4, BENCH_ISOLATION=auto|bubblewrap|none, BENCH_LINE_SECONDS=5, BENCH_VERBOSE=1).
 // Prints figures and ratios; asserts nothing.
@@ -75,27 +76,40 @@ async function gatewayRun(platform, agentId) {
   return firstLineMs;
 }
 
-async function latencies(count, once) {
-  for (let i = 0; i < WARMUP; i++) await once();
-  const samples = [];
-  for (let i = 0; i < count; i++) samples.push(await once());
-  return summary(samples);
+/**
+ * First-line latency of each contender. They take turns run by run (and throughput in short
+ * rounds), so a change in the machine's load during the benchmark hits them alike.
+ */
+async function latencies(count, contenders) {
+  for (let i = 0; i < WARMUP; i++) for (const once of Object.values(contenders)) await once();
+  const samples = Object.fromEntries(Object.keys(contenders).map((name) => [name, []]));
+  for (let i = 0; i < count; i++) {
+    for (const [name, once] of Object.entries(contenders)) samples[name].push(await once());
+  }
+  return Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, summary(values)]));
 }
 
-/** Completed runs per second with CONCURRENCY runs at once, for SECONDS. */
-async function throughput(once) {
-  const deadline = Date.now() + SECONDS * 1000;
-  let done = 0;
-  const started = now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (Date.now() < deadline) {
-        await once();
-        done++;
-      }
-    }),
-  );
-  return done / ((now() - started) / 1000);
+const ROUNDS = 5;
+
+/** Completed runs per second of each contender with CONCURRENCY runs at once, SECONDS in all, in turns. */
+async function throughput(contenders) {
+  const totals = Object.fromEntries(Object.keys(contenders).map((name) => [name, { done: 0, seconds: 0 }]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [name, once] of Object.entries(contenders)) {
+      const deadline = Date.now() + (SECONDS * 1000) / ROUNDS;
+      const started = now();
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          while (Date.now() < deadline) {
+            await once();
+            totals[name].done++;
+          }
+        }),
+      );
+      totals[name].seconds += (now() - started) / 1000;
+    }
+  }
+  return Object.fromEntries(Object.entries(totals).map(([name, t]) => [name, t.done / t.seconds]));
 }
 
 async function lineLatency(platform, agentId) {
@@ -114,20 +128,19 @@ async function main() {
   let platform;
   try {
     console.log(`launch benchmark: ${RUNS} sequential runs each, ${SECONDS} s at concurrency ${CONCURRENCY}, isolation ${ISOLATION}`);
-    const bareOnce = async () => {
-      const run = bareRun(file);
-      const firstLineMs = await run.firstLine;
-      await run.done;
-      return firstLineMs;
-    };
-    const bare = await latencies(RUNS, bareOnce);
-    const bareRate = await throughput(bareOnce);
-
     platform = await startPlatform({ slots: CONCURRENCY, isolation: ISOLATION });
     const agentId = await createAgent(platform, 'bench_first_line', SCRIPT, CONCURRENCY);
-    const gatewayOnce = () => gatewayRun(platform, agentId);
-    const gateway = await latencies(RUNS, gatewayOnce);
-    const gatewayRate = await throughput(gatewayOnce);
+    const contenders = {
+      async bare() {
+        const run = bareRun(file);
+        const firstLineMs = await run.firstLine;
+        await run.done;
+        return firstLineMs;
+      },
+      gateway: () => gatewayRun(platform, agentId),
+    };
+    const { bare, gateway } = await latencies(RUNS, contenders);
+    const { bare: bareRate, gateway: gatewayRate } = await throughput(contenders);
 
     const linesAgentId = await createAgent(platform, 'bench_lines', LINES_SCRIPT, 1);
     const lines = await lineLatency(platform, linesAgentId);
