@@ -1,4 +1,4 @@
-import { toInstant, toLocal } from './time-zone.js';
+import { toInstant, toLocal, wallMs } from './time-zone.js';
 
 /** A day of the local calendar; `dow` 0 = Sunday … 6 = Saturday. */
 export interface CalendarDay {
@@ -19,13 +19,14 @@ export interface CalendarRule {
   minutesOfDay: readonly number[];
   /** Allowed months (1–12); the search skips whole months outside it. */
   months: ReadonlySet<number>;
-  /** Allowed years, ascending; undefined = every year. */
-  years?: readonly number[];
+  /** Allowed years (all of them ≤ `lastYear`); undefined = every year. */
+  years?: { set: ReadonlySet<number>; lastYear: number };
   matchesDay(day: CalendarDay): boolean;
 }
 
 /** How far a rule without a year list is searched before it is declared never to fire (covers Feb 29 across 2100). */
 const SEARCH_YEARS = 9;
+const MINUTE = 60_000;
 
 export function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
@@ -40,17 +41,16 @@ export function nextCalendarFire(rule: CalendarRule, afterMs: number): number | 
   if (rule.minutesOfDay.length === 0) return null;
   // Start a day early: near a DST transition a local time of the previous day can still be ahead.
   const start = toLocal(afterMs, rule.timeZone);
+  const afterWallMs = wallMs(start);
   const first = new Date(Date.UTC(start.year, start.month - 1, start.day - 1));
   let year = first.getUTCFullYear();
   let month = first.getUTCMonth() + 1;
   let day = first.getUTCDate();
-  const lastYear = rule.years ? rule.years.at(-1)! : start.year + SEARCH_YEARS;
+  const lastYear = rule.years ? rule.years.lastYear : start.year + SEARCH_YEARS;
 
   while (year <= lastYear) {
-    if (rule.years && !rule.years.includes(year)) {
-      const nextYear = rule.years.find((y) => y > year);
-      if (nextYear === undefined) return null;
-      [year, month, day] = [nextYear, 1, 1];
+    if (rule.years && !rule.years.set.has(year)) {
+      [year, month, day] = [year + 1, 1, 1];
       continue;
     }
     const monthLength = daysInMonth(year, month);
@@ -60,7 +60,7 @@ export function nextCalendarFire(rule: CalendarRule, afterMs: number): number | 
     }
     const candidate = { year, month, day, dow: dayOfWeek(year, month, day), daysInMonth: monthLength };
     if (rule.matchesDay(candidate)) {
-      const fire = firstFireOfDayAfter(rule, candidate, afterMs);
+      const fire = firstFireOfDayAfter(rule, candidate, afterMs, afterWallMs);
       if (fire !== null) return fire;
     }
     day += 1;
@@ -68,8 +68,14 @@ export function nextCalendarFire(rule: CalendarRule, afterMs: number): number | 
   return null;
 }
 
-function firstFireOfDayAfter(rule: CalendarRule, d: CalendarDay, afterMs: number): number | null {
+/**
+ * Local times up to the wall-clock reading of `afterMs` are skipped unconverted: local → instant
+ * is non-decreasing (gap → end of gap, overlap → first occurrence), so none of them can be later.
+ */
+function firstFireOfDayAfter(rule: CalendarRule, d: CalendarDay, afterMs: number, afterWallMs: number): number | null {
+  const midnightWallMs = Date.UTC(d.year, d.month - 1, d.day);
   for (const minuteOfDay of rule.minutesOfDay) {
+    if (midnightWallMs + minuteOfDay * MINUTE <= afterWallMs) continue;
     const local = { year: d.year, month: d.month, day: d.day, hour: Math.floor(minuteOfDay / 60), minute: minuteOfDay % 60, second: 0 };
     const instant = toInstant(local, rule.timeZone);
     if (instant > afterMs) return instant;

@@ -167,7 +167,7 @@ export function cronRule(cron: ParsedCron, timeZone: string): CalendarRule {
     timeZone,
     minutesOfDay,
     months: new Set(cron.months),
-    years: cron.years,
+    years: { set: new Set(cron.years), lastYear: cron.years.at(-1)! },
     matchesDay: (day) =>
       (cron.daysOfMonth === null || cron.daysOfMonth.some((item) => dayOfMonthMatches(item, day))) &&
       (cron.daysOfWeek === null || cron.daysOfWeek.some((item) => dayOfWeekMatches(item, day))),

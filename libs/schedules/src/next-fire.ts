@@ -1,6 +1,6 @@
 import type { RepeatedLaunchTimes } from '@agentry/contracts';
 import { nextCalendarFire, type CalendarRule } from './calendar.js';
-import { cronRule, parseEventBridgeCron, type ParsedCron } from './cron.js';
+import { cronRule, parseEventBridgeCron } from './cron.js';
 import { MONTH_NUMBER, WEEK_DAY_INDEX, type ScheduleSpec } from './spec.js';
 
 const MINUTE = 60_000;
@@ -18,7 +18,7 @@ export function nextFireTime(spec: ScheduleSpec, afterMs: number): number | null
       return spec.anchor + Math.max(periods, 1) * period;
     }
     default:
-      return nextCalendarFire(calendarRuleOf(spec), afterMs);
+      return nextCalendarFire(cachedRuleOf(spec), afterMs);
   }
 }
 
@@ -35,23 +35,35 @@ export function nextFireTimes(spec: ScheduleSpec, afterMs: number, count: number
   return out;
 }
 
-const cronCache = new Map<string, ParsedCron>();
+/** Rules are pure functions of their spec: built once per spec object (and once per cron text + zone). */
+const rulesBySpec = new WeakMap<object, CalendarRule>();
+const cronRules = new Map<string, CalendarRule>();
 const CRON_CACHE_LIMIT = 10_000;
 
-function parsedCron(expression: string): ParsedCron {
-  let parsed = cronCache.get(expression);
-  if (!parsed) {
-    parsed = parseEventBridgeCron(expression);
-    if (cronCache.size >= CRON_CACHE_LIMIT) cronCache.clear();
-    cronCache.set(expression, parsed);
+function cachedRuleOf(spec: CalendarSpec): CalendarRule {
+  let rule = rulesBySpec.get(spec);
+  if (!rule) {
+    rule = spec.kind === 'cron' ? cachedCronRule(spec.expression, spec.timezone ?? UTC) : calendarRuleOf(spec);
+    rulesBySpec.set(spec, rule);
   }
-  return parsed;
+  return rule;
 }
 
-function calendarRuleOf(spec: Extract<ScheduleSpec, { kind: 'repeated' | 'daily' | 'cron' }>): CalendarRule {
+function cachedCronRule(expression: string, timeZone: string): CalendarRule {
+  const key = `${timeZone} ${expression}`;
+  let rule = cronRules.get(key);
+  if (!rule) {
+    rule = cronRule(parseEventBridgeCron(expression), timeZone);
+    if (cronRules.size >= CRON_CACHE_LIMIT) cronRules.clear();
+    cronRules.set(key, rule);
+  }
+  return rule;
+}
+
+type CalendarSpec = Extract<ScheduleSpec, { kind: 'repeated' | 'daily' | 'cron' }>;
+
+function calendarRuleOf(spec: Exclude<CalendarSpec, { kind: 'cron' }>): CalendarRule {
   switch (spec.kind) {
-    case 'cron':
-      return cronRule(parsedCron(spec.expression), spec.timezone ?? UTC);
     case 'daily':
       return {
         timeZone: spec.timezone ?? UTC,

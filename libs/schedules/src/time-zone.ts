@@ -37,11 +37,20 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
+/** en-US with h23 formats as "1/31/2026, 14:05:09"; parsing that is ~3× faster than formatToParts. */
+const EN_US_DATE_TIME = /^(\d+)\/(\d+)\/(\d+),? (\d+):(\d+):(\d+)$/;
+
 /** The wall-clock reading of `instantMs` in `timeZone`. */
 export function toLocal(instantMs: number, timeZone: string): LocalDateTime {
   if (UTC_ZONES.has(timeZone)) return utcFields(instantMs);
+  const formatter = formatterFor(timeZone);
+  const m = EN_US_DATE_TIME.exec(formatter.format(instantMs));
+  if (m) {
+    const [month, day, year, hour, minute, second] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+    return { year, month, day, hour, minute, second };
+  }
   const fields: Record<string, number> = {};
-  for (const part of formatterFor(timeZone).formatToParts(instantMs)) {
+  for (const part of formatter.formatToParts(instantMs)) {
     if (part.type !== 'literal') fields[part.type] = Number(part.value);
   }
   return {
@@ -71,6 +80,7 @@ export function toInstant(local: LocalDateTime, timeZone: string): number {
   // Offsets on both sides of any transition near this wall time (zones change at most once a day).
   const offsetBefore = offsetAt(wall - DAY, timeZone);
   const offsetAfter = offsetAt(wall + DAY, timeZone);
+  if (offsetBefore === offsetAfter) return wall - offsetBefore;
   const readings = [...new Set([offsetBefore, offsetAfter])]
     .map((offset) => wall - offset)
     .filter((instant) => offsetAt(instant, timeZone) === wall - instant)
@@ -91,7 +101,8 @@ function firstInstantWithOffset(from: number, to: number, offset: number, timeZo
   return hi * SECOND;
 }
 
-function wallMs(local: LocalDateTime): number {
+/** The wall-clock reading as if it were UTC: orders local times without a zone. */
+export function wallMs(local: LocalDateTime): number {
   return Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second);
 }
 
