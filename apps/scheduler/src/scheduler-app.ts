@@ -14,6 +14,8 @@ export interface RunningScheduler {
   projections: ProjectionRunner;
   /** Resolves once the firer has run a whole tick after the call (whether or not this replica leads). */
   nextTick(): Promise<void>;
+  /** Whether this replica is the one firing (holds the firer lock). */
+  isFiring(): boolean;
   close(): Promise<void>;
 }
 
@@ -59,7 +61,7 @@ export async function startScheduler(config: SchedulerConfig, opts: { clock?: Cl
     firer.start();
     started.push(() => firer.stop());
     new Logger('Scheduler').log('scheduler ready');
-    return { dataSource, projections, nextTick: () => firer.nextTick(), close: stopAll };
+    return { dataSource, projections, nextTick: () => firer.nextTick(), isFiring: () => firer.leading, close: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -12,11 +12,12 @@ const rateAgent = (name: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
+// A platform per test: the clock and the agents' fires of one test must not leak into the next.
 let kit: SchedulerTestKit;
-beforeAll(async () => {
+beforeEach(async () => {
   kit = await startSchedulerTestKit();
 });
-afterAll(async () => {
+afterEach(async () => {
   await kit?.close();
 });
 
@@ -42,5 +43,108 @@ test('a rate schedule fires at each planned time, once per planned fire', async 
     expect(await kit.launchKeys(id)).toEqual(Array.from({ length: n + 1 }, (_, i) => `schedule:${id}:${first + i * MINUTE}`));
   }
   expect(await kit.nextFireAt(id)).toBe(first + 3 * MINUTE);
+  await replica.close();
+});
+
+test('two replicas, one closed halfway: every planned fire launched once, none missed', async () => {
+  const a = await kit.startReplica();
+  const b = await kit.startReplica();
+  const ids: number[] = [];
+  for (let i = 0; i < 20; i++) ids.push(await kit.saveAgent(rateAgent(`pair-${i}`)));
+  const firsts = new Map<number, number>();
+  for (const id of ids) firsts.set(id, await plannedFire(id));
+  const latest = Math.max(...firsts.values());
+  const launched = async (count: number) =>
+    waitUntil(async () => (await Promise.all(ids.map((id) => kit.launchKeys(id)))).every((keys) => keys.length === count), {
+      timeoutMs: 20_000,
+      message: `every agent launched ${count} times`,
+    });
+
+  let survivor = b;
+  for (let minute = 0; minute < 4; minute++) {
+    kit.clock.set(latest + minute * MINUTE);
+    // Within seconds, whichever replica holds the lock fires them all; after minute 1, the survivor.
+    await launched(minute + 1);
+    if (minute === 1) {
+      const leader = a.isFiring() ? a : b;
+      survivor = leader === a ? b : a;
+      expect(survivor.isFiring()).toBe(false);
+      await leader.close();
+    }
+  }
+  expect(survivor.isFiring()).toBe(true);
+  await survivor.nextTick();
+  await survivor.nextTick();
+  for (const id of ids) {
+    const first = firsts.get(id)!;
+    expect(await kit.launchKeys(id)).toEqual([0, 1, 2, 3].map((n) => `schedule:${id}:${first + n * MINUTE}`));
+  }
+});
+
+test('restart across missed fires: skip launches none of them, runOnce exactly one', async () => {
+  const replica = await kit.startReplica({ SCHEDULER_MISSED_GRACE_MS: '10000' });
+  const skip = await kit.saveAgent(rateAgent('skip'));
+  const runOnce = await kit.saveAgent(rateAgent('run-once', { internalMetadata: { missedRunPolicy: 'runOnce' } }));
+  const first = Math.max(await plannedFire(skip), await plannedFire(runOnce));
+  kit.clock.set(first);
+  await replica.nextTick();
+  await replica.nextTick();
+  const before = { skip: await kit.launchKeys(skip), runOnce: await kit.launchKeys(runOnce) };
+  expect(before.skip).toHaveLength(1);
+  expect(before.runOnce).toHaveLength(1);
+  await replica.close();
+
+  // Down across three planned fires, back 30 s after the last one.
+  kit.clock.set(first + 3 * MINUTE + 30_000);
+  const restarted = await kit.startReplica({ SCHEDULER_MISSED_GRACE_MS: '10000' });
+  await waitUntil(async () => (await kit.launchKeys(runOnce)).length === 2, { timeoutMs: 20_000 });
+  await restarted.nextTick();
+  await restarted.nextTick();
+  expect(await kit.launchKeys(skip)).toEqual(before.skip);
+  const runOnceFire = (await kit.nextFireAt(runOnce))! - MINUTE;
+  expect((await kit.launchKeys(runOnce))[1]).toBe(`schedule:${runOnce}:${runOnceFire}`);
+  expect(await kit.launchKeys(runOnce)).toHaveLength(2);
+
+  // Then both go on at the next planned fire.
+  const nextSkip = (await kit.nextFireAt(skip))!;
+  expect(nextSkip).toBeGreaterThan(first + 3 * MINUTE + 30_000);
+  kit.clock.set(Math.max(nextSkip, (await kit.nextFireAt(runOnce))!));
+  await restarted.nextTick();
+  await restarted.nextTick();
+  expect(await kit.launchKeys(skip)).toHaveLength(2);
+  expect(await kit.launchKeys(runOnce)).toHaveLength(3);
+  await restarted.close();
+});
+
+test('a ONCE schedule fires once and is then unscheduled', async () => {
+  const replica = await kit.startReplica();
+  const at = Date.now() + 10 * MINUTE;
+  const id = await kit.saveAgent({ name: 'once', launchType: 'once', launchOnceAt: at });
+  expect(await plannedFire(id)).toBe(at);
+  kit.clock.set(at);
+  await replica.nextTick();
+  await replica.nextTick();
+  expect(await kit.launchKeys(id)).toEqual([`schedule:${id}:${at}`]);
+  expect(await kit.nextFireAt(id)).toBeNull();
+  kit.clock.set(at + 60 * MINUTE);
+  await replica.nextTick();
+  expect(await kit.launchKeys(id)).toHaveLength(1);
+  await replica.close();
+});
+
+test('retiring an agent or making it manual cancels its pending fires at once', async () => {
+  const replica = await kit.startReplica();
+  const retired = await kit.saveAgent(rateAgent('retired'));
+  const manual = await kit.saveAgent(rateAgent('manual'));
+  const due = Math.max(await plannedFire(retired), await plannedFire(manual));
+  const res = await kit.platform.request('POST', '/api/v2/agents/retire', { key: kit.key, json: { id: String(retired) } });
+  expect(res.status).toBe(200);
+  await kit.saveAgent({ id: String(manual), launchType: 'manually' });
+  await waitUntil(async () => (await kit.nextFireAt(retired)) === null && (await kit.nextFireAt(manual)) === null);
+  kit.clock.set(due + 5 * MINUTE);
+  await replica.nextTick();
+  await replica.nextTick();
+  expect(await kit.launchKeys(retired)).toEqual([]);
+  expect(await kit.launchKeys(manual)).toEqual([]);
   await replica.close();
 });

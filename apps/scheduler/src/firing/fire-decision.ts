@@ -37,13 +37,15 @@ function latestDue(spec: ScheduleSpec, firstDue: number, now: number, dueAt: (pl
 }
 
 /**
- * What the firer does with a schedule at `now`. Several fires due at once (after downtime) never make a
- * burst: only the latest counts. On time (within the grace) it launches; missed, the agent's policy
- * chooses between one catch-up launch (`runOnce`) and none (`skip`).
+ * What the firer does with a schedule at `now`. The next planned fire, on time (within the grace), launches.
+ * Missed (after downtime), fires never make a burst: only the latest due one counts. If that one is on time
+ * it launches; if it is missed too, the agent's policy chooses between one catch-up launch (`runOnce`) and
+ * none (`skip`).
  */
 export function decideFire(s: DueSchedule, now: number, timing: FireTiming): FireDecision {
   const dueAt = (planned: number) => planned + jitterMs(s.agentId, planned, timing.flexWindowMs);
   if (dueAt(s.nextFireAt) > now) return { action: 'wait' };
+  if (now - dueAt(s.nextFireAt) <= timing.missedGraceMs) return { action: 'launch', plannedAt: s.nextFireAt, missed: false };
   const plannedAt = latestDue(s.spec, s.nextFireAt, now, dueAt);
   const onTime = now - dueAt(plannedAt) <= timing.missedGraceMs;
   if (onTime) return { action: 'launch', plannedAt, missed: false };

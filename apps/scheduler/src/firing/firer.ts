@@ -54,6 +54,11 @@ export class Firer {
     await this.deps.lock.release();
   }
 
+  /** Whether this replica holds the firer lock now. */
+  get leading(): boolean {
+    return this.deps.lock.isHeld;
+  }
+
   /** Resolves once a whole tick has run after this call (tests: "the firer has looked at the clock's current time"). */
   nextTick(): Promise<void> {
     return new Promise((resolve) => {
