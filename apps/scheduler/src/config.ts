@@ -1,4 +1,4 @@
-import { loadConfig, logLevel, requiredUrl, type LogLevel, type Setting } from '@agentry/config';
+import { ConfigError, loadConfig, logLevel, requiredUrl, type LogLevel, type Setting } from '@agentry/config';
 
 export interface SchedulerConfig {
   databaseUrl: string;
@@ -10,17 +10,21 @@ export interface SchedulerConfig {
   missedGraceMs: number;
   /** How often the active firer looks for due agents. */
   tickMs: number;
+  /** Delay of an after-agent launch whose agent sets no `masterAgentLaunchAfter`: spread over [min, max] seconds. */
+  afterAgentDelay: { minSeconds: number; maxSeconds: number };
 }
 
-/** A whole number of milliseconds within bounds. */
-const milliseconds = (fallback: number, min: number, max: number): Setting<number> => ({
+/** A whole number within bounds. */
+const whole = (unit: string, fallback: number, min: number, max: number): Setting<number> => ({
   read(raw, name) {
     if (raw === undefined) return { value: fallback };
     const n = Number(raw);
-    if (!/^\d+$/.test(raw) || n < min || n > max) return { problem: `${name} must be a whole number of ms from ${min} to ${max}, got "${raw}"` };
+    if (!/^\d+$/.test(raw) || n < min || n > max) return { problem: `${name} must be a whole number of ${unit} from ${min} to ${max}, got "${raw}"` };
     return { value: n };
   },
 });
+const milliseconds = (fallback: number, min: number, max: number) => whole('ms', fallback, min, max);
+const seconds = (fallback: number) => whole('seconds', fallback, 0, 24 * 3600);
 
 const HOUR_MS = 3_600_000;
 
@@ -33,9 +37,15 @@ export function loadSchedulerConfig(env: Record<string, string | undefined> = pr
       SCHEDULER_FLEX_WINDOW_MS: milliseconds(0, 0, HOUR_MS),
       SCHEDULER_MISSED_GRACE_MS: milliseconds(60_000, 1000, 24 * HOUR_MS),
       SCHEDULER_TICK_MS: milliseconds(250, 10, 60_000),
+      // Seed 000: "the platform chooses a value between 10 and 15 minutes randomly".
+      SCHEDULER_AFTER_AGENT_DELAY_MIN_S: seconds(600),
+      SCHEDULER_AFTER_AGENT_DELAY_MAX_S: seconds(900),
     },
     env,
   );
+  if (c.SCHEDULER_AFTER_AGENT_DELAY_MIN_S > c.SCHEDULER_AFTER_AGENT_DELAY_MAX_S) {
+    throw new ConfigError(['SCHEDULER_AFTER_AGENT_DELAY_MIN_S must not exceed SCHEDULER_AFTER_AGENT_DELAY_MAX_S']);
+  }
   return {
     databaseUrl: c.DATABASE_URL,
     natsUrl: c.NATS_URL,
@@ -43,5 +53,6 @@ export function loadSchedulerConfig(env: Record<string, string | undefined> = pr
     flexWindowMs: c.SCHEDULER_FLEX_WINDOW_MS,
     missedGraceMs: c.SCHEDULER_MISSED_GRACE_MS,
     tickMs: c.SCHEDULER_TICK_MS,
+    afterAgentDelay: { minSeconds: c.SCHEDULER_AFTER_AGENT_DELAY_MIN_S, maxSeconds: c.SCHEDULER_AFTER_AGENT_DELAY_MAX_S },
   };
 }

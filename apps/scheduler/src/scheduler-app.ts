@@ -1,7 +1,9 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { createDataSource, EventStore, eventStoreMigrations, migrate, ProjectionRunner } from '@agentry/event-store';
-import { createRpcClient } from '@agentry/messaging';
+import { connect } from '@nats-io/transport-node';
+import { ensureEventsStream, RpcClient } from '@agentry/messaging';
+import { startAfterAgentLaunches } from './after-agent/after-agent-launches.js';
 import type { SchedulerConfig } from './config.js';
 import { Firer } from './firing/firer.js';
 import { FirerLock } from './firing/firer-lock.js';
@@ -41,8 +43,10 @@ export async function startScheduler(config: SchedulerConfig, opts: { clock?: Cl
     started.push(() => dataSource.destroy());
     await migrate(dataSource);
 
-    const rpc = await createRpcClient({ url: config.natsUrl, name: 'scheduler' });
+    const nc = await connect({ servers: config.natsUrl, name: 'scheduler', maxReconnectAttempts: -1 });
+    const rpc = new RpcClient(nc);
     started.push(() => rpc.close());
+    await ensureEventsStream(nc);
 
     const projections = new ProjectionRunner(dataSource, schedulerProjections());
     started.push(() => projections.stop());
@@ -60,6 +64,9 @@ export async function startScheduler(config: SchedulerConfig, opts: { clock?: Cl
     });
     firer.start();
     started.push(() => firer.stop());
+
+    const afterAgent = await startAfterAgentLaunches({ nc, dataSource, rpc, delayRange: config.afterAgentDelay });
+    started.push(() => afterAgent.stop());
     new Logger('Scheduler').log('scheduler ready');
     return { dataSource, projections, nextTick: () => firer.nextTick(), isFiring: () => firer.leading, close: stopAll };
   } catch (error) {

@@ -27,6 +27,10 @@ export interface SchedulerTestKit {
   nextFireAt(agentId: number): Promise<number | null>;
   /** Idempotency keys of the agent's containers, in launch order (from the event log). */
   launchKeys(agentId: number): Promise<string[]>;
+  /** Launch types of the agent's containers, in launch order. */
+  launchTypes(agentId: number): Promise<string[]>;
+  /** The agent the scheduler's read model has this one following (null: none). */
+  followedBy(agentId: number): Promise<number | null>;
   close(): Promise<void>;
 }
 
@@ -38,6 +42,12 @@ export async function startSchedulerTestKit(): Promise<SchedulerTestKit> {
   const { key } = await platform.newOrg();
   const pool = new pg.Pool({ connectionString: platform.databaseUrl, max: 2 });
   const query = async <T extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<T[]> => (await pool.query<T>(sql, params)).rows;
+  const queued = (agentId: number) =>
+    query<{ key: string; type: string }>(
+      `SELECT data->>'idempotencyKey' AS key, data->>'launchType' AS type FROM events
+        WHERE type = 'ContainerQueued' AND (data->>'agentId')::int = $1 ORDER BY global_position`,
+      [agentId],
+    );
   return {
     platform,
     clock,
@@ -58,11 +68,14 @@ export async function startSchedulerTestKit(): Promise<SchedulerTestKit> {
       return rows[0]?.next == null ? null : Number(rows[0].next);
     },
     async launchKeys(agentId) {
-      const rows = await query<{ key: string }>(
-        `SELECT data->>'idempotencyKey' AS key FROM events WHERE type = 'ContainerQueued' AND (data->>'agentId')::int = $1 ORDER BY global_position`,
-        [agentId],
-      );
-      return rows.map((r) => r.key);
+      return (await queued(agentId)).map((r) => r.key);
+    },
+    async launchTypes(agentId) {
+      return (await queued(agentId)).map((r) => r.type);
+    },
+    async followedBy(agentId) {
+      const rows = await query<{ after: number | null }>(`SELECT after_agent_id AS after FROM scheduler_agents WHERE agent_id = $1`, [agentId]);
+      return rows[0]?.after ?? null;
     },
     async close() {
       for (const r of replicas.reverse()) await r.close().catch(() => undefined);
