@@ -49,6 +49,26 @@ export class AgentsLookup {
     return this.agents.exists({ where: { orgId, id, status: Not('deleted'), currentVersionNumber: MoreThan(0) } });
   }
 
+  /**
+   * The agents `fromId` waits for, transitively: its `launchAfterAgentId`, that agent's, and so on (live
+   * agents of the org with launch type "after agent"; bounded depth). A save whose chain comes back to
+   * the saved agent would make a cycle.
+   */
+  async afterAgentChain(orgId: number, fromId: number): Promise<number[]> {
+    const rows: { id: number }[] = await this.agents.manager.query(
+      `WITH RECURSIVE chain(id, depth) AS (
+         SELECT $2::integer, 0
+         UNION
+         SELECT (a.settings->>'launchAfterAgentId')::integer, c.depth + 1
+           FROM chain c JOIN agents_agents a ON a.id = c.id AND a.org_id = $1 AND a.status <> 'deleted'
+          WHERE a.settings->>'launchType' = 'after agent' AND a.settings->>'launchAfterAgentId' IS NOT NULL AND c.depth < 1000
+       )
+       SELECT DISTINCT id FROM chain`,
+      [orgId, fromId],
+    );
+    return rows.map((r) => Number(r.id));
+  }
+
   async countLive(orgId: number): Promise<number> {
     return this.agents.count({ where: { orgId, status: Not('deleted') } });
   }

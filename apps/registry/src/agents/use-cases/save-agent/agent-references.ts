@@ -61,6 +61,8 @@ export class AgentReferences {
     if (afterId === selfId) problems.push({ field: 'launchAfterAgentId', message: 'must be another agent than this one' });
     else if (!(await this.agents.exists(orgId, afterId))) {
       problems.push({ field: 'launchAfterAgentId', message: `No such agent: ${afterId} is not an agent of your org` });
+    } else if (selfId !== null && (await this.agents.afterAgentChain(orgId, afterId)).includes(selfId)) {
+      problems.push({ field: 'launchAfterAgentId', message: `would make a cycle: agent ${afterId} already launches after this agent (directly or through others)` });
     }
   }
 }
