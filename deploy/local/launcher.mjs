@@ -96,10 +96,12 @@ async function startPostgres(dataDir) {
 
 async function startNats(dataDir) {
   const storeDir = path.join(dataDir, 'nats');
+  // Services log in; an agent's script never gets these credentials, so it can't join the bus.
+  const { value: password } = await readOrCreateSecretFile(path.join(dataDir, 'nats.password'), () => randomBytes(24).toString('hex'));
   say(`starting nats-server with JetStream (data in ${storeDir})`);
   return lifecycle.start(
     'NATS',
-    async () => startNatsServer({ port: await freePort(), storeDir, onLog: (line) => output.line('nats', line) }),
+    async () => startNatsServer({ port: await freePort(), storeDir, auth: { user: 'agentry', password }, onLog: (line) => output.line('nats', line) }),
     (nats) => nats.stop(),
   );
 }

@@ -173,4 +173,25 @@ describe.each(isolations)('isolation %s', (isolation) => {
     expect(results).toHaveLength(2);
     expect(results).not.toContain('connected');
   });
+
+  const unsandboxed = isolation === 'none' ? test : test.skip;
+  unsandboxed('without a sandbox the script reaches NATS but is refused without the credentials it never gets', async () => {
+    const natsPort = Number(new URL(bed.config.natsUrl).port);
+    const script = `
+      const socket = require('net').connect({ host: '127.0.0.1', port: ${natsPort} });
+      let seen = '';
+      socket.on('data', (chunk) => {
+        seen += chunk.toString();
+        if (seen.startsWith('INFO') && !socket.sent) {
+          socket.sent = true;
+          socket.write('CONNECT {"verbose":false,"pedantic":false}\\r\\nSUB > 1\\r\\nPING\\r\\n');
+        }
+      });
+      socket.on('close', () => console.log(JSON.stringify(seen.includes('Authorization Violation') ? 'refused' : seen)));
+      setTimeout(() => socket.destroy(), 3000);`;
+    const agentId = await bed.agentWithScript(script);
+    const { containerId } = await bed.launch({ agentId });
+    await bed.waitEnded(containerId);
+    expect(JSON.parse((await bed.durableOutput(containerId)).toString())).toBe('refused');
+  });
 });

@@ -3,8 +3,7 @@ import { Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { nestLogLevels } from '@agentry/config';
-import { connect } from '@nats-io/transport-node';
-import { RpcClient } from '@agentry/messaging';
+import { connectNats, RpcClient } from '@agentry/messaging';
 import type { GatewayConfig } from './config.js';
 import { gatewayFeatures } from './features.js';
 import { sendError } from './http/error.filter.js';
@@ -18,7 +17,7 @@ export interface RunningGateway {
 
 export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
   // One connection for RPC calls and the live subscriptions of streaming responses.
-  const nats = await connect({ servers: config.natsUrl, name: 'gateway', maxReconnectAttempts: -1 });
+  const nats = await connectNats(config.natsUrl, 'gateway');
   const rpc = new RpcClient(nats);
 
   @Module({ imports: [HttpModule.forRoot(rpc, nats), ...gatewayFeatures] })

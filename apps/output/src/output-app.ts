@@ -1,10 +1,9 @@
 import 'reflect-metadata';
 import { Logger, Module, type INestMicroservice, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { connect } from '@nats-io/transport-node';
 import type { DataSource } from 'typeorm';
 import { createDataSource, eventStoreMigrations, migrate, ProjectionRunner } from '@agentry/event-store';
-import { ensureOutputStream, natsMicroserviceOptions } from '@agentry/messaging';
+import { connectNats, ensureOutputStream, natsMicroserviceOptions } from '@agentry/messaging';
 import { QueueGroups } from '@agentry/contracts';
 import { nestLogLevels } from '@agentry/config';
 import { ShutdownStack } from '@agentry/service-kit';
@@ -39,7 +38,7 @@ export async function startOutput(config: OutputConfig): Promise<RunningOutput> 
     stack.push(() => dataSource.destroy());
     await migrate(dataSource);
 
-    const nc = await connect({ servers: config.natsUrl, name: 'output', maxReconnectAttempts: -1 });
+    const nc = await connectNats(config.natsUrl, 'output');
     stack.push(() => nc.close());
     await ensureOutputStream(nc);
 

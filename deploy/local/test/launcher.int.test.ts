@@ -81,7 +81,7 @@ function curlLines(output: string): string {
 
 const embeddedPorts = (output: string) => ({
   postgres: Number(output.match(/Postgres: embedded postgres:\/\/agentry:\*\*\*@127\.0\.0\.1:(\d+)/)![1]),
-  nats: Number(output.match(/NATS: +embedded nats:\/\/127\.0\.0\.1:(\d+)/)![1]),
+  nats: Number(output.match(/NATS: +embedded nats:\/\/agentry:\*\*\*@127\.0\.0\.1:(\d+)/)![1]),
 });
 
 const launches: Launch[] = [];

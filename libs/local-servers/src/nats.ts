@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
-import { access, mkdir } from 'node:fs/promises';
+import { access, mkdir, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import { ManagedProcess } from './managed-process.js';
@@ -62,25 +62,38 @@ async function isExecutable(path: string): Promise<boolean> {
  * Spawns nats-server with JetStream on 127.0.0.1:port storing in storeDir and waits until it
  * accepts connections. stop(): SIGTERM, then SIGKILL after a grace period.
  */
+/** Credentials every client must present; written to a 0600 config file, never on the command line. */
+export interface NatsAuth {
+  user: string;
+  password: string;
+}
+
 export async function startNatsServer(opts: {
   port: number;
   storeDir: string;
+  /** When set, clients must authenticate (the url carries the credentials). */
+  auth?: NatsAuth;
   onLog?: (line: string) => void;
 }): Promise<RunningServer & { pid: number }> {
   const binary = await ensureNatsServerBinary(opts.onLog);
   await mkdir(opts.storeDir, { recursive: true });
-  const server = ManagedProcess.spawn(
-    BINARY,
-    binary,
-    ['-a', '127.0.0.1', '-p', String(opts.port), '-js', '-sd', opts.storeDir],
-    { onLine: opts.onLog },
-  );
+  const args = ['-a', '127.0.0.1', '-p', String(opts.port), '-js', '-sd', opts.storeDir];
+  if (opts.auth) args.push('-c', await writeAuthConfig(opts.storeDir, opts.auth));
+  const server = ManagedProcess.spawn(BINARY, binary, args, { onLine: opts.onLog });
   // The log line proves it is OUR server that listens (the port could be taken by another process).
   const ready = server.waitForLine(/Server is ready/).then(() => server.waitForPort(opts.port));
   await server.waitReady(ready, START_TIMEOUT_MS);
+  const credentials = opts.auth ? `${encodeURIComponent(opts.auth.user)}:${encodeURIComponent(opts.auth.password)}@` : '';
   return {
-    url: `nats://127.0.0.1:${opts.port}`,
+    url: `nats://${credentials}127.0.0.1:${opts.port}`,
     pid: server.pid,
     stop: () => server.stop(['SIGTERM', 'SIGKILL'], SHUTDOWN_GRACE_MS),
   };
+}
+
+/** A process listing shows command lines to every local user: the password goes in a file only the owner reads. */
+async function writeAuthConfig(storeDir: string, auth: NatsAuth): Promise<string> {
+  const file = join(storeDir, 'auth.conf');
+  await writeFile(file, `authorization {\n  user: ${JSON.stringify(auth.user)}\n  password: ${JSON.stringify(auth.password)}\n}\n`, { mode: 0o600 });
+  return file;
 }

@@ -7,3 +7,4 @@ export * from './event-relay.js';
 export * from './output-stream.js';
 export * from './relay-runner.js';
 export * from './jetstream-errors.js';
+export * from './nats-connection.js';

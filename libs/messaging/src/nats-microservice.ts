@@ -1,4 +1,5 @@
 import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
+import { natsConnectionOptions } from './nats-connection.js';
 
 export interface NatsMicroserviceConfig {
   url: string;
@@ -18,7 +19,7 @@ export function natsMicroserviceOptions(opts: NatsMicroserviceConfig): Microserv
   return {
     transport: Transport.NATS,
     options: {
-      servers: opts.url,
+      ...natsConnectionOptions(opts.url),
       queue: opts.queue,
       name: opts.name,
       // A service outlives NATS restarts: keep reconnecting instead of giving up after the default 10 tries.

@@ -1,8 +1,8 @@
 import type { DataSource } from 'typeorm';
-import { connect } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { ProjectionRunner } from '@agentry/event-store';
 import { ensureEventsStream } from './events-stream.js';
+import { connectNats } from './nats-connection.js';
 import { createEventRelayProjection } from './event-relay.js';
 
 export interface RunningRelay {
@@ -15,7 +15,7 @@ export interface RunningRelay {
  * that appends may start one: the runner's advisory lock keeps a single active relay.
  */
 export async function startEventRelay(dataSource: DataSource, natsUrl: string): Promise<RunningRelay> {
-  const nc = await connect({ servers: natsUrl, name: 'event-relay', maxReconnectAttempts: -1 });
+  const nc = await connectNats(natsUrl, 'event-relay');
   await ensureEventsStream(nc);
   const runner = new ProjectionRunner(dataSource, [createEventRelayProjection(jetstream(nc))]);
   await runner.start();

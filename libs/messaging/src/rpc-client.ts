@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import {
   ClosedConnectionError,
-  connect,
   DrainingConnectionError,
   RequestError,
   TimeoutError,
@@ -10,6 +9,7 @@ import {
 } from '@nats-io/transport-node';
 import { DomainError, ErrorCode, type RequestEnvelope, type RpcReply, type WireError } from '@agentry/contracts';
 import { decodeNestResponse, encodeNestRequest } from './nest-nats-wire.js';
+import { connectNats } from './nats-connection.js';
 
 const DEFAULT_TIMEOUT_MS = 5000;
 const logger = new Logger('RpcClient');
@@ -89,6 +89,6 @@ export interface RpcClientOptions {
 }
 
 export async function createRpcClient(opts: RpcClientOptions): Promise<RpcClient> {
-  const nc = await connect({ servers: opts.url, name: opts.name, maxReconnectAttempts: -1 });
+  const nc = await connectNats(opts.url, opts.name);
   return new RpcClient(nc, opts.timeoutMs);
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +14,9 @@ export interface TestNats {
 const START_ATTEMPTS = 3;
 
 /** A private nats-server with JetStream for one test file, so streams never collide between files. */
-export async function startTestNats(): Promise<TestNats> {
+/** `auth`: clients must log in (the url carries the credentials), as on a real deployment. */
+export async function startTestNats(opts: { auth?: boolean } = {}): Promise<TestNats> {
+  const auth = opts.auth ? { user: 'agentry', password: randomBytes(12).toString('hex') } : undefined;
   const storeDir = await mkdtemp(join(tmpdir(), 'agentry-test-nats-'));
   let port = 0;
   let server: RunningServer | undefined;
@@ -21,7 +24,7 @@ export async function startTestNats(): Promise<TestNats> {
   for (let attempt = 1; !server; attempt++) {
     port = await freePort();
     try {
-      server = await startNatsServer({ port, storeDir });
+      server = await startNatsServer({ port, storeDir, auth });
     } catch (error) {
       if (attempt >= START_ATTEMPTS) {
         await rm(storeDir, { recursive: true, force: true });
@@ -39,7 +42,7 @@ export async function startTestNats(): Promise<TestNats> {
     },
     restart: async () => {
       await running?.stop();
-      running = await startNatsServer({ port, storeDir });
+      running = await startNatsServer({ port, storeDir, auth });
     },
   };
 }

@@ -3,10 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import type { DataSource } from 'typeorm';
 import { EventStore, type StoredEvent } from '@agentry/event-store';
-import { createRpcClient, type RpcClient } from '@agentry/messaging';
+import { connectNats, createRpcClient, type RpcClient } from '@agentry/messaging';
 import { createTestDatabase, startTestNats, waitUntil, type TestDatabase, type TestNats } from '@agentry/testing';
 import {
   OUTPUT_STREAM,
@@ -81,7 +81,8 @@ export async function startExecutorTestbed(opts: { config?: Partial<ExecutorConf
   try {
     const db = await createTestDatabase();
     cleanups.push(() => db.drop());
-    const nats = await startTestNats();
+    // As deployed: services log in to NATS; a script, which never gets the credentials, can't.
+    const nats = await startTestNats({ auth: true });
     cleanups.push(() => nats.stop());
     const folders = await mkdtemp(join(tmpdir(), 'agentry-executor-test-'));
     cleanups.push(() => rm(folders, { recursive: true, force: true }));
@@ -113,7 +114,7 @@ export async function startExecutorTestbed(opts: { config?: Partial<ExecutorConf
     for (let i = 0; i < (opts.executors ?? 1); i++) await addExecutor();
     const rpc = await createRpcClient({ url: nats.url, name: 'executor-test', timeoutMs: 15_000 });
     cleanups.push(() => rpc.close());
-    const nc = await connect({ servers: nats.url, name: 'executor-test-js' });
+    const nc = await connectNats(nats.url, 'executor-test-js');
     cleanups.push(() => nc.drain());
     const dataSource = executorDataSource(db.url);
     await dataSource.initialize();

@@ -1,15 +1,16 @@
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { EVENTS_STREAM, type Actor } from '@agentry/contracts';
 import type { StoredEvent } from '@agentry/event-store';
 import { waitUntil } from '@agentry/testing';
+import { connectNats } from '@agentry/messaging';
 import { startPlatform, type TestPlatform } from '../testing/platform-harness.js';
 
 let platform: TestPlatform;
 let nc: NatsConnection;
 beforeAll(async () => {
   platform = await startPlatform();
-  nc = await connect({ servers: platform.natsUrl });
+  nc = await connectNats(platform.natsUrl, 'relay-test');
 });
 afterAll(async () => {
   await nc?.close();

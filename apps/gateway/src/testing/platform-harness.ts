@@ -53,7 +53,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
   try {
     db = await createTestDatabase();
     cleanups.push(() => db.drop());
-    nats = await startTestNats();
+    nats = await startTestNats({ auth: true });
     cleanups.push(() => nats.stop());
     const secretKey = randomBytes(32);
     registry = await startRegistry({
