@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { createDataSource, EventStore, eventStoreMigrations, migrate, ProjectionRunner } from '@agentry/event-store';
-import { connect } from '@nats-io/transport-node';
-import { ensureEventsStream, RpcClient } from '@agentry/messaging';
+import { connectNats, ensureEventsStream, RpcClient } from '@agentry/messaging';
+import { ShutdownStack } from '@agentry/service-kit';
 import { startAfterAgentLaunches } from './after-agent/after-agent-launches.js';
 import type { SchedulerConfig } from './config.js';
 import { Firer } from './firing/firer.js';
@@ -28,28 +28,24 @@ export function schedulerDataSource(databaseUrl: string): DataSource {
 export const schedulerProjections = () => [schedulesProjection];
 
 /**
- * Boots a scheduler replica: schema, the schedules projection, then the firer loop. Every replica keeps
- * trying for the firer lock; one fires at a time.
+ * Boots a scheduler replica: schema, the schedules projection, the firer loop and the after-agent
+ * consumer. Every replica keeps trying for the firer lock; one fires at a time.
  */
 export async function startScheduler(config: SchedulerConfig, opts: { clock?: Clock } = {}): Promise<RunningScheduler> {
-  // What was started, stopped in reverse order on close or when a later step fails.
-  const started: (() => Promise<unknown>)[] = [];
-  const stopAll = async () => {
-    while (started.length) await started.pop()!().catch(() => undefined);
-  };
-  try {
+  const stack = new ShutdownStack();
+  return stack.boot(async () => {
     const dataSource = schedulerDataSource(config.databaseUrl);
     await dataSource.initialize();
-    started.push(() => dataSource.destroy());
+    stack.push(() => dataSource.destroy());
     await migrate(dataSource);
 
-    const nc = await connect({ servers: config.natsUrl, name: 'scheduler', maxReconnectAttempts: -1 });
+    const nc = await connectNats(config.natsUrl, 'scheduler');
     const rpc = new RpcClient(nc);
-    started.push(() => rpc.close());
+    stack.push(() => rpc.close());
     await ensureEventsStream(nc);
 
     const projections = new ProjectionRunner(dataSource, schedulerProjections());
-    started.push(() => projections.stop());
+    stack.push(() => projections.stop());
     await projections.start();
 
     const firer = new Firer({
@@ -63,14 +59,19 @@ export async function startScheduler(config: SchedulerConfig, opts: { clock?: Cl
       tickMs: config.tickMs,
     });
     firer.start();
-    started.push(() => firer.stop());
+    stack.push(() => firer.stop());
 
     const afterAgent = await startAfterAgentLaunches({ nc, dataSource, rpc, delayRange: config.afterAgentDelay });
-    started.push(() => afterAgent.stop());
+    stack.push(() => afterAgent.stop());
+
     new Logger('Scheduler').log('scheduler ready');
-    return { dataSource, projections, nextTick: () => firer.nextTick(), isFiring: () => firer.leading, close: stopAll };
-  } catch (error) {
-    await stopAll();
-    throw error;
-  }
+    let closed: Promise<void> | null = null;
+    return {
+      dataSource,
+      projections,
+      nextTick: () => firer.nextTick(),
+      isFiring: () => firer.leading,
+      close: () => (closed ??= stack.unwind()),
+    };
+  });
 }

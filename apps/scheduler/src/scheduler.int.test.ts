@@ -148,3 +148,16 @@ test('retiring an agent or making it manual cancels its pending fires at once', 
   expect(await kit.launchKeys(manual)).toEqual([]);
   await replica.close();
 });
+
+test('expireAt deletes the agent when due', async () => {
+  const replica = await kit.startReplica();
+  const expireAt = Date.now() + 30 * MINUTE;
+  const id = await kit.saveAgent({ name: 'expiring', expireAt });
+  await waitUntil(async () => (await kit.platform.request('GET', `/api/v2/agents/fetch?id=${id}`, { key: kit.key })).status === 200);
+  kit.clock.set(expireAt - 1);
+  await replica.nextTick();
+  expect((await kit.platform.request('GET', `/api/v2/agents/fetch?id=${id}`, { key: kit.key })).status).toBe(200);
+  kit.clock.set(expireAt);
+  await waitUntil(async () => (await kit.platform.request('GET', `/api/v2/agents/fetch?id=${id}`, { key: kit.key })).status === 404);
+  await replica.close();
+});

@@ -4,6 +4,7 @@ import { compareLogPositions, ConcurrencyError, type EventStore, type LogPositio
 import type { RpcClient } from '@agentry/messaging';
 import type { Clock } from '../platform/clock.js';
 import { ScheduleEventType, SCHEDULE_STREAM_TYPE, scheduleStreamId, type ScheduleFiredData } from '../schedules/schedule-events.js';
+import { deleteExpired } from './expiry.js';
 import { decideFire, type FireTiming } from './fire-decision.js';
 import { findDue, type DueRow } from './due-schedules.js';
 import type { FirerLock } from './firer-lock.js';
@@ -100,6 +101,7 @@ export class Firer {
     // The next tick must see these fires settled in the read model, or it would decide them again.
     const last = positions.sort(compareLogPositions).at(-1);
     if (last) await this.deps.projections.waitFor(last);
+    if (!this.stopped) await deleteExpired(this.deps.dataSource, this.deps.rpc, now);
   }
 
   private async lead(): Promise<boolean> {

@@ -1,12 +1,12 @@
 import { DomainError, ErrorCode, Role, Subjects, type Actor, type ActorRef, type ContainerLaunchType, type LaunchAgentParams, type LaunchAgentResult } from '@agentry/contracts';
 import type { RpcClient } from '@agentry/messaging';
 
-/** The platform launching for an org: the ids of whoever saved the schedule, and only the right to launch. */
-export const schedulerActor = (orgId: number, by: ActorRef | null): Actor => ({
+/** The platform acting for an org: the ids of whoever saved the schedule, and only the right it needs. */
+export const schedulerActor = (orgId: number, by: ActorRef | null, role: Role = Role.AGENTS_LAUNCH): Actor => ({
   orgId,
   userId: by?.userId ?? 0,
   keyId: by?.keyId ?? 0,
-  roles: [Role.AGENTS_LAUNCH],
+  roles: [role],
   platformAdmin: false,
 });
 
