@@ -1,6 +1,6 @@
+import { completeUtf8Length } from '@agentry/contracts';
 import { Injectable } from '@nestjs/common';
 import { ChunkStore } from './chunk-store.js';
-import { completeUtf8Length } from './utf8-boundary.js';
 
 /**
  * Bytes answered per read at most. Replies travel over NATS (1 MiB payload by default) as JSON, where a

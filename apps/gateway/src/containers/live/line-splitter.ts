@@ -1,21 +1,7 @@
-/** Bytes of the UTF-8 character a lead byte starts (0 for a continuation byte, 1 for ASCII or an invalid byte). */
-function charLength(byte: number): number {
-  if ((byte & 0xc0) === 0x80) return 0;
-  if ((byte & 0xe0) === 0xc0) return 2;
-  if ((byte & 0xf0) === 0xe0) return 3;
-  if ((byte & 0xf8) === 0xf0) return 4;
-  return 1;
-}
+import { completeUtf8Length } from '@agentry/contracts';
 
 /** How many trailing bytes of `bytes` are the start of a character the next chunk will complete. */
-export function incompleteTail(bytes: Uint8Array): number {
-  for (let back = 1; back <= Math.min(4, bytes.length); back++) {
-    const length = charLength(bytes[bytes.length - back]!);
-    if (length === 0) continue;
-    return length > back ? back : 0;
-  }
-  return 0;
-}
+export const incompleteTail = (bytes: Uint8Array): number => bytes.length - completeUtf8Length(bytes);
 
 /** A piece of console output as text: a whole line (`newline`) or the part of one received so far. */
 export interface OutputLine {

@@ -9,6 +9,9 @@ function sequenceLength(lead: number): number {
 const isContinuation = (byte: number): boolean => (byte & 0xc0) === 0x80;
 
 /**
+ * Output positions are byte offsets; every service that turns output bytes into text (the output
+ * service's reads, the gateway's live lines) cuts at the same place with this.
+ *
  * Length of the longest prefix of `bytes` that does not end inside a multi-byte UTF-8 character:
  * an incomplete last character is left for the next read, which starts at this length. Invalid
  * bytes are not this function's concern (the decoder replaces them); only a character cut by the
