@@ -1,5 +1,9 @@
 import { jest } from '@jest/globals';
+import { EventStore } from '@agentry/event-store';
+import { createRpcClient } from '@agentry/messaging';
 import { waitUntil } from '@agentry/testing';
+import { Firer } from './firing/firer.js';
+import type { FirerLock } from './firing/firer-lock.js';
 import { startSchedulerTestKit, type SchedulerTestKit } from './testing/scheduler-test-kit.js';
 
 jest.setTimeout(120_000);
@@ -160,4 +164,41 @@ test('expireAt deletes the agent when due', async () => {
   kit.clock.set(expireAt);
   await waitUntil(async () => (await kit.platform.request('GET', `/api/v2/agents/fetch?id=${id}`, { key: kit.key })).status === 404);
   await replica.close();
+});
+
+test('fencing: a firer that wrongly believes it leads (a paused old leader) launches and records nothing twice', async () => {
+  const replica = await kit.startReplica();
+  const rpc = await createRpcClient({ url: kit.platform.natsUrl, name: 'stale-firer' });
+  const staleLock = { isHeld: true, tryAcquire: async () => true, release: async () => undefined } as unknown as FirerLock;
+  const stale = new Firer({
+    dataSource: replica.dataSource,
+    store: new EventStore(replica.dataSource),
+    projections: replica.projections,
+    rpc,
+    lock: staleLock,
+    clock: kit.clock,
+    timing: { flexWindowMs: 0, missedGraceMs: 60_000 },
+    tickMs: 5,
+  });
+  try {
+    const ids: number[] = [];
+    for (let i = 0; i < 5; i++) ids.push(await kit.saveAgent(rateAgent(`fenced-${i}`)));
+    const firsts = await Promise.all(ids.map(plannedFire));
+    stale.start();
+    for (let minute = 0; minute < 3; minute++) {
+      kit.clock.set(Math.max(...firsts) + minute * MINUTE);
+      await replica.nextTick();
+      await replica.nextTick();
+      await stale.nextTick();
+      await stale.nextTick();
+    }
+    for (const [i, id] of ids.entries()) {
+      expect(await kit.launchKeys(id)).toEqual([0, 1, 2].map((n) => `schedule:${id}:${firsts[i]! + n * MINUTE}`));
+      const fired: { n: string }[] = await replica.dataSource.query(`SELECT count(*)::text AS n FROM events WHERE stream_id = $1`, [`schedule-${id}`]);
+      expect(fired[0]!.n).toBe('3');
+    }
+  } finally {
+    await stale.stop();
+    await rpc.close();
+  }
 });
