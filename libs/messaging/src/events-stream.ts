@@ -1,13 +1,7 @@
-import {
-  JetStreamApiCodes,
-  jetstreamManager,
-  RetentionPolicy,
-  StorageType,
-  type StreamConfig,
-} from '@nats-io/jetstream';
+import { RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
 import { EVENTS_STREAM } from '@agentry/contracts';
-import { isJetStreamApiError } from './jetstream-errors.js';
+import { ensureStream, type StreamDefinition } from './ensure-stream.js';
 
 /**
  * How long the server remembers a published `Nats-Msg-Id`. The relay publishes an event again only when it
@@ -21,7 +15,7 @@ export const EVENTS_DUPLICATE_WINDOW_MS = 60 * 60 * 1000;
 
 export const EVENTS_SUBJECTS = 'events.>';
 
-const eventsStreamConfig = (): Partial<StreamConfig> & { name: string } => ({
+const eventsStreamConfig = (): StreamDefinition => ({
   name: EVENTS_STREAM,
   subjects: [EVENTS_SUBJECTS],
   retention: RetentionPolicy.Limits,
@@ -33,16 +27,5 @@ const eventsStreamConfig = (): Partial<StreamConfig> & { name: string } => ({
   max_bytes: -1,
 });
 
-/** Creates the JetStream stream EVENTS, or brings an existing one to the current configuration. Safe to run concurrently. */
-export async function ensureEventsStream(nc: NatsConnection): Promise<void> {
-  const jsm = await jetstreamManager(nc);
-  const config = eventsStreamConfig();
-  try {
-    await jsm.streams.info(EVENTS_STREAM);
-  } catch (err) {
-    if (!isJetStreamApiError(err, JetStreamApiCodes.StreamNotFound)) throw err;
-    await jsm.streams.add(config);
-    return;
-  }
-  await jsm.streams.update(EVENTS_STREAM, config);
-}
+/** Creates the JetStream stream EVENTS, or brings an existing one to the current configuration. */
+export const ensureEventsStream = (nc: NatsConnection): Promise<void> => ensureStream(nc, eventsStreamConfig());

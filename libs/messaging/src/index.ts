@@ -8,3 +8,4 @@ export * from './output-stream.js';
 export * from './relay-runner.js';
 export * from './jetstream-errors.js';
 export * from './nats-connection.js';
+export * from './ensure-stream.js';

@@ -1,14 +1,7 @@
-import {
-  DiscardPolicy,
-  JetStreamApiCodes,
-  jetstreamManager,
-  RetentionPolicy,
-  StorageType,
-  type StreamConfig,
-} from '@nats-io/jetstream';
+import { DiscardPolicy, RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
 import { OUTPUT_STREAM, OUTPUT_STREAM_SUBJECTS } from '@agentry/contracts';
-import { isJetStreamApiError } from './jetstream-errors.js';
+import { ensureStream, type StreamDefinition } from './ensure-stream.js';
 
 /**
  * Console bytes in transit from executors to the output service, which stores them in Postgres
@@ -17,7 +10,7 @@ import { isJetStreamApiError } from './jetstream-errors.js';
  * outage, while other consumers (tests, a future replay) may read it too, which a work queue forbids
  * once the service's consumer exists.
  */
-const outputStreamConfig = (): Partial<StreamConfig> & { name: string } => ({
+const outputStreamConfig = (): StreamDefinition => ({
   name: OUTPUT_STREAM,
   subjects: [OUTPUT_STREAM_SUBJECTS],
   retention: RetentionPolicy.Limits,
@@ -31,17 +24,5 @@ const outputStreamConfig = (): Partial<StreamConfig> & { name: string } => ({
   duplicate_window: nanos(2 * 60 * 1000),
 });
 
-/** Creates the JetStream stream OUTPUT, or brings an existing one to the current configuration. Safe to run concurrently. */
-export async function ensureOutputStream(nc: NatsConnection): Promise<void> {
-  const jsm = await jetstreamManager(nc);
-  const config = outputStreamConfig();
-  try {
-    await jsm.streams.info(OUTPUT_STREAM);
-  } catch (err) {
-    if (!isJetStreamApiError(err, JetStreamApiCodes.StreamNotFound)) throw err;
-    // Adding a stream that exists with the same configuration succeeds, so racing creators are fine.
-    await jsm.streams.add(config);
-    return;
-  }
-  await jsm.streams.update(OUTPUT_STREAM, config);
-}
+/** Creates the JetStream stream OUTPUT, or brings an existing one to the current configuration. */
+export const ensureOutputStream = (nc: NatsConnection): Promise<void> => ensureStream(nc, outputStreamConfig());

@@ -6,11 +6,10 @@ import {
   RetentionPolicy,
   StorageType,
   type ConsumerConfig,
-  type StreamConfig,
 } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
 import { LAUNCH_STREAM } from '@agentry/contracts';
-import { isJetStreamApiError } from '@agentry/messaging';
+import { ensureStream, isJetStreamApiError, type StreamDefinition } from '@agentry/messaging';
 
 /** Durable consumer shared by every executor replica: each launch goes to one of them. */
 export const LAUNCH_CONSUMER = 'executor-launches';
@@ -23,7 +22,7 @@ export const LAUNCH_ACK_WAIT_MS = 30_000;
  * the container's stream is the truth, so a duplicate or stale message is dropped by the worker.
  * Publishing twice within the duplicate window (launch + the EVENTS backstop) stores it once.
  */
-const launchStreamConfig = (): Partial<StreamConfig> & { name: string } => ({
+const launchStreamConfig = (): StreamDefinition => ({
   name: LAUNCH_STREAM,
   subjects: ['launches.>'],
   retention: RetentionPolicy.Workqueue,
@@ -47,15 +46,7 @@ const launchConsumerConfig = (): Partial<ConsumerConfig> & { durable_name: strin
 /** Creates (or updates) the LAUNCHES stream and its consumer. Safe to run from several replicas at once. */
 export async function ensureLaunchQueue(nc: NatsConnection): Promise<void> {
   const jsm = await jetstreamManager(nc);
-  const stream = launchStreamConfig();
-  try {
-    await jsm.streams.info(LAUNCH_STREAM);
-    const { retention: _fixed, ...updatable } = stream;
-    await jsm.streams.update(LAUNCH_STREAM, updatable);
-  } catch (err) {
-    if (!isJetStreamApiError(err, JetStreamApiCodes.StreamNotFound)) throw err;
-    await jsm.streams.add(stream);
-  }
+  await ensureStream(nc, launchStreamConfig());
   const consumer = launchConsumerConfig();
   try {
     await jsm.consumers.info(LAUNCH_STREAM, LAUNCH_CONSUMER);
