@@ -3,6 +3,7 @@ import { AccountsHttpModule } from './accounts/accounts.module.js';
 import { ScriptsHttpModule } from './scripts/scripts.module.js';
 import { AgentsHttpModule } from './agents/agents.module.js';
 import { ContainersHttpModule } from './containers/containers.module.js';
+import { SchedulingHttpModule } from './scheduling/scheduling.module.js';
 
 /** Every group of HTTP routes the gateway serves. */
-export const gatewayFeatures: Type<unknown>[] = [AccountsHttpModule, ScriptsHttpModule, AgentsHttpModule, ContainersHttpModule];
+export const gatewayFeatures: Type<unknown>[] = [AccountsHttpModule, ScriptsHttpModule, AgentsHttpModule, ContainersHttpModule, SchedulingHttpModule];

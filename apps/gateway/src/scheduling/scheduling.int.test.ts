@@ -1,0 +1,80 @@
+import { jest } from '@jest/globals';
+import pg from 'pg';
+import { startPlatform, type TestPlatform } from '../testing/platform-harness.js';
+
+jest.setTimeout(60_000);
+
+let platform: TestPlatform;
+let key: string;
+beforeAll(async () => {
+  platform = await startPlatform({ execution: true });
+  ({ key } = await platform.newOrg());
+});
+afterAll(async () => {
+  await platform?.close();
+});
+
+async function save(fields: Record<string, unknown>): Promise<string> {
+  const res = await platform.request('POST', '/api/v2/agents/save', { key, json: fields });
+  expect(res.status).toBe(200);
+  return res.body.id as string;
+}
+const daily = (name: string) => save({ name, launchType: 'repeatedly', schedule: { mode: 'SCHEDULED', times: ['09:00', '17:30'], tasksPerDay: 2 } });
+
+test('next-launch-dates lists the next planned launches; none for a manual agent; count is checked', async () => {
+  const id = await daily('daily');
+  const before = Date.now();
+  const res = await platform.request('GET', `/api/v2/agents/next-launch-dates?id=${id}&count=4`, { key });
+  expect(res.status).toBe(200);
+  expect(res.body.id).toBe(id);
+  const dates: number[] = res.body.nextLaunchDates;
+  expect(dates).toHaveLength(4);
+  expect(dates[0]).toBeGreaterThan(before);
+  expect([...dates].sort((a, b) => a - b)).toEqual(dates);
+  for (const d of dates) expect(['09:00', '17:30']).toContain(new Date(d).toISOString().slice(11, 16));
+  expect(dates[2]! - dates[0]!).toBe(24 * 3600_000);
+
+  const manual = await save({ name: 'manual' });
+  expect((await platform.request('GET', `/api/v2/agents/next-launch-dates?id=${manual}`, { key })).body.nextLaunchDates).toEqual([]);
+  const bad = await platform.request('GET', `/api/v2/agents/next-launch-dates?id=${id}&count=0`, { key });
+  expect(bad.status).toBe(400);
+  expect(bad.body.details).toEqual([expect.objectContaining({ field: 'count' })]);
+});
+
+test('unschedule-all turns every self-launching agent of the org manual', async () => {
+  const { key: otherKey } = await platform.newOrg();
+  const other = await platform.request('POST', '/api/v2/agents/save', {
+    key: otherKey,
+    json: { name: 'other-org', launchType: 'repeatedly', schedule: { mode: 'SCHEDULED', rateMinutes: 5 } },
+  });
+  const a = await daily('to-unschedule-a');
+  const b = await save({ name: 'to-unschedule-b', launchType: 'once', launchOnceAt: Date.now() + 3600_000 });
+  const res = await platform.request('POST', '/api/v2/agents/unschedule-all', { key });
+  expect(res.status).toBe(200);
+  expect(res.body.agentIds).toEqual(expect.arrayContaining([a, b]));
+  for (const id of [a, b]) {
+    expect((await platform.request('GET', `/api/v2/agents/fetch?id=${id}`, { key })).body.launchType).toBe('manually');
+    expect((await platform.request('GET', `/api/v2/agents/next-launch-dates?id=${id}`, { key })).body.nextLaunchDates).toEqual([]);
+  }
+  const untouched = await platform.request('GET', `/api/v2/agents/fetch?id=${other.body.id}`, { key: otherKey });
+  expect(untouched.body.launchType).toBe('repeatedly');
+});
+
+test('launch-soon queues one launch that starts after the given minutes', async () => {
+  const id = await save({ name: 'soon' });
+  const before = Date.now();
+  const res = await platform.request('POST', '/api/v2/agents/launch-soon', { key, json: { id, minutes: 5 } });
+  expect(res.status).toBe(200);
+  expect(res.body.launchAt).toBeGreaterThanOrEqual(before + 5 * 60_000);
+  const db = new pg.Client({ connectionString: platform.databaseUrl });
+  await db.connect();
+  try {
+    const { rows } = await db.query(`SELECT data FROM events WHERE type = 'ContainerQueued' AND stream_id = $1`, [`container-${res.body.containerId}`]);
+    expect(rows[0].data).toEqual(expect.objectContaining({ agentId: Number(id), notBefore: res.body.launchAt, launchType: 'user api call' }));
+  } finally {
+    await db.end();
+  }
+  const bad = await platform.request('POST', '/api/v2/agents/launch-soon', { key, json: { id, minutes: -1 } });
+  expect(bad.status).toBe(400);
+  expect(bad.body.details).toEqual([expect.objectContaining({ field: 'minutes' })]);
+});
