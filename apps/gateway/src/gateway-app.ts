@@ -6,7 +6,6 @@ import { nestLogLevels } from '@agentry/config';
 import { connectNats, RpcClient } from '@agentry/messaging';
 import type { GatewayConfig } from './config.js';
 import { gatewayFeatures } from './features.js';
-import { sendError } from './http/error.filter.js';
 import { HttpModule } from './http/http.module.js';
 
 export interface RunningGateway {
@@ -29,8 +28,6 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   });
   // Nest's Fastify adapter registers the JSON and form-urlencoded parsers itself (a second
   // form parser, e.g. @fastify/formbody, makes listen() fail with "already present").
-  // Body parsing fails before Nest's filters run: render those errors the same way.
-  app.getHttpAdapter().getInstance().setErrorHandler((error, request, reply) => sendError(error, request, reply));
   app.enableShutdownHooks();
   await app.listen(config.port, config.host);
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
