@@ -78,3 +78,67 @@ test('launch-soon queues one launch that starts after the given minutes', async 
   expect(bad.status).toBe(400);
   expect(bad.body.details).toEqual([expect.objectContaining({ field: 'minutes' })]);
 });
+
+describe('seed 004 POST /v1/agents', () => {
+  const create = (body: unknown, headers: Record<string, string> = { Authorization: `Bearer ${key}` }) =>
+    platform.request('POST', '/v1/agents', { json: body, headers });
+
+  test('creates an ACTIVE scheduled agent, answering the seed shape; it is an ordinary agent everywhere', async () => {
+    const schedule = { mode: 'SCHEDULED', tasksPerDay: 2, times: ['09:00', '17:00'] };
+    const res = await create({ name: 'Daily Inventory Check', baseUrl: 'https://shop.example.com', mode: 'SCHEDULED', content: 'Check stock', schedule });
+    expect(res.status).toBe(201);
+    const data = res.body.data;
+    expect(data).toEqual({
+      id: expect.stringMatching(/^\d+$/),
+      userId: expect.any(String),
+      name: 'Daily Inventory Check',
+      baseUrl: 'https://shop.example.com',
+      content: 'Check stock',
+      schedule: JSON.stringify(schedule),
+      scheduleId: `agent-${data.id}`,
+      mode: 'SCHEDULED',
+      status: 'ACTIVE',
+      createdAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T.*Z$/),
+      updatedAt: expect.stringMatching(/Z$/),
+    });
+    const v2 = await platform.request('GET', `/api/v2/agents/fetch?id=${data.id}`, { key });
+    expect(v2.status).toBe(200);
+    expect(v2.body.launchType).toBe('repeatedly');
+    const dates = (await platform.request('GET', `/api/v2/agents/next-launch-dates?id=${data.id}&count=2`, { key })).body.nextLaunchDates as number[];
+    expect(dates.map((d) => new Date(d).toISOString().slice(11, 16)).sort()).toEqual(['09:00', '17:00']);
+  });
+
+  test('schedule as a JSON string, the 09:00 default, manual and ONCE forms', async () => {
+    const asString = await create({ name: 'rate', baseUrl: 'https://a.example', mode: 'SCHEDULED', schedule: JSON.stringify({ mode: 'SCHEDULED', rateMinutes: 60 }) });
+    expect(asString.status).toBe(201);
+    expect(JSON.parse(asString.body.data.schedule)).toEqual({ mode: 'SCHEDULED', rateMinutes: 60 });
+    const byDefault = await create({ name: 'default', baseUrl: 'https://a.example', mode: 'SCHEDULED' });
+    expect(JSON.parse(byDefault.body.data.schedule)).toEqual({ mode: 'SCHEDULED', tasksPerDay: 1, times: ['09:00'] });
+    const manual = await create({ name: 'manual', baseUrl: 'https://a.example', mode: 'SCHEDULED', schedule: { mode: 'SCHEDULED', times: [] } });
+    expect((await platform.request('GET', `/api/v2/agents/fetch?id=${manual.body.data.id}`, { key })).body.launchType).toBe('manually');
+    const once = await create({ name: 'once', baseUrl: 'https://a.example', mode: 'SCHEDULED', schedule: { mode: 'ONCE', at: '2030-06-15T14:30', cronExpression: 'cron(30 14 15 6 ? 2030)' } });
+    expect(once.status).toBe(201);
+    const onceDates = (await platform.request('GET', `/api/v2/agents/next-launch-dates?id=${once.body.data.id}`, { key })).body.nextLaunchDates;
+    expect(onceDates).toEqual([Date.UTC(2030, 5, 15, 14, 30)]);
+  });
+
+  test.each([
+    [{ baseUrl: 'https://a.example', mode: 'SCHEDULED' }, 'name'],
+    [{ name: 'x', mode: 'SCHEDULED' }, 'baseUrl'],
+    [{ name: 'x', baseUrl: 'https://a.example' }, 'mode'],
+    [{ name: 'x', baseUrl: 'https://a.example', mode: 'ONCE' }, 'mode'],
+    [{ name: 'x', baseUrl: 'https://a.example', mode: 'SCHEDULED', schedule: '{not json' }, 'schedule'],
+    [{ name: 'x', baseUrl: 'https://a.example', mode: 'SCHEDULED', schedule: { mode: 'SCHEDULED', rateMinutes: 0 } }, 'schedule.rateMinutes'],
+    [{ name: 'x', baseUrl: 'https://a.example', mode: 'SCHEDULED', schedule: { mode: 'SCHEDULED', cronExpression: 'cron(0 9 * * * *)' } }, 'schedule.cronExpression'],
+  ])('400 for %j naming %s', async (body, field) => {
+    const res = await create(body);
+    expect(res.status).toBe(400);
+    expect(typeof res.body.error).toBe('string');
+    expect(JSON.stringify(res.body.details)).toContain(field);
+  });
+
+  test('401 without a valid key', async () => {
+    expect((await create({ name: 'x', baseUrl: 'https://a.example', mode: 'SCHEDULED' }, {})).status).toBe(401);
+    expect((await create({ name: 'x', baseUrl: 'https://a.example', mode: 'SCHEDULED' }, { Authorization: 'Bearer nope' })).status).toBe(401);
+  });
+});
