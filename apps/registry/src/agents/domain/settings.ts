@@ -59,9 +59,9 @@ export function crossFieldProblems(s: AgentSettings): FieldError[] {
     if (!ok) problems.push({ field, message });
   };
   need(
-    s.launchType !== LaunchType.once || s.launchOnceAt !== null,
+    s.launchType !== LaunchType.once || s.launchOnceAt !== null || s.schedule?.mode === 'ONCE',
     'launchOnceAt',
-    'is required when launchType is "once": the launch time as a Unix timestamp in milliseconds',
+    'is required when launchType is "once": the launch time as a Unix timestamp in milliseconds (or a schedule with mode "ONCE")',
   );
   need(
     s.launchType !== LaunchType.afterAgent || s.launchAfterAgentId !== null,
