@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { waitUntil } from '@agentry/testing';
 import { startPlatform, type TestPlatform } from '../../../gateway/src/testing/platform-harness.js';
 import { loadSchedulerConfig } from '../config.js';
 import type { Clock } from '../platform/clock.js';
@@ -27,6 +28,12 @@ export interface SchedulerTestKit {
   nextFireAt(agentId: number): Promise<number | null>;
   /** Idempotency keys of the agent's containers, in launch order (from the event log). */
   launchKeys(agentId: number): Promise<string[]>;
+  /** Every agent's planned first fire, once the read model has them all. */
+  plannedFires(agentIds: number[]): Promise<Map<number, number>>;
+  /** How many containers these agents have (from the event log). */
+  launchCount(agentIds: number[]): Promise<number>;
+  /** Idempotency keys per agent, in launch order. */
+  launchKeysOf(agentIds: number[]): Promise<Map<number, string[]>>;
   /** Launch types of the agent's containers, in launch order. */
   launchTypes(agentId: number): Promise<string[]>;
   /** The agent the scheduler's read model has this one following (null: none). */
@@ -39,7 +46,7 @@ export async function startSchedulerTestKit(): Promise<SchedulerTestKit> {
   const platform = await startPlatform({ execution: true });
   const clock = new ManualClock(Date.now());
   const replicas: RunningScheduler[] = [];
-  const { key } = await platform.newOrg();
+  const { key } = await platform.newOrg({ maxAgents: 5000 });
   const pool = new pg.Pool({ connectionString: platform.databaseUrl, max: 2 });
   const query = async <T extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<T[]> => (await pool.query<T>(sql, params)).rows;
   const queued = (agentId: number) =>
@@ -69,6 +76,28 @@ export async function startSchedulerTestKit(): Promise<SchedulerTestKit> {
     },
     async launchKeys(agentId) {
       return (await queued(agentId)).map((r) => r.key);
+    },
+    async plannedFires(agentIds) {
+      let rows: { id: number; next: string }[] = [];
+      await waitUntil(async () => {
+        rows = await query(`SELECT agent_id AS id, next_fire_at::text AS next FROM scheduler_agents WHERE agent_id = ANY($1) AND next_fire_at IS NOT NULL`, [agentIds]);
+        return rows.length === agentIds.length;
+      });
+      return new Map(rows.map((r) => [r.id, Number(r.next)]));
+    },
+    async launchCount(agentIds) {
+      const rows = await query<{ n: string }>(`SELECT count(*)::text AS n FROM events WHERE type = 'ContainerQueued' AND (data->>'agentId')::int = ANY($1)`, [agentIds]);
+      return Number(rows[0]!.n);
+    },
+    async launchKeysOf(agentIds) {
+      const rows = await query<{ id: number; key: string }>(
+        `SELECT (data->>'agentId')::int AS id, data->>'idempotencyKey' AS key FROM events
+          WHERE type = 'ContainerQueued' AND (data->>'agentId')::int = ANY($1) ORDER BY global_position`,
+        [agentIds],
+      );
+      const byAgent = new Map<number, string[]>(agentIds.map((id) => [id, []]));
+      for (const r of rows) byAgent.get(r.id)!.push(r.key);
+      return byAgent;
     },
     async launchTypes(agentId) {
       return (await queued(agentId)).map((r) => r.type);
