@@ -11,6 +11,7 @@ export const SERVICES = [
   { name: 'registry', entry: 'apps/registry/dist/main.js', env: [...COMMON, 'DATABASE_URL', 'AGENTRY_SECRET_KEY', 'AGENTRY_BOOTSTRAP_API_KEY'] },
   { name: 'executor', entry: 'apps/executor/dist/main.js', env: [...COMMON, 'DATABASE_URL', 'AGENTRY_SECRET_KEY'] },
   { name: 'output', entry: 'apps/output/dist/main.js', env: [...COMMON, 'DATABASE_URL'] },
+  { name: 'scheduler', entry: 'apps/scheduler/dist/main.js', env: [...COMMON, 'DATABASE_URL'] },
   { name: 'gateway', entry: 'apps/gateway/dist/main.js', env: [...COMMON, 'PORT', 'HOST'] },
 ];
 
