@@ -141,7 +141,7 @@ describe('with embedded Postgres and NATS', () => {
 
     const ports = embeddedPorts(first.output);
     expect(await first.ctrlC()).toBe(0);
-    const order = ['stopped gateway', 'stopped registry', 'stopped NATS', 'stopped Postgres'].map((line) => first.output.indexOf(`agentry  | ${line}`));
+    const order = ['stopped gateway', 'stopped registry', 'stopped NATS', 'stopped Postgres'].map((line) => first.output.search(new RegExp(`agentry +\\| ${line}`)));
     expect(order.every((at, i) => at > 0 && (i === 0 || at > order[i - 1]))).toBe(true);
     expect(await canConnect(port)).toBe(false);
     expect(await canConnect(ports.postgres)).toBe(false);
@@ -166,7 +166,7 @@ describe('with embedded Postgres and NATS', () => {
     expect(await second.exited).toBe(1);
     expect(second.output).toContain('registry crashed again (killed by SIGKILL)');
     expect(second.output).toContain('stopping Agentry because registry keeps crashing');
-    expect(second.output).toContain('agentry  | stopped Postgres');
+    expect(second.output).toMatch(/agentry +\| stopped Postgres/);
     expect(await canConnect(port)).toBe(false);
   }, FLOW_TIMEOUT_MS);
 });
