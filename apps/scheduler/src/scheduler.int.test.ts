@@ -1,8 +1,9 @@
 import { jest } from '@jest/globals';
-import { EventStore } from '@agentry/event-store';
+import { EventStore, rebuildProjections } from '@agentry/event-store';
 import { createRpcClient } from '@agentry/messaging';
 import { waitUntil } from '@agentry/testing';
 import { Firer } from './firing/firer.js';
+import { schedulerProjections } from './scheduler-app.js';
 import type { FirerLock } from './firing/firer-lock.js';
 import { startSchedulerTestKit, type SchedulerTestKit } from './testing/scheduler-test-kit.js';
 
@@ -47,6 +48,12 @@ test('a rate schedule fires at each planned time, once per planned fire', async 
     expect(await kit.launchKeys(id)).toEqual(Array.from({ length: n + 1 }, (_, i) => `schedule:${id}:${first + i * MINUTE}`));
   }
   expect(await kit.nextFireAt(id)).toBe(first + 3 * MINUTE);
+
+  // The read model comes from the log alone: a rebuild gives the same rows.
+  const rows = () => replica.dataSource.query(`SELECT * FROM scheduler_agents ORDER BY agent_id`);
+  const before = await rows();
+  await rebuildProjections(replica.dataSource, schedulerProjections());
+  expect(await rows()).toEqual(before);
   await replica.close();
 });
 

@@ -23,12 +23,23 @@ interface RawRow {
   schedule_version: number;
 }
 
-/** Schedules whose next planned fire is at or before `until`, earliest first. */
-export async function findDue(dataSource: DataSource, until: number, limit: number): Promise<DueRow[]> {
+/** Where a page of due schedules ends: the next page starts after it. */
+export interface DueCursor {
+  nextFireAt: number;
+  agentId: number;
+}
+
+/**
+ * A page of schedules whose next planned fire is at or before `until`, earliest first, after `cursor`.
+ * Paged because some due rows may not fire yet (their jitter puts them later) and must not hide the rest.
+ */
+export async function findDue(dataSource: DataSource, until: number, limit: number, cursor: DueCursor | null = null): Promise<DueRow[]> {
   const rows: RawRow[] = await dataSource.query(
     `SELECT agent_id, org_id, spec, next_fire_at::text, missed_policy, launch_type, launched_by, schedule_version
-       FROM scheduler_agents WHERE next_fire_at <= $1 ORDER BY next_fire_at, agent_id LIMIT $2`,
-    [until, limit],
+       FROM scheduler_agents
+      WHERE next_fire_at <= $1 AND (next_fire_at, agent_id) > ($3, $4)
+      ORDER BY next_fire_at, agent_id LIMIT $2`,
+    [until, limit, cursor?.nextFireAt ?? -1, cursor?.agentId ?? 0],
   );
   return rows.map((r) => ({
     agentId: r.agent_id,

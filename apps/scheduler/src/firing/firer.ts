@@ -6,7 +6,7 @@ import type { Clock } from '../platform/clock.js';
 import { ScheduleEventType, SCHEDULE_STREAM_TYPE, scheduleStreamId, type ScheduleFiredData } from '../schedules/schedule-events.js';
 import { deleteExpired } from './expiry.js';
 import { decideFire, type FireTiming } from './fire-decision.js';
-import { findDue, type DueRow } from './due-schedules.js';
+import { findDue, type DueCursor, type DueRow } from './due-schedules.js';
 import type { FirerLock } from './firer-lock.js';
 import { launchThroughExecutor, scheduleIdempotencyKey } from './launcher.js';
 
@@ -92,11 +92,17 @@ export class Firer {
   private async tick(): Promise<void> {
     if (!(await this.lead())) return;
     const now = this.deps.clock.now();
-    const due = await findDue(this.deps.dataSource, now + this.deps.timing.flexWindowMs, BATCH);
     const positions: LogPosition[] = [];
-    for (let i = 0; i < due.length && !this.stopped; i += CONCURRENCY) {
-      const settled = await Promise.all(due.slice(i, i + CONCURRENCY).map((row) => this.fire(row, now)));
-      for (const p of settled) if (p) positions.push(p);
+    let cursor: DueCursor | null = null;
+    while (!this.stopped) {
+      const due = await findDue(this.deps.dataSource, now + this.deps.timing.flexWindowMs, BATCH, cursor);
+      for (let i = 0; i < due.length && !this.stopped; i += CONCURRENCY) {
+        const settled = await Promise.all(due.slice(i, i + CONCURRENCY).map((row) => this.fire(row, now)));
+        for (const p of settled) if (p) positions.push(p);
+      }
+      const last = due.at(-1);
+      if (!last || due.length < BATCH) break;
+      cursor = { nextFireAt: last.nextFireAt, agentId: last.agentId };
     }
     // The next tick must see these fires settled in the read model, or it would decide them again.
     const last = positions.sort(compareLogPositions).at(-1);
