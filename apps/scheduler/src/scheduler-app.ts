@@ -61,7 +61,7 @@ export async function startScheduler(config: SchedulerConfig, opts: { clock?: Cl
     firer.start();
     stack.push(() => firer.stop());
 
-    const afterAgent = await startAfterAgentLaunches({ nc, dataSource, rpc, delayRange: config.afterAgentDelay });
+    const afterAgent = await startAfterAgentLaunches({ nc, dataSource, rpc, projections, delayRange: config.afterAgentDelay });
     stack.push(() => afterAgent.stop());
 
     new Logger('Scheduler').log('scheduler ready');

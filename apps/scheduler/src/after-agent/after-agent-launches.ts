@@ -3,7 +3,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { DataSource } from 'typeorm';
 import { ContainerEventType, eventSubject, StreamType, type ActorRef, type ContainerEndedData } from '@agentry/contracts';
 import { consumeEvents, type EventConsumer, type RpcClient } from '@agentry/messaging';
-import type { StoredEvent } from '@agentry/event-store';
+import { positionOf, type ProjectionRunner, type StoredEvent } from '@agentry/event-store';
 import { launchThroughExecutor } from '../firing/launcher.js';
 import { afterAgentIdempotencyKey, exitCodeMatches, followUpAt, type Follower } from './follow-up.js';
 
@@ -16,6 +16,8 @@ export interface AfterAgentDeps {
   nc: NatsConnection;
   dataSource: DataSource;
   rpc: RpcClient;
+  /** The read model is brought up to each end before its followers are looked up. */
+  projections: ProjectionRunner;
   delayRange: { minSeconds: number; maxSeconds: number };
 }
 
@@ -38,6 +40,8 @@ async function followersOf(dataSource: DataSource, agentId: number): Promise<(Fo
 export async function startAfterAgentLaunches(deps: AfterAgentDeps): Promise<EventConsumer> {
   const onEnded = async (event: StoredEvent): Promise<void> => {
     const ended = event.data as ContainerEndedData;
+    // A follower saved just before its agent ended is in the read model only once it has caught up to this end.
+    await deps.projections.waitFor(positionOf(event));
     for (const follower of await followersOf(deps.dataSource, ended.agentId)) {
       if (!exitCodeMatches(follower.exitCodes, ended.exitCode)) continue;
       const outcome = await launchThroughExecutor(deps.rpc, {
