@@ -28,10 +28,12 @@ const seconds = (fallback: number) => whole('seconds', fallback, 0, 24 * 3600);
 
 const HOUR_MS = 3_600_000;
 
+export const databaseUrl = () => requiredUrl(['postgres', 'postgresql'], 'postgres://agentry:secret@127.0.0.1:5432/agentry');
+
 export function loadSchedulerConfig(env: Record<string, string | undefined> = process.env): SchedulerConfig {
   const c = loadConfig(
     {
-      DATABASE_URL: requiredUrl(['postgres', 'postgresql'], 'postgres://agentry:secret@127.0.0.1:5432/agentry'),
+      DATABASE_URL: databaseUrl(),
       NATS_URL: requiredUrl(['nats'], 'nats://127.0.0.1:4222'),
       LOG_LEVEL: logLevel(),
       SCHEDULER_FLEX_WINDOW_MS: milliseconds(0, 0, HOUR_MS),

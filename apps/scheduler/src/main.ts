@@ -1,9 +1,9 @@
 import 'reflect-metadata';
-import { ConfigError } from '@agentry/config';
 import { loadSchedulerConfig } from './config.js';
+import { runMain } from './platform/run-main.js';
 import { startScheduler } from './scheduler-app.js';
 
-async function main(): Promise<void> {
+runMain('scheduler', async () => {
   const starting = startScheduler(loadSchedulerConfig());
   // Registered before start-up finishes, so a signal arriving meanwhile still closes cleanly.
   const stop = () => {
@@ -15,10 +15,4 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   await starting;
-}
-
-main().catch((error: unknown) => {
-  if (error instanceof ConfigError) console.error(`scheduler: ${error.message}`);
-  else console.error('scheduler failed:', error instanceof Error ? error.message : error);
-  process.exit(1);
 });
