@@ -1,8 +1,7 @@
-import { loadConfig, withDefault } from '@agentry/config';
+import { loadConfig, withDefault, runMain } from '@agentry/config';
 import { migrate } from '@agentry/event-store';
 import { databaseUrl, retentionDays } from './config.js';
 import { outputDataSource } from './output-app.js';
-import { runMain } from './platform/run-main.js';
 import { archiveOutput } from './retention/index.js';
 
 /**

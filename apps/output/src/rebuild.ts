@@ -1,8 +1,7 @@
-import { loadConfig } from '@agentry/config';
+import { loadConfig, runMain } from '@agentry/config';
 import { rebuildProjections } from '@agentry/event-store';
 import { databaseUrl } from './config.js';
 import { outputDataSource, outputProjections } from './output-app.js';
-import { runMain } from './platform/run-main.js';
 
 /**
  * `npm run rebuild-output-read-models`: empties the container history and directory read models and replays

@@ -1,7 +1,6 @@
-import { loadConfig } from '@agentry/config';
+import { loadConfig, runMain } from '@agentry/config';
 import { rebuildProjections } from '@agentry/event-store';
 import { databaseUrl } from './config.js';
-import { runMain } from './platform/run-main.js';
 import { schedulerDataSource, schedulerProjections } from './scheduler-app.js';
 
 /**

@@ -97,3 +97,4 @@ export function nestLogLevels(level: LogLevel): ('error' | 'warn' | 'log' | 'deb
   const index = { error: 0, warn: 1, info: 2, debug: 3 }[level];
   return order.slice(0, index + 1) as never;
 }
+export { runMain, runService } from './run-main.js';
