@@ -20,6 +20,7 @@ import { readFlag, readId, readInt, readList, readString } from '../http/coerce.
 import { Params, type RawParams } from '../http/params.decorator.js';
 import { RegistryClient } from '../http/registry.client.js';
 import { toV2Id } from '../http/shapes.js';
+import { agentNextLaunchDates, DEFAULT_NEXT_LAUNCH_DATES } from '../scheduling/next-launch-dates.js';
 import { scriptOf } from './agent-script.js';
 import { saveAgentParams } from './save-params.js';
 import { v2Agent, v2AgentVersion } from './v2-agent.shape.js';
@@ -37,12 +38,14 @@ export class AgentsV2Controller {
     return { id: toV2Id(saved.id) };
   }
 
+  /** The agent record with its `nextLaunchDates` (next 5). */
   @Get('fetch')
   async fetch(@CurrentActor() actor: Actor, @Params() p: RawParams) {
     const params: FetchAgentParams = { id: readId(p, 'id')!, withAgentObject: readFlag(p, 'withAgentObject') };
     const agent = await this.registry.call<AgentView>(Subjects.agents.fetch, actor, params);
     const code = readFlag(p, 'withCode') ? ((await scriptOf(this.registry, actor, agent))?.text ?? null) : undefined;
-    return v2Agent(agent, { code });
+    const nextLaunchDates = await agentNextLaunchDates(this.registry, actor, agent, DEFAULT_NEXT_LAUNCH_DATES);
+    return v2Agent(agent, { code, nextLaunchDates });
   }
 
   /** The org's agents; `argument` only with `withArgument`. */

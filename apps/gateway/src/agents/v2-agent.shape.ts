@@ -13,6 +13,8 @@ const scheduleOf = (schedule: AgentSchedule | null) => {
 export interface V2AgentOptions {
   withArgument?: boolean;
   code?: string | null;
+  /** The next planned launches (Unix ms), rendered by `agents/fetch`. */
+  nextLaunchDates?: number[];
 }
 
 /**
@@ -79,6 +81,7 @@ export function v2Agent(agent: AgentView, opts: V2AgentOptions = {}) {
     deletedAt: agent.deletedAt,
     ...(agent.agentObject === undefined ? {} : { agentObject: agent.agentObject }),
     ...(opts.code === undefined ? {} : { code: opts.code }),
+    ...(opts.nextLaunchDates === undefined ? {} : { nextLaunchDates: opts.nextLaunchDates }),
   };
 }
 

@@ -1,10 +1,11 @@
 import { Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Subjects, validationFailed, type AbortAgentParams, type AbortAgentResult, type Actor, type AgentOutputParams, type AgentOutputResult } from '@agentry/contracts';
+import { Subjects, validationFailed, type AbortAgentParams, type Actor, type AgentOutputParams, type AgentOutputResult } from '@agentry/contracts';
 import { CurrentActor } from '../http/auth.guard.js';
 import { readBool, readId, readInt, readString } from '../http/coerce.js';
 import { Params, type RawParams } from '../http/params.decorator.js';
 import { RegistryClient } from '../http/registry.client.js';
+import { stopAgent } from '../scheduling/stop-agent.js';
 import { ContainerLauncher } from './container-launcher.service.js';
 import { readV2Launch } from './launch-params.js';
 import { v2AgentOutput } from './shapes/v2-container.shape.js';
@@ -33,18 +34,23 @@ export class ExecutionV2Controller {
 
   /**
    * Stops the agent's running and queued containers (one with `containerId`). `softAbort` lets the
-   * script notice before the hard kill. `cascadeToAllSlaves`, `dontLaunchSoon` and
-   * `switchToManualLaunch` are accepted and not acted upon yet (agent chaining and schedules).
+   * script notice before the hard kill; `cascadeToAllSlaves` also stops the agents chained after it;
+   * `switchToManualLaunch` then turns it manual. `dontLaunchSoon` is accepted: nothing launches
+   * soon beyond the queued containers this aborts.
    */
   @Post('stop')
   @HttpCode(200)
   async stop(@CurrentActor() actor: Actor, @Params() p: RawParams) {
-    const params: AbortAgentParams = { agentId: readId(p, 'id')!, soft: readBool(p, 'softAbort') ?? false };
+    const abort: AbortAgentParams = { agentId: readId(p, 'id')!, soft: readBool(p, 'softAbort') ?? false };
     const containerId = readId(p, 'containerId', { required: false });
-    if (containerId !== undefined) params.containerId = containerId;
-    for (const ignored of ['cascadeToAllSlaves', 'dontLaunchSoon', 'switchToManualLaunch']) readBool(p, ignored);
-    const stopped = await this.client.call<AbortAgentResult>(Subjects.executor.abort, actor, params);
-    return { containerIds: stopped.containerIds.map(String) };
+    if (containerId !== undefined) abort.containerId = containerId;
+    readBool(p, 'dontLaunchSoon');
+    const stopped = await stopAgent(this.client, actor, {
+      abort,
+      cascadeToFollowers: readBool(p, 'cascadeToAllSlaves') ?? false,
+      switchToManualLaunch: readBool(p, 'switchToManualLaunch') ?? false,
+    });
+    return { containerIds: stopped.map(String) };
   }
 
   /** The most recent container's output since `fromOutputPos` and its runtime events since `prevRuntimeEventIndex`. */

@@ -5,7 +5,6 @@ import {
   type Actor,
   type AgentIdParams,
   type AgentListResult,
-  type AgentVersionsResult,
   type AgentView,
   type LaunchAgentParams,
   type LaunchAgentResult,
@@ -17,7 +16,7 @@ import { readId, readInt } from '../http/coerce.js';
 import { Params, type RawParams } from '../http/params.decorator.js';
 import { RegistryClient } from '../http/registry.client.js';
 import { toV2Id } from '../http/shapes.js';
-import { DEFAULT_NEXT_LAUNCH_DATES, MAX_NEXT_LAUNCH_DATES, nextLaunchDates } from './next-launch-dates.js';
+import { agentNextLaunchDates, DEFAULT_NEXT_LAUNCH_DATES, MAX_NEXT_LAUNCH_DATES } from './next-launch-dates.js';
 
 const MAX_LAUNCH_SOON_MINUTES = 24 * 60;
 
@@ -58,8 +57,6 @@ export class SchedulingV2Controller {
     const id = readId(p, 'id')!;
     const count = readInt(p, 'count', { required: false, min: 1, max: MAX_NEXT_LAUNCH_DATES }) ?? DEFAULT_NEXT_LAUNCH_DATES;
     const agent = await this.client.call<AgentView, AgentIdParams>(Subjects.agents.fetch, actor, { id });
-    const { versions } = await this.client.call<AgentVersionsResult, AgentIdParams>(Subjects.agents.versions, actor, { id });
-    const current = versions.find((v) => v.versionId === agent.currentVersionId);
-    return { id: toV2Id(id), nextLaunchDates: nextLaunchDates(agent, current?.savedAt ?? agent.updatedAt, Date.now(), count) };
+    return { id: toV2Id(id), nextLaunchDates: await agentNextLaunchDates(this.client, actor, agent, count) };
   }
 }
