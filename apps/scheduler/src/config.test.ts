@@ -10,7 +10,7 @@ test('defaults: exact fires, 60 s grace, after-agent delay 10–15 min', () => {
     logLevel: 'info',
     flexWindowMs: 0,
     missedGraceMs: 60_000,
-    tickMs: 250,
+    tickMs: 25,
     afterAgentDelay: { minSeconds: 600, maxSeconds: 900 },
   });
 });

@@ -38,7 +38,7 @@ export function loadSchedulerConfig(env: Record<string, string | undefined> = pr
       LOG_LEVEL: logLevel(),
       SCHEDULER_FLEX_WINDOW_MS: milliseconds(0, 0, HOUR_MS),
       SCHEDULER_MISSED_GRACE_MS: milliseconds(60_000, 1000, 24 * HOUR_MS),
-      SCHEDULER_TICK_MS: milliseconds(250, 10, 60_000),
+      SCHEDULER_TICK_MS: milliseconds(25, 10, 60_000),
       // Seed 000: "the platform chooses a value between 10 and 15 minutes randomly".
       SCHEDULER_AFTER_AGENT_DELAY_MIN_S: seconds(600),
       SCHEDULER_AFTER_AGENT_DELAY_MAX_S: seconds(900),
