@@ -10,14 +10,15 @@ interface PlanRow {
   resume_after: string;
 }
 
-async function loadRow(m: EntityManager, agentId: number): Promise<PlanRow | undefined> {
-  const rows: PlanRow[] = await m.query(`SELECT status, spec, resume_after::text FROM scheduler_agents WHERE agent_id = $1`, [agentId]);
-  return rows[0];
-}
+const RETURNING_PLAN = 'RETURNING status, spec, resume_after::text';
 
-/** Recomputes next_fire_at from the row's spec, status and resume point (event data only, so a rebuild is identical). */
-async function replan(m: EntityManager, agentId: number): Promise<void> {
-  const row = await loadRow(m, agentId);
+/**
+ * Runs an UPDATE of one agent's row that returns its plan inputs, then recomputes next_fire_at
+ * from them (event data only, so a rebuild is identical): two round trips per event.
+ */
+async function updateAndReplan(m: EntityManager, agentId: number, update: string, params: unknown[]): Promise<void> {
+  const [rows]: [PlanRow[], number] = await m.query(`${update} ${RETURNING_PLAN}`, params);
+  const row = rows[0];
   if (!row) return;
   const next = nextPlannedFire(row.spec, row.status === 'active', Number(row.resume_after));
   await m.query(`UPDATE scheduler_agents SET next_fire_at = $2 WHERE agent_id = $1`, [agentId, next]);
@@ -28,7 +29,9 @@ const onVersionSaved = async (d: AgentVersionSavedData, m: EntityManager) => {
   // The version's save time anchors rate schedules and is where its first fire is searched from.
   const spec = scheduleSpecOf(s, d.savedAt);
   const afterAgent = s.launchType === LaunchType.afterAgent ? s.launchAfterAgentId : null;
-  await m.query(
+  await updateAndReplan(
+    m,
+    d.agentId,
     `UPDATE scheduler_agents SET version_id = $2, launched_by = $3, spec = $4, launch_type = $5, missed_policy = $6,
        resume_after = GREATEST(resume_after, $7), expire_at = $8, after_agent_id = $9, exit_codes = $10, delay_seconds = $11
      WHERE agent_id = $1`,
@@ -46,22 +49,25 @@ const onVersionSaved = async (d: AgentVersionSavedData, m: EntityManager) => {
       afterAgent === null ? null : s.masterAgentLaunchAfter,
     ],
   );
-  await replan(m, d.agentId);
 };
 
 const onLifecycle = (status: 'active' | 'retired') => async (d: AgentLifecycleData, m: EntityManager) => {
   // Reinstating never brings back fires planned while retired.
-  await m.query(`UPDATE scheduler_agents SET status = $2, resume_after = GREATEST(resume_after, $3) WHERE agent_id = $1`, [d.agentId, status, d.at]);
-  await replan(m, d.agentId);
+  await updateAndReplan(m, d.agentId, `UPDATE scheduler_agents SET status = $2, resume_after = GREATEST(resume_after, $3) WHERE agent_id = $1`, [
+    d.agentId,
+    status,
+    d.at,
+  ]);
 };
 
 const onFired = async (e: StoredEvent, m: EntityManager) => {
   const d = e.data as ScheduleFiredData;
-  await m.query(
+  await updateAndReplan(
+    m,
+    d.agentId,
     `UPDATE scheduler_agents SET schedule_version = $2, last_planned_at = $3, resume_after = GREATEST(resume_after, $4) WHERE agent_id = $1`,
     [d.agentId, e.streamPosition, d.plannedAt, d.resumeAfter],
   );
-  await replan(m, d.agentId);
 };
 
 /**
