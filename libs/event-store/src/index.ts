@@ -3,7 +3,7 @@ export { compareLogPositions, LOG_START, positionOf } from './log-position.js';
 export { ConcurrencyError } from './concurrency-error.js';
 export { EventStore } from './event-store.js';
 export type { IdSequence } from './schema-names.js';
-export type { Projection } from './projections/projection.js';
+export { projectionOf, type EventDataWriter, type Projection } from './projections/projection.js';
 export { ProjectionRunner, type ProjectionRunnerOptions } from './projections/projection-runner.js';
 export { rebuildProjections } from './projections/rebuild.js';
 export { eventStoreMigrations } from './migrations/index.js';

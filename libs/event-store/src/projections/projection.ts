@@ -14,3 +14,22 @@ export interface Projection {
 
 export const projectionAccepts = (projection: Projection, event: StoredEvent): boolean =>
   !projection.eventTypes || projection.eventTypes.includes(event.type);
+
+/** Writes one event's data into read tables, inside the projection's batch transaction. */
+export type EventDataWriter = (data: never, manager: EntityManager) => Promise<unknown>;
+
+/** A projection made of one writer per event type: it subscribes to exactly those types. */
+export function projectionOf(spec: {
+  name: string;
+  writers: Record<string, EventDataWriter>;
+  reset(manager: EntityManager): Promise<void>;
+}): Projection {
+  return {
+    name: spec.name,
+    eventTypes: Object.keys(spec.writers),
+    async apply(event, manager) {
+      await spec.writers[event.type]?.(event.data as never, manager);
+    },
+    reset: spec.reset,
+  };
+}

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { Projection, StoredEvent } from '@agentry/event-store';
+import { projectionOf, type EventDataWriter } from '@agentry/event-store';
 import {
   ContainerEventType,
   ContainerRuntimeEventType,
@@ -9,13 +9,11 @@ import {
   type ContainerStartedData,
 } from '@agentry/contracts';
 
-type Apply = (data: never, manager: EntityManager) => Promise<unknown>;
-
 /**
  * The executor's read model of container phases, from the log only (a rebuild gives the same rows).
  * An end is final: a late start never moves a container back.
  */
-const handlers: Record<string, Apply> = {
+const writers: Record<string, EventDataWriter> = {
   [ContainerEventType.ContainerQueued]: (d: ContainerQueuedData, m) =>
     m.query(
       `INSERT INTO executor_containers (container_id, agent_id, org_id, phase, queued_at) VALUES ($1, $2, $3, 'queued', $4)
@@ -34,13 +32,10 @@ const handlers: Record<string, Apply> = {
     m.query(`UPDATE executor_containers SET abort_requested = true, abort_soft = $2 WHERE container_id = $1`, [d.containerId, d.soft]),
 };
 
-export const executorContainersProjection: Projection = {
+export const executorContainersProjection = projectionOf({
   name: 'executor:containers',
-  eventTypes: Object.keys(handlers),
-  async apply(event: StoredEvent, manager: EntityManager): Promise<void> {
-    await handlers[event.type]?.(event.data as never, manager);
-  },
+  writers,
   async reset(manager: EntityManager): Promise<void> {
     await manager.query(`TRUNCATE executor_containers`);
   },
-};
+});

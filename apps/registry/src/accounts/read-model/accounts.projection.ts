@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { Projection, StoredEvent } from '@agentry/event-store';
+import { projectionOf, type EventDataWriter } from '@agentry/event-store';
 import {
   AccountEventType,
   type ApiKeyIssuedData,
@@ -9,10 +9,8 @@ import {
   type TagCreatedData,
 } from '@agentry/contracts';
 
-type Apply = (data: never, manager: EntityManager) => Promise<unknown>;
-
 /** One writer per event type; every write is an upsert so replays give identical rows. */
-const writers: Record<string, Apply> = {
+const writers: Record<string, EventDataWriter> = {
   [AccountEventType.orgCreated]: (d: OrgCreatedData, m) =>
     m.query(
       `INSERT INTO accounts_orgs (id, name, max_agents, created_at) VALUES ($1, $2, $3, $4)
@@ -45,15 +43,10 @@ const writers: Record<string, Apply> = {
 };
 
 /** Keeps the `accounts_*` tables equal to the orgs, users, keys and tags of the log. */
-export const accountsProjection: Projection = {
+export const accountsProjection = projectionOf({
   name: 'registry:accounts',
-  eventTypes: Object.keys(writers),
-
-  async apply(event: StoredEvent, manager: EntityManager): Promise<void> {
-    await writers[event.type]?.(event.data as never, manager);
-  },
-
+  writers,
   async reset(manager: EntityManager): Promise<void> {
     await manager.query(`TRUNCATE accounts_orgs, accounts_users, accounts_api_keys, accounts_tags`);
   },
-};
+});

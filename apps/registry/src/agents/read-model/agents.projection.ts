@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { Projection, StoredEvent } from '@agentry/event-store';
+import { projectionOf, type EventDataWriter } from '@agentry/event-store';
 import {
   AgentEventType,
   type AgentCreatedData,
@@ -8,14 +8,12 @@ import {
   type AgentVersionSavedData,
 } from '@agentry/contracts';
 
-type Apply = (data: never, manager: EntityManager) => Promise<unknown>;
-
 /**
  * Keeps `agents_agents` (current state, deleted agents included) and `agents_versions` (every
  * snapshot) equal to the log. Only event data is used (never the clock), so a rebuild gives
  * identical rows. Secrets are reduced to presence flags: sealed values never reach a read table.
  */
-const handlers: Record<string, Apply> = {
+const writers: Record<string, EventDataWriter> = {
   [AgentEventType.AgentCreated]: (d: AgentCreatedData, m) =>
     m.query(
       `INSERT INTO agents_agents (id, org_id, status, name, script_id, stage, tags, settings, has_proxy_password, has_credentials,
@@ -83,15 +81,10 @@ const handlers: Record<string, Apply> = {
     m.query(`UPDATE agents_agents SET status = 'deleted', deleted_at = $2, updated_at = $2 WHERE id = $1`, [d.agentId, d.at]),
 };
 
-export const agentsProjection: Projection = {
+export const agentsProjection = projectionOf({
   name: 'registry:agents',
-  eventTypes: Object.keys(handlers),
-
-  async apply(event: StoredEvent, manager: EntityManager): Promise<void> {
-    await handlers[event.type]?.(event.data as never, manager);
-  },
-
+  writers,
   async reset(manager: EntityManager): Promise<void> {
     await manager.query(`TRUNCATE agents_agents, agents_versions`);
   },
-};
+});
