@@ -60,7 +60,7 @@ test('a rate schedule fires at each planned time, once per planned fire', async 
 test('restart across missed fires: skip launches none of them, runOnce exactly one', async () => {
   const replica = await kit.startReplica({ SCHEDULER_MISSED_GRACE_MS: '10000' });
   const skip = await kit.saveAgent(rateAgent('skip'));
-  const runOnce = await kit.saveAgent(rateAgent('run-once', { internalMetadata: { missedRunPolicy: 'runOnce' } }));
+  const runOnce = await kit.saveAgent(rateAgent('run-once', { missedRunPolicy: 'runOnce' }));
   const first = Math.max(await plannedFire(skip), await plannedFire(runOnce));
   kit.clock.set(first);
   await replica.nextTick();

@@ -54,6 +54,7 @@ export function v2Agent(agent: AgentView, opts: V2AgentOptions = {}) {
     hasProxyPassword: agent.secrets.hasProxyPassword,
     squidLeaseIdentifier: s.squidLeaseIdentifier,
     expireAt: s.expireAt,
+    missedRunPolicy: s.missedRunPolicy ?? 'skip',
     applyScriptManifestDefaultSettings: s.applyScriptManifestDefaultSettings,
     userCustomMetadata: s.userCustomMetadata,
     internalMetadata: s.internalMetadata,

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { ActorRef, ContainerLaunchType } from '@agentry/contracts';
 import type { ScheduleSpec } from '@agentry/schedules';
-import type { MissedRunPolicy } from '../schedules/agent-schedule.js';
+import type { MissedRunPolicy } from '@agentry/contracts';
 import type { DueSchedule } from './fire-decision.js';
 
 export interface DueRow extends DueSchedule {

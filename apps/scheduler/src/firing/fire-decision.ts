@@ -1,5 +1,5 @@
 import { jitterMs, nextFireTime, type ScheduleSpec } from '@agentry/schedules';
-import type { MissedRunPolicy } from '../schedules/agent-schedule.js';
+import type { MissedRunPolicy } from '@agentry/contracts';
 
 export interface DueSchedule {
   agentId: number;

@@ -1,16 +1,8 @@
 import { nextFireTime, scheduleSpecOf, type ScheduleSpec } from '@agentry/schedules';
-import type { AgentSettings, ContainerLaunchType } from '@agentry/contracts';
+import type { AgentSettings, ContainerLaunchType, MissedRunPolicy } from '@agentry/contracts';
 
-/** What to do with fires planned while no scheduler ran (see docs/api/scheduling.md "Missed runs"). */
-export type MissedRunPolicy = 'skip' | 'runOnce';
-
-/**
- * Per-agent missed-run policy. AgentSettings has no field for it yet, so it is read from
- * `internalMetadata.missedRunPolicy` ("runOnce"); anything else is the default `skip`.
- */
-export function missedPolicyOf(settings: AgentSettings): MissedRunPolicy {
-  return settings.internalMetadata?.['missedRunPolicy'] === 'runOnce' ? 'runOnce' : 'skip';
-}
+/** The agent's missed-run policy (see docs/api/scheduling.md "Missed runs"); versions saved before the setting existed skip. */
+export const missedPolicyOf = (settings: AgentSettings): MissedRunPolicy => settings.missedRunPolicy ?? 'skip';
 
 export const launchTypeOf = (spec: ScheduleSpec): ContainerLaunchType => (spec.kind === 'once' ? 'scheduled once' : 'scheduled repeatedly');
 

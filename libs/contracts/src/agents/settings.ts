@@ -22,6 +22,10 @@ export type ProxyType = (typeof PROXY_TYPES)[number];
 export const ENVIRONMENTS = ['staging', 'release'] as const;
 export type AgentEnvironment = (typeof ENVIRONMENTS)[number];
 
+/** What the scheduler does with fires planned while it was down: drop them, or run the latest one once. */
+export const MISSED_RUN_POLICIES = ['skip', 'runOnce'] as const;
+export type MissedRunPolicy = (typeof MISSED_RUN_POLICIES)[number];
+
 export const AGENT_STAGES = ['development', 'released'] as const;
 export type AgentStage = (typeof AGENT_STAGES)[number];
 
@@ -109,6 +113,8 @@ export interface AgentSettings {
   proxyUsername: string | null;
   squidLeaseIdentifier: Record<string, unknown> | null;
   expireAt: number | null;
+  /** Scheduler's catch-up after downtime (default `skip`; never a burst). */
+  missedRunPolicy: MissedRunPolicy;
   applyScriptManifestDefaultSettings: boolean;
   userCustomMetadata: MetadataObject | null;
   internalMetadata: MetadataObject | null;

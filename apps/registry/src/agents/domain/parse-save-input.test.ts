@@ -156,6 +156,7 @@ describe('parseSaveInput: every v2 field', () => {
     [{ proxyPassword: 123 }, 'proxyPassword', /string/],
     [{ squidLeaseIdentifier: [1] }, 'squidLeaseIdentifier', /JSON object/],
     [{ expireAt: 'soon' }, 'expireAt', /milliseconds/],
+    [{ missedRunPolicy: 'burst' }, 'missedRunPolicy', /"skip", "runOnce"/],
     [{ idempotencyKey: '' }, 'idempotencyKey', /1 to 200/],
     [{ id: 3, idempotencyKey: 'k' }, 'idempotencyKey', /only accepted when creating/],
     [{ applyScriptManifestDefaultSettings: null }, 'applyScriptManifestDefaultSettings', /must not be null/],

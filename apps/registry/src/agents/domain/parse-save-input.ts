@@ -3,6 +3,7 @@ import {
   ENVIRONMENTS,
   FILE_MGMT_TYPES,
   LaunchType,
+  MISSED_RUN_POLICIES,
   PROXY_TYPES,
   validationFailed,
   type AgentSettings,
@@ -92,6 +93,7 @@ export function parseSaveInput(
   set('proxyUsername', r.string('proxyUsername', { max: 200 }));
   set('squidLeaseIdentifier', r.object('squidLeaseIdentifier'));
   set('expireAt', r.number('expireAt', MS_TIMESTAMP));
+  set('missedRunPolicy', nonNull(r, 'missedRunPolicy', r.enumValue('missedRunPolicy', MISSED_RUN_POLICIES)));
   set('applyScriptManifestDefaultSettings', nonNullBoolean(r, 'applyScriptManifestDefaultSettings'));
   set('userCustomMetadata', parseObject(r, 'userCustomMetadata', (o) => parseMetadata(r, 'userCustomMetadata', o)));
   set('internalMetadata', parseObject(r, 'internalMetadata', (o) => parseMetadata(r, 'internalMetadata', o)));

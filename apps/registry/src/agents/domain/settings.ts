@@ -29,6 +29,7 @@ export function defaultSettings(name: string): AgentSettings {
     proxyUsername: null,
     squidLeaseIdentifier: null,
     expireAt: null,
+    missedRunPolicy: 'skip',
     applyScriptManifestDefaultSettings: false,
     userCustomMetadata: null,
     internalMetadata: null,
