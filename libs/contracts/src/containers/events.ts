@@ -1,4 +1,12 @@
-import type { ContainerEndType, ContainerFinalStatus, ContainerLaunchType } from '../agents/container-events.js';
+import {
+  ContainerEventType,
+  type ContainerEndType,
+  type ContainerEndedData,
+  type ContainerFinalStatus,
+  type ContainerLaunchType,
+  type ContainerQueuedData,
+  type ContainerStartedData,
+} from '../agents/container-events.js';
 
 /**
  * Runtime events of `container-<id>` streams, beside the lifecycle ones
@@ -97,3 +105,15 @@ export interface ContainerMessageView {
   type: string;
   context: string[];
 }
+
+/** Every event of a `container-<id>` stream (the executor writes them). */
+export type ContainerEvent =
+  | { type: typeof ContainerEventType.ContainerQueued; data: ContainerQueuedData }
+  | { type: typeof ContainerEventType.ContainerStarted; data: ContainerStartedData }
+  | { type: typeof ContainerEventType.ContainerEnded; data: ContainerEndedData }
+  | { type: typeof ContainerRuntimeEventType.ContainerMessageAdded; data: ContainerMessageAddedData }
+  | { type: typeof ContainerRuntimeEventType.ContainerProgressed; data: ContainerProgressedData }
+  | { type: typeof ContainerRuntimeEventType.ContainerResultObjectSet; data: ContainerResultObjectSetData }
+  | { type: typeof ContainerRuntimeEventType.ContainerAbortRequested; data: ContainerAbortRequestedData }
+  | { type: typeof ContainerRuntimeEventType.ContainerOutputSealed; data: ContainerOutputSealedData };
+
