@@ -42,7 +42,7 @@ function clientMessage(error: unknown, status: number): string {
 }
 
 /** Renders any failure in the error shape of the API generation the client called. */
-export function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const { status, wire } = toWire(error, request);
   if (wire.retryAfterSeconds !== undefined) reply.header('Retry-After', String(wire.retryAfterSeconds));
   if (reply.sent) return;
