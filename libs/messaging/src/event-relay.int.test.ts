@@ -13,7 +13,7 @@ import {
   type Projection,
   type StoredEvent,
 } from '@agentry/event-store';
-import { createTestDatabase, startTestNats, type TestDatabase, type TestNats } from '@agentry/testing';
+import { createTestDatabase, startTestNats, waitUntil, type TestDatabase, type TestNats } from '@agentry/testing';
 import type { DataSource } from 'typeorm';
 import { createEventRelayProjection, EVENT_RELAY_PROJECTION } from './event-relay.js';
 import { ensureEventsStream } from './events-stream.js';
@@ -50,11 +50,14 @@ describe('event relay (event store -> JetStream EVENTS)', () => {
     return runner;
   };
 
+  /** Appends, then waits until whole-log readers see them (a concurrent transaction may hold the snapshot xmin back briefly). */
   async function appendEvents(count: number): Promise<void> {
+    let last: string | undefined;
     for (let i = 0; i < count; i++) {
       const [streamType, type] = i % 3 === 0 ? ['script', 'ScriptSaved'] : ['agent', i % 2 ? 'AgentSaved' : 'AgentRetired'];
-      await store.append(`${streamType}-${i % 4}`, streamType, [{ type, data: { i } }], { expectedVersion: 'any' });
+      last = (await store.append(`${streamType}-${i % 4}`, streamType, [{ type, data: { i } }], { expectedVersion: 'any' })).position.globalPosition;
     }
+    await waitUntil(async () => (await store.readAll({ limit: 100_000 })).some((e) => e.globalPosition === last), { message: 'appended events visible to readers' });
   }
 
   async function streamMessages(): Promise<StreamMessage[]> {
