@@ -1,2 +1,3 @@
 export * from './platform-module.js';
 export * from './shutdown-stack.js';
+export * from './observability/index.js';

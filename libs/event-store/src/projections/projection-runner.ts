@@ -100,6 +100,15 @@ export class ProjectionRunner {
     return this.workers.filter((w) => w.isLeading).map((w) => w.projection.name);
   }
 
+  /** Batches being applied now and for how long (health flags one in flight too long as wedged). */
+  batchesInFlight(): { projection: string; forMs: number }[] {
+    const now = Date.now();
+    return this.workers.flatMap((w) => {
+      const forMs = w.batchInFlightMs(now);
+      return forMs === undefined ? [] : [{ projection: w.projection.name, forMs }];
+    });
+  }
+
   /**
    * Resolves when every projection's stored checkpoint is at or after `position` (works on
    * replicas that lead nothing). Rejects with SERVICE_UNAVAILABLE after timeoutMs (default 10 s).

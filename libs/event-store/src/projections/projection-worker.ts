@@ -28,6 +28,7 @@ export class ProjectionWorker {
   private wakeRequested = false;
   private draining: Promise<void> | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
+  private batchStartedAt: number | undefined;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -42,6 +43,11 @@ export class ProjectionWorker {
   /** Checkpoint as of the last batch this instance committed (undefined unless leading). */
   get leaderCheckpoint(): LogPosition | undefined {
     return this.leading ? this.checkpoint : undefined;
+  }
+
+  /** How long the batch being applied has been in flight (undefined when idle): health reports a wedged one. */
+  batchInFlightMs(now = Date.now()): number | undefined {
+    return this.batchStartedAt === undefined ? undefined : now - this.batchStartedAt;
   }
 
   /** Starts applying from the stored checkpoint (the caller holds the leadership lock). */
@@ -74,7 +80,8 @@ export class ProjectionWorker {
     while (this.leading && this.wakeRequested) {
       this.wakeRequested = false;
       try {
-        const { count, heldBack } = await this.runBatch();
+        this.batchStartedAt = Date.now();
+        const { count, heldBack } = await this.runBatch().finally(() => (this.batchStartedAt = undefined));
         if (count === this.options.batchSize) this.wakeRequested = true;
         else if (heldBack) this.wakeLater(this.options.heldBackRetryMs);
       } catch (error) {
