@@ -13,6 +13,8 @@ export const ErrorCode = {
   PLAN_LIMIT_REACHED: 'PLAN_LIMIT_REACHED',
   PRECONDITION_FAILED: 'PRECONDITION_FAILED',
   RATE_LIMITED: 'RATE_LIMITED',
+  /** A request too large to carry (e.g. over the message bus's max_payload once encoded): HTTP 413. */
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   INTERNAL: 'INTERNAL',
 } as const;
