@@ -1,6 +1,7 @@
 export * from './nats-microservice.js';
 export * from './rpc-reply.js';
 export * from './rpc-client.js';
+export * from './dependency-errors.js';
 export * from './events-stream.js';
 export * from './consume-events.js';
 export * from './event-relay.js';

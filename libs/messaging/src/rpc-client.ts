@@ -17,8 +17,22 @@ const logger = new Logger('RpcClient');
 /** `registry.agents.save` is served by the `registry` service. */
 const serviceOf = (subject: string): string => subject.split('.')[0] ?? subject;
 
+/** Seconds a client is told to wait (`Retry-After`) when a service or a dependency is down. */
+export const SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
 const serviceUnavailable = (subject: string): DomainError =>
-  new DomainError(ErrorCode.SERVICE_UNAVAILABLE, `${serviceOf(subject)} service unavailable`);
+  new DomainError(ErrorCode.SERVICE_UNAVAILABLE, `${serviceOf(subject)} service unavailable`, undefined, SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS);
+
+/**
+ * A request the bus can't carry: the client library would throw `max_payload size exceeded` (an
+ * unexpected error, i.e. a 500). Checked on the encoded packet, the bytes that travel: JSON
+ * escaping can make a parameter up to six times larger than the text the client sent.
+ */
+const tooLargeForBus = (subject: string, bytes: number, maxPayload: number): DomainError =>
+  new DomainError(
+    ErrorCode.PAYLOAD_TOO_LARGE,
+    `Request too large: ${bytes} bytes once encoded for the ${serviceOf(subject)} service, at most ${maxPayload}; send less data`,
+  );
 
 /** Errors meaning "nobody answered": no subscriber, no reply in time, or no connection to NATS. */
 const isUnanswered = (err: unknown): boolean =>
@@ -46,6 +60,11 @@ export class RpcClient {
 
   async request<P, R>(subject: string, envelope: RequestEnvelope<P>, opts?: { timeoutMs?: number }): Promise<R> {
     const packet = encodeNestRequest(subject, envelope, randomUUID());
+    const maxPayload = this.nc.info?.max_payload;
+    if (maxPayload !== undefined) {
+      const bytes = Buffer.byteLength(packet);
+      if (bytes > maxPayload) throw tooLargeForBus(subject, bytes, maxPayload);
+    }
     let raw: string;
     try {
       const msg = await this.nc.request(subject, packet, { timeout: opts?.timeoutMs ?? this.defaultTimeoutMs });
