@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { key256, loadConfig, logLevel, oneOf, requiredUrl, withDefault, type LogLevel, type Setting } from '@agentry/config';
+import { observabilityConfig, observabilitySettings, type ObservabilityConfig } from '@agentry/service-kit';
 
 export const EXECUTOR_CONFIG = Symbol('EXECUTOR_CONFIG');
 
@@ -35,6 +36,8 @@ export interface ExecutorConfig {
   /** First retry waits this long, each next one twice as long (capped at 10 minutes). */
   retryBackoffMs: number;
   logLevel: LogLevel;
+  /** LOG_FORMAT, HEALTH_PORT, HEALTH_HOST (defaults when absent: auto format, no health server). */
+  observability?: ObservabilityConfig;
 }
 
 /** A whole number within bounds. */
@@ -76,6 +79,7 @@ export function loadExecutorConfig(env: Record<string, string | undefined> = pro
       EXECUTOR_HEARTBEAT_TTL_MS: integer(15_000, 1000, 600_000, ' of milliseconds'),
       EXECUTOR_RETRY_BACKOFF_MS: integer(30_000, 0, 3_600_000, ' of milliseconds'),
       LOG_LEVEL: logLevel(),
+      ...observabilitySettings(),
     },
     env,
   );
@@ -97,5 +101,6 @@ export function loadExecutorConfig(env: Record<string, string | undefined> = pro
     heartbeatTtlMs: c.EXECUTOR_HEARTBEAT_TTL_MS,
     retryBackoffMs: c.EXECUTOR_RETRY_BACKOFF_MS,
     logLevel: c.LOG_LEVEL,
+    observability: observabilityConfig(c),
   };
 }

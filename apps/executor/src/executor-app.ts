@@ -5,9 +5,10 @@ import { hostname } from 'node:os';
 import { Logger, Module, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { createDataSource, eventStoreMigrations, migrate, ProjectionRunner } from '@agentry/event-store';
-import { connectNats, ensureEventsStream, ensureOutputStream, natsMicroserviceOptions, startEventRelay } from '@agentry/messaging';
+import { connectNats, ensureEventsStream, ensureOutputStream, natsMicroserviceOptions, RpcLogContextInterceptor, startEventRelay } from '@agentry/messaging';
 import { QueueGroups } from '@agentry/contracts';
-import { ConfigError, nestLogLevels } from '@agentry/config';
+import { ConfigError } from '@agentry/config';
+import { installServiceLogger, projectionErrorLogger, serviceProbes, startServiceHealth } from '@agentry/service-kit';
 import type { ExecutorConfig } from './config.js';
 import { ContainersModule } from './containers/containers.module.js';
 import { executorContainersProjection } from './containers/read-model/containers.projection.js';
@@ -61,6 +62,7 @@ async function checkHost(config: ExecutorConfig): Promise<void> {
 
 /** Boots an executor replica: schema, streams, projections, NATS handlers, then the queue worker and its companions. */
 export async function startExecutor(config: ExecutorConfig, opts: { executorId?: string } = {}): Promise<RunningExecutor> {
+  const serviceLogger = installServiceLogger('executor', config.logLevel, config.observability?.logFormat);
   await checkHost(config);
   const executorId = opts.executorId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const dataSource = executorDataSource(config.databaseUrl);
@@ -71,27 +73,33 @@ export async function startExecutor(config: ExecutorConfig, opts: { executorId?:
   await ensureOutputStream(nc);
   await ensureLaunchQueue(nc);
   const leases = await openLeases(nc, config.heartbeatTtlMs);
-  const projections = new ProjectionRunner(dataSource, executorProjections());
+  const projections = new ProjectionRunner(dataSource, executorProjections(), { onError: projectionErrorLogger() });
 
   @Module({ imports: [executorPlatformModule({ config, dataSource, projections, nc, executorId, leases }), ContainersModule, StorageModule, RunsModule] })
   class ExecutorModule {}
 
   const app = await NestFactory.createMicroservice(ExecutorModule, {
     ...natsMicroserviceOptions({ url: config.natsUrl, queue: QueueGroups.executor, name: `executor ${executorId}` }),
-    logger: nestLogLevels(config.logLevel),
+    logger: serviceLogger,
   });
+  app.useGlobalInterceptors(new RpcLogContextInterceptor('executor'));
   await app.listen();
   await projections.start();
-  const relay = await startEventRelay(dataSource, config.natsUrl);
+  const relay = await startEventRelay(dataSource, config.natsUrl, { onError: projectionErrorLogger() });
   const worker = app.get(LaunchWorker);
   const companions = [app.get(AbortListener), app.get(KeepAlive), app.get(ExecutorLostReaper)];
   for (const companion of companions) companion.start();
   const consumers = [app.get(LaunchBackstop), app.get(RetryScheduler)];
   for (const consumer of consumers) await consumer.start();
   await worker.start();
+  const health = await startServiceHealth(
+    config.observability,
+    serviceProbes({ nats: { nats: app.unwrap(), 'nats:work': nc, 'nats:relay': relay.nc }, dataSource, projections: { projections, relay: relay.runner } }),
+  );
   new Logger('Executor').log(`executor ${executorId} ready (${config.slots} slots, isolation ${config.isolation})`);
 
   const shutDown = async (graceMs: number) => {
+    await health?.close();
     await worker.stop();
     const finished = worker.runsInProgress();
     const grace = new Promise((resolve) => setTimeout(resolve, graceMs).unref());

@@ -1,4 +1,5 @@
 import { loadConfig, logLevel, requiredUrl, type LogLevel, type Setting } from '@agentry/config';
+import { observabilityConfig, observabilitySettings, type ObservabilityConfig } from '@agentry/service-kit';
 
 export const OUTPUT_CONFIG = Symbol('OUTPUT_CONFIG');
 
@@ -6,6 +7,8 @@ export interface OutputConfig {
   databaseUrl: string;
   natsUrl: string;
   logLevel: LogLevel;
+  /** LOG_FORMAT, HEALTH_PORT, HEALTH_HOST (defaults when absent: auto format, no health server). */
+  observability?: ObservabilityConfig;
   /** Containers ended longer ago than this are exported and removed by `npm run archive-output`. */
   retentionDays: number;
 }
@@ -32,9 +35,10 @@ export function loadOutputConfig(env: Record<string, string | undefined> = proce
       DATABASE_URL: databaseUrl(),
       NATS_URL: requiredUrl(['nats'], 'nats://127.0.0.1:4222'),
       LOG_LEVEL: logLevel(),
+      ...observabilitySettings(),
       OUTPUT_RETENTION_DAYS: retentionDays(DEFAULT_RETENTION_DAYS),
     },
     env,
   );
-  return { databaseUrl: c.DATABASE_URL, natsUrl: c.NATS_URL, logLevel: c.LOG_LEVEL, retentionDays: c.OUTPUT_RETENTION_DAYS };
+  return { databaseUrl: c.DATABASE_URL, natsUrl: c.NATS_URL, logLevel: c.LOG_LEVEL, observability: observabilityConfig(c), retentionDays: c.OUTPUT_RETENTION_DAYS };
 }

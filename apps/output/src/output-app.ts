@@ -3,10 +3,9 @@ import { Logger, Module, type INestMicroservice, type Type } from '@nestjs/commo
 import { NestFactory } from '@nestjs/core';
 import type { DataSource } from 'typeorm';
 import { createDataSource, eventStoreMigrations, migrate, ProjectionRunner } from '@agentry/event-store';
-import { connectNats, ensureOutputStream, natsMicroserviceOptions } from '@agentry/messaging';
+import { connectNats, ensureOutputStream, natsMicroserviceOptions, RpcLogContextInterceptor } from '@agentry/messaging';
 import { QueueGroups } from '@agentry/contracts';
-import { nestLogLevels } from '@agentry/config';
-import { ShutdownStack } from '@agentry/service-kit';
+import { installServiceLogger, projectionErrorLogger, serviceProbes, ShutdownStack, startServiceHealth } from '@agentry/service-kit';
 import type { OutputConfig } from './config.js';
 import { outputFeatures } from './features.js';
 import { outputPlatformModule } from './platform/platform.module.js';
@@ -32,6 +31,7 @@ export const outputProjections = () => outputFeatures.flatMap((f) => f.projectio
 /** Boots the output service: migrations, projections, NATS handlers, then each feature's start hook (the chunk consumer). */
 export async function startOutput(config: OutputConfig): Promise<RunningOutput> {
   const stack = new ShutdownStack();
+  const logger = installServiceLogger('output', config.logLevel, config.observability?.logFormat);
   return stack.boot(async () => {
     const dataSource = outputDataSource(config.databaseUrl);
     await dataSource.initialize();
@@ -42,7 +42,7 @@ export async function startOutput(config: OutputConfig): Promise<RunningOutput> 
     stack.push(() => nc.close());
     await ensureOutputStream(nc);
 
-    const projections = new ProjectionRunner(dataSource, outputProjections());
+    const projections = new ProjectionRunner(dataSource, outputProjections(), { onError: projectionErrorLogger() });
     stack.push(() => projections.stop());
 
     const featureModules = outputFeatures.flatMap((f) => (f.module ? [f.module] : [])) as Type<unknown>[];
@@ -51,13 +51,16 @@ export async function startOutput(config: OutputConfig): Promise<RunningOutput> 
 
     const app = await NestFactory.createMicroservice(OutputModule, {
       ...natsMicroserviceOptions({ url: config.natsUrl, queue: QueueGroups.output, name: 'output' }),
-      logger: nestLogLevels(config.logLevel),
+      logger,
     });
+    app.useGlobalInterceptors(new RpcLogContextInterceptor('output'));
     // Closing the app also stops the chunk consumer (module destroy hook), before NATS and the database go.
     stack.push(() => app.close());
     await app.listen();
     await projections.start();
     for (const feature of outputFeatures) await feature.onStart?.(app, config);
+    const health = await startServiceHealth(config.observability, serviceProbes({ nats: { nats: app.unwrap(), 'nats:streams': nc }, dataSource, projections: { projections } }));
+    if (health) stack.push(() => health.close());
     new Logger('Output').log('output service ready');
     return { app, projections, close: () => stack.unwind() };
   });

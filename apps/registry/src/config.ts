@@ -1,4 +1,5 @@
 import { key256, loadConfig, logLevel, optionalString, requiredUrl, type LogLevel } from '@agentry/config';
+import { observabilityConfig, observabilitySettings, type ObservabilityConfig } from '@agentry/service-kit';
 
 export const REGISTRY_CONFIG = Symbol('REGISTRY_CONFIG');
 
@@ -10,6 +11,8 @@ export interface RegistryConfig {
   /** Platform-admin key created with the first org when the database has none. */
   bootstrapApiKey?: string;
   logLevel: LogLevel;
+  /** LOG_FORMAT, HEALTH_PORT, HEALTH_HOST (defaults when absent: auto format, no health server). */
+  observability?: ObservabilityConfig;
 }
 
 export function loadRegistryConfig(env: Record<string, string | undefined> = process.env): RegistryConfig {
@@ -20,6 +23,7 @@ export function loadRegistryConfig(env: Record<string, string | undefined> = pro
       AGENTRY_SECRET_KEY: key256(),
       AGENTRY_BOOTSTRAP_API_KEY: optionalString(/^[A-Za-z0-9_:-]{5,50}$/, 'must be 5-50 characters of letters, digits, _, - and :'),
       LOG_LEVEL: logLevel(),
+      ...observabilitySettings(),
     },
     env,
   );
@@ -29,5 +33,6 @@ export function loadRegistryConfig(env: Record<string, string | undefined> = pro
     secretKey: c.AGENTRY_SECRET_KEY,
     bootstrapApiKey: c.AGENTRY_BOOTSTRAP_API_KEY,
     logLevel: c.LOG_LEVEL,
+    observability: observabilityConfig(c),
   };
 }

@@ -2,10 +2,9 @@ import 'reflect-metadata';
 import { Logger, Module, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { createDataSource, eventStoreMigrations, migrate, ProjectionRunner } from '@agentry/event-store';
-import { natsMicroserviceOptions, startEventRelay } from '@agentry/messaging';
+import { natsMicroserviceOptions, RpcLogContextInterceptor, startEventRelay } from '@agentry/messaging';
 import { QueueGroups } from '@agentry/contracts';
-import { nestLogLevels } from '@agentry/config';
-import { ShutdownStack } from '@agentry/service-kit';
+import { installServiceLogger, projectionErrorLogger, serviceProbes, ShutdownStack, startServiceHealth } from '@agentry/service-kit';
 import type { RegistryConfig } from './config.js';
 import { registryFeatures } from './features.js';
 import { registryPlatformModule } from './platform/platform.module.js';
@@ -29,29 +28,36 @@ export const registryProjections = () => registryFeatures.flatMap((f) => f.proje
 /** Boots the registry: schema migrations, projections, relay, start hooks, then NATS handlers. */
 export async function startRegistry(config: RegistryConfig): Promise<RunningRegistry> {
   const stack = new ShutdownStack();
+  const logger = installServiceLogger('registry', config.logLevel, config.observability?.logFormat);
   return stack.boot(async () => {
     const dataSource = registryDataSource(config.databaseUrl);
     await dataSource.initialize();
     stack.push(() => dataSource.destroy());
     await migrate(dataSource);
-    const projections = new ProjectionRunner(dataSource, registryProjections());
+    const projections = new ProjectionRunner(dataSource, registryProjections(), { onError: projectionErrorLogger() });
 
     @Module({ imports: [registryPlatformModule({ config, dataSource, projections }), ...registryFeatures.map((f) => f.module)] })
     class RegistryModule {}
 
     const app = await NestFactory.createMicroservice(RegistryModule, {
       ...natsMicroserviceOptions({ url: config.natsUrl, queue: QueueGroups.registry, name: 'registry' }),
-      logger: nestLogLevels(config.logLevel),
+      logger,
     });
+    app.useGlobalInterceptors(new RpcLogContextInterceptor('registry'));
     await app.init();
     await projections.start();
     stack.push(() => projections.stop());
-    const relay = await startEventRelay(dataSource, config.natsUrl);
+    const relay = await startEventRelay(dataSource, config.natsUrl, { onError: projectionErrorLogger() });
     stack.push(() => relay.stop());
     // Start hooks (first-org bootstrap) run before the service answers, so its first reply already sees them.
     for (const feature of registryFeatures) await feature.onStart?.(app, config);
     stack.push(() => app.close());
     await app.listen();
+    const health = await startServiceHealth(
+      config.observability,
+      serviceProbes({ nats: { nats: app.unwrap(), 'nats:relay': relay.nc }, dataSource, projections: { projections, relay: relay.runner } }),
+    );
+    if (health) stack.push(() => health.close());
     new Logger('Registry').log('registry ready');
     return { app, close: () => stack.unwind() };
   });

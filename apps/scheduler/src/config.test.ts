@@ -8,6 +8,7 @@ test('defaults: exact fires, 60 s grace, after-agent delay 10–15 min', () => {
     databaseUrl: base.DATABASE_URL,
     natsUrl: base.NATS_URL,
     logLevel: 'info',
+    observability: { logFormat: 'auto', healthPort: undefined, healthHost: '127.0.0.1' },
     flexWindowMs: 0,
     missedGraceMs: 60_000,
     tickMs: 25,

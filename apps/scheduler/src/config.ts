@@ -1,9 +1,12 @@
 import { ConfigError, loadConfig, logLevel, requiredUrl, type LogLevel, type Setting } from '@agentry/config';
+import { observabilityConfig, observabilitySettings, type ObservabilityConfig } from '@agentry/service-kit';
 
 export interface SchedulerConfig {
   databaseUrl: string;
   natsUrl: string;
   logLevel: LogLevel;
+  /** LOG_FORMAT, HEALTH_PORT, HEALTH_HOST (defaults when absent: auto format, no health server). */
+  observability?: ObservabilityConfig;
   /** Fires spread deterministically over ±this around their planned time (seed 004's flexible window); 0 = exact. */
   flexWindowMs: number;
   /** A fire found later than this after its planned time was missed (downtime): the agent's missed-run policy applies. */
@@ -36,6 +39,7 @@ export function loadSchedulerConfig(env: Record<string, string | undefined> = pr
       DATABASE_URL: databaseUrl(),
       NATS_URL: requiredUrl(['nats'], 'nats://127.0.0.1:4222'),
       LOG_LEVEL: logLevel(),
+      ...observabilitySettings(),
       SCHEDULER_FLEX_WINDOW_MS: milliseconds(0, 0, HOUR_MS),
       SCHEDULER_MISSED_GRACE_MS: milliseconds(60_000, 1000, 24 * HOUR_MS),
       SCHEDULER_TICK_MS: milliseconds(25, 10, 60_000),
@@ -52,6 +56,7 @@ export function loadSchedulerConfig(env: Record<string, string | undefined> = pr
     databaseUrl: c.DATABASE_URL,
     natsUrl: c.NATS_URL,
     logLevel: c.LOG_LEVEL,
+    observability: observabilityConfig(c),
     flexWindowMs: c.SCHEDULER_FLEX_WINDOW_MS,
     missedGraceMs: c.SCHEDULER_MISSED_GRACE_MS,
     tickMs: c.SCHEDULER_TICK_MS,

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { createDataSource, EventStore, eventStoreMigrations, migrate, ProjectionRunner } from '@agentry/event-store';
 import { connectNats, ensureEventsStream, RpcClient } from '@agentry/messaging';
-import { ShutdownStack } from '@agentry/service-kit';
+import { installServiceLogger, LoopProgress, projectionErrorLogger, serviceProbes, ShutdownStack, startServiceHealth } from '@agentry/service-kit';
 import { startAfterAgentLaunches } from './after-agent/after-agent-launches.js';
 import type { SchedulerConfig } from './config.js';
 import { Firer } from './firing/firer.js';
@@ -33,6 +33,8 @@ export const schedulerProjections = () => [schedulesProjection];
  */
 export async function startScheduler(config: SchedulerConfig, opts: { clock?: Clock } = {}): Promise<RunningScheduler> {
   const stack = new ShutdownStack();
+  // Not a Nest app: installing the logger is what applies LOG_LEVEL / LOG_FORMAT to every `new Logger(...)` here.
+  installServiceLogger('scheduler', config.logLevel, config.observability?.logFormat);
   return stack.boot(async () => {
     const dataSource = schedulerDataSource(config.databaseUrl);
     await dataSource.initialize();
@@ -44,10 +46,11 @@ export async function startScheduler(config: SchedulerConfig, opts: { clock?: Cl
     stack.push(() => rpc.close());
     await ensureEventsStream(nc);
 
-    const projections = new ProjectionRunner(dataSource, schedulerProjections());
+    const projections = new ProjectionRunner(dataSource, schedulerProjections(), { onError: projectionErrorLogger() });
     stack.push(() => projections.stop());
     await projections.start();
 
+    const firerProgress = new LoopProgress('firer');
     const firer = new Firer({
       dataSource,
       store: new EventStore(dataSource),
@@ -57,6 +60,7 @@ export async function startScheduler(config: SchedulerConfig, opts: { clock?: Cl
       clock: opts.clock ?? systemClock,
       timing: { flexWindowMs: config.flexWindowMs, missedGraceMs: config.missedGraceMs },
       tickMs: config.tickMs,
+      onTick: () => firerProgress.progressed(),
     });
     firer.start();
     stack.push(() => firer.stop());
@@ -64,6 +68,11 @@ export async function startScheduler(config: SchedulerConfig, opts: { clock?: Cl
     const afterAgent = await startAfterAgentLaunches({ nc, dataSource, rpc, projections, delayRange: config.afterAgentDelay });
     stack.push(() => afterAgent.stop());
 
+    const health = await startServiceHealth(
+      config.observability,
+      serviceProbes({ nats: { nats: nc }, dataSource, projections: { projections }, loops: [firerProgress] }),
+    );
+    if (health) stack.push(() => health.close());
     new Logger('Scheduler').log('scheduler ready');
     let closed: Promise<void> | null = null;
     return {

@@ -1,11 +1,15 @@
 import type { DataSource } from 'typeorm';
 import { jetstream } from '@nats-io/jetstream';
-import { ProjectionRunner } from '@agentry/event-store';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { ProjectionRunner, type ProjectionRunnerOptions } from '@agentry/event-store';
 import { ensureEventsStream } from './events-stream.js';
 import { connectNats } from './nats-connection.js';
 import { createEventRelayProjection } from './event-relay.js';
 
 export interface RunningRelay {
+  /** The relay's own connection and runner, for the service's health checks. */
+  readonly nc: NatsConnection;
+  readonly runner: ProjectionRunner;
   stop(): Promise<void>;
 }
 
@@ -14,12 +18,18 @@ export interface RunningRelay {
  * read-your-writes waits of the service's read models never depend on NATS. Every service
  * that appends may start one: the runner's advisory lock keeps a single active relay.
  */
-export async function startEventRelay(dataSource: DataSource, natsUrl: string): Promise<RunningRelay> {
+export async function startEventRelay(
+  dataSource: DataSource,
+  natsUrl: string,
+  runnerOptions: Pick<ProjectionRunnerOptions, 'onError'> = {},
+): Promise<RunningRelay> {
   const nc = await connectNats(natsUrl, 'event-relay');
   await ensureEventsStream(nc);
-  const runner = new ProjectionRunner(dataSource, [createEventRelayProjection(jetstream(nc))]);
+  const runner = new ProjectionRunner(dataSource, [createEventRelayProjection(jetstream(nc))], runnerOptions);
   await runner.start();
   return {
+    nc,
+    runner,
     async stop() {
       await runner.stop();
       if (!nc.isClosed()) await nc.drain();

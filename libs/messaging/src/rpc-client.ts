@@ -10,6 +10,7 @@ import {
 import { DomainError, ErrorCode, type RequestEnvelope, type RpcReply, type WireError } from '@agentry/contracts';
 import { decodeNestResponse, encodeNestRequest } from './nest-nats-wire.js';
 import { connectNats } from './nats-connection.js';
+import { traceHeaders, withRequestId } from './trace-headers.js';
 
 const DEFAULT_TIMEOUT_MS = 5000;
 const logger = new Logger('RpcClient');
@@ -59,7 +60,9 @@ export class RpcClient {
   ) {}
 
   async request<P, R>(subject: string, envelope: RequestEnvelope<P>, opts?: { timeoutMs?: number }): Promise<R> {
-    const packet = encodeNestRequest(subject, envelope, randomUUID());
+    // The caller's request id and trace context travel on: in the envelope (handlers record it as
+    // the events' correlation id) and in NATS headers (the handler's log context).
+    const packet = encodeNestRequest(subject, withRequestId(envelope), randomUUID());
     const maxPayload = this.nc.info?.max_payload;
     if (maxPayload !== undefined) {
       const bytes = Buffer.byteLength(packet);
@@ -67,7 +70,7 @@ export class RpcClient {
     }
     let raw: string;
     try {
-      const msg = await this.nc.request(subject, packet, { timeout: opts?.timeoutMs ?? this.defaultTimeoutMs });
+      const msg = await this.nc.request(subject, packet, { timeout: opts?.timeoutMs ?? this.defaultTimeoutMs, headers: traceHeaders() });
       raw = msg.string();
     } catch (err) {
       if (isUnanswered(err)) throw serviceUnavailable(subject);

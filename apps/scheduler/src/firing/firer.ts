@@ -27,6 +27,8 @@ export interface FirerDeps {
   clock: Clock;
   timing: FireTiming;
   tickMs: number;
+  /** Called after every tick, failed or not (health: a firer that stops ticking is wedged). */
+  onTick?: () => void;
 }
 
 /**
@@ -82,6 +84,7 @@ export class Firer {
         .catch((error: Error) => logger.warn(`tick failed: ${error.message}`))
         .finally(() => {
           this.running = null;
+          this.deps.onTick?.();
           const waiters = this.tickWaiters.splice(0);
           for (const w of waiters) w();
           this.schedule(this.deps.tickMs);
