@@ -1,20 +1,81 @@
-import { loadConfig, logLevel, port, requiredUrl, withDefault, type LogLevel, type Setting } from '@agentry/config';
+import { isIP } from 'node:net';
+import { ConfigError, loadConfig, logLevel, port, requiredUrl, withDefault, type LogLevel, type Setting } from '@agentry/config';
 
 export interface GatewayConfig {
   natsUrl: string;
   port: number;
   host: string;
-  /** Largest request body accepted; larger ones answer 413. */
-  bodyLimitBytes: number;
+  /**
+   * Largest request body accepted; larger ones answer 413. Unset: the NATS server's max_payload,
+   * since a body must reach a service over the bus. Set above max_payload, start-up refuses.
+   */
+  bodyLimitBytes?: number;
   logLevel: LogLevel;
+  /** Edge protections (rate limits, slow-request timeouts, proxies); defaults in `edgeDefaults`. */
+  edge?: Partial<EdgeConfig>;
 }
 
-const bytes = (fallback: number): Setting<number> => ({
+export interface EdgeConfig {
+  /** Failed key checks an address may make per `authFailureWindowSeconds` before it gets 429. */
+  authFailureLimit: number;
+  authFailureWindowSeconds: number;
+  /** Requests per key per `keyRateWindowSeconds`; 0 turns the per-key limit off. */
+  keyRateLimit: number;
+  keyRateWindowSeconds: number;
+  /** Whose X-Forwarded-For to believe: false (nobody), a hop count, or addresses / CIDRs. */
+  trustProxy: boolean | number | string[];
+  /** Time a client has to send all request headers. */
+  headersTimeoutMs: number;
+  /** Time a client has to send the whole request (headers and body). */
+  requestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open. */
+  keepAliveTimeoutMs: number;
+}
+
+export const edgeDefaults: EdgeConfig = {
+  authFailureLimit: 20,
+  authFailureWindowSeconds: 60,
+  keyRateLimit: 1200,
+  keyRateWindowSeconds: 60,
+  trustProxy: false,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+};
+
+const bytes = (): Setting<number | undefined> => ({
   read(raw, name) {
-    if (raw === undefined) return { value: fallback };
+    if (raw === undefined) return { value: undefined };
     const n = Number(raw);
     if (!Number.isInteger(n) || n < 1024) return { problem: `${name} must be a whole number of bytes ≥ 1024, got "${raw}"` };
     return { value: n };
+  },
+});
+
+const wholeNumber = (fallback: number, min: number): Setting<number> => ({
+  read(raw, name) {
+    if (raw === undefined) return { value: fallback };
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min) return { problem: `${name} must be a whole number ≥ ${min}, got "${raw}"` };
+    return { value: n };
+  },
+});
+
+/** `false` (default), `true`, a hop count, or a comma-separated list of addresses / CIDRs of the proxies in front. */
+const trustProxy = (): Setting<EdgeConfig['trustProxy']> => ({
+  read(raw, name) {
+    if (raw === undefined || raw === 'false') return { value: false };
+    if (raw === 'true') return { value: true };
+    if (/^\d+$/.test(raw)) return { value: Number(raw) };
+    const entries = raw.split(',').map((s) => s.trim()).filter(Boolean);
+    const bad = entries.filter((e) => {
+      const [address, bits, extra] = e.split('/');
+      return extra !== undefined || !isIP(address ?? '') || (bits !== undefined && !/^\d{1,3}$/.test(bits));
+    });
+    if (!entries.length || bad.length) {
+      return { problem: `${name} must be false, true, a hop count or proxy addresses / CIDRs separated by commas (e.g. 10.0.0.0/8), got "${raw}"` };
+    }
+    return { value: entries };
   },
 });
 
@@ -24,10 +85,37 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
       NATS_URL: requiredUrl(['nats'], 'nats://127.0.0.1:4222'),
       PORT: port(3000),
       HOST: withDefault('127.0.0.1'),
-      BODY_LIMIT_BYTES: bytes(5 * 1024 * 1024),
+      BODY_LIMIT_BYTES: bytes(),
       LOG_LEVEL: logLevel(),
+      AUTH_FAILURE_LIMIT: wholeNumber(edgeDefaults.authFailureLimit, 1),
+      AUTH_FAILURE_WINDOW_SECONDS: wholeNumber(edgeDefaults.authFailureWindowSeconds, 1),
+      KEY_RATE_LIMIT: wholeNumber(edgeDefaults.keyRateLimit, 0),
+      KEY_RATE_WINDOW_SECONDS: wholeNumber(edgeDefaults.keyRateWindowSeconds, 1),
+      TRUST_PROXY: trustProxy(),
+      HEADERS_TIMEOUT_MS: wholeNumber(edgeDefaults.headersTimeoutMs, 100),
+      REQUEST_TIMEOUT_MS: wholeNumber(edgeDefaults.requestTimeoutMs, 100),
+      KEEP_ALIVE_TIMEOUT_MS: wholeNumber(edgeDefaults.keepAliveTimeoutMs, 100),
     },
     env,
   );
-  return { natsUrl: c.NATS_URL, port: c.PORT, host: c.HOST, bodyLimitBytes: c.BODY_LIMIT_BYTES, logLevel: c.LOG_LEVEL };
+  if (c.HEADERS_TIMEOUT_MS > c.REQUEST_TIMEOUT_MS) {
+    throw new ConfigError([`HEADERS_TIMEOUT_MS (${c.HEADERS_TIMEOUT_MS}) must not exceed REQUEST_TIMEOUT_MS (${c.REQUEST_TIMEOUT_MS}): the headers are part of the request`]);
+  }
+  return {
+    natsUrl: c.NATS_URL,
+    port: c.PORT,
+    host: c.HOST,
+    bodyLimitBytes: c.BODY_LIMIT_BYTES,
+    logLevel: c.LOG_LEVEL,
+    edge: {
+      authFailureLimit: c.AUTH_FAILURE_LIMIT,
+      authFailureWindowSeconds: c.AUTH_FAILURE_WINDOW_SECONDS,
+      keyRateLimit: c.KEY_RATE_LIMIT,
+      keyRateWindowSeconds: c.KEY_RATE_WINDOW_SECONDS,
+      trustProxy: c.TRUST_PROXY,
+      headersTimeoutMs: c.HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: c.REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: c.KEEP_ALIVE_TIMEOUT_MS,
+    },
+  };
 }

@@ -4,6 +4,8 @@ import type { FastifyRequest } from 'fastify';
 import { DomainError, ErrorCode, Subjects, type Actor } from '@agentry/contracts';
 import { RegistryClient } from './registry.client.js';
 import { mergedParams } from './params.decorator.js';
+import { AuthRateLimits } from './auth-rate-limits.js';
+import { clientAddressOf } from './client-address.js';
 
 const PUBLIC = 'agentry:public';
 /** Marks a route that needs no API key (health). */
@@ -25,25 +27,35 @@ export function extractApiKey(request: FastifyRequest): string | undefined {
 
 /**
  * Every request (but @Public ones) is authenticated by the registry on each call, so a
- * revoked key is refused at once on every gateway replica.
+ * revoked key is refused at once on every gateway replica. Rate limits (auth-rate-limits.ts)
+ * come first, so a blocked address costs the registry nothing.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly registry: RegistryClient,
+    private readonly limits: AuthRateLimits,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()])) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const address = clientAddressOf(request);
+    this.limits.refuseBlockedAddress(address);
     const key = extractApiKey(request);
     if (!key) {
       throw new DomainError(ErrorCode.UNAUTHENTICATED, 'Missing API key: send it in the X-Phantombuster-Key-1 header');
     }
     const orgHeader = request.headers['x-phantombuster-org'];
     const org = Array.isArray(orgHeader) ? orgHeader[0] : orgHeader;
-    request.actor = await this.registry.callAnonymous<Actor>(Subjects.auth.verifyKey, { key, org: org || undefined });
+    try {
+      request.actor = await this.registry.callAnonymous<Actor>(Subjects.auth.verifyKey, { key, org: org || undefined });
+    } catch (error) {
+      if (error instanceof DomainError && error.code === ErrorCode.UNAUTHENTICATED) this.limits.recordFailure(address);
+      throw error;
+    }
+    this.limits.chargeKey(request.actor.keyId);
     return true;
   }
 }

@@ -11,8 +11,13 @@ const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
   403: ErrorCode.FORBIDDEN,
   404: ErrorCode.NOT_FOUND,
   409: ErrorCode.CONCURRENCY_CONFLICT,
+  413: ErrorCode.PAYLOAD_TOO_LARGE,
   429: ErrorCode.RATE_LIMITED,
+  503: ErrorCode.SERVICE_UNAVAILABLE,
 };
+
+/** Every 503 tells the client when to retry, whoever produced it. */
+const DEFAULT_RETRY_AFTER_SECONDS = 5;
 
 /** Fastify / Nest errors carry a status; turn them into the same wire form domain errors use. */
 function toWire(error: unknown, request: FastifyRequest): { status: number; wire: WireError } {
@@ -42,10 +47,11 @@ function clientMessage(error: unknown, status: number): string {
 }
 
 /** Renders any failure in the error shape of the API generation the client called. */
-function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+export function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const { status, wire } = toWire(error, request);
-  if (wire.retryAfterSeconds !== undefined) reply.header('Retry-After', String(wire.retryAfterSeconds));
   if (reply.sent) return;
+  const retryAfter = wire.retryAfterSeconds ?? (status === 503 ? DEFAULT_RETRY_AFTER_SECONDS : undefined);
+  if (retryAfter !== undefined) reply.header('Retry-After', String(retryAfter));
   reply.status(status).type('application/json; charset=utf-8').send(errorBody(generationOf(request.method, request.url), wire));
 }
 

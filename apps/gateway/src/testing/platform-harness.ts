@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { createTestDatabase, startTestNats } from '@agentry/testing';
 import { startRegistry, type RunningRegistry } from '../../../registry/src/registry-app.js';
 import { startGateway, type RunningGateway } from '../gateway-app.js';
+import type { EdgeConfig } from '../config.js';
+import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 
 export interface TestPlatform {
   baseUrl: string;
@@ -14,6 +16,10 @@ export interface TestPlatform {
   gateway: RunningGateway;
   databaseUrl: string;
   natsUrl: string;
+  /** The platform's private nats-server, for tests that stop and restart it. */
+  natsServer: Awaited<ReturnType<typeof startTestNats>>;
+  /** With `databaseProxy`: the loopback proxy every service reaches Postgres through, for tests that cut it. */
+  databaseProxy?: TcpProxy;
   /** A fresh org with its own org-admin key, created through the API. */
   newOrg(opts?: { name?: string; maxAgents?: number }): Promise<{ orgId: string; key: string }>;
   /** fetch against the gateway with a key (JSON in, parsed JSON or text out). */
@@ -32,6 +38,13 @@ export interface PlatformOptions {
    * isolation paths; end-to-end API tests are about the platform around the run.
    */
   isolation?: 'auto' | 'bubblewrap' | 'none';
+  /**
+   * The gateway's edge settings. The per-key request limit is off unless given here: tests that
+   * create hundreds of objects with one key are not about it.
+   */
+  edge?: Partial<EdgeConfig>;
+  /** Services reach Postgres through a loopback TCP proxy the test can cut (`databaseProxy`). */
+  databaseProxy?: boolean;
 }
 
 /**
@@ -50,22 +63,39 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
   let nats: Awaited<ReturnType<typeof startTestNats>>;
   let registry: RunningRegistry;
   let gateway: RunningGateway;
+  let proxy: TcpProxy | undefined;
+  let serviceDatabaseUrl: string;
   try {
     db = await createTestDatabase();
     cleanups.push(() => db.drop());
+    serviceDatabaseUrl = db.url;
+    if (options.databaseProxy) {
+      const target = new URL(db.url);
+      proxy = await startTcpProxy(target.hostname, Number(target.port || 5432));
+      cleanups.push(() => proxy!.close());
+      target.hostname = '127.0.0.1';
+      target.port = String(proxy.port);
+      serviceDatabaseUrl = target.toString();
+    }
     nats = await startTestNats({ auth: true });
     cleanups.push(() => nats.stop());
     const secretKey = randomBytes(32);
     registry = await startRegistry({
-      databaseUrl: db.url,
+      databaseUrl: serviceDatabaseUrl,
       natsUrl: nats.url,
       secretKey,
       bootstrapApiKey: adminKey,
       logLevel: 'warn',
     });
     cleanups.push(() => registry.close());
-    if (options.execution) await startExecution(db.url, nats.url, secretKey, options.isolation ?? 'none', cleanups);
-    gateway = await startGateway({ natsUrl: nats.url, port: 0, host: '127.0.0.1', bodyLimitBytes: 1024 * 1024, logLevel: 'error' });
+    if (options.execution) await startExecution(serviceDatabaseUrl, nats.url, secretKey, options.isolation ?? 'none', cleanups);
+    gateway = await startGateway({
+      natsUrl: nats.url,
+      port: 0,
+      host: '127.0.0.1',
+      logLevel: 'error',
+      edge: { keyRateLimit: 0, ...options.edge },
+    });
     cleanups.push(() => gateway.close());
   } catch (error) {
     await cleanUp();
@@ -103,6 +133,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     gateway,
     databaseUrl: db.url,
     natsUrl: nats.url,
+    natsServer: nats,
+    databaseProxy: proxy,
     request,
     async newOrg(opts = {}) {
       orgCounter += 1;

@@ -1,0 +1,43 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { validationFailed } from '@agentry/contracts';
+import { bodyText, decodePairs, jsonProblems, refuse } from './request-text.js';
+
+/**
+ * The gateway's two body parsers, in place of Nest's defaults: the same JSON and form-urlencoded
+ * decoding, but strict about text (see request-text.ts): invalid UTF-8, NUL and unpaired
+ * surrogates answer 400 naming the field instead of being silently replaced or reaching Postgres.
+ * Registered before `listen()`, so Nest skips its own parsers for these types.
+ */
+export function useStrictBodyParsers(app: NestFastifyApplication, bodyLimit: number): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  // Fastify's JSON parser, with Nest's default of refusing `__proto__` / `constructor.prototype`.
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+
+  app.useBodyParser('application/json', { bodyLimit }, (request, body, done) => {
+    const text = bodyText(body);
+    parseJson(request as never, text, (error, parsed) => {
+      if (error) return done(error, undefined);
+      try {
+        refuse(jsonProblems(parsed));
+      } catch (problem) {
+        return done(problem as Error, undefined);
+      }
+      done(null, parsed);
+    });
+  });
+
+  app.useBodyParser('application/x-www-form-urlencoded', { bodyLimit }, (_request, body, done) => {
+    // latin1: one char per byte, so percent-decoding sees raw non-ASCII bytes too and checks them as UTF-8.
+    const { pairs, problems } = decodePairs(body.toString('latin1'), true);
+    refuse(problems);
+    // No prototype, like fast-querystring's result; `__proto__` is refused as Nest does, since the
+    // params are later spread onto ordinary objects.
+    const form: Record<string, string | string[]> = Object.create(null);
+    for (const [name, value] of pairs) {
+      if (name === '__proto__') throw validationFailed([{ field: name, message: 'is not an accepted parameter name' }]);
+      const previous = form[name];
+      form[name] = previous === undefined ? value : Array.isArray(previous) ? [...previous, value] : [previous, value];
+    }
+    done(null, form);
+  });
+}
