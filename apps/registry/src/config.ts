@@ -1,4 +1,5 @@
-import { key256, loadConfig, logLevel, optionalString, requiredUrl, type LogLevel } from '@agentry/config';
+import { key256, loadConfig, logLevel, optionalString, requiredUrl, type LogLevel, type Setting } from '@agentry/config';
+import { DEFAULT_MAX_RUNNING_CONTAINERS, MAX_RUNNING_CONTAINERS_LIMIT } from '@agentry/contracts';
 import { observabilityConfig, observabilitySettings, type ObservabilityConfig } from '@agentry/service-kit';
 
 export const REGISTRY_CONFIG = Symbol('REGISTRY_CONFIG');
@@ -11,6 +12,8 @@ export interface RegistryConfig {
   /** Platform-admin key created with the first org when the database has none. */
   bootstrapApiKey?: string;
   logLevel: LogLevel;
+  /** An org's running containers at once when its plan sets no `maxRunningContainers` (default DEFAULT_MAX_RUNNING_CONTAINERS). */
+  defaultMaxRunningContainers?: number;
   /** LOG_FORMAT, HEALTH_PORT, HEALTH_HOST (defaults when absent: auto format, no health server). */
   observability?: ObservabilityConfig;
 }
@@ -23,6 +26,7 @@ export function loadRegistryConfig(env: Record<string, string | undefined> = pro
       AGENTRY_SECRET_KEY: key256(),
       AGENTRY_BOOTSTRAP_API_KEY: optionalString(/^[A-Za-z0-9_:-]{5,50}$/, 'must be 5-50 characters of letters, digits, _, - and :'),
       LOG_LEVEL: logLevel(),
+      AGENTRY_DEFAULT_MAX_RUNNING_CONTAINERS: runningCap(),
       ...observabilitySettings(),
     },
     env,
@@ -33,6 +37,19 @@ export function loadRegistryConfig(env: Record<string, string | undefined> = pro
     secretKey: c.AGENTRY_SECRET_KEY,
     bootstrapApiKey: c.AGENTRY_BOOTSTRAP_API_KEY,
     logLevel: c.LOG_LEVEL,
+    defaultMaxRunningContainers: c.AGENTRY_DEFAULT_MAX_RUNNING_CONTAINERS,
     observability: observabilityConfig(c),
   };
 }
+
+/** Fair share: a whole number of containers, 1 to MAX_RUNNING_CONTAINERS_LIMIT. */
+const runningCap = (): Setting<number> => ({
+  read(raw, name) {
+    if (raw === undefined) return { value: DEFAULT_MAX_RUNNING_CONTAINERS };
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw) || n < 1 || n > MAX_RUNNING_CONTAINERS_LIMIT) {
+      return { problem: `${name} must be a whole number of containers from 1 to ${MAX_RUNNING_CONTAINERS_LIMIT}, got "${raw}"` };
+    }
+    return { value: n };
+  },
+});

@@ -22,7 +22,7 @@ export const v2Org = (org: OrgDto, agentCount: number) => ({
   id: toV2Id(org.id),
   name: org.name,
   createdAt: org.createdAt,
-  plan: { maxAgents: org.plan.maxAgents },
+  plan: { maxAgents: org.plan.maxAgents, maxRunningContainers: org.plan.maxRunningContainers },
   usage: { agents: agentCount },
 });
 

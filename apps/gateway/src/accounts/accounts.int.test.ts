@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { ErrorCode, Role } from '@agentry/contracts';
+import { DEFAULT_MAX_RUNNING_CONTAINERS, ErrorCode, Role } from '@agentry/contracts';
 import { createDataSource, rebuildProjections } from '@agentry/event-store';
 import { OrgPlans, TagsLookup } from '../../../registry/src/accounts/index.js';
 import { accountsProjection } from '../../../registry/src/accounts/read-model/accounts.projection.js';
@@ -115,7 +115,7 @@ describe('orgs', () => {
     expect(res.body).toEqual({
       id: expect.stringMatching(/^\d+$/),
       name: 'Acme Corp',
-      plan: { maxAgents: 3 },
+      plan: { maxAgents: 3, maxRunningContainers: DEFAULT_MAX_RUNNING_CONTAINERS },
       adminUserId: expect.stringMatching(/^\d+$/),
       apiKeyId: expect.stringMatching(/^\d+$/),
       apiKey: expect.stringMatching(/^ak_[a-z0-9]{10}_[A-Za-z0-9]{32}$/),
@@ -144,6 +144,8 @@ describe('orgs', () => {
     [{ name: 'neg-plan', plan: { maxAgents: -2 } }, 'plan.maxAgents'],
     [{ name: 'str-plan', plan: 'x' }, 'plan'],
     [{ name: 'bad-mail', plan: { maxAgents: 1 }, adminEmail: 'nope' }, 'adminEmail'],
+    [{ name: 'zero-cap', plan: { maxAgents: 1, maxRunningContainers: 0 } }, 'plan.maxRunningContainers'],
+    [{ name: 'text-cap', plan: { maxAgents: 1, maxRunningContainers: 'many' } }, 'plan.maxRunningContainers'],
   ])('bad input %j is 400 naming %s', async (json, field) => {
     expectV2FieldError(await platform.request('POST', '/api/v2/orgs', { key: platform.adminKey, json }), field);
   });
@@ -154,7 +156,20 @@ describe('orgs', () => {
       form: { name: 'form-org', plan: '{"maxAgents": 2}' },
     });
     expect(res.status).toBe(200);
-    expect(res.body.plan).toEqual({ maxAgents: 2 });
+    expect(res.body.plan).toEqual({ maxAgents: 2, maxRunningContainers: DEFAULT_MAX_RUNNING_CONTAINERS });
+  });
+
+  test('plan.maxRunningContainers (fair share) is kept and shown by orgs/fetch; form fields work too', async () => {
+    const res = await platform.request('POST', '/api/v2/orgs', { key: platform.adminKey, json: { name: 'capped-org', plan: { maxAgents: 5, maxRunningContainers: 2 } } });
+    expect(res.status).toBe(200);
+    expect(res.body.plan).toEqual({ maxAgents: 5, maxRunningContainers: 2 });
+    const fetched = await platform.request('GET', '/api/v2/orgs/fetch', { key: res.body.apiKey });
+    expect(fetched.body.plan).toEqual({ maxAgents: 5, maxRunningContainers: 2 });
+    const form = await platform.request('POST', '/api/v2/orgs', {
+      key: platform.adminKey,
+      form: { name: 'capped-form-org', 'plan[maxAgents]': '3', 'plan[maxRunningContainers]': '4' },
+    });
+    expect(form.body.plan).toEqual({ maxAgents: 3, maxRunningContainers: 4 });
   });
 });
 
@@ -326,14 +341,14 @@ describe('GET /api/v2/orgs/fetch', () => {
   test("the caller's org with its plan and usage", async () => {
     const res = await platform.request('GET', '/api/v2/orgs/fetch', { key: orgB.key });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ id: orgB.orgId, name: 'accounts-b', createdAt: expect.any(Number), plan: { maxAgents: 100 }, usage: { agents: 0 } });
+    expect(res.body).toEqual({ id: orgB.orgId, name: 'accounts-b', createdAt: expect.any(Number), plan: { maxAgents: 100, maxRunningContainers: DEFAULT_MAX_RUNNING_CONTAINERS }, usage: { agents: 0 } });
   });
 });
 
 describe('lookups other registry features use', () => {
   test('OrgPlans.get answers the plan; an unknown org is NOT_FOUND', async () => {
     const plans = platform.registry.app.get(OrgPlans);
-    await expect(plans.get(Number(orgB.orgId))).resolves.toEqual({ maxAgents: 100 });
+    await expect(plans.get(Number(orgB.orgId))).resolves.toEqual({ maxAgents: 100, maxRunningContainers: DEFAULT_MAX_RUNNING_CONTAINERS });
     await expect(plans.get(999999)).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
   });
 

@@ -4,6 +4,7 @@ import { bootstrapFirstOrg } from './bootstrap/bootstrap-first-org.js';
 import { AccountsReadModel1732600000300 } from './read-model/accounts-read-model.migration.js';
 import { accountsProjection } from './read-model/accounts.projection.js';
 import { accountsEntities } from './read-model/entities.js';
+import { OrgRunningCap1765000000600 } from './read-model/org-running-cap.migration.js';
 
 export { AccountsModule } from './accounts.module.js';
 export { OrgPlans } from './read-model/orgs.lookup.js';
@@ -14,7 +15,7 @@ export const accountsFeature: RegistryFeature = {
   name: 'accounts',
   module: AccountsModule,
   entities: accountsEntities,
-  migrations: [AccountsReadModel1732600000300],
+  migrations: [AccountsReadModel1732600000300, OrgRunningCap1765000000600],
   projections: [accountsProjection],
   onStart: async (app, config) => {
     await bootstrapFirstOrg(app, config);

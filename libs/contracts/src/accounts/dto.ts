@@ -93,3 +93,6 @@ export const TAG_NAME_MAX = 50;
 export const ORG_NAME_MAX = 100;
 export const API_KEY_NAME_MAX = 100;
 export const MAX_AGENTS_LIMIT = 1_000_000;
+export const MAX_RUNNING_CONTAINERS_LIMIT = 10_000;
+/** An org's running containers when neither its plan nor the operator says otherwise. */
+export const DEFAULT_MAX_RUNNING_CONTAINERS = 10;

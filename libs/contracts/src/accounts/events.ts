@@ -37,6 +37,12 @@ export const orgNameStreamId = (name: string): string => `${ORG_NAME_STREAM_TYPE
 export interface OrgPlan {
   /** Maximum number of (non-deleted) agents the org may hold; saving one more answers 402. */
   maxAgents: number;
+  /**
+   * Fair share: at most this many of the org's containers run at once across every executor; the
+   * rest wait in the queue without holding a run slot. Absent in an event: the operator's default
+   * (registry `AGENTRY_DEFAULT_MAX_RUNNING_CONTAINERS`); always present in answers.
+   */
+  maxRunningContainers?: number;
 }
 
 export interface OrgCreatedData {

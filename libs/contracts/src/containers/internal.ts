@@ -19,6 +19,8 @@ export interface AgentLaunchSnapshot {
   version: { versionId: string; versionNumber: number; settings: AgentSettings; secrets: AgentSecretsSnapshot };
   /** Null when the version has no script or the script was deleted. */
   script: { id: number; name: string; text: string } | null;
+  /** The org's plan limits that apply to runs (fair share). */
+  org: { maxRunningContainers: number };
 }
 
 /** `Subjects.internal.getAgentObject`. */

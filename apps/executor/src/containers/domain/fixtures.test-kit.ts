@@ -13,6 +13,7 @@ export function snapshotOf(opts: { settings?: Partial<AgentSettings>; script?: b
       secrets: { proxyPassword: null, credentials: null },
     },
     script: opts.script === false ? null : { id: 5, name: 's.js', text: 'console.log(1)' },
+    org: { maxRunningContainers: 10 },
   };
 }
 

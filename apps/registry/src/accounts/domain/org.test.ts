@@ -1,5 +1,5 @@
 import { AccountEventType, DomainError, ErrorCode, Role } from '@agentry/contracts';
-import { decideCreateOrg, decideCreateTag, foldOrg, parseCreateOrg, parseTagName } from './org.js';
+import { decideCreateOrg, decideCreateTag, effectiveRunningCap, foldOrg, parseCreateOrg, parseTagName } from './org.js';
 
 const by = { userId: 1, keyId: 1 };
 
@@ -35,9 +35,21 @@ describe('parseCreateOrg', () => {
     [{ name: 'a', plan: { maxAgents: -1 } }, ['plan.maxAgents']],
     [{ name: 'a', plan: { maxAgents: 1 }, adminEmail: 'nope' }, ['adminEmail']],
     [{ name: 7, plan: {}, adminEmail: 3 }, ['name', 'plan.maxAgents', 'adminEmail']],
+    // 0 would queue every run of the org for ever; a fraction or text is not a count.
+    [{ name: 'a', plan: { maxAgents: 1, maxRunningContainers: 0 } }, ['plan.maxRunningContainers']],
+    [{ name: 'a', plan: { maxAgents: 1, maxRunningContainers: 2.5 } }, ['plan.maxRunningContainers']],
+    [{ name: 'a', plan: { maxAgents: 1, maxRunningContainers: '4' } }, ['plan.maxRunningContainers']],
+    [{ name: 'a', plan: { maxAgents: 1, maxRunningContainers: 10_001 } }, ['plan.maxRunningContainers']],
   ])('rejects %j naming %j', (params, fields) => {
     expect(fieldsOf(() => parseCreateOrg(params))).toEqual(fields);
   });
+});
+
+test("the running-containers cap: the plan's when set (recorded), else absent from the event and the operator's default applies", () => {
+  expect(parseCreateOrg({ name: 'a', plan: { maxAgents: 1, maxRunningContainers: 3 } }).plan).toEqual({ maxAgents: 1, maxRunningContainers: 3 });
+  expect(parseCreateOrg({ name: 'a', plan: { maxAgents: 1, maxRunningContainers: null, extra: 1 } }).plan).toEqual({ maxAgents: 1 });
+  expect(effectiveRunningCap({ maxRunningContainers: 3 }, 10)).toBe(3);
+  expect(effectiveRunningCap({}, 10)).toBe(10);
 });
 
 test('a new org: name claim, creation with the plan, and its first user as org admin', () => {

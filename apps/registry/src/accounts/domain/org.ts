@@ -3,6 +3,7 @@ import {
   DomainError,
   ErrorCode,
   MAX_AGENTS_LIMIT,
+  MAX_RUNNING_CONTAINERS_LIMIT,
   ORG_NAME_MAX,
   Role,
   TAG_NAME_MAX,
@@ -63,8 +64,21 @@ function planProblems(plan: unknown): FieldError[] {
   if (typeof maxAgents !== 'number' || !Number.isSafeInteger(maxAgents)) return [{ field: 'plan.maxAgents', message: 'must be an integer' }];
   if (maxAgents < 0 || maxAgents > MAX_AGENTS_LIMIT)
     return [{ field: 'plan.maxAgents', message: `must be between 0 and ${MAX_AGENTS_LIMIT}` }];
+  return runningCapProblems((plan as Record<string, unknown>).maxRunningContainers);
+}
+
+/** `plan.maxRunningContainers`: optional (absent → the operator's default), at least 1 (0 would queue the org's runs for ever). */
+function runningCapProblems(cap: unknown): FieldError[] {
+  if (cap === undefined || cap === null) return [];
+  const field = 'plan.maxRunningContainers';
+  if (typeof cap !== 'number' || !Number.isSafeInteger(cap)) return [{ field, message: 'must be an integer' }];
+  if (cap < 1 || cap > MAX_RUNNING_CONTAINERS_LIMIT) return [{ field, message: `must be between 1 and ${MAX_RUNNING_CONTAINERS_LIMIT}` }];
   return [];
 }
+
+/** The org's running-containers cap: its plan's, else the operator's default. */
+export const effectiveRunningCap = (plan: Pick<OrgPlan, 'maxRunningContainers'>, operatorDefault: number): number =>
+  plan.maxRunningContainers ?? operatorDefault;
 
 function emailProblem(email: unknown): string | null {
   if (email === undefined || email === null || email === '') return null;
@@ -84,9 +98,15 @@ export function parseCreateOrg(params: { name?: unknown; plan?: unknown; adminEm
   const email = typeof params.adminEmail === 'string' && params.adminEmail.trim() !== '' ? params.adminEmail.trim() : null;
   return {
     name: (params.name as string).trim(),
-    plan: { maxAgents: (params.plan as OrgPlan).maxAgents },
+    plan: planOf(params.plan as OrgPlan),
     adminEmail: email,
   };
+}
+
+/** Only the plan's known fields, and `maxRunningContainers` only when given (absent follows the operator's default). */
+function planOf(plan: OrgPlan): OrgPlan {
+  const { maxAgents, maxRunningContainers } = plan;
+  return maxRunningContainers === undefined || maxRunningContainers === null ? { maxAgents } : { maxAgents, maxRunningContainers };
 }
 
 export interface NewOrgEvents {

@@ -13,9 +13,10 @@ import {
 const writers: Record<string, EventDataWriter> = {
   [AccountEventType.orgCreated]: (d: OrgCreatedData, m) =>
     m.query(
-      `INSERT INTO accounts_orgs (id, name, max_agents, created_at) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, max_agents = EXCLUDED.max_agents, created_at = EXCLUDED.created_at`,
-      [d.orgId, d.name, d.plan.maxAgents, d.createdAt],
+      `INSERT INTO accounts_orgs (id, name, max_agents, max_running_containers, created_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, max_agents = EXCLUDED.max_agents,
+         max_running_containers = EXCLUDED.max_running_containers, created_at = EXCLUDED.created_at`,
+      [d.orgId, d.name, d.plan.maxAgents, d.plan.maxRunningContainers ?? null, d.createdAt],
     ),
   [AccountEventType.userAdded]: (d: OrgUserAddedData, m) =>
     m.query(

@@ -16,6 +16,10 @@ export class OrgRow {
   @Column({ name: 'max_agents', type: 'integer' })
   maxAgents!: number;
 
+  /** Null: the operator's default applies (read at answer time, so changing it reaches every such org). */
+  @Column({ name: 'max_running_containers', type: 'integer', nullable: true })
+  maxRunningContainers!: number | null;
+
   @Column({ name: 'created_at', type: 'bigint', transformer: msColumn })
   createdAt!: number;
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode, notFound, type AgentLaunchSnapshot, type AgentLaunchSnapshotParams, type RequestEnvelope } from '@agentry/contracts';
+import { OrgPlans } from '../../../accounts/index.js';
 import { ScriptsLookup } from '../../../scripts/index.js';
 import { AgentStreams } from '../../agent-streams.js';
 import { AgentsLookup } from '../../read-model/agents.lookup.js';
@@ -16,6 +17,7 @@ export class LaunchSnapshotUseCase {
     private readonly streams: AgentStreams,
     private readonly lookup: AgentsLookup,
     private readonly scripts: ScriptsLookup,
+    private readonly plans: OrgPlans,
   ) {}
 
   async execute(envelope: RequestEnvelope<AgentLaunchSnapshotParams>): Promise<AgentLaunchSnapshot> {
@@ -34,6 +36,8 @@ export class LaunchSnapshotUseCase {
       agent,
       version: { versionId: version.versionId, versionNumber: version.versionNumber, settings: version.settings, secrets: version.secrets },
       script: script && script.text !== undefined ? { id: script.id, name: script.name, text: script.text } : null,
+      // Fair share: the executor caps the org's running containers at this (the plan's, else the operator's default).
+      org: { maxRunningContainers: (await this.plans.get(orgId)).maxRunningContainers! },
     };
   }
 }
