@@ -2,13 +2,15 @@ import 'reflect-metadata';
 import { Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ConfigError, nestLogLevels } from '@agentry/config';
+import { ConfigError } from '@agentry/config';
+import { installServiceLogger } from '@agentry/service-kit';
 import { connectNats, RpcClient } from '@agentry/messaging';
 import { edgeDefaults, type EdgeConfig, type GatewayConfig } from './config.js';
 import { gatewayFeatures } from './features.js';
 import { useStrictBodyParsers } from './http/body-parsers.js';
 import { addEdgeHooks, frameworkErrors } from './http/edge-hooks.js';
 import { HttpModule } from './http/http.module.js';
+import { registerRequestContext } from './http/request-context.hook.js';
 
 export interface RunningGateway {
   app: NestFastifyApplication;
@@ -54,6 +56,7 @@ function edgeServerOptions(edge: EdgeConfig) {
 }
 
 export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
+  const logger = installServiceLogger('gateway', config.logLevel, config.logFormat);
   const edge: EdgeConfig = { ...edgeDefaults, ...config.edge };
   // One connection for RPC calls and the live subscriptions of streaming responses.
   const nats = await connectNats(config.natsUrl, 'gateway');
@@ -70,8 +73,10 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   class GatewayModule {}
 
   const adapter = new FastifyAdapter({ bodyLimit, ...edgeServerOptions(edge) } as ConstructorParameters<typeof FastifyAdapter>[0]);
+  // First of the hooks, so even a request the edge refuses has a request id and an access line.
+  registerRequestContext(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule, adapter, {
-    logger: nestLogLevels(config.logLevel),
+    logger,
   });
   // Nest's Fastify adapter would register its JSON and form-urlencoded parsers itself (a second
   // form parser, e.g. @fastify/formbody, makes listen() fail with "already present"); these

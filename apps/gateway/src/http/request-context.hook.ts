@@ -1,0 +1,42 @@
+import { Logger } from '@nestjs/common';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { acceptRequestId, childTraceparent, runWithLogContext, type LogContext } from '@agentry/service-kit';
+
+const accessLog = new Logger('Http');
+const CONTEXT = Symbol('agentry.logContext');
+type WithContext = FastifyRequest & { [CONTEXT]?: LogContext; actor?: { orgId?: number } };
+
+/**
+ * Where a request id starts: the client's `X-Request-Id` when it is short and of safe characters,
+ * otherwise a generated one; answered back in `X-Request-Id`. The request (guards, handlers, the
+ * error filter, every RPC they make) runs in a log context carrying it and a W3C `traceparent`
+ * (the client's trace id, or a new trace), so they reach the services in NATS headers and the
+ * events in their metadata. One access line per response (method, path without the query string —
+ * it may hold `key=` — status, duration, org).
+ *
+ * Registered on the Fastify instance before Nest adds its routes. The context is entered twice:
+ * on request, and again before the handler, because body parsing resumes from stream callbacks
+ * that do not carry the request's async context.
+ */
+export function registerRequestContext(fastify: FastifyInstance, service = 'gateway'): void {
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const context: LogContext = {
+      service,
+      requestId: acceptRequestId(request.headers['x-request-id']),
+      traceparent: childTraceparent(request.headers['traceparent']),
+    };
+    (request as WithContext)[CONTEXT] = context;
+    reply.header('X-Request-Id', context.requestId);
+    runWithLogContext(context, done);
+  });
+  fastify.addHook('preHandler', (request, _reply, done) => {
+    runWithLogContext((request as WithContext)[CONTEXT] ?? {}, done);
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const r = request as WithContext;
+    runWithLogContext({ ...(r[CONTEXT] ?? {}), orgId: r.actor?.orgId }, () =>
+      accessLog.log(`${request.method} ${request.url.split('?')[0]!.slice(0, 200)} ${reply.statusCode} ${Math.round(reply.elapsedTime)} ms`),
+    );
+    done();
+  });
+}
