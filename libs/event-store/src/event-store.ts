@@ -3,6 +3,7 @@ import { DomainError, ErrorCode } from '@agentry/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ConcurrencyError } from './concurrency-error.js';
 import { appendSignal } from './append-signal.js';
+import { checkEventIsRelayable, maxEventBytes } from './event-size.js';
 import { EVENT_COLUMNS, readLog, toStoredEvent, type EventRow } from './log-reader.js';
 import { pgConnection, type PgQueryable } from './pg-access.js';
 import { APPEND_FUNCTION, ID_SEQUENCES, type IdSequence } from './schema-names.js';
@@ -24,7 +25,8 @@ export class EventStore {
    * Appends events to a stream in one round trip and one transaction (the SQL function
    * agentry_append_events), or inside the caller's transaction when `manager` is given.
    * Event ids already stored make it a no-op answering appended:false (checked before the version);
-   * a stale expectedVersion throws ConcurrencyError.
+   * a stale expectedVersion throws ConcurrencyError. An event the relay could not publish (encoded size over
+   * the bus's limit) or the database could not store is refused first with VALIDATION_FAILED naming the field.
    */
   async append(
     streamId: string,
@@ -34,11 +36,19 @@ export class EventStore {
   ): Promise<AppendResult> {
     if (events.length === 0) throw new DomainError(ErrorCode.INTERNAL, `append to ${streamId} without events`);
     const inCallerTransaction = options.manager?.queryRunner?.isTransactionActive === true;
+    const arrays = appendArrays(events);
+    const limit = maxEventBytes(this.dataSource);
+    events.forEach((event, i) =>
+      checkEventIsRelayable(
+        { streamId, streamType, type: arrays[1][i]!, schemaVersion: arrays[2][i]!, data: event.data ?? null, dataJson: arrays[3][i]!, metadataJson: arrays[4][i]! },
+        limit,
+      ),
+    );
     const parameters = [
       streamId,
       streamType,
       expectedVersionParameter(options.expectedVersion),
-      ...appendArrays(events),
+      ...arrays,
       inCallerTransaction, // notify at the caller's commit; otherwise raise the signal below
     ];
     const db = await pgConnection(this.dataSource, options.manager);

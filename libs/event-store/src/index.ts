@@ -3,7 +3,25 @@ export { compareLogPositions, LOG_START, positionOf } from './log-position.js';
 export { ConcurrencyError } from './concurrency-error.js';
 export { EventStore } from './event-store.js';
 export type { IdSequence } from './schema-names.js';
-export { projectionOf, type EventDataWriter, type Projection } from './projections/projection.js';
+export {
+  EventApplyFailed,
+  PoisonedEventError,
+  projectionOf,
+  type EventDataWriter,
+  type ParkingPolicy,
+  type Projection,
+} from './projections/projection.js';
+export { ParkedEvents, type ParkedEvent, type ParkRequest } from './parking/parked-events.js';
+export { parkedCommand, PARKED_USAGE } from './parking/parked-command.js';
+export {
+  checkEventIsRelayable,
+  encodedEventBytes,
+  EVENT_SIZE_MARGIN_BYTES,
+  maxEventBytes,
+  maxEventBytesFor,
+  NATS_DEFAULT_MAX_PAYLOAD,
+  setMaxEventBytes,
+} from './event-size.js';
 export { ProjectionRunner, type ProjectionRunnerOptions } from './projections/projection-runner.js';
 export { rebuildProjections } from './projections/rebuild.js';
 export { eventStoreMigrations } from './migrations/index.js';

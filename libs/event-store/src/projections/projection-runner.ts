@@ -18,6 +18,8 @@ export interface ProjectionRunnerOptions {
   leadershipRetryMs?: number;
   /** Default: console.error. */
   onError?: (error: unknown, projection: string) => void;
+  /** Parking news (an event parked, a replay done or failed). Default: console.warn. */
+  onParking?: (message: string) => void;
 }
 
 const DEFAULTS = { batchSize: 1000, pollIntervalMs: 2000, leadershipRetryMs: 3000 };
@@ -34,7 +36,7 @@ const DEFAULT_WAIT_TIMEOUT_MS = 10_000;
  */
 export class ProjectionRunner {
   private readonly workers: ProjectionWorker[];
-  private readonly settings: Required<Omit<ProjectionRunnerOptions, 'onError'>>;
+  private readonly settings: Required<Omit<ProjectionRunnerOptions, 'onError' | 'onParking'>>;
   private readonly onError: (error: unknown, projection: string) => void;
   private readonly checkpointMoved = new EventEmitter().setMaxListeners(0);
   private session: LeadershipSession | undefined;
@@ -50,7 +52,7 @@ export class ProjectionRunner {
     const names = projections.map((p) => p.name);
     const duplicate = names.find((name, i) => names.indexOf(name) !== i);
     if (duplicate) throw new Error(`two projections are named ${duplicate}`);
-    this.settings = { ...DEFAULTS, ...withoutUndefined(options) } as Required<Omit<ProjectionRunnerOptions, 'onError'>>;
+    this.settings = { ...DEFAULTS, ...withoutUndefined(options) } as Required<Omit<ProjectionRunnerOptions, 'onError' | 'onParking'>>;
     this.onError =
       options.onError ??
       ((error, projection) => console.error(`[projections] ${projection}:`, error instanceof Error ? error.message : error));
@@ -62,6 +64,7 @@ export class ProjectionRunner {
           errorRetryMs: ERROR_RETRY_MS,
           onError: this.onError,
           onAdvanced: () => this.checkpointMoved.emit('moved'),
+          onParking: options.onParking ?? ((message) => console.warn(`[projections] ${message}`)),
         }),
     );
   }
@@ -79,7 +82,10 @@ export class ProjectionRunner {
     await this.campaignOnce();
     this.timers = [
       setInterval(() => void this.campaignOnce(), this.settings.leadershipRetryMs),
-      setInterval(() => this.wakeLeaders(), this.settings.pollIntervalMs),
+      setInterval(() => {
+        for (const worker of this.workers) if (worker.isLeading) worker.checkReplays();
+        this.wakeLeaders();
+      }, this.settings.pollIntervalMs),
     ];
   }
 

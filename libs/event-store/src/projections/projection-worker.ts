@@ -2,9 +2,10 @@ import type { DataSource } from 'typeorm';
 import { positionOf } from '../log-position.js';
 import { hasEventsHeldBack, readLog } from '../log-reader.js';
 import type { LogPosition } from '../types.js';
+import { ParkedEvents } from '../parking/parked-events.js';
 import { applyEvents } from './apply-events.js';
 import { advanceCheckpoint, loadCheckpoint } from './checkpoints.js';
-import type { Projection } from './projection.js';
+import { EventApplyFailed, PoisonedEventError, type Projection } from './projection.js';
 
 export interface WorkerOptions {
   batchSize: number;
@@ -13,6 +14,8 @@ export interface WorkerOptions {
   errorRetryMs: number;
   onError(error: unknown, projection: string): void;
   onAdvanced(projection: string): void;
+  /** An event was parked (the checkpoint moved past it) or a parked one was replayed. */
+  onParking(message: string): void;
 }
 
 class FencedOut extends Error {}
@@ -29,12 +32,20 @@ export class ProjectionWorker {
   private draining: Promise<void> | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private batchStartedAt: number | undefined;
+  /** Failed attempts per event id since the last batch that committed (projections with a parking policy). */
+  private readonly failures = new Map<string, number>();
+  /** Events to park in the next batch: id → why, after how many attempts. */
+  private readonly toPark = new Map<string, { reason: string; attempts: number }>();
+  private replaysRequested = false;
+  private readonly parked: ParkedEvents;
 
   constructor(
     private readonly dataSource: DataSource,
     readonly projection: Projection,
     private readonly options: WorkerOptions,
-  ) {}
+  ) {
+    this.parked = new ParkedEvents(dataSource);
+  }
 
   get isLeading(): boolean {
     return this.leading;
@@ -67,6 +78,13 @@ export class ProjectionWorker {
     await this.draining;
   }
 
+  /** Looks for replays of this projection's parked events on the next drain (called on the slow poll). */
+  checkReplays(): void {
+    if (!this.projection.parking) return;
+    this.replaysRequested = true;
+    this.wake();
+  }
+
   wake(): void {
     this.wakeRequested = true;
     if (this.draining || !this.leading) return;
@@ -80,6 +98,10 @@ export class ProjectionWorker {
     while (this.leading && this.wakeRequested) {
       this.wakeRequested = false;
       try {
+        if (this.replaysRequested) {
+          this.replaysRequested = false;
+          await this.replayParked();
+        }
         this.batchStartedAt = Date.now();
         const { count, heldBack } = await this.runBatch().finally(() => (this.batchStartedAt = undefined));
         if (count === this.options.batchSize) this.wakeRequested = true;
@@ -93,6 +115,10 @@ export class ProjectionWorker {
           continue;
         }
         this.options.onError(error, this.projection.name);
+        if (this.decideParking(error)) {
+          this.wakeRequested = true; // park it now, no need to wait
+          continue;
+        }
         this.wakeLater(this.options.errorRetryMs);
       }
     }
@@ -105,14 +131,61 @@ export class ProjectionWorker {
     if (events.length === 0) return { count: 0, heldBack: await hasEventsHeldBack(this.dataSource, from) };
 
     const to = positionOf(events[events.length - 1]);
+    const parkedNow: string[] = [];
     await this.dataSource.transaction(async (manager) => {
-      await applyEvents(this.projection, events, manager);
+      await applyEvents(this.projection, events, manager, async (event) => {
+        const park = this.toPark.get(event.eventId);
+        if (!park) return false;
+        await this.parked.park({ consumer: name, event, ...park }, manager);
+        parkedNow.push(`${name}: parked event ${event.eventId} (${event.type}) after ${park.attempts} failed attempt(s): ${park.reason}`);
+        return true;
+      });
       if (!(await advanceCheckpoint(manager, name, from, to))) throw new FencedOut(`${name}: checkpoint moved by another instance`);
     });
+    for (const message of parkedNow) this.options.onParking(message);
+    this.toPark.clear();
+    this.failures.clear();
     this.checkpoint = to;
     this.options.onAdvanced(name);
     const heldBack = events.length < this.options.batchSize && (await hasEventsHeldBack(this.dataSource, to));
     return { count: events.length, heldBack };
+  }
+
+  /**
+   * Counts a failed apply against its event; true when the event is now to be parked (poisoned, or failed
+   * `maxAttempts` times for reasons that are not transient).
+   */
+  private decideParking(error: unknown): boolean {
+    const policy = this.projection.parking;
+    if (!policy || !(error instanceof EventApplyFailed)) return false;
+    const { event, cause } = error;
+    const poisoned = cause instanceof PoisonedEventError;
+    if (!poisoned && policy.isTransient?.(cause)) return false;
+    const attempts = (this.failures.get(event.eventId) ?? 0) + 1;
+    this.failures.set(event.eventId, attempts);
+    if (!poisoned && attempts < policy.maxAttempts) return false;
+    this.toPark.set(event.eventId, { reason: cause instanceof Error ? cause.message : String(cause), attempts });
+    return true;
+  }
+
+  /** Applies (through `replay`) the parked events an operator asked to replay; a failure leaves them parked. */
+  private async replayParked(): Promise<void> {
+    const { projection } = this;
+    for (const entry of await this.parked.claimReplays(projection.name)) {
+      const event = await this.parked.readEvent(entry.eventId);
+      try {
+        if (!event) throw new Error(`event ${entry.eventId} is not in the log`);
+        await this.dataSource.transaction(async (manager) => {
+          await (projection.replay ?? projection.apply).call(projection, event, manager);
+          await this.parked.resolve(entry.id, manager);
+        });
+        this.options.onParking(`${projection.name}: replayed parked event ${entry.eventId} (${entry.eventType})`);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        await this.parked.replayFailed(entry.id, reason);
+        this.options.onParking(`${projection.name}: replay of parked event ${entry.eventId} (${entry.eventType}) failed again: ${reason}`);
+      }
+    }
   }
 
   private wakeLater(delayMs: number): void {

@@ -10,6 +10,40 @@ export interface Projection {
   apply(event: StoredEvent, manager: EntityManager): Promise<void>;
   /** Empties the projection's read tables (used by rebuild). */
   reset(manager: EntityManager): Promise<void>;
+  /**
+   * Set to park events this projection keeps failing on instead of retrying them forever (the relay):
+   * the checkpoint moves past a parked event, which an operator can replay (`npm run parked`). Read-model
+   * projections leave it unset: skipping an event would make them differ from a rebuild.
+   */
+  parking?: ParkingPolicy;
+  /** Applies a parked event an operator asked to replay (default: apply). */
+  replay?(event: StoredEvent, manager: EntityManager): Promise<void>;
+}
+
+export interface ParkingPolicy {
+  /** Failed attempts at one event before it is parked (a PoisonedEventError parks it at once). */
+  maxAttempts: number;
+  /** Failures that are not the event's fault (its bus is down…): retried without counting. */
+  isTransient?(error: unknown): boolean;
+}
+
+/** Thrown by a projection for an event that can never be applied (e.g. too large for the bus): parked at once. */
+export class PoisonedEventError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PoisonedEventError';
+  }
+}
+
+/** A projection's apply failed on this event (what the worker needs to count and park it). */
+export class EventApplyFailed extends Error {
+  constructor(
+    readonly event: StoredEvent,
+    readonly cause: unknown,
+  ) {
+    super(`event ${event.eventId} (${event.type}): ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'EventApplyFailed';
+  }
 }
 
 export const projectionAccepts = (projection: Projection, event: StoredEvent): boolean =>
