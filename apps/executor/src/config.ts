@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { key256, loadConfig, logLevel, oneOf, requiredUrl, withDefault, type LogLevel, type Setting } from '@agentry/config';
+import { ConfigError, key256, loadConfig, logLevel, oneOf, requiredUrl, withDefault, type LogLevel, type Setting } from '@agentry/config';
 import { observabilityConfig, observabilitySettings, type ObservabilityConfig } from '@agentry/service-kit';
 
 export const EXECUTOR_CONFIG = Symbol('EXECUTOR_CONFIG');
@@ -8,12 +8,18 @@ export const EXECUTOR_CONFIG = Symbol('EXECUTOR_CONFIG');
 export const ISOLATION_MODES = ['auto', 'bubblewrap', 'none'] as const;
 export type IsolationMode = (typeof ISOLATION_MODES)[number];
 
-/** Resources every run gets (per process group; see apps/executor/src/process/README.md). */
+/** Resources every run gets (see apps/executor/src/process/README.md for how each holds). */
 export interface RunResourceLimits {
   memoryMb: number;
   maxFileDescriptors: number;
   maxProcesses: number;
   maxOutputBytes: number;
+  /** CPU of all the run's processes together, percent of one core. */
+  cpuPercent: number;
+  /** Run folder + /tmp + what it stores, per run. */
+  diskMb: number;
+  /** No run's time limit goes beyond this: not the agent's executionTimeLimit, not overrideTimeLimit(). */
+  maxTimeLimitSeconds: number;
 }
 
 export interface ExecutorConfig {
@@ -25,7 +31,10 @@ export interface ExecutorConfig {
   workDir: string;
   /** Persistent: `<storageDir>/<orgId>/<agent storage folder>/…`, what scripts save. Shared by every replica. */
   storageDir: string;
+  /** auto = bubblewrap, or the executor does not start; none = no sandbox (development), said at start and in every run's output. */
   isolation: IsolationMode;
+  /** The host user scripts run as when the executor is root (never root itself). */
+  runUser: { uid: number; gid: number };
   /** Processes this replica runs at once. */
   slots: number;
   /** Time limit of an agent without `executionTimeLimit`. */
@@ -70,12 +79,17 @@ export function loadExecutorConfig(env: Record<string, string | undefined> = pro
       AGENTRY_WORK_DIR: folder(join(tmpdir(), 'agentry-work')),
       AGENTRY_STORAGE_DIR: folder('.agentry/storage'),
       AGENTRY_ISOLATION: oneOf(ISOLATION_MODES, 'auto'),
+      AGENTRY_RUN_UID: integer(65534, 1, 4_294_967_294),
+      AGENTRY_RUN_GID: integer(65534, 1, 4_294_967_294),
       EXECUTOR_SLOTS: integer(4, 1, 1000),
       EXECUTOR_DEFAULT_TIME_LIMIT_SECONDS: integer(3600, 1, 7 * 86_400, ' of seconds'),
+      EXECUTOR_MAX_TIME_LIMIT_SECONDS: integer(86_400, 1, 7 * 86_400, ' of seconds'),
       EXECUTOR_RUN_MEMORY_MB: integer(1024, 64, 1024 * 1024, ' of MiB'),
       EXECUTOR_RUN_MAX_FDS: integer(1024, 32, 1_048_576),
       EXECUTOR_RUN_MAX_PROCESSES: integer(256, 8, 65_536),
       EXECUTOR_RUN_MAX_OUTPUT_MB: integer(100, 1, 100_000, ' of MiB'),
+      EXECUTOR_RUN_CPU_PERCENT: integer(100, 1, 100_000, ' (percent of one core)'),
+      EXECUTOR_RUN_DISK_MB: integer(1024, 1, 1024 * 1024, ' of MiB'),
       EXECUTOR_HEARTBEAT_TTL_MS: integer(15_000, 1000, 600_000, ' of milliseconds'),
       EXECUTOR_RETRY_BACKOFF_MS: integer(30_000, 0, 3_600_000, ' of milliseconds'),
       LOG_LEVEL: logLevel(),
@@ -83,6 +97,11 @@ export function loadExecutorConfig(env: Record<string, string | undefined> = pro
     },
     env,
   );
+  if (c.EXECUTOR_DEFAULT_TIME_LIMIT_SECONDS > c.EXECUTOR_MAX_TIME_LIMIT_SECONDS) {
+    throw new ConfigError([
+      `EXECUTOR_DEFAULT_TIME_LIMIT_SECONDS (${c.EXECUTOR_DEFAULT_TIME_LIMIT_SECONDS}) must not exceed EXECUTOR_MAX_TIME_LIMIT_SECONDS (${c.EXECUTOR_MAX_TIME_LIMIT_SECONDS}), the ceiling of every run's time limit`,
+    ]);
+  }
   return {
     databaseUrl: c.DATABASE_URL,
     natsUrl: c.NATS_URL,
@@ -90,6 +109,7 @@ export function loadExecutorConfig(env: Record<string, string | undefined> = pro
     workDir: c.AGENTRY_WORK_DIR,
     storageDir: c.AGENTRY_STORAGE_DIR,
     isolation: c.AGENTRY_ISOLATION,
+    runUser: { uid: c.AGENTRY_RUN_UID, gid: c.AGENTRY_RUN_GID },
     slots: c.EXECUTOR_SLOTS,
     defaultTimeLimitSeconds: c.EXECUTOR_DEFAULT_TIME_LIMIT_SECONDS,
     runLimits: {
@@ -97,6 +117,9 @@ export function loadExecutorConfig(env: Record<string, string | undefined> = pro
       maxFileDescriptors: c.EXECUTOR_RUN_MAX_FDS,
       maxProcesses: c.EXECUTOR_RUN_MAX_PROCESSES,
       maxOutputBytes: c.EXECUTOR_RUN_MAX_OUTPUT_MB * 1024 * 1024,
+      cpuPercent: c.EXECUTOR_RUN_CPU_PERCENT,
+      diskMb: c.EXECUTOR_RUN_DISK_MB,
+      maxTimeLimitSeconds: c.EXECUTOR_MAX_TIME_LIMIT_SECONDS,
     },
     heartbeatTtlMs: c.EXECUTOR_HEARTBEAT_TTL_MS,
     retryBackoffMs: c.EXECUTOR_RETRY_BACKOFF_MS,

@@ -14,7 +14,7 @@ import { ContainersModule } from './containers/containers.module.js';
 import { executorContainersProjection } from './containers/read-model/containers.projection.js';
 import { ExecutorReadModel1764300000000 } from './containers/read-model/executor-read-model.migration.js';
 import { executorPlatformModule } from './platform/platform.module.js';
-import { isolationAvailable } from './process/index.js';
+import { describeIsolation, checkIsolation } from './process/index.js';
 import { ensureLaunchQueue } from './queue/launch-stream.js';
 import { LaunchBackstop } from './queue/launch-backstop.js';
 import { ExecutorLostReaper } from './reaper/executor-lost-reaper.js';
@@ -43,8 +43,11 @@ export function executorDataSource(databaseUrl: string) {
 
 export const executorProjections = () => [executorContainersProjection];
 
-/** The folders exist and are writable, and the isolation asked for is usable here: otherwise the service does not start. */
-async function checkHost(config: ExecutorConfig): Promise<void> {
+/**
+ * The folders exist and are writable, and the isolation asked for is usable here: otherwise the
+ * service does not start. Answers the line saying how scripts run.
+ */
+async function checkHost(config: ExecutorConfig): Promise<string> {
   const problems: string[] = [];
   for (const [name, dir] of [['AGENTRY_WORK_DIR', config.workDir], ['AGENTRY_STORAGE_DIR', config.storageDir]] as const) {
     try {
@@ -54,16 +57,17 @@ async function checkHost(config: ExecutorConfig): Promise<void> {
       problems.push(`${name} (${dir}) is not a writable folder: ${(error as Error).message}`);
     }
   }
-  if (config.isolation === 'bubblewrap' && (await isolationAvailable()) !== 'bubblewrap') {
-    problems.push('AGENTRY_ISOLATION is bubblewrap, but bubblewrap (bwrap) is not installed or cannot create namespaces here; use auto or none');
-  }
+  problems.push(...(await checkIsolation({ isolation: config.isolation, runUser: config.runUser, folders: [['AGENTRY_WORK_DIR', config.workDir], ['AGENTRY_STORAGE_DIR', config.storageDir]] })));
   if (problems.length) throw new ConfigError(problems);
+  return describeIsolation({ isolation: config.isolation, runUser: config.runUser });
 }
 
 /** Boots an executor replica: schema, streams, projections, NATS handlers, then the queue worker and its companions. */
 export async function startExecutor(config: ExecutorConfig, opts: { executorId?: string } = {}): Promise<RunningExecutor> {
   const serviceLogger = installServiceLogger('executor', config.logLevel, config.observability?.logFormat);
-  await checkHost(config);
+  const isolation = await checkHost(config);
+  const logger = new Logger('Executor');
+  if (config.isolation === 'none') logger.warn(`AGENTRY_ISOLATION=none: ${isolation}`);
   const executorId = opts.executorId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const dataSource = executorDataSource(config.databaseUrl);
   await dataSource.initialize();
@@ -96,7 +100,7 @@ export async function startExecutor(config: ExecutorConfig, opts: { executorId?:
     config.observability,
     serviceProbes({ nats: { nats: app.unwrap(), 'nats:work': nc, 'nats:relay': relay.nc }, dataSource, projections: { projections, relay: relay.runner } }),
   );
-  new Logger('Executor').log(`executor ${executorId} ready (${config.slots} slots, isolation ${config.isolation})`);
+  logger.log(`executor ${executorId} ready (${config.slots} slots); ${isolation}`);
 
   const shutDown = async (graceMs: number) => {
     await health?.close();

@@ -91,9 +91,15 @@ const methods = {
   setResultObject(object) {
     return this._channel.request({ kind: 'setResultObject', resultObject: toJsonText(object, 'the result object') }).then(() => undefined);
   },
+  /**
+   * Moves the run's time limit to `seconds` after its start, within (0, the operator's ceiling]:
+   * more than the ceiling is clamped to it (getTimeLeft() tells), and nothing removes the limit.
+   */
   overrideTimeLimit(seconds) {
     const value = Number(seconds);
-    if (!Number.isFinite(value) || value < 0) throw new TypeError('seconds must be a number >= 0');
+    if (!(value > 0) || !Number.isFinite(value)) {
+      throw Object.assign(new RangeError(`overrideTimeLimit: seconds must be a number > 0 (got ${String(seconds)}); a run always has a time limit`), { code: 'INVALID_TIME_LIMIT' });
+    }
     return this._channel.request({ kind: 'overrideTimeLimit', seconds: value }).then(() => undefined);
   },
   getTimeLeft() {

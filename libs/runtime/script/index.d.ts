@@ -22,7 +22,11 @@ export interface Buster {
   /** Synchronous: progress 0…1, label clipped to 50 characters. */
   progressHint(progress: number, label?: string | null): void;
 
-  /** New time limit in seconds counted from the run's start; 0 removes it; an elapsed one stops the run. */
+  /**
+   * New time limit in seconds counted from the run's start, > 0; beyond the operator's ceiling
+   * (EXECUTOR_MAX_TIME_LIMIT_SECONDS) it is clamped to it; 0, negative or NaN rejects
+   * (code INVALID_TIME_LIMIT): nothing removes the limit. An elapsed one stops the run.
+   */
   overrideTimeLimit(seconds: number): Promise<void>;
   overrideTimeLimit(seconds: number, callback: Callback<void>): void;
 

@@ -22,12 +22,12 @@ const MIN_HEAP_MB = 16;
 
 /**
  * `/bin/sh -c 'exec 2>&1; ulimit …; exec "$@"'` puts stderr on the same pipe as stdout, so the
- * console output is one stream in arrival order, sets the memory and descriptor limits
- * (inherited by everything below) and runs the rest; `exec` keeps the pid, which leads the run's process
- * group. In a sandbox, prlimit (util-linux) sets the process limit too — inside it, so the count
- * is the sandbox's own.
+ * console output is one stream in arrival order, sets the file size and descriptor limits (and,
+ * without a cgroup, the memory one), inherited by everything below, and runs the rest; `exec`
+ * keeps the pid, which leads the run's process group. In a sandbox, prlimit (util-linux) sets the
+ * process limit too — inside it, so the count is the sandbox's own.
  */
-export function buildRunCommand(isolation: Isolation, network: boolean, folder: RunFolder, storageDir: string, limits: RunLimits): RunCommand {
+export function buildRunCommand(isolation: Isolation, network: boolean, folder: RunFolder, storageDir: string, limits: RunLimits, cgroup = false): RunCommand {
   const sandboxed = isolation === 'bubblewrap';
   const sandboxNetwork = sandboxed && network ? { resolvConf: folder.resolvConf } : undefined;
   const paths = sandboxed
@@ -36,7 +36,15 @@ export function buildRunCommand(isolation: Isolation, network: boolean, folder: 
   const bootstrap = sandboxed ? join(SANDBOX.runtime, bootstrapFile) : bootstrapPath;
   const node = [process.execPath, ...nodeOptions(limits), bootstrap, join(paths.work, folder.scriptFile)];
   // One limit per ulimit (dash takes no more); a limit that cannot be set fails the run, visibly.
-  const shell = `exec 2>&1; ulimit -d ${limits.memoryMb * 1024} && ulimit -n ${limits.maxFileDescriptors} && exec "$@"`;
+  // RLIMIT_DATA per process only without a cgroup: with one, the run's total is capped and an
+  // overrun ends the run as 'memory-limit'. RLIMIT_FSIZE (dash counts 512-byte blocks): no single
+  // file beyond the run's disk cap, whatever the watcher's polling lets through.
+  const limitsLine = [
+    ...(cgroup ? [] : [`ulimit -d ${limits.memoryMb * 1024}`]),
+    `ulimit -n ${limits.maxFileDescriptors}`,
+    `ulimit -f ${limits.diskMb * 2048}`,
+  ].join(' && ');
+  const shell = `exec 2>&1; ${limitsLine} && exec "$@"`;
   const command = sandboxed
     ? [requireExecutable('bwrap'), ...bubblewrapArgs({ workDir: folder.dir, tmpDir: folder.tmpDir, storageDir, network: sandboxNetwork, reportPid: true }), ...processLimit(limits), ...node]
     : node;

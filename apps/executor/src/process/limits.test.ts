@@ -32,7 +32,7 @@ describe.each(['none', 'bubblewrap'] as TestIsolation[])('limits and stops (%s)'
   maybe('a script that writes forever is stopped by the output limit, after exactly the limit', async () => {
     const result = await runScript(isolation, WRITE_FOREVER, { limits: { maxOutputBytes: 1_000_000 } });
     expect(result.outcome).toMatchObject({ reason: 'output-limit', outputLength: 1_000_000 });
-    expect(result.output.length).toBe(1_000_000);
+    expect(result.rawOutput.length).toBe(1_000_000);
   });
 
   maybe.each([
@@ -40,7 +40,8 @@ describe.each(['none', 'bubblewrap'] as TestIsolation[])('limits and stops (%s)'
     ['Buffers', 'const keep = []; for (let mb = 1; ; mb++) { keep.push(Buffer.alloc(1 << 20, 1)); if (mb % 8 === 0) console.log("allocated", mb); }'],
   ])('a script that fills memory with %s dies on the memory limit', async (_kind, script) => {
     const result = await runScript(isolation, script, { limits: { memoryMb: 128 } });
-    expect(result.outcome.reason).toBe('exited');
+    // V8's own heap limit (an abnormal exit), or the run's cgroup (the kernel's OOM kill).
+    expect(['exited', 'memory-limit']).toContain(result.outcome.reason);
     expect(result.outcome.exitCode === 0 && result.outcome.signal === null).toBe(false);
     const allocated = [...result.output.toString().matchAll(/allocated (\d+)/g)].map((match) => Number(match[1]));
     // It died near its own limit, far below what the host would allow.
@@ -103,19 +104,17 @@ describe.each(['none', 'bubblewrap'] as TestIsolation[])('limits and stops (%s)'
     expect(result.requests).toEqual([{ kind: 'overrideTimeLimit', seconds: 1 }]);
   });
 
-  maybe('overrideTimeLimit(0) removes the limit', async () => {
+  maybe('overrideTimeLimit() beyond the ceiling is clamped to it', async () => {
     const script = `
       const buster = require('agentry').create();
-      buster.overrideTimeLimit(0).then(async () => {
-        console.log('left', await buster.getTimeLeft());
-        setTimeout(() => console.log('outlived the first limit'), 3000);
-      });`;
-    const run = await startScript(isolation, script, { limits: { timeLimitSeconds: 2 } });
+      buster.overrideTimeLimit(1e9).then(async () => console.log('left', await buster.getTimeLeft()));
+      ${FOREVER}`;
+    const run = await startScript(isolation, script, { limits: { timeLimitSeconds: 1, maxTimeLimitSeconds: 2 } });
     await outputContains(run, 'left');
-    expect(run.running.timeLeftSeconds()).toBeNull();
     const result = await run.result;
-    expect(result.outcome).toMatchObject({ reason: 'exited', exitCode: 0 });
-    expect(result.output.toString()).toBe('left Infinity\noutlived the first limit\n');
+    expect(result.outcome.reason).toBe('time-limit');
+    expect(Number(/left (\S+)/.exec(result.output.toString())![1])).toBeLessThanOrEqual(2);
+    expect(result.requests).toEqual([{ kind: 'overrideTimeLimit', seconds: 2 }]);
   });
 
   maybe('the run folder is created for the run and removed after it', async () => {

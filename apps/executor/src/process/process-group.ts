@@ -56,3 +56,18 @@ async function groupRunning(pgid: number): Promise<boolean> {
   }
   return false;
 }
+
+/** `pid` and every live process below it (children, grandchildren…), read from /proc. */
+export async function processTree(pid: number): Promise<number[]> {
+  const parentOf = new Map<number, number>();
+  for (const entry of await readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    if (running(stat)) parentOf.set(Number(entry), Number(statFields(stat)[1]));
+  }
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) {
+    for (const [child, parent] of parentOf) if (parent === tree[i]) tree.push(child);
+  }
+  return tree;
+}

@@ -58,7 +58,8 @@ export function parseRuntimeRequest(raw: unknown): RuntimeRequest | null {
     case 'setGlobalObject':
       return isString(req.globalObject) ? { kind: 'setGlobalObject', globalObject: req.globalObject } : null;
     case 'overrideTimeLimit':
-      return isNumber(req.seconds) && req.seconds >= 0 ? { kind: 'overrideTimeLimit', seconds: req.seconds } : null;
+      // Never 0 or less: no value means "no limit" (the runner clamps to the operator's ceiling).
+      return isNumber(req.seconds) && req.seconds > 0 ? { kind: 'overrideTimeLimit', seconds: req.seconds } : null;
     case 'saved':
       return isString(req.path) ? { kind: 'saved', path: req.path } : null;
     default:

@@ -1,7 +1,7 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startRun } from './run.js';
+import { NO_SANDBOX_WARNING, startRun } from './run.js';
 import { isolationAvailable } from './sandbox.js';
 import type { RunHooks, RunLimits, RunningProcess, RunOutcome, RunRequest, RuntimeRequest } from './types.js';
 
@@ -10,11 +10,18 @@ export type TestIsolation = 'none' | 'bubblewrap';
 /** Both isolation paths where bubblewrap works here; 'none' alone otherwise (jest shows the skipped ones). */
 export const bubblewrapUsable = (await isolationAvailable()) === 'bubblewrap';
 
-export const DEFAULT_LIMITS: RunLimits = { timeLimitSeconds: 60, memoryMb: 256, maxFileDescriptors: 256, maxProcesses: 128 };
+export const DEFAULT_LIMITS: RunLimits = { timeLimitSeconds: 60, maxTimeLimitSeconds: 600, memoryMb: 256, maxFileDescriptors: 256, maxProcesses: 128, cpuPercent: 100, diskMb: 256 };
+
+/** The run's console output without the first line every unsandboxed run starts with. */
+export const withoutWarning = (output: Buffer): Buffer =>
+  output.subarray(0, NO_SANDBOX_WARNING.length).toString() === NO_SANDBOX_WARNING ? output.subarray(Buffer.byteLength(NO_SANDBOX_WARNING)) : output;
 
 export interface ScriptResult {
   outcome: RunOutcome;
+  /** What the script printed (the `none` mode warning line taken off; see rawOutput). */
   output: Buffer;
+  /** Every byte the runner delivered. */
+  rawOutput: Buffer;
   requests: RuntimeRequest[];
   /** Every onOutput call was at the offset right after the previous chunk. */
   contiguous: boolean;
@@ -39,10 +46,17 @@ export interface ScriptOptions extends Partial<Omit<RunRequest, 'limits'>> {
 
 let nextContainerId = 1;
 
-/** A scratch folder (work root + storage) removed by `cleanup()`. */
+/**
+ * A scratch folder (work root + storage) removed by `cleanup()`. Like the executor's folders, the
+ * run user may pass through them (mode 0711: not list them); what it may write is its own run folder.
+ */
 export function scratch(): { root: string; workRoot: string; storageDir: string; cleanup(): void } {
   const root = mkdtempSync(join(tmpdir(), 'agentry-runner-test-'));
-  return { root, workRoot: join(root, 'work'), storageDir: join(root, 'storage'), cleanup: () => rmSync(root, { recursive: true, force: true }) };
+  chmodSync(root, 0o711);
+  const workRoot = join(root, 'work');
+  const storageDir = join(root, 'storage');
+  for (const dir of [workRoot, storageDir]) mkdirSync(dir, { mode: 0o711 });
+  return { root, workRoot, storageDir, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
 
 export async function startScript(isolation: TestIsolation, scriptText: string, options: ScriptOptions = {}): Promise<ScriptRun> {
@@ -66,6 +80,8 @@ export async function startScript(isolation: TestIsolation, scriptText: string, 
       storageDir: folders?.storageDir ?? rest.storageDir!,
       retryNumber: 0,
       isolation,
+      // The sandbox's network is its own concern (sandbox.test.ts, egress tests): off unless asked.
+      network: 'none',
       ...rest,
       limits: { ...DEFAULT_LIMITS, ...limits },
     },
@@ -84,9 +100,10 @@ export async function startScript(isolation: TestIsolation, scriptText: string, 
   );
   const result = running.outcome.then((outcome) => {
     folders?.cleanup();
-    return { outcome, output: Buffer.concat(chunks), requests, contiguous };
+    const rawOutput = Buffer.concat(chunks);
+    return { outcome, output: withoutWarning(rawOutput), rawOutput, requests, contiguous };
   });
-  return { containerId, running, output: () => Buffer.concat(chunks), result };
+  return { containerId, running, output: () => withoutWarning(Buffer.concat(chunks)), result };
 }
 
 export async function runScript(isolation: TestIsolation, scriptText: string, options: ScriptOptions = {}): Promise<ScriptResult> {

@@ -1,12 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { RunnerChannel } from './channel.js';
+import { detectCgroups, type RunCgroup } from './cgroups.js';
 import { buildRunCommand, type RunCommand } from './command.js';
+import { DiskWatch } from './disk-usage.js';
 import type { RunConfig } from './protocol.js';
-import { groupExited, processExited, signalGroup } from './process-group.js';
+import { groupExited, processExited, processTree, signalGroup } from './process-group.js';
+import { giveToRunUser, runUserFor, type RunUser } from './run-user.js';
 import { INFO_FD, isolationAvailable } from './sandbox.js';
 import { attachNetwork, sandboxNetwork, sandboxPid, type AttachedNetwork } from './sandbox-network.js';
 import type { Isolation, RunEndReason, SandboxNetwork, RunHooks, RunningProcess, RunOutcome, RunRequest, RuntimeRequest } from './types.js';
@@ -20,31 +24,54 @@ const GROUP_EXIT_MS = 2000;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const SCRIPT_PATH = '/usr/local/bin:/usr/bin:/bin';
 
-/** Runs one script in its own process group (and sandbox when available); see README.md. */
+/** The first console line of every run without a sandbox: the user sees what they are running in. */
+export const NO_SANDBOX_WARNING =
+  '[agentry] WARNING: this run is not sandboxed (AGENTRY_ISOLATION=none): the script can read what the host lets its user read, see the host\'s processes and reach its network. For development only.\n';
+
+/** What the run gets besides its command: who it runs as, its cgroup. */
+interface RunEnvironment {
+  user: RunUser | null;
+  cgroup: RunCgroup | null;
+}
+
+/** Runs one script in its own process group, sandbox and cgroup; see README.md. */
 export async function startRun(req: RunRequest, hooks: RunHooks): Promise<RunningProcess> {
   let isolation: Isolation;
   let network: SandboxNetwork;
+  let user: RunUser | null;
   try {
-    isolation = await chooseIsolation(req.isolation);
+    user = runUserFor(req.runUser);
+    isolation = await chooseIsolation(req.isolation, user);
     network = isolation === 'bubblewrap' ? sandboxNetwork(req.network) : 'none';
   } catch (error) {
     return notStarted(error);
   }
   const folder = await createRunFolder(req.workRoot, req.containerId, req.scriptName, req.scriptText);
+  let cgroup: RunCgroup | null = null;
   try {
+    await giveToRunUser(folder.dir, user);
+    await giveToRunUser(folder.tmpDir, user);
     await mkdir(req.storageDir, { recursive: true });
-    return new ScriptRun(req, hooks, folder, buildRunCommand(isolation, network === 'internet', folder, req.storageDir, req.limits));
+    await giveToRunUser(req.storageDir, user);
+    const cgroups = await detectCgroups();
+    // A run whose cgroup cannot be made does not run unlimited: it fails to start.
+    cgroup = cgroups ? await cgroups.create(`run-${req.containerId}-${randomBytes(4).toString('hex')}`, req.limits) : null;
+    const command = buildRunCommand(isolation, network === 'internet', folder, req.storageDir, req.limits, cgroup !== null);
+    return new ScriptRun(req, hooks, folder, command, { user, cgroup });
   } catch (error) {
+    await cgroup?.destroy().catch(() => undefined);
     await removeRunFolder(folder).catch(() => undefined);
     return notStarted(error);
   }
 }
 
-async function chooseIsolation(wanted: RunRequest['isolation']): Promise<Isolation> {
+/** 'auto' and 'bubblewrap' both mean a sandbox: without one the run does not start (never silently unsandboxed). */
+async function chooseIsolation(wanted: RunRequest['isolation'], user: RunUser | null): Promise<Isolation> {
   if (wanted === 'none') return 'none';
-  const available = await isolationAvailable();
-  if (wanted === 'bubblewrap' && available !== 'bubblewrap') throw new Error('bubblewrap is not usable on this machine');
-  return available;
+  if ((await isolationAvailable(user)) !== 'bubblewrap') {
+    throw new Error('bubblewrap is not usable on this machine: install bubblewrap (apt-get install bubblewrap slirp4netns), or run without a sandbox with AGENTRY_ISOLATION=none');
+  }
+  return 'bubblewrap';
 }
 
 function notStarted(error: unknown): RunningProcess {
@@ -60,7 +87,7 @@ class ScriptRun implements RunningProcess {
   private readonly startedAt = Date.now();
   private outputLength = 0;
   private stopReason: RunEndReason | null = null;
-  private deadline: number | null = null;
+  private deadline!: number;
   private deadlineTimer: NodeJS.Timeout | undefined;
   private killTimer: NodeJS.Timeout | undefined;
   private exited = false;
@@ -69,13 +96,17 @@ class ScriptRun implements RunningProcess {
   private network: Promise<AttachedNetwork | null> = Promise.resolve(null);
   /** The sandbox's pid 1 (host pid): when it is gone, so is everything in the sandbox. */
   private sandboxPid: Promise<number | null> = Promise.resolve(null);
+  private readonly cgroup: RunCgroup | null;
+  private disk: Promise<DiskWatch | null> = Promise.resolve(null);
 
   constructor(
     private readonly req: RunRequest,
     private readonly hooks: RunHooks,
     private readonly folder: RunFolder,
     command: RunCommand,
+    environment: RunEnvironment,
   ) {
+    this.cgroup = environment.cgroup;
     this.child = spawn(command.file, command.args, {
       cwd: folder.dir,
       // PWD too: sh and bwrap would set it anyway.
@@ -84,36 +115,72 @@ class ScriptRun implements RunningProcess {
       stdio: command.sandboxed ? ['ignore', 'pipe', 'ignore', 'pipe', 'pipe'] : ['ignore', 'pipe', 'ignore', 'pipe'],
       // The child leads a new process group: one signal reaches everything the script started.
       detached: true,
+      // As root, the run's processes get the run user (libuv also drops supplementary groups):
+      // bwrap then builds its sandbox in an unprivileged user namespace.
+      ...(environment.user ?? {}),
     });
     this.pid = this.child.pid ?? 0;
     this.channel = new RunnerChannel((this.child.stdio[3] as Socket | null) ?? null, (request) => this.handleRequest(request));
     this.child.stdout!.on('data', (chunk: Buffer) => this.receiveOutput(chunk));
+    if (!command.sandboxed) this.receiveOutput(Buffer.from(NO_SANDBOX_WARNING));
     this.outcome = this.settle();
+    // Never without a limit: the agent's (or the default) one, within the operator's ceiling.
+    const ceiling = req.limits.maxTimeLimitSeconds;
     const limit = req.limits.timeLimitSeconds;
-    this.deadline = limit && limit > 0 ? this.startedAt + limit * 1000 : null;
-    if (this.deadline !== null) this.armDeadline();
+    this.deadline = this.startedAt + Math.min(limit && limit > 0 ? limit : ceiling, ceiling) * 1000;
+    this.armDeadline();
     const info = this.child.stdio[INFO_FD] as Readable | undefined;
     if (command.sandboxed && info) {
       info.on('error', () => undefined);
       this.sandboxPid = sandboxPid(info).catch(() => null);
     }
-    if (command.network) this.network = this.initWithNetwork(command);
-    else this.channel.send({ t: 'init', config: this.config(command) });
+    this.network = this.initWhenReady(command);
+    this.disk = DiskWatch.start({
+      runDir: folder.dir,
+      storageDir: req.storageDir,
+      limitBytes: req.limits.diskMb * 1024 * 1024,
+      over: () => this.stop('disk-limit', false),
+    }).catch(() => null);
   }
 
-  /** The script starts (init) only once its sandbox has network. */
-  private async initWithNetwork(command: RunCommand): Promise<AttachedNetwork | null> {
+  /**
+   * The runtime holds the script until `init`: by then every process of the run is in its cgroup
+   * (nothing forks before the script runs) and its sandbox has network.
+   */
+  private async initWhenReady(command: RunCommand): Promise<AttachedNetwork | null> {
     try {
-      const [pid] = await Promise.all([this.sandboxPid, this.channel.hello]);
-      if (pid === null) throw new Error('bwrap did not report the sandbox pid');
-      const network = await attachNetwork(pid);
-      this.channel.send({ t: 'init', config: this.config(command) });
-      return network;
-    } catch (error) {
-      this.startError = `the sandbox's network could not be set up: ${(error as Error).message}`;
-      this.stop('spawn-failed', false);
-      return null;
+      await this.channel.hello;
+    } catch {
+      return null; // the run ended before its runtime started: its exit says why
     }
+    let network: AttachedNetwork | null = null;
+    try {
+      if (this.cgroup) await this.cgroup.adopt(await processTree(this.pid));
+    } catch (error) {
+      return this.failStart(`the run's cgroup could not be joined: ${(error as Error).message}`);
+    }
+    if (command.network) {
+      try {
+        network = await this.connectNetwork();
+      } catch (error) {
+        return this.failStart(`the sandbox's network could not be set up: ${(error as Error).message}`);
+      }
+    }
+    this.channel.send({ t: 'init', config: this.config(command) });
+    return network;
+  }
+
+  private failStart(reason: string): null {
+    this.startError = reason;
+    this.stop('spawn-failed', false);
+    return null;
+  }
+
+  /** Attaches the sandbox's network; the script starts (init) only once it is up. */
+  private async connectNetwork(): Promise<AttachedNetwork> {
+    const pid = await this.sandboxPid;
+    if (pid === null) throw new Error('bwrap did not report the sandbox pid');
+    return attachNetwork(pid);
   }
 
   abort(opts: { soft?: boolean; graceMs?: number } = {}): void {
@@ -121,7 +188,6 @@ class ScriptRun implements RunningProcess {
   }
 
   timeLeftSeconds(): number | null {
-    if (this.deadline === null) return null;
     return Math.max(0, Math.floor((this.deadline - Date.now()) / 1000));
   }
 
@@ -159,19 +225,25 @@ class ScriptRun implements RunningProcess {
   }
 
   private handleRequest(request: RuntimeRequest): Promise<unknown> {
-    if (request.kind === 'overrideTimeLimit') this.setDeadline(request.seconds === 0 ? null : this.startedAt + request.seconds * 1000);
+    if (request.kind === 'overrideTimeLimit') {
+      // Within (0, ceiling], counted from the run's start: the runtime and the channel refuse
+      // anything not > 0; beyond the operator's ceiling is clamped to it.
+      const seconds = Math.min(request.seconds, this.req.limits.maxTimeLimitSeconds);
+      this.setDeadline(this.startedAt + seconds * 1000);
+      return this.hooks.onRequest({ ...request, seconds });
+    }
     return this.hooks.onRequest(request);
   }
 
-  private setDeadline(at: number | null): void {
+  private setDeadline(at: number): void {
     this.deadline = at;
     clearTimeout(this.deadlineTimer);
     this.channel.send({ t: 'deadline', at });
-    if (at !== null) this.armDeadline();
+    this.armDeadline();
   }
 
   private armDeadline(): void {
-    const delay = this.deadline! - Date.now();
+    const delay = this.deadline - Date.now();
     if (delay <= 0) return this.stop('time-limit', false);
     this.deadlineTimer = setTimeout(() => this.armDeadline(), Math.min(delay, MAX_TIMER_MS));
   }
@@ -202,8 +274,12 @@ class ScriptRun implements RunningProcess {
     this.exited = true;
     clearTimeout(this.deadlineTimer);
     clearTimeout(this.killTimer);
-    // Whatever the script left behind in its group goes with it.
+    (await this.disk)?.stop();
+    const oomKilled = this.cgroup !== null && (await this.cgroup.oomKills().catch(() => 0)) > 0;
+    // Whatever the script left behind in its group goes with it; the cgroup reaches the rest,
+    // including processes that left the group and session (setsid + double fork).
     this.killGroup('SIGKILL');
+    await this.cgroup?.destroy().catch(() => undefined);
     // In a sandbox the script's processes are in their own session; its pid 1 outlives them all.
     const sandboxPid = await this.sandboxPid;
     await Promise.all([
@@ -219,7 +295,9 @@ class ScriptRun implements RunningProcess {
       const error = 'error' in ended ? ended.error.message : this.startError!;
       return { exitCode: null, signal: null, reason: 'spawn-failed', durationMs, outputLength: this.outputLength, error };
     }
-    return { exitCode: ended.code, signal: ended.signal, reason: this.stopReason ?? 'exited', durationMs, outputLength: this.outputLength };
+    const abnormal = ended.code !== 0 || ended.signal !== null;
+    const reason = this.stopReason ?? (oomKilled && abnormal ? 'memory-limit' : 'exited');
+    return { exitCode: ended.code, signal: ended.signal, reason, durationMs, outputLength: this.outputLength };
   }
 
   /** Reads the pipe to its end; a process that escaped the group (setsid) may hold it open: cut it off. */

@@ -48,7 +48,10 @@ export function sandboxPid(info: Readable): Promise<number> {
  * when the runner closes its exit fd — or dies, which closes it too.
  */
 export async function attachNetwork(pid: number): Promise<AttachedNetwork> {
-  const slirp = spawn(findExecutable('slirp4netns')!, ['--configure', `--mtu=${MTU}`, '--disable-host-loopback', `--ready-fd=${READY_FD}`, `--exit-fd=${EXIT_FD}`, String(pid), 'tap0'], {
+  // By path, as root, without joining the sandbox's user namespace: the sandbox belongs to the run
+  // user and, with --disable-userns, its processes sit in a nested user namespace from which the
+  // network namespace cannot be entered (slirp4netns <pid> fails with setns: EPERM).
+  const slirp = spawn(findExecutable('slirp4netns')!, ['--configure', `--mtu=${MTU}`, '--disable-host-loopback', `--ready-fd=${READY_FD}`, `--exit-fd=${EXIT_FD}`, '--netns-type=path', `/proc/${pid}/ns/net`, 'tap0'], {
     stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'],
   });
   const close = () => {

@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { existsSync, lstatSync, mkdtempSync, readlinkSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, lstatSync, mkdtempSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findExecutable } from './executables.js';
 import { runtimeModuleNames, runtimeScriptDir } from './runtime-files.js';
+import type { RunUser } from './run-user.js';
 import type { Isolation } from './types.js';
 
 /** Where things are inside the sandbox. */
@@ -41,7 +42,7 @@ export const INFO_FD = 4;
 
 /**
  * bubblewrap arguments (up to and including `--`). What the script gets:
- * - its own user, pid, ipc, uts, cgroup and network namespaces: it sees only its own processes;
+ * - its own user (no nested ones), pid, ipc, uts, cgroup and network namespaces: it sees only its own processes;
  *   its network is its own loopback plus, with `network`, a user-mode NAT to the outside that
  *   cannot reach the host's loopback (Postgres, NATS...) — see README;
  * - a root made of /usr (+ the merged-/usr symlinks), a few /etc files, node, the runtime
@@ -53,7 +54,9 @@ export function bubblewrapArgs(mounts: SandboxMounts): string[] {
   // --new-session: the script's process group is the sandbox's own, so the runtime's soft-stop
   // SIGTERM (sent to its group) never reaches bwrap outside; a hard kill of bwrap's group takes
   // the sandbox's pid 1 and with it every process in the pid namespace.
-  const args = ['--unshare-all', '--die-with-parent', '--new-session', '--cap-drop', 'ALL', '--hostname', 'agentry'];
+  // --unshare-user (not bwrap's "try") so --disable-userns applies: the script cannot create
+  // nested user namespaces, whose root could mount, or reach kernel code unprivileged users don't.
+  const args = ['--unshare-all', '--unshare-user', '--disable-userns', '--die-with-parent', '--new-session', '--cap-drop', 'ALL', '--hostname', 'agentry'];
   args.push('--ro-bind', '/usr', '/usr');
   for (const root of SYSTEM_ROOTS) args.push(...systemRoot(`/${root}`));
   for (const entry of ETC_ENTRIES) {
@@ -78,22 +81,29 @@ function systemRoot(path: string): string[] {
   return stat.isSymbolicLink() ? ['--symlink', readlinkSync(path), path] : ['--ro-bind', path, path];
 }
 
-let probe: Promise<Isolation> | null = null;
+const probes = new Map<string, Promise<Isolation>>();
 
-/** 'bubblewrap' when bwrap is installed AND a trial sandbox runs node here; probed once. */
-export function isolationAvailable(): Promise<Isolation> {
-  probe ??= probeBubblewrap();
+/**
+ * 'bubblewrap' when bwrap is installed AND a trial sandbox runs node here as `user` (the run user
+ * when the executor is root: bwrap then builds its sandbox in an unprivileged user namespace);
+ * probed once per user.
+ */
+export function isolationAvailable(user: RunUser | null = null): Promise<Isolation> {
+  const key = user ? `${user.uid}:${user.gid}` : 'self';
+  let probe = probes.get(key);
+  if (!probe) probes.set(key, (probe = probeBubblewrap(user)));
   return probe;
 }
 
-async function probeBubblewrap(): Promise<Isolation> {
+async function probeBubblewrap(user: RunUser | null): Promise<Isolation> {
   const bwrap = findExecutable('bwrap');
   if (!bwrap) return 'none';
   const scratch = mkdtempSync(join(tmpdir(), 'agentry-bwrap-probe-'));
   try {
+    if (user) chownSync(scratch, user.uid, user.gid);
     const args = [...bubblewrapArgs({ workDir: scratch, tmpDir: scratch, storageDir: scratch }), process.execPath, '-e', 'require("phantombuster")'];
     const ok = await new Promise<boolean>((resolve) => {
-      const child = spawn(bwrap, args, { stdio: 'ignore', env: { PATH: '/usr/bin:/bin' } });
+      const child = spawn(bwrap, args, { stdio: 'ignore', env: { PATH: '/usr/bin:/bin' }, cwd: scratch, ...(user ?? {}) });
       child.on('error', () => resolve(false));
       child.on('exit', (code) => resolve(code === 0));
     });

@@ -1,12 +1,23 @@
+import type { RunUser } from './run-user.js';
+
 export interface RunLimits {
-  /** Wall-clock seconds; null = no limit. The script may move it with overrideTimeLimit(). */
+  /** Wall-clock seconds; null = the ceiling. The script may move it with overrideTimeLimit(), within (0, ceiling]. */
   timeLimitSeconds: number | null;
-  /** V8 heap (~3/4) and the OS data-segment limit of every process of the run. */
+  /** The operator's ceiling on a run's time limit: no agent setting nor overrideTimeLimit() goes beyond it. */
+  maxTimeLimitSeconds: number;
+  /**
+   * All the run's processes together (cgroup), and the V8 heap (~3/4) of each; without cgroups,
+   * the OS data-segment limit of each process instead (see README).
+   */
   memoryMb: number;
   /** RLIMIT_NOFILE of every process of the run. */
   maxFileDescriptors: number;
-  /** RLIMIT_NPROC inside the sandbox (threads count too); see README for when it applies. */
+  /** Processes and threads of the run together (cgroup pids), and RLIMIT_NPROC inside the sandbox; see README. */
   maxProcesses: number;
+  /** CPU time of the run's processes together, in percent of one core (cgroup CPU quota; 100 = one core). */
+  cpuPercent: number;
+  /** Bytes in the run folder (+ /tmp) and written to storage during the run; over it the run stops ('disk-limit'). Each file is also capped at this size (RLIMIT_FSIZE). */
+  diskMb: number;
   /** Console bytes beyond this stop the run (reason 'output-limit'); absent = unlimited. */
   maxOutputBytes?: number;
 }
@@ -28,8 +39,13 @@ export interface RunRequest {
   storageDir: string;
   limits: RunLimits;
   retryNumber: number;
-  /** auto = bubblewrap when usable here, else none. */
+  /**
+   * bubblewrap (auto: the same — a sandbox or no run at all; the executor refuses to start
+   * without one unless told 'none'), or none: no sandbox, and the run's output says so first.
+   */
   isolation: 'auto' | 'bubblewrap' | 'none';
+  /** The host user the run's processes get when the executor is root (default nobody, 65534); ignored otherwise. */
+  runUser?: RunUser;
   /**
    * The sandbox's network (bubblewrap only; without a sandbox the script shares the executor's):
    * 'internet' = outbound through slirp4netns, the host's loopback unreachable; 'none' = no
@@ -66,7 +82,8 @@ export interface RunHooks {
   onRequest(req: RuntimeRequest): Promise<unknown>;
 }
 
-export type RunEndReason = 'exited' | 'time-limit' | 'aborted' | 'output-limit' | 'spawn-failed';
+/** memory-limit: the kernel killed a process of the run on its cgroup's memory cap; disk-limit: the run wrote more than diskMb. */
+export type RunEndReason = 'exited' | 'time-limit' | 'aborted' | 'output-limit' | 'memory-limit' | 'disk-limit' | 'spawn-failed';
 
 export interface RunOutcome {
   exitCode: number | null;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
@@ -85,6 +85,8 @@ export async function startExecutorTestbed(opts: { config?: Partial<ExecutorConf
     const nats = await startTestNats({ auth: true });
     cleanups.push(() => nats.stop());
     const folders = await mkdtemp(join(tmpdir(), 'agentry-executor-test-'));
+    // The run user passes through (not lists) it to its own run folder, as in a real deployment.
+    await chmod(folders, 0o711);
     cleanups.push(() => rm(folders, { recursive: true, force: true }));
     const secretKey = randomBytes(32);
     const registry = await startRegistry({ databaseUrl: db.url, natsUrl: nats.url, secretKey, logLevel: 'warn' });
@@ -98,7 +100,8 @@ export async function startExecutorTestbed(opts: { config?: Partial<ExecutorConf
       isolation: 'none',
       slots: 4,
       defaultTimeLimitSeconds: 60,
-      runLimits: { memoryMb: 256, maxFileDescriptors: 256, maxProcesses: 128, maxOutputBytes: 64 * 1024 * 1024 },
+      runUser: { uid: 65534, gid: 65534 },
+      runLimits: { memoryMb: 256, maxFileDescriptors: 256, maxProcesses: 128, maxOutputBytes: 64 * 1024 * 1024, cpuPercent: 100, diskMb: 256, maxTimeLimitSeconds: 3600 },
       heartbeatTtlMs: 3000,
       retryBackoffMs: 100,
       logLevel: 'warn',

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, startTestNats } from '@agentry/testing';
@@ -164,6 +164,8 @@ async function startExecution(
   const output = await startOutput(loadOutputConfig({ DATABASE_URL: databaseUrl, NATS_URL: natsUrl, LOG_LEVEL: 'warn' }));
   cleanups.push(() => output.close());
   const dir = await mkdtemp(join(tmpdir(), 'agentry-platform-'));
+  // The executor's run user passes through it (mode 0711, not listable) to its run folders.
+  await chmod(dir, 0o711);
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
   const executor = await startExecutor(
     loadExecutorConfig({

@@ -10,7 +10,7 @@ import { END_MESSAGES } from './lifecycle-messages.js';
 
 /** How a process run finished, as the runner reports it. */
 export interface RunResult {
-  reason: 'exited' | 'time-limit' | 'aborted' | 'output-limit' | 'spawn-failed';
+  reason: 'exited' | 'time-limit' | 'aborted' | 'output-limit' | 'memory-limit' | 'disk-limit' | 'spawn-failed';
   exitCode: number | null;
   signal: string | null;
   outputLength: number;
@@ -62,6 +62,10 @@ function summarizeRun(r: RunResult): EndSummary {
       return { status: 'failed', endType: 'agent timeout', exitCode: r.exitCode, endMessage: END_MESSAGES.timeLimit, messageType: 'error', context: exit };
     case 'output-limit':
       return { status: 'failed', endType: 'killed', exitCode: r.exitCode, endMessage: END_MESSAGES.outputLimit, messageType: 'error', context: exit };
+    case 'memory-limit':
+      return { status: 'failed', endType: 'killed', exitCode: r.exitCode, endMessage: END_MESSAGES.memoryLimit, messageType: 'error', context: exit };
+    case 'disk-limit':
+      return { status: 'failed', endType: 'killed', exitCode: r.exitCode, endMessage: END_MESSAGES.diskLimit, messageType: 'error', context: exit };
     case 'spawn-failed':
       return { status: 'failed', endType: 'unknown', exitCode: null, endMessage: END_MESSAGES.spawnFailed, messageType: 'error', context: [] };
     case 'exited': {

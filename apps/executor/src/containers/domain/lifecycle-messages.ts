@@ -7,6 +7,8 @@ export const END_MESSAGES = {
   timeLimit: 'Execution time limit reached',
   aborted: 'Agent aborted',
   outputLimit: 'Console output limit reached',
+  memoryLimit: 'Memory limit reached',
+  diskLimit: 'Disk limit reached',
   spawnFailed: 'Agent could not be started',
   executorLost: 'Executor lost',
   executorStopped: 'Executor stopped',

@@ -1,0 +1,259 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { access, constants, mkdir, readFile, rmdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/**
+ * Per-run control groups: the memory of ALL the run's processes together, their number (pids)
+ * and their CPU share, plus a kill that reaches every process of the run — even one that left
+ * its process group and its session (setsid + double fork).
+ *
+ * - cgroup v2 where the executor's own cgroup is a writable, delegated cgroup2 hierarchy with
+ *   the memory and pids controllers (typical Kubernetes nodes with a delegated pod cgroup);
+ * - else cgroup v1 (memory + pids, and cpu / freezer when mounted), the run's group created
+ *   under the executor's own group of each controller (needs root);
+ * - else none: the runner falls back to per-process rlimits (see README).
+ *
+ * Runs are `<own group>/agentry/<run name>`; `<own group>` is read from /proc/self/cgroup.
+ */
+export type CgroupVersion = 'v2' | 'v1';
+
+export interface CgroupLimits {
+  memoryMb: number;
+  maxProcesses: number;
+  /** CPU time per wall-clock time, in percent of one core (100 = one core). */
+  cpuPercent: number;
+}
+
+export interface RunCgroup {
+  readonly version: CgroupVersion;
+  /** Moves these processes (each with all its threads) into the run's group. */
+  adopt(pids: number[]): Promise<void>;
+  /** Pids in the run's group now. */
+  pids(): Promise<number[]>;
+  /** Times the kernel's OOM killer killed a process of the run. */
+  oomKills(): Promise<number>;
+  /** Memory the run's processes use now, in bytes. */
+  memoryBytes(): Promise<number>;
+  /** CPU quota periods in which the run was throttled. */
+  throttledPeriods(): Promise<number>;
+  /** SIGKILLs every process of the run (frozen first, so none forks meanwhile), waits until none is left, removes the group. */
+  destroy(): Promise<void>;
+}
+
+export interface Cgroups {
+  readonly version: CgroupVersion;
+  /** Where run groups are created (for logs). */
+  readonly root: string;
+  create(name: string, limits: CgroupLimits): Promise<RunCgroup>;
+}
+
+const MOUNT = '/sys/fs/cgroup';
+const CPU_PERIOD_US = 100_000;
+const POLL_MS = 10;
+const EMPTY_WAIT_MS = 5000;
+
+/** v1 controllers: required ones first. */
+const V1_REQUIRED = ['memory', 'pids'] as const;
+const V1_OPTIONAL = ['cpu', 'freezer'] as const;
+type V1Controller = (typeof V1_REQUIRED)[number] | (typeof V1_OPTIONAL)[number];
+
+let detected: Promise<Cgroups | null> | null = null;
+
+/** The cgroups this executor can give runs, detected once; null when neither v2 nor v1 is usable. */
+export function detectCgroups(): Promise<Cgroups | null> {
+  detected ??= detect().catch(() => null);
+  return detected;
+}
+
+async function detect(): Promise<Cgroups | null> {
+  const own = ownGroups();
+  return (await cgroupV2(own.get(''))) ?? (await cgroupV1(own));
+}
+
+/** /proc/self/cgroup: `hierarchy-id:controllers:path`; v2 is the line with empty controllers. */
+function ownGroups(): Map<string, string> {
+  const groups = new Map<string, string>();
+  for (const line of readFileSync('/proc/self/cgroup', 'utf8').split('\n')) {
+    const match = /^\d+:([^:]*):(.*)$/.exec(line);
+    if (!match) continue;
+    for (const controller of match[1] === '' ? [''] : match[1].split(',')) groups.set(controller.replace(/^name=/, ''), match[2]);
+  }
+  return groups;
+}
+
+const read = (path: string) => readFile(path, 'utf8').catch(() => '');
+const writable = (path: string) => access(path, constants.W_OK).then(() => true, () => false);
+
+/** `key value` lines (memory.events, cpu.stat, memory.oom_control) → the value of `key`. */
+function statValue(text: string, key: string): number {
+  const match = new RegExp(`^${key} (\\d+)$`, 'm').exec(text);
+  return match ? Number(match[1]) : 0;
+}
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  for (const until = Date.now() + timeoutMs; ; ) {
+    if (await check()) return true;
+    if (Date.now() >= until) return false;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+const pidList = (text: string) => text.split('\n').filter(Boolean).map(Number);
+
+function killEach(pids: number[]): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone already
+    }
+  }
+}
+
+/** Writes each pid (moving its whole thread group); a pid that is gone meanwhile is no error. */
+async function movePids(procsFile: string, pids: number[]): Promise<void> {
+  for (const pid of pids) {
+    await writeFile(procsFile, String(pid)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ESRCH') throw error;
+    });
+  }
+}
+
+// ---- v2 ----
+
+async function cgroupV2(ownPath: string | undefined): Promise<Cgroups | null> {
+  if (ownPath === undefined) return null;
+  const mount = existsSync(join(MOUNT, 'cgroup.controllers')) ? MOUNT : null;
+  if (!mount) return null;
+  const own = join(mount, ownPath);
+  const available = (await read(join(own, 'cgroup.controllers'))).trim().split(/\s+/);
+  if (!available.includes('memory') || !available.includes('pids')) return null;
+  if (!(await writable(join(own, 'cgroup.subtree_control'))) || !(await writable(join(own, 'cgroup.procs')))) return null;
+  const controllers = ['memory', 'pids', ...(available.includes('cpu') ? ['cpu'] : [])];
+  const enable = controllers.map((c) => `+${c}`).join(' ');
+  // No internal processes: a v2 group that hands controllers to its children holds no process
+  // itself. The executor leaves its own group for a leaf beside the runs' parent.
+  const executorLeaf = join(own, 'agentry-executor');
+  await mkdir(executorLeaf, { recursive: true });
+  await movePids(join(executorLeaf, 'cgroup.procs'), pidList(await read(join(own, 'cgroup.procs'))));
+  await writeFile(join(own, 'cgroup.subtree_control'), enable);
+  const root = join(own, 'agentry');
+  await mkdir(root, { recursive: true });
+  await writeFile(join(root, 'cgroup.subtree_control'), enable);
+  return {
+    version: 'v2',
+    root,
+    async create(name, limits) {
+      const dir = join(root, name);
+      await mkdir(dir);
+      await writeFile(join(dir, 'memory.max'), String(limits.memoryMb * 1024 * 1024));
+      await writeFile(join(dir, 'memory.swap.max'), '0').catch(() => undefined);
+      await writeFile(join(dir, 'pids.max'), String(limits.maxProcesses));
+      if (controllers.includes('cpu')) await writeFile(join(dir, 'cpu.max'), `${Math.round((limits.cpuPercent / 100) * CPU_PERIOD_US)} ${CPU_PERIOD_US}`);
+      const procs = join(dir, 'cgroup.procs');
+      const pids = async () => pidList(await read(procs));
+      return {
+        version: 'v2',
+        adopt: (list) => movePids(procs, list),
+        pids,
+        oomKills: async () => statValue(await read(join(dir, 'memory.events')), 'oom_kill'),
+        memoryBytes: async () => Number((await read(join(dir, 'memory.current'))).trim()) || 0,
+        throttledPeriods: async () => statValue(await read(join(dir, 'cpu.stat')), 'nr_throttled'),
+        async destroy() {
+          // cgroup.kill (Linux 5.14+) kills every process of the group atomically, forks included.
+          if (existsSync(join(dir, 'cgroup.kill'))) await writeFile(join(dir, 'cgroup.kill'), '1').catch(() => undefined);
+          await waitUntil(async () => {
+            const left = await pids();
+            killEach(left);
+            return left.length === 0;
+          }, EMPTY_WAIT_MS);
+          await rmdir(dir).catch(() => undefined);
+        },
+      };
+    },
+  };
+}
+
+// ---- v1 ----
+
+async function cgroupV1(own: Map<string, string>): Promise<Cgroups | null> {
+  const parents = new Map<V1Controller, string>();
+  for (const controller of [...V1_REQUIRED, ...V1_OPTIONAL]) {
+    const ownPath = own.get(controller);
+    const mount = join(MOUNT, controller);
+    if (ownPath === undefined || !existsSync(join(mount, 'cgroup.procs'))) continue;
+    const parent = join(mount, ownPath, 'agentry');
+    try {
+      await mkdir(parent, { recursive: true });
+      if (!(await writable(parent))) continue;
+    } catch {
+      continue;
+    }
+    parents.set(controller, parent);
+  }
+  if (!V1_REQUIRED.every((controller) => parents.has(controller))) return null;
+  // Memory accounting of the group's children (always on in recent kernels; older ones need it asked).
+  await writeFile(join(parents.get('memory')!, 'memory.use_hierarchy'), '1').catch(() => undefined);
+  return {
+    version: 'v1',
+    root: parents.get('memory')!,
+    async create(name, limits) {
+      const dirs = new Map<V1Controller, string>();
+      try {
+        for (const [controller, parent] of parents) {
+          const dir = join(parent, name);
+          await mkdir(dir);
+          dirs.set(controller, dir);
+        }
+        const memory = dirs.get('memory')!;
+        const bytes = String(limits.memoryMb * 1024 * 1024);
+        await writeFile(join(memory, 'memory.limit_in_bytes'), bytes);
+        // With swap accounting, memory + swap gets the same cap: swapping does not lift it.
+        await writeFile(join(memory, 'memory.memsw.limit_in_bytes'), bytes).catch(() => undefined);
+        await writeFile(join(dirs.get('pids')!, 'pids.max'), String(limits.maxProcesses));
+        const cpu = dirs.get('cpu');
+        if (cpu) {
+          await writeFile(join(cpu, 'cpu.cfs_period_us'), String(CPU_PERIOD_US));
+          await writeFile(join(cpu, 'cpu.cfs_quota_us'), String(Math.round((limits.cpuPercent / 100) * CPU_PERIOD_US)));
+        }
+      } catch (error) {
+        for (const dir of dirs.values()) await rmdir(dir).catch(() => undefined);
+        throw error;
+      }
+      // Every controller's group holds the same processes; the pids controller's list is the reference.
+      const pids = async () => pidList(await read(join(dirs.get('pids')!, 'cgroup.procs')));
+      const freezer = dirs.get('freezer');
+      const setFreezer = (state: 'FROZEN' | 'THAWED') => writeFile(join(freezer!, 'freezer.state'), state).catch(() => undefined);
+      return {
+        version: 'v1',
+        async adopt(list) {
+          for (const dir of dirs.values()) await movePids(join(dir, 'cgroup.procs'), list);
+        },
+        pids,
+        oomKills: async () => statValue(await read(join(dirs.get('memory')!, 'memory.oom_control')), 'oom_kill'),
+        memoryBytes: async () => Number((await read(join(dirs.get('memory')!, 'memory.usage_in_bytes'))).trim()) || 0,
+        throttledPeriods: async () => (cpu() ? statValue(await read(join(cpu()!, 'cpu.stat')), 'nr_throttled') : 0),
+        async destroy() {
+          // Frozen, no process of the run can fork between the read of the list and the kills;
+          // SIGKILL is delivered to frozen tasks once they are thawed. Without a freezer, kill
+          // until the list stays empty (pids.max bounds how many a fork bomb can make per round).
+          if (freezer) {
+            await setFreezer('FROZEN');
+            await waitUntil(async () => (await read(join(freezer, 'freezer.state'))).trim() !== 'FREEZING', 1000);
+          }
+          killEach(await pids());
+          if (freezer) await setFreezer('THAWED');
+          await waitUntil(async () => {
+            const left = await pids();
+            killEach(left);
+            return left.length === 0;
+          }, EMPTY_WAIT_MS);
+          for (const dir of dirs.values()) await rmdir(dir).catch(() => undefined);
+        },
+      };
+      function cpu() {
+        return dirs.get('cpu');
+      }
+    },
+  };
+}
