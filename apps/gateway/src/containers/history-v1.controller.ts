@@ -18,6 +18,7 @@ import { Params, type RawParams } from '../http/params.decorator.js';
 import { RegistryClient } from '../http/registry.client.js';
 import { jsend } from '../http/shapes.js';
 import { failureMessage, HttpStream } from './streams/http-stream.js';
+import { storedFileHeaders } from './stored-file-headers.js';
 import { v1ContainerRecord, v1Output } from './shapes/v1-container.shape.js';
 
 const OUTPUT_MODES = ['track', 'most-recent'] as const;
@@ -69,7 +70,8 @@ export class HistoryV1Controller {
       });
     const first = await read(0);
     const stream = HttpStream.take(reply);
-    stream.start(200, first.contentType, { 'content-length': String(first.size) });
+    // Attacker-written content on the API's origin: sandboxed, never sniffed, active types downloaded.
+    stream.start(200, first.contentType, { 'content-length': String(first.size), ...storedFileHeaders(path, first.contentType) });
     try {
       let page = first;
       for (;;) {
