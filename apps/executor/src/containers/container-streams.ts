@@ -21,6 +21,9 @@ export const launchKeyStreamId = (orgId: number, key: string): string =>
   `${LAUNCH_KEY_STREAM_TYPE}-${orgId}-${createHash('sha256').update(key).digest('hex')}`;
 export const retryClaimStreamId = (failedContainerId: number): string => `${CONTAINER_RETRY_STREAM_TYPE}-${failedContainerId}`;
 
+/** Containers whose launch request id this replica remembers (one short string each). */
+const REMEMBERED_CORRELATIONS = 10_000;
+
 export interface LoadedContainer {
   state: ContainerState | null;
   version: number;
@@ -34,9 +37,19 @@ export interface EndResult {
   append: AppendResult | null;
 }
 
-/** Reads and writes `container-<id>` streams and the claim streams that go with them. */
+/**
+ * Reads and writes `container-<id>` streams and the claim streams that go with them.
+ *
+ * A container's events all carry the request id that launched it (`correlationId`, from the
+ * first event's metadata): the run's records — start, progress, messages, end — can be found by
+ * the X-Request-Id the client sent, though they are appended later by a queue worker, the run
+ * or the reaper, outside that request. The id is learnt when the container is created or loaded
+ * (every writer loads before appending) and kept for the most recent containers only.
+ */
 @Injectable()
 export class ContainerStreams {
+  private readonly correlations = new Map<number, string>();
+
   constructor(
     private readonly store: EventStore,
     private readonly dataSource: DataSource,
@@ -52,6 +65,7 @@ export class ContainerStreams {
     claim: { streamId: string; kind: 'launch' | 'retry'; orgId: number } | null,
     metadata?: EventMetadata,
   ): Promise<AppendResult> {
+    this.rememberCorrelation(containerId, metadata?.correlationId);
     if (!claim) return this.append(containerId, events, 'no_stream', { metadata });
     return this.dataSource.transaction(async (manager) => {
       await this.appendClaim(claim.streamId, claim.kind, { orgId: claim.orgId, containerId }, manager);
@@ -61,6 +75,7 @@ export class ContainerStreams {
 
   async load(containerId: number): Promise<LoadedContainer> {
     const { version, events } = await this.store.readStream(containerStreamId(containerId));
+    this.rememberCorrelation(containerId, events[0]?.metadata?.correlationId);
     return { state: fold(events), version };
   }
 
@@ -71,8 +86,18 @@ export class ContainerStreams {
     expectedVersion: ExpectedVersion,
     opts: { manager?: EntityManager; metadata?: EventMetadata } = {},
   ): Promise<AppendResult> {
-    const newEvents: NewEvent[] = events.map((e) => ({ type: e.type, data: e.data, ...(opts.metadata ? { metadata: opts.metadata } : {}) }));
+    const correlationId = this.correlations.get(containerId);
+    const metadata = opts.metadata ?? (correlationId ? { correlationId } : undefined);
+    const newEvents: NewEvent[] = events.map((e) => ({ type: e.type, data: e.data, ...(metadata ? { metadata } : {}) }));
     return this.store.append(containerStreamId(containerId), StreamType.container, newEvents, { expectedVersion, manager: opts.manager });
+  }
+
+  private rememberCorrelation(containerId: number, correlationId: string | undefined): void {
+    if (!correlationId) return;
+    this.correlations.delete(containerId);
+    this.correlations.set(containerId, correlationId);
+    // A Map iterates in insertion order: the first key is the least recently seen container.
+    if (this.correlations.size > REMEMBERED_CORRELATIONS) this.correlations.delete(this.correlations.keys().next().value!);
   }
 
   /** The container a claim stream (launch key, retry) points to, if any. */

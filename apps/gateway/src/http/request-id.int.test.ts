@@ -1,0 +1,115 @@
+import { Logger } from '@nestjs/common';
+import pg from 'pg';
+import { ServiceLogger, type LogRecord } from '@agentry/service-kit';
+import { waitUntil } from '@agentry/testing';
+import { startPlatform, type TestPlatform } from '../testing/platform-harness.js';
+import { executionApi, type ExecutionApi } from '../containers/execution-test-kit.js';
+
+/**
+ * A request id travels from the HTTP request through NATS headers into every service's logs and
+ * into the metadata of the events the request appends. Real gateway, registry, executor and
+ * output in this process; their log lines are captured from the process-wide logger.
+ */
+
+let platform: TestPlatform;
+let api: ExecutionApi;
+let agentId: string;
+const lines: string[] = [];
+const records = () => lines.map((l) => JSON.parse(l) as LogRecord);
+const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+
+beforeAll(async () => {
+  platform = await startPlatform({ execution: true });
+  const org = await platform.newOrg();
+  api = executionApi(platform, org.key);
+  agentId = await api.agent('traced', 'console.log("traced run")');
+  // Every `new Logger(context)` of every service in this process now writes here, at debug level.
+  Logger.overrideLogger(new ServiceLogger({ service: 'test', level: 'debug', format: 'json', write: (line) => lines.push(line) }));
+});
+afterAll(async () => {
+  await platform?.close();
+});
+
+async function eventsCorrelatedWith(requestId: string): Promise<{ stream_id: string; type: string; metadata: Record<string, unknown> }[]> {
+  const client = new pg.Client({ connectionString: platform.databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query(`SELECT stream_id, type, metadata FROM events WHERE metadata->>'correlationId' = $1 ORDER BY global_position`, [requestId])).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+test("a launch with X-Request-Id: its id is answered back, logged by the gateway, the executor and the registry, and in the container's events", async () => {
+  const requestId = `abc-${Date.now()}`;
+  const res = await platform.request('GET', `/api/v1/agent/${agentId}/launch?output=json`, {
+    key: api.key,
+    headers: { 'X-Request-Id': requestId, traceparent: TRACEPARENT },
+  });
+  expect(res.status).toBe(200);
+  expect(res.headers.get('x-request-id')).toBe(requestId);
+  const containerId = res.body.data.containerId as number;
+
+  const mine = () => records().filter((r) => r.requestId === requestId);
+  await waitUntil(() => ['gateway', 'executor', 'registry'].every((s) => mine().some((r) => r.service === s)), {
+    message: `log lines with requestId ${requestId} from gateway, executor and registry (got: ${JSON.stringify(mine().map((r) => [r.service, r.message]))})`,
+  });
+  // The gateway's access line, the executor's launch handler, the registry's launch snapshot asked by the executor.
+  expect(mine()).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ service: 'gateway', context: 'Http', message: expect.stringMatching(new RegExp(`^GET /api/v1/agent/${agentId}/launch 200 `)) }),
+      expect.objectContaining({ service: 'executor', context: 'Rpc', message: expect.stringMatching(/^executor\.containers\.launch answered in/) }),
+      expect.objectContaining({ service: 'registry', context: 'Rpc' }),
+    ]),
+  );
+  // One trace across the hops: the client's trace id on every line of the request.
+  for (const r of mine()) expect(r.traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+  // The access line never carries the query string (a `key=` parameter may be there).
+  expect(lines.join('\n')).not.toContain(api.key);
+
+  // The run's records: every event of the container, appended later by the queue worker and the
+  // run outside the request, carries the request id too.
+  const container = `container-${containerId}`;
+  await waitUntil(async () => (await eventsCorrelatedWith(requestId)).some((e) => e.stream_id === container && e.type === 'ContainerEnded'), {
+    message: 'the container ended with its request id',
+  });
+  const client = new pg.Client({ connectionString: platform.databaseUrl });
+  await client.connect();
+  const all = (await client.query(`SELECT type, metadata FROM events WHERE stream_id = $1 ORDER BY stream_position`, [container]).finally(() => client.end())).rows;
+  expect(all[0]).toMatchObject({ type: 'ContainerQueued', metadata: { correlationId: requestId } });
+  expect(all.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['ContainerQueued', 'ContainerStarted', 'ContainerEnded']));
+  for (const event of all) expect(event.metadata.correlationId).toBe(requestId);
+});
+
+test('an agent saved with X-Request-Id: the registry appends its events with that correlation id', async () => {
+  const requestId = `save-${Date.now()}`;
+  const res = await platform.request('POST', '/api/v2/agents/save', { key: api.key, json: { id: agentId, name: 'traced again' }, headers: { 'X-Request-Id': requestId } });
+  expect(res.status).toBe(200);
+  expect(res.headers.get('x-request-id')).toBe(requestId);
+  const events = await eventsCorrelatedWith(requestId);
+  expect(events).toEqual([expect.objectContaining({ stream_id: `agent-${agentId}`, metadata: expect.objectContaining({ correlationId: requestId }) })]);
+});
+
+test('without X-Request-Id the gateway makes one up, answers it and uses it the same way', async () => {
+  const res = await platform.request('GET', `/api/v2/agents/fetch?id=${agentId}`, { key: api.key });
+  expect(res.status).toBe(200);
+  const generated = res.headers.get('x-request-id');
+  expect(generated).toMatch(/^[0-9a-f-]{36}$/);
+  await waitUntil(() => records().some((r) => r.requestId === generated && r.service === 'registry'), { message: 'registry line with the generated id' });
+});
+
+test('a hostile X-Request-Id (log-line forgery, oversized) is replaced, never echoed nor logged', async () => {
+  for (const hostile of ['x"}\n{"level":"error","message":"forged', 'a'.repeat(500), 'id with spaces']) {
+    const before = lines.length;
+    const res = await fetch(`${platform.baseUrl}/api/v2/agents/fetch?id=${agentId}`, {
+      headers: { 'X-Phantombuster-Key-1': api.key, 'X-Request-Id': hostile.replace('\n', ' ') },
+    });
+    expect(res.status).toBe(200);
+    const answered = res.headers.get('x-request-id')!;
+    expect(answered).toMatch(/^[0-9a-f-]{36}$/);
+    await waitUntil(() => records().slice(before).some((r) => r.requestId === answered), { message: 'lines with the replacement id' });
+    const logged = lines.slice(before).join('\n');
+    expect(logged).not.toContain(hostile.slice(0, 60).replace('\n', ' '));
+    expect(logged).not.toContain('forged');
+  }
+});
