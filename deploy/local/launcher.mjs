@@ -167,6 +167,7 @@ async function main() {
     DATABASE_URL: databaseUrl,
     NATS_URL: natsUrl,
     LOG_LEVEL: config.logLevel,
+    LOG_FORMAT: config.logFormat,
     AGENTRY_SECRET_KEY: secretKey,
     AGENTRY_BOOTSTRAP_API_KEY: adminPlan.key,
     PORT: config.port,

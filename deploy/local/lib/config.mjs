@@ -4,7 +4,7 @@
  * what to set instead.
  */
 import path from 'node:path';
-import { key256, loadConfig, logLevel, optionalString, requiredUrl, withDefault } from '@agentry/config';
+import { key256, loadConfig, logLevel, oneOf, optionalString, requiredUrl, withDefault } from '@agentry/config';
 import { REPO_ROOT } from './paths.mjs';
 
 /** A setting that may be left unset; when set it must pass `setting`. */
@@ -38,6 +38,8 @@ export function loadLauncherConfig(env = process.env) {
       PORT: listenPort(3000),
       HOST: host(),
       LOG_LEVEL: logLevel(),
+      // The launcher's output is for a person (lines prefixed by service): readable text unless JSON is asked for.
+      LOG_FORMAT: oneOf(['pretty', 'json'], 'pretty'),
       AGENTRY_DATA_DIR: withDefault(path.join(REPO_ROOT, '.agentry')),
     },
     env,
@@ -51,6 +53,7 @@ export function loadLauncherConfig(env = process.env) {
     port: c.PORT,
     host: c.HOST ?? '127.0.0.1',
     logLevel: c.LOG_LEVEL,
+    logFormat: c.LOG_FORMAT,
     dataDir: path.resolve(c.AGENTRY_DATA_DIR),
   };
 }

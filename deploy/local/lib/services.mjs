@@ -5,7 +5,7 @@
  * reaches it, so secrets go only where they are needed. Other variables (e.g. the gateway's
  * BODY_LIMIT_BYTES) pass through from the launcher's environment.
  */
-const COMMON = ['NATS_URL', 'LOG_LEVEL'];
+const COMMON = ['NATS_URL', 'LOG_LEVEL', 'LOG_FORMAT'];
 
 export const SERVICES = [
   { name: 'registry', entry: 'apps/registry/dist/main.js', env: [...COMMON, 'DATABASE_URL', 'AGENTRY_SECRET_KEY', 'AGENTRY_BOOTSTRAP_API_KEY'] },

@@ -22,6 +22,7 @@ test('an empty environment starts everything embedded on 127.0.0.1:3000 with dat
     port: 3000,
     host: '127.0.0.1',
     logLevel: 'info',
+    logFormat: 'pretty',
     dataDir: path.join(REPO_ROOT, '.agentry'),
   });
 });
@@ -36,6 +37,7 @@ test('set values are taken as given', () => {
     PORT: '8080',
     HOST: '0.0.0.0',
     LOG_LEVEL: 'debug',
+    LOG_FORMAT: 'json',
     AGENTRY_DATA_DIR: 'relative/dir',
   });
   expect(config).toEqual({
@@ -46,6 +48,7 @@ test('set values are taken as given', () => {
     port: 8080,
     host: '0.0.0.0',
     logLevel: 'debug',
+    logFormat: 'json',
     dataDir: path.resolve('relative/dir'),
   });
 });
