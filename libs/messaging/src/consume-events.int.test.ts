@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
 import { EVENTS_STREAM, eventSubject } from '@agentry/contracts';
-import type { StoredEvent } from '@agentry/event-store';
-import { startTestNats, waitUntil } from '@agentry/testing';
+import { createDataSource, eventStoreMigrations, migrate, ParkedEvents, type StoredEvent } from '@agentry/event-store';
+import { createTestDatabase, startTestNats, waitUntil, type TestDatabase } from '@agentry/testing';
+import type { DataSource } from 'typeorm';
 import { consumeEvents, type EventConsumer } from './consume-events.js';
 import { EVENTS_DUPLICATE_WINDOW_MS, ensureEventsStream } from './events-stream.js';
 
@@ -29,6 +30,10 @@ describe('EVENTS stream and consumeEvents', () => {
   let nats: Awaited<ReturnType<typeof startTestNats>>;
   let nc: NatsConnection;
   let js: JetStreamClient;
+  let database: TestDatabase;
+  let dataSource: DataSource;
+  /** Where these consumers would park an event (none of these tests gets that far). */
+  let parking: ParkedEvents;
   const consumers: EventConsumer[] = [];
 
   const publish = async (e: StoredEvent) => {
@@ -41,12 +46,19 @@ describe('EVENTS stream and consumeEvents', () => {
     nc = await connect({ servers: nats.url });
     js = jetstream(nc);
     await ensureEventsStream(nc);
+    database = await createTestDatabase();
+    dataSource = createDataSource({ url: database.url, migrations: eventStoreMigrations, name: 'consume-events-test' });
+    await dataSource.initialize();
+    await migrate(dataSource);
+    parking = new ParkedEvents(dataSource);
   });
 
   afterAll(async () => {
     for (const c of consumers) await c.stop();
     await nc?.close();
     await nats?.stop();
+    await dataSource?.destroy();
+    await database?.drop();
   });
 
   it('creates EVENTS with a one hour duplicate window, and repairs a drifted configuration', async () => {
@@ -78,6 +90,7 @@ describe('EVENTS stream and consumeEvents', () => {
       await consumeEvents({
         nc,
         durable: 'filtered',
+        parking,
         startAt: 'new',
         filterSubjects: ['events.script.>', 'events.org.OrgCreated'],
         handle: async (e) => void handled.push(e),
@@ -107,6 +120,7 @@ describe('EVENTS stream and consumeEvents', () => {
       await consumeEvents({
         nc,
         durable: 'flaky',
+        parking,
         startAt: 'new',
         filterSubjects: ['events.agent.AgentRetired'],
         handle: async (got) => {
@@ -131,6 +145,7 @@ describe('EVENTS stream and consumeEvents', () => {
     const crashed = await consumeEvents({
       nc: crashingNc,
       durable,
+      parking,
       startAt: 'new',
       ackWaitMs: 1000,
       handle: async (got) => {
@@ -144,7 +159,7 @@ describe('EVENTS stream and consumeEvents', () => {
 
     const seenBySuccessor: StoredEvent[] = [];
     consumers.push(
-      await consumeEvents({ nc, durable, ackWaitMs: 1000, handle: async (got) => void seenBySuccessor.push(got) }),
+      await consumeEvents({ nc, durable, parking, ackWaitMs: 1000, handle: async (got) => void seenBySuccessor.push(got) }),
     );
     await waitUntil(() => seenBySuccessor.length >= 1);
     expect(seenByCrashing).toEqual([e.eventId]);

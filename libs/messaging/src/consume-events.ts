@@ -9,8 +9,9 @@ import {
   type JsMsg,
 } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
-import { EVENTS_STREAM } from '@agentry/contracts';
-import type { StoredEvent } from '@agentry/event-store';
+import { DomainError, ErrorCode, EVENTS_STREAM } from '@agentry/contracts';
+import type { ParkedEvents, StoredEvent } from '@agentry/event-store';
+import { isDependencyUnavailable } from './dependency-errors.js';
 import { isJetStreamApiError } from './jetstream-errors.js';
 import { matchesAny } from './subject-match.js';
 
@@ -24,6 +25,20 @@ export interface ConsumeEventsOptions {
   filterSubjects?: string[];
   /** Must be idempotent: delivery is at least once. Throwing makes the event come back later. */
   handle: (event: StoredEvent) => Promise<void>;
+  /**
+   * Where an event the handler keeps failing on is parked (the service's `parked_events`), so the events
+   * after it still flow; an operator replays or drops it (`npm run parked`).
+   */
+  parking: ParkedEvents;
+  /** Failed attempts (transient failures excluded) before an event is parked (default 5). */
+  maxAttempts?: number;
+  /**
+   * Failures that are not the event's fault, retried with back-off but never counted towards parking
+   * (default: a dependency down — Postgres, NATS, another service answering SERVICE_UNAVAILABLE).
+   */
+  isTransient?: (error: unknown) => boolean;
+  /** How often this consumer looks for replays an operator asked for (default 2 s). */
+  replayPollMs?: number;
   /** Redelivery after this long without an ack, e.g. when the process died mid-handler (default 30 s). */
   ackWaitMs?: number;
   /** Where a consumer that does not exist yet starts: the whole stream (default) or only new events. */
@@ -37,6 +52,14 @@ export interface EventConsumer {
 
 const DEFAULT_ACK_WAIT_MS = 30_000;
 const MAX_RETRY_DELAY_MS = 60_000;
+export const DEFAULT_MAX_ATTEMPTS = 5;
+const DEFAULT_REPLAY_POLL_MS = 2000;
+
+/** A dependency that is down is nobody's event's fault. */
+export const isTransientFailure = (error: unknown): boolean =>
+  isDependencyUnavailable(error) || (error instanceof DomainError && error.code === ErrorCode.SERVICE_UNAVAILABLE);
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** Several filter subjects on one consumer need nats-server 2.10 (ADR-34); older servers get one filter. */
 function supportsMultipleFilters(nc: NatsConnection): boolean {
@@ -77,10 +100,13 @@ const retryDelayMs = (msg: JsMsg): number => Math.min(1000 * 2 ** (msg.info.deli
 /**
  * Durable pull consumer on the EVENTS stream with explicit acks, for services reacting to events. Events are
  * handled one at a time in stream order; a failed handler's event is redelivered with back-off (so a later
- * event may be handled before it).
+ * event may be handled before it). After `maxAttempts` failures that are not transient the event is parked
+ * (recorded, logged by id, terminated on the server) and never redelivered: one bad event cannot stop the rest.
  */
 export async function consumeEvents(opts: ConsumeEventsOptions): Promise<EventConsumer> {
   const filters = planFilters(opts.nc, opts.filterSubjects);
+  const maxAttempts = opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const isTransient = opts.isTransient ?? isTransientFailure;
   await ensureDurableConsumer(opts.nc, {
     durable_name: opts.durable,
     ack_policy: AckPolicy.Explicit,
@@ -92,42 +118,105 @@ export async function consumeEvents(opts: ConsumeEventsOptions): Promise<EventCo
   const consumer = await jetstream(opts.nc).consumers.get(EVENTS_STREAM, opts.durable);
   const messages = await consumer.consume();
   let stopping = false;
+  /** Failures that count, per event id, on this replica (the server's delivery count also has transient ones). */
+  const failures = new Map<string, number>();
+  let parkedHere = 0;
+  /** Handler calls one at a time, whether a delivery or a replay. */
+  let turn: Promise<unknown> = Promise.resolve();
+  const serially = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = turn.then(work, work);
+    turn = next.catch(() => undefined);
+    return next;
+  };
 
   /** A lost ack or nak (e.g. the connection closed) only means the server redelivers after ack_wait. */
-  const settle = (msg: JsMsg, outcome: 'ack' | 'nak', delayMs?: number): void => {
+  const settle = (msg: JsMsg, outcome: 'ack' | 'nak' | 'term', delayMs?: number): void => {
     try {
       if (outcome === 'ack') msg.ack();
+      else if (outcome === 'term') msg.term();
       else msg.nak(delayMs);
     } catch (err) {
       logger.warn(`${opts.durable}: could not ${outcome} ${msg.subject} (${(err as Error).message}); it will be redelivered`);
     }
   };
 
+  /** True when this failure parked the event (recorded first: if that fails, it is only redelivered). */
+  const parkIfDue = async (event: StoredEvent, error: unknown): Promise<boolean> => {
+    if (isTransient(error)) return false;
+    const attempts = (failures.get(event.eventId) ?? 0) + 1;
+    failures.set(event.eventId, attempts);
+    if (attempts < maxAttempts) return false;
+    try {
+      await opts.parking.park({ consumer: opts.durable, event, reason: messageOf(error), attempts });
+    } catch (parkError) {
+      logger.error(`${opts.durable}: could not park event ${event.eventId}: ${messageOf(parkError)}; it will be redelivered`);
+      return false;
+    }
+    failures.delete(event.eventId);
+    parkedHere += 1;
+    logger.warn(
+      `${opts.durable}: parked event ${event.eventId} (${event.type}) after ${attempts} failed attempts: ${messageOf(error)} ` +
+        `(${parkedHere} parked by this consumer since it started; replay with: npm run parked -- list)`,
+    );
+    return true;
+  };
+
   const handleOne = async (msg: JsMsg): Promise<void> => {
     if (filters.local && !matchesAny(filters.local, msg.subject)) return settle(msg, 'ack');
+    let event: StoredEvent;
     try {
-      await opts.handle(msg.json<StoredEvent>());
+      event = msg.json<StoredEvent>();
+    } catch {
+      // Not an event at all (nothing the relay publishes): nothing to park, nothing to retry.
+      logger.error(`${opts.durable}: message ${msg.info.streamSequence} on ${msg.subject} is not JSON; terminated`);
+      return settle(msg, 'term');
+    }
+    try {
+      await opts.handle(event);
     } catch (err) {
       // Message and stack only: the event may carry secrets.
       const e = err instanceof Error ? err : new Error(String(err));
-      logger.error(`${opts.durable}: handler failed on ${msg.subject} (delivery ${msg.info.deliveryCount}): ${e.message}`, e.stack);
+      logger.error(`${opts.durable}: handler failed on event ${event.eventId} ${msg.subject} (delivery ${msg.info.deliveryCount}): ${e.message}`, e.stack);
+      if (await parkIfDue(event, err)) return settle(msg, 'term');
       return settle(msg, 'nak', retryDelayMs(msg));
     }
+    failures.delete(event.eventId);
     settle(msg, 'ack');
   };
+
+  /** Runs the handler on the parked events an operator asked to replay; success unparks, failure keeps them parked. */
+  const replayParked = async (): Promise<void> => {
+    for (const entry of await opts.parking.claimReplays(opts.durable)) {
+      try {
+        const event = await opts.parking.readEvent(entry.eventId);
+        if (!event) throw new Error(`event ${entry.eventId} is not in the log`);
+        await opts.handle(event);
+        await opts.parking.resolve(entry.id);
+        logger.log(`${opts.durable}: replayed parked event ${entry.eventId} (${entry.eventType})`);
+      } catch (error) {
+        await opts.parking.replayFailed(entry.id, messageOf(error));
+        logger.warn(`${opts.durable}: replay of parked event ${entry.eventId} (${entry.eventType}) failed again: ${messageOf(error)}`);
+      }
+    }
+  };
+  const replayTimer = setInterval(() => {
+    if (!stopping) serially(replayParked).catch((error) => logger.warn(`${opts.durable}: replays not checked: ${messageOf(error)}`));
+  }, opts.replayPollMs ?? DEFAULT_REPLAY_POLL_MS);
 
   const loop = (async () => {
     for await (const msg of messages) {
       if (stopping) settle(msg, 'nak');
-      else await handleOne(msg);
+      else await serially(() => handleOne(msg));
     }
   })();
 
   return {
     async stop() {
       stopping = true;
+      clearInterval(replayTimer);
       await messages.close();
       await loop;
+      await turn;
     },
   };
 }

@@ -7,6 +7,7 @@ export * from './dependency-errors.js';
 export * from './events-stream.js';
 export * from './consume-events.js';
 export * from './event-relay.js';
+export * from './event-size-limit.js';
 export * from './output-stream.js';
 export * from './relay-runner.js';
 export * from './jetstream-errors.js';

@@ -5,6 +5,7 @@ import { ProjectionRunner, type ProjectionRunnerOptions } from '@agentry/event-s
 import { ensureEventsStream } from './events-stream.js';
 import { connectNats } from './nats-connection.js';
 import { createEventRelayProjection } from './event-relay.js';
+import { limitEventsToBus } from './event-size-limit.js';
 
 export interface RunningRelay {
   /** The relay's own connection and runner, for the service's health checks. */
@@ -16,15 +17,18 @@ export interface RunningRelay {
 /**
  * Starts the outbox relay (events table → JetStream EVENTS) in its own ProjectionRunner, so
  * read-your-writes waits of the service's read models never depend on NATS. Every service
- * that appends may start one: the runner's advisory lock keeps a single active relay.
+ * that appends may start one: the runner's advisory lock keeps a single active relay. It also holds
+ * the appends through `dataSource` to the size this server's `max_payload` carries (limitEventsToBus),
+ * and parks what it still cannot publish (see RELAY_PARKING).
  */
 export async function startEventRelay(
   dataSource: DataSource,
   natsUrl: string,
-  runnerOptions: Pick<ProjectionRunnerOptions, 'onError'> = {},
+  runnerOptions: Pick<ProjectionRunnerOptions, 'onError' | 'onParking'> = {},
 ): Promise<RunningRelay> {
   const nc = await connectNats(natsUrl, 'event-relay');
   await ensureEventsStream(nc);
+  limitEventsToBus(dataSource, nc);
   const runner = new ProjectionRunner(dataSource, [createEventRelayProjection(jetstream(nc))], runnerOptions);
   await runner.start();
   return {

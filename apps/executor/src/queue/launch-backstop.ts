@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { StoredEvent } from '@agentry/event-store';
+import { DataSource } from 'typeorm';
+import { ParkedEvents, type StoredEvent } from '@agentry/event-store';
 import { consumeEvents, type EventConsumer } from '@agentry/messaging';
 import { ContainerEventType, StreamType, eventSubject, type ContainerQueuedData } from '@agentry/contracts';
 import { ContainerStreams } from '../containers/container-streams.js';
@@ -22,6 +23,7 @@ export class LaunchBackstop {
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     private readonly streams: ContainerStreams,
     private readonly queue: LaunchQueue,
+    private readonly dataSource: DataSource,
   ) {}
 
   async start(): Promise<void> {
@@ -30,6 +32,7 @@ export class LaunchBackstop {
       durable: BACKSTOP_CONSUMER,
       filterSubjects: [eventSubject(StreamType.container, ContainerEventType.ContainerQueued)],
       handle: (event) => this.onQueued(event),
+      parking: new ParkedEvents(this.dataSource),
     });
   }
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { ConcurrencyError, EventStore, type StoredEvent } from '@agentry/event-store';
+import { DataSource } from 'typeorm';
+import { ConcurrencyError, EventStore, ParkedEvents, type StoredEvent } from '@agentry/event-store';
 import { consumeEvents, type EventConsumer } from '@agentry/messaging';
 import { ContainerEventType, DomainError, ErrorCode, StreamType, eventSubject, type ContainerEndedData } from '@agentry/contracts';
 import { EXECUTOR_CONFIG, type ExecutorConfig } from '../config.js';
@@ -29,6 +30,7 @@ export class RetryScheduler {
     private readonly streams: ContainerStreams,
     private readonly registry: RegistryClient,
     private readonly queue: LaunchQueue,
+    private readonly dataSource: DataSource,
   ) {}
 
   async start(): Promise<void> {
@@ -37,6 +39,7 @@ export class RetryScheduler {
       durable: RETRY_CONSUMER,
       filterSubjects: [eventSubject(StreamType.container, ContainerEventType.ContainerEnded)],
       handle: (event) => this.onEnded(event),
+      parking: new ParkedEvents(this.dataSource),
     });
   }
 

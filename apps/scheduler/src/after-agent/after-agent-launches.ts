@@ -3,7 +3,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { DataSource } from 'typeorm';
 import { ContainerEventType, eventSubject, StreamType, type ActorRef, type ContainerEndedData } from '@agentry/contracts';
 import { consumeEvents, type EventConsumer, type RpcClient } from '@agentry/messaging';
-import { positionOf, type ProjectionRunner, type StoredEvent } from '@agentry/event-store';
+import { ParkedEvents, positionOf, type ProjectionRunner, type StoredEvent } from '@agentry/event-store';
 import { launchThroughExecutor } from '../firing/launcher.js';
 import { afterAgentIdempotencyKey, exitCodeMatches, followUpAt, type Follower } from './follow-up.js';
 
@@ -62,5 +62,6 @@ export async function startAfterAgentLaunches(deps: AfterAgentDeps): Promise<Eve
     // A new deployment does not replay the ends of the past.
     startAt: 'new',
     handle: onEnded,
+    parking: new ParkedEvents(deps.dataSource),
   });
 }
