@@ -27,7 +27,13 @@ fi
 
 # chroot isolation: RUN steps need no OCI runtime (and no cgroups); the file limits stay within
 # what this machine allows.
-buildah bud --isolation chroot --layers \
+# The host's CA bundle goes to the npm steps as a build secret (a TLS-inspecting proxy between
+# this machine and the registry is trusted the same way inside the build; nothing is stored).
+ca="${NPM_CA_BUNDLE:-$(npm config get cafile 2>/dev/null | grep -v '^null$' || true)}"
+[ -n "$ca" ] && [ -s "$ca" ] || ca="${NODE_EXTRA_CA_CERTS:-/etc/ssl/certs/ca-certificates.crt}"
+secret=(); [ -s "$ca" ] && secret=(--secret "id=npm-ca,src=$ca")
+
+buildah bud --isolation chroot --layers "${secret[@]}" \
   --ulimit "nofile=$(ulimit -Hn):$(ulimit -Hn)" \
   -f deploy/images/Dockerfile --build-arg "BASE_IMAGE=${base}" \
   -t "$IMAGE" "$context" >&2
