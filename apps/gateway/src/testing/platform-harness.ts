@@ -20,6 +20,8 @@ export interface TestPlatform {
   natsServer: Awaited<ReturnType<typeof startTestNats>>;
   /** With `databaseProxy`: the loopback proxy every service reaches Postgres through, for tests that cut it. */
   databaseProxy?: TcpProxy;
+  /** With `natsProxy`: the loopback proxy every NATS client (services and test) goes through. */
+  natsProxy?: TcpProxy;
   /** A fresh org with its own org-admin key, created through the API. */
   newOrg(opts?: { name?: string; maxAgents?: number }): Promise<{ orgId: string; key: string }>;
   /** fetch against the gateway with a key (JSON in, parsed JSON or text out). */
@@ -45,6 +47,27 @@ export interface PlatformOptions {
   edge?: Partial<EdgeConfig>;
   /** Services reach Postgres through a loopback TCP proxy the test can cut (`databaseProxy`). */
   databaseProxy?: boolean;
+  /**
+   * Every NATS client reaches the server through a loopback TCP proxy the test can cut
+   * (`natsProxy`): to them the server is gone (sockets reset, reconnects refused) while its
+   * JetStream data stays, so `restore()` is a NATS restart without loss.
+   */
+  natsProxy?: boolean;
+}
+
+/** The same test NATS server, its URLs pointing at a proxy in front of it. */
+function throughProxy<T extends { url: string }>(nats: T, port: number): T {
+  const swap = (url: string) => {
+    const u = new URL(url);
+    u.hostname = '127.0.0.1';
+    u.port = String(port);
+    return u.toString().replace(/\/$/, '');
+  };
+  const proxied = Object.create(nats) as T & { urlFor?: (service: never) => string };
+  proxied.url = swap(nats.url);
+  const urlFor = (nats as { urlFor?: (service: never) => string }).urlFor;
+  if (urlFor) proxied.urlFor = (service: never) => swap(urlFor(service));
+  return proxied;
 }
 
 /**
@@ -64,6 +87,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
   let registry: RunningRegistry;
   let gateway: RunningGateway;
   let proxy: TcpProxy | undefined;
+  let natsProxy: TcpProxy | undefined;
   let serviceDatabaseUrl: string;
   try {
     db = await createTestDatabase();
@@ -79,6 +103,12 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     }
     nats = await startTestNats({ auth: true });
     cleanups.push(() => nats.stop());
+    if (options.natsProxy) {
+      const server = nats;
+      natsProxy = await startTcpProxy('127.0.0.1', Number(new URL(server.url).port));
+      cleanups.push(() => natsProxy!.close());
+      nats = throughProxy(server, natsProxy.port);
+    }
     const secretKey = randomBytes(32);
     registry = await startRegistry({
       databaseUrl: serviceDatabaseUrl,
@@ -135,6 +165,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     natsUrl: nats.url,
     natsServer: nats,
     databaseProxy: proxy,
+    natsProxy,
     request,
     async newOrg(opts = {}) {
       orgCounter += 1;
