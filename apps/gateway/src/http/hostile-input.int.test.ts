@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { startGateway } from '../gateway-app.js';
 import { startPlatform, type TestPlatform } from '../testing/platform-harness.js';
 
 /**
@@ -178,6 +179,12 @@ describe('bodies and the bus: never 500', () => {
 
   test('the gateway accepts no more than the bus carries (the NATS server max_payload)', () => {
     expect(platform.gateway.bodyLimitBytes).toBe(1024 * 1024);
+  });
+
+  test('a BODY_LIMIT_BYTES above max_payload stops the gateway at start, saying what to set', async () => {
+    await expect(
+      startGateway({ natsUrl: platform.natsUrl, port: 0, host: '127.0.0.1', logLevel: 'error', bodyLimitBytes: 5 * 1024 * 1024 }),
+    ).rejects.toThrow(/BODY_LIMIT_BYTES \(5242880\) is larger than the NATS server's max_payload \(1048576\)/);
   });
 
   test('900 KiB of JSON reaches the service, which answers about the field (400, not 413 or 500)', async () => {
