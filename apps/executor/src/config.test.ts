@@ -38,3 +38,21 @@ test('folders given relative are resolved from the current directory', () => {
   expect(c.isolation).toBe('none');
   expect(c.slots).toBe(12);
 });
+
+test('the run user, CPU, disk and time ceiling have defaults: nobody, one core, 1 GiB, a day', () => {
+  const c = loadExecutorConfig(base);
+  expect(c.runUser).toEqual({ uid: 65534, gid: 65534 });
+  expect(c.runLimits).toMatchObject({ cpuPercent: 100, diskMb: 1024, maxTimeLimitSeconds: 86_400 });
+});
+
+test('scripts never run as root: AGENTRY_RUN_UID / AGENTRY_RUN_GID 0 are refused at boot', () => {
+  expect(() => loadExecutorConfig({ ...base, AGENTRY_RUN_UID: '0', AGENTRY_RUN_GID: '0' })).toThrow(/AGENTRY_RUN_UID[\s\S]*AGENTRY_RUN_GID/);
+  expect(loadExecutorConfig({ ...base, AGENTRY_RUN_UID: '1500', AGENTRY_RUN_GID: '1600' }).runUser).toEqual({ uid: 1500, gid: 1600 });
+});
+
+test('the default time limit may not exceed the ceiling', () => {
+  expect(() => loadExecutorConfig({ ...base, EXECUTOR_DEFAULT_TIME_LIMIT_SECONDS: '7200', EXECUTOR_MAX_TIME_LIMIT_SECONDS: '3600' })).toThrow(
+    /EXECUTOR_DEFAULT_TIME_LIMIT_SECONDS .* must not exceed EXECUTOR_MAX_TIME_LIMIT_SECONDS/,
+  );
+  expect(loadExecutorConfig({ ...base, EXECUTOR_MAX_TIME_LIMIT_SECONDS: '3600' }).runLimits.maxTimeLimitSeconds).toBe(3600);
+});

@@ -2,6 +2,7 @@ import { DomainError, Role, Subjects, type AgentView, type ContainerQueuedData }
 import { rebuildProjections } from '@agentry/event-store';
 import { waitUntil } from '@agentry/testing';
 import { executorProjections } from './executor-app.js';
+import { NO_SANDBOX_WARNING } from './process/index.js';
 import { messagesOf, startExecutorTestbed, type ExecutorTestbed } from './testing/executor-harness.js';
 
 let bed: ExecutorTestbed;
@@ -44,7 +45,9 @@ test('a launch runs the script to its end: queued, started, messages, output sea
     { text: 'Agent started', type: 'normal', context: ['Launch type: manual', 'Execution time limit: 60s'] },
     { text: 'Agent finished (success)', type: 'success', context: ['Exit code: 0'] },
   ]);
-  expect(events[3]!.data).toMatchObject({ outputLength: Buffer.byteLength('hello\nworld') });
+  // Unsandboxed (the testbed's isolation none), the run's output starts with the runner's warning line.
+  expect((await bed.rawDurableOutput(containerId)).toString()).toBe(`${NO_SANDBOX_WARNING}hello\nworld`);
+  expect(events[3]!.data).toMatchObject({ outputLength: Buffer.byteLength(NO_SANDBOX_WARNING) + Buffer.byteLength('hello\nworld') });
 });
 
 test('casperjs and phantomjs are refused before anything is recorded', async () => {
@@ -133,7 +136,7 @@ test('console bytes reach the OUTPUT stream exactly: 10 MiB of binary output, co
   expect(output.length).toBe(expected.length);
   expect(output.equals(expected)).toBe(true);
   const sealed = (await bed.containerEvents(containerId)).find((e) => e.type === 'ContainerOutputSealed');
-  expect(sealed?.data).toMatchObject({ outputLength: 10 * 1024 * 1024 });
+  expect(sealed?.data).toMatchObject({ outputLength: Buffer.byteLength(NO_SANDBOX_WARNING) + 10 * 1024 * 1024 });
 });
 
 test('the executor read model rebuilt from the log equals the live one', async () => {

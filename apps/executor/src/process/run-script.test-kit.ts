@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NO_SANDBOX_WARNING, startRun } from './run.js';
+import { startRun, withoutNoSandboxWarning } from './run.js';
 import { isolationAvailable } from './sandbox.js';
 import type { RunHooks, RunLimits, RunningProcess, RunOutcome, RunRequest, RuntimeRequest } from './types.js';
 
@@ -12,9 +12,6 @@ export const bubblewrapUsable = (await isolationAvailable()) === 'bubblewrap';
 
 export const DEFAULT_LIMITS: RunLimits = { timeLimitSeconds: 60, maxTimeLimitSeconds: 600, memoryMb: 256, maxFileDescriptors: 256, maxProcesses: 128, cpuPercent: 100, diskMb: 256 };
 
-/** The run's console output without the first line every unsandboxed run starts with. */
-export const withoutWarning = (output: Buffer): Buffer =>
-  output.subarray(0, NO_SANDBOX_WARNING.length).toString() === NO_SANDBOX_WARNING ? output.subarray(Buffer.byteLength(NO_SANDBOX_WARNING)) : output;
 
 export interface ScriptResult {
   outcome: RunOutcome;
@@ -101,9 +98,9 @@ export async function startScript(isolation: TestIsolation, scriptText: string, 
   const result = running.outcome.then((outcome) => {
     folders?.cleanup();
     const rawOutput = Buffer.concat(chunks);
-    return { outcome, output: withoutWarning(rawOutput), rawOutput, requests, contiguous };
+    return { outcome, output: withoutNoSandboxWarning(rawOutput), rawOutput, requests, contiguous };
   });
-  return { containerId, running, output: () => withoutWarning(Buffer.concat(chunks)), result };
+  return { containerId, running, output: () => withoutNoSandboxWarning(Buffer.concat(chunks)), result };
 }
 
 export async function runScript(isolation: TestIsolation, scriptText: string, options: ScriptOptions = {}): Promise<ScriptResult> {

@@ -28,6 +28,10 @@ const SCRIPT_PATH = '/usr/local/bin:/usr/bin:/bin';
 export const NO_SANDBOX_WARNING =
   '[agentry] WARNING: this run is not sandboxed (AGENTRY_ISOLATION=none): the script can read what the host lets its user read, see the host\'s processes and reach its network. For development only.\n';
 
+/** Console output without that first line (what the script itself printed). */
+export const withoutNoSandboxWarning = (output: Buffer): Buffer =>
+  output.subarray(0, Buffer.byteLength(NO_SANDBOX_WARNING)).toString() === NO_SANDBOX_WARNING ? output.subarray(Buffer.byteLength(NO_SANDBOX_WARNING)) : output;
+
 /** What the run gets besides its command: who it runs as, its cgroup. */
 interface RunEnvironment {
   user: RunUser | null;

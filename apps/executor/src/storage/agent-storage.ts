@@ -1,4 +1,5 @@
-import { open, mkdir, readdir, realpath, rm } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, mkdir, readdir, readlink, realpath, rm } from 'node:fs/promises';
 import { extname, join, sep } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { notFound, READ_STORED_FILE_MAX_BYTES, type FileMgmt, type ReadStoredFileResult } from '@agentry/contracts';
@@ -50,7 +51,9 @@ export class AgentStorage {
 
   /**
    * Reads part of a stored file. The path must resolve inside the agent's folder once symbolic links
-   * are followed: a script could have left a link to anywhere on the executor's disk.
+   * are followed: a script could have left a link to anywhere on the executor's disk. Checked again
+   * on the file actually opened (its /proc/self/fd path): a running script swapping a checked file
+   * for a link between the check and the open (a symlink race) gets a 404 too.
    */
   async read(opts: { orgId: number; storageFolder: string; path: string; offset: number; maxBytes: number }): Promise<ReadStoredFileResult> {
     const root = agentStorageRoot(this.config.storageDir, opts.orgId, opts.storageFolder);
@@ -64,10 +67,13 @@ export class AgentStorage {
       throw missing();
     }
     if (!realFile.startsWith(realRoot + sep)) throw missing();
-    const handle = await open(realFile, 'r').catch(() => {
+    // O_NONBLOCK: a FIFO planted in storage must not hang the read.
+    const handle = await open(realFile, constants.O_RDONLY | constants.O_NONBLOCK).catch(() => {
       throw missing();
     });
     try {
+      const opened = await readlink(`/proc/self/fd/${handle.fd}`).catch(() => '');
+      if (!opened.startsWith(realRoot + sep)) throw missing();
       const stat = await handle.stat();
       if (!stat.isFile()) throw missing();
       const offset = Math.min(opts.offset, stat.size);

@@ -32,6 +32,7 @@ import { startRegistry, type RunningRegistry } from '../../../registry/src/regis
 import type { ExecutorConfig } from '../config.js';
 import { fold, type ContainerState } from '../containers/domain/container.js';
 import { executorDataSource, startExecutor, type RunningExecutor } from '../executor-app.js';
+import { withoutNoSandboxWarning } from '../process/index.js';
 
 export interface ExecutorTestbed {
   db: TestDatabase;
@@ -49,7 +50,8 @@ export interface ExecutorTestbed {
   actor: Actor;
   /** Another replica sharing the same database, NATS and folders. */
   addExecutor(overrides?: Partial<ExecutorConfig>): Promise<RunningExecutor>;
-  newOrgActor(): Promise<Actor>;
+  /** The org-admin of a fresh org (plan: 1000 agents, and what `plan` adds, e.g. `maxRunningContainers`). */
+  newOrgActor(plan?: { maxRunningContainers?: number }): Promise<Actor>;
   saveScript(name: string, text: string, who?: Actor): Promise<number>;
   /** Creates (or, with `id`, updates) an agent; answers its id. */
   saveAgent(fields: Record<string, unknown>, who?: Actor): Promise<SaveAgentResult>;
@@ -62,8 +64,11 @@ export interface ExecutorTestbed {
   /**
    * The console bytes the executor published to the OUTPUT stream for this container (taken off the
    * work queue: the testbed runs no output service), reassembled by offset; checks they are contiguous.
+   * What the script printed: the warning line every unsandboxed run starts with is taken off
+   * (`rawDurableOutput` keeps it; launch.int.test.ts shows it is there).
    */
   durableOutput(containerId: number): Promise<Buffer>;
+  rawDurableOutput(containerId: number): Promise<Buffer>;
   /** Polls the container's stream until it has ended. */
   waitEnded(containerId: number, timeoutMs?: number): Promise<ContainerState>;
   close(): Promise<void>;
@@ -89,11 +94,12 @@ export async function startExecutorTestbed(opts: { config?: Partial<ExecutorConf
     await chmod(folders, 0o711);
     cleanups.push(() => rm(folders, { recursive: true, force: true }));
     const secretKey = randomBytes(32);
-    const registry = await startRegistry({ databaseUrl: db.url, natsUrl: nats.url, secretKey, logLevel: 'warn' });
+    // Each service logs in as itself, held to its NATS permissions (libs/contracts nats-permissions).
+    const registry = await startRegistry({ databaseUrl: db.url, natsUrl: nats.urlFor('registry'), secretKey, logLevel: 'warn' });
     cleanups.push(() => registry.close());
     const config: ExecutorConfig = {
       databaseUrl: db.url,
-      natsUrl: nats.url,
+      natsUrl: nats.urlFor('executor'),
       secretKey,
       workDir: join(folders, 'work'),
       storageDir: join(folders, 'storage'),
@@ -125,12 +131,12 @@ export async function startExecutorTestbed(opts: { config?: Partial<ExecutorConf
     const store = new EventStore(dataSource);
 
     let orgs = 0;
-    const newOrgActor = async (): Promise<Actor> => {
+    const newOrgActor = async (plan: { maxRunningContainers?: number } = {}): Promise<Actor> => {
       const platformAdmin: Actor = { orgId: 0, userId: 0, keyId: 0, roles: [Role.ORG_ADMIN], platformAdmin: true };
       orgs += 1;
       const org = await rpc.request<CreateOrgParams, CreateOrgResult>(Subjects.orgs.create, {
         actor: platformAdmin,
-        params: { name: `executor-test-${orgs}-${randomBytes(3).toString('hex')}`, plan: { maxAgents: 1000 } },
+        params: { name: `executor-test-${orgs}-${randomBytes(3).toString('hex')}`, plan: { maxAgents: 1000, ...plan } },
       });
       return { orgId: org.id, userId: org.adminUserId, keyId: org.apiKeyId, roles: [Role.ORG_ADMIN], platformAdmin: false };
     };
@@ -167,7 +173,8 @@ export async function startExecutorTestbed(opts: { config?: Partial<ExecutorConf
       async containerEvents(containerId) {
         return (await store.readStream(streamId(StreamType.container, containerId))).events;
       },
-      durableOutput: (containerId) => takeDurableOutput(nc, containerId),
+      durableOutput: async (containerId) => withoutNoSandboxWarning(await takeDurableOutput(nc, containerId)),
+      rawDurableOutput: (containerId) => takeDurableOutput(nc, containerId),
       async waitEnded(containerId, timeoutMs = 30_000) {
         let state: ContainerState | null = null;
         await waitUntil(
@@ -179,7 +186,11 @@ export async function startExecutorTestbed(opts: { config?: Partial<ExecutorConf
         );
         return state!;
       },
-      close: cleanUp,
+      // A service refused by NATS fails the test: the permission map must cover everything the services do.
+      close: async () => {
+        await cleanUp();
+        nats.assertServicesObeyed();
+      },
     };
     return bed;
   } catch (error) {
