@@ -82,6 +82,9 @@ test('NATS down: 503 with Retry-After on every call, then recovery', async () =>
   await platform.natsProxy!.cut();
   try {
     expectAllUnavailable(await callAll());
+    const health = await platform.request('GET', '/health');
+    expect(health.status).toBe(503);
+    expect(Number(health.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
   } finally {
     await platform.natsProxy!.restore();
   }

@@ -24,6 +24,8 @@ export class HealthController {
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthReport> {
     const report = await runHealthChecks([natsCheck(this.nats)]);
     reply.status(report.status === 'ok' ? 200 : 503).header('cache-control', 'no-store');
+    // Like every 503 of the API: when to ask again.
+    if (report.status !== 'ok') reply.header('retry-after', '5');
     return report;
   }
 }
