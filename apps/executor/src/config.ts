@@ -2,6 +2,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigError, key256, loadConfig, logLevel, oneOf, requiredUrl, withDefault, type LogLevel, type Setting } from '@agentry/config';
 import { observabilityConfig, observabilitySettings, type ObservabilityConfig } from '@agentry/service-kit';
+import { DEFAULT_SCRIPT_WRITE_QUOTAS, type ScriptWriteQuotas } from './runs/script-write-quotas.js';
 
 export const EXECUTOR_CONFIG = Symbol('EXECUTOR_CONFIG');
 
@@ -47,6 +48,8 @@ export interface ExecutorConfig {
   logLevel: LogLevel;
   /** LOG_FORMAT, HEALTH_PORT, HEALTH_HOST (defaults when absent: auto format, no health server). */
   observability?: ObservabilityConfig;
+  /** What scripts may write (messages, result objects, objects) per run and per org; DEFAULT_SCRIPT_WRITE_QUOTAS when absent. */
+  scriptWrites?: ScriptWriteQuotas;
 }
 
 /** A whole number within bounds. */
@@ -92,6 +95,12 @@ export function loadExecutorConfig(env: Record<string, string | undefined> = pro
       EXECUTOR_RUN_DISK_MB: integer(1024, 1, 1024 * 1024, ' of MiB'),
       EXECUTOR_HEARTBEAT_TTL_MS: integer(15_000, 1000, 600_000, ' of milliseconds'),
       EXECUTOR_RETRY_BACKOFF_MS: integer(30_000, 0, 3_600_000, ' of milliseconds'),
+      EXECUTOR_RUN_MAX_MESSAGES: integer(DEFAULT_SCRIPT_WRITE_QUOTAS.runMaxMessages, 0, 10_000_000),
+      EXECUTOR_RUN_MAX_RESULT_OBJECTS: integer(DEFAULT_SCRIPT_WRITE_QUOTAS.runMaxResultObjects, 0, 10_000_000),
+      EXECUTOR_RUN_MAX_OBJECT_WRITES: integer(DEFAULT_SCRIPT_WRITE_QUOTAS.runMaxObjectWrites, 0, 10_000_000),
+      EXECUTOR_RUN_MAX_WRITTEN_MB: integer(DEFAULT_SCRIPT_WRITE_QUOTAS.runMaxWrittenBytes / 1024 / 1024, 1, 1024 * 1024, ' of MiB'),
+      EXECUTOR_ORG_MAX_WRITTEN_MB: integer(DEFAULT_SCRIPT_WRITE_QUOTAS.orgMaxWrittenBytes / 1024 / 1024, 1, 1024 * 1024 * 1024, ' of MiB'),
+      EXECUTOR_ORG_WRITE_WINDOW_HOURS: integer(DEFAULT_SCRIPT_WRITE_QUOTAS.orgWindowSeconds / 3600, 1, 24 * 366, ' of hours'),
       LOG_LEVEL: logLevel(),
       ...observabilitySettings(),
     },
@@ -125,5 +134,13 @@ export function loadExecutorConfig(env: Record<string, string | undefined> = pro
     retryBackoffMs: c.EXECUTOR_RETRY_BACKOFF_MS,
     logLevel: c.LOG_LEVEL,
     observability: observabilityConfig(c),
+    scriptWrites: {
+      runMaxMessages: c.EXECUTOR_RUN_MAX_MESSAGES,
+      runMaxResultObjects: c.EXECUTOR_RUN_MAX_RESULT_OBJECTS,
+      runMaxObjectWrites: c.EXECUTOR_RUN_MAX_OBJECT_WRITES,
+      runMaxWrittenBytes: c.EXECUTOR_RUN_MAX_WRITTEN_MB * 1024 * 1024,
+      orgMaxWrittenBytes: c.EXECUTOR_ORG_MAX_WRITTEN_MB * 1024 * 1024,
+      orgWindowSeconds: c.EXECUTOR_ORG_WRITE_WINDOW_HOURS * 3600,
+    },
   };
 }

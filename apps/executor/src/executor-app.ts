@@ -23,6 +23,7 @@ import { AbortListener } from './runs/abort-listener.js';
 import { KeepAlive } from './runs/keep-alive.js';
 import { LaunchWorker } from './runs/launch-worker.js';
 import { openLeases } from './runs/leases.js';
+import { OrgWriteUsage1765000000100 } from './runs/org-write-usage.migration.js';
 import { LocalRuns } from './runs/local-runs.js';
 import { RunsModule } from './runs/runs.module.js';
 import { StorageModule } from './storage/storage.module.js';
@@ -38,7 +39,7 @@ export interface RunningExecutor {
 }
 
 export function executorDataSource(databaseUrl: string) {
-  return createDataSource({ url: databaseUrl, name: 'executor', migrations: [...eventStoreMigrations, ExecutorReadModel1764300000000] });
+  return createDataSource({ url: databaseUrl, name: 'executor', migrations: [...eventStoreMigrations, ExecutorReadModel1764300000000, OrgWriteUsage1765000000100] });
 }
 
 export const executorProjections = () => [executorContainersProjection];

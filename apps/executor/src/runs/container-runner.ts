@@ -17,7 +17,9 @@ import { LivePublisher } from './live-publisher.js';
 import { LocalRuns, type LocalRun } from './local-runs.js';
 import { OutputPublisher } from './output-publisher.js';
 import { RunEvents } from './run-events.js';
+import { OrgWriteUsage } from './org-write-usage.js';
 import { RunRequests } from './run-requests.js';
+import { DEFAULT_SCRIPT_WRITE_QUOTAS, RunWriteQuota } from './script-write-quotas.js';
 import { proxyAddressOf, scriptEnv } from './script-env.js';
 
 /** A container whose start is recorded, ready to run here. */
@@ -52,6 +54,7 @@ export class ContainerRunner {
     private readonly heartbeats: Heartbeats,
     private readonly slots: AgentSlots,
     private readonly localRuns: LocalRuns,
+    private readonly orgWriteUsage: OrgWriteUsage,
   ) {
     this.live = new LivePublisher(nc);
   }
@@ -96,6 +99,7 @@ export class ContainerRunner {
       events,
       this.registry,
       this.orgObjects,
+      new RunWriteQuota(this.config.scriptWrites ?? DEFAULT_SCRIPT_WRITE_QUOTAS, this.orgWriteUsage, local.orgId),
     );
     const process = await startRun(
       {

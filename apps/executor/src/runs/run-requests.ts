@@ -5,6 +5,7 @@ import type { OrgObjects } from '../org-objects/org-objects.js';
 import type { RegistryClient } from '../registry/registry.client.js';
 import { storedFileUrl } from '../storage/storage-paths.js';
 import type { RunEvents } from './run-events.js';
+import type { RunWriteQuota, ScriptWriteKind } from './script-write-quotas.js';
 
 /** A result object is "small JSON": it is stored in an event and answered whole. */
 export const RESULT_OBJECT_MAX_BYTES = 512 * 1024;
@@ -24,6 +25,8 @@ export interface RunContext {
 /**
  * Answers what a script asks over its private channel. The answer becomes the value of the
  * script's promise; a throw becomes its rejection (a DomainError's message reaches the script).
+ * Every write is charged to the run's quota first (a refusal rejects that promise only: the run
+ * goes on); an event too large for the bus is refused by the event store (PAYLOAD_TOO_LARGE).
  */
 export class RunRequests {
   constructor(
@@ -31,6 +34,7 @@ export class RunRequests {
     private readonly events: RunEvents,
     private readonly registry: RegistryClient,
     private readonly orgObjects: OrgObjects,
+    private readonly quota: RunWriteQuota,
   ) {}
 
   async handle(req: RuntimeRequest): Promise<unknown> {
@@ -40,23 +44,25 @@ export class RunRequests {
         if (Buffer.byteLength(req.resultObject, 'utf8') > RESULT_OBJECT_MAX_BYTES) {
           throw validationFailed([{ field: 'resultObject', message: `must be at most ${RESULT_OBJECT_MAX_BYTES} bytes of JSON` }]);
         }
-        await this.events.resultObject(req.resultObject);
+        await this.charged('resultObject', req.resultObject, () => this.events.resultObject(req.resultObject));
         return null;
       case 'progressHint':
         this.events.progress(req.progress, req.label);
         return null;
-      case 'message':
-        await this.events.message(String(req.text).slice(0, MESSAGE_MAX_CHARS), (MESSAGE_TYPES.has(req.type) ? req.type : 'normal') as never);
+      case 'message': {
+        const text = String(req.text).slice(0, MESSAGE_MAX_CHARS);
+        await this.charged('message', text, () => this.events.message(text, (MESSAGE_TYPES.has(req.type) ? req.type : 'normal') as never));
         return null;
+      }
       case 'getAgentObject':
         return this.registry.getAgentObject(run.actor, req.agentId ?? run.agentId);
       case 'setAgentObject':
-        await this.registry.setAgentObject(run.actor, run.agentId, req.agentObject);
+        await this.charged('object', req.agentObject, () => this.registry.setAgentObject(run.actor, run.agentId, req.agentObject));
         return null;
       case 'getGlobalObject':
         return this.orgObjects.get(run.orgId);
       case 'setGlobalObject':
-        await this.orgObjects.set(run.orgId, req.globalObject, run.containerId);
+        await this.charged('object', req.globalObject, () => this.orgObjects.set(run.orgId, req.globalObject, run.containerId));
         return null;
       case 'overrideTimeLimit':
         // The runner has moved the deadline already.
@@ -65,6 +71,17 @@ export class RunRequests {
         return storedFileUrl(run.agentId, join(run.storagePrefix, req.path));
       default:
         throw validationFailed([{ field: 'kind', message: `unknown request ${(req as { kind?: unknown }).kind}` }]);
+    }
+  }
+
+  /** Writes `text` through `write` if the quota allows it; a write that fails gives its share back. */
+  private async charged(kind: ScriptWriteKind, text: string, write: () => Promise<void>): Promise<void> {
+    const release = await this.quota.reserve(kind, Buffer.byteLength(text, 'utf8'));
+    try {
+      await write();
+    } catch (error) {
+      await release();
+      throw error;
     }
   }
 }
