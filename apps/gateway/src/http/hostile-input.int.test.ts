@@ -152,6 +152,17 @@ test.each([
   expect(ok.status).toBe(200);
 });
 
+test('a JSON body nested 300,000 levels deep answers 400 naming "body" (it overflowed the stack: 500); 90 levels are fine', async () => {
+  for (const body of ['['.repeat(300_000) + ']'.repeat(300_000), '{"a":'.repeat(150_000) + '1' + '}'.repeat(150_000)]) {
+    const res = await send('POST', '/api/v2/agents/save', { type: 'application/json', body });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ details: [{ field: 'body', message: 'nests deeper than 100 levels' }] });
+  }
+  const nested = JSON.parse('{"a":'.repeat(90) + '1' + '}'.repeat(90));
+  const ok = await send('POST', '/api/v2/agents/save', { type: 'application/json', body: JSON.stringify({ name: 'deep_but_fine', argument: nested }) });
+  expect(ok.status).toBe(200);
+});
+
 test('a key header that is not printable ASCII answers 400 naming the header', async () => {
   const res = await send('GET', '/api/v2/agents/fetch-all', { headers: { 'X-Phantombuster-Key-1': 'abc\u00ffdef' } });
   expect(res.status).toBe(400);

@@ -1,4 +1,4 @@
-import { decodeComponent, decodePairs, HAS_NUL, jsonProblems, LONE_SURROGATE, NOT_UTF8, urlProblems } from './request-text.js';
+import { decodeComponent, decodePairs, HAS_NUL, jsonProblems, LONE_SURROGATE, nestsDeeperThan, NOT_UTF8, urlProblems } from './request-text.js';
 
 describe('decodeComponent: percent-decoding as strict UTF-8', () => {
   test.each([
@@ -59,4 +59,11 @@ test('jsonProblems walks nested values and keys, naming the dotted path', () => 
   ]);
   expect(jsonProblems({ 'k\u0000': 1 })).toEqual([{ field: '?', message: `name ${HAS_NUL}` }]);
   expect(jsonProblems({ pair: '😀' })).toEqual([]);
+});
+
+test('nestsDeeperThan counts brackets outside strings only', () => {
+  expect(nestsDeeperThan('[[[]]]', 3)).toBe(false);
+  expect(nestsDeeperThan('[[[[]]]]', 3)).toBe(true);
+  expect(nestsDeeperThan('{"a":"[[[[[[","b":"\\"[[[[["}', 1)).toBe(false);
+  expect(nestsDeeperThan('[{"a":[1]}]', 2)).toBe(true);
 });
