@@ -26,7 +26,8 @@ export class EventStore {
    * agentry_append_events), or inside the caller's transaction when `manager` is given.
    * Event ids already stored make it a no-op answering appended:false (checked before the version);
    * a stale expectedVersion throws ConcurrencyError. An event the relay could not publish (encoded size over
-   * the bus's limit) or the database could not store is refused first with VALIDATION_FAILED naming the field.
+   * the bus's limit: PAYLOAD_TOO_LARGE) or the database could not store (VALIDATION_FAILED) is refused first,
+   * naming the field (see event-size.ts).
    */
   async append(
     streamId: string,
