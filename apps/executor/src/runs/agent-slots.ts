@@ -5,10 +5,13 @@ import type { KV } from '@nats-io/kv';
 import { isJetStreamApiError } from '@agentry/messaging';
 import { LEASES_KV } from './leases.js';
 
-/** One of an agent's `maxParallelism` run slots, held by a container. */
+/** One of an agent's `maxParallelism` run slots, or one of an org's `maxRunningContainers`, held by a container. */
 export interface SlotLease {
   key: string;
-  agentId: number;
+  /** Whose slot: `agent.<id>` or `org.<id>` (local waiters listen by scope). */
+  scope: string;
+  /** n of `…<id>.<n>`: slots 0 to limit − 1 exist. */
+  index: number;
   containerId: number;
   revision: number;
   released: boolean;
@@ -16,12 +19,16 @@ export interface SlotLease {
   pending: Promise<void>;
 }
 
-const slotKey = (agentId: number, n: number): string => `slot.${agentId}.${n}`;
+const agentSlotKey = (agentId: number, n: number): string => `slot.${agentId}.${n}`;
+const orgSlotKey = (orgId: number, n: number): string => `org_slot.${orgId}.${n}`;
+const agentScope = (agentId: number): string => `agent.${agentId}`;
 const logger = new Logger('AgentSlots');
 
 /**
- * An agent's parallelism limit across every executor replica: slot n of agent A is the KV key
- * `slot.A.n`, and KV `create` refuses a second writer, so at most `limit` containers hold one.
+ * Counted limits across every executor replica, as KV keys that KV `create` refuses to a second
+ * writer: an agent's parallelism (slot n of agent A is `slot.A.n`) and an org's fair share of
+ * running containers (`org_slot.O.n`). At most `limit` containers hold one of each; the bucket's
+ * TTL frees the slots of a dead executor, live holders refresh theirs (KeepAlive).
  */
 @Injectable()
 export class AgentSlots {
@@ -32,16 +39,25 @@ export class AgentSlots {
 
   /** Resolves when this replica releases one of the agent's slots, or after `timeoutMs`. */
   async releaseOrTimeout(agentId: number, timeoutMs: number): Promise<void> {
-    await once(this.releases, String(agentId), { signal: AbortSignal.timeout(timeoutMs) }).catch(() => undefined);
+    await once(this.releases, agentScope(agentId), { signal: AbortSignal.timeout(timeoutMs) }).catch(() => undefined);
   }
 
-  /** A free slot for this container, or null when all `limit` are taken. */
-  async acquire(agentId: number, limit: number, containerId: number): Promise<SlotLease | null> {
+  /** A free parallelism slot of the agent for this container, or null when all `limit` are taken. */
+  acquire(agentId: number, limit: number, containerId: number): Promise<SlotLease | null> {
+    return this.take(agentScope(agentId), (n) => agentSlotKey(agentId, n), limit, containerId);
+  }
+
+  /** A free running-container slot of the org (fair share) for this container, or null when all `limit` are taken. */
+  acquireOrg(orgId: number, limit: number, containerId: number): Promise<SlotLease | null> {
+    return this.take(`org.${orgId}`, (n) => orgSlotKey(orgId, n), limit, containerId);
+  }
+
+  private async take(scope: string, keyOf: (n: number) => string, limit: number, containerId: number): Promise<SlotLease | null> {
     for (let n = 0; n < limit; n++) {
-      const key = slotKey(agentId, n);
+      const key = keyOf(n);
       try {
         const revision = await this.kv.create(key, String(containerId));
-        return { key, agentId, containerId, revision, released: false, pending: Promise.resolve() };
+        return { key, scope, index: n, containerId, revision, released: false, pending: Promise.resolve() };
       } catch (error) {
         if (!isTaken(error)) throw error;
       }
@@ -76,7 +92,7 @@ export class AgentSlots {
         // Someone else holds it now (ours expired): theirs to release.
         if (!isTaken(error)) throw error;
       }
-      this.releases.emit(String(lease.agentId));
+      this.releases.emit(lease.scope);
     });
   }
 

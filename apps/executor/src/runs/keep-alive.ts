@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { withTimeout } from '@agentry/service-kit';
 import { EXECUTOR_CONFIG, type ExecutorConfig } from '../config.js';
 import { ContainersLookup } from '../containers/read-model/containers.lookup.js';
 import { AgentSlots } from './agent-slots.js';
@@ -8,13 +9,21 @@ import { LocalRuns } from './local-runs.js';
 const logger = new Logger('KeepAlive');
 
 /**
- * Every third of the lease TTL: rewrites the heartbeat and parallelism slot of each local run, and
- * applies aborts on record that the broadcast did not deliver (core NATS is at most once).
+ * Every third of the lease TTL: rewrites the heartbeat, the agent slot and the org slot of each
+ * local run, applies aborts on record that the broadcast did not deliver (core NATS is at most
+ * once), and stops local runs whose container has ended elsewhere (the reaper ended it while this
+ * replica could not beat, e.g. cut off from NATS: it is retried elsewhere, so it must not also go
+ * on here).
+ *
+ * A tick never blocks the next ones for long: it has a deadline of one interval (each KV write has
+ * its own shorter timeout), and a tick still in flight is skipped rather than queued behind.
  */
 @Injectable()
 export class KeepAlive {
   private timer: NodeJS.Timeout | undefined;
-  private tick: Promise<void> = Promise.resolve();
+  private inFlight: Promise<void> | undefined;
+  /** When the last tick completed (ms), for health: beats that stop completing mean runs about to be reaped. */
+  lastTick: number | null = null;
 
   constructor(
     @Inject(EXECUTOR_CONFIG) private readonly config: ExecutorConfig,
@@ -24,27 +33,53 @@ export class KeepAlive {
     private readonly lookup: ContainersLookup,
   ) {}
 
+  private get everyMs(): number {
+    return Math.max(200, Math.floor(this.config.heartbeatTtlMs / 3));
+  }
+
   start(): void {
-    const every = Math.max(200, Math.floor(this.config.heartbeatTtlMs / 3));
-    this.timer = setInterval(() => {
-      this.tick = this.tick.then(() => this.refresh());
-    }, every);
+    this.timer = setInterval(() => this.tick(), this.everyMs);
   }
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
-    await this.tick;
+    await this.inFlight;
   }
 
-  private async refresh(): Promise<void> {
+  private tick(): void {
+    if (this.inFlight) return;
+    // At least 1 s: a loaded machine's KV round trip must not count as a hang.
+    const deadline = Math.max(1000, this.everyMs);
+    this.inFlight = withTimeout(this.refresh(deadline), deadline, 'lease refresh')
+      .then(() => {
+        this.lastTick = Date.now();
+      })
+      .catch((error: Error) => logger.warn(error.message))
+      .finally(() => (this.inFlight = undefined));
+  }
+
+  private async refresh(callTimeoutMs: number): Promise<void> {
     const runs = this.localRuns.all();
     if (runs.length === 0) return;
-    const results = await Promise.allSettled(runs.flatMap((run) => [this.heartbeats.beat(run.containerId), this.slots.refresh(run.slot)]));
+    const writes = runs.flatMap((run) => [
+      this.heartbeats.beat(run.containerId),
+      this.slots.refresh(run.slot),
+      ...(run.orgSlot ? [this.slots.refresh(run.orgSlot)] : []),
+    ]);
+    const results = await Promise.allSettled(writes.map((write) => withTimeout(write, callTimeoutMs, 'lease write')));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) logger.warn(`lease refresh failed: ${(failed.reason as Error).message}`);
     try {
-      for (const row of await this.lookup.abortRequested(runs.map((r) => r.containerId))) {
+      const ids = runs.map((r) => r.containerId);
+      for (const row of await withTimeout(this.lookup.abortRequested(ids), callTimeoutMs, 'abort check')) {
         this.localRuns.get(row.containerId)?.requestStop('abort', row.abortSoft);
+      }
+      for (const [containerId, phase] of await withTimeout(this.lookup.phases(ids), callTimeoutMs, 'phase check')) {
+        const run = this.localRuns.get(containerId);
+        // A run's own end is on record just before it leaves LocalRuns; stopping a process that has exited is a no-op.
+        if (phase !== 'ended' || !run || run.stop) continue;
+        logger.warn(`container ${containerId} has ended on record (reaped if this replica could not beat): its process here is stopped`);
+        run.requestStop('abort');
       }
     } catch (error) {
       logger.warn(`abort check failed: ${(error as Error).message}`);

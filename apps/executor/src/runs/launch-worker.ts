@@ -14,6 +14,7 @@ import { LAUNCH_CONSUMER } from '../queue/launch-stream.js';
 import { RegistryClient, runActor } from '../registry/registry.client.js';
 import { AgentSlots, type SlotLease } from './agent-slots.js';
 import { ContainerRunner, type StartedRun } from './container-runner.js';
+import { busyRetryDelayMs, OrgCaps, slotFitsCap } from './fair-share.js';
 import { Heartbeats } from './heartbeats.js';
 import { LivePublisher } from './live-publisher.js';
 import { LocalRun, LocalRuns } from './local-runs.js';
@@ -35,9 +36,10 @@ const logger = new Logger('LaunchWorker');
 
 /**
  * Pulls launches from the LAUNCHES work queue while this replica has free slots (EXECUTOR_SLOTS),
- * takes one of the agent's parallelism slots (or puts the launch back for later), records the
- * start and hands the container to the ContainerRunner. The message is acknowledged once the start
- * is recorded: a replica that dies before that leaves it to another one.
+ * takes one of the agent's parallelism slots and one of the org's fair-share slots (or puts the
+ * launch back for later, see fair-share.ts), records the start and hands the container to the
+ * ContainerRunner. The message is acknowledged once the start is recorded: a replica that dies
+ * before that leaves it to another one.
  */
 @Injectable()
 export class LaunchWorker {
@@ -52,6 +54,7 @@ export class LaunchWorker {
   /** Every launch in hand, from pull to the end of its run. */
   private readonly inHand = new Set<Promise<void>>();
   private readonly live: LivePublisher;
+  private readonly orgCaps = new OrgCaps();
 
   constructor(
     @Inject(EXECUTOR_CONFIG) private readonly config: ExecutorConfig,
@@ -134,10 +137,15 @@ export class LaunchWorker {
       return;
     }
     if (!run) return;
-    await this.runner.run(run).catch((error: Error) => {
+    try {
+      await this.runner.run(run);
+    } catch (error) {
       // Its heartbeat has stopped: the reaper ends it ("Executor lost") if the end could not be recorded.
-      logger.error(`container ${launch.containerId}: run failed: ${error.message}`, error.stack);
-    });
+      logger.error(`container ${launch.containerId}: run failed: ${(error as Error).message}`, (error as Error).stack);
+    } finally {
+      // The runner gives the agent's slot back; the org's is the worker's (its end is on record by now, or never will be from here).
+      if (run.local.orgSlot) await this.slots.release(run.local.orgSlot).catch(() => undefined);
+    }
   }
 
   /** Records the start, or answers null when the launch was settled otherwise (dropped, delayed, failed). */
@@ -147,21 +155,64 @@ export class LaunchWorker {
     if (!state || state.phase !== 'queued') return settle(msg, 'ack');
     const wait = (state.queued.notBefore ?? 0) - Date.now();
     if (wait > 0) return settle(msg, 'nak', Math.min(wait, MAX_DELAY_MS));
-    const slot = await this.waitForSlot(state, turn);
-    if (!slot) return settle(msg, 'nak');
-    if (!this.running) {
-      // Stopping: another replica will run it.
-      await this.slots.release(slot);
-      return settle(msg, 'nak');
+    const { orgId, containerId } = state.queued;
+    const busy = () => settle(msg, 'nak', busyRetryDelayMs(deliveryCount(msg), Math.random()));
+    // The org's cap: known from a recent snapshot, else read with this launch's snapshot (a gone agent ends here).
+    let snapshot: AgentLaunchSnapshot | undefined;
+    let cap = this.orgCaps.get(orgId, Date.now());
+    if (cap === undefined) {
+      const read = await this.snapshotOrEnd(state);
+      if (!read) return settle(msg, 'ack');
+      snapshot = read;
+      cap = this.learnCap(orgId, read);
     }
+    const slot = await this.waitForSlot(state, turn);
+    if (!slot) return busy();
+    const held: SlotLease[] = [slot];
     try {
-      const started = await this.recordStart(state, version, slot);
+      // Fair share: the org at its cap → back to the queue at once, holding nothing.
+      const orgSlot = await this.slots.acquireOrg(orgId, cap, containerId);
+      if (!orgSlot) {
+        await this.releaseAll(held);
+        return busy();
+      }
+      held.push(orgSlot);
+      if (!this.running) {
+        // Stopping: another replica will run it.
+        await this.releaseAll(held);
+        return settle(msg, 'nak');
+      }
+      if (!snapshot) {
+        const read = await this.snapshotOrEnd(state);
+        if (!read) {
+          await this.releaseAll(held);
+          return settle(msg, 'ack');
+        }
+        snapshot = read;
+        // The cap may have been lowered since it was cached: a slot past it is not the org's to take.
+        if (!slotFitsCap(orgSlot.index, this.learnCap(orgId, read))) {
+          await this.releaseAll(held);
+          return busy();
+        }
+      }
+      const started = await this.recordStart(state, version, snapshot, slot, orgSlot);
+      if (!started) await this.releaseAll(held);
       settle(msg, 'ack');
       return started;
     } catch (error) {
-      await this.slots.release(slot).catch(() => undefined);
+      await this.releaseAll(held);
       throw error;
     }
+  }
+
+  private learnCap(orgId: number, snapshot: AgentLaunchSnapshot): number {
+    const cap = snapshot.org.maxRunningContainers;
+    this.orgCaps.set(orgId, cap, Date.now());
+    return cap;
+  }
+
+  private async releaseAll(leases: SlotLease[]): Promise<void> {
+    await Promise.allSettled(leases.map((lease) => this.slots.release(lease)));
   }
 
   /**
@@ -198,16 +249,18 @@ export class LaunchWorker {
     }
   }
 
-  private async recordStart(state: ContainerState, version: number, slot: SlotLease): Promise<StartedRun | null> {
+  /** Null: aborted or started elsewhere meanwhile (the caller gives the slots back). */
+  private async recordStart(
+    state: ContainerState,
+    version: number,
+    snapshot: AgentLaunchSnapshot,
+    slot: SlotLease,
+    orgSlot: SlotLease,
+  ): Promise<StartedRun | null> {
     const { containerId, agentId, orgId } = state.queued;
-    const snapshot = await this.snapshotOrEnd(state);
-    if (!snapshot) {
-      await this.slots.release(slot);
-      return null;
-    }
     const settings = snapshot.version.settings;
     const timeLimitSeconds = settings.executionTimeLimit ?? this.config.defaultTimeLimitSeconds;
-    const local = new LocalRun(containerId, agentId, orgId, slot);
+    const local = new LocalRun(containerId, agentId, orgId, slot, orgSlot);
     // Known locally (abortable) and alive (heartbeat) before the start is on record.
     this.localRuns.add(local);
     try {
@@ -220,10 +273,7 @@ export class LaunchWorker {
       this.localRuns.remove(containerId);
       await this.heartbeats.stop(containerId).catch(() => undefined);
       // Aborted (or started elsewhere) meanwhile: the stream says what happened, nothing to run.
-      if (error instanceof ConcurrencyError) {
-        await this.slots.release(slot);
-        return null;
-      }
+      if (error instanceof ConcurrencyError) return null;
       throw error;
     }
   }
@@ -256,4 +306,13 @@ function settle(msg: JsMsg, outcome: 'ack' | 'nak', delayMs?: number): null {
     logger.warn(`could not ${outcome} a launch: ${(error as Error).message}`);
   }
   return null;
+}
+
+/** How many times JetStream has delivered this launch (1 the first time). */
+function deliveryCount(msg: JsMsg): number {
+  try {
+    return msg.info.deliveryCount;
+  } catch {
+    return 1;
+  }
 }

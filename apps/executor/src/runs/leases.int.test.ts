@@ -64,3 +64,14 @@ test('a refresh racing the release never re-takes the slot', async () => {
   await Promise.all([refresh, release, slots.refresh(lease)]);
   expect((await slots.acquire(6, 1, 602))?.containerId).toBe(602);
 });
+
+test("an org's fair-share slots are counted apart from its agents' (same id, other keys), and expire like them", async () => {
+  const org = await slots.acquireOrg(7, 2, 701);
+  expect(org).toMatchObject({ key: 'org_slot.7.0', index: 0 });
+  expect((await slots.acquire(7, 1, 702))?.key).toBe('slot.7.0');
+  expect((await slots.acquireOrg(7, 2, 703))?.index).toBe(1);
+  expect(await slots.acquireOrg(7, 2, 704)).toBeNull();
+  await slots.release(org!);
+  expect((await slots.acquireOrg(7, 2, 704))?.index).toBe(0);
+  await waitUntil(async () => (await slots.acquireOrg(7, 2, 705)) !== null, { timeoutMs: 10_000, message: 'expired org slot taken' });
+});

@@ -17,6 +17,8 @@ export class LocalRun {
     readonly agentId: number,
     readonly orgId: number,
     readonly slot: SlotLease,
+    /** The org's fair-share slot (refreshed with the agent's; released by the LaunchWorker once the run has ended). */
+    readonly orgSlot: SlotLease | null = null,
   ) {}
 
   attach(process: RunningProcess): void {

@@ -1,0 +1,58 @@
+/**
+ * Fair share across orgs: the pure rules the LaunchWorker applies to a launch it pulled.
+ *
+ * A launch needs three things to start: one of this replica's run slots, one of its agent's
+ * `maxParallelism` slots and one of its org's `maxRunningContainers` slots (both KV leases shared
+ * by every replica). A launch whose org is at its cap goes straight back to the queue with a delay
+ * (`nak(delay)`): it holds no run slot and no place in line, so the next launches in the queue
+ * (other orgs') are pulled at once. Never back without a delay: JetStream redelivers a plain nak
+ * first, ahead of every other launch, and a replica that keeps pulling the same capped launches
+ * would starve the rest of the queue.
+ */
+
+/** First delay of a launch put back because its org or agent is at its limit; doubles per delivery. */
+export const BUSY_FIRST_DELAY_MS = 250;
+/** Longest such delay: how late, at most, a capped org's next launch notices a freed slot. */
+export const BUSY_MAX_DELAY_MS = 4000;
+
+/**
+ * How long a launch put back because its org (or agent) is at its limit stays out of the queue:
+ * growing with each delivery so a long-capped queue costs little, jittered (±25 %, `random` in
+ * [0, 1)) so launches put back together don't all come back together.
+ */
+export function busyRetryDelayMs(deliveryCount: number, random: number): number {
+  const attempt = Math.max(1, Math.min(Math.floor(deliveryCount), 16));
+  const base = Math.min(BUSY_MAX_DELAY_MS, BUSY_FIRST_DELAY_MS * 2 ** (attempt - 1));
+  return Math.round(base * (0.75 + 0.5 * Math.min(Math.max(random, 0), 1)));
+}
+
+/**
+ * An org slot taken with a cap read earlier (cached) must still fit the org's cap as the launch's
+ * snapshot tells it now: slots 0 … cap − 1 exist, so a slot past a lowered cap is given back.
+ * Runs holding such slots already go on; the lower cap applies as they end.
+ */
+export const slotFitsCap = (slotIndex: number, cap: number): boolean => slotIndex < cap;
+
+/** How long an org's cap learned from a launch snapshot is used without asking again. */
+export const ORG_CAP_FRESH_MS = 10_000;
+
+/**
+ * The caps of orgs seen recently, so a launch put back because its org is full costs no registry
+ * call when it comes back: the snapshot (the agent's settings and script) is read only once the
+ * launch has its slots. A cap changed in the plan applies within ORG_CAP_FRESH_MS.
+ */
+export class OrgCaps {
+  private readonly caps = new Map<number, { cap: number; until: number }>();
+
+  constructor(private readonly freshMs = ORG_CAP_FRESH_MS) {}
+
+  get(orgId: number, now: number): number | undefined {
+    const known = this.caps.get(orgId);
+    if (!known || known.until <= now) return undefined;
+    return known.cap;
+  }
+
+  set(orgId: number, cap: number, now: number): void {
+    this.caps.set(orgId, { cap, until: now + this.freshMs });
+  }
+}
