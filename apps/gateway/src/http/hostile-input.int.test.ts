@@ -172,16 +172,28 @@ test('a key header that is not printable ASCII answers 400 naming the header', a
   expect(namedFields('v1', bearer.body)).toEqual(['authorization']);
 });
 
-test('a NUL byte inside a key header is refused by the HTTP parser (400), never reaching a service', async () => {
+/** Sends raw bytes (no client library in the way) and answers the raw response. */
+async function rawRequest(head: Buffer | string): Promise<string> {
   const socket = connect(Number(new URL(platform.baseUrl).port), '127.0.0.1');
-  const answer = await new Promise<string>((resolve, reject) => {
+  return new Promise<string>((resolve, reject) => {
     let data = '';
     socket.on('data', (chunk) => (data += chunk.toString('latin1')));
     socket.on('close', () => resolve(data));
     socket.on('error', reject);
-    socket.write(`GET /api/v2/agents/fetch-all HTTP/1.1\r\nHost: x\r\nX-Phantombuster-Key-1: abc\u0000def\r\nConnection: close\r\n\r\n`, 'latin1');
+    socket.write(head);
   });
+}
+
+test('a NUL byte inside a key header is refused by the HTTP parser (400), never reaching a service', async () => {
+  const answer = await rawRequest(Buffer.from(`GET /api/v2/agents/fetch-all HTTP/1.1\r\nHost: x\r\nX-Phantombuster-Key-1: abc\u0000def\r\nConnection: close\r\n\r\n`, 'latin1'));
   expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+});
+
+test('raw (not percent-encoded) invalid UTF-8 bytes in the path or query answer 400, never 500', async () => {
+  for (const target of ['/api/v1/script/by-name/raw/a\xffb.js', '/api/v2/agents/fetch?id=1\xc0\xae']) {
+    const answer = await rawRequest(Buffer.from(`GET ${target} HTTP/1.1\r\nHost: x\r\nX-Phantombuster-Key-1: ${platform.adminKey}\r\nConnection: close\r\n\r\n`, 'latin1'));
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+  }
 });
 
 describe('bodies and the bus: never 500', () => {
