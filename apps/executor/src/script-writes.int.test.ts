@@ -35,6 +35,9 @@ const attempt = async (kind, write) => {
 // text is JSON-encoded again inside an event.
 let oversized;
 await buster.setResultObject({ s: '\\\\'.repeat(260000) }).catch((error) => (oversized = { code: error.code, message: error.message }));
+// A NUL character Postgres cannot store: refused as bad input, not an internal error (and not charged).
+let nul;
+await buster.message('nul' + String.fromCharCode(0) + 'byte').catch((error) => (nul = { code: error.code, message: error.message }));
 for (let i = 0; i < 300; i++) {
   await attempt('result', () => buster.setResultObject({ i }));
   await attempt('message', () => buster.message('m' + i));
@@ -43,7 +46,7 @@ for (let i = 0; i < 300; i++) {
 }
 // Fired all at once, without awaiting one another: still no more than the quota.
 await Promise.all(Array.from({ length: 50 }, (_, i) => attempt('message', () => buster.message('burst' + i))));
-console.log('TALLY ' + JSON.stringify({ tally, refusals, oversized }));
+console.log('TALLY ' + JSON.stringify({ tally, refusals, oversized, nul }));
 `;
 
 /** Writes six global objects of 200 KiB; reports which were refused. */
@@ -78,7 +81,7 @@ describe('what scripts write: quotas and the event size limit', () => {
     const { containerId } = await bed.launch({ agentId });
     const state = await bed.waitEnded(containerId, 60_000);
     expect(state.ended).toMatchObject({ status: 'complete', exitCode: 0 });
-    const { tally, refusals, oversized } = await outputLine(containerId, 'TALLY ');
+    const { tally, refusals, oversized, nul } = await outputLine(containerId, 'TALLY ');
 
     expect(tally.result).toEqual([10, 290]);
     expect(tally.message).toEqual([20, 330]);
@@ -91,6 +94,8 @@ describe('what scripts write: quotas and the event size limit', () => {
     // The oversized result object was refused before it was stored, naming the field and the limit.
     expect(oversized.code).toBe(ErrorCode.PAYLOAD_TOO_LARGE);
     expect(oversized.message).toMatch(new RegExp(`^resultObject is too large: .* at most ${maxEventBytes(bed.dataSource)} bytes are accepted`));
+
+    expect(nul).toEqual({ code: ErrorCode.VALIDATION_FAILED, message: expect.stringMatching(/^Invalid parameters: text \(must not contain NUL characters/) });
 
     const events = await bed.containerEvents(containerId);
     expect(events.filter((e) => e.type === 'ContainerResultObjectSet')).toHaveLength(10);
