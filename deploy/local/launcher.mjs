@@ -12,6 +12,7 @@ import { planAdminKey, settleAdminKey } from './lib/admin-key.mjs';
 import { readyBanner } from './lib/banner.mjs';
 import { loadLauncherConfig } from './lib/config.mjs';
 import { prepareDataDir, readOrCreateSecretFile } from './lib/data-dir.mjs';
+import { natsUsersDir, prepareNatsLogins } from './lib/nats-logins.mjs';
 import { probeApiKey, waitForHealth, waitForRegistry } from './lib/gateway-probe.mjs';
 import { Lifecycle, Stopping } from './lib/lifecycle.mjs';
 import { createOutput } from './lib/output.mjs';
@@ -96,18 +97,20 @@ async function startPostgres(dataDir) {
 
 async function startNats(dataDir) {
   const storeDir = path.join(dataDir, 'nats');
-  // Services log in; an agent's script never gets these credentials, so it can't join the bus.
-  const { value: password } = await readOrCreateSecretFile(path.join(dataDir, 'nats.password'), () => randomBytes(24).toString('hex'));
+  // Each service logs in as itself, allowed only its own subjects; an agent's script never gets
+  // any of these credentials, so it can't join the bus.
+  const users = await prepareNatsLogins(dataDir);
   say(`starting nats-server with JetStream (data in ${storeDir})`);
   return lifecycle.start(
     'NATS',
-    async () => startNatsServer({ port: await freePort(), storeDir, auth: { user: 'agentry', password }, onLog: (line) => output.line('nats', line) }),
+    async () => startNatsServer({ port: await freePort(), storeDir, auth: { users }, onLog: (line) => output.line('nats', line) }),
     (nats) => nats.stop(),
   );
 }
 
-function startService(service, settings) {
-  const env = serviceEnv(service, settings, output.color ? process.env : { ...process.env, NO_COLOR: '1' });
+/** `natsUrlFor(name)`: the service's own NATS login (embedded server) or the NATS_URL given to all. */
+function startService(service, settings, natsUrlFor) {
+  const env = serviceEnv(service, { ...settings, NATS_URL: natsUrlFor(service.name) }, output.color ? process.env : { ...process.env, NO_COLOR: '1' });
   const child = new ServiceProcess({
     name: service.name,
     entry: path.join(REPO_ROOT, service.entry),
@@ -124,7 +127,7 @@ function infrastructureLines(config, databaseUrl, natsUrl) {
   const passwordFile = path.join(config.dataDir, 'postgres.password');
   return [
     `Postgres: ${config.databaseUrl ? 'DATABASE_URL' : 'embedded'} ${redactUrl(databaseUrl)}${config.databaseUrl ? '' : ` (password in ${passwordFile})`}`,
-    `NATS:     ${config.natsUrl ? 'NATS_URL' : 'embedded'} ${redactUrl(natsUrl)}`,
+    `NATS:     ${config.natsUrl ? 'NATS_URL' : 'embedded'} ${redactUrl(natsUrl)}${config.natsUrl ? '' : ` (a login per service in ${natsUsersDir(config.dataDir)})`}`,
     `Data:     ${config.dataDir}`,
   ];
 }
@@ -161,11 +164,12 @@ async function main() {
   // Before Postgres starts: a missing nats-server should fail fast (or be installed) first.
   if (!config.natsUrl) await ensureNatsServerBinary(say);
   const databaseUrl = config.databaseUrl ?? (await startPostgres(config.dataDir)).url;
-  const natsUrl = config.natsUrl ?? (await startNats(config.dataDir)).url;
+  const nats = config.natsUrl ? undefined : await startNats(config.dataDir);
+  const natsUrl = config.natsUrl ?? nats.url;
+  const natsUrlFor = (service) => (nats ? nats.urlFor(service) : config.natsUrl);
 
   const settings = {
     DATABASE_URL: databaseUrl,
-    NATS_URL: natsUrl,
     LOG_LEVEL: config.logLevel,
     LOG_FORMAT: config.logFormat,
     AGENTRY_SECRET_KEY: secretKey,
@@ -173,7 +177,7 @@ async function main() {
     PORT: config.port,
     HOST: config.host,
   };
-  for (const service of SERVICES) await startService(service, settings);
+  for (const service of SERVICES) await startService(service, settings, natsUrlFor);
 
   const url = `http://${browsableHost(config.host)}:${config.port}`;
   const notReady = await readinessProblem(url);

@@ -81,7 +81,7 @@ function curlLines(output: string): string {
 
 const embeddedPorts = (output: string) => ({
   postgres: Number(output.match(/Postgres: embedded postgres:\/\/agentry:\*\*\*@127\.0\.0\.1:(\d+)/)![1]),
-  nats: Number(output.match(/NATS: +embedded nats:\/\/agentry:\*\*\*@127\.0\.0\.1:(\d+)/)![1]),
+  nats: Number(output.match(/NATS: +embedded nats:\/\/127\.0\.0\.1:(\d+)/)![1]),
 });
 
 const launches: Launch[] = [];
@@ -147,6 +147,7 @@ describe('with embedded Postgres and NATS', () => {
     expect(await canConnect(ports.postgres)).toBe(false);
     expect(await canConnect(ports.nats)).toBe(false);
     expect((await fs.stat(path.join(dataDir, 'secret.key'))).mode & 0o777).toBe(0o600);
+    for (const service of SERVICES) expect((await fs.stat(path.join(dataDir, 'nats-users', `${service.name}.password`))).mode & 0o777).toBe(0o600);
   }, FLOW_TIMEOUT_MS);
 
   test('a second start keeps the data and does not show a key again; a service crashing twice stops the launcher', async () => {

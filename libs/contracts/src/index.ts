@@ -6,3 +6,4 @@ export * from './scripts/index.js';
 export * from './agents/index.js';
 export * from './accounts/index.js';
 export * from './containers/index.js';
+export * from './nats-permissions.js';

@@ -1,4 +1,13 @@
 export { freePort } from './free-port.js';
 export type { RunningServer } from './running-server.js';
 export { startEmbeddedPostgres, type EmbeddedPostgresOptions } from './postgres.js';
-export { ensureNatsServerBinary, startNatsServer, type NatsAuth } from './nats.js';
+export {
+  ensureNatsServerBinary,
+  natsUrlWithLogin,
+  renderNatsAuthorization,
+  startNatsServer,
+  type NatsAuthorization,
+  type NatsPermissionsConfig,
+  type NatsUserLogin,
+  type RunningNatsServer,
+} from './nats.js';

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
-import { access, mkdir, writeFile } from 'node:fs/promises';
+import { access, chmod, mkdir, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import { ManagedProcess } from './managed-process.js';
@@ -58,23 +58,45 @@ async function isExecutable(path: string): Promise<boolean> {
   );
 }
 
+/** One login of the server, with the subjects it may use (none given: everything). */
+export interface NatsUserLogin {
+  user: string;
+  password: string;
+  permissions?: NatsPermissionsConfig;
+}
+
+/** nats-server's allow lists; anything not allowed is refused (a "Permissions Violation"). */
+export interface NatsPermissionsConfig {
+  publish: string[];
+  subscribe: string[];
+  /** May answer the requests it receives (one reply each) without any publish right on reply subjects. */
+  allowResponses?: boolean;
+}
+
+/** Credentials clients must present; written to a 0600 config file, never on the command line. */
+export interface NatsAuthorization {
+  users: NatsUserLogin[];
+  /** A client presenting no credentials is this user (tests only); unset: such a client is refused. */
+  noAuthUser?: string;
+}
+
+/** A running server: `url` has no credentials, `urlFor(user)` carries that user's login. */
+export interface RunningNatsServer extends RunningServer {
+  pid: number;
+  urlFor(user: string): string;
+}
+
 /**
  * Spawns nats-server with JetStream on 127.0.0.1:port storing in storeDir and waits until it
  * accepts connections. stop(): SIGTERM, then SIGKILL after a grace period.
  */
-/** Credentials every client must present; written to a 0600 config file, never on the command line. */
-export interface NatsAuth {
-  user: string;
-  password: string;
-}
-
 export async function startNatsServer(opts: {
   port: number;
   storeDir: string;
-  /** When set, clients must authenticate (the url carries the credentials). */
-  auth?: NatsAuth;
+  /** When set, clients must log in as one of these users and are held to its permissions. */
+  auth?: NatsAuthorization;
   onLog?: (line: string) => void;
-}): Promise<RunningServer & { pid: number }> {
+}): Promise<RunningNatsServer> {
   const binary = await ensureNatsServerBinary(opts.onLog);
   await mkdir(opts.storeDir, { recursive: true });
   const args = ['-a', '127.0.0.1', '-p', String(opts.port), '-js', '-sd', opts.storeDir];
@@ -83,17 +105,61 @@ export async function startNatsServer(opts: {
   // The log line proves it is OUR server that listens (the port could be taken by another process).
   const ready = server.waitForLine(/Server is ready/).then(() => server.waitForPort(opts.port));
   await server.waitReady(ready, START_TIMEOUT_MS);
-  const credentials = opts.auth ? `${encodeURIComponent(opts.auth.user)}:${encodeURIComponent(opts.auth.password)}@` : '';
+  const url = `nats://127.0.0.1:${opts.port}`;
   return {
-    url: `nats://${credentials}127.0.0.1:${opts.port}`,
+    url,
     pid: server.pid,
+    urlFor: (user) => natsUrlWithLogin(url, loginOf(opts.auth, user)),
     stop: () => server.stop(['SIGTERM', 'SIGKILL'], SHUTDOWN_GRACE_MS),
   };
 }
 
-/** A process listing shows command lines to every local user: the password goes in a file only the owner reads. */
-async function writeAuthConfig(storeDir: string, auth: NatsAuth): Promise<string> {
+function loginOf(auth: NatsAuthorization | undefined, user: string): NatsUserLogin {
+  const login = auth?.users.find((u) => u.user === user);
+  if (!login) throw new Error(`nats-server has no user "${user}"`);
+  return login;
+}
+
+/** `nats://user:password@host:port`: the form every service reads from NATS_URL. */
+export function natsUrlWithLogin(url: string, login: Pick<NatsUserLogin, 'user' | 'password'>): string {
+  const parsed = new URL(url);
+  parsed.username = encodeURIComponent(login.user);
+  parsed.password = encodeURIComponent(login.password);
+  return parsed.toString().replace(/\/$/, '');
+}
+
+/** A process listing shows command lines to every local user: passwords go in a file only the owner reads. */
+async function writeAuthConfig(storeDir: string, auth: NatsAuthorization): Promise<string> {
   const file = join(storeDir, 'auth.conf');
-  await writeFile(file, `authorization {\n  user: ${JSON.stringify(auth.user)}\n  password: ${JSON.stringify(auth.password)}\n}\n`, { mode: 0o600 });
+  await writeFile(file, renderNatsAuthorization(auth), { mode: 0o600 });
+  // writeFile's mode only applies to a new file: an older one (e.g. from a previous release) is tightened too.
+  await chmod(file, 0o600);
   return file;
+}
+
+/** A password written as-is, or a reference to an environment variable of the server (`$NAME`, for Kubernetes). */
+const passwordValue = (password: string): string => (/^\$[A-Z_][A-Z0-9_]*$/.test(password) ? password : JSON.stringify(password));
+
+/**
+ * nats-server configuration (its own syntax, JSON strings are valid in it) for these users. A
+ * password of the form `$NAME` is left for the server to read from its environment.
+ */
+export function renderNatsAuthorization(auth: NatsAuthorization): string {
+  const list = (subjects: string[]) => `[${subjects.map((s) => JSON.stringify(s)).join(', ')}]`;
+  const users = auth.users.map((u) => {
+    const lines = [`      user: ${JSON.stringify(u.user)}`, `      password: ${passwordValue(u.password)}`];
+    if (u.permissions) {
+      const p = u.permissions;
+      lines.push(
+        '      permissions: {',
+        `        publish: { allow: ${list(p.publish)} }`,
+        `        subscribe: { allow: ${list(p.subscribe)} }`,
+        ...(p.allowResponses ? ['        allow_responses: true'] : []),
+        '      }',
+      );
+    }
+    return `    {\n${lines.join('\n')}\n    }`;
+  });
+  const noAuth = auth.noAuthUser ? `\nno_auth_user: ${JSON.stringify(auth.noAuthUser)}\n` : '';
+  return `authorization {\n  users: [\n${users.join('\n')}\n  ]\n}\n${noAuth}`;
 }

@@ -6,5 +6,13 @@ test('credentials in the URL become client options, the address keeps only host 
     servers: 'nats://127.0.0.1:4222',
     user: 'agentry',
     pass: 'p@ss:word',
+    inboxPrefix: '_INBOX.agentry',
   });
+});
+
+test("replies arrive on the user's own inbox, the only one its permissions let it read", () => {
+  expect(natsConnectionOptions('nats://gateway:pw@127.0.0.1:4222').inboxPrefix).toBe('_INBOX.gateway');
+  // A user name that is not one subject token (e.g. holds a dot or a wildcard) keeps the default inbox.
+  expect(natsConnectionOptions('nats://a.b:pw@127.0.0.1:4222').inboxPrefix).toBe('_INBOX');
+  expect(natsConnectionOptions('nats://%3E:pw@127.0.0.1:4222').inboxPrefix).toBe('_INBOX');
 });

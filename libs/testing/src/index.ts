@@ -1,4 +1,4 @@
 export { createTestDatabase, type TestDatabase } from './test-database.js';
-export { startTestNats, type TestNats } from './test-nats.js';
+export { parseNatsViolation, startTestNats, type NatsViolation, type TestNats } from './test-nats.js';
 export { waitUntil, type WaitUntilOptions } from './wait-until.js';
 export { TEST_PG_URL_ENV, testPostgresUrl } from './env.js';

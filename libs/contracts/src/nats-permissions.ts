@@ -1,0 +1,198 @@
+/**
+ * Who may do what on the bus: ONE declarative map of every NATS user of the platform and the
+ * subjects it needs, from which every nats-server configuration is generated (the embedded
+ * server of `npm start`, the tests' servers, the Kubernetes config). Nothing else grants a
+ * permission, so a service that needs a new subject gets it here or not at all; the test NATS
+ * enforces this map on every integration test and fails a test file whose service hit a
+ * permission violation, so the map is proven sufficient by the suite and minimal by review.
+ *
+ * What a grant means on the wire:
+ * - `serves`: request subjects it answers (subscribe, in its queue group). Answers go to the
+ *   caller's reply subject through `allow_responses` (one reply per request received), so no
+ *   service may publish to `_INBOX.>` in general.
+ * - `calls`: request subjects it sends (publish). The reply comes back on its own inbox.
+ * - Every user's inbox is `_INBOX.<user>.>` (the client's `inboxPrefix`, see
+ *   `natsInboxPrefix`) and it may subscribe to no other inbox: one service cannot read the
+ *   replies another one asked for.
+ * - JetStream: the API subjects of exactly the streams, consumers and KV buckets it uses
+ *   (`$JS.API.STREAM.<op>.<stream>`, `$JS.API.CONSUMER.<op>.<stream>.<durable>`,
+ *   `$JS.ACK.<stream>.<durable>.>`, `$KV.<bucket>.>`). Deleting or purging a stream or
+ *   consumer is granted to nobody.
+ */
+import { EVENTS_STREAM, Subjects } from './subjects.js';
+import { LAUNCH_STREAM, OUTPUT_STREAM, OUTPUT_STREAM_SUBJECTS } from './containers/live.js';
+
+/** The platform's NATS users: one per service, each replica of a service logs in as it. */
+export const NATS_SERVICE_USERS = ['gateway', 'registry', 'executor', 'output', 'scheduler'] as const;
+export type NatsServiceUser = (typeof NATS_SERVICE_USERS)[number];
+
+/** The subjects a stream captures (its config `subjects`), i.e. what publishing to it means. */
+export const StreamSubjects = {
+  [EVENTS_STREAM]: 'events.>',
+  [LAUNCH_STREAM]: 'launches.>',
+  [OUTPUT_STREAM]: OUTPUT_STREAM_SUBJECTS,
+} as const;
+
+/** Durable consumers, by stream: their names are part of the permission (a service pulls only from its own). */
+export const NatsDurables = {
+  /** LAUNCHES work queue, shared by executor replicas. */
+  executorLaunches: 'executor-launches',
+  /** EVENTS: re-publishes still-queued containers. */
+  executorLaunchBackstop: 'executor-launch-backstop',
+  /** EVENTS: retries of ended containers. */
+  executorRetries: 'executor-retries',
+  /** EVENTS: after-agent chaining. */
+  schedulerAfterAgent: 'scheduler-after-agent',
+  /** OUTPUT: console chunks into Postgres. */
+  outputStore: 'output-store',
+} as const;
+
+/** KV bucket of the executor's leases (agent parallelism slots, container heartbeats). */
+export const EXECUTOR_LEASES_BUCKET = 'agentry_executor_leases';
+
+/** Executor replicas tell each other to stop a run (core NATS, every replica hears it). */
+const EXECUTOR_BROADCASTS = 'executor.broadcast.>';
+
+/** How a service uses one JetStream stream. */
+export interface StreamGrant {
+  /** Creates it or brings its config up to date at boot (`ensureStream`): info, create, update. */
+  ensure?: boolean;
+  /** Appends to it (publishes on its subjects; the PubAck comes back on the inbox). */
+  publish?: boolean;
+  /** Reads single messages by sequence (e.g. the relay reading the stream's tail). */
+  readMessages?: boolean;
+  /** Durable pull consumers it creates, pulls from and acks. */
+  consumers?: readonly string[];
+}
+
+export interface ServiceGrants {
+  serves?: readonly string[];
+  calls?: readonly string[];
+  /** Core NATS subjects it publishes (no reply expected). */
+  publishes?: readonly string[];
+  /** Core NATS subjects it subscribes to (outside request/reply). */
+  subscribes?: readonly string[];
+  streams?: Readonly<Record<string, StreamGrant>>;
+  /** KV buckets it creates, reads and writes. */
+  kvBuckets?: readonly string[];
+}
+
+/** Request subjects meant for clients of the public API; `Subjects.internal` is service to service only. */
+const publicRequestSubjects = (): string[] =>
+  Object.entries(Subjects)
+    .filter(([area]) => area !== 'internal')
+    .flatMap(([, subjects]) => Object.values(subjects as Record<string, string>));
+
+/** The map. Read it as: "the <service> may …". */
+export const NatsServiceGrants: Readonly<Record<NatsServiceUser, ServiceGrants>> = {
+  // The HTTP edge: asks the services what the public API offers and watches live output. It
+  // appends nothing, answers nothing, touches no stream: a compromised gateway cannot forge an
+  // event, a launch, a slot or a registry answer, nor read sealed secrets (internal subjects).
+  gateway: {
+    calls: publicRequestSubjects(),
+    subscribes: ['live.container.*'],
+  },
+  registry: {
+    serves: ['registry.>'],
+    // The outbox relay (any service that appends may run it; one is active).
+    streams: { [EVENTS_STREAM]: { ensure: true, publish: true, readMessages: true } },
+  },
+  executor: {
+    serves: ['executor.>'],
+    calls: [
+      Subjects.internal.agentLaunchSnapshot,
+      Subjects.internal.getAgentObject,
+      Subjects.internal.setAgentObject,
+      Subjects.agents.fetch,
+      Subjects.agents.save,
+    ],
+    publishes: ['live.container.*', EXECUTOR_BROADCASTS],
+    subscribes: [EXECUTOR_BROADCASTS],
+    streams: {
+      [EVENTS_STREAM]: {
+        ensure: true,
+        publish: true,
+        readMessages: true,
+        consumers: [NatsDurables.executorLaunchBackstop, NatsDurables.executorRetries],
+      },
+      [LAUNCH_STREAM]: { ensure: true, publish: true, consumers: [NatsDurables.executorLaunches] },
+      [OUTPUT_STREAM]: { ensure: true, publish: true },
+    },
+    kvBuckets: [EXECUTOR_LEASES_BUCKET],
+  },
+  output: {
+    serves: ['output.>'],
+    streams: { [OUTPUT_STREAM]: { ensure: true, consumers: [NatsDurables.outputStore] } },
+  },
+  scheduler: {
+    calls: [Subjects.executor.launch, Subjects.agents.delete],
+    streams: { [EVENTS_STREAM]: { ensure: true, consumers: [NatsDurables.schedulerAfterAgent] } },
+  },
+};
+
+/** Where a user's replies arrive: `_INBOX.<user>`. A user name that is not a plain token keeps the default. */
+export function natsInboxPrefix(user: string | undefined): string {
+  return user && /^[A-Za-z0-9_-]+$/.test(user) ? `_INBOX.${user}` : '_INBOX';
+}
+
+/** The nats-server permissions of one user: subjects it may publish to and subscribe to. */
+export interface NatsUserPermissions {
+  publish: string[];
+  subscribe: string[];
+  /** May answer requests it received (one reply each), without any right on `_INBOX.>`. */
+  allowResponses: boolean;
+}
+
+const JS_API = '$JS.API';
+
+function streamSubjects(stream: string, grant: StreamGrant): string[] {
+  const subjects: string[] = [];
+  if (grant.ensure) subjects.push(...['INFO', 'CREATE', 'UPDATE'].map((op) => `${JS_API}.STREAM.${op}.${stream}`));
+  else if (grant.consumers?.length) subjects.push(`${JS_API}.STREAM.INFO.${stream}`);
+  if (grant.publish) {
+    const captured = StreamSubjects[stream as keyof typeof StreamSubjects];
+    if (!captured) throw new Error(`nats-permissions: stream ${stream} has no subjects in StreamSubjects`);
+    subjects.push(captured);
+  }
+  if (grant.readMessages) subjects.push(`${JS_API}.STREAM.MSG.GET.${stream}`);
+  for (const durable of grant.consumers ?? []) {
+    subjects.push(
+      `${JS_API}.CONSUMER.INFO.${stream}.${durable}`,
+      // Servers ≥ 2.9 take the name (and the filter subject, when there is one) in the subject.
+      `${JS_API}.CONSUMER.CREATE.${stream}.${durable}`,
+      `${JS_API}.CONSUMER.CREATE.${stream}.${durable}.>`,
+      `${JS_API}.CONSUMER.DURABLE.CREATE.${stream}.${durable}`,
+      `${JS_API}.CONSUMER.MSG.NEXT.${stream}.${durable}`,
+      `$JS.ACK.${stream}.${durable}.>`,
+    );
+  }
+  return subjects;
+}
+
+function kvSubjects(bucket: string): string[] {
+  const stream = `KV_${bucket}`;
+  return [
+    ...streamSubjects(stream, { ensure: true }),
+    `$KV.${bucket}.>`,
+    // Reads: direct get (streams with allow_direct) or the stream's message get.
+    `${JS_API}.DIRECT.GET.${stream}`,
+    `${JS_API}.DIRECT.GET.${stream}.>`,
+    `${JS_API}.STREAM.MSG.GET.${stream}`,
+  ];
+}
+
+/** Compiles a service's grants into the allow lists nats-server enforces. */
+export function natsPermissionsOf(user: NatsServiceUser): NatsUserPermissions {
+  const grants = NatsServiceGrants[user];
+  const usesJetStream = Object.keys(grants.streams ?? {}).length > 0 || (grants.kvBuckets ?? []).length > 0;
+  const publish = [
+    ...(grants.calls ?? []),
+    ...(grants.publishes ?? []),
+    // The JetStream client asks for the account's JetStream info before managing streams.
+    ...(usesJetStream ? [`${JS_API}.INFO`] : []),
+    ...Object.entries(grants.streams ?? {}).flatMap(([stream, grant]) => streamSubjects(stream, grant)),
+    ...(grants.kvBuckets ?? []).flatMap(kvSubjects),
+  ];
+  const subscribe = [...(grants.serves ?? []), ...(grants.subscribes ?? []), `${natsInboxPrefix(user)}.>`];
+  return { publish: [...new Set(publish)], subscribe: [...new Set(subscribe)], allowResponses: (grants.serves ?? []).length > 0 };
+}
