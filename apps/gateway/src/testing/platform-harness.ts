@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestDatabase, startTestNats } from '@agentry/testing';
+import type { NatsServiceUser } from '@agentry/contracts';
+import { createTestDatabase, startTestNats, type TestNats } from '@agentry/testing';
 import { startRegistry, type RunningRegistry } from '../../../registry/src/registry-app.js';
 import { startGateway, type RunningGateway } from '../gateway-app.js';
 import type { EdgeConfig } from '../config.js';
@@ -15,9 +16,12 @@ export interface TestPlatform {
   registry: RunningRegistry;
   gateway: RunningGateway;
   databaseUrl: string;
+  /** The test's own NATS login (allowed everything). */
   natsUrl: string;
+  /** A service's own NATS login, held to its permissions: start another service with it. */
+  natsUrlFor(service: NatsServiceUser): string;
   /** The platform's private nats-server, for tests that stop and restart it. */
-  natsServer: Awaited<ReturnType<typeof startTestNats>>;
+  natsServer: TestNats;
   /** With `databaseProxy`: the loopback proxy every service reaches Postgres through, for tests that cut it. */
   databaseProxy?: TcpProxy;
   /** With `natsProxy`: the loopback proxy every NATS client (services and test) goes through. */
@@ -110,17 +114,18 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
       nats = throughProxy(server, natsProxy.port);
     }
     const secretKey = randomBytes(32);
+    // Each service logs in as itself, held to its NATS permissions (libs/contracts nats-permissions).
     registry = await startRegistry({
       databaseUrl: serviceDatabaseUrl,
-      natsUrl: nats.url,
+      natsUrl: nats.urlFor('registry'),
       secretKey,
       bootstrapApiKey: adminKey,
       logLevel: 'warn',
     });
     cleanups.push(() => registry.close());
-    if (options.execution) await startExecution(serviceDatabaseUrl, nats.url, secretKey, options.isolation ?? 'none', cleanups);
+    if (options.execution) await startExecution(serviceDatabaseUrl, nats, secretKey, options.isolation ?? 'none', cleanups);
     gateway = await startGateway({
-      natsUrl: nats.url,
+      natsUrl: nats.urlFor('gateway'),
       port: 0,
       host: '127.0.0.1',
       logLevel: 'error',
@@ -163,6 +168,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     gateway,
     databaseUrl: db.url,
     natsUrl: nats.url,
+    natsUrlFor: (service) => nats.urlFor(service),
     natsServer: nats,
     databaseProxy: proxy,
     natsProxy,
@@ -176,14 +182,18 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
       if (res.status !== 200 && res.status !== 201) throw new Error(`newOrg failed: ${res.status} ${res.text}`);
       return { orgId: String(res.body.id), key: String(res.body.apiKey) };
     },
-    close: cleanUp,
+    // A service refused by NATS fails the test: the permission map must cover everything the services do.
+    close: async () => {
+      await cleanUp();
+      nats.assertServicesObeyed();
+    },
   };
 }
 
 /** The output service and one executor replica (scratch and storage folders of their own), on the platform's servers. */
 async function startExecution(
   databaseUrl: string,
-  natsUrl: string,
+  nats: TestNats,
   secretKey: Buffer,
   isolation: NonNullable<PlatformOptions['isolation']>,
   cleanups: (() => Promise<void>)[],
@@ -192,7 +202,7 @@ async function startExecution(
   const { startOutput } = await import('../../../output/src/output-app.js');
   const { loadExecutorConfig } = await import('../../../executor/src/config.js');
   const { startExecutor } = await import('../../../executor/src/executor-app.js');
-  const output = await startOutput(loadOutputConfig({ DATABASE_URL: databaseUrl, NATS_URL: natsUrl, LOG_LEVEL: 'warn' }));
+  const output = await startOutput(loadOutputConfig({ DATABASE_URL: databaseUrl, NATS_URL: nats.urlFor('output'), LOG_LEVEL: 'warn' }));
   cleanups.push(() => output.close());
   const dir = await mkdtemp(join(tmpdir(), 'agentry-platform-'));
   // The executor's run user passes through it (mode 0711, not listable) to its run folders.
@@ -201,7 +211,7 @@ async function startExecution(
   const executor = await startExecutor(
     loadExecutorConfig({
       DATABASE_URL: databaseUrl,
-      NATS_URL: natsUrl,
+      NATS_URL: nats.urlFor('executor'),
       AGENTRY_SECRET_KEY: secretKey.toString('base64'),
       AGENTRY_WORK_DIR: join(dir, 'work'),
       AGENTRY_STORAGE_DIR: join(dir, 'storage'),

@@ -160,6 +160,6 @@ export class OutputTestKit {
   }
 }
 
-const outputConfig = (db: TestDatabase, nats: TestNats) => ({ databaseUrl: db.url, natsUrl: nats.url, logLevel: 'warn' as const, retentionDays: 7 });
+const outputConfig = (db: TestDatabase, nats: TestNats) => ({ databaseUrl: db.url, natsUrl: nats.urlFor('output'), logLevel: 'warn' as const, retentionDays: 7 });
 
 export const containerStream = (containerId: number) => streamId(StreamType.container, containerId);

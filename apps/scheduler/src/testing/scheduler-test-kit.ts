@@ -60,7 +60,7 @@ export async function startSchedulerTestKit(): Promise<SchedulerTestKit> {
     clock,
     key,
     async startReplica(env = {}) {
-      const config = loadSchedulerConfig({ DATABASE_URL: platform.databaseUrl, NATS_URL: platform.natsUrl, LOG_LEVEL: 'warn', SCHEDULER_TICK_MS: '20', ...env });
+      const config = loadSchedulerConfig({ DATABASE_URL: platform.databaseUrl, NATS_URL: platform.natsUrlFor('scheduler'), LOG_LEVEL: 'warn', SCHEDULER_TICK_MS: '20', ...env });
       const replica = await startScheduler(config, { clock });
       replicas.push(replica);
       return replica;
