@@ -56,3 +56,12 @@ test('the default time limit may not exceed the ceiling', () => {
   );
   expect(loadExecutorConfig({ ...base, EXECUTOR_MAX_TIME_LIMIT_SECONDS: '3600' }).runLimits.maxTimeLimitSeconds).toBe(3600);
 });
+
+test('AGENTRY_EGRESS_DENY: ranges scripts may not reach, checked at boot', () => {
+  expect(loadExecutorConfig(base).egressDenied).toEqual([]);
+  expect(loadExecutorConfig({ ...base, AGENTRY_EGRESS_DENY: '10.96.0.0/12, fd00:10::/64' }).egressDenied).toEqual([
+    { family: 4, address: '10.96.0.0', prefix: 12 },
+    { family: 6, address: 'fd00:10::', prefix: 64 },
+  ]);
+  expect(() => loadExecutorConfig({ ...base, AGENTRY_EGRESS_DENY: '10.96.0.1/12' })).toThrow(/AGENTRY_EGRESS_DENY: "10\.96\.0\.1\/12" has bits set below its \/12 prefix/);
+});

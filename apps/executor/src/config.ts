@@ -2,6 +2,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigError, key256, loadConfig, logLevel, oneOf, requiredUrl, withDefault, type LogLevel, type Setting } from '@agentry/config';
 import { observabilityConfig, observabilitySettings, type ObservabilityConfig } from '@agentry/service-kit';
+import { parseCidrList, type Cidr } from './process/egress-rules.js';
 import { DEFAULT_SCRIPT_WRITE_QUOTAS, type ScriptWriteQuotas } from './runs/script-write-quotas.js';
 
 export const EXECUTOR_CONFIG = Symbol('EXECUTOR_CONFIG');
@@ -34,6 +35,11 @@ export interface ExecutorConfig {
   storageDir: string;
   /** auto = bubblewrap, or the executor does not start; none = no sandbox (development), said at start and in every run's output. */
   isolation: IsolationMode;
+  /**
+   * Address ranges scripts may not reach, beyond the fixed ones (loopback, private, link-local…)
+   * and the host's own addresses: e.g. the cluster's pod and service ranges (process/README.md).
+   */
+  egressDenied: Cidr[];
   /** The host user scripts run as when the executor is root (never root itself). */
   runUser: { uid: number; gid: number };
   /** Processes this replica runs at once. */
@@ -64,6 +70,17 @@ const integer = (fallback: number, min: number, max: number, unit = ''): Setting
   },
 });
 
+/** Address ranges (`10.96.0.0/12, fd00:10::/64`), separated by commas or spaces; empty: none. */
+const cidrList = (): Setting<Cidr[]> => ({
+  read(raw, name) {
+    try {
+      return { value: parseCidrList(raw ?? '') };
+    } catch (error) {
+      return { problem: `${name}: ${(error as Error).message}` };
+    }
+  },
+});
+
 /** A folder; relative paths are taken from the current directory. */
 const folder = (fallback: string): Setting<string> => ({
   read(raw, name) {
@@ -82,6 +99,7 @@ export function loadExecutorConfig(env: Record<string, string | undefined> = pro
       AGENTRY_WORK_DIR: folder(join(tmpdir(), 'agentry-work')),
       AGENTRY_STORAGE_DIR: folder('.agentry/storage'),
       AGENTRY_ISOLATION: oneOf(ISOLATION_MODES, 'auto'),
+      AGENTRY_EGRESS_DENY: cidrList(),
       AGENTRY_RUN_UID: integer(65534, 1, 4_294_967_294),
       AGENTRY_RUN_GID: integer(65534, 1, 4_294_967_294),
       EXECUTOR_SLOTS: integer(4, 1, 1000),
@@ -118,6 +136,7 @@ export function loadExecutorConfig(env: Record<string, string | undefined> = pro
     workDir: c.AGENTRY_WORK_DIR,
     storageDir: c.AGENTRY_STORAGE_DIR,
     isolation: c.AGENTRY_ISOLATION,
+    egressDenied: c.AGENTRY_EGRESS_DENY,
     runUser: { uid: c.AGENTRY_RUN_UID, gid: c.AGENTRY_RUN_GID },
     slots: c.EXECUTOR_SLOTS,
     defaultTimeLimitSeconds: c.EXECUTOR_DEFAULT_TIME_LIMIT_SECONDS,

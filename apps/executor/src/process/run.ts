@@ -11,6 +11,7 @@ import { DiskWatch } from './disk-usage.js';
 import type { RunConfig } from './protocol.js';
 import { groupExited, processExited, processTree, signalGroup } from './process-group.js';
 import { giveToRunUser, runUserFor, type RunUser } from './run-user.js';
+import { proxyEnvironment } from './run-proxy.js';
 import { INFO_FD, isolationAvailable } from './sandbox.js';
 import { attachNetwork, sandboxNetwork, sandboxPid, type AttachedNetwork } from './sandbox-network.js';
 import type { Isolation, RunEndReason, SandboxNetwork, RunHooks, RunningProcess, RunOutcome, RunRequest, RuntimeRequest } from './types.js';
@@ -47,6 +48,8 @@ export async function startRun(req: RunRequest, hooks: RunHooks): Promise<Runnin
     user = runUserFor(req.runUser);
     isolation = await chooseIsolation(req.isolation, user);
     network = isolation === 'bubblewrap' ? sandboxNetwork(req.network) : 'none';
+    // The proxy passes the egress rules or nothing runs (run-proxy.ts); its variables join the script's environment.
+    req = { ...req, env: { ...req.env, ...(await proxyEnvironment(req.proxyAddress, req.egressDenied)) } };
   } catch (error) {
     return notStarted(error);
   }
@@ -184,7 +187,7 @@ class ScriptRun implements RunningProcess {
   private async connectNetwork(): Promise<AttachedNetwork> {
     const pid = await this.sandboxPid;
     if (pid === null) throw new Error('bwrap did not report the sandbox pid');
-    return attachNetwork(pid);
+    return attachNetwork(pid, this.req.egressDenied);
   }
 
   abort(opts: { soft?: boolean; graceMs?: number } = {}): void {

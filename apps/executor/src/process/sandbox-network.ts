@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
+import { deniedRanges, ipRuleBatches, type Cidr } from './egress-rules.js';
 import { findExecutable } from './executables.js';
 import type { RunRequest, SandboxNetwork } from './types.js';
 
@@ -8,13 +9,26 @@ const READY_FD = 3;
 const EXIT_FD = 4;
 /** Large MTU: fewer, bigger frames through the user-mode stack (slirp4netns' recommended value). */
 const MTU = 65520;
+/** slirp4netns' DNS forwarder, as the sandbox sees it (its default 10.0.2.0/24 network). */
+export const SLIRP_DNS = '10.0.2.3';
 
-/** The network a sandboxed run gets: 'internet' needs slirp4netns. */
+/**
+ * The network a sandboxed run gets. 'internet' needs slirp4netns, and the egress rules need
+ * nsenter + ip and an executor running as root: only root may enter the network namespace of a
+ * sandbox owned by the run user, and an unprivileged owner loses its capabilities there at the
+ * exec of `ip`. Where the rules cannot be applied, 'auto' gives no network rather than an open one.
+ */
 export function sandboxNetwork(wanted: RunRequest['network'] = 'auto'): SandboxNetwork {
   if (wanted === 'none') return 'none';
-  const available = findExecutable('slirp4netns') !== null;
-  if (wanted === 'internet' && !available) throw new Error('slirp4netns is not installed: a sandbox cannot have network here');
-  return available ? 'internet' : 'none';
+  const missing = whyNoPolicedNetwork();
+  if (wanted === 'internet' && missing) throw new Error(`a sandbox cannot have network here: ${missing}`);
+  return missing ? 'none' : 'internet';
+}
+
+function whyNoPolicedNetwork(): string | null {
+  for (const tool of ['slirp4netns', 'nsenter', 'ip']) if (!findExecutable(tool)) return `${tool} is not installed`;
+  if (process.getuid?.() !== 0) return "the egress rules (no private, link-local or host addresses) need the executor to run as root";
+  return null;
 }
 
 export interface AttachedNetwork {
@@ -40,14 +54,17 @@ export function sandboxPid(info: Readable): Promise<number> {
 }
 
 /**
- * Gives a sandbox a NATed uplink: slirp4netns joins the network namespace of `pid` and brings up
- * tap0 (10.0.2.100, gateway 10.0.2.2, DNS 10.0.2.3) with --disable-host-loopback, so 10.0.2.2
- * never reaches the host's 127.0.0.1. Call it once bwrap is done configuring the namespace's
- * loopback (both speak netlink there: concurrently, bwrap's setup may fail) — the runner waits
- * for the runtime's hello, and keeps the script waiting until this resolves. slirp4netns ends
- * when the runner closes its exit fd — or dies, which closes it too.
+ * Gives a sandbox a policed, NATed uplink. slirp4netns joins the network namespace of `pid` and
+ * brings up tap0 (10.0.2.100, gateway 10.0.2.2, DNS 10.0.2.3) with --disable-host-loopback, so
+ * 10.0.2.2 never reaches the host's 127.0.0.1; then the egress rules (egress-rules.ts) go in —
+ * after, because the kernel checks the default route's gateway (10.0.2.2, inside 10/8) against
+ * them. The script is not running yet either way: call this once bwrap is done configuring the
+ * namespace's loopback (both speak netlink there: concurrently, bwrap's setup may fail) — the
+ * runner waits for the runtime's hello, and keeps the script waiting (no `init`) until this
+ * resolves; if it throws, the run fails and the script never starts. slirp4netns ends when the
+ * runner closes its exit fd — or dies, which closes it too.
  */
-export async function attachNetwork(pid: number): Promise<AttachedNetwork> {
+export async function attachNetwork(pid: number, operatorDenied: readonly Cidr[] = []): Promise<AttachedNetwork> {
   // By path, as root, without joining the sandbox's user namespace: the sandbox belongs to the run
   // user and, with --disable-userns, its processes sit in a nested user namespace from which the
   // network namespace cannot be entered (slirp4netns <pid> fails with setns: EPERM).
@@ -60,6 +77,7 @@ export async function attachNetwork(pid: number): Promise<AttachedNetwork> {
   };
   try {
     await ready(slirp);
+    await applyEgressRules(pid, deniedRanges(operatorDenied));
   } catch (error) {
     close();
     throw error;
@@ -72,5 +90,29 @@ function ready(slirp: ChildProcess): Promise<void> {
     slirp.stdio[READY_FD]!.once('data', () => resolve());
     slirp.once('error', reject);
     slirp.once('exit', (code) => reject(new Error(`slirp4netns exited (${code}) before the network was up`)));
+  });
+}
+
+/**
+ * Adds the rules from the host side (root entering the sandbox's network namespace only): inside
+ * the sandbox nothing has CAP_NET_ADMIN (bwrap drops every capability, and nested user namespaces
+ * are disabled), so the script cannot remove them. Any failure fails the run: never an open network.
+ */
+async function applyEgressRules(pid: number, denied: readonly Cidr[]): Promise<void> {
+  const batches = ipRuleBatches(denied, SLIRP_DNS);
+  for (const [family, batch] of [['-4', batches.ipv4], ['-6', batches.ipv6]] as const) {
+    await inSandboxNetwork(pid, [findExecutable('ip')!, family, '-batch', '-'], batch);
+  }
+}
+
+function inSandboxNetwork(pid: number, command: string[], input: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(findExecutable('nsenter')!, [`--net=/proc/${pid}/ns/net`, '--', ...command], { stdio: ['pipe', 'ignore', 'pipe'] });
+    let errors = '';
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (errors += chunk));
+    child.once('error', reject);
+    child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`the egress rules could not be applied (${command.slice(1, 3).join(' ')}): ${errors.trim() || `exit ${code}`}`))));
+    child.stdin!.on('error', () => undefined);
+    child.stdin!.end(input);
   });
 }

@@ -1,3 +1,4 @@
+import type { Cidr } from './egress-rules.js';
 import type { RunUser } from './run-user.js';
 
 export interface RunLimits {
@@ -31,7 +32,7 @@ export interface RunRequest {
   scriptText: string;
   /** Parsed JSON given to the script as buster.argument. */
   argument: unknown;
-  /** The ONLY environment the script gets, plus PATH/HOME/LANG/TMPDIR set by the runner. */
+  /** The ONLY environment the script gets, plus PATH/HOME/LANG/TMPDIR (and the proxy's, see run-proxy.ts) set by the runner. */
   env: Record<string, string>;
   /** The runner creates `<workRoot>/<containerId>` and removes it after; it also keeps shared files in workRoot. */
   workRoot: string;
@@ -52,7 +53,9 @@ export interface RunRequest {
    * network at all; 'auto' (default) = internet when slirp4netns is installed, else none.
    */
   network?: 'auto' | 'internet' | 'none';
-  /** buster.proxyAddress ('' when absent). */
+  /** Ranges the script may not reach beyond the fixed ones and the host's addresses (egress-rules.ts): AGENTRY_EGRESS_DENY. */
+  egressDenied?: Cidr[];
+  /** buster.proxyAddress ('' when absent); also HTTP(S)_PROXY/ALL_PROXY. Must pass the egress rules, or the run fails to start. */
   proxyAddress?: string;
   /** buster.apiKey (null when absent). */
   apiKey?: string | null;

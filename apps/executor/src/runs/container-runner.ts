@@ -115,6 +115,7 @@ export class ContainerRunner {
         limits: { timeLimitSeconds: started.timeLimitSeconds, ...this.config.runLimits },
         retryNumber: state.queued.retryNumber ?? 0,
         isolation: this.config.isolation,
+        egressDenied: this.config.egressDenied,
         runUser: this.config.runUser,
         proxyAddress: proxyAddressOf(snapshot, this.secrets),
         apiKey: null,

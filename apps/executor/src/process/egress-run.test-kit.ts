@@ -1,0 +1,41 @@
+// The child side of egress.test.ts: runs ONE script through the real runner (startRun) from
+// inside the test's network namespace, and prints the outcome and output as one JSON line.
+// Started by runInNamespace() (network-namespaces.test-kit.ts) with the run's options as argv[2].
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseCidrList } from './egress-rules.js';
+import { DEFAULT_LIMITS } from './run-script.test-kit.js';
+import { startRun } from './run.js';
+
+const options = JSON.parse(process.argv[2]!) as { script: string; proxyAddress?: string; egressDeny?: string; network?: 'auto' | 'internet' | 'none' };
+const root = mkdtempSync(join(tmpdir(), 'agentry-egress-test-'));
+// The run user (not root) must get through to its run folder.
+chmodSync(root, 0o755);
+const chunks: Buffer[] = [];
+try {
+  const run = await startRun(
+    {
+      containerId: 1,
+      agentId: 1,
+      orgId: 1,
+      scriptName: 'probe.js',
+      scriptText: options.script,
+      argument: {},
+      env: {},
+      workRoot: join(root, 'work'),
+      storageDir: join(root, 'storage'),
+      limits: DEFAULT_LIMITS,
+      retryNumber: 0,
+      isolation: 'bubblewrap',
+      network: options.network ?? 'internet',
+      egressDenied: parseCidrList(options.egressDeny ?? ''),
+      proxyAddress: options.proxyAddress ?? '',
+    },
+    { onOutput: (_offset, chunk) => chunks.push(Buffer.from(chunk)), onRequest: async () => null },
+  );
+  const outcome = await run.outcome;
+  process.stdout.write(`${JSON.stringify({ outcome, output: Buffer.concat(chunks).toString('utf8') })}\n`);
+} finally {
+  rmSync(root, { recursive: true, force: true });
+}

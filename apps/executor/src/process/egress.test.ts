@@ -1,0 +1,120 @@
+// Egress of sandboxed scripts, played against hosts this test creates itself: every address below
+// lives in network namespaces of network-namespaces.test-kit.ts (the runner and slirp4netns run
+// in its "host" namespace), so not one packet reaches a real network.
+import { createTestNetwork, HOST_ADDRESS, namespacesUsable, PORT, RESOLVER_ADDRESS, type TestNetwork } from './network-namespaces.test-kit.js';
+
+/** Refused by the rules in the sandbox's own kernel at connect()/send() (prohibit), nothing sent: not a missing route, not slirp4netns. */
+const REFUSED = ['EACCES'];
+
+/** The script: tries each target (TCP, or UDP with `udp:`), prints one JSON line `{name: result}`. */
+const probe = (targets: Record<string, string>) => `
+  const net = require('net');
+  const dgram = require('dgram');
+  const dns = require('dns');
+  const tcp = (host, port) => new Promise((resolve) => {
+    const socket = net.connect({ host, port, timeout: 5000 });
+    let greeting = '';
+    socket.on('data', (data) => (greeting += data));
+    socket.on('end', () => resolve(greeting ? 'connected: ' + greeting : 'connected'));
+    socket.on('timeout', () => { socket.destroy(); resolve('timeout'); });
+    socket.on('error', (error) => resolve(error.code));
+  });
+  const udp = (host, port) => new Promise((resolve) => {
+    const socket = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
+    socket.send('datagram to ' + host, port, host, (error) => { socket.close(); resolve(error ? error.code : 'sent'); });
+  });
+  const lookup = (name) => new Promise((resolve) => dns.lookup(name, { family: 4 }, (error, address) => resolve(error ? error.code : address)));
+  (async () => {
+    const results = {};
+    for (const [name, target] of Object.entries(${JSON.stringify(targets)})) {
+      const [kind, host, port] = target.split('|');
+      results[name] = kind === 'lookup' ? await lookup(host) : kind === 'udp' ? await udp(host, Number(port)) : await tcp(host, Number(port));
+    }
+    console.log(JSON.stringify(results));
+  })();`;
+
+const tcp = (host: string, port = PORT) => `tcp|${host}|${port}`;
+const udp = (host: string, port = PORT) => `udp|${host}|${port}`;
+
+(namespacesUsable ? describe : describe.skip)('sandbox egress (in network namespaces of the test)', () => {
+  let network: TestNetwork;
+
+  beforeAll(async () => {
+    network = await createTestNetwork();
+  });
+  afterAll(() => network?.close());
+
+  test('the public internet is reachable, by address and by name through the DNS forwarder; private, link-local, CGNAT, ULA, host and operator-denied addresses are refused before any packet leaves', async () => {
+    const targets = {
+      // Denied: each one is a listening address in the world (or host) namespace.
+      private10: tcp('10.77.0.1'),
+      private172: tcp('172.20.0.1'),
+      private192: tcp('192.168.77.1'),
+      cgnat: tcp('100.64.0.1'),
+      metadata: tcp('169.254.169.254'),
+      metadataUdp: udp('169.254.169.254'),
+      uniqueLocal: tcp('fd00::1'),
+      mappedPrivate: tcp('::ffff:10.77.0.1'),
+      hostAddress: tcp(HOST_ADDRESS),
+      hostViaGateway: tcp('10.0.2.2'),
+      operatorDenied: tcp('203.0.113.99'),
+      // slirp4netns sends anything for its DNS address to the host's resolver (198.51.100.2 here),
+      // whatever the port: only port 53 may pass.
+      resolverOtherPort: tcp('10.0.2.3'),
+      // Names resolve (the forwarder works) but lead to denied addresses.
+      metadataName: 'lookup|metadata.test',
+      metadataByName: tcp('metadata.test'),
+      privateByName: tcp('private.test'),
+      // Allowed, last: the positive control.
+      publicName: 'lookup|public.test',
+      publicByName: tcp('public.test'),
+      public: tcp('203.0.113.10'),
+    };
+    const { outcome, output } = await network.run({ script: probe(targets), egressDeny: '203.0.113.99/32, 198.18.0.0/15' });
+    expect({ outcome, output }).toMatchObject({ outcome: { reason: "exited", exitCode: 0 } });
+    const results = JSON.parse(output);
+    expect(results).toMatchObject({ publicName: '203.0.113.10', publicByName: 'connected: hello from 203.0.113.10', public: 'connected: hello from 203.0.113.10', metadataName: '169.254.169.254' });
+    const denied = Object.keys(targets).filter((name) => !name.startsWith('public') && name !== 'metadataName');
+    for (const name of denied) expect({ [name]: REFUSED.includes(results[name]) ? 'refused' : results[name] }).toEqual({ [name]: 'refused' });
+    // The listeners saw the two allowed connections (proof they log) and nothing else.
+    expect(network.world.log).toEqual(['tcp 203.0.113.10', 'tcp 203.0.113.10']);
+    expect(network.host.log).toEqual([]);
+  });
+
+  test('multicast and broadcast reach nobody: refused by the rules, and dropped by slirp4netns when a socket bound to the sandbox address skips them', async () => {
+    const script = `
+      const dgram = require('dgram');
+      const send = (host, bindTo) => new Promise((resolve) => {
+        const socket = dgram.createSocket('udp4');
+        socket.bind(0, bindTo, () => {
+          socket.setBroadcast(true);
+          socket.send('datagram to ' + host + (bindTo ? ' from ' + bindTo : ''), ${PORT}, host, (error) => { socket.close(); resolve(error ? error.code : 'sent'); });
+        });
+      });
+      (async () => console.log(JSON.stringify({
+        multicast: await send('224.0.0.251'),
+        broadcast: await send('255.255.255.255'),
+        // With a source address the kernel picks tap0 without a routing decision (no rule applies).
+        boundMulticast: await send('224.0.0.251', '10.0.2.100'),
+        boundBroadcast: await send('255.255.255.255', '10.0.2.100'),
+        public: await send('203.0.113.10'),
+      })))();`;
+    const { output } = await network.run({ script });
+    expect(JSON.parse(output)).toMatchObject({ multicast: 'EACCES', broadcast: 'EACCES', public: 'sent' });
+    // The world's listener is joined to 224.0.0.251 on the veth the host's traffic leaves by: it would log one.
+    await until(() => network.world.log.includes('udp datagram to 203.0.113.10'));
+    expect(network.world.log.filter((line) => line.startsWith('udp'))).toEqual(['udp datagram to 203.0.113.10']);
+    expect(network.host.log).toEqual([]);
+  });
+
+  test('the resolver keeps answering on port 53 while its other ports are refused', async () => {
+    const { output } = await network.run({ script: probe({ dnsUdp: udp('10.0.2.3', 53), otherPort: tcp('10.0.2.3'), name: 'lookup|public.test' }) });
+    expect(JSON.parse(output)).toEqual({ dnsUdp: 'sent', otherPort: 'EACCES', name: '203.0.113.10' });
+    expect(network.world.log.filter((line) => line.includes(RESOLVER_ADDRESS))).toEqual([]);
+  });
+});
+
+/** Polls a condition the listener's log will meet once a datagram has travelled. */
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+}

@@ -1,0 +1,57 @@
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import { deniedRangeOf, deniedRanges, formatCidr, type Cidr } from './egress-rules.js';
+
+/** Local destinations a proxied script still reaches directly (its own loopback: a browser's debugging port). */
+const NO_PROXY = 'localhost,127.0.0.1,::1';
+
+/**
+ * The environment that points a run's HTTP clients at the agent's proxy (`buster.proxyAddress`):
+ * HTTP_PROXY, HTTPS_PROXY and ALL_PROXY, lower-case too (curl reads only `http_proxy` in lower
+ * case). Empty without a proxy.
+ *
+ * The proxy must pass the same egress rules as the script's own connections: a proxy on a
+ * loopback, private, link-local or host address (or one whose name resolves to one) would be a
+ * way around them — the executor refuses the run with an error naming the host, never the
+ * proxy's credentials. Inside the sandbox the kernel's rules would refuse it anyway; this check
+ * gives the clear error, and holds without a sandbox too.
+ */
+export async function proxyEnvironment(proxyAddress: string | undefined, operatorDenied: readonly Cidr[] = []): Promise<Record<string, string>> {
+  if (!proxyAddress) return {};
+  const url = proxyUrl(proxyAddress);
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const addresses = isIP(host) ? [host] : await resolve(host);
+  const denied = deniedRanges(operatorDenied);
+  for (const address of addresses) {
+    const range = deniedRangeOf(address, denied);
+    if (range) {
+      const via = address === host ? '' : ` (it resolves to ${address})`;
+      throw new Error(`proxyAddress: the proxy host ${host}${via} is in a range scripts may not reach (${formatCidr(range)})`);
+    }
+  }
+  const value = url.href.replace(/\/$/, '');
+  return { HTTP_PROXY: value, HTTPS_PROXY: value, ALL_PROXY: value, http_proxy: value, https_proxy: value, all_proxy: value, NO_PROXY, no_proxy: NO_PROXY };
+}
+
+/** `host:port` is an HTTP proxy (what PhantomBuster's proxyAddress usually holds). */
+function proxyUrl(proxyAddress: string): URL {
+  let url: URL;
+  try {
+    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(proxyAddress) ? proxyAddress : `http://${proxyAddress}`);
+  } catch {
+    throw new Error('proxyAddress is not a proxy address (like http://host:port or host:port)');
+  }
+  if (!['http:', 'https:', 'socks4:', 'socks4a:', 'socks5:', 'socks5h:'].includes(url.protocol)) {
+    throw new Error(`proxyAddress: ${url.protocol.slice(0, -1)} proxies are not supported (http, https, socks4, socks5)`);
+  }
+  if (!url.hostname) throw new Error('proxyAddress has no host');
+  return url;
+}
+
+async function resolve(host: string): Promise<string[]> {
+  try {
+    return (await lookup(host, { all: true, verbatim: true })).map((entry) => entry.address);
+  } catch {
+    throw new Error(`proxyAddress: the proxy host ${host} does not resolve`);
+  }
+}

@@ -1,0 +1,32 @@
+// Lets a plain `node` child (started inside a test's network namespace, where Jest can't follow)
+// run this folder's TypeScript sources as they are, the way Jest's SWC transform does:
+//   node --import ./ts-source-loader.test-kit.mjs some.test-kit.ts
+import { existsSync, readFileSync } from 'node:fs';
+import { register } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { transformSync } from '@swc/core';
+
+if (!process.env.AGENTRY_TS_LOADER_HOOKS) {
+  process.env.AGENTRY_TS_LOADER_HOOKS = '1';
+  register(import.meta.url);
+}
+
+/** `./x.js` imported from a `.ts` source is `./x.ts` (the sources' NodeNext-style specifiers). */
+export async function resolve(specifier, context, next) {
+  if (specifier.startsWith('.') && specifier.endsWith('.js') && context.parentURL?.endsWith('.ts')) {
+    const url = new URL(specifier.replace(/\.js$/, '.ts'), context.parentURL);
+    if (existsSync(fileURLToPath(url))) return { url: url.href, shortCircuit: true };
+  }
+  return next(specifier, context);
+}
+
+export async function load(url, context, next) {
+  if (!url.endsWith('.ts')) return next(url, context);
+  const filename = fileURLToPath(url);
+  const { code } = transformSync(readFileSync(filename, 'utf8'), {
+    filename,
+    jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+    module: { type: 'es6' },
+  });
+  return { format: 'module', source: code, shortCircuit: true };
+}
