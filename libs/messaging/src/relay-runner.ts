@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -29,7 +30,11 @@ export async function startEventRelay(
   const nc = await connectNats(natsUrl, 'event-relay');
   await ensureEventsStream(nc);
   limitEventsToBus(dataSource, nc);
-  const runner = new ProjectionRunner(dataSource, [createEventRelayProjection(jetstream(nc))], runnerOptions);
+  const logger = new Logger('EventRelay');
+  const runner = new ProjectionRunner(dataSource, [createEventRelayProjection(jetstream(nc))], {
+    onParking: (message) => logger.warn(message),
+    ...runnerOptions,
+  });
   await runner.start();
   return {
     nc,

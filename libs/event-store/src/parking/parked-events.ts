@@ -73,6 +73,12 @@ export class ParkedEvents {
     );
   }
 
+  /** How many events each consumer has parked (for metrics and the list's summary). */
+  async countsByConsumer(): Promise<Record<string, number>> {
+    const rows = await this.rows<{ consumer: string; n: number }>(`SELECT consumer, count(*)::integer AS n FROM parked_events GROUP BY consumer`, []);
+    return Object.fromEntries(rows.map((r) => [r.consumer, r.n]));
+  }
+
   async get(id: number): Promise<ParkedEvent | null> {
     const rows = await this.rows<ParkedEvent>(`SELECT ${COLUMNS} FROM parked_events WHERE id = $1`, [id]);
     return rows[0] ?? null;

@@ -69,6 +69,7 @@ describe('parking: a projection with a parking policy gets past an event it keep
     const [row] = await parked.list('picky');
     expect(row).toMatchObject({ consumer: 'picky', eventId: bad.eventId, eventType: 'happened', attempts: 3, reason: 'cannot apply this one' });
     expect(projection.failures).toBe(3);
+    expect(await parked.countsByConsumer()).toEqual({ picky: 1 });
 
     // The operator command lists it (never the payload) and asks for a replay; the projection applies it.
     const out: string[] = [];

@@ -37,6 +37,8 @@ export class ProjectionWorker {
   /** Events to park in the next batch: id → why, after how many attempts. */
   private readonly toPark = new Map<string, { reason: string; attempts: number }>();
   private replaysRequested = false;
+  /** Events this worker parked since it started (for the log; the table has them all). */
+  private parkedCount = 0;
   private readonly parked: ParkedEvents;
 
   constructor(
@@ -138,11 +140,12 @@ export class ProjectionWorker {
         if (!park) return false;
         await this.parked.park({ consumer: name, event, ...park }, manager);
         parkedNow.push(`${name}: parked event ${event.eventId} (${event.type}) after ${park.attempts} failed attempt(s): ${park.reason}`);
+        this.parkedCount += 1;
         return true;
       });
       if (!(await advanceCheckpoint(manager, name, from, to))) throw new FencedOut(`${name}: checkpoint moved by another instance`);
     });
-    for (const message of parkedNow) this.options.onParking(message);
+    for (const message of parkedNow) this.options.onParking(`${message} (${this.parkedCount} parked here since start; npm run parked -- list)`);
     this.toPark.clear();
     this.failures.clear();
     this.checkpoint = to;
