@@ -1,3 +1,7 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { waitUntil } from '@agentry/testing';
 import type { EntityManager } from 'typeorm';
 import { ParkedEvents } from '../parking/parked-events.js';
@@ -123,5 +127,22 @@ describe('parking: a projection with a parking policy gets past an event it keep
     expect(projection.failures).toBe(3);
     expect((await applied('patient')).length).toBe(5);
     expect(await new ParkedEvents(db.dataSource).list()).toEqual([]);
+  });
+
+  it('npm run parked: the built entry point lists, replays and drops against DATABASE_URL (run npm run build first)', async () => {
+    const log = await appendFive();
+    const parked = new ParkedEvents(db.dataSource);
+    await parked.park({ consumer: 'some-consumer', event: log[1]!, reason: 'handler said no', attempts: 5 });
+    const [row] = await parked.list();
+    const cli = join(fileURLToPath(new URL('.', import.meta.url)), '../../dist/parked-cli.js');
+    const run = (...args: string[]) => promisify(execFile)(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH, DATABASE_URL: db.url } });
+    const listed = await run('list');
+    expect(listed.stdout).toContain(`#${row!.id}  some-consumer  event ${log[1]!.eventId}  happened`);
+    expect(listed.stdout).toContain('attempts 5');
+    expect(listed.stdout).toContain('some-consumer: 1 parked');
+    expect((await run('replay', String(row!.id))).stdout).toContain(`replay of #${row!.id} requested`);
+    expect((await parked.get(row!.id))?.replayRequestedAt).toBeInstanceOf(Date);
+    expect((await run('drop', String(row!.id))).stdout).toContain(`#${row!.id} dropped`);
+    await expect(run('drop', String(row!.id))).rejects.toMatchObject({ code: 1, stdout: expect.stringContaining(`no parked event #${row!.id}`) });
   });
 });
