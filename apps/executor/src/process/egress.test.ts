@@ -1,7 +1,7 @@
 // Egress of sandboxed scripts, played against hosts this test creates itself: every address below
 // lives in network namespaces of network-namespaces.test-kit.ts (the runner and slirp4netns run
 // in its "host" namespace), so not one packet reaches a real network.
-import { createTestNetwork, HOST_ADDRESS, namespacesUsable, PORT, RESOLVER_ADDRESS, type TestNetwork } from './network-namespaces.test-kit.js';
+import { createTestNetwork, HOST_ADDRESS, HTTP_PORT, namespacesUsable, PORT, RESOLVER_ADDRESS, type TestNetwork } from './network-namespaces.test-kit.js';
 
 /** Refused by the rules in the sandbox's own kernel at connect()/send() (prohibit), nothing sent: not a missing route, not slirp4netns. */
 const REFUSED = ['EACCES'];
@@ -105,6 +105,22 @@ const udp = (host: string, port = PORT) => `udp|${host}|${port}`;
     await until(() => network.world.log.includes('udp datagram to 203.0.113.10'));
     expect(network.world.log.filter((line) => line.startsWith('udp'))).toEqual(['udp datagram to 203.0.113.10']);
     expect(network.host.log).toEqual([]);
+  });
+
+  test("the script API's downloads go through the same network: a public file by name yes, the metadata service no", async () => {
+    const script = `
+      const fs = require('fs');
+      const buster = require('phantombuster').create();
+      const get = (url) => buster.download(url).then((path) => fs.readFileSync(path, 'utf8'), (error) => 'refused: ' + String((error.cause && error.cause.code) || error.code || error.message));
+      (async () => console.log(JSON.stringify({
+        public: await get('http://public.test:${HTTP_PORT}/remote.txt'),
+        metadata: await get('http://169.254.169.254:${HTTP_PORT}/latest/meta-data/'),
+      })))();`;
+    const { output } = await network.run({ script });
+    const results = JSON.parse(output);
+    expect(results.public).toBe('remote file at /remote.txt on 203.0.113.10');
+    expect(results.metadata).toBe('refused: EACCES');
+    expect(network.world.log.filter((line) => line.startsWith('http'))).toEqual(['http 203.0.113.10 /remote.txt']);
   });
 
   test('the resolver keeps answering on port 53 while its other ports are refused', async () => {

@@ -21,6 +21,8 @@ export const WORLD_ADDRESSES = ['203.0.113.10', '203.0.113.99', '10.77.0.1', '17
 /** What the world's DNS server answers (A records). */
 export const WORLD_NAMES: Record<string, string> = { 'public.test': '203.0.113.10', 'metadata.test': '169.254.169.254', 'private.test': '10.77.0.1' };
 export const PORT = 8089;
+/** An HTTP server on every world address: `remote file at <path> on <address>`. */
+export const HTTP_PORT = 8090;
 
 /** Root, and the tools the runner and this kit need. */
 export const namespacesUsable = process.getuid?.() === 0 && ['ip', 'nsenter', 'slirp4netns', 'bwrap'].every((tool) => findExecutable(tool) !== null);
@@ -101,7 +103,7 @@ async function runInNamespace(ns: string, options: object): Promise<{ outcome: {
   return JSON.parse(stdout);
 }
 
-/** A listener on PORT (TCP on every address, UDP too, joined to 224.0.0.251 on the veth) and, in the world, a DNS server for WORLD_NAMES. */
+/** A listener on PORT (TCP on every address, HTTP on HTTP_PORT, UDP too, joined to 224.0.0.251 on the veth) and, in the world, a DNS server for WORLD_NAMES. */
 async function listen(ns: string, dns: boolean): Promise<Listener> {
   const child = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', LISTENER, String(PORT), dns ? JSON.stringify(WORLD_NAMES) : '{}', dns ? RESOLVER_ADDRESS : HOST_ADDRESS], { stdio: ['ignore', 'pipe', 'inherit'] });
   const listener: Listener = { log: [], process: child };
@@ -133,8 +135,12 @@ const tcp = net.createServer((socket) => {
 });
 const udp = dgram.createSocket({ type: 'udp4', reuseAddr: true });
 udp.on('message', (message) => console.log('udp ' + message.toString().slice(0, 100)));
+const web = require('http').createServer((request, response) => {
+  console.log('http ' + plain(request.socket.localAddress) + ' ' + request.url);
+  response.end('remote file at ' + request.url + ' on ' + plain(request.socket.localAddress));
+});
 // Joined to a multicast group too: a datagram a sandbox multicasts would show here.
-const ready = [new Promise((r) => tcp.listen({ port, host: '::', ipv6Only: false }, r)), new Promise((r) => udp.bind(port, () => { udp.addMembership('224.0.0.251', process.argv[3]); r(); }))];
+const ready = [new Promise((r) => tcp.listen({ port, host: '::', ipv6Only: false }, r)), new Promise((r) => web.listen({ port: port + 1, host: '::', ipv6Only: false }, r)), new Promise((r) => udp.bind(port, () => { udp.addMembership('224.0.0.251', process.argv[3]); r(); }))];
 if (Object.keys(names).length) {
   const server = dgram.createSocket('udp4');
   server.on('message', (query, from) => {

@@ -1,4 +1,3 @@
-import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { deniedRangeOf, deniedRanges, formatCidr, type Cidr } from './egress-rules.js';
 
@@ -11,24 +10,21 @@ const NO_PROXY = 'localhost,127.0.0.1,::1';
  * case). Empty without a proxy.
  *
  * The proxy must pass the same egress rules as the script's own connections: a proxy on a
- * loopback, private, link-local or host address (or one whose name resolves to one) would be a
- * way around them — the executor refuses the run with an error naming the host, never the
- * proxy's credentials. Inside the sandbox the kernel's rules would refuse it anyway; this check
- * gives the clear error, and holds without a sandbox too.
+ * loopback, private, link-local or host address would be a way around them. A proxy given by
+ * address (or as `localhost`) is checked here: the run is refused with an error naming the host,
+ * never the proxy's credentials. A proxy given by name is not resolved by the executor (no DNS
+ * query on an agent's behalf, and the answer could change by the time the script connects): the
+ * script connects to it from inside the sandbox, where the kernel's rules refuse a name that
+ * leads to a denied address (EACCES) like any other connection.
  */
-export async function proxyEnvironment(proxyAddress: string | undefined, operatorDenied: readonly Cidr[] = []): Promise<Record<string, string>> {
+export function proxyEnvironment(proxyAddress: string | undefined, operatorDenied: readonly Cidr[] = []): Record<string, string> {
   if (!proxyAddress) return {};
   const url = proxyUrl(proxyAddress);
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  const addresses = isIP(host) ? [host] : await resolve(host);
-  const denied = deniedRanges(operatorDenied);
-  for (const address of addresses) {
-    const range = deniedRangeOf(address, denied);
-    if (range) {
-      const via = address === host ? '' : ` (it resolves to ${address})`;
-      throw new Error(`proxyAddress: the proxy host ${host}${via} is in a range scripts may not reach (${formatCidr(range)})`);
-    }
-  }
+  // RFC 6761: every *.localhost name is the loopback.
+  const address = /^(.+\.)?localhost\.?$/i.test(host) ? '127.0.0.1' : host;
+  const range = isIP(address) ? deniedRangeOf(address, deniedRanges(operatorDenied)) : null;
+  if (range) throw new Error(`proxyAddress: the proxy host ${host} is in a range scripts may not reach (${formatCidr(range)})`);
   const value = url.href.replace(/\/$/, '');
   return { HTTP_PROXY: value, HTTPS_PROXY: value, ALL_PROXY: value, http_proxy: value, https_proxy: value, all_proxy: value, NO_PROXY, no_proxy: NO_PROXY };
 }
@@ -46,12 +42,4 @@ function proxyUrl(proxyAddress: string): URL {
   }
   if (!url.hostname) throw new Error('proxyAddress has no host');
   return url;
-}
-
-async function resolve(host: string): Promise<string[]> {
-  try {
-    return (await lookup(host, { all: true, verbatim: true })).map((entry) => entry.address);
-  } catch {
-    throw new Error(`proxyAddress: the proxy host ${host} does not resolve`);
-  }
 }

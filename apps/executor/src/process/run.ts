@@ -49,7 +49,7 @@ export async function startRun(req: RunRequest, hooks: RunHooks): Promise<Runnin
     isolation = await chooseIsolation(req.isolation, user);
     network = isolation === 'bubblewrap' ? sandboxNetwork(req.network) : 'none';
     // The proxy passes the egress rules or nothing runs (run-proxy.ts); its variables join the script's environment.
-    req = { ...req, env: { ...req.env, ...(await proxyEnvironment(req.proxyAddress, req.egressDenied)) } };
+    req = { ...req, env: { ...req.env, ...proxyEnvironment(req.proxyAddress, req.egressDenied) } };
   } catch (error) {
     return notStarted(error);
   }
