@@ -128,4 +128,19 @@ describe('what scripts write: quotas and the event size limit', () => {
     await bed.waitEnded(third.containerId);
     expect(await outputLine(third.containerId, 'OUTCOMES ')).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'ok']);
   });
+
+  test('the org count is one statement: 40 writers racing for 1,000 bytes in 100-byte writes get exactly 10; a failed write gives its bytes back', async () => {
+    const usage = new OrgWriteUsage(bed.dataSource);
+    const orgId = 900_000_001;
+    const results = await Promise.all(Array.from({ length: 40 }, () => usage.add(orgId, 100, 1000, 3600)));
+    expect(results.filter(Boolean)).toHaveLength(10);
+    expect(await usage.current(orgId, 3600)).toBe(1000);
+    await usage.giveBack(orgId, 100, 3600);
+    expect(await usage.add(orgId, 100, 1000, 3600)).toBe(true);
+    expect(await usage.add(orgId, 1, 1000, 3600)).toBe(false);
+    // The next window starts from zero (and the org's old windows are forgotten).
+    const nextHour = Date.now() + 3600 * 1000;
+    expect(await usage.add(orgId, 1000, 1000, 3600, nextHour)).toBe(true);
+    expect(await bed.dataSource.query(`SELECT count(*)::integer AS n FROM executor_org_write_usage WHERE org_id = $1`, [orgId])).toEqual([{ n: 1 }]);
+  });
 });

@@ -82,7 +82,7 @@ export class RunWriteQuota {
     }
     return async () => {
       releaseRun();
-      await this.orgUsage.add(this.orgId, -bytes, Number.MAX_SAFE_INTEGER, this.quotas.orgWindowSeconds).catch(() => undefined);
+      await this.orgUsage.giveBack(this.orgId, bytes, this.quotas.orgWindowSeconds).catch(() => undefined);
     };
   }
 }
