@@ -18,6 +18,7 @@ import { Lifecycle, Stopping } from './lib/lifecycle.mjs';
 import { createOutput } from './lib/output.mjs';
 import { REPO_ROOT } from './lib/paths.mjs';
 import { preflightProblems } from './lib/preflight.mjs';
+import { ensureSandboxTools } from './lib/sandbox-tools.mjs';
 import { ServiceProcess } from './lib/service-process.mjs';
 import { SERVICES, serviceEnv } from './lib/services.mjs';
 
@@ -163,6 +164,9 @@ async function main() {
 
   // Before Postgres starts: a missing nats-server should fail fast (or be installed) first.
   if (!config.natsUrl) await ensureNatsServerBinary(say);
+  // The scripts' sandbox (bubblewrap, slirp4netns): installed like nats-server; the line says which isolation runs.
+  const sandbox = await ensureSandboxTools({ log: say });
+  say(sandbox.replace(/^Sandbox:\s+/, 'sandbox: '));
   const databaseUrl = config.databaseUrl ?? (await startPostgres(config.dataDir)).url;
   const nats = config.natsUrl ? undefined : await startNats(config.dataDir);
   const natsUrl = config.natsUrl ?? nats.url;
@@ -186,7 +190,7 @@ async function main() {
     return stopAll(1, 'stopping Agentry');
   }
   const admin = await settleAdminKey(adminPlan, (key) => probeApiKey(url, key, { signal: lifecycle.signal }));
-  const infrastructure = infrastructureLines(config, databaseUrl, natsUrl);
+  const infrastructure = [...infrastructureLines(config, databaseUrl, natsUrl), sandbox];
   output.raw(readyBanner({ url, admin, dataDir: config.dataDir, infrastructure, bold: output.bold }));
 }
 

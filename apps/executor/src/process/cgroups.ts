@@ -119,6 +119,21 @@ async function movePids(procsFile: string, pids: number[]): Promise<void> {
   }
 }
 
+/**
+ * rmdir of an emptied group: killed processes count until their parent has reaped them (the
+ * sandbox's init is killed too, so the host's init reaps them, in its own time): retry a while.
+ */
+async function removeGroup(dir: string): Promise<void> {
+  await waitUntil(
+    () =>
+      rmdir(dir).then(
+        () => true,
+        (error: NodeJS.ErrnoException) => error.code === 'ENOENT',
+      ),
+    EMPTY_WAIT_MS,
+  );
+}
+
 // ---- v2 ----
 
 async function cgroupV2(ownPath: string | undefined): Promise<Cgroups | null> {
@@ -167,7 +182,7 @@ async function cgroupV2(ownPath: string | undefined): Promise<Cgroups | null> {
             killEach(left);
             return left.length === 0;
           }, EMPTY_WAIT_MS);
-          await rmdir(dir).catch(() => undefined);
+          await removeGroup(dir);
         },
       };
     },
@@ -248,7 +263,7 @@ async function cgroupV1(own: Map<string, string>): Promise<Cgroups | null> {
             killEach(left);
             return left.length === 0;
           }, EMPTY_WAIT_MS);
-          for (const dir of dirs.values()) await rmdir(dir).catch(() => undefined);
+          for (const dir of dirs.values()) await removeGroup(dir);
         },
       };
       function cpu() {

@@ -1,3 +1,4 @@
+import { NO_SANDBOX_WARNING } from '../../../executor/src/process/index.js';
 import { startPlatform, type TestPlatform } from '../testing/platform-harness.js';
 import { executionApi, ndjson, type ExecutionApi } from './execution-test-kit.js';
 
@@ -9,7 +10,9 @@ console.log('line one');
 console.log('line two €');
 buster.setResultObject({ your: 'data', is: { here: [123] } });
 `;
-const HELLO_OUTPUT = 'line one\nline two €\n';
+// The test platform runs scripts without a sandbox (isolation none): every run's output starts with the runner's warning line.
+const WARNING = NO_SANDBOX_WARNING;
+const HELLO_OUTPUT = `${WARNING}line one\nline two €\n`;
 
 const FAILING = `console.log('bad'); process.exit(3);`;
 
@@ -86,8 +89,8 @@ test('first-result-object answers at the first result object, while the run goes
 test('event-stream: one message per output line, state comments, closed when the container ends', async () => {
   const read = await api.sse(hello);
   expect(read.status).toBe(200);
-  expect(read.events.map((e) => e.data)).toEqual(['line one\n', 'line two €\n']);
-  expect(read.events.map((e) => Number(e.id))).toEqual([9, Buffer.byteLength(HELLO_OUTPUT)]);
+  expect(read.events.map((e) => e.data)).toEqual([WARNING, 'line one\n', 'line two €\n']);
+  expect(read.events.map((e) => Number(e.id))).toEqual([Buffer.byteLength(WARNING), Buffer.byteLength(WARNING) + 9, Buffer.byteLength(HELLO_OUTPUT)]);
   const containerId = /^container (\d+) /.exec(read.comments[0]!)![1];
   expect(read.comments[read.comments.length - 1]).toBe(`container ${containerId} ended`);
   expect(read.text).toContain('data: line one\ndata: \n\n');
@@ -115,7 +118,7 @@ test('v2 launch answers a string container id; launch-sync streams heartbeat, lo
   expect(res.headers.get('content-type')).toMatch(/application\/x-ndjson/);
   const lines = ndjson(await res.text());
   expect(lines[0]).toEqual({ type: 'heartbeat' });
-  expect(lines.filter((l) => l.type === 'logs').flatMap((l) => l.data)).toEqual(['line one', 'line two €']);
+  expect(lines.filter((l) => l.type === 'logs').flatMap((l) => l.data)).toEqual([WARNING.trimEnd(), 'line one', 'line two €']);
   const summary = lines[lines.length - 1];
   expect(summary).toMatchObject({
     type: 'summary',
@@ -143,11 +146,11 @@ test('an idempotency key (header or parameter) launches once', async () => {
 test('the launch argument: given, saved with saveLaunchOptions, then used when none is given', async () => {
   const echo = await api.agent('echo_argument', `const buster = require('phantombuster').create(); console.log(JSON.stringify(buster.argument));`);
   const given = blockingBody((await api.stream(echo, `output=result-object-with-output&argument=${encodeURIComponent('{"n":1}')}&saveLaunchOptions=1`)).text);
-  expect(given.data.output).toBe('{"n":1}\n');
+  expect(given.data.output).toBe(`${WARNING}{"n":1}\n`);
   const saved = blockingBody((await api.stream(echo, 'output=result-object-with-output')).text);
-  expect(saved.data.output).toBe('{"n":1}\n');
+  expect(saved.data.output).toBe(`${WARNING}{"n":1}\n`);
   const commandOnly = blockingBody((await api.stream(echo, 'output=result-object-with-output&command=node')).text);
-  expect(commandOnly.data.output).toBe('{}\n');
+  expect(commandOnly.data.output).toBe(`${WARNING}{}\n`);
 });
 
 test('casperjs and phantomjs do not run: 400 naming command', async () => {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { NO_SANDBOX_WARNING } from '../../../executor/src/process/index.js';
 import { startPlatform, type TestPlatform } from '../testing/platform-harness.js';
 import { executionApi, parseSse, type ExecutionApi } from './execution-test-kit.js';
 
@@ -13,7 +14,8 @@ const timer = setInterval(() => {
   if (i === 40) clearInterval(timer);
 }, 25);
 `;
-const SLOW_OUTPUT = Array.from({ length: 40 }, (_, i) => `line ${i + 1} héllo €uro 😀\n`).join('');
+// The test platform runs scripts without a sandbox (isolation none): every run's output starts with the runner's warning line.
+const SLOW_OUTPUT = NO_SANDBOX_WARNING + Array.from({ length: 40 }, (_, i) => `line ${i + 1} héllo €uro 😀\n`).join('');
 
 /** The same function builds the 10 MB output in the script and, here, what it must be. */
 const BIG_LINE = "(i) => String(i).padStart(7, '0') + ' héllo wörld €uro 😀 ' + 'x'.repeat(40) + '\\n'";
@@ -108,7 +110,7 @@ describe('a script printing 10 MB', () => {
   let expected: Buffer;
   beforeAll(async () => {
     agent = await api.agent('ten_mb', BIG_SCRIPT, { executionTimeLimit: 600 });
-    expected = bigOutput();
+    expected = Buffer.concat([Buffer.from(NO_SANDBOX_WARNING), bigOutput()]);
   });
 
   test('output.json polled by outputPos reassembles the exact bytes', async () => {
