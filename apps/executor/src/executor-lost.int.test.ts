@@ -3,6 +3,10 @@
  * "Executor lost" within a bounded time and are retried when the agent allows it; none stays
  * running. The doomed executor is the built service (`apps/executor/dist/main.js`) in a child
  * process: needs `npm run build` first (`npm test` does it).
+ *
+ * As deployed, the scheduler's firer holds its advisory lock on the same database throughout: the
+ * reaper used to campaign on that very lock, so next to a scheduler no container was ever reaped
+ * (the operator's drill: the 4 runs of the killed executor stayed `running` for good).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -10,30 +14,51 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitUntil } from '@agentry/testing';
 import type { ContainerQueuedData } from '@agentry/contracts';
+import { fold } from './containers/domain/container.js';
+import { FirerLock } from '../../scheduler/src/firing/firer-lock.js';
 import { startExecutorTestbed, type ExecutorTestbed } from './testing/executor-harness.js';
 
 const MAIN = join(fileURLToPath(new URL('.', import.meta.url)), '../dist/main.js');
-/** Heartbeat TTL of this test: reaped within TTL (expiry) + TTL/2 (sweep) + slack. */
-const TTL_MS = 2000;
+/** Heartbeat TTL of this test: reaped within TTL (expiry) + TTL/2 (sweep) + slack. DRILL_TTL_MS=15000 runs it at the production default. */
+const TTL_MS = Number(process.env.DRILL_TTL_MS ?? 2000);
 const REAP_BOUND_MS = TTL_MS * 3 + 2000;
 
 let bed: ExecutorTestbed;
+/** As deployed: the scheduler's firer leads on the same database, holding its advisory lock. */
+let schedulerFirer: FirerLock | undefined;
 let doomed: ChildProcess | undefined;
+/** Child executors of the drill, killed at the end whatever happens. */
+const children: ChildProcess[] = [];
 const marker = `executor-lost-${process.pid}-${Date.now()}`;
 
 beforeAll(async () => {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build first`);
   bed = await startExecutorTestbed({ executors: 0, config: { heartbeatTtlMs: TTL_MS } });
+  schedulerFirer = new FirerLock(bed.config.databaseUrl);
+  expect(await schedulerFirer.tryAcquire()).toBe(true);
 });
 
 afterAll(async () => {
   doomed?.kill('SIGKILL');
+  for (const child of children) child.kill('SIGKILL');
+  await schedulerFirer?.release();
   // The killed executor's scripts (isolation none) outlive it: clear them.
   for (const pid of processesWith(marker)) process.kill(pid, 'SIGKILL');
   await bed?.close();
 });
 
+interface ChildExecutor {
+  child: ChildProcess;
+  /** Its id, as recorded in the ContainerStarted events of its runs. */
+  executorId: string;
+  output: () => string;
+}
+
 function startChildExecutor(): Promise<ChildProcess> {
+  return startNamedChildExecutor().then((e) => e.child);
+}
+
+async function startNamedChildExecutor(): Promise<ChildExecutor> {
   const c = bed.config;
   const child = spawn(process.execPath, [MAIN], {
     env: {
@@ -53,10 +78,10 @@ function startChildExecutor(): Promise<ChildProcess> {
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
-  return waitUntil(() => / ready \(/.test(output) || child.exitCode !== null, { timeoutMs: 30_000, message: 'child executor ready' }).then(() => {
-    if (child.exitCode !== null) throw new Error(`child executor exited:\n${output}`);
-    return child;
-  });
+  await waitUntil(() => / ready \(/.test(output) || child.exitCode !== null, { timeoutMs: 30_000, message: 'child executor ready' });
+  if (child.exitCode !== null) throw new Error(`child executor exited:\n${output}`);
+  const executorId = /executor (\S+) ready \(/.exec(output)![1]!;
+  return { child, executorId, output: () => output };
 }
 
 test('a SIGKILLed executor: its running containers end "Executor lost" in bounded time, and are retried elsewhere', async () => {
@@ -114,6 +139,65 @@ test('an executor shutting down stops its runs ("Executor stopped") and closes; 
   const [retry] = await retriesOf([containerId]);
   expect((await bed.waitEnded(retry!.containerId)).ended?.status).toBe('complete');
 });
+
+/**
+ * The operator's drill (issue 8): two executor processes, 24 accepted launches, one executor
+ * SIGKILLed while runs are on it and restarted 3 s later. Every launch must end exactly once: each
+ * container has one ContainerEnded, none stays queued or running, the lost ones end "Executor lost"
+ * and their retry completes. The bound is generous; what is asserted is the end state.
+ */
+test('drill: one of two executors SIGKILLed mid-run and restarted 3 s later: every one of 24 launches ends exactly once', async () => {
+  for (const executor of bed.executors.splice(0)) await executor.close({ graceMs: 0 });
+  const start = async () => {
+    const executor = await startNamedChildExecutor();
+    children.push(executor.child);
+    return executor;
+  };
+  const [victim] = await Promise.all([start(), start()]);
+  const script = `setTimeout(() => console.log('done'), 2000 + Math.floor(Math.random() * 3000)) // ${marker}`;
+  const agents: number[] = [];
+  for (let i = 0; i < 3; i++) agents.push(await bed.agentWithScript(script, { maxParallelism: 8, maxRetryNumber: 2 }));
+  const launched: number[] = [];
+  for (let i = 0; i < 24; i++) launched.push((await bed.launch({ agentId: agents[i % 3]! })).containerId);
+
+  const onVictim = async () => (await Promise.all(launched.map((id) => bed.container(id)))).filter((s) => s?.phase === 'running' && s.started?.executorId === victim!.executorId);
+  await waitUntil(async () => (await onVictim()).length >= 2, { timeoutMs: 60_000, message: 'runs on the executor to kill' });
+  victim!.child.kill('SIGKILL');
+  await new Promise((resolve) => (victim!.child.exitCode !== null || victim!.child.signalCode !== null ? resolve(null) : victim!.child.once('exit', resolve)));
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  await start();
+
+  /** Every container of the 24 chains (the launches and their retries), folded. */
+  const chains = async () => {
+    const retries = await retriesOf(launched);
+    const ids = [...launched, ...retries.map((r) => r.containerId)];
+    const states = await Promise.all(ids.map(async (id) => ({ id, events: await bed.containerEvents(id) })));
+    return states.map(({ id, events }) => ({ id, events, state: fold(events)! }));
+  };
+  const settled = (all: Awaited<ReturnType<typeof chains>>) =>
+    all.every((c) => c.state.phase === 'ended') &&
+    launched.every((first) => all.some((c) => (c.id === first || c.state.queued.retryOfContainerId === first) && c.state.ended?.status === 'complete'));
+  let last: Awaited<ReturnType<typeof chains>> = [];
+  // Generous: reaped within TTL + a sweep of the victim's last beat, then retried and run (~20 s here).
+  await waitUntil(async () => settled((last = await chains())), { timeoutMs: 120_000, intervalMs: 500, message: 'every launch ended' }).catch((error: Error) => {
+    const stuck = last.filter((c) => c.state.phase !== 'ended').map((c) => `${c.id}:${c.state.phase}@${c.state.started?.executorId ?? '-'}`);
+    throw new Error(`${error.message}; still not ended: ${stuck.join(', ')}`);
+  });
+
+  for (const c of last) {
+    // Exactly one end per container, whoever wrote it (the run, the reaper).
+    expect(c.events.filter((e) => e.type === 'ContainerEnded')).toHaveLength(1);
+    if (c.state.ended!.status !== 'complete') expect(c.state.ended).toMatchObject({ status: 'failed', endMessage: 'Executor lost' });
+  }
+  const lost = last.filter((c) => c.state.ended!.endMessage === 'Executor lost');
+  expect(lost.length).toBeGreaterThanOrEqual(2);
+  expect(lost.every((c) => c.state.started?.executorId === victim!.executorId)).toBe(true);
+  // Each of the 24 ran to completion exactly once (a lost run is retried once, never twice).
+  for (const first of launched) {
+    const chain = last.filter((c) => c.id === first || c.state.queued.retryOfContainerId === first);
+    expect(chain.filter((c) => c.state.ended!.status === 'complete')).toHaveLength(1);
+  }
+}, 300_000);
 
 async function retriesOf(first: number[]): Promise<ContainerQueuedData[]> {
   const found: ContainerQueuedData[] = [];

@@ -3,6 +3,7 @@ export { compareLogPositions, LOG_START, positionOf } from './log-position.js';
 export { ConcurrencyError } from './concurrency-error.js';
 export { EventStore } from './event-store.js';
 export type { IdSequence } from './schema-names.js';
+export { ADVISORY_LOCK_NAMESPACE } from './schema-names.js';
 export {
   EventApplyFailed,
   PoisonedEventError,

@@ -16,8 +16,15 @@ export const ID_SEQUENCES = {
 } as const;
 export type IdSequence = keyof typeof ID_SEQUENCES;
 
-/** First key of the two-key pg advisory locks we take, so they never meet another application's. */
+/**
+ * First key of the two-key pg advisory locks we take, so they never meet another application's.
+ * Every service shares one database, and advisory locks are per database: each lock of the
+ * platform has its own namespace here (the executor's reaper once shared the scheduler firer's,
+ * so wherever the scheduler ran no container was ever reaped).
+ */
 export const ADVISORY_LOCK_NAMESPACE = {
   migrations: 0x41470001,
   projections: 0x41470002,
+  schedulerFirer: 0x41470003,
+  executorReaper: 0x41470004,
 } as const;

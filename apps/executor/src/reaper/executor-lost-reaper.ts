@@ -1,30 +1,40 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import pg from 'pg';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { ADVISORY_LOCK_NAMESPACE } from '@agentry/event-store';
+import { withTimeout } from '@agentry/service-kit';
 import { EXECUTOR_CONFIG, type ExecutorConfig } from '../config.js';
 import { ContainerStreams } from '../containers/container-streams.js';
 import { ContainersLookup } from '../containers/read-model/containers.lookup.js';
 import { NATS_CONNECTION } from '../platform/platform.module.js';
 import { Heartbeats } from '../runs/heartbeats.js';
 import { LivePublisher } from '../runs/live-publisher.js';
+import { LeaderSession } from './leader-session.js';
+import { reaperTimings, type ReaperTimings } from './reaper-timings.js';
 
 /** pg advisory lock (namespace, key) of the reaper's leader: one replica reaps at a time. */
-const REAPER_LOCK = [0x41470003, 1] as const;
+const REAPER_LOCK = [ADVISORY_LOCK_NAMESPACE.executorReaper, 1] as const;
 const logger = new Logger('ExecutorLostReaper');
 
 /**
  * Ends the running containers whose executor died: their heartbeat (rewritten every third of the
  * TTL) has expired. One leader across replicas (a Postgres session lock, released when its
- * connection dies). A container is reaped within about TTL + TTL/2 of its executor's last beat;
- * its retry, if the agent allows one, follows from the ContainerEnded event.
+ * connection dies, or when the leader stops talking on it: see LeaderSession). A container is
+ * reaped within about TTL + TTL/2 of its executor's last beat; its retry, if the agent allows one,
+ * follows from the ContainerEnded event.
+ *
+ * Never wedged by a hung call: every network await has a timeout, and a sweep that overruns its
+ * deadline is abandoned (the leader session is dropped, as it may be the thing that hangs) so the
+ * next sweep starts afresh. `lastSweep` says when one last completed.
  */
 @Injectable()
 export class ExecutorLostReaper {
-  private session: pg.Client | undefined;
-  private leader = false;
+  private readonly session: LeaderSession;
+  private readonly timings: ReaperTimings;
   private timer: NodeJS.Timeout | undefined;
-  private sweep: Promise<void> = Promise.resolve();
+  private inFlight: Promise<void> | undefined;
   private readonly live: LivePublisher;
+  /** When the last sweep completed (ms), for health: a reaper that stops completing sweeps is stuck. */
+  lastSweep: number | null = null;
 
   constructor(
     @Inject(EXECUTOR_CONFIG) private readonly config: ExecutorConfig,
@@ -34,57 +44,48 @@ export class ExecutorLostReaper {
     private readonly streams: ContainerStreams,
   ) {
     this.live = new LivePublisher(nc);
+    this.timings = reaperTimings(config.heartbeatTtlMs);
+    this.session = new LeaderSession(config.databaseUrl, REAPER_LOCK, this.timings, 'agentry-executor-reaper');
   }
 
   start(): void {
-    const every = Math.max(200, Math.floor(this.config.heartbeatTtlMs / 2));
-    this.timer = setInterval(() => {
-      this.sweep = this.sweep.then(() => this.reap()).catch((error: Error) => logger.warn(`sweep failed: ${error.message}`));
-    }, every);
+    this.timer = setInterval(() => this.tick(), this.timings.sweepEveryMs);
   }
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
-    await this.sweep;
-    await this.dropSession();
+    await this.inFlight;
+    await this.session.drop();
+  }
+
+  /** One sweep at a time; a sweep past its deadline is given up (it cannot hold the next ones back). */
+  private tick(): void {
+    if (this.inFlight) return;
+    this.inFlight = withTimeout(this.reap(), this.timings.sweepDeadlineMs, 'executor-lost sweep')
+      .then(() => {
+        this.lastSweep = Date.now();
+      })
+      .catch(async (error: Error) => {
+        logger.warn(`sweep failed: ${error.message}`);
+        // The session may be what hangs: stand down; the next sweep campaigns on a new one.
+        await this.session.drop();
+      })
+      .finally(() => (this.inFlight = undefined));
   }
 
   private async reap(): Promise<void> {
-    if (!(await this.lead())) return;
+    if (!(await this.session.lead())) return;
+    const { callTimeoutMs } = this.timings;
     // Started more than a TTL ago: a live run has beaten by now (its first beat precedes its start).
-    for (const row of await this.lookup.running(Date.now() - this.config.heartbeatTtlMs)) {
-      if (await this.heartbeats.alive(row.containerId)) continue;
+    const running = await withTimeout(this.lookup.running(Date.now() - this.config.heartbeatTtlMs), callTimeoutMs, 'running containers query');
+    for (const row of running) {
+      if (await withTimeout(this.heartbeats.alive(row.containerId), callTimeoutMs, 'heartbeat read')) continue;
       // An abort nobody could carry out (its executor was gone) still ends it as cancelled, not retried.
-      const { ended, endedHere } = await this.streams.end(row.containerId, (state) => (state.abort ? { kind: 'cancelled' } : { kind: 'executor-lost' }));
+      const end = this.streams.end(row.containerId, (state) => (state.abort ? { kind: 'cancelled' } : { kind: 'executor-lost' }));
+      const { ended, endedHere } = await withTimeout(end, callTimeoutMs, 'executor-lost end');
       if (!endedHere) continue;
       logger.warn(`container ${row.containerId} (agent ${row.agentId}): executor ${row.executorId ?? '?'} lost`);
       this.live.publish({ type: 'status', containerId: row.containerId, status: 'ended', exitCode: null, endMessage: ended?.endMessage });
     }
-  }
-
-  private async lead(): Promise<boolean> {
-    if (this.leader) return true;
-    try {
-      if (!this.session) {
-        const session = new pg.Client({ connectionString: this.config.databaseUrl, application_name: 'agentry-executor-reaper' });
-        // A lost connection loses the lock: stand down and campaign again.
-        session.on('error', () => void this.dropSession());
-        await session.connect();
-        this.session = session;
-      }
-      const [row] = (await this.session.query('SELECT pg_try_advisory_lock($1, $2) AS locked', [...REAPER_LOCK])).rows;
-      this.leader = row.locked === true;
-    } catch (error) {
-      logger.warn(`reaper leadership: ${(error as Error).message}`);
-      await this.dropSession();
-    }
-    return this.leader;
-  }
-
-  private async dropSession(): Promise<void> {
-    this.leader = false;
-    const session = this.session;
-    this.session = undefined;
-    await session?.end().catch(() => undefined);
   }
 }
