@@ -1,6 +1,6 @@
 import { isAbsolute } from 'node:path';
 import { ConfigError } from '@agentry/config';
-import { loadExecutorConfig } from './config.js';
+import { loadExecutorConfig, runTimeLimitSeconds } from './config.js';
 
 const base = {
   DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db',
@@ -64,4 +64,12 @@ test('AGENTRY_EGRESS_DENY: ranges scripts may not reach, checked at boot', () =>
     { family: 6, address: 'fd00:10::', prefix: 64 },
   ]);
   expect(() => loadExecutorConfig({ ...base, AGENTRY_EGRESS_DENY: '10.96.0.1/12' })).toThrow(/AGENTRY_EGRESS_DENY: "10\.96\.0\.1\/12" has bits set below its \/12 prefix/);
+});
+
+test("a run's time limit is the agent's or the default, capped by the ceiling", () => {
+  const c = loadExecutorConfig({ ...base, EXECUTOR_DEFAULT_TIME_LIMIT_SECONDS: '600', EXECUTOR_MAX_TIME_LIMIT_SECONDS: '3600' });
+  expect(runTimeLimitSeconds(null, c)).toBe(600);
+  expect(runTimeLimitSeconds(120, c)).toBe(120);
+  expect(runTimeLimitSeconds(100_000, c)).toBe(3600);
+  expect(runTimeLimitSeconds(0, c)).toBe(600);
 });

@@ -163,3 +163,9 @@ export function loadExecutorConfig(env: Record<string, string | undefined> = pro
     },
   };
 }
+
+/** A run's time limit: the agent's executionTimeLimit, else the default; never beyond the operator's ceiling. */
+export function runTimeLimitSeconds(agentLimit: number | null | undefined, config: Pick<ExecutorConfig, 'defaultTimeLimitSeconds' | 'runLimits'>): number {
+  const wanted = agentLimit !== null && agentLimit !== undefined && agentLimit > 0 ? agentLimit : config.defaultTimeLimitSeconds;
+  return Math.min(wanted, config.runLimits.maxTimeLimitSeconds);
+}

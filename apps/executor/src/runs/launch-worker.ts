@@ -3,7 +3,7 @@ import { jetstream, type Consumer, type ConsumerMessages, type JsMsg } from '@na
 import type { NatsConnection } from '@nats-io/transport-node';
 import { ConcurrencyError } from '@agentry/event-store';
 import { DomainError, ErrorCode, LAUNCH_STREAM, type AgentLaunchSnapshot } from '@agentry/contracts';
-import { EXECUTOR_CONFIG, type ExecutorConfig } from '../config.js';
+import { EXECUTOR_CONFIG, runTimeLimitSeconds, type ExecutorConfig } from '../config.js';
 import { ContainerStreams } from '../containers/container-streams.js';
 import type { ContainerState } from '../containers/domain/container.js';
 import { END_MESSAGES } from '../containers/domain/lifecycle-messages.js';
@@ -259,7 +259,7 @@ export class LaunchWorker {
   ): Promise<StartedRun | null> {
     const { containerId, agentId, orgId } = state.queued;
     const settings = snapshot.version.settings;
-    const timeLimitSeconds = settings.executionTimeLimit ?? this.config.defaultTimeLimitSeconds;
+    const timeLimitSeconds = runTimeLimitSeconds(settings.executionTimeLimit, this.config);
     const local = new LocalRun(containerId, agentId, orgId, slot, orgSlot);
     // Known locally (abortable) and alive (heartbeat) before the start is on record.
     this.localRuns.add(local);
