@@ -4,11 +4,19 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseCidrList } from './egress-rules.js';
+import { parseCidrList, type Cidr } from './egress-rules.js';
 import { DEFAULT_LIMITS } from './run-script.test-kit.js';
 import { startRun } from './run.js';
 
-const options = JSON.parse(process.argv[2]!) as { script: string; proxyAddress?: string; egressDeny?: string; network?: 'auto' | 'internet' | 'none' };
+const options = JSON.parse(process.argv[2]!) as {
+  script: string;
+  proxyAddress?: string;
+  /** AGENTRY_EGRESS_DENY's text. */
+  egressDeny?: string;
+  /** Ranges handed to the runner as they are (what the config would have refused): to make `ip` fail. */
+  rawEgressDenied?: Cidr[];
+  network?: 'auto' | 'internet' | 'none';
+};
 const root = mkdtempSync(join(tmpdir(), 'agentry-egress-test-'));
 // The run user (not root) must get through to its run folder.
 chmodSync(root, 0o755);
@@ -29,7 +37,7 @@ try {
       retryNumber: 0,
       isolation: 'bubblewrap',
       network: options.network ?? 'internet',
-      egressDenied: parseCidrList(options.egressDeny ?? ''),
+      egressDenied: options.rawEgressDenied ?? parseCidrList(options.egressDeny ?? ''),
       proxyAddress: options.proxyAddress ?? '',
     },
     { onOutput: (_offset, chunk) => chunks.push(Buffer.from(chunk)), onRequest: async () => null },

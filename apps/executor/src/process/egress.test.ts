@@ -123,6 +123,39 @@ const udp = (host: string, port = PORT) => `udp|${host}|${port}`;
     expect(network.world.log.filter((line) => line.startsWith('http'))).toEqual(['http 203.0.113.10 /remote.txt']);
   });
 
+  test('the script cannot lift the rules: no capability in its namespace, no nested user namespace to gain one', async () => {
+    const script = `
+      const { spawnSync } = require('child_process');
+      const net = require('net');
+      const run = (command, args) => { const r = spawnSync(command, args, { encoding: 'utf8' }); return r.error ? r.error.code : r.status + ' ' + (r.stderr || '').trim(); };
+      const attempts = {
+        deleteRule: run('ip', ['rule', 'del', 'pref', '200', 'to', '10.0.0.0/8']),
+        flushRules: run('ip', ['rule', 'flush']),
+        userNamespace: run('unshare', ['--user', '--map-root-user', '--net', 'ip', 'rule', 'flush']),
+        statusCaps: require('fs').readFileSync('/proc/self/status', 'utf8').split('\\n').filter((l) => /^Cap(Eff|Prm|Amb)/.test(l)).join(' '),
+      };
+      const socket = net.connect({ host: '10.77.0.1', port: ${PORT}, timeout: 5000 });
+      const done = (result) => { socket.destroy(); console.log(JSON.stringify({ attempts, private10: result })); };
+      socket.on('connect', () => done('connected'));
+      socket.on('timeout', () => done('timeout'));
+      socket.on('error', (error) => done(error.code));`;
+    const { output } = await network.run({ script });
+    const { attempts, private10 } = JSON.parse(output);
+    expect(attempts.deleteRule).toMatch(/^[1-9]\d* RTNETLINK answers: Operation not permitted/);
+    expect(attempts.flushRules).toMatch(/^[1-9]\d* RTNETLINK answers: Operation not permitted/);
+    expect(attempts.userNamespace).toMatch(/^1 unshare: .*(Operation not permitted|No space left on device)/);
+    expect(attempts.statusCaps).toBe('CapPrm:\t0000000000000000 CapEff:\t0000000000000000 CapAmb:\t0000000000000000');
+    expect(private10).toBe('EACCES');
+    expect(network.world.log.filter((line) => line.includes('10.77.0.1'))).toEqual([]);
+  });
+
+  test('rules that cannot be applied fail the run: the script never starts on an open network', async () => {
+    // A range the config would have refused reaches `ip`, which refuses it.
+    const { outcome, output } = await network.run({ script: `console.log('the script ran')`, rawEgressDenied: [{ family: 4, address: 'not-an-address', prefix: 8 }] });
+    expect(outcome).toMatchObject({ reason: 'spawn-failed', error: expect.stringMatching(/egress rules could not be applied/) });
+    expect(output).toBe('');
+  });
+
   test('the resolver keeps answering on port 53 while its other ports are refused', async () => {
     const { output } = await network.run({ script: probe({ dnsUdp: udp('10.0.2.3', 53), otherPort: tcp('10.0.2.3'), name: 'lookup|public.test' }) });
     expect(JSON.parse(output)).toEqual({ dnsUdp: 'sent', otherPort: 'EACCES', name: '203.0.113.10' });

@@ -37,7 +37,7 @@ export interface TestNetwork {
   host: Listener;
   world: Listener;
   /** Runs a script through startRun inside the host namespace (see egress-run.test-kit.ts). */
-  run(options: { script: string; proxyAddress?: string; egressDeny?: string }): Promise<{ outcome: { reason: string; exitCode: number | null; error?: string }; output: string }>;
+  run(options: { script: string; proxyAddress?: string; egressDeny?: string; rawEgressDenied?: object[] }): Promise<{ outcome: { reason: string; exitCode: number | null; error?: string }; output: string }>;
   close(): void;
 }
 
