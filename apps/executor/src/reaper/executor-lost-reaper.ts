@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { ADVISORY_LOCK_NAMESPACE } from '@agentry/event-store';
-import { withTimeout } from '@agentry/service-kit';
+import { LoopProgress, withTimeout } from '@agentry/service-kit';
 import { EXECUTOR_CONFIG, type ExecutorConfig } from '../config.js';
 import { ContainerStreams } from '../containers/container-streams.js';
 import { ContainersLookup } from '../containers/read-model/containers.lookup.js';
@@ -24,7 +24,7 @@ const logger = new Logger('ExecutorLostReaper');
  *
  * Never wedged by a hung call: every network await has a timeout, and a sweep that overruns its
  * deadline is abandoned (the leader session is dropped, as it may be the thing that hangs) so the
- * next sweep starts afresh. `lastSweep` says when one last completed.
+ * next sweep starts afresh. `progress` says when one last completed (health, metrics).
  */
 @Injectable()
 export class ExecutorLostReaper {
@@ -33,8 +33,8 @@ export class ExecutorLostReaper {
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | undefined;
   private readonly live: LivePublisher;
-  /** When the last sweep completed (ms), for health: a reaper that stops completing sweeps is stuck. */
-  lastSweep: number | null = null;
+  /** Moves at each completed sweep (leader or not): health reports a reaper that stops completing them. */
+  readonly progress = new LoopProgress('executor-lost-reaper');
 
   constructor(
     @Inject(EXECUTOR_CONFIG) private readonly config: ExecutorConfig,
@@ -62,9 +62,7 @@ export class ExecutorLostReaper {
   private tick(): void {
     if (this.inFlight) return;
     this.inFlight = withTimeout(this.reap(), this.timings.sweepDeadlineMs, 'executor-lost sweep')
-      .then(() => {
-        this.lastSweep = Date.now();
-      })
+      .then(() => this.progress.progressed())
       .catch(async (error: Error) => {
         logger.warn(`sweep failed: ${error.message}`);
         // The session may be what hangs: stand down; the next sweep campaigns on a new one.

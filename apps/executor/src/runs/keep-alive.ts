@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { withTimeout } from '@agentry/service-kit';
+import { LoopProgress, withTimeout } from '@agentry/service-kit';
 import { EXECUTOR_CONFIG, type ExecutorConfig } from '../config.js';
 import { ContainersLookup } from '../containers/read-model/containers.lookup.js';
 import { AgentSlots } from './agent-slots.js';
@@ -22,8 +22,8 @@ const logger = new Logger('KeepAlive');
 export class KeepAlive {
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | undefined;
-  /** When the last tick completed (ms), for health: beats that stop completing mean runs about to be reaped. */
-  lastTick: number | null = null;
+  /** Moves at each completed tick: health reports beats that stop completing (runs about to be reaped). */
+  readonly progress = new LoopProgress('executor-keep-alive');
 
   constructor(
     @Inject(EXECUTOR_CONFIG) private readonly config: ExecutorConfig,
@@ -51,9 +51,7 @@ export class KeepAlive {
     // At least 1 s: a loaded machine's KV round trip must not count as a hang.
     const deadline = Math.max(1000, this.everyMs);
     this.inFlight = withTimeout(this.refresh(deadline), deadline, 'lease refresh')
-      .then(() => {
-        this.lastTick = Date.now();
-      })
+      .then(() => this.progress.progressed())
       .catch((error: Error) => logger.warn(error.message))
       .finally(() => (this.inFlight = undefined));
   }
