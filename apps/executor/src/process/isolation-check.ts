@@ -19,7 +19,10 @@ const INSTALL = 'install bubblewrap and slirp4netns (Debian/Ubuntu: `apt-get ins
  * usable — never a silent fall back to running scripts unsandboxed — or a folder the run user
  * cannot reach. Empty when all is well.
  */
-export async function checkIsolation(settings: IsolationSettings & { folders: [name: string, path: string][] }): Promise<string[]> {
+export async function checkIsolation(
+  settings: IsolationSettings & { folders: [name: string, path: string][] },
+  probe: (user: RunUser | null) => Promise<'bubblewrap' | 'none'> = isolationAvailable,
+): Promise<string[]> {
   const problems: string[] = [];
   let user: RunUser | null;
   try {
@@ -27,7 +30,7 @@ export async function checkIsolation(settings: IsolationSettings & { folders: [n
   } catch (error) {
     return [`AGENTRY_RUN_UID / AGENTRY_RUN_GID: ${(error as Error).message}`];
   }
-  if (settings.isolation !== 'none' && (await isolationAvailable(user)) !== 'bubblewrap') {
+  if (settings.isolation !== 'none' && (await probe(user)) !== 'bubblewrap') {
     const why = findExecutable('bwrap')
       ? 'bubblewrap (bwrap) is installed but cannot create its namespaces here (unprivileged user namespaces disabled? check `sysctl user.max_user_namespaces` and, on Debian, `kernel.unprivileged_userns_clone`; in a container, allow them or run it privileged)'
       : `bubblewrap (bwrap) is not installed: ${INSTALL}`;
