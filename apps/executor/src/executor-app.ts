@@ -8,7 +8,7 @@ import { createDataSource, eventStoreMigrations, migrate, ProjectionRunner } fro
 import { connectNats, ensureEventsStream, ensureOutputStream, natsMicroserviceOptions, RpcLogContextInterceptor, startEventRelay } from '@agentry/messaging';
 import { QueueGroups } from '@agentry/contracts';
 import { ConfigError } from '@agentry/config';
-import { installServiceLogger, projectionErrorLogger, serviceProbes, startServiceHealth } from '@agentry/service-kit';
+import { installServiceLogger, projectionErrorLogger, startServiceHealth } from '@agentry/service-kit';
 import type { ExecutorConfig } from './config.js';
 import { ContainersModule } from './containers/containers.module.js';
 import { executorContainersProjection } from './containers/read-model/containers.projection.js';
@@ -97,10 +97,11 @@ export async function startExecutor(config: ExecutorConfig, opts: { executorId?:
   const consumers = [app.get(LaunchBackstop), app.get(RetryScheduler)];
   for (const consumer of consumers) await consumer.start();
   await worker.start();
-  const health = await startServiceHealth(
-    config.observability,
-    serviceProbes({ nats: { nats: app.unwrap(), 'nats:work': nc, 'nats:relay': relay.nc }, dataSource, projections: { projections, relay: relay.runner } }),
-  );
+  const health = await startServiceHealth(config.observability, {
+    nats: { nats: app.unwrap(), 'nats:work': nc, 'nats:relay': relay.nc },
+    dataSource,
+    projections: { projections, relay: relay.runner },
+  });
   logger.log(`executor ${executorId} ready (${config.slots} slots); ${isolation}`);
 
   const shutDown = async (graceMs: number) => {

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { ConfigError, loadConfig, logLevel, port, requiredUrl, withDefault, type LogLevel, type Setting } from '@agentry/config';
-import { logFormatSettings, type LogFormatSetting } from '@agentry/service-kit';
+import { observabilityConfig, observabilitySettings, type ObservabilityConfig } from '@agentry/service-kit';
 
 export interface GatewayConfig {
   natsUrl: string;
@@ -12,8 +12,8 @@ export interface GatewayConfig {
    */
   bodyLimitBytes?: number;
   logLevel: LogLevel;
-  /** LOG_FORMAT: json, pretty, or auto (default: pretty on a terminal, JSON otherwise). */
-  logFormat?: LogFormatSetting;
+  /** LOG_FORMAT, and HEALTH_PORT / HEALTH_HOST of the /metrics (+ /livez, /readyz) port (defaults when absent: auto, none). */
+  observability?: ObservabilityConfig;
   /** Edge protections (rate limits, slow-request timeouts, proxies); defaults in `edgeDefaults`. */
   edge?: Partial<EdgeConfig>;
 }
@@ -90,7 +90,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
       HOST: withDefault('127.0.0.1'),
       BODY_LIMIT_BYTES: bytes(),
       LOG_LEVEL: logLevel(),
-      ...logFormatSettings(),
+      ...observabilitySettings(),
       AUTH_FAILURE_LIMIT: wholeNumber(edgeDefaults.authFailureLimit, 1),
       AUTH_FAILURE_WINDOW_SECONDS: wholeNumber(edgeDefaults.authFailureWindowSeconds, 1),
       KEY_RATE_LIMIT: wholeNumber(edgeDefaults.keyRateLimit, 0),
@@ -111,7 +111,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     host: c.HOST,
     bodyLimitBytes: c.BODY_LIMIT_BYTES,
     logLevel: c.LOG_LEVEL,
-    logFormat: c.LOG_FORMAT,
+    observability: observabilityConfig(c),
     edge: {
       authFailureLimit: c.AUTH_FAILURE_LIMIT,
       authFailureWindowSeconds: c.AUTH_FAILURE_WINDOW_SECONDS,

@@ -3,7 +3,7 @@ import { Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConfigError } from '@agentry/config';
-import { installServiceLogger } from '@agentry/service-kit';
+import { installServiceLogger, startServiceHealth } from '@agentry/service-kit';
 import { connectNats, RpcClient } from '@agentry/messaging';
 import { edgeDefaults, type EdgeConfig, type GatewayConfig } from './config.js';
 import { gatewayFeatures } from './features.js';
@@ -56,7 +56,7 @@ function edgeServerOptions(edge: EdgeConfig) {
 }
 
 export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
-  const logger = installServiceLogger('gateway', config.logLevel, config.logFormat);
+  const logger = installServiceLogger('gateway', config.logLevel, config.observability?.logFormat);
   const edge: EdgeConfig = { ...edgeDefaults, ...config.edge };
   // One connection for RPC calls and the live subscriptions of streaming responses.
   const nats = await connectNats(config.natsUrl, 'gateway');
@@ -86,12 +86,19 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   app.enableShutdownHooks();
   await app.listen(config.port, config.host);
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  // /metrics (request latency…) on its own port, never on the public one; /livez and /readyz on both.
+  const health = await startServiceHealth(config.observability, { nats: { nats } }).catch(async (error) => {
+    await app.close();
+    await rpc.close();
+    throw error;
+  });
   new Logger('Gateway').log(`listening on ${url} (bodies up to ${bodyLimit} bytes)`);
   return {
     app,
     url,
     bodyLimitBytes: bodyLimit,
     async close() {
+      await health?.close();
       await app.close();
       await rpc.close();
     },

@@ -5,7 +5,7 @@ import type { DataSource } from 'typeorm';
 import { createDataSource, eventStoreMigrations, migrate, ProjectionRunner } from '@agentry/event-store';
 import { connectNats, ensureOutputStream, natsMicroserviceOptions, RpcLogContextInterceptor } from '@agentry/messaging';
 import { QueueGroups } from '@agentry/contracts';
-import { installServiceLogger, projectionErrorLogger, serviceProbes, ShutdownStack, startServiceHealth } from '@agentry/service-kit';
+import { installServiceLogger, projectionErrorLogger, ShutdownStack, startServiceHealth } from '@agentry/service-kit';
 import type { OutputConfig } from './config.js';
 import { outputFeatures } from './features.js';
 import { outputPlatformModule } from './platform/platform.module.js';
@@ -59,7 +59,7 @@ export async function startOutput(config: OutputConfig): Promise<RunningOutput> 
     await app.listen();
     await projections.start();
     for (const feature of outputFeatures) await feature.onStart?.(app, config);
-    const health = await startServiceHealth(config.observability, serviceProbes({ nats: { nats: app.unwrap(), 'nats:streams': nc }, dataSource, projections: { projections } }));
+    const health = await startServiceHealth(config.observability, { nats: { nats: app.unwrap(), 'nats:streams': nc }, dataSource, projections: { projections } });
     if (health) stack.push(() => health.close());
     new Logger('Output').log('output service ready');
     return { app, projections, close: () => stack.unwind() };

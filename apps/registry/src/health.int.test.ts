@@ -129,7 +129,19 @@ test('Postgres hangs (packets dropped): not ready within the check timeout, nami
   await waitUntil(async () => (await probe('/readyz')).status === 200, { timeoutMs: 20_000, message: 'readiness never recovered after Postgres came back' });
 });
 
-test('the health port serves nothing but the probes', async () => {
+test('/metrics: projection and relay lag in events and seconds, batches in flight, process metrics (Prometheus text)', async () => {
+  const res = await fetch(healthUrl + '/metrics');
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+  const text = await res.text();
+  expect(text).toMatch(/^agentry_projection_lag_events\{projection="relay:EVENTS"\} \d+$/m);
+  expect(text).toMatch(/^agentry_projection_lag_seconds\{projection="relay:EVENTS"\} [\d.e+-]+$/m);
+  expect(text).toMatch(/^agentry_projection_lag_events\{projection="[a-z:-]+"\} \d+$/m);
+  expect(text).toContain('# TYPE agentry_projection_batch_in_flight_seconds gauge');
+  expect(text).toMatch(/^agentry_process_resident_memory_bytes \d+$/m);
+});
+
+test('the health port serves nothing but the probes and metrics', async () => {
   const other = await fetch(healthUrl + '/admin');
   expect(other.status).toBe(404);
   expect((await fetch(healthUrl + '/readyz', { method: 'POST', body: 'x' })).status).toBe(405);

@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { createDataSource, eventStoreMigrations, migrate, ProjectionRunner } from '@agentry/event-store';
 import { natsMicroserviceOptions, RpcLogContextInterceptor, startEventRelay } from '@agentry/messaging';
 import { QueueGroups } from '@agentry/contracts';
-import { installServiceLogger, projectionErrorLogger, serviceProbes, ShutdownStack, startServiceHealth } from '@agentry/service-kit';
+import { installServiceLogger, projectionErrorLogger, ShutdownStack, startServiceHealth } from '@agentry/service-kit';
 import type { RegistryConfig } from './config.js';
 import { registryFeatures } from './features.js';
 import { registryPlatformModule } from './platform/platform.module.js';
@@ -53,10 +53,11 @@ export async function startRegistry(config: RegistryConfig): Promise<RunningRegi
     for (const feature of registryFeatures) await feature.onStart?.(app, config);
     stack.push(() => app.close());
     await app.listen();
-    const health = await startServiceHealth(
-      config.observability,
-      serviceProbes({ nats: { nats: app.unwrap(), 'nats:relay': relay.nc }, dataSource, projections: { projections, relay: relay.runner } }),
-    );
+    const health = await startServiceHealth(config.observability, {
+      nats: { nats: app.unwrap(), 'nats:relay': relay.nc },
+      dataSource,
+      projections: { projections, relay: relay.runner },
+    });
     if (health) stack.push(() => health.close());
     new Logger('Registry').log('registry ready');
     return { app, close: () => stack.unwind() };

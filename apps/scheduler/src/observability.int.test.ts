@@ -65,6 +65,9 @@ test('HEALTH_PORT: /readyz checks NATS, Postgres, the projection and the firer l
     });
     const live = await fetch(`http://127.0.0.1:${port}/livez`);
     expect(await live.json()).toEqual({ status: 'ok', checks: { projections: { ok: true }, firer: { ok: true } } });
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(text).toMatch(/^agentry_loop_last_progress_seconds\{loop="firer"\} [\d.e+-]+$/m);
+    expect(text).toMatch(/^agentry_projection_lag_events\{projection="scheduler[^"]*"\} \d+$/m);
   } finally {
     await scheduler.close();
   }

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { createDataSource, EventStore, eventStoreMigrations, migrate, ProjectionRunner } from '@agentry/event-store';
 import { connectNats, ensureEventsStream, RpcClient } from '@agentry/messaging';
-import { installServiceLogger, LoopProgress, projectionErrorLogger, serviceProbes, ShutdownStack, startServiceHealth } from '@agentry/service-kit';
+import { installServiceLogger, LoopProgress, projectionErrorLogger, ShutdownStack, startServiceHealth } from '@agentry/service-kit';
 import { startAfterAgentLaunches } from './after-agent/after-agent-launches.js';
 import type { SchedulerConfig } from './config.js';
 import { Firer } from './firing/firer.js';
@@ -68,10 +68,12 @@ export async function startScheduler(config: SchedulerConfig, opts: { clock?: Cl
     const afterAgent = await startAfterAgentLaunches({ nc, dataSource, rpc, projections, delayRange: config.afterAgentDelay });
     stack.push(() => afterAgent.stop());
 
-    const health = await startServiceHealth(
-      config.observability,
-      serviceProbes({ nats: { nats: nc }, dataSource, projections: { projections }, loops: [firerProgress] }),
-    );
+    const health = await startServiceHealth(config.observability, {
+      nats: { nats: nc },
+      dataSource,
+      projections: { projections },
+      loops: [firerProgress],
+    });
     if (health) stack.push(() => health.close());
     new Logger('Scheduler').log('scheduler ready');
     let closed: Promise<void> | null = null;

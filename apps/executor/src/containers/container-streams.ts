@@ -12,6 +12,7 @@ import {
   type ContainerEndedData,
   type RequestEnvelope,
 } from '@agentry/contracts';
+import { countContainerEvents } from './container-metrics.js';
 import { fold, type ContainerState } from './domain/container.js';
 import type { ContainerEvent } from './domain/container-event.js';
 import { decideEnd, type EndCause } from './domain/end-decision.js';
@@ -59,7 +60,7 @@ export class ContainerStreams {
    * A new container's first events, with the claim that makes it unique (launch key, retry) in the
    * same transaction: of two racing creators one commits, the other gets ConcurrencyError.
    */
-  create(
+  async create(
     containerId: number,
     events: ContainerEvent[],
     claim: { streamId: string; kind: 'launch' | 'retry'; orgId: number } | null,
@@ -67,10 +68,12 @@ export class ContainerStreams {
   ): Promise<AppendResult> {
     this.rememberCorrelation(containerId, metadata?.correlationId);
     if (!claim) return this.append(containerId, events, 'no_stream', { metadata });
-    return this.dataSource.transaction(async (manager) => {
+    const created = await this.dataSource.transaction(async (manager) => {
       await this.appendClaim(claim.streamId, claim.kind, { orgId: claim.orgId, containerId }, manager);
       return this.append(containerId, events, 'no_stream', { manager, metadata });
     });
+    if (created.appended) countContainerEvents(events, null);
+    return created;
   }
 
   async load(containerId: number): Promise<LoadedContainer> {
@@ -79,17 +82,23 @@ export class ContainerStreams {
     return { state: fold(events), version };
   }
 
-  /** `metadata`: who asked (actor, request id) when a caller's request caused the events. */
-  append(
+  /**
+   * `metadata`: who asked (actor, request id) when a caller's request caused the events.
+   * `started`: the container's start, when known, for the run-duration metric of an end.
+   */
+  async append(
     containerId: number,
     events: ContainerEvent[],
     expectedVersion: ExpectedVersion,
-    opts: { manager?: EntityManager; metadata?: EventMetadata } = {},
+    opts: { manager?: EntityManager; metadata?: EventMetadata; started?: ContainerState['started'] } = {},
   ): Promise<AppendResult> {
     const correlationId = this.correlations.get(containerId);
     const metadata = opts.metadata ?? (correlationId ? { correlationId } : undefined);
     const newEvents: NewEvent[] = events.map((e) => ({ type: e.type, data: e.data, ...(metadata ? { metadata } : {}) }));
-    return this.store.append(containerStreamId(containerId), StreamType.container, newEvents, { expectedVersion, manager: opts.manager });
+    const result = await this.store.append(containerStreamId(containerId), StreamType.container, newEvents, { expectedVersion, manager: opts.manager });
+    // Inside a caller's transaction the count waits for its commit (create()).
+    if (!opts.manager && result.appended) countContainerEvents(events, opts.started ?? null);
+    return result;
   }
 
   private rememberCorrelation(containerId: number, correlationId: string | undefined): void {
@@ -123,7 +132,7 @@ export class ContainerStreams {
       if (state.phase === 'ended') return { ended: state.ended, endedHere: false, append: null };
       const events = decideEnd(state, typeof cause === 'function' ? cause(state) : cause, Date.now());
       try {
-        const append = await this.append(containerId, events, version);
+        const append = await this.append(containerId, events, version, { started: state.started });
         const ended = events.at(-1)!.data as ContainerEndedData;
         return { ended, endedHere: true, append };
       } catch (error) {

@@ -11,12 +11,21 @@ let storeDir: string;
 let port: number;
 let nats: RunningServer | undefined;
 let gateway: RunningGateway;
+let healthUrl: string;
 
 beforeAll(async () => {
   storeDir = await mkdtemp(join(tmpdir(), 'agentry-gateway-health-'));
   port = await freePort();
   nats = await startNatsServer({ port, storeDir });
-  gateway = await startGateway({ natsUrl: nats.url, port: 0, host: '127.0.0.1', logLevel: 'error' });
+  const healthPort = await freePort();
+  healthUrl = `http://127.0.0.1:${healthPort}`;
+  gateway = await startGateway({
+    natsUrl: nats.url,
+    port: 0,
+    host: '127.0.0.1',
+    logLevel: 'error',
+    observability: { logFormat: 'json', healthPort, healthHost: '127.0.0.1' },
+  });
 });
 afterAll(async () => {
   await gateway?.close();
@@ -43,4 +52,16 @@ test('nats-server killed: /readyz and /health answer 503 naming nats, /livez 200
 
   nats = await startNatsServer({ port, storeDir });
   await waitUntil(async () => (await get('/readyz')).status === 200, { timeoutMs: 20_000, message: 'the gateway never became ready again' });
+});
+
+test('/metrics on the health port only: request latency by route pattern and status, unknown paths as one label', async () => {
+  await fetch(gateway.url + '/livez');
+  await fetch(gateway.url + '/no/such/path/123');
+  await fetch(gateway.url + '/no/such/path/456');
+  expect((await fetch(gateway.url + '/metrics')).status).toBe(404);
+  const text = await (await fetch(healthUrl + '/metrics')).text();
+  expect(text).toMatch(/^agentry_http_request_duration_seconds_count\{method="GET",route="\/livez",status="200"\} [1-9]\d*$/m);
+  expect(text).toMatch(/^agentry_http_request_duration_seconds_count\{method="GET",route="unmatched",status="404"\} [1-9]\d*$/m);
+  expect(text).not.toContain('/no/such/path');
+  expect((await fetch(healthUrl + '/readyz')).status).toBe(200);
 });

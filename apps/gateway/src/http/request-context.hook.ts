@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { acceptRequestId, childTraceparent, runWithLogContext, type LogContext } from '@agentry/service-kit';
+import { acceptRequestId, childTraceparent, httpRequestDuration, runWithLogContext, type LogContext } from '@agentry/service-kit';
 
 const accessLog = new Logger('Http');
 const CONTEXT = Symbol('agentry.logContext');
@@ -12,7 +12,7 @@ type WithContext = FastifyRequest & { [CONTEXT]?: LogContext; actor?: { orgId?: 
  * error filter, every RPC they make) runs in a log context carrying it and a W3C `traceparent`
  * (the client's trace id, or a new trace), so they reach the services in NATS headers and the
  * events in their metadata. One access line per response (method, path without the query string —
- * it may hold `key=` — status, duration, org).
+ * it may hold `key=` — status, duration, org) and one latency observation by route pattern.
  *
  * Registered on the Fastify instance before Nest adds its routes. The context is entered twice:
  * on request, and again before the handler, because body parsing resumes from stream callbacks
@@ -34,6 +34,9 @@ export function registerRequestContext(fastify: FastifyInstance, service = 'gate
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     const r = request as WithContext;
+    // The route pattern (`/api/v1/agent/:id/launch`), never the raw path: bounded label values.
+    const route = request.routeOptions?.url ?? 'unmatched';
+    httpRequestDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
     runWithLogContext({ ...(r[CONTEXT] ?? {}), orgId: r.actor?.orgId }, () =>
       accessLog.log(`${request.method} ${request.url.split('?')[0]!.slice(0, 200)} ${reply.statusCode} ${Math.round(reply.elapsedTime)} ms`),
     );

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import pg from 'pg';
-import { ServiceLogger, type LogRecord } from '@agentry/service-kit';
+import { metrics, ServiceLogger, type LogRecord } from '@agentry/service-kit';
 import { waitUntil } from '@agentry/testing';
 import { startPlatform, type TestPlatform } from '../testing/platform-harness.js';
 import { executionApi, type ExecutionApi } from '../containers/execution-test-kit.js';
@@ -38,6 +38,13 @@ async function eventsCorrelatedWith(requestId: string): Promise<{ stream_id: str
   } finally {
     await client.end();
   }
+}
+
+/** The value of one sample of the process's metrics (0 when absent); histogram samples by their `_count` / `_sum` names. */
+async function sample(name: string, labels: Record<string, string>): Promise<number> {
+  const samples = (await metrics.getMetricsAsJSON()).flatMap((m) => m.values.map((v) => ({ ...v, name: (v as { metricName?: string }).metricName ?? m.name })));
+  const value = samples.find((v) => v.name === name && Object.entries(labels).every(([k, l]) => String(v.labels[k]) === l));
+  return value?.value ?? 0;
 }
 
 test("a launch with X-Request-Id: its id is answered back, logged by the gateway, the executor and the registry, and in the container's events", async () => {
@@ -112,4 +119,18 @@ test('a hostile X-Request-Id (log-line forgery, oversized) is replaced, never ec
     expect(logged).not.toContain(hostile.slice(0, 60).replace('\n', ' '));
     expect(logged).not.toContain('forged');
   }
+});
+
+test('a launch is counted by the executor: launches by type, ends by status, run duration', async () => {
+  const before = {
+    launched: await sample('agentry_launches_total', { launch_type: 'user api call' }),
+    ended: await sample('agentry_containers_ended_total', { status: 'complete' }),
+    runs: await sample('agentry_run_duration_seconds_count', { status: 'complete' }),
+  };
+  const res = await platform.request('GET', `/api/v1/agent/${agentId}/launch?output=json`, { key: api.key });
+  expect(res.status).toBe(200);
+  await waitUntil(async () => (await sample('agentry_containers_ended_total', { status: 'complete' })) > before.ended, { message: 'the end was never counted' });
+  expect(await sample('agentry_launches_total', { launch_type: 'user api call' })).toBe(before.launched + 1);
+  expect(await sample('agentry_containers_ended_total', { status: 'complete' })).toBe(before.ended + 1);
+  expect(await sample('agentry_run_duration_seconds_count', { status: 'complete' })).toBe(before.runs + 1);
 });

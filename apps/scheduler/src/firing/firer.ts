@@ -8,6 +8,7 @@ import { deleteExpired } from './expiry.js';
 import { decideFire, type FireTiming } from './fire-decision.js';
 import { findDue, type DueCursor, type DueRow } from './due-schedules.js';
 import type { FirerLock } from './firer-lock.js';
+import { countFire } from './firing-metrics.js';
 import { launchThroughExecutor, scheduleIdempotencyKey } from './launcher.js';
 
 const logger = new Logger('Firer');
@@ -150,6 +151,7 @@ export class Firer {
       const appended = await this.deps.store.append(scheduleStreamId(row.agentId), SCHEDULE_STREAM_TYPE, [{ type: ScheduleEventType.ScheduleFired, data }], {
         expectedVersion: row.scheduleVersion,
       });
+      countFire(data.outcome, decision.plannedAt, now);
       return appended.position;
     } catch (error) {
       // Another firer settled this schedule first (the fence); its launch had the same key.

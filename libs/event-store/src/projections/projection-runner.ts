@@ -101,6 +101,11 @@ export class ProjectionRunner {
     this.session = undefined;
   }
 
+  /** Names of the projections this runner runs (leading or not). */
+  projectionNames(): string[] {
+    return this.workers.map((w) => w.projection.name);
+  }
+
   /** Names of the projections this instance currently leads. */
   leading(): string[] {
     return this.workers.filter((w) => w.isLeading).map((w) => w.projection.name);

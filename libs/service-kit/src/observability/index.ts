@@ -6,4 +6,5 @@ export * from './observability-config.js';
 export * from './health-checks.js';
 export * from './health-report.js';
 export * from './health-server.js';
+export * from './metrics.js';
 export * from './service-observability.js';

@@ -7,6 +7,7 @@ import type { ObservabilityConfig } from './observability-config.js';
 import { ServiceLogger, type LogFormatSetting } from './service-logger.js';
 import { startHealthServer, type HealthProbes, type RunningHealthServer } from './health-server.js';
 import { natsCheck, postgresCheck, projectionsCheck, type LoopProgress } from './health-checks.js';
+import { metrics, reportProgress } from './metrics.js';
 
 /**
  * The service's logger, also made Nest's process-wide one (`new Logger(context)` anywhere writes
@@ -25,10 +26,43 @@ export function projectionErrorLogger(): (error: unknown, projection: string) =>
   return (error, projection) => logger.error(`${projection}: ${error instanceof Error ? error.message : String(error)}`);
 }
 
-/** Starts the health server when HEALTH_PORT is set; otherwise there is none (undefined). */
-export async function startServiceHealth(config: ObservabilityConfig | undefined, probes: HealthProbes): Promise<RunningHealthServer | undefined> {
+/** What a service runs on, for its probes and metrics. */
+export interface ServiceDependencies {
+  /** Each NATS connection the service uses, by check name. */
+  nats: Record<string, NatsConnection>;
+  dataSource?: DataSource;
+  /** Its projection runners by check name (read models, the relay). */
+  projections?: Record<string, ProjectionRunner>;
+  /** Loops that report each iteration (the scheduler's firer). */
+  loops?: LoopProgress[];
+}
+
+/**
+ * Starts the health server when HEALTH_PORT is set (otherwise answers undefined): /livez,
+ * /readyz from `serviceProbes`, and /metrics with the service's projections and loops reported.
+ */
+export async function startServiceHealth(config: ObservabilityConfig | undefined, deps: ServiceDependencies): Promise<RunningHealthServer | undefined> {
   if (config?.healthPort === undefined) return undefined;
-  return startHealthServer({ port: config.healthPort, host: config.healthHost, probes });
+  const runners = Object.values(deps.projections ?? {});
+  const stopReporting = reportProgress({
+    dataSource: deps.dataSource,
+    projections: runners,
+    projectionNames: runners.flatMap((r) => r.projectionNames()),
+    loops: deps.loops,
+  });
+  try {
+    const server = await startHealthServer({ port: config.healthPort, host: config.healthHost, probes: serviceProbes(deps), metrics });
+    return {
+      url: server.url,
+      close: async () => {
+        stopReporting();
+        await server.close();
+      },
+    };
+  } catch (error) {
+    stopReporting();
+    throw error;
+  }
 }
 
 /**
@@ -36,12 +70,7 @@ export async function startServiceHealth(config: ObservabilityConfig | undefined
  * query, each within a second (readiness); no projection batch and no reported loop is wedged
  * (liveness, and readiness too: a wedged replica should not count as serving).
  */
-export function serviceProbes(deps: {
-  nats: Record<string, NatsConnection>;
-  dataSource?: DataSource;
-  projections?: Record<string, ProjectionRunner>;
-  loops?: LoopProgress[];
-}): HealthProbes {
+export function serviceProbes(deps: ServiceDependencies): HealthProbes {
   const live = [
     ...Object.entries(deps.projections ?? {}).map(([name, runner]) => projectionsCheck(runner, name)),
     ...(deps.loops ?? []).map((loop) => loop.check()),

@@ -1,0 +1,42 @@
+import { ContainerEventType, type ContainerEndedData, type ContainerQueuedData, type ContainerStartedData } from '@agentry/contracts';
+import { Counter, Histogram, metrics } from '@agentry/service-kit';
+import type { ContainerEvent } from './domain/container-event.js';
+
+const launches = new Counter({
+  name: 'agentry_launches_total',
+  help: 'Containers queued, by launch type (manual, api, scheduled, retry, …)',
+  labelNames: ['launch_type'] as const,
+  registers: [metrics],
+});
+
+const ends = new Counter({
+  name: 'agentry_containers_ended_total',
+  help: 'Containers ended, by final status and end type (launch failures included)',
+  labelNames: ['status', 'end_type'] as const,
+  registers: [metrics],
+});
+
+const runDuration = new Histogram({
+  name: 'agentry_run_duration_seconds',
+  help: 'Run time of ended containers that started (start to end)',
+  labelNames: ['status'] as const,
+  buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600, 4 * 3600, 24 * 3600],
+  registers: [metrics],
+});
+
+/**
+ * Counts what a container stream write recorded. Called once per stored append (not for an
+ * idempotent retry), by whichever replica wrote it, so the sum over replicas is exact.
+ */
+export function countContainerEvents(events: ContainerEvent[], started: ContainerStartedData | null): void {
+  for (const event of events) {
+    if (event.type === ContainerEventType.ContainerQueued) {
+      launches.inc({ launch_type: String((event.data as ContainerQueuedData).launchType ?? 'unknown') });
+    } else if (event.type === ContainerEventType.ContainerEnded) {
+      const ended = event.data as ContainerEndedData;
+      ends.inc({ status: ended.status, end_type: ended.endType });
+      const startedAt = started?.startedAt ?? (events.find((e) => e.type === ContainerEventType.ContainerStarted)?.data as ContainerStartedData | undefined)?.startedAt;
+      if (startedAt !== undefined) runDuration.observe({ status: ended.status }, Math.max(0, ended.endedAt - startedAt) / 1000);
+    }
+  }
+}
