@@ -54,6 +54,7 @@ const DEFAULT_ACK_WAIT_MS = 30_000;
 const MAX_RETRY_DELAY_MS = 60_000;
 export const DEFAULT_MAX_ATTEMPTS = 5;
 const DEFAULT_REPLAY_POLL_MS = 2000;
+const MAX_TRACKED_FAILURES = 10_000;
 
 /** A dependency that is down is nobody's event's fault. */
 export const isTransientFailure = (error: unknown): boolean =>
@@ -144,6 +145,8 @@ export async function consumeEvents(opts: ConsumeEventsOptions): Promise<EventCo
   const parkIfDue = async (event: StoredEvent, error: unknown): Promise<boolean> => {
     if (isTransient(error)) return false;
     const attempts = (failures.get(event.eventId) ?? 0) + 1;
+    // Events another replica went on to handle never come back here: keep the map bounded.
+    if (failures.size >= MAX_TRACKED_FAILURES) failures.clear();
     failures.set(event.eventId, attempts);
     if (attempts < maxAttempts) return false;
     try {
