@@ -25,6 +25,14 @@ export function sandboxNetwork(wanted: RunRequest['network'] = 'auto'): SandboxN
   return missing ? 'none' : 'internet';
 }
 
+/** For the executor's start-up line: what network a sandbox gets here, and why not when none. */
+export function describeSandboxNetwork(): string {
+  const missing = whyNoPolicedNetwork();
+  return missing
+    ? `none (${missing})`
+    : 'internet through slirp4netns, egress rules: no loopback, private, CGNAT, link-local, multicast or host address, nor AGENTRY_EGRESS_DENY, no IPv6';
+}
+
 function whyNoPolicedNetwork(): string | null {
   for (const tool of ['slirp4netns', 'nsenter', 'ip']) if (!findExecutable(tool)) return `${tool} is not installed`;
   if (process.getuid?.() !== 0) return "the egress rules (no private, link-local or host addresses) need the executor to run as root";
