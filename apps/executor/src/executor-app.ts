@@ -101,6 +101,8 @@ export async function startExecutor(config: ExecutorConfig, opts: { executorId?:
     nats: { nats: app.unwrap(), 'nats:work': nc, 'nats:relay': relay.nc },
     dataSource,
     projections: { projections, relay: relay.runner },
+    // Watchdogs: a reaper or keep-alive that stops completing its rounds is wedged (live and ready fail).
+    loops: [app.get(ExecutorLostReaper).progress, app.get(KeepAlive).progress],
   });
   logger.log(`executor ${executorId} ready (${config.slots} slots); ${isolation}`);
 
