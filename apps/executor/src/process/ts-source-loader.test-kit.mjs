@@ -4,12 +4,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { register } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
 import { transformSync } from '@swc/core';
 
-if (!process.env.AGENTRY_TS_LOADER_HOOKS) {
-  process.env.AGENTRY_TS_LOADER_HOOKS = '1';
-  register(import.meta.url);
-}
+// This file is also the hooks module; hooks run on their own thread, where it must not register again.
+if (isMainThread) register(import.meta.url);
 
 /** `./x.js` imported from a `.ts` source is `./x.ts` (the sources' NodeNext-style specifiers). */
 export async function resolve(specifier, context, next) {
