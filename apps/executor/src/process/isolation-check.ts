@@ -4,7 +4,7 @@ import { detectCgroups } from './cgroups.js';
 import { findExecutable } from './executables.js';
 import { runUserFor, type RunUser } from './run-user.js';
 import { isolationAvailable } from './sandbox.js';
-import { sandboxNetwork } from './sandbox-network.js';
+import { describeSandboxNetwork } from './sandbox-network.js';
 import type { RunRequest } from './types.js';
 
 export interface IsolationSettings {
@@ -77,11 +77,6 @@ export async function describeIsolation(settings: IsolationSettings): Promise<st
   if (settings.isolation === 'none') {
     return `isolation none: scripts run WITHOUT a sandbox, ${as}, with ${limits}; they can read what that user may read, see the host's processes and reach its network`;
   }
-  let network: string;
-  try {
-    network = sandboxNetwork('auto') === 'internet' ? 'internet through slirp4netns' : 'none';
-  } catch (error) {
-    network = `unavailable (${(error as Error).message})`;
-  }
+  const network = describeSandboxNetwork();
   return `isolation bubblewrap (AGENTRY_ISOLATION=${settings.isolation}): scripts run sandboxed, ${as}, network ${network}, with ${limits}`;
 }
