@@ -48,6 +48,12 @@ test('a rate schedule fires at each planned time, once per planned fire', async 
     expect(await kit.launchKeys(id)).toEqual(Array.from({ length: n + 1 }, (_, i) => `schedule:${id}:${first + i * MINUTE}`));
   }
   expect(await kit.nextFireAt(id)).toBe(first + 3 * MINUTE);
+  // No client request behind a fire: its key is the request id the run's events are correlated by.
+  const correlations = await replica.dataSource.query(
+    `SELECT metadata->>'correlationId' AS id FROM events WHERE type = 'ContainerQueued' AND (data->>'agentId')::int = $1 ORDER BY global_position`,
+    [id],
+  );
+  expect(correlations.map((r: { id: string }) => r.id)).toEqual(await kit.launchKeys(id));
 
   // The read model comes from the log alone: a rebuild gives the same rows.
   const rows = () => replica.dataSource.query(`SELECT * FROM scheduler_agents ORDER BY agent_id`);

@@ -1,5 +1,6 @@
 import { DomainError, ErrorCode, Role, Subjects, type Actor, type ActorRef, type ContainerLaunchType, type LaunchAgentParams, type LaunchAgentResult } from '@agentry/contracts';
 import type { RpcClient } from '@agentry/messaging';
+import { runWithLogContext } from '@agentry/service-kit';
 
 /** The platform acting for an org: the ids of whoever saved the schedule, and only the right it needs. */
 export const schedulerActor = (orgId: number, by: ActorRef | null, role: Role = Role.AGENTS_LAUNCH): Actor => ({
@@ -28,8 +29,17 @@ export interface LaunchRequest {
   notBefore?: number;
 }
 
-/** Launches through the executor, the path of a manual launch. Throws only on transient failures. */
+/**
+ * Launches through the executor, the path of a manual launch. Throws only on transient failures.
+ * No client request is behind a fire: its idempotency key (`schedule:<agent>:<planned ms>`,
+ * `after:<follower>:<container>`) serves as its request id, so the executor's log lines and the
+ * run's events (correlation id) name the fire that caused them.
+ */
 export async function launchThroughExecutor(rpc: RpcClient, req: LaunchRequest): Promise<LaunchOutcome> {
+  return runWithLogContext({ requestId: req.idempotencyKey, orgId: req.orgId }, () => launch(rpc, req));
+}
+
+async function launch(rpc: RpcClient, req: LaunchRequest): Promise<LaunchOutcome> {
   try {
     const result = await rpc.request<LaunchAgentParams, LaunchAgentResult>(
       Subjects.executor.launch,
