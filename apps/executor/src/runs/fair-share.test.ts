@@ -1,4 +1,4 @@
-import { BUSY_FIRST_DELAY_MS, BUSY_MAX_DELAY_MS, busyRetryDelayMs, OrgCaps, slotFitsCap } from './fair-share.js';
+import { BUSY_FIRST_DELAY_MS, BUSY_MAX_DELAY_MS, busyRetryDelayMs, OrgCaps, OrgFullMemo, slotFitsCap } from './fair-share.js';
 
 test('a launch put back because its org or agent is full always waits (never a plain nak that JetStream redelivers first)', () => {
   for (const count of [0, 1, 2, 5, 100]) for (const random of [0, 0.5, 0.999]) expect(busyRetryDelayMs(count, random)).toBeGreaterThan(0);
@@ -28,4 +28,16 @@ test('an org cap is used while fresh, then asked again', () => {
   expect(caps.get(1, 999)).toBe(3);
   expect(caps.get(2, 999)).toBeUndefined();
   expect(caps.get(1, 1000)).toBeUndefined();
+});
+
+test('an org found full is taken as full briefly, per org, until it expires or this replica frees one of its slots', () => {
+  const memo = new OrgFullMemo(500);
+  expect(memo.isFull(1, 0)).toBe(false);
+  memo.markFull(1, 0);
+  expect(memo.isFull(1, 499)).toBe(true);
+  expect(memo.isFull(2, 499)).toBe(false);
+  expect(memo.isFull(1, 500)).toBe(false);
+  memo.markFull(1, 1000);
+  memo.freed(1);
+  expect(memo.isFull(1, 1001)).toBe(false);
 });

@@ -56,3 +56,35 @@ export class OrgCaps {
     this.caps.set(orgId, { cap, until: now + this.freshMs });
   }
 }
+
+/** How long this replica takes an org it found at its cap as still full (unless it frees one of its slots itself). */
+export const ORG_FULL_MEMO_MS = 500;
+
+/**
+ * Orgs this replica found at their cap a moment ago: their launches coming back meanwhile go back
+ * to the queue without a stream read or a KV round trip (`cap` of them when full), so a flood of
+ * one capped org costs the others almost nothing. Local and short: a slot freed on another replica
+ * is seen at most ORG_FULL_MEMO_MS late; one freed here clears the memo at once.
+ */
+export class OrgFullMemo {
+  private readonly fullUntil = new Map<number, number>();
+
+  constructor(private readonly memoMs = ORG_FULL_MEMO_MS) {}
+
+  markFull(orgId: number, now: number): void {
+    this.fullUntil.set(orgId, now + this.memoMs);
+  }
+
+  isFull(orgId: number, now: number): boolean {
+    const until = this.fullUntil.get(orgId);
+    if (until === undefined) return false;
+    if (until > now) return true;
+    this.fullUntil.delete(orgId);
+    return false;
+  }
+
+  /** This replica released one of the org's slots. */
+  freed(orgId: number): void {
+    this.fullUntil.delete(orgId);
+  }
+}

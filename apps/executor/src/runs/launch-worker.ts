@@ -14,7 +14,7 @@ import { LAUNCH_CONSUMER } from '../queue/launch-stream.js';
 import { RegistryClient, runActor } from '../registry/registry.client.js';
 import { AgentSlots, type SlotLease } from './agent-slots.js';
 import { ContainerRunner, type StartedRun } from './container-runner.js';
-import { busyRetryDelayMs, OrgCaps, slotFitsCap } from './fair-share.js';
+import { busyRetryDelayMs, OrgCaps, OrgFullMemo, slotFitsCap } from './fair-share.js';
 import { Heartbeats } from './heartbeats.js';
 import { LivePublisher } from './live-publisher.js';
 import { LocalRun, LocalRuns } from './local-runs.js';
@@ -55,6 +55,7 @@ export class LaunchWorker {
   private readonly inHand = new Set<Promise<void>>();
   private readonly live: LivePublisher;
   private readonly orgCaps = new OrgCaps();
+  private readonly orgsFull = new OrgFullMemo();
 
   constructor(
     @Inject(EXECUTOR_CONFIG) private readonly config: ExecutorConfig,
@@ -144,19 +145,24 @@ export class LaunchWorker {
       logger.error(`container ${launch.containerId}: run failed: ${(error as Error).message}`, (error as Error).stack);
     } finally {
       // The runner gives the agent's slot back; the org's is the worker's (its end is on record by now, or never will be from here).
-      if (run.local.orgSlot) await this.slots.release(run.local.orgSlot).catch(() => undefined);
+      if (run.local.orgSlot) {
+        await this.slots.release(run.local.orgSlot).catch(() => undefined);
+        this.orgsFull.freed(run.local.orgId);
+      }
     }
   }
 
   /** Records the start, or answers null when the launch was settled otherwise (dropped, delayed, failed). */
   private async prepare(launch: LaunchMessage, msg: JsMsg, turn: { active: boolean }): Promise<StartedRun | null> {
+    const busy = () => settle(msg, 'nak', busyRetryDelayMs(deliveryCount(msg), Math.random()));
+    // Its org was at its cap a moment ago: back at once, without reading anything (the message names the org).
+    if (this.orgsFull.isFull(launch.orgId, Date.now())) return busy();
     const { state, version } = await this.streams.load(launch.containerId);
     // Aborted while queued, started by another replica, or a duplicate: nothing to do.
     if (!state || state.phase !== 'queued') return settle(msg, 'ack');
     const wait = (state.queued.notBefore ?? 0) - Date.now();
     if (wait > 0) return settle(msg, 'nak', Math.min(wait, MAX_DELAY_MS));
     const { orgId, containerId } = state.queued;
-    const busy = () => settle(msg, 'nak', busyRetryDelayMs(deliveryCount(msg), Math.random()));
     // The org's cap: known from a recent snapshot, else read with this launch's snapshot (a gone agent ends here).
     let snapshot: AgentLaunchSnapshot | undefined;
     let cap = this.orgCaps.get(orgId, Date.now());
@@ -173,6 +179,7 @@ export class LaunchWorker {
       // Fair share: the org at its cap → back to the queue at once, holding nothing.
       const orgSlot = await this.slots.acquireOrg(orgId, cap, containerId);
       if (!orgSlot) {
+        this.orgsFull.markFull(orgId, Date.now());
         await this.releaseAll(held);
         return busy();
       }
