@@ -88,7 +88,10 @@ function namespaceLevel(objects: K8sObject[], namespace: string): Level | undefi
 /**
  * Every namespace used is rendered with a Pod Security `enforce` label, and every pod meets the
  * level of its namespace (Pod Security Standards, as admitted by Kubernetes 1.35+: pods with
- * hostUsers: false may run as uid 0 and, at baseline, with an unmasked /proc).
+ * hostUsers: false may run as uid 0 and, at baseline, with an unmasked /proc). A `privileged`
+ * namespace (the executor's: capabilities beyond baseline) is allowed only for pods in their own
+ * user namespace (hostUsers: false) that are not privileged and share nothing of the host
+ * (namespaces, paths, ports): Pod Security can't say that, so this check does.
  */
 export const podSecurityLevels: Policy = (objects) => {
   const out: string[] = [];
@@ -96,11 +99,18 @@ export const podSecurityLevels: Policy = (objects) => {
   for (const ns of namespaces) if (!namespaceLevel(objects, ns)) out.push(`Namespace ${ns}: not rendered with a pod-security.kubernetes.io/enforce label`);
   for (const p of podTemplates(objects)) {
     const level = namespaceLevel(objects, p.namespace);
-    if (!level || level === 'privileged') {
-      if (level === 'privileged') out.push(`${p.where}: namespace ${p.namespace} enforces only "privileged"`);
+    if (!level) continue;
+    const userns = p.spec.hostUsers === false;
+    if (level === 'privileged') {
+      if (!userns) out.push(`${p.where}: in namespace ${p.namespace}, which enforces only "privileged", without hostUsers: false`);
+      if (p.spec.hostNetwork || p.spec.hostPID || p.spec.hostIPC) out.push(`${p.where}: shares a host namespace (privileged namespace)`);
+      for (const v of p.spec.volumes ?? []) if ('hostPath' in v) out.push(`${p.where}: hostPath volume ${v.name} (privileged namespace)`);
+      for (const c of allContainers(p.spec)) {
+        if (c.securityContext?.privileged) out.push(`${inContainer(p, c)}: privileged (privileged namespace)`);
+        if ((c.ports ?? []).some((port) => port.hostPort)) out.push(`${inContainer(p, c)}: hostPort (privileged namespace)`);
+      }
       continue;
     }
-    const userns = p.spec.hostUsers === false;
     if (p.spec.hostNetwork || p.spec.hostPID || p.spec.hostIPC) out.push(`${p.where}: shares a host namespace (${level})`);
     for (const v of p.spec.volumes ?? []) {
       if ('hostPath' in v) out.push(`${p.where}: hostPath volume ${v.name} (${level})`);

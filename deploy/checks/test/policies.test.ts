@@ -105,21 +105,27 @@ test.each<[string, (d: Deployment) => void, RegExp]>([
   expect(policyViolations(fixture(({ deployment }) => change(deployment))).join('\n')).toMatch(expected);
 });
 
-test('policy: the executor exception (hostUsers false, unmasked /proc, baseline capabilities) passes only at baseline', () => {
-  const executorLike = (level: string) =>
+test('policy: the executor exception passes only in its own user namespace: baseline for an unmasked /proc, privileged for SYS_ADMIN', () => {
+  const executorLike = (level: string, adds: string[], hostUsers?: boolean) =>
     fixture(({ deployment, objects }) => {
       objects[0].metadata.labels = { 'pod-security.kubernetes.io/enforce': level };
-      pod(deployment).hostUsers = false;
-      pod(deployment).securityContext = { seccompProfile: { type: 'Localhost', localhostProfile: 'profiles/x.json' } };
-      Object.assign(container(deployment).securityContext, { runAsUser: 0, procMount: 'Unmasked', capabilities: { drop: ['ALL'], add: ['SETUID', 'SETGID'] } });
+      if (hostUsers !== undefined) pod(deployment).hostUsers = hostUsers;
+      pod(deployment).securityContext = { seccompProfile: { type: 'RuntimeDefault' } };
+      Object.assign(container(deployment).securityContext, { runAsUser: 0, procMount: 'Unmasked', capabilities: { drop: ['ALL'], add: adds } });
     });
-  expect(policyViolations(executorLike('baseline'))).toEqual([]);
-  expect(policyViolations(executorLike('restricted')).join('\n')).toMatch(/adds capability SETUID \(restricted\)[\s\S]*procMount Unmasked \(restricted\)/);
-  const withHostUsers = fixture(({ deployment, objects }) => {
-    objects[0].metadata.labels = { 'pod-security.kubernetes.io/enforce': 'baseline' };
-    container(deployment).securityContext.procMount = 'Unmasked';
+  expect(policyViolations(executorLike('baseline', ['SETUID', 'SETGID'], false))).toEqual([]);
+  expect(policyViolations(executorLike('privileged', ['SETUID', 'SYS_ADMIN', 'NET_ADMIN'], false))).toEqual([]);
+  expect(policyViolations(executorLike('baseline', ['SYS_ADMIN'], false)).join('\n')).toMatch(/adds capability SYS_ADMIN \(baseline\)/);
+  expect(policyViolations(executorLike('restricted', ['SETUID'], false)).join('\n')).toMatch(/adds capability SETUID \(restricted\)[\s\S]*procMount Unmasked \(restricted\)/);
+  expect(policyViolations(executorLike('baseline', [], undefined)).join('\n')).toMatch(/procMount Unmasked \(baseline, and the pod does not set hostUsers: false\)/);
+  expect(policyViolations(executorLike('privileged', ['SYS_ADMIN'], undefined)).join('\n')).toMatch(/enforces only "privileged", without hostUsers: false/);
+  const privileged = fixture(({ deployment, objects }) => {
+    objects[0].metadata.labels = { 'pod-security.kubernetes.io/enforce': 'privileged' };
+    pod(deployment).hostUsers = false;
+    container(deployment).securityContext.privileged = true;
+    pod(deployment).hostPID = true;
   });
-  expect(policyViolations(withHostUsers).join('\n')).toMatch(/procMount Unmasked \(baseline, and the pod does not set hostUsers: false\)/);
+  expect(policyViolations(privileged).join('\n')).toMatch(/shares a host namespace \(privileged namespace\)[\s\S]*privileged \(privileged namespace\)/);
 });
 
 test('policy: a namespace without a Pod Security label, without default deny, a workload without PDB', () => {
