@@ -1,9 +1,9 @@
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { ensureNatsServerBinary, freePort, startEmbeddedPostgres, startNatsServer } from './index.js';
+import { ensureNatsServerBinary, freePort, renderNatsAuthorization, startEmbeddedPostgres, startNatsServer } from './index.js';
 
 let workDir: string;
 beforeAll(async () => {
@@ -105,6 +105,39 @@ describe('nats-server', () => {
     await nc.close();
     await server.stop();
     (await occupy(port)).close(); // the port is free again
+  });
+
+  it('with users: each logs in with its own password, held to its permissions; passwords never on the command line', async () => {
+    const port = await freePort();
+    const storeDir = join(workDir, 'nats-auth');
+    const users = [
+      { user: 'reader', password: 'pw-reader-"quoted"', permissions: { publish: ['$JS.API.INFO'], subscribe: ['_INBOX.reader.>'] } },
+      { user: 'admin', password: 'pw-admin' },
+    ];
+    const server = await startNatsServer({ port, storeDir, auth: { users } });
+    const { connect } = await import('@nats-io/transport-node');
+    try {
+      expect(server.url).toBe(`nats://127.0.0.1:${port}`);
+      expect(server.urlFor('reader')).toBe(`nats://reader:${encodeURIComponent('pw-reader-"quoted"')}@127.0.0.1:${port}`);
+      const commandLine = await readFile(`/proc/${server.pid}/cmdline`, 'utf8');
+      for (const { password } of users) expect(commandLine).not.toContain(password);
+      expect((await stat(join(storeDir, 'auth.conf'))).mode & 0o777).toBe(0o600);
+
+      await expect(connect({ servers: server.url, reconnect: false, timeout: 2000 })).rejects.toThrow(/Authorization Violation/);
+      const reader = await connect({ servers: server.url, user: 'reader', pass: 'pw-reader-"quoted"', inboxPrefix: '_INBOX.reader' });
+      const { jetstreamManager } = await import('@nats-io/jetstream');
+      expect((await (await jetstreamManager(reader)).getAccountInfo()).streams).toBe(0);
+      await expect(reader.request('anything', '', { timeout: 2000 })).rejects.toThrow(/Permissions Violation for Publish to "anything"/);
+      await reader.close();
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('renders passwords of the form $NAME as references to the server environment (Kubernetes secrets)', () => {
+    const conf = renderNatsAuthorization({ users: [{ user: 'gateway', password: '$NATS_GATEWAY_PASSWORD' }, { user: 'x', password: '$not an env' }] });
+    expect(conf).toContain('password: $NATS_GATEWAY_PASSWORD\n');
+    expect(conf).toContain('password: "$not an env"\n');
   });
 
   it('fails with the server output when the port is taken', async () => {

@@ -207,3 +207,19 @@ test('every refusal above was logged by the server under the service that tried 
   expect(logged).toContainEqual({ kind: 'Subscription', user: 'executor', subject: '_INBOX.gateway.>' });
   expect(logged.every((v) => v.user !== 'test')).toBe(true);
 });
+
+describe('the test NATS itself (what makes every integration test prove the map)', () => {
+  test('a service refused anything fails the test at stop, naming the service and the subject; the test user never does', async () => {
+    const own = await startTestNats();
+    const gateway = await connectNats(own.urlFor('gateway'), 'refused-gateway');
+    gateway.publish('launches.1', 'forged');
+    const admin = await connect({ servers: own.url });
+    admin.publish('launches.1', 'fine for the test user');
+    await admin.flush();
+    await waitUntil(() => own.violations().length > 0, { message: 'the violation in the server log' });
+    await gateway.close();
+    await admin.close();
+    expect(() => own.assertServicesObeyed()).toThrow(/gateway: Publish to "launches\.1"/);
+    await expect(own.stop()).rejects.toThrow(/permission map/);
+  });
+});
