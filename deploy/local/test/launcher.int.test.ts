@@ -132,6 +132,9 @@ describe('with embedded Postgres and NATS', () => {
     adminKey = first.output.match(/^ {6}(agt_[A-Za-z0-9_-]+)$/m)![1];
     expect(first.output).toContain(`KEY='${adminKey}'`);
     for (const service of SERVICES) expect(first.output).toMatch(new RegExp(`^${service.name} +\\| `, 'm'));
+    // The scripts' sandbox: the launcher says which isolation runs, and the executor's start line agrees.
+    expect(first.output).toMatch(/Sandbox: +bubblewrap \(AGENTRY_ISOLATION=auto\)/);
+    expect(first.output).toMatch(/^executor +\| .*isolation bubblewrap \(AGENTRY_ISOLATION=auto\): scripts run sandboxed/m);
 
     const { stdout } = await run('bash', ['-c', curlLines(first.output)]);
     expect(stdout).toMatch(/^\{"status":"success","data":\d+\}$/m);

@@ -34,3 +34,22 @@ maybe('a run group adopts processes, reads their memory, and destroy kills every
   expect(tree.filter(running)).toEqual([]);
   await expect(group.pids()).resolves.toEqual([]);
 });
+
+maybe("the CPU quota holds the run's processes back (throttled periods); with a quota above what they use, none (control)", async () => {
+  const throttled = async (cpuPercent: number) => {
+    const group = await cgroups!.create(`test-cpu-${process.pid}-${Date.now()}`, { memoryMb: 256, maxProcesses: 20, cpuPercent });
+    try {
+      // Busy for 50 ms of CPU time (not wall time): at 10 % of a core (10 ms per 100 ms period) it is throttled.
+      const busy = spawn(process.execPath, ['-e', 'process.stdin.once("data", () => { const end = process.cpuUsage().user + 50e3; while (process.cpuUsage().user < end); process.exit(0); })'], { stdio: ['pipe', 'ignore', 'ignore'] });
+      await new Promise((resolve) => busy.once('spawn', resolve));
+      await group.adopt([busy.pid!]);
+      busy.stdin!.write('go');
+      await new Promise((resolve) => busy.once('exit', resolve));
+      return await group.throttledPeriods();
+    } finally {
+      await group.destroy();
+    }
+  };
+  expect(await throttled(10)).toBeGreaterThan(0);
+  expect(await throttled(100_000)).toBe(0);
+});
