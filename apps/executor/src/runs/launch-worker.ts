@@ -2,6 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { jetstream, type Consumer, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { ConcurrencyError } from '@agentry/event-store';
+import { traceFromHeaders } from '@agentry/messaging';
+import { runWithLogContext } from '@agentry/service-kit';
 import { DomainError, ErrorCode, LAUNCH_STREAM, type AgentLaunchSnapshot } from '@agentry/contracts';
 import { EXECUTOR_CONFIG, runTimeLimitSeconds, type ExecutorConfig } from '../config.js';
 import { ContainerStreams } from '../containers/container-streams.js';
@@ -129,6 +131,12 @@ export class LaunchWorker {
     } catch {
       return msg.term('not a launch message');
     }
+    // Everything the run logs names its container, org and the request that launched it (message headers).
+    const context = { ...traceFromHeaders(msg.headers), containerId: launch.containerId, orgId: launch.orgId };
+    return runWithLogContext(context, () => this.handleLaunch(launch, msg, turn));
+  }
+
+  private async handleLaunch(launch: LaunchMessage, msg: JsMsg, turn: { active: boolean }): Promise<void> {
     let run: StartedRun | null;
     try {
       run = await this.prepare(launch, msg, turn);
@@ -138,6 +146,7 @@ export class LaunchWorker {
       return;
     }
     if (!run) return;
+    logger.debug(`container ${launch.containerId}: running`);
     try {
       await this.runner.run(run);
     } catch (error) {

@@ -69,6 +69,10 @@ test("a launch with X-Request-Id: its id is answered back, logged by the gateway
       expect.objectContaining({ service: 'registry', context: 'Rpc' }),
     ]),
   );
+  // The queue worker that runs it, outside the request, logs with its request id and container id (LAUNCHES message headers).
+  await waitUntil(() => mine().some((r) => r.service !== 'gateway' && r.context === 'LaunchWorker' && r.containerId === containerId), {
+    message: 'the launch worker logged the run with its request id and container id',
+  });
   // One trace across the hops: the client's trace id on every line of the request.
   for (const r of mine()) expect(r.traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
   // The access line never carries the query string (a `key=` parameter may be there).
