@@ -202,7 +202,35 @@ export const configMapsExist: Policy = (objects) =>
     return out;
   });
 
+/** Ranges no pod may reach through an "anywhere" egress rule: private, CGNAT, loopback, link-local (cloud metadata). */
+const INTERNAL_RANGES_V4 = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16'];
+const INTERNAL_RANGES_V6 = ['fc00::/7', 'fe80::/10', '::1/128'];
+
+/**
+ * An egress rule open to every address on every port (the executor's, for scripts' internet
+ * access) must cut out the cluster's and the cloud's internal ranges; rules limited to ports
+ * (Postgres 5432) or to pods are not "open".
+ */
+export const egressToInternetOnly: Policy = (objects) =>
+  objects
+    .filter((o) => o.kind === 'NetworkPolicy')
+    .flatMap((o) => {
+      const egress = ((o.spec as { egress?: { to?: { ipBlock?: { cidr: string; except?: string[] } }[]; ports?: unknown[] }[] }).egress ?? []);
+      return egress.flatMap((rule) => {
+        if (rule.ports?.length) return [];
+        if (!rule.to?.length) return [`${objectName(o)}: an egress rule to everything (no "to", no ports)`];
+        return rule.to.flatMap((peer) => {
+          const block = peer.ipBlock;
+          if (!block) return [];
+          const internal = block.cidr === '0.0.0.0/0' ? INTERNAL_RANGES_V4 : block.cidr === '::/0' ? INTERNAL_RANGES_V6 : [];
+          const missing = internal.filter((range) => !(block.except ?? []).includes(range));
+          return missing.length ? [`${objectName(o)}: egress to ${block.cidr} on every port does not except ${missing.join(', ')}`] : [];
+        });
+      });
+    });
+
 export const POLICIES: Record<string, Policy> = {
+  egressToInternetOnly,
   resourcesSet,
   probesSet,
   seccompSet,

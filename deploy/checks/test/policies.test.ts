@@ -140,6 +140,17 @@ test('policy: a namespace without a Pod Security label, without default deny, a 
   expect(violations).toMatch(/\[availability\].*no PodDisruptionBudget/);
 });
 
+test('policy: an egress rule open to all addresses on all ports must except private, loopback and link-local ranges', () => {
+  const withEgress = (egress: unknown[]) =>
+    fixture(({ objects }) => objects.push({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'open', namespace: 'app' }, spec: { podSelector: {}, policyTypes: ['Egress'], egress } }));
+  const cut = (cidr: string, except: string[]) => [{ to: [{ ipBlock: { cidr, except } }] }];
+  expect(policyViolations(withEgress(cut('0.0.0.0/0', ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16'])))).toEqual([]);
+  expect(policyViolations(withEgress([{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 5432 }] }]))).toEqual([]);
+  expect(policyViolations(withEgress(cut('0.0.0.0/0', ['10.0.0.0/8']))).join('\n')).toMatch(/egress to 0.0.0.0\/0 on every port does not except 172.16.0.0\/12, 192.168.0.0\/16, 100.64.0.0\/10, 127.0.0.0\/8, 169.254.0.0\/16/);
+  expect(policyViolations(withEgress(cut('::/0', []))).join('\n')).toMatch(/::\/0 on every port does not except fc00::\/7, fe80::\/10/);
+  expect(policyViolations(withEgress([{}])).join('\n')).toMatch(/an egress rule to everything/);
+});
+
 test('secrets: a key missing from the template, a template with a value, an unused template key, a rendered Secret', () => {
   const objects = fixture(({ deployment, objects }) => {
     container(deployment).env.push({ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'agentry-secrets', key: 'DATABASE_URL' } } });
