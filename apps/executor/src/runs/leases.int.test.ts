@@ -75,3 +75,18 @@ test("an org's fair-share slots are counted apart from its agents' (same id, oth
   expect((await slots.acquireOrg(7, 2, 704))?.index).toBe(0);
   await waitUntil(async () => (await slots.acquireOrg(7, 2, 705)) !== null, { timeoutMs: 10_000, message: 'expired org slot taken' });
 });
+
+test('with NATS gone, lease calls fail after their timeout instead of hanging (the keep-alive and the reaper go on)', async () => {
+  const doomed = await startTestNats();
+  const conn = await connect({ servers: doomed.url, reconnectTimeWait: 100 });
+  try {
+    const kv = await openLeases(conn, 5000);
+    const beats = new Heartbeats(kv, 'executor-b');
+    await beats.beat(801);
+    await doomed.stop();
+    await expect(beats.beat(801)).rejects.toThrow();
+    await expect(beats.alive(801)).rejects.toThrow();
+  } finally {
+    await conn.close();
+  }
+}, 30_000);

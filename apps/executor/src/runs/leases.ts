@@ -1,3 +1,4 @@
+import { jetstream } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 
@@ -10,8 +11,13 @@ export const LEASES_KV = Symbol('LEASES_KV');
  * died frees itself; live leases are rewritten well within that time (see KeepAlive).
  */
 export async function openLeases(nc: NatsConnection, ttlMs: number): Promise<KV> {
-  return new Kvm(nc).create(LEASES_BUCKET, { ttl: ttlMs, history: 1 });
+  // Every lease call (create, update, put, get, delete) is a JetStream request bounded by this:
+  // a heartbeat or slot call never hangs a keep-alive tick or a reaper sweep, NATS down or not.
+  return new Kvm(jetstream(nc, { timeout: LEASE_CALL_TIMEOUT_MS })).create(LEASES_BUCKET, { ttl: ttlMs, history: 1 });
 }
+
+/** Longest wait for one KV answer (the library's default, stated: the watchdogs rely on it). */
+export const LEASE_CALL_TIMEOUT_MS = 5000;
 
 /** The entry exists and was not deleted (a KV get answers delete markers too). */
 export async function isLive(kv: KV, key: string): Promise<boolean> {
