@@ -3,12 +3,12 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { DataSource } from 'typeorm';
 import { ParkedEvents, type StoredEvent } from '@agentry/event-store';
 import { consumeEvents, type EventConsumer } from '@agentry/messaging';
-import { ContainerEventType, StreamType, eventSubject, type ContainerQueuedData } from '@agentry/contracts';
+import { ContainerEventType, NatsDurables, StreamType, eventSubject, type ContainerQueuedData } from '@agentry/contracts';
 import { ContainerStreams } from '../containers/container-streams.js';
 import { NATS_CONNECTION } from '../platform/platform.module.js';
 import { LaunchQueue } from './launch-queue.js';
 
-export const BACKSTOP_CONSUMER = 'executor-launch-backstop';
+export const BACKSTOP_CONSUMER = NatsDurables.executorLaunchBackstop;
 
 /**
  * A launch is recorded (ContainerQueued) and then published to LAUNCHES; a crash in between would

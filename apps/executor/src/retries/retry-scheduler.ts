@@ -3,7 +3,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { DataSource } from 'typeorm';
 import { ConcurrencyError, EventStore, ParkedEvents, type StoredEvent } from '@agentry/event-store';
 import { consumeEvents, type EventConsumer } from '@agentry/messaging';
-import { ContainerEventType, DomainError, ErrorCode, StreamType, eventSubject, type ContainerEndedData } from '@agentry/contracts';
+import { ContainerEventType, DomainError, ErrorCode, NatsDurables, StreamType, eventSubject, type ContainerEndedData } from '@agentry/contracts';
 import { EXECUTOR_CONFIG, type ExecutorConfig } from '../config.js';
 import { ContainerStreams, retryClaimStreamId } from '../containers/container-streams.js';
 import { planRetry, retryQueuedEvent } from '../containers/domain/retry-decision.js';
@@ -11,7 +11,7 @@ import { NATS_CONNECTION } from '../platform/platform.module.js';
 import { LaunchQueue } from '../queue/launch-queue.js';
 import { RegistryClient, runActor } from '../registry/registry.client.js';
 
-export const RETRY_CONSUMER = 'executor-retries';
+export const RETRY_CONSUMER = NatsDurables.executorRetries;
 
 /**
  * Relaunches failed runs (from the EVENTS stream, so a retry survives any executor dying): when a

@@ -10,13 +10,13 @@ import {
   type JsMsg,
 } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
-import { OUTPUT_STREAM } from '@agentry/contracts';
+import { NatsDurables, OUTPUT_STREAM } from '@agentry/contracts';
 import { NATS_CONNECTION } from '../platform/platform.module.js';
 import { ChunkStore } from './chunk-store.js';
 import { parseOutputChunk, type StoredChunk } from './output-chunk.js';
 
 /** Durable consumer shared by every output replica: each chunk goes to one of them. */
-export const CHUNK_CONSUMER = 'output-store';
+export const CHUNK_CONSUMER = NatsDurables.outputStore;
 
 /** A batch is written when nothing more is buffered, or when it reaches one of these sizes. */
 const MAX_BATCH_CHUNKS = 500;

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { DataSource } from 'typeorm';
-import { ContainerEventType, eventSubject, StreamType, type ActorRef, type ContainerEndedData } from '@agentry/contracts';
+import { ContainerEventType, eventSubject, NatsDurables, StreamType, type ActorRef, type ContainerEndedData } from '@agentry/contracts';
 import { consumeEvents, type EventConsumer, type RpcClient } from '@agentry/messaging';
 import { ParkedEvents, positionOf, type ProjectionRunner, type StoredEvent } from '@agentry/event-store';
 import { launchThroughExecutor } from '../firing/launcher.js';
@@ -10,7 +10,7 @@ import { afterAgentIdempotencyKey, exitCodeMatches, followUpAt, type Follower } 
 const logger = new Logger('AfterAgent');
 
 /** Replicas share it: each container end is handled by one of them (and launches are idempotent anyway). */
-const DURABLE = 'scheduler-after-agent';
+const DURABLE = NatsDurables.schedulerAfterAgent;
 
 export interface AfterAgentDeps {
   nc: NatsConnection;
