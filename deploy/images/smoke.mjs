@@ -118,6 +118,9 @@ try {
   say('every service ready (/readyz 200)');
   const isolation = logsOf(services.executor.container).split('\n').map((l) => { try { return JSON.parse(l).message; } catch { return ''; } }).find((m) => /isolation/.test(m ?? ''));
   say(`executor: ${isolation ?? '(no isolation line in its log)'}`);
+  // The manifests give scripts the internet (through slirp4netns, with the egress rules): a
+  // sandbox that fell back to no network means a tool or a permission is missing in the image or pod.
+  if (!/isolation bubblewrap/.test(isolation ?? '') || !/network internet/.test(isolation ?? '')) throw new Error('the executor does not run scripts sandboxed with internet access');
 
   const api = `http://127.0.0.1:${gatewayPort}`;
   const headers = { 'X-Phantombuster-Key-1': adminKey };
