@@ -60,6 +60,8 @@ export async function createTestNetwork(): Promise<TestNetwork> {
     }
     rmSync(`/etc/netns/${host}`, { recursive: true, force: true });
   };
+  // Left behind by a killed run of a process that had this pid.
+  close();
   try {
     for (const ns of [host, world]) {
       ip('netns', 'add', ns);

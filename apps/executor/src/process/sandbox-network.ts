@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { deniedRanges, ipRuleBatches, type Cidr } from './egress-rules.js';
 import { findExecutable } from './executables.js';
@@ -76,7 +77,11 @@ export async function attachNetwork(pid: number, operatorDenied: readonly Cidr[]
   // By path, as root, without joining the sandbox's user namespace: the sandbox belongs to the run
   // user and, with --disable-userns, its processes sit in a nested user namespace from which the
   // network namespace cannot be entered (slirp4netns <pid> fails with setns: EPERM).
-  const slirp = spawn(findExecutable('slirp4netns')!, ['--configure', `--mtu=${MTU}`, '--disable-host-loopback', `--ready-fd=${READY_FD}`, `--exit-fd=${EXIT_FD}`, '--netns-type=path', `/proc/${pid}/ns/net`, 'tap0'], {
+  // --enable-seccomp: slirp4netns parses the script's packets as root; its filter denies the
+  // syscalls a compromised slirp would want (mount, ptrace, kexec, module loading…). Not
+  // --enable-sandbox: its mount namespace set-up unmounted shared mounts of the host's (the
+  // /run/netns bind mounts of `ip netns`) when tried here.
+  const slirp = spawn(findExecutable('slirp4netns')!, ['--configure', `--mtu=${MTU}`, '--disable-host-loopback', '--enable-seccomp', `--ready-fd=${READY_FD}`, `--exit-fd=${EXIT_FD}`, '--netns-type=path', `/proc/${pid}/ns/net`, 'tap0'], {
     stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'],
   });
   const close = () => {
@@ -108,9 +113,9 @@ function ready(slirp: ChildProcess): Promise<void> {
  */
 async function applyEgressRules(pid: number, denied: readonly Cidr[]): Promise<void> {
   const batches = ipRuleBatches(denied, SLIRP_DNS);
-  for (const [family, batch] of [['-4', batches.ipv4], ['-6', batches.ipv6]] as const) {
-    await inSandboxNetwork(pid, [findExecutable('ip')!, family, '-batch', '-'], batch);
-  }
+  await inSandboxNetwork(pid, [findExecutable('ip')!, '-4', '-batch', '-'], batches.ipv4);
+  // A kernel booted with ipv6.disable=1 has no IPv6 at all (nor its rules): nothing to refuse.
+  if (existsSync('/proc/sys/net/ipv6')) await inSandboxNetwork(pid, [findExecutable('ip')!, '-6', '-batch', '-'], batches.ipv6);
 }
 
 function inSandboxNetwork(pid: number, command: string[], input: string): Promise<void> {
