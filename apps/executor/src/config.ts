@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { ConfigError, key256, loadConfig, logLevel, oneOf, requiredUrl, withDefault, type LogLevel, type Setting } from '@agentry/config';
+import { ConfigError, key256, loadConfig, logLevel, natsUrl, oneOf, requiredUrl, streamReplicas, withDefault, type LogLevel, type Setting } from '@agentry/config';
 import { observabilityConfig, observabilitySettings, type ObservabilityConfig } from '@agentry/service-kit';
 import { parseCidrList, type Cidr } from './process/egress-rules.js';
 import { DEFAULT_SCRIPT_WRITE_QUOTAS, type ScriptWriteQuotas } from './runs/script-write-quotas.js';
@@ -27,6 +27,8 @@ export interface RunResourceLimits {
 export interface ExecutorConfig {
   databaseUrl: string;
   natsUrl: string;
+  /** NATS_STREAM_REPLICAS: copies of each JetStream stream / KV bucket this service creates (default 1; 3 on a three-node cluster). */
+  natsStreamReplicas?: number;
   /** Opens the sealed agent credentials / proxy passwords handed to the scripts that have them. */
   secretKey: Buffer;
   /** Scratch: one folder per running container, removed when it ends. */
@@ -94,7 +96,8 @@ export function loadExecutorConfig(env: Record<string, string | undefined> = pro
   const c = loadConfig(
     {
       DATABASE_URL: requiredUrl(['postgres', 'postgresql'], 'postgres://agentry:secret@127.0.0.1:5432/agentry'),
-      NATS_URL: requiredUrl(['nats'], 'nats://127.0.0.1:4222'),
+      NATS_URL: natsUrl(),
+      NATS_STREAM_REPLICAS: streamReplicas(),
       AGENTRY_SECRET_KEY: key256(),
       AGENTRY_WORK_DIR: folder(join(tmpdir(), 'agentry-work')),
       AGENTRY_STORAGE_DIR: folder('.agentry/storage'),
@@ -132,6 +135,7 @@ export function loadExecutorConfig(env: Record<string, string | undefined> = pro
   return {
     databaseUrl: c.DATABASE_URL,
     natsUrl: c.NATS_URL,
+    natsStreamReplicas: c.NATS_STREAM_REPLICAS,
     secretKey: c.AGENTRY_SECRET_KEY,
     workDir: c.AGENTRY_WORK_DIR,
     storageDir: c.AGENTRY_STORAGE_DIR,

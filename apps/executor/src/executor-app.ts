@@ -74,10 +74,11 @@ export async function startExecutor(config: ExecutorConfig, opts: { executorId?:
   await dataSource.initialize();
   await migrate(dataSource);
   const nc = await connectNats(config.natsUrl, `executor ${executorId}`);
-  await ensureEventsStream(nc);
-  await ensureOutputStream(nc);
-  await ensureLaunchQueue(nc);
-  const leases = await openLeases(nc, config.heartbeatTtlMs);
+  const streams = { replicas: config.natsStreamReplicas };
+  await ensureEventsStream(nc, streams);
+  await ensureOutputStream(nc, streams);
+  await ensureLaunchQueue(nc, streams);
+  const leases = await openLeases(nc, config.heartbeatTtlMs, streams);
   const projections = new ProjectionRunner(dataSource, executorProjections(), { onError: projectionErrorLogger() });
 
   @Module({ imports: [executorPlatformModule({ config, dataSource, projections, nc, executorId, leases }), ContainersModule, StorageModule, RunsModule] })
@@ -90,7 +91,7 @@ export async function startExecutor(config: ExecutorConfig, opts: { executorId?:
   app.useGlobalInterceptors(new RpcLogContextInterceptor('executor'));
   await app.listen();
   await projections.start();
-  const relay = await startEventRelay(dataSource, config.natsUrl, { onError: projectionErrorLogger() });
+  const relay = await startEventRelay(dataSource, config.natsUrl, { onError: projectionErrorLogger(), streams });
   const worker = app.get(LaunchWorker);
   const companions = [app.get(AbortListener), app.get(KeepAlive), app.get(ExecutorLostReaper)];
   for (const companion of companions) companion.start();

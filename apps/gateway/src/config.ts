@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { ConfigError, loadConfig, logLevel, port, requiredUrl, withDefault, type LogLevel, type Setting } from '@agentry/config';
+import { ConfigError, loadConfig, logLevel, natsUrl, port, withDefault, type LogLevel, type Setting } from '@agentry/config';
 import { observabilityConfig, observabilitySettings, type ObservabilityConfig } from '@agentry/service-kit';
 
 export interface GatewayConfig {
@@ -85,7 +85,7 @@ const trustProxy = (): Setting<EdgeConfig['trustProxy']> => ({
 export function loadGatewayConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
   const c = loadConfig(
     {
-      NATS_URL: requiredUrl(['nats'], 'nats://127.0.0.1:4222'),
+      NATS_URL: natsUrl(),
       PORT: port(3000),
       HOST: withDefault('127.0.0.1'),
       BODY_LIMIT_BYTES: bytes(),

@@ -1,4 +1,4 @@
-import { loadConfig, logLevel, requiredUrl, type LogLevel, type Setting } from '@agentry/config';
+import { loadConfig, logLevel, natsUrl, requiredUrl, streamReplicas, type LogLevel, type Setting } from '@agentry/config';
 import { observabilityConfig, observabilitySettings, type ObservabilityConfig } from '@agentry/service-kit';
 
 export const OUTPUT_CONFIG = Symbol('OUTPUT_CONFIG');
@@ -6,6 +6,8 @@ export const OUTPUT_CONFIG = Symbol('OUTPUT_CONFIG');
 export interface OutputConfig {
   databaseUrl: string;
   natsUrl: string;
+  /** NATS_STREAM_REPLICAS: copies of each JetStream stream / KV bucket this service creates (default 1; 3 on a three-node cluster). */
+  natsStreamReplicas?: number;
   logLevel: LogLevel;
   /** LOG_FORMAT, HEALTH_PORT, HEALTH_HOST (defaults when absent: auto format, no health server). */
   observability?: ObservabilityConfig;
@@ -33,12 +35,13 @@ export function loadOutputConfig(env: Record<string, string | undefined> = proce
   const c = loadConfig(
     {
       DATABASE_URL: databaseUrl(),
-      NATS_URL: requiredUrl(['nats'], 'nats://127.0.0.1:4222'),
+      NATS_URL: natsUrl(),
+      NATS_STREAM_REPLICAS: streamReplicas(),
       LOG_LEVEL: logLevel(),
       ...observabilitySettings(),
       OUTPUT_RETENTION_DAYS: retentionDays(DEFAULT_RETENTION_DAYS),
     },
     env,
   );
-  return { databaseUrl: c.DATABASE_URL, natsUrl: c.NATS_URL, logLevel: c.LOG_LEVEL, observability: observabilityConfig(c), retentionDays: c.OUTPUT_RETENTION_DAYS };
+  return { databaseUrl: c.DATABASE_URL, natsUrl: c.NATS_URL, natsStreamReplicas: c.NATS_STREAM_REPLICAS, logLevel: c.LOG_LEVEL, observability: observabilityConfig(c), retentionDays: c.OUTPUT_RETENTION_DAYS };
 }

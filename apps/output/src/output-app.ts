@@ -40,7 +40,7 @@ export async function startOutput(config: OutputConfig): Promise<RunningOutput> 
 
     const nc = await connectNats(config.natsUrl, 'output');
     stack.push(() => nc.close());
-    await ensureOutputStream(nc);
+    await ensureOutputStream(nc, { replicas: config.natsStreamReplicas });
 
     const projections = new ProjectionRunner(dataSource, outputProjections(), { onError: projectionErrorLogger() });
     stack.push(() => projections.stop());

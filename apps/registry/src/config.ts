@@ -1,4 +1,4 @@
-import { key256, loadConfig, logLevel, optionalString, requiredUrl, type LogLevel, type Setting } from '@agentry/config';
+import { key256, loadConfig, logLevel, natsUrl, optionalString, requiredUrl, streamReplicas, type LogLevel, type Setting } from '@agentry/config';
 import { DEFAULT_MAX_RUNNING_CONTAINERS, MAX_RUNNING_CONTAINERS_LIMIT } from '@agentry/contracts';
 import { observabilityConfig, observabilitySettings, type ObservabilityConfig } from '@agentry/service-kit';
 
@@ -7,6 +7,8 @@ export const REGISTRY_CONFIG = Symbol('REGISTRY_CONFIG');
 export interface RegistryConfig {
   databaseUrl: string;
   natsUrl: string;
+  /** NATS_STREAM_REPLICAS: copies of each JetStream stream / KV bucket this service creates (default 1; 3 on a three-node cluster). */
+  natsStreamReplicas?: number;
   /** AES-256-GCM key sealing secrets (agent credentials, proxy passwords) at rest. */
   secretKey: Buffer;
   /** Platform-admin key created with the first org when the database has none. */
@@ -22,7 +24,8 @@ export function loadRegistryConfig(env: Record<string, string | undefined> = pro
   const c = loadConfig(
     {
       DATABASE_URL: requiredUrl(['postgres', 'postgresql'], 'postgres://agentry:secret@127.0.0.1:5432/agentry'),
-      NATS_URL: requiredUrl(['nats'], 'nats://127.0.0.1:4222'),
+      NATS_URL: natsUrl(),
+      NATS_STREAM_REPLICAS: streamReplicas(),
       AGENTRY_SECRET_KEY: key256(),
       AGENTRY_BOOTSTRAP_API_KEY: optionalString(/^[A-Za-z0-9_:-]{5,50}$/, 'must be 5-50 characters of letters, digits, _, - and :'),
       LOG_LEVEL: logLevel(),
@@ -34,6 +37,7 @@ export function loadRegistryConfig(env: Record<string, string | undefined> = pro
   return {
     databaseUrl: c.DATABASE_URL,
     natsUrl: c.NATS_URL,
+    natsStreamReplicas: c.NATS_STREAM_REPLICAS,
     secretKey: c.AGENTRY_SECRET_KEY,
     bootstrapApiKey: c.AGENTRY_BOOTSTRAP_API_KEY,
     logLevel: c.LOG_LEVEL,

@@ -47,7 +47,7 @@ export async function startRegistry(config: RegistryConfig): Promise<RunningRegi
     await app.init();
     await projections.start();
     stack.push(() => projections.stop());
-    const relay = await startEventRelay(dataSource, config.natsUrl, { onError: projectionErrorLogger() });
+    const relay = await startEventRelay(dataSource, config.natsUrl, { onError: projectionErrorLogger(), streams: { replicas: config.natsStreamReplicas } });
     stack.push(() => relay.stop());
     // Start hooks (first-org bootstrap) run before the service answers, so its first reply already sees them.
     for (const feature of registryFeatures) await feature.onStart?.(app, config);

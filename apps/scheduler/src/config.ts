@@ -1,9 +1,11 @@
-import { ConfigError, loadConfig, logLevel, requiredUrl, type LogLevel, type Setting } from '@agentry/config';
+import { ConfigError, loadConfig, logLevel, natsUrl, requiredUrl, streamReplicas, type LogLevel, type Setting } from '@agentry/config';
 import { observabilityConfig, observabilitySettings, type ObservabilityConfig } from '@agentry/service-kit';
 
 export interface SchedulerConfig {
   databaseUrl: string;
   natsUrl: string;
+  /** NATS_STREAM_REPLICAS: copies of each JetStream stream / KV bucket this service creates (default 1; 3 on a three-node cluster). */
+  natsStreamReplicas?: number;
   logLevel: LogLevel;
   /** LOG_FORMAT, HEALTH_PORT, HEALTH_HOST (defaults when absent: auto format, no health server). */
   observability?: ObservabilityConfig;
@@ -37,7 +39,8 @@ export function loadSchedulerConfig(env: Record<string, string | undefined> = pr
   const c = loadConfig(
     {
       DATABASE_URL: databaseUrl(),
-      NATS_URL: requiredUrl(['nats'], 'nats://127.0.0.1:4222'),
+      NATS_URL: natsUrl(),
+      NATS_STREAM_REPLICAS: streamReplicas(),
       LOG_LEVEL: logLevel(),
       ...observabilitySettings(),
       SCHEDULER_FLEX_WINDOW_MS: milliseconds(0, 0, HOUR_MS),
@@ -55,6 +58,7 @@ export function loadSchedulerConfig(env: Record<string, string | undefined> = pr
   return {
     databaseUrl: c.DATABASE_URL,
     natsUrl: c.NATS_URL,
+    natsStreamReplicas: c.NATS_STREAM_REPLICAS,
     logLevel: c.LOG_LEVEL,
     observability: observabilityConfig(c),
     flexWindowMs: c.SCHEDULER_FLEX_WINDOW_MS,

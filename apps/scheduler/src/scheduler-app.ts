@@ -44,7 +44,7 @@ export async function startScheduler(config: SchedulerConfig, opts: { clock?: Cl
     const nc = await connectNats(config.natsUrl, 'scheduler');
     const rpc = new RpcClient(nc);
     stack.push(() => rpc.close());
-    await ensureEventsStream(nc);
+    await ensureEventsStream(nc, { replicas: config.natsStreamReplicas });
 
     const projections = new ProjectionRunner(dataSource, schedulerProjections(), { onError: projectionErrorLogger() });
     stack.push(() => projections.stop());

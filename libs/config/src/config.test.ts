@@ -1,4 +1,4 @@
-import { ConfigError, key256, loadConfig, port, requiredUrl } from './index.js';
+import { ConfigError, key256, loadConfig, natsUrl, port, requiredUrl, streamReplicas } from './index.js';
 
 const spec = { DATABASE_URL: requiredUrl(['postgres', 'postgresql'], 'postgres://u:p@localhost:5432/db'), PORT: port(3000), KEY: key256() };
 
@@ -21,4 +21,29 @@ test('parses valid values and applies defaults', () => {
   expect(cfg.PORT).toBe(3000);
   expect(cfg.KEY.length).toBe(32);
   expect(loadConfig(spec, { DATABASE_URL: 'postgres://a@b/c', KEY: Buffer.alloc(32, 7).toString('base64') }).KEY[0]).toBe(7);
+});
+
+test('NATS_URL takes one server or a comma-separated cluster with one login; a bad entry is named without echoing it', () => {
+  const spec = { NATS_URL: natsUrl() };
+  expect(loadConfig(spec, { NATS_URL: 'nats://u:p@a:4222,nats://u:p@b:4222,nats://c:4222' }).NATS_URL).toBe('nats://u:p@a:4222,nats://u:p@b:4222,nats://c:4222');
+  const problem = (raw: string) => {
+    try {
+      loadConfig(spec, { NATS_URL: raw });
+    } catch (error) {
+      return (error as ConfigError).problems.join('; ');
+    }
+    return 'accepted';
+  };
+  expect(problem('nats://u:p@a:4222,nats://u:other@b:4222')).toMatch(/different logins/);
+  expect(problem('nats://u:secret@a:4222,,nats://b:1')).toMatch(/empty entry/);
+  expect(problem('nats://u:secret@a:4222,http://b:1')).toMatch(/nats:\/\/ for every server/);
+  expect(problem('nats://u:secret@a:4222,not a url')).not.toMatch(/secret/);
+  expect(problem('')).toMatch(/NATS_URL is required/);
+});
+
+test('NATS_STREAM_REPLICAS: 1 by default, 1 to 5 when set', () => {
+  const spec = { NATS_STREAM_REPLICAS: streamReplicas() };
+  expect(loadConfig(spec, {}).NATS_STREAM_REPLICAS).toBe(1);
+  expect(loadConfig(spec, { NATS_STREAM_REPLICAS: '3' }).NATS_STREAM_REPLICAS).toBe(3);
+  for (const bad of ['0', '6', '3.0', 'three', '-1']) expect(() => loadConfig(spec, { NATS_STREAM_REPLICAS: bad })).toThrow(/NATS_STREAM_REPLICAS must be 1 to 5/);
 });

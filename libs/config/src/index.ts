@@ -47,6 +47,39 @@ export const requiredUrl = (protocols: string[], example: string): Setting<strin
   },
 });
 
+/**
+ * NATS_URL: one server, or several separated by commas (`nats://u:p@nats-0:4222,nats://nats-1:4222`)
+ * so a service can connect, or reconnect, while one node of a cluster is down. One login for all:
+ * entries carry the same credentials or none.
+ */
+export const natsUrl = (example = 'nats://127.0.0.1:4222'): Setting<string> => ({
+  read(raw, name) {
+    if (raw === undefined) return { problem: `${name} is required (e.g. ${example}, or several servers separated by commas)` };
+    const logins = new Set<string>();
+    for (const entry of raw.split(',').map((e) => e.trim())) {
+      let url: URL;
+      try {
+        url = new URL(entry);
+      } catch {
+        return { problem: `${name} holds ${entry ? 'an entry' : 'an empty entry'} that is not a valid URL (e.g. ${example}; separate several servers with commas)` };
+      }
+      if (url.protocol !== 'nats:') return { problem: `${name} must use nats:// for every server (e.g. ${example})` };
+      if (url.username) logins.add(`${url.username}:${url.password}`);
+    }
+    if (logins.size > 1) return { problem: `${name} gives different logins for its servers: one login is used for all of them` };
+    return { value: raw };
+  },
+});
+
+/** How many copies of each JetStream stream / KV bucket a NATS cluster keeps (NATS_STREAM_REPLICAS). */
+export const streamReplicas = (): Setting<number> => ({
+  read(raw, name) {
+    if (raw === undefined) return { value: 1 };
+    if (!/^[1-5]$/.test(raw)) return { problem: `${name} must be 1 to 5 (JetStream's limit; 3 on a three-node cluster), got "${raw}"` };
+    return { value: Number(raw) };
+  },
+});
+
 export const optionalString = (pattern?: RegExp, hint?: string): Setting<string | undefined> => ({
   read(raw, name) {
     if (raw === undefined) return { value: undefined };

@@ -1,5 +1,6 @@
 export { freePort } from './free-port.js';
 export type { RunningServer } from './running-server.js';
+export { startNatsCluster, type NatsClusterNode, type RunningNatsCluster } from './nats-cluster.js';
 export { startEmbeddedPostgres, type EmbeddedPostgresOptions } from './postgres.js';
 export {
   ensureNatsServerBinary,

@@ -1,7 +1,7 @@
 import { RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
 import { EVENTS_STREAM } from '@agentry/contracts';
-import { ensureStream, type StreamDefinition } from './ensure-stream.js';
+import { ensureStream, type StreamDefinition, type StreamPlacement } from './ensure-stream.js';
 
 /**
  * How long the server remembers a published `Nats-Msg-Id`. The relay publishes an event again only when it
@@ -15,7 +15,7 @@ export const EVENTS_DUPLICATE_WINDOW_MS = 60 * 60 * 1000;
 
 export const EVENTS_SUBJECTS = 'events.>';
 
-const eventsStreamConfig = (): StreamDefinition => ({
+const eventsStreamConfig = (placement: StreamPlacement): StreamDefinition => ({
   name: EVENTS_STREAM,
   subjects: [EVENTS_SUBJECTS],
   retention: RetentionPolicy.Limits,
@@ -25,7 +25,8 @@ const eventsStreamConfig = (): StreamDefinition => ({
   max_age: 0,
   max_msgs: -1,
   max_bytes: -1,
+  num_replicas: placement.replicas ?? 1,
 });
 
 /** Creates the JetStream stream EVENTS, or brings an existing one to the current configuration. */
-export const ensureEventsStream = (nc: NatsConnection): Promise<void> => ensureStream(nc, eventsStreamConfig());
+export const ensureEventsStream = (nc: NatsConnection, placement: StreamPlacement = {}): Promise<void> => ensureStream(nc, eventsStreamConfig(placement));

@@ -16,3 +16,13 @@ test("replies arrive on the user's own inbox, the only one its permissions let i
   expect(natsConnectionOptions('nats://a.b:pw@127.0.0.1:4222').inboxPrefix).toBe('_INBOX');
   expect(natsConnectionOptions('nats://%3E:pw@127.0.0.1:4222').inboxPrefix).toBe('_INBOX');
 });
+
+test('a cluster: servers separated by commas become a list, the login is taken once', () => {
+  expect(natsConnectionOptions('nats://svc:pw@127.0.0.1:4222, nats://svc:pw@127.0.0.1:4223,nats://127.0.0.1:4224')).toEqual({
+    servers: ['nats://127.0.0.1:4222', 'nats://127.0.0.1:4223', 'nats://127.0.0.1:4224'],
+    user: 'svc',
+    pass: 'pw',
+    inboxPrefix: '_INBOX.svc',
+  });
+  expect(natsConnectionOptions('nats://127.0.0.1:4222,nats://127.0.0.1:4223')).toEqual({ servers: ['nats://127.0.0.1:4222', 'nats://127.0.0.1:4223'] });
+});

@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { ProjectionRunner, type ProjectionRunnerOptions } from '@agentry/event-store';
+import type { StreamPlacement } from './ensure-stream.js';
 import { ensureEventsStream } from './events-stream.js';
 import { connectNats } from './nats-connection.js';
 import { createEventRelayProjection } from './event-relay.js';
@@ -25,10 +26,10 @@ export interface RunningRelay {
 export async function startEventRelay(
   dataSource: DataSource,
   natsUrl: string,
-  runnerOptions: Pick<ProjectionRunnerOptions, 'onError' | 'onParking'> = {},
+  { streams, ...runnerOptions }: Pick<ProjectionRunnerOptions, 'onError' | 'onParking'> & { streams?: StreamPlacement } = {},
 ): Promise<RunningRelay> {
   const nc = await connectNats(natsUrl, 'event-relay');
-  await ensureEventsStream(nc);
+  await ensureEventsStream(nc, streams);
   limitEventsToBus(dataSource, nc);
   const logger = new Logger('EventRelay');
   const runner = new ProjectionRunner(dataSource, [createEventRelayProjection(jetstream(nc))], {

@@ -9,7 +9,7 @@ import {
 } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
 import { LAUNCH_STREAM } from '@agentry/contracts';
-import { ensureStream, isJetStreamApiError, type StreamDefinition } from '@agentry/messaging';
+import { ensureStream, isJetStreamApiError, type StreamDefinition, type StreamPlacement } from '@agentry/messaging';
 
 /** Durable consumer shared by every executor replica: each launch goes to one of them. */
 export const LAUNCH_CONSUMER = 'executor-launches';
@@ -22,7 +22,7 @@ export const LAUNCH_ACK_WAIT_MS = 30_000;
  * the container's stream is the truth, so a duplicate or stale message is dropped by the worker.
  * Publishing twice within the duplicate window (launch + the EVENTS backstop) stores it once.
  */
-const launchStreamConfig = (): StreamDefinition => ({
+const launchStreamConfig = (placement: StreamPlacement): StreamDefinition => ({
   name: LAUNCH_STREAM,
   subjects: ['launches.>'],
   retention: RetentionPolicy.Workqueue,
@@ -32,6 +32,7 @@ const launchStreamConfig = (): StreamDefinition => ({
   max_msgs: -1,
   max_bytes: -1,
   duplicate_window: nanos(10 * 60 * 1000),
+  num_replicas: placement.replicas ?? 1,
 });
 
 const launchConsumerConfig = (): Partial<ConsumerConfig> & { durable_name: string } => ({
@@ -44,9 +45,9 @@ const launchConsumerConfig = (): Partial<ConsumerConfig> & { durable_name: strin
 });
 
 /** Creates (or updates) the LAUNCHES stream and its consumer. Safe to run from several replicas at once. */
-export async function ensureLaunchQueue(nc: NatsConnection): Promise<void> {
+export async function ensureLaunchQueue(nc: NatsConnection, placement: StreamPlacement = {}): Promise<void> {
   const jsm = await jetstreamManager(nc);
-  await ensureStream(nc, launchStreamConfig());
+  await ensureStream(nc, launchStreamConfig(placement));
   const consumer = launchConsumerConfig();
   try {
     await jsm.consumers.info(LAUNCH_STREAM, LAUNCH_CONSUMER);
