@@ -78,3 +78,23 @@ test("an org at its cap of running containers neither exceeds it nor holds back 
   }
   expect(maxRunning).toBe(CAP);
 }, 180_000);
+
+test("launches waiting for their agent's parallelism slot don't hold the queue: another org's launch behind them starts", async () => {
+  const flooding: Actor = await bed.newOrgActor();
+  const other: Actor = await bed.newOrgActor();
+  const gate = join(gateDir, 'open-agent');
+  const waitForGate = `const fs = require('fs'); const t = setInterval(() => { if (fs.existsSync(${JSON.stringify(gate)})) { clearInterval(t); console.log('done'); } }, 50);`;
+  // One agent that runs one container at a time, 12 launches: 11 keep coming back for its single slot.
+  const single = await bed.agentWithScript(waitForGate, { maxParallelism: 1 }, flooding);
+  const flood: number[] = [];
+  for (let i = 0; i < 12; i++) flood.push((await bed.launch({ agentId: single }, flooding)).containerId);
+  await waitUntil(async () => (await runningOf(flooding.orgId)) === 1, { timeoutMs: 30_000, message: 'the single slot taken' });
+
+  const quick = await bed.agentWithScript(`console.log('other org')`, {}, other);
+  const { containerId } = await bed.launch({ agentId: quick }, other);
+  expect((await bed.waitEnded(containerId, 30_000)).ended?.status).toBe('complete');
+  expect((await phasesOf(flood)).filter((p) => p === 'queued')).toHaveLength(11);
+
+  await writeFile(gate, '');
+  for (const id of flood) expect((await bed.waitEnded(id, 120_000)).ended).toMatchObject({ status: 'complete' });
+}, 180_000);

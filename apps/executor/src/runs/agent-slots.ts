@@ -77,7 +77,7 @@ export class AgentSlots {
           lease.revision = await this.kv.create(lease.key, String(lease.containerId));
         } catch (again) {
           if (!isTaken(again)) throw again;
-          logger.warn(`container ${lease.containerId} lost ${lease.key} (expired and taken): the agent may briefly run over its limit`);
+          logger.warn(`container ${lease.containerId} lost ${lease.key} (expired and taken): its agent or org may briefly run over its limit`);
         }
       }
     });

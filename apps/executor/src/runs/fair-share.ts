@@ -6,8 +6,9 @@
  * by every replica). A launch whose org is at its cap goes straight back to the queue with a delay
  * (`nak(delay)`): it holds no run slot and no place in line, so the next launches in the queue
  * (other orgs') are pulled at once. Never back without a delay: JetStream redelivers a plain nak
- * first, ahead of every other launch, and a replica that keeps pulling the same capped launches
- * would starve the rest of the queue.
+ * at once, and the replicas re-pull the same blocked launches in a tight loop, a stream read and
+ * KV round trips each time (3,575 deliveries in 5 s for 11 launches waiting on one agent slot,
+ * 27 with the delay).
  */
 
 /** First delay of a launch put back because its org or agent is at its limit; doubles per delivery. */
