@@ -57,9 +57,11 @@ describe("an agent's proxy on a run", () => {
     expect(JSON.parse(result.output.toString())).toEqual({ busterProxy: 'http://u:p@203.0.113.20:3128', env: 'http://u:p@203.0.113.20:3128' });
   });
 
-  test('a proxy on a denied address fails the run before anything starts, saying why', async () => {
+  test('a proxy on a denied address fails the run before anything starts, saying why on its console', async () => {
     const result = await runScript('none', `console.log('ran')`, { proxyAddress: 'http://u:secret@169.254.169.254:80' });
-    expect(result.outcome).toMatchObject({ reason: 'spawn-failed', error: 'proxyAddress: the proxy host 169.254.169.254 is in a range scripts may not reach (169.254.0.0/16)' });
-    expect(result.output.toString()).toBe('');
+    const reason = 'proxyAddress: the proxy host 169.254.169.254 is in a range scripts may not reach (169.254.0.0/16)';
+    expect(result.outcome).toMatchObject({ reason: 'spawn-failed', error: reason });
+    // The agent's owner reads why on the run's console; the script never ran, the password is not there.
+    expect(result.output.toString()).toBe(`[agentry] ${reason}\n`);
   });
 });
