@@ -5,18 +5,18 @@
 // once, plus the ratios to the bare spawn. Asserts nothing.
 // Usage: npm run build && node bench/launch/spawn-baseline.mjs   (env: BENCH_RUNS=40, BENCH_CONCURRENCY=4, BENCH_SECONDS=5)
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { isolationAvailable, startRun } from '../../apps/executor/dist/process/index.js';
+import { isolationAvailable, NO_SANDBOX_WARNING, startRun } from '../../apps/executor/dist/process/index.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 40);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const WARMUP = 3;
 const SCRIPT = "console.log('first line');\n";
-const LIMITS = { timeLimitSeconds: 60, memoryMb: 512, maxFileDescriptors: 1024, maxProcesses: 256 };
+const LIMITS = { timeLimitSeconds: 60, maxTimeLimitSeconds: 600, memoryMb: 512, maxFileDescriptors: 1024, maxProcesses: 256, cpuPercent: 100, diskMb: 256 };
 
 const now = () => performance.now();
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -70,7 +70,8 @@ function runnerRun(root, isolation, network) {
       isolation,
       network,
     },
-    { onOutput: (_offset, chunk) => deliver(chunk.toString()), onRequest: async () => null },
+    // The script's own first line: the warning an unsandboxed run starts with is the runner's, written at once.
+    { onOutput: (_offset, chunk) => chunk.toString() !== NO_SANDBOX_WARNING && deliver(chunk.toString()), onRequest: async () => null },
   );
   return running.then(async (run) => {
     const [line, outcome] = await Promise.all([firstLine, run.outcome]);
@@ -102,6 +103,8 @@ async function measure(once) {
 }
 
 const root = await mkdtemp(join(tmpdir(), 'agentry-spawn-bench-'));
+// The run user (when we are root) passes through it to its run folder.
+await chmod(root, 0o711);
 try {
   const scriptFile = join(root, 'script.cjs');
   await writeFile(scriptFile, SCRIPT);

@@ -22,7 +22,7 @@ maybe('a run group adopts processes, reads their memory, and destroy kills every
   const shell = spawn('/bin/sh', ['-c', 'setsid sleep 300 & exec sleep 300'], { stdio: 'ignore' });
   let tree: number[] = [];
   while (tree.length < 2) {
-    tree = await processTree(shell.pid!);
+    tree = processTree(shell.pid!);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   await group.adopt(tree);

@@ -1,3 +1,4 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 
 const POLL_MS = 10;
@@ -57,12 +58,52 @@ async function groupRunning(pgid: number): Promise<boolean> {
   return false;
 }
 
-/** `pid` and every live process below it (children, grandchildren…), read from /proc. */
-export async function processTree(pid: number): Promise<number[]> {
+/**
+ * `pid` and every process below it (children, grandchildren…). Read through
+ * /proc/<pid>/task/<tid>/children (a few small files, synchronously: this runs while the run's
+ * start waits); without that file (CONFIG_PROC_CHILDREN), from every process's parent in /proc.
+ */
+export function processTree(pid: number): number[] {
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) {
+    const children = childrenOf(tree[i]!);
+    if (children === null) return processTreeByScan(pid);
+    tree.push(...children);
+  }
+  return tree;
+}
+
+function childrenOf(pid: number): number[] | null {
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return []; // gone meanwhile
+  }
+  const children: number[] = [];
+  for (const tid of tasks) {
+    let text: string;
+    try {
+      text = readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && existsSync(`/proc/${pid}/task/${tid}`)) return null;
+      continue;
+    }
+    for (const child of text.split(' ').filter(Boolean)) children.push(Number(child));
+  }
+  return children;
+}
+
+function processTreeByScan(pid: number): number[] {
   const parentOf = new Map<number, number>();
-  for (const entry of await readdir('/proc').catch(() => [] as string[])) {
+  for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    let stat = '';
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
     if (running(stat)) parentOf.set(Number(entry), Number(statFields(stat)[1]));
   }
   const tree = [pid];

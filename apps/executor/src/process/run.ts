@@ -48,10 +48,14 @@ export async function startRun(req: RunRequest, hooks: RunHooks): Promise<Runnin
     user = runUserFor(req.runUser);
     isolation = await chooseIsolation(req.isolation, user);
     network = isolation === 'bubblewrap' ? sandboxNetwork(req.network) : 'none';
+  } catch (error) {
+    return notStarted(error);
+  }
+  try {
     // The proxy passes the egress rules or nothing runs (run-proxy.ts); its variables join the script's environment.
     req = { ...req, env: { ...req.env, ...proxyEnvironment(req.proxyAddress, req.egressDenied) } };
   } catch (error) {
-    return notStarted(error);
+    return notStarted(error, hooks);
   }
   const folder = await createRunFolder(req.workRoot, req.containerId, req.scriptName, req.scriptText);
   let cgroup: RunCgroup | null = null;
@@ -81,8 +85,22 @@ async function chooseIsolation(wanted: RunRequest['isolation'], user: RunUser | 
   return 'bubblewrap';
 }
 
-function notStarted(error: unknown): RunningProcess {
-  const outcome: RunOutcome = { exitCode: null, signal: null, reason: 'spawn-failed', durationMs: 0, outputLength: 0, error: String((error as Error)?.message ?? error) };
+/**
+ * With `console`, the reason is the run's only console line: for refusals of the agent's own
+ * settings (its proxy), which the user must read to fix — other reasons may name the executor's
+ * paths and stay in its log.
+ */
+function notStarted(error: unknown, console?: RunHooks): RunningProcess {
+  const message = String((error as Error)?.message ?? error);
+  const line = Buffer.from(`[agentry] ${message}\n`);
+  if (console) {
+    try {
+      console.onOutput(0, line);
+    } catch {
+      // The executor's hook must not take the runner down with it.
+    }
+  }
+  const outcome: RunOutcome = { exitCode: null, signal: null, reason: 'spawn-failed', durationMs: 0, outputLength: console ? line.length : 0, error: message };
   return { pid: 0, outcome: Promise.resolve(outcome), abort: () => undefined, timeLeftSeconds: () => null };
 }
 
@@ -162,7 +180,7 @@ class ScriptRun implements RunningProcess {
     }
     let network: AttachedNetwork | null = null;
     try {
-      if (this.cgroup) await this.cgroup.adopt(await processTree(this.pid));
+      if (this.cgroup) await this.cgroup.adopt(processTree(this.pid));
     } catch (error) {
       return this.failStart(`the run's cgroup could not be joined: ${(error as Error).message}`);
     }
