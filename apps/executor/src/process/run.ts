@@ -180,7 +180,7 @@ class ScriptRun implements RunningProcess {
     }
     let network: AttachedNetwork | null = null;
     try {
-      if (this.cgroup) await this.cgroup.adopt(await processTree(this.pid));
+      if (this.cgroup) await this.cgroup.adopt(processTree(this.pid));
     } catch (error) {
       return this.failStart(`the run's cgroup could not be joined: ${(error as Error).message}`);
     }
