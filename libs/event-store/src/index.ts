@@ -5,6 +5,7 @@ export { EventStore } from './event-store.js';
 export type { IdSequence } from './schema-names.js';
 export { ADVISORY_LOCK_NAMESPACE } from './schema-names.js';
 export {
+  BatchApplyFailed,
   EventApplyFailed,
   PoisonedEventError,
   projectionOf,
@@ -24,7 +25,7 @@ export {
   setMaxEventBytes,
 } from './event-size.js';
 export { ProjectionRunner, type ProjectionRunnerOptions } from './projections/projection-runner.js';
-export { rebuildProjections } from './projections/rebuild.js';
+export { rebuildProjections, type RebuildOptions, type RebuildProgress } from './projections/rebuild.js';
 export { eventStoreMigrations } from './migrations/index.js';
 export { migrate } from './migrate.js';
 export { createDataSource, type CreateDataSourceOptions } from './data-source.js';

@@ -27,4 +27,6 @@ export const ADVISORY_LOCK_NAMESPACE = {
   projections: 0x41470002,
   schedulerFirer: 0x41470003,
   executorReaper: 0x41470004,
+  /** One rebuild of a projection at a time (it owns the projection's build schema). */
+  projectionRebuilds: 0x41470005,
 } as const;

@@ -1,11 +1,11 @@
 import type { DataSource } from 'typeorm';
 import { positionOf } from '../log-position.js';
 import { hasEventsHeldBack, readLog } from '../log-reader.js';
-import type { LogPosition } from '../types.js';
+import type { LogPosition, StoredEvent } from '../types.js';
 import { ParkedEvents } from '../parking/parked-events.js';
 import { applyEvents } from './apply-events.js';
 import { advanceCheckpoint, loadCheckpoint } from './checkpoints.js';
-import { EventApplyFailed, PoisonedEventError, type Projection } from './projection.js';
+import { BatchApplyFailed, EventApplyFailed, PoisonedEventError, type Projection } from './projection.js';
 
 export interface WorkerOptions {
   batchSize: number;
@@ -37,6 +37,8 @@ export class ProjectionWorker {
   /** Events to park in the next batch: id → why, after how many attempts. */
   private readonly toPark = new Map<string, { reason: string; attempts: number }>();
   private replaysRequested = false;
+  /** The last batch failed (set-based batches are then retried one event at a time when parking is on). */
+  private batchFailed = false;
   /** Events this worker parked since it started (for the log; the table has them all). */
   private parkedCount = 0;
   private readonly parked: ParkedEvents;
@@ -117,8 +119,9 @@ export class ProjectionWorker {
           continue;
         }
         this.options.onError(error, this.projection.name);
-        if (this.decideParking(error)) {
-          this.wakeRequested = true; // park it now, no need to wait
+        this.batchFailed = true;
+        if (this.decideParking(error) || (error instanceof BatchApplyFailed && this.projection.parking)) {
+          this.wakeRequested = true; // park it now / find the event at fault now, no need to wait
           continue;
         }
         this.wakeLater(this.options.errorRetryMs);
@@ -135,19 +138,26 @@ export class ProjectionWorker {
     const to = positionOf(events[events.length - 1]);
     const parkedNow: string[] = [];
     await this.dataSource.transaction(async (manager) => {
-      await applyEvents(this.projection, events, manager, async (event) => {
+      const skip = async (event: StoredEvent) => {
         const park = this.toPark.get(event.eventId);
         if (!park) return false;
         await this.parked.park({ consumer: name, event, ...park }, manager);
         parkedNow.push(`${name}: parked event ${event.eventId} (${event.type}) after ${park.attempts} failed attempt(s): ${park.reason}`);
         this.parkedCount += 1;
         return true;
+      };
+      // A failed set-based batch names no event: with a parking policy, retry it one event at a time so the
+      // poisoned one is found, counted and parked; the next committed batch goes back to set-based writes.
+      await applyEvents(this.projection, events, manager, {
+        ...(this.toPark.size > 0 ? { skip } : {}),
+        oneByOne: this.batchFailed && this.projection.parking !== undefined,
       });
       if (!(await advanceCheckpoint(manager, name, from, to))) throw new FencedOut(`${name}: checkpoint moved by another instance`);
     });
     for (const message of parkedNow) this.options.onParking(`${message} (${this.parkedCount} parked here since start; npm run parked -- list)`);
     this.toPark.clear();
     this.failures.clear();
+    this.batchFailed = false;
     this.checkpoint = to;
     this.options.onAdvanced(name);
     const heldBack = events.length < this.options.batchSize && (await hasEventsHeldBack(this.dataSource, to));

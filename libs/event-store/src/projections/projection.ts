@@ -8,8 +8,23 @@ export interface Projection {
   eventTypes?: string[];
   /** Runs inside the batch transaction that also moves the checkpoint. */
   apply(event: StoredEvent, manager: EntityManager): Promise<void>;
-  /** Empties the projection's read tables (used by rebuild). */
+  /**
+   * Set-based apply of a whole batch (the events it accepts, in log order), inside the same transaction
+   * as the checkpoint move: e.g. fold the batch into final row states and write them in one statement per
+   * table. It must leave the tables exactly as `apply` one event at a time would (rebuild equals live).
+   * When set, the runner and rebuilds use it; `apply` stays for single events (replays, and a batch that
+   * failed while the projection has a parking policy, so the poisoned event can be found).
+   */
+  applyBatch?(events: StoredEvent[], manager: EntityManager): Promise<void>;
+  /** Empties the projection's read tables (used by a rebuild of a projection that declares no `tables`). */
   reset(manager: EntityManager): Promise<void>;
+  /**
+   * The read tables this projection (and only it) writes, unqualified, in the schema they live in. A
+   * rebuild then fills copies of them in a schema of its own, in short transactions beside live traffic,
+   * and swaps them in atomically (see rebuild.ts). Every SQL statement of apply/applyBatch must name them
+   * unqualified: the rebuild points search_path at the copies.
+   */
+  tables?: string[];
   /**
    * Set to park events this projection keeps failing on instead of retrying them forever (the relay):
    * the checkpoint moves past a parked event, which an operator can replay (`npm run parked`). Read-model
@@ -57,6 +72,8 @@ export function projectionOf(spec: {
   name: string;
   writers: Record<string, EventDataWriter>;
   reset(manager: EntityManager): Promise<void>;
+  tables?: string[];
+  applyBatch?(events: StoredEvent[], manager: EntityManager): Promise<void>;
 }): Projection {
   return {
     name: spec.name,
@@ -65,5 +82,18 @@ export function projectionOf(spec: {
       await spec.writers[event.type]?.(event.data as never, manager);
     },
     reset: spec.reset,
+    ...(spec.tables ? { tables: spec.tables } : {}),
+    ...(spec.applyBatch ? { applyBatch: spec.applyBatch } : {}),
   };
+}
+
+/** A set-based batch apply failed; unlike EventApplyFailed it names no event (the worker retries one by one). */
+export class BatchApplyFailed extends Error {
+  constructor(
+    readonly projection: string,
+    readonly cause: unknown,
+  ) {
+    super(`${projection}: batch apply failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'BatchApplyFailed';
+  }
 }
