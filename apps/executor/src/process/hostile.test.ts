@@ -52,7 +52,7 @@ describe.each(isolations)('a hostile script (%s) cannot read the platform\'s sec
   const sandboxed = isolation === 'bubblewrap';
   const rootOnly = asRoot ? test : test.skip;
 
-  test("/proc/<ppid>/environ, a secret holder's /proc/<pid>/environ and every /proc/*/environ it can open hold none of the platform's secrets", async () => {
+  test("/proc/<ppid>/environ, a secret holder's /proc/<pid>/environ and every /proc/*/environ and cmdline it can open hold none of the platform's secrets", async () => {
     // A process of the platform started with the secrets in its environment, as the executor is
     // (this test process got them after its start: its own /proc environ does not show them).
     const holder = spawn('sleep', ['60'], { env: { ...process.env, ...SECRETS }, stdio: 'ignore' });
@@ -61,7 +61,8 @@ describe.each(isolations)('a hostile script (%s) cannot read the platform\'s sec
         isolation,
         `${TRY_READ}
         const all = {};
-        for (const pid of fs.readdirSync('/proc').filter((entry) => /^\\d+$/.test(entry))) all[pid] = tryRead('/proc/' + pid + '/environ');
+        // environ (owner only) and cmdline (readable by anyone: no platform process may carry a secret there).
+        for (const pid of fs.readdirSync('/proc').filter((entry) => /^\\d+$/.test(entry))) all[pid] = [tryRead('/proc/' + pid + '/environ'), tryRead('/proc/' + pid + '/cmdline')];
         console.log(JSON.stringify({ ppid: process.ppid, parent: tryRead('/proc/' + process.ppid + '/environ'), holder: tryRead('/proc/${holder.pid}/environ'), all }));`,
       );
       const everything = JSON.stringify(result);
