@@ -77,6 +77,7 @@ const udp = (host: string, port = PORT) => `udp|${host}|${port}`;
     const denied = Object.keys(targets).filter((name) => !name.startsWith('public') && name !== 'metadataName');
     for (const name of denied) expect({ [name]: REFUSED.includes(results[name]) ? 'refused' : results[name] }).toEqual({ [name]: 'refused' });
     // The listeners saw the two allowed connections (proof they log) and nothing else.
+    await until(() => network.world.log.length >= 2);
     expect(network.world.log).toEqual(['tcp 203.0.113.10', 'tcp 203.0.113.10']);
     expect(network.host.log).toEqual([]);
   });
@@ -120,6 +121,7 @@ const udp = (host: string, port = PORT) => `udp|${host}|${port}`;
     const results = JSON.parse(output);
     expect(results.public).toBe('remote file at /remote.txt on 203.0.113.10');
     expect(results.metadata).toBe('refused: EACCES');
+    await until(() => network.world.log.some((line) => line.startsWith('http')));
     expect(network.world.log.filter((line) => line.startsWith('http'))).toEqual(['http 203.0.113.10 /remote.txt']);
   });
 
@@ -163,7 +165,7 @@ const udp = (host: string, port = PORT) => `udp|${host}|${port}`;
   });
 });
 
-/** Polls a condition the listener's log will meet once a datagram has travelled. */
+/** Waits (bounded) for a line the listener logs on its own pipe, which may trail the script's answer. */
 async function until(condition: () => boolean): Promise<void> {
   for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 25));
 }
