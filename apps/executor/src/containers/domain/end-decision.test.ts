@@ -19,6 +19,8 @@ test('seed 002 end statuses and messages for each way a run ends', () => {
   });
   expect(summary({ reason: 'aborted', exitCode: null })).toMatchObject({ status: 'cancelled', endType: 'killed', endMessage: 'Agent aborted' });
   expect(summary({ reason: 'output-limit' })).toMatchObject({ status: 'failed', endType: 'killed' });
+  expect(summary({ reason: 'memory-limit', exitCode: null, signal: 'SIGKILL' })).toMatchObject({ status: 'failed', endType: 'killed', endMessage: 'Memory limit reached' });
+  expect(summary({ reason: 'disk-limit', exitCode: null, signal: 'SIGKILL' })).toMatchObject({ status: 'failed', endType: 'killed', endMessage: 'Disk limit reached' });
   expect(summarizeEnd({ kind: 'executor-lost' })).toMatchObject({ status: 'failed', endMessage: 'Executor lost' });
   expect(summarizeEnd({ kind: 'launch-failed', message: 'Agent is retired' })).toMatchObject({ status: 'failed', launchFailed: true, endMessage: 'Agent is retired' });
 });
