@@ -14,7 +14,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitUntil } from '@agentry/testing';
 import type { ContainerQueuedData } from '@agentry/contracts';
+import { ContainerStreams } from './containers/container-streams.js';
 import { fold } from './containers/domain/container.js';
+import { LocalRuns } from './runs/local-runs.js';
 import { FirerLock } from '../../scheduler/src/firing/firer-lock.js';
 import { startExecutorTestbed, type ExecutorTestbed } from './testing/executor-harness.js';
 
@@ -138,6 +140,21 @@ test('an executor shutting down stops its runs ("Executor stopped") and closes; 
   await waitUntil(async () => (await retriesOf([containerId])).length === 1, { timeoutMs: 20_000, message: 'retry queued' });
   const [retry] = await retriesOf([containerId]);
   expect((await bed.waitEnded(retry!.containerId)).ended?.status).toBe('complete');
+});
+
+test('a run that ended on record elsewhere (reaped while its replica could not beat) is stopped on that replica, not left running beside its retry', async () => {
+  if (bed.executors.length === 0) await bed.addExecutor();
+  const agentId = await bed.agentWithScript(`setInterval(() => {}, 1000) // ${marker}`);
+  const { containerId } = await bed.launch({ agentId });
+  const holder = () => bed.executors.find((e) => e.app.get(LocalRuns).get(containerId)?.process);
+  await waitUntil(() => holder() !== undefined, { timeoutMs: 20_000, message: 'the run started on an in-process replica' });
+  const executor = holder()!;
+  // What the reaper appends when it finds no heartbeat (e.g. this replica was cut off from NATS for a TTL).
+  await executor.app.get(ContainerStreams).end(containerId, { kind: 'executor-lost' });
+  await waitUntil(() => executor.app.get(LocalRuns).get(containerId) === undefined, { timeoutMs: 20_000, message: 'the local run stopped' });
+  const ends = (await bed.containerEvents(containerId)).filter((e) => e.type === 'ContainerEnded');
+  expect(ends).toHaveLength(1);
+  expect(ends[0]!.data).toMatchObject({ endMessage: 'Executor lost' });
 });
 
 /**
