@@ -25,6 +25,11 @@ import { LAUNCH_STREAM, OUTPUT_STREAM, OUTPUT_STREAM_SUBJECTS } from './containe
 /** The platform's NATS users: one per service, each replica of a service logs in as it. */
 export const NATS_SERVICE_USERS = ['gateway', 'registry', 'executor', 'output', 'scheduler'] as const;
 export type NatsServiceUser = (typeof NATS_SERVICE_USERS)[number];
+/** Operator jobs that connect (deploy/images/ops, e.g. raising stream replicas on a NATS cluster). */
+export const NATS_OPS_USER = 'ops';
+/** Every user of the map: the services, then the operators' one. */
+export const NATS_USERS = [...NATS_SERVICE_USERS, NATS_OPS_USER] as const;
+export type NatsUser = (typeof NATS_USERS)[number];
 
 /** The subjects a stream captures (its config `subjects`), i.e. what publishing to it means. */
 export const StreamSubjects = {
@@ -63,6 +68,8 @@ export interface StreamGrant {
   readMessages?: boolean;
   /** Durable pull consumers it creates, pulls from and acks. */
   consumers?: readonly string[];
+  /** Reads and changes the configuration of a stream that exists (info, update), nothing else. */
+  reconfigure?: boolean;
 }
 
 export interface ServiceGrants {
@@ -75,6 +82,8 @@ export interface ServiceGrants {
   streams?: Readonly<Record<string, StreamGrant>>;
   /** KV buckets it creates, reads and writes. */
   kvBuckets?: readonly string[];
+  /** Lists the account's streams (names and configurations). */
+  listStreams?: boolean;
 }
 
 /** Request subjects meant for clients of the public API; `Subjects.internal` is service to service only. */
@@ -84,7 +93,7 @@ const publicRequestSubjects = (): string[] =>
     .flatMap(([, subjects]) => Object.values(subjects as Record<string, string>));
 
 /** The map. Read it as: "the <service> may …". */
-export const NatsServiceGrants: Readonly<Record<NatsServiceUser, ServiceGrants>> = {
+const serviceGrants: Readonly<Record<NatsServiceUser, ServiceGrants>> = {
   // The HTTP edge: asks the services what the public API offers and watches live output. It
   // appends nothing, answers nothing, touches no stream: a compromised gateway cannot forge an
   // event, a launch, a slot or a registry answer, nor read sealed secrets (internal subjects).
@@ -130,6 +139,23 @@ export const NatsServiceGrants: Readonly<Record<NatsServiceUser, ServiceGrants>>
   },
 };
 
+/** Every JetStream stream the services use (a KV bucket is the stream `KV_<bucket>`). */
+export const platformStreams = (): string[] => [
+  ...new Set(
+    Object.values(serviceGrants).flatMap((g) => [...Object.keys(g.streams ?? {}), ...(g.kvBuckets ?? []).map((bucket) => `KV_${bucket}`)]),
+  ),
+];
+
+export const NatsUserGrants: Readonly<Record<NatsUser, ServiceGrants>> = {
+  ...serviceGrants,
+  // Operator jobs: list the platform's streams and change their configuration (e.g. num_replicas
+  // on a cluster). No message in or out, no consumer, no delete or purge.
+  [NATS_OPS_USER]: {
+    listStreams: true,
+    streams: Object.fromEntries(platformStreams().map((stream) => [stream, { reconfigure: true }])),
+  },
+};
+
 /** Where a user's replies arrive: `_INBOX.<user>`. A user name that is not a plain token keeps the default. */
 export function natsInboxPrefix(user: string | undefined): string {
   return user && /^[A-Za-z0-9_-]+$/.test(user) ? `_INBOX.${user}` : '_INBOX';
@@ -148,6 +174,7 @@ const JS_API = '$JS.API';
 function streamSubjects(stream: string, grant: StreamGrant): string[] {
   const subjects: string[] = [];
   if (grant.ensure) subjects.push(...['INFO', 'CREATE', 'UPDATE'].map((op) => `${JS_API}.STREAM.${op}.${stream}`));
+  else if (grant.reconfigure) subjects.push(...['INFO', 'UPDATE'].map((op) => `${JS_API}.STREAM.${op}.${stream}`));
   else if (grant.consumers?.length) subjects.push(`${JS_API}.STREAM.INFO.${stream}`);
   if (grant.publish) {
     const captured = StreamSubjects[stream as keyof typeof StreamSubjects];
@@ -181,15 +208,16 @@ function kvSubjects(bucket: string): string[] {
   ];
 }
 
-/** Compiles a service's grants into the allow lists nats-server enforces. */
-export function natsPermissionsOf(user: NatsServiceUser): NatsUserPermissions {
-  const grants = NatsServiceGrants[user];
-  const usesJetStream = Object.keys(grants.streams ?? {}).length > 0 || (grants.kvBuckets ?? []).length > 0;
+/** Compiles a user's grants into the allow lists nats-server enforces. */
+export function natsPermissionsOf(user: NatsUser): NatsUserPermissions {
+  const grants = NatsUserGrants[user];
+  const usesJetStream = Object.keys(grants.streams ?? {}).length > 0 || (grants.kvBuckets ?? []).length > 0 || !!grants.listStreams;
   const publish = [
     ...(grants.calls ?? []),
     ...(grants.publishes ?? []),
     // The JetStream client asks for the account's JetStream info before managing streams.
     ...(usesJetStream ? [`${JS_API}.INFO`] : []),
+    ...(grants.listStreams ? [`${JS_API}.STREAM.LIST`, `${JS_API}.STREAM.NAMES`] : []),
     ...Object.entries(grants.streams ?? {}).flatMap(([stream, grant]) => streamSubjects(stream, grant)),
     ...(grants.kvBuckets ?? []).flatMap(kvSubjects),
   ];

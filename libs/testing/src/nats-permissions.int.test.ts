@@ -5,6 +5,10 @@
  * the server refused it AND that nothing reached anyone (a spy allowed everything sees the
  * legitimate traffic that follows, never the refused one).
  */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { connect, type Msg, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import {
@@ -20,6 +24,8 @@ import { connectNats } from '@agentry/messaging';
 import { startTestNats, type TestNats } from './test-nats.js';
 import { waitUntil } from './wait-until.js';
 
+const run = promisify(execFile);
+const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 let nats: TestNats;
 const connections: NatsConnection[] = [];
 /** Permission errors each connection got from the server ("Permissions Violation for Publish to …"). */
@@ -184,6 +190,36 @@ describe('the scheduler', () => {
       scheduler.request(`$JS.API.CONSUMER.MSG.NEXT.${EVENTS_STREAM}.${NatsDurables.executorRetries}`, '{"batch":1}', { timeout: 5000 }),
     ).rejects.toThrow(/Permissions Violation/);
     await expectSubscribeRefused(scheduler, liveContainerSubject(1));
+  });
+});
+
+describe('the ops user (operator jobs)', () => {
+  test("lists and reconfigures the platform's streams, and nothing else: no message, no consumer, no delete, no new stream", async () => {
+    const registry = await loginAs('registry');
+    await (await jetstreamManager(registry)).streams.add({ name: EVENTS_STREAM, subjects: ['events.>'] });
+    const ops = await loginAs('ops');
+    const jsm = await jetstreamManager(ops);
+    const names: string[] = [];
+    for await (const info of jsm.streams.list()) names.push(info.config.name);
+    expect(names).toContain(EVENTS_STREAM);
+    expect((await jsm.streams.update(EVENTS_STREAM, { description: 'raised by ops' })).config.description).toBe('raised by ops');
+
+    await expect(ops.request(`$JS.API.STREAM.DELETE.${EVENTS_STREAM}`, '', { timeout: 5000 })).rejects.toThrow(/Permissions Violation/);
+    await expect(ops.request(`$JS.API.STREAM.PURGE.${EVENTS_STREAM}`, '', { timeout: 5000 })).rejects.toThrow(/Permissions Violation/);
+    await expect(ops.request('$JS.API.STREAM.CREATE.MINE', '{}', { timeout: 5000 })).rejects.toThrow(/Permissions Violation/);
+    await expect(jetstream(ops).publish('events.agent.AgentSaved', '{}')).rejects.toThrow(/Permissions Violation/);
+    await expect(
+      ops.request(`$JS.API.CONSUMER.MSG.NEXT.${EVENTS_STREAM}.${NatsDurables.schedulerAfterAgent}`, '{"batch":1}', { timeout: 5000 }),
+    ).rejects.toThrow(/Permissions Violation/);
+  });
+
+  test('the stream-replicas job (deploy/images/ops) does its work as ops without one refusal', async () => {
+    const before = nats.violations().length;
+    const job = await run(process.execPath, [join(REPO_ROOT, 'deploy/images/ops/raise-stream-replicas.mjs')], {
+      env: { PATH: process.env.PATH, NATS_URL: nats.urlFor('ops'), STREAM_REPLICAS: '1', REQUIRED_STREAMS: EVENTS_STREAM },
+    });
+    expect(job.stderr).toBe('');
+    expect(nats.violations().slice(before)).toEqual([]);
   });
 });
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NATS_SERVICE_USERS, natsPermissionsOf, type NatsServiceUser } from '@agentry/contracts';
+import { NATS_USERS, natsPermissionsOf, type NatsUser } from '@agentry/contracts';
 import { freePort, startNatsServer, type NatsAuthorization, type RunningNatsServer } from '@agentry/local-servers';
 
 export interface TestNats {
@@ -11,8 +11,8 @@ export interface TestNats {
    * `auth: false` it carries no credentials (the server treats such a client as this user).
    */
   url: string;
-  /** A service's own login, held to that service's permissions (libs/contracts nats-permissions). */
-  urlFor(service: NatsServiceUser): string;
+  /** A service's (or the ops jobs') own login, held to its permissions (libs/contracts nats-permissions). */
+  urlFor(user: NatsUser): string;
   /** The server's address with no credentials at all (what an agent's script could try). */
   anonymousUrl: string;
   /** Permission violations the server logged so far (who, what, which subject). */
@@ -56,7 +56,7 @@ export async function startTestNats(opts: { auth?: boolean } = {}): Promise<Test
   const auth: NatsAuthorization = {
     users: [
       { user: TEST_USER, password: randomBytes(12).toString('hex') },
-      ...NATS_SERVICE_USERS.map((user) => ({ user, password: randomBytes(12).toString('hex'), permissions: natsPermissionsOf(user) })),
+      ...NATS_USERS.map((user) => ({ user, password: randomBytes(12).toString('hex'), permissions: natsPermissionsOf(user) })),
     ],
     noAuthUser: opts.auth ? undefined : TEST_USER,
   };
@@ -92,7 +92,7 @@ export async function startTestNats(opts: { auth?: boolean } = {}): Promise<Test
   };
   return {
     url: opts.auth ? first.urlFor(TEST_USER) : first.url,
-    urlFor: (service) => first.urlFor(service),
+    urlFor: (user) => first.urlFor(user),
     anonymousUrl: first.url,
     violations: () => [...violations],
     assertServicesObeyed,
