@@ -1,12 +1,14 @@
 // The child side of egress.test.ts: runs ONE script through the real runner (startRun) from
 // inside the test's network namespace, and prints the outcome and output as one JSON line.
 // Started by runInNamespace() (network-namespaces.test-kit.ts) with the run's options as argv[2].
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCidrList, type Cidr } from './egress-rules.js';
 import { DEFAULT_LIMITS } from './run-script.test-kit.js';
 import { startRun } from './run.js';
+import { attachNetwork } from './sandbox-network.js';
 
 const options = JSON.parse(process.argv[2]!) as {
   script: string;
@@ -16,7 +18,19 @@ const options = JSON.parse(process.argv[2]!) as {
   /** Ranges handed to the runner as they are (what the config would have refused): to make `ip` fail. */
   rawEgressDenied?: Cidr[];
   network?: 'auto' | 'internet' | 'none';
+  /** Instead of a run: attachNetwork() aimed at this very process (a sandbox pid reused by a host process). */
+  attachToSelf?: boolean;
 };
+if (options.attachToSelf) {
+  const rules = () => execFileSync('ip', ['rule', 'list'], { encoding: 'utf8' });
+  const before = rules();
+  const error = await attachNetwork(process.pid).then(
+    (network) => (network.close(), null),
+    (error: Error) => error.message,
+  );
+  process.stdout.write(`${JSON.stringify({ error, rulesUnchanged: rules() === before })}\n`);
+  process.exit(0);
+}
 const root = mkdtempSync(join(tmpdir(), 'agentry-egress-test-'));
 // The run user (not root) must get through to its run folder.
 chmodSync(root, 0o755);

@@ -158,6 +158,14 @@ const udp = (host: string, port = PORT) => `udp|${host}|${port}`;
     expect(output).toBe('');
   });
 
+  test("the rules never go into the runner's own network namespace (a dead sandbox's pid reused by a host process)", async () => {
+    // In the test's "host" namespace: were the guard missing, only that namespace would get the rules.
+    expect(await network.runChild({ attachToSelf: true })).toEqual({
+      error: "the sandbox has no network namespace of its own: the executor's would get the rules",
+      rulesUnchanged: true,
+    });
+  });
+
   test('the resolver keeps answering on port 53 while its other ports are refused', async () => {
     const { output } = await network.run({ script: probe({ dnsUdp: udp('10.0.2.3', 53), otherPort: tcp('10.0.2.3'), name: 'lookup|public.test' }) });
     expect(JSON.parse(output)).toEqual({ dnsUdp: 'sent', otherPort: 'EACCES', name: '203.0.113.10' });

@@ -38,6 +38,8 @@ export interface TestNetwork {
   world: Listener;
   /** Runs a script through startRun inside the host namespace (see egress-run.test-kit.ts). */
   run(options: { script: string; proxyAddress?: string; egressDeny?: string; rawEgressDenied?: object[] }): Promise<{ outcome: { reason: string; exitCode: number | null; error?: string }; output: string }>;
+  /** Runs the child kit with other options (egress-run.test-kit.ts), answering its JSON line. */
+  runChild(options: object): Promise<unknown>;
   close(): void;
 }
 
@@ -88,11 +90,13 @@ export async function createTestNetwork(): Promise<TestNetwork> {
     host: listeners[0]!,
     world: listeners[1]!,
     run: (options) => runInNamespace(host, options),
+    runChild: (options) => runInNamespace(host, options),
+    runRaw: (options) => runInNamespace(host, options) as Promise<unknown>,
     close,
   };
 }
 
-async function runInNamespace(ns: string, options: object): Promise<{ outcome: { reason: string; exitCode: number | null; error?: string }; output: string }> {
+async function runInNamespace(ns: string, options: object): Promise<any> {
   const child = spawn('ip', ['netns', 'exec', ns, process.execPath, '--import', here('./ts-source-loader.test-kit.mjs'), here('./egress-run.test-kit.ts'), JSON.stringify(options)], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });

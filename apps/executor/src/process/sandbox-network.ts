@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { deniedRanges, ipRuleBatches, type Cidr } from './egress-rules.js';
 import { findExecutable } from './executables.js';
@@ -8,6 +8,9 @@ import type { RunRequest, SandboxNetwork } from './types.js';
 /** slirp4netns' fds in its own process: it writes READY once the tap is up, exits when EXIT closes. */
 const READY_FD = 3;
 const EXIT_FD = 4;
+/** The sandbox's network namespace, held open and handed to slirp4netns and nsenter at this fd. */
+const SLIRP_NETNS_FD = 5;
+const NSENTER_NETNS_FD = 3;
 /** Large MTU: fewer, bigger frames through the user-mode stack (slirp4netns' recommended value). */
 const MTU = 65520;
 /** slirp4netns' DNS forwarder, as the sandbox sees it (its default 10.0.2.0/24 network). */
@@ -74,6 +77,21 @@ export function sandboxPid(info: Readable): Promise<number> {
  * runner closes its exit fd — or dies, which closes it too.
  */
 export async function attachNetwork(pid: number, operatorDenied: readonly Cidr[] = []): Promise<AttachedNetwork> {
+  // The namespace is opened once and used through this descriptor: should the sandbox die and its
+  // pid be reused, the rules still go to the sandbox's namespace, never to another process's (the
+  // host's: prohibiting 10/8 there would cut the host off its own networks).
+  const netns = openSync(`/proc/${pid}/ns/net`, 'r');
+  try {
+    const own = statSync('/proc/self/ns/net');
+    const target = fstatSync(netns);
+    if (target.ino === own.ino && target.dev === own.dev) throw new Error("the sandbox has no network namespace of its own: the executor's would get the rules");
+    return await attachTo(netns, operatorDenied);
+  } finally {
+    closeSync(netns);
+  }
+}
+
+async function attachTo(netns: number, operatorDenied: readonly Cidr[]): Promise<AttachedNetwork> {
   // By path, as root, without joining the sandbox's user namespace: the sandbox belongs to the run
   // user and, with --disable-userns, its processes sit in a nested user namespace from which the
   // network namespace cannot be entered (slirp4netns <pid> fails with setns: EPERM).
@@ -81,8 +99,8 @@ export async function attachNetwork(pid: number, operatorDenied: readonly Cidr[]
   // syscalls a compromised slirp would want (mount, ptrace, kexec, module loading…). Not
   // --enable-sandbox: its mount namespace set-up unmounted shared mounts of the host's (the
   // /run/netns bind mounts of `ip netns`) when tried here.
-  const slirp = spawn(findExecutable('slirp4netns')!, ['--configure', `--mtu=${MTU}`, '--disable-host-loopback', '--enable-seccomp', `--ready-fd=${READY_FD}`, `--exit-fd=${EXIT_FD}`, '--netns-type=path', `/proc/${pid}/ns/net`, 'tap0'], {
-    stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'],
+  const slirp = spawn(findExecutable('slirp4netns')!, ['--configure', `--mtu=${MTU}`, '--disable-host-loopback', '--enable-seccomp', `--ready-fd=${READY_FD}`, `--exit-fd=${EXIT_FD}`, '--netns-type=path', `/proc/self/fd/${SLIRP_NETNS_FD}`, 'tap0'], {
+    stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe', netns],
   });
   const close = () => {
     slirp.stdio[EXIT_FD]?.destroy();
@@ -90,7 +108,7 @@ export async function attachNetwork(pid: number, operatorDenied: readonly Cidr[]
   };
   try {
     await ready(slirp);
-    await applyEgressRules(pid, deniedRanges(operatorDenied));
+    await applyEgressRules(netns, deniedRanges(operatorDenied));
   } catch (error) {
     close();
     throw error;
@@ -111,16 +129,17 @@ function ready(slirp: ChildProcess): Promise<void> {
  * the sandbox nothing has CAP_NET_ADMIN (bwrap drops every capability, and nested user namespaces
  * are disabled), so the script cannot remove them. Any failure fails the run: never an open network.
  */
-async function applyEgressRules(pid: number, denied: readonly Cidr[]): Promise<void> {
+async function applyEgressRules(netns: number, denied: readonly Cidr[]): Promise<void> {
   const batches = ipRuleBatches(denied, SLIRP_DNS);
-  await inSandboxNetwork(pid, [findExecutable('ip')!, '-4', '-batch', '-'], batches.ipv4);
+  await inSandboxNetwork(netns, [findExecutable('ip')!, '-4', '-batch', '-'], batches.ipv4);
   // A kernel booted with ipv6.disable=1 has no IPv6 at all (nor its rules): nothing to refuse.
-  if (existsSync('/proc/sys/net/ipv6')) await inSandboxNetwork(pid, [findExecutable('ip')!, '-6', '-batch', '-'], batches.ipv6);
+  if (existsSync('/proc/sys/net/ipv6')) await inSandboxNetwork(netns, [findExecutable('ip')!, '-6', '-batch', '-'], batches.ipv6);
 }
 
-function inSandboxNetwork(pid: number, command: string[], input: string): Promise<void> {
+function inSandboxNetwork(netns: number, command: string[], input: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(findExecutable('nsenter')!, [`--net=/proc/${pid}/ns/net`, '--', ...command], { stdio: ['pipe', 'ignore', 'pipe'] });
+    // nsenter enters the namespace held at its fd 3.
+    const child = spawn(findExecutable('nsenter')!, [`--net=/proc/self/fd/${NSENTER_NETNS_FD}`, '--', ...command], { stdio: ['pipe', 'ignore', 'pipe', netns] });
     let errors = '';
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (errors += chunk));
     child.once('error', reject);
