@@ -1,78 +1,90 @@
 import type { EntityManager } from 'typeorm';
 import type { Projection, StoredEvent } from '@agentry/event-store';
-import { AgentEventType, LaunchType, type AgentCreatedData, type AgentLifecycleData, type AgentVersionSavedData } from '@agentry/contracts';
-import { launchTypeOf, missedPolicyOf, nextPlannedFire, scheduleSpecOf, type ScheduleSpec } from './agent-schedule.js';
-import { ScheduleEventType, type ScheduleFiredData } from './schedule-events.js';
+import { AgentEventType } from '@agentry/contracts';
+import { ScheduleEventType } from './schedule-events.js';
+import {
+  agentIdOf,
+  foldScheduleEvent,
+  plannedRow,
+  SCHEDULER_AGENT_COLUMNS,
+  type FoldedAgent,
+  type SchedulerAgentRow,
+} from './scheduler-agent-state.js';
 
-interface PlanRow {
-  status: string;
-  spec: ScheduleSpec | null;
-  resume_after: string;
+const TABLE = 'scheduler_agents';
+
+/** Column types for jsonb_to_recordset: the upsert reads the folded rows from one jsonb parameter. */
+const RECORD_TYPES = `agent_id integer, org_id integer, status text, version_id text, launched_by jsonb, spec jsonb, launch_type text,
+  missed_policy text, resume_after bigint, next_fire_at bigint, schedule_version integer, last_planned_at bigint, expire_at bigint,
+  after_agent_id integer, exit_codes jsonb, delay_seconds integer`;
+const COLUMNS = SCHEDULER_AGENT_COLUMNS.join(', ');
+const UPDATES = SCHEDULER_AGENT_COLUMNS.filter((c) => c !== 'agent_id')
+  .map((c) => `${c} = EXCLUDED.${c}`)
+  .join(', ');
+
+const toNumber = (value: string | number | null): number | null => (value === null ? null : Number(value));
+
+/** The current rows of the batch's agents (bigints arrive as text). */
+async function loadRows(m: EntityManager, agentIds: number[]): Promise<Map<number, SchedulerAgentRow>> {
+  const rows: (SchedulerAgentRow & Record<'resume_after' | 'next_fire_at' | 'last_planned_at' | 'expire_at', string | number | null>)[] = await m.query(
+    `SELECT ${COLUMNS} FROM ${TABLE} WHERE agent_id = ANY ($1::integer[])`,
+    [agentIds],
+  );
+  return new Map(
+    rows.map((row) => [
+      row.agent_id,
+      {
+        ...row,
+        resume_after: Number(row.resume_after),
+        next_fire_at: toNumber(row.next_fire_at),
+        last_planned_at: toNumber(row.last_planned_at),
+        expire_at: toNumber(row.expire_at),
+      },
+    ]),
+  );
 }
-
-const RETURNING_PLAN = 'RETURNING status, spec, resume_after::text';
 
 /**
- * Runs an UPDATE of one agent's row that returns its plan inputs, then recomputes next_fire_at
- * from them (event data only, so a rebuild is identical): two round trips per event.
+ * Folds a batch into the final state of each agent it touches, then writes them: one SELECT of the
+ * touched rows, one DELETE of the agents deleted, one upsert of the rest. The fold mirrors the
+ * row-at-a-time updates exactly and the next fire is computed from the final row (event data only, so
+ * a rebuild gives the same rows): ~2 statements per batch instead of 2 per event.
  */
-async function updateAndReplan(m: EntityManager, agentId: number, update: string, params: unknown[]): Promise<void> {
-  const [rows]: [PlanRow[], number] = await m.query(`${update} ${RETURNING_PLAN}`, params);
-  const row = rows[0];
-  if (!row) return;
-  const next = nextPlannedFire(row.spec, row.status === 'active', Number(row.resume_after));
-  await m.query(`UPDATE scheduler_agents SET next_fire_at = $2 WHERE agent_id = $1`, [agentId, next]);
+async function applyBatch(events: StoredEvent[], m: EntityManager): Promise<void> {
+  const agentIds = [...new Set(events.map(agentIdOf))];
+  const stored = await loadRows(m, agentIds);
+  const folded = new Map<number, FoldedAgent>(agentIds.map((id) => [id, { row: stored.get(id) ?? null, replan: false }]));
+  const changed = new Set<number>();
+  for (const event of events) {
+    const id = agentIdOf(event);
+    const before = folded.get(id)!;
+    const after = foldScheduleEvent(before, event);
+    if (after !== before) {
+      folded.set(id, after);
+      changed.add(id);
+    }
+  }
+  const deleted: number[] = [];
+  const upserts: SchedulerAgentRow[] = [];
+  for (const id of changed) {
+    const row = plannedRow(folded.get(id)!);
+    if (row) upserts.push(row);
+    else if (stored.has(id)) deleted.push(id);
+  }
+  if (deleted.length > 0) await m.query(`DELETE FROM ${TABLE} WHERE agent_id = ANY ($1::integer[])`, [deleted]);
+  if (upserts.length > 0) {
+    await m.query(
+      `INSERT INTO ${TABLE} (${COLUMNS}) SELECT ${COLUMNS} FROM jsonb_to_recordset($1::jsonb) AS r(${RECORD_TYPES})
+       ON CONFLICT (agent_id) DO UPDATE SET ${UPDATES}`,
+      [JSON.stringify(upserts)],
+    );
+  }
 }
-
-const onVersionSaved = async (d: AgentVersionSavedData, m: EntityManager) => {
-  const s = d.settings;
-  // The version's save time anchors rate schedules and is where its first fire is searched from.
-  const spec = scheduleSpecOf(s, d.savedAt);
-  const afterAgent = s.launchType === LaunchType.afterAgent ? s.launchAfterAgentId : null;
-  await updateAndReplan(
-    m,
-    d.agentId,
-    `UPDATE scheduler_agents SET version_id = $2, launched_by = $3, spec = $4, launch_type = $5, missed_policy = $6,
-       resume_after = GREATEST(resume_after, $7), expire_at = $8, after_agent_id = $9, exit_codes = $10, delay_seconds = $11
-     WHERE agent_id = $1`,
-    [
-      d.agentId,
-      d.versionId,
-      JSON.stringify(d.savedBy),
-      spec === null ? null : JSON.stringify(spec),
-      spec === null ? null : launchTypeOf(spec),
-      missedPolicyOf(s),
-      d.savedAt,
-      s.expireAt,
-      afterAgent,
-      afterAgent === null || s.masterAgentLaunchOnExitCodes === null ? null : JSON.stringify(s.masterAgentLaunchOnExitCodes),
-      afterAgent === null ? null : s.masterAgentLaunchAfter,
-    ],
-  );
-};
-
-const onLifecycle = (status: 'active' | 'retired') => async (d: AgentLifecycleData, m: EntityManager) => {
-  // Reinstating never brings back fires planned while retired.
-  await updateAndReplan(m, d.agentId, `UPDATE scheduler_agents SET status = $2, resume_after = GREATEST(resume_after, $3) WHERE agent_id = $1`, [
-    d.agentId,
-    status,
-    d.at,
-  ]);
-};
-
-const onFired = async (e: StoredEvent, m: EntityManager) => {
-  const d = e.data as ScheduleFiredData;
-  await updateAndReplan(
-    m,
-    d.agentId,
-    `UPDATE scheduler_agents SET schedule_version = $2, last_planned_at = $3, resume_after = GREATEST(resume_after, $4) WHERE agent_id = $1`,
-    [d.agentId, e.streamPosition, d.plannedAt, d.resumeAfter],
-  );
-};
 
 /**
  * `scheduler_agents`: per agent its schedule (from the latest version), status and next planned fire.
  * Agent events set the plan; the scheduler's own `ScheduleFired` events move it past settled fires.
+ * Set-based (applyBatch); a single event is a batch of one, so live and rebuilt rows come from one fold.
  */
 export const schedulesProjection: Projection = {
   name: 'scheduler:agents',
@@ -84,32 +96,10 @@ export const schedulesProjection: Projection = {
     AgentEventType.AgentDeleted,
     ScheduleEventType.ScheduleFired,
   ],
-
-  async apply(event: StoredEvent, m: EntityManager): Promise<void> {
-    switch (event.type) {
-      case AgentEventType.AgentCreated: {
-        const d = event.data as AgentCreatedData;
-        await m.query(`INSERT INTO scheduler_agents (agent_id, org_id, status) VALUES ($1, $2, 'active') ON CONFLICT (agent_id) DO NOTHING`, [
-          d.agentId,
-          d.orgId,
-        ]);
-        return;
-      }
-      case AgentEventType.AgentVersionSaved:
-        return onVersionSaved(event.data as AgentVersionSavedData, m);
-      case AgentEventType.AgentRetired:
-        return onLifecycle('retired')(event.data as AgentLifecycleData, m);
-      case AgentEventType.AgentReinstated:
-        return onLifecycle('active')(event.data as AgentLifecycleData, m);
-      case AgentEventType.AgentDeleted:
-        await m.query(`DELETE FROM scheduler_agents WHERE agent_id = $1`, [(event.data as AgentLifecycleData).agentId]);
-        return;
-      case ScheduleEventType.ScheduleFired:
-        return onFired(event, m);
-    }
-  },
-
+  tables: [TABLE],
+  applyBatch,
+  apply: (event, m) => applyBatch([event], m),
   async reset(m: EntityManager): Promise<void> {
-    await m.query(`TRUNCATE scheduler_agents`);
+    await m.query(`TRUNCATE ${TABLE}`);
   },
 };
