@@ -63,10 +63,11 @@ export function secretUses(objects: K8sObject[]): SecretUse[] {
 
 /**
  * The secret template documents every Secret and key the pods read (optional ones too), holds
- * no value (nothing in it is a usable key or password), and lists no key nobody reads. The
+ * no value (nothing in it is a usable key or password), and (unusedKeys: when `objects` is every
+ * overlay together) lists no key nobody reads. The
  * overlays render no Secret (they are created apart, so an apply never overwrites them).
  */
-export function secretTemplateViolations(objects: K8sObject[], template: SecretSet): string[] {
+export function secretTemplateViolations(objects: K8sObject[], template: SecretSet, { unusedKeys = true } = {}): string[] {
   const out: string[] = [];
   for (const o of objects) if (o.kind === 'Secret') out.push(`Secret ${o.metadata.namespace}/${o.metadata.name}: rendered by the overlay (secrets are created apart: see secret-template/)`);
   const used = new Map<string, Set<string> | 'all'>();
@@ -87,7 +88,7 @@ export function secretTemplateViolations(objects: K8sObject[], template: SecretS
     for (const [key, value] of Object.entries(keys)) {
       if (value !== '') out.push(`secret template ${secret}: key ${key} holds a value; the template must hold none (a placeholder could end up in use)`);
       const seen = used.get(secret);
-      if (seen !== 'all' && !seen?.has(key)) out.push(`secret template ${secret}: key ${key} is read by no pod`);
+      if (unusedKeys && seen !== 'all' && !seen?.has(key)) out.push(`secret template ${secret}: key ${key} is read by no pod`);
     }
   }
   return out;

@@ -44,7 +44,7 @@ function layOut(overlay: string, port: number, monitorPort: number): string {
   return join(root, 'conf/nats.conf');
 }
 
-test('small: nats-server runs the shipped config; the generated NATS_URL logs in, a wrong or no password is refused', async () => {
+test('small: nats-server runs the shipped config; each service\'s generated login works, a wrong or no password is refused', async () => {
   const binary = await ensureNatsServerBinary();
   const port = await freePort();
   const conf = layOut('small', port, await freePort());
@@ -59,11 +59,14 @@ test('small: nats-server runs the shipped config; the generated NATS_URL logs in
     server!.stderr!.on('data', onData);
     server!.once('exit', (code) => reject(new Error(`nats-server exited (${code}):\n${log}`)));
   });
-  const url = new URL(generated.get('agentry/agentry-secrets')!.NATS_URL);
   const servers = `nats://127.0.0.1:${port}`;
-  const nc = await connect({ servers, user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) });
-  await nc.flush();
-  await nc.close();
+  for (const login of [generated.get('agentry/agentry-secrets')!.NATS_URL_GATEWAY, generated.get('agentry-executor/agentry-secrets')!.NATS_URL_EXECUTOR]) {
+    const url = new URL(login);
+    const nc = await connect({ servers, user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) });
+    await nc.flush();
+    await nc.close();
+  }
+  const url = new URL(generated.get('agentry/agentry-secrets')!.NATS_URL_GATEWAY);
   await expect(connect({ servers, user: decodeURIComponent(url.username), pass: 'not-the-password', reconnect: false })).rejects.toThrow(/Authorization Violation/i);
   await expect(connect({ servers, reconnect: false })).rejects.toThrow(/Authorization Violation/i);
 });

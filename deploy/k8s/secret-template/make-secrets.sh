@@ -3,7 +3,7 @@
 #   DATABASE_URL='postgres://agentry:PASSWORD@db.example:5432/agentry' \
 #     deploy/k8s/secret-template/make-secrets.sh ~/agentry-secrets
 #   kubectl apply -f ~/agentry-secrets/agentry-secrets.yaml      (after the namespaces exist)
-# Generated: the NATS password (and NATS_URL that carries it), the route credentials of the NATS
+# Generated: each service's NATS login (NATS_URL_<SERVICE>, and auth.conf), the route credentials of the NATS
 # cluster, AGENTRY_SECRET_KEY and AGENTRY_BOOTSTRAP_API_KEY. Give AGENTRY_SECRET_KEY (and
 # AGENTRY_BOOTSTRAP_API_KEY) in the environment to keep existing ones, e.g. when restoring a
 # database backup: the key must be the one the data was sealed with.
@@ -28,11 +28,17 @@ secret_key="${AGENTRY_SECRET_KEY:-$(openssl rand -hex 32)}"
   || { echo "AGENTRY_SECRET_KEY must be 32 bytes as 64 hex characters or base64" >&2; exit 64; }
 bootstrap_key="${AGENTRY_BOOTSTRAP_API_KEY:-agt_$(openssl rand -hex 20)}"
 [[ "$bootstrap_key" =~ ^[A-Za-z0-9_:-]{5,50}$ ]] || { echo "AGENTRY_BOOTSTRAP_API_KEY must be 5-50 of [A-Za-z0-9_:-]" >&2; exit 64; }
-nats_user=agentry
-nats_password="$(openssl rand -hex 24)"
 route_password="$(openssl rand -hex 24)"
-nats_url="nats://${nats_user}:${nats_password}@nats.agentry.svc:4222"
 nodes="${NATS_CLUSTER_SIZE:-3}"
+# One NATS login per service and one for operator jobs: NATS_URL_<NAME> carries it, auth.conf
+# lists it. (Subject permissions per user go in auth.conf: see docs/SECURITY.md section 7.)
+declare -A nats_url
+users=""
+for name in gateway registry executor output scheduler ops; do
+  password="$(openssl rand -hex 24)"
+  nats_url[$name]="nats://${name}:${password}@nats.agentry.svc:4222"
+  users+="        { user: \"${name}\", password: \"${password}\" }"$'\n'
+done
 
 # YAML single-quoted scalar: ' doubles.
 q() { printf "'%s'" "${1//\'/\'\'}"; }
@@ -48,7 +54,11 @@ metadata: { name: agentry-secrets, namespace: agentry, labels: { app.kubernetes.
 type: Opaque
 stringData:
   DATABASE_URL: $(q "$DATABASE_URL")
-  NATS_URL: $(q "$nats_url")
+  NATS_URL_GATEWAY: $(q "${nats_url[gateway]}")
+  NATS_URL_REGISTRY: $(q "${nats_url[registry]}")
+  NATS_URL_OUTPUT: $(q "${nats_url[output]}")
+  NATS_URL_SCHEDULER: $(q "${nats_url[scheduler]}")
+  NATS_URL_OPS: $(q "${nats_url[ops]}")
   AGENTRY_SECRET_KEY: $(q "$secret_key")
   AGENTRY_BOOTSTRAP_API_KEY: $(q "$bootstrap_key")
 ---
@@ -58,7 +68,7 @@ metadata: { name: agentry-secrets, namespace: agentry-executor, labels: { app.ku
 type: Opaque
 stringData:
   DATABASE_URL: $(q "$DATABASE_URL")
-  NATS_URL: $(q "$nats_url")
+  NATS_URL_EXECUTOR: $(q "${nats_url[executor]}")
   AGENTRY_SECRET_KEY: $(q "$secret_key")
 ---
 apiVersion: v1
@@ -69,8 +79,7 @@ stringData:
   auth.conf: |
     authorization {
       users = [
-        { user: "${nats_user}", password: "${nats_password}" }
-      ]
+${users}      ]
     }
   cluster-routes.conf: |
     authorization { user: "route", password: "${route_password}" }
