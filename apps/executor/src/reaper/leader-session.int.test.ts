@@ -7,7 +7,8 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { createTestDatabase, waitUntil, type TestDatabase } from '@agentry/testing';
 import { LeaderSession } from './leader-session.js';
 
-const LOCK = [0x41470099, 7] as const;
+/** A namespace outside the platform's (ADVISORY_LOCK_NAMESPACE): this test must never meet a real lock. */
+const LOCK = [0x7e570001, 7] as const;
 let db: TestDatabase;
 const sessions: LeaderSession[] = [];
 const session = (timings = { callTimeoutMs: 2000, leaderIdleTimeoutMs: 60_000 }, url = db.url) => {

@@ -1,7 +1,8 @@
 import pg from 'pg';
+import { ADVISORY_LOCK_NAMESPACE } from '@agentry/event-store';
 
-/** Advisory-lock key of the single active firer (namespace beside the event store's 0x41470001/2). */
-const FIRER_LOCK = { namespace: 0x41470003, key: 1 } as const;
+/** Advisory-lock key of the single active firer (every platform lock has its own namespace there: locks are per database). */
+const FIRER_LOCK = { namespace: ADVISORY_LOCK_NAMESPACE.schedulerFirer, key: 1 } as const;
 
 /**
  * Leadership of firing: a session advisory lock on a connection of its own. Postgres releases it when that
