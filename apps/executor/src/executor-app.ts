@@ -8,7 +8,7 @@ import { createDataSource, eventStoreMigrations, migrate, ProjectionRunner } fro
 import { connectNats, ensureEventsStream, ensureOutputStream, natsMicroserviceOptions, RpcLogContextInterceptor, startEventRelay } from '@agentry/messaging';
 import { QueueGroups } from '@agentry/contracts';
 import { ConfigError } from '@agentry/config';
-import { installServiceLogger, projectionErrorLogger, startServiceHealth } from '@agentry/service-kit';
+import { installObservability, projectionErrorLogger, startServiceHealth } from '@agentry/service-kit';
 import type { ExecutorConfig } from './config.js';
 import { ContainersModule } from './containers/containers.module.js';
 import { executorContainersProjection } from './containers/read-model/containers.projection.js';
@@ -65,7 +65,7 @@ async function checkHost(config: ExecutorConfig): Promise<string> {
 
 /** Boots an executor replica: schema, streams, projections, NATS handlers, then the queue worker and its companions. */
 export async function startExecutor(config: ExecutorConfig, opts: { executorId?: string } = {}): Promise<RunningExecutor> {
-  const serviceLogger = installServiceLogger('executor', config.logLevel, config.observability?.logFormat);
+  const { logger: serviceLogger, flushTraces } = installObservability('executor', config.logLevel, config.observability);
   const isolation = await checkHost(config);
   const logger = new Logger('Executor');
   if (config.isolation === 'none') logger.warn(`AGENTRY_ISOLATION=none: ${isolation}`);
@@ -122,6 +122,7 @@ export async function startExecutor(config: ExecutorConfig, opts: { executorId?:
     await projections.stop();
     if (!nc.isClosed()) await nc.drain();
     await dataSource.destroy();
+    await flushTraces();
   };
   let closing: Promise<void> | undefined;
   return {

@@ -3,7 +3,7 @@ import { Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConfigError } from '@agentry/config';
-import { installServiceLogger, startServiceHealth } from '@agentry/service-kit';
+import { installObservability, startServiceHealth } from '@agentry/service-kit';
 import { connectNats, RpcClient } from '@agentry/messaging';
 import { edgeDefaults, type EdgeConfig, type GatewayConfig } from './config.js';
 import { gatewayFeatures } from './features.js';
@@ -56,7 +56,7 @@ function edgeServerOptions(edge: EdgeConfig) {
 }
 
 export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
-  const logger = installServiceLogger('gateway', config.logLevel, config.observability?.logFormat);
+  const { logger, flushTraces } = installObservability('gateway', config.logLevel, config.observability);
   const edge: EdgeConfig = { ...edgeDefaults, ...config.edge };
   // One connection for RPC calls and the live subscriptions of streaming responses.
   const nats = await connectNats(config.natsUrl, 'gateway');
@@ -101,6 +101,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       await health?.close();
       await app.close();
       await rpc.close();
+      await flushTraces();
     },
   };
 }

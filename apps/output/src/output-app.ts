@@ -5,7 +5,7 @@ import type { DataSource } from 'typeorm';
 import { createDataSource, eventStoreMigrations, migrate, ProjectionRunner } from '@agentry/event-store';
 import { connectNats, ensureOutputStream, natsMicroserviceOptions, RpcLogContextInterceptor } from '@agentry/messaging';
 import { QueueGroups } from '@agentry/contracts';
-import { installServiceLogger, projectionErrorLogger, ShutdownStack, startServiceHealth } from '@agentry/service-kit';
+import { installObservability, projectionErrorLogger, ShutdownStack, startServiceHealth } from '@agentry/service-kit';
 import type { OutputConfig } from './config.js';
 import { outputFeatures } from './features.js';
 import { outputPlatformModule } from './platform/platform.module.js';
@@ -31,7 +31,8 @@ export const outputProjections = () => outputFeatures.flatMap((f) => f.projectio
 /** Boots the output service: migrations, projections, NATS handlers, then each feature's start hook (the chunk consumer). */
 export async function startOutput(config: OutputConfig): Promise<RunningOutput> {
   const stack = new ShutdownStack();
-  const logger = installServiceLogger('output', config.logLevel, config.observability?.logFormat);
+  const { logger, flushTraces } = installObservability('output', config.logLevel, config.observability);
+  stack.push(flushTraces);
   return stack.boot(async () => {
     const dataSource = outputDataSource(config.databaseUrl);
     await dataSource.initialize();

@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { createDataSource, eventStoreMigrations, migrate, ProjectionRunner } from '@agentry/event-store';
 import { natsMicroserviceOptions, RpcLogContextInterceptor, startEventRelay } from '@agentry/messaging';
 import { QueueGroups } from '@agentry/contracts';
-import { installServiceLogger, projectionErrorLogger, ShutdownStack, startServiceHealth } from '@agentry/service-kit';
+import { installObservability, projectionErrorLogger, ShutdownStack, startServiceHealth } from '@agentry/service-kit';
 import type { RegistryConfig } from './config.js';
 import { registryFeatures } from './features.js';
 import { registryPlatformModule } from './platform/platform.module.js';
@@ -28,7 +28,8 @@ export const registryProjections = () => registryFeatures.flatMap((f) => f.proje
 /** Boots the registry: schema migrations, projections, relay, start hooks, then NATS handlers. */
 export async function startRegistry(config: RegistryConfig): Promise<RunningRegistry> {
   const stack = new ShutdownStack();
-  const logger = installServiceLogger('registry', config.logLevel, config.observability?.logFormat);
+  const { logger, flushTraces } = installObservability('registry', config.logLevel, config.observability);
+  stack.push(flushTraces);
   return stack.boot(async () => {
     const dataSource = registryDataSource(config.databaseUrl);
     await dataSource.initialize();

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { createDataSource, EventStore, eventStoreMigrations, migrate, ProjectionRunner } from '@agentry/event-store';
 import { connectNats, ensureEventsStream, RpcClient } from '@agentry/messaging';
-import { installServiceLogger, LoopProgress, projectionErrorLogger, ShutdownStack, startServiceHealth } from '@agentry/service-kit';
+import { installObservability, LoopProgress, projectionErrorLogger, ShutdownStack, startServiceHealth } from '@agentry/service-kit';
 import { startAfterAgentLaunches } from './after-agent/after-agent-launches.js';
 import type { SchedulerConfig } from './config.js';
 import { Firer } from './firing/firer.js';
@@ -34,7 +34,8 @@ export const schedulerProjections = () => [schedulesProjection];
 export async function startScheduler(config: SchedulerConfig, opts: { clock?: Clock } = {}): Promise<RunningScheduler> {
   const stack = new ShutdownStack();
   // Not a Nest app: installing the logger is what applies LOG_LEVEL / LOG_FORMAT to every `new Logger(...)` here.
-  installServiceLogger('scheduler', config.logLevel, config.observability?.logFormat);
+  const { flushTraces } = installObservability('scheduler', config.logLevel, config.observability);
+  stack.push(flushTraces);
   return stack.boot(async () => {
     const dataSource = schedulerDataSource(config.databaseUrl);
     await dataSource.initialize();

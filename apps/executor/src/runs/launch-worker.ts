@@ -3,7 +3,7 @@ import { jetstream, type Consumer, type ConsumerMessages, type JsMsg } from '@na
 import type { NatsConnection } from '@nats-io/transport-node';
 import { ConcurrencyError } from '@agentry/event-store';
 import { traceFromHeaders } from '@agentry/messaging';
-import { runWithLogContext } from '@agentry/service-kit';
+import { runWithLogContext, SpanKind, startSpan } from '@agentry/service-kit';
 import { DomainError, ErrorCode, LAUNCH_STREAM, type AgentLaunchSnapshot } from '@agentry/contracts';
 import { EXECUTOR_CONFIG, runTimeLimitSeconds, type ExecutorConfig } from '../config.js';
 import { ContainerStreams } from '../containers/container-streams.js';
@@ -131,9 +131,12 @@ export class LaunchWorker {
     } catch {
       return msg.term('not a launch message');
     }
-    // Everything the run logs names its container, org and the request that launched it (message headers).
-    const context = { ...traceFromHeaders(msg.headers), containerId: launch.containerId, orgId: launch.orgId };
-    return runWithLogContext(context, () => this.handleLaunch(launch, msg, turn));
+    // Everything the run logs names its container, org and the request that launched it (message
+    // headers); taking and running the launch is a span of that request's trace.
+    const { requestId, traceparent } = traceFromHeaders(msg.headers);
+    const span = startSpan('run container', SpanKind.CONSUMER, traceparent, { 'agentry.container_id': launch.containerId, 'agentry.service': 'executor' });
+    const context = { requestId, traceparent: span.traceparent, containerId: launch.containerId, orgId: launch.orgId };
+    return runWithLogContext(context, () => this.handleLaunch(launch, msg, turn)).finally(() => span.end());
   }
 
   private async handleLaunch(launch: LaunchMessage, msg: JsMsg, turn: { active: boolean }): Promise<void> {

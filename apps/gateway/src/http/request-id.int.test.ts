@@ -1,6 +1,8 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
 import pg from 'pg';
-import { metrics, ServiceLogger, type LogRecord } from '@agentry/service-kit';
+import { installTracing, metrics, ServiceLogger, type LogRecord } from '@agentry/service-kit';
 import { waitUntil } from '@agentry/testing';
 import { startPlatform, type TestPlatform } from '../testing/platform-harness.js';
 import { executionApi, type ExecutionApi } from '../containers/execution-test-kit.js';
@@ -137,4 +139,54 @@ test('a launch is counted by the executor: launches by type, ends by status, run
   expect(await sample('agentry_launches_total', { launch_type: 'user api call' })).toBe(before.launched + 1);
   expect(await sample('agentry_containers_ended_total', { status: 'complete' })).toBe(before.ended + 1);
   expect(await sample('agentry_run_duration_seconds_count', { status: 'complete' })).toBe(before.runs + 1);
+});
+
+interface ReceivedSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: number;
+  status: { code: number };
+}
+
+test('traces: with an OTLP endpoint, the request is one tree of spans — gateway → executor → registry, and the run under the launch', async () => {
+  // A collector on loopback that keeps what it is sent.
+  const spans: ReceivedSpan[] = [];
+  const collector: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      if (req.url === '/v1/traces') {
+        for (const rs of JSON.parse(body).resourceSpans) for (const ss of rs.scopeSpans) spans.push(...ss.spans);
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+  const flush = installTracing('test', `http://127.0.0.1:${(collector.address() as AddressInfo).port}`);
+  try {
+    const res = await platform.request('GET', `/api/v1/agent/${agentId}/launch?output=json`, { key: api.key, headers: { traceparent: TRACEPARENT } });
+    expect(res.status).toBe(200);
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const named = (name: string) => spans.find((s) => s.traceId === traceId && s.name === name);
+    await waitUntil(
+      async () => {
+        await flush();
+        return ['GET /api/v1/agent/:id/launch', 'executor.containers.launch', 'registry.agents.launch-snapshot', 'run container'].every((n) => named(n));
+      },
+      { message: `spans of the launch (got ${JSON.stringify(spans.map((s) => s.name))})` },
+    );
+    const http = named('GET /api/v1/agent/:id/launch')!;
+    const launch = named('executor.containers.launch')!;
+    const snapshot = named('registry.agents.launch-snapshot')!;
+    const run = named('run container')!;
+    expect(http).toMatchObject({ parentSpanId: '00f067aa0ba902b7', kind: 2, status: { code: 1 } });
+    expect(launch.parentSpanId).toBe(http.spanId);
+    expect(snapshot.parentSpanId).toBe(launch.spanId);
+    expect(run).toMatchObject({ parentSpanId: launch.spanId, kind: 5 });
+  } finally {
+    installTracing('test', undefined);
+    await new Promise<void>((resolve) => collector.close(() => resolve()));
+  }
 });

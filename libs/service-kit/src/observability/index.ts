@@ -7,4 +7,5 @@ export * from './health-checks.js';
 export * from './health-report.js';
 export * from './health-server.js';
 export * from './metrics.js';
+export * from './tracing.js';
 export * from './service-observability.js';

@@ -8,6 +8,8 @@ export interface ObservabilityConfig {
   healthPort?: number;
   /** HEALTH_HOST: 127.0.0.1 by default; the container image sets 0.0.0.0 so the kubelet can probe. */
   healthHost: string;
+  /** OTEL_EXPORTER_OTLP_ENDPOINT: where spans are sent (OTLP/HTTP JSON, `<endpoint>/v1/traces`); undefined = not exported. */
+  otlpEndpoint?: string;
 }
 
 const optionalPort: Setting<number | undefined> = {
@@ -30,9 +32,32 @@ const host: Setting<string> = {
 /** The settings every service reads for its logs (LOG_FORMAT) beside its own LOG_LEVEL. */
 export const logFormatSettings = () => ({ LOG_FORMAT: oneOf(['auto', 'json', 'pretty'] as const, 'auto') });
 
-/** LOG_FORMAT plus the health server's port and address, for services without an HTTP port of their own. */
-export const observabilitySettings = () => ({ ...logFormatSettings(), HEALTH_PORT: optionalPort, HEALTH_HOST: host });
+const otlpEndpoint: Setting<string | undefined> = {
+  read(raw, name) {
+    if (raw === undefined) return { value: undefined };
+    try {
+      const url = new URL(raw);
+      if (url.protocol === 'http:' || url.protocol === 'https:') return { value: raw };
+    } catch {
+      // reported below
+    }
+    return { problem: `${name} must be the http(s) URL of an OTLP/HTTP collector, e.g. http://otel-collector:4318 (or unset: no trace export), got "${raw}"` };
+  },
+};
 
-export function observabilityConfig(c: { LOG_FORMAT: LogFormatSetting; HEALTH_PORT?: number; HEALTH_HOST?: string }): ObservabilityConfig {
-  return { logFormat: c.LOG_FORMAT, healthPort: c.HEALTH_PORT, healthHost: c.HEALTH_HOST ?? '127.0.0.1' };
+/** LOG_FORMAT, the health server's port and address, and the trace exporter's endpoint. */
+export const observabilitySettings = () => ({ ...logFormatSettings(), HEALTH_PORT: optionalPort, HEALTH_HOST: host, OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint });
+
+export function observabilityConfig(c: {
+  LOG_FORMAT: LogFormatSetting;
+  HEALTH_PORT?: number;
+  HEALTH_HOST?: string;
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+}): ObservabilityConfig {
+  return {
+    logFormat: c.LOG_FORMAT,
+    healthPort: c.HEALTH_PORT,
+    healthHost: c.HEALTH_HOST ?? '127.0.0.1',
+    ...(c.OTEL_EXPORTER_OTLP_ENDPOINT ? { otlpEndpoint: c.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
+  };
 }

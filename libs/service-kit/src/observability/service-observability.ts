@@ -8,6 +8,7 @@ import { ServiceLogger, type LogFormatSetting } from './service-logger.js';
 import { startHealthServer, type HealthProbes, type RunningHealthServer } from './health-server.js';
 import { natsCheck, postgresCheck, projectionsCheck, type LoopProgress } from './health-checks.js';
 import { metrics, reportProgress } from './metrics.js';
+import { installTracing } from './tracing.js';
 
 /**
  * The service's logger, also made Nest's process-wide one (`new Logger(context)` anywhere writes
@@ -18,6 +19,20 @@ export function installServiceLogger(service: string, level: LogLevel, format: L
   const logger = new ServiceLogger({ service, level, format });
   Logger.overrideLogger(logger);
   return logger;
+}
+
+/**
+ * A service's logs and traces, installed first thing at start: the logger (see
+ * `installServiceLogger`) and the trace exporter (OTEL_EXPORTER_OTLP_ENDPOINT, off when unset).
+ * `flushTraces` sends what is buffered; call it last on shutdown.
+ */
+export function installObservability(
+  service: string,
+  level: LogLevel,
+  config: ObservabilityConfig | undefined,
+): { logger: ServiceLogger; flushTraces: () => Promise<void> } {
+  const logger = installServiceLogger(service, level, config?.logFormat);
+  return { logger, flushTraces: installTracing(service, config?.otlpEndpoint) };
 }
 
 /** Projection runners report failures through the service's logger (their default is bare console text). */
