@@ -15,8 +15,11 @@ export const SERVICES = [
   { name: 'gateway', entry: 'apps/gateway/dist/main.js', env: [...COMMON, 'PORT', 'HOST'] },
 ];
 
+/** Settings of one process each: passed to all the services they would collide (every health server on one port). */
+const NOT_PASSED = ['HEALTH_PORT'];
+
 /** Every setting name any service may receive; stripped from the inherited environment first. */
-const ALL_SETTINGS = [...new Set(SERVICES.flatMap((s) => s.env))];
+const ALL_SETTINGS = [...new Set([...SERVICES.flatMap((s) => s.env), ...NOT_PASSED])];
 
 /**
  * The environment of one service: the launcher's own environment (PATH, locale, …) without

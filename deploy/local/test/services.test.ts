@@ -37,3 +37,7 @@ test('an unset optional setting is not passed at all', () => {
   const env = serviceEnv(byName('registry'), { ...settings, AGENTRY_BOOTSTRAP_API_KEY: undefined }, {});
   expect('AGENTRY_BOOTSTRAP_API_KEY' in env).toBe(false);
 });
+
+test('HEALTH_PORT is never handed to the services: they would all bind the same port', () => {
+  for (const service of SERVICES) expect(serviceEnv(service, {}, { PATH: '/bin', HEALTH_PORT: '9464' }).HEALTH_PORT).toBeUndefined();
+});
