@@ -108,9 +108,9 @@ const PREF_NO_IPV6 = 300;
  * `ip -batch` lines for the sandbox's network namespace: policy-routing rules evaluated by the
  * sandbox's kernel for every connect/sendto before a route is chosen, so a denied destination is
  * refused (EACCES) before any packet reaches slirp4netns.
- * - `dns` (slirp4netns' forwarder) is allowed on port 53 only: slirp4netns sends whatever reaches
- *   that address, on any port, to the host's resolver address — often a loopback or private
- *   address where other services listen.
+ * - `dns` (slirp4netns' forwarder) is allowed on port 53 only: that address stands for the host's
+ *   resolver, often a loopback or private address where other services listen; what libslirp
+ *   does with other ports there is not relied on.
  * - Every denied range is `prohibit`: with the forwarder inside 10/8, that covers slirp's gateway
  *   (the host) and the rest of its 10.0.2.0/24 too.
  * - IPv6 is refused altogether: slirp4netns gives the sandbox no IPv6 uplink, so nothing but the

@@ -58,8 +58,8 @@ const udp = (host: string, port = PORT) => `udp|${host}|${port}`;
       hostAddress: tcp(HOST_ADDRESS),
       hostViaGateway: tcp('10.0.2.2'),
       operatorDenied: tcp('203.0.113.99'),
-      // slirp4netns sends anything for its DNS address to the host's resolver (198.51.100.2 here),
-      // whatever the port: only port 53 may pass.
+      // slirp4netns' DNS address stands for the host's resolver (198.51.100.2 here): only port 53
+      // may pass (EACCES from the rules; without them libslirp answers ENETUNREACH itself).
       resolverOtherPort: tcp('10.0.2.3'),
       // Names resolve (the forwarder works) but lead to denied addresses.
       metadataName: 'lookup|metadata.test',
