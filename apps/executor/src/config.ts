@@ -7,6 +7,9 @@ import { DEFAULT_SCRIPT_WRITE_QUOTAS, type ScriptWriteQuotas } from './runs/scri
 
 export const EXECUTOR_CONFIG = Symbol('EXECUTOR_CONFIG');
 
+/** Kubernetes gives a pod 30 s between SIGTERM and SIGKILL: drain for 25, keep 5 to hand back and disconnect. */
+export const DEFAULT_DRAIN_GRACE_MS = 25_000;
+
 export const ISOLATION_MODES = ['auto', 'bubblewrap', 'none'] as const;
 export type IsolationMode = (typeof ISOLATION_MODES)[number];
 
@@ -53,6 +56,12 @@ export interface ExecutorConfig {
   heartbeatTtlMs: number;
   /** First retry waits this long, each next one twice as long (capped at 10 minutes). */
   retryBackoffMs: number;
+  /**
+   * On SIGTERM, runs in progress get this long to finish (no new run starts here meanwhile); the rest
+   * are stopped and handed back: relaunched at once elsewhere, not counted as a retry. Below the
+   * orchestrator's termination grace (Kubernetes: 30 s by default). Default DEFAULT_DRAIN_GRACE_MS.
+   */
+  drainGraceMs?: number;
   logLevel: LogLevel;
   /** LOG_FORMAT, HEALTH_PORT, HEALTH_HOST (defaults when absent: auto format, no health server). */
   observability?: ObservabilityConfig;
@@ -116,6 +125,7 @@ export function loadExecutorConfig(env: Record<string, string | undefined> = pro
       EXECUTOR_RUN_DISK_MB: integer(1024, 1, 1024 * 1024, ' of MiB'),
       EXECUTOR_HEARTBEAT_TTL_MS: integer(15_000, 1000, 600_000, ' of milliseconds'),
       EXECUTOR_RETRY_BACKOFF_MS: integer(30_000, 0, 3_600_000, ' of milliseconds'),
+      EXECUTOR_DRAIN_GRACE_MS: integer(DEFAULT_DRAIN_GRACE_MS, 0, 3_600_000, ' of milliseconds'),
       EXECUTOR_RUN_MAX_MESSAGES: integer(DEFAULT_SCRIPT_WRITE_QUOTAS.runMaxMessages, 0, 10_000_000),
       EXECUTOR_RUN_MAX_RESULT_OBJECTS: integer(DEFAULT_SCRIPT_WRITE_QUOTAS.runMaxResultObjects, 0, 10_000_000),
       EXECUTOR_RUN_MAX_OBJECT_WRITES: integer(DEFAULT_SCRIPT_WRITE_QUOTAS.runMaxObjectWrites, 0, 10_000_000),
@@ -155,6 +165,7 @@ export function loadExecutorConfig(env: Record<string, string | undefined> = pro
     },
     heartbeatTtlMs: c.EXECUTOR_HEARTBEAT_TTL_MS,
     retryBackoffMs: c.EXECUTOR_RETRY_BACKOFF_MS,
+    drainGraceMs: c.EXECUTOR_DRAIN_GRACE_MS,
     logLevel: c.LOG_LEVEL,
     observability: observabilityConfig(c),
     scriptWrites: {

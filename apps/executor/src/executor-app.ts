@@ -9,7 +9,7 @@ import { connectNats, ensureEventsStream, ensureOutputStream, natsMicroserviceOp
 import { QueueGroups } from '@agentry/contracts';
 import { ConfigError } from '@agentry/config';
 import { installObservability, projectionErrorLogger, startServiceHealth } from '@agentry/service-kit';
-import type { ExecutorConfig } from './config.js';
+import { DEFAULT_DRAIN_GRACE_MS, type ExecutorConfig } from './config.js';
 import { ContainersModule } from './containers/containers.module.js';
 import { executorContainersProjection } from './containers/read-model/containers.projection.js';
 import { ExecutorReadModel1764300000000 } from './containers/read-model/executor-read-model.migration.js';
@@ -24,17 +24,15 @@ import { KeepAlive } from './runs/keep-alive.js';
 import { LaunchWorker } from './runs/launch-worker.js';
 import { openLeases } from './runs/leases.js';
 import { OrgWriteUsage1765000000100 } from './runs/org-write-usage.migration.js';
+import { drainRuns } from './runs/drain.js';
 import { LocalRuns } from './runs/local-runs.js';
 import { RunsModule } from './runs/runs.module.js';
 import { StorageModule } from './storage/storage.module.js';
 
-/** On shutdown, runs in progress get this long to finish before they are stopped ("Executor stopped", retried when allowed). */
-export const DEFAULT_SHUTDOWN_GRACE_MS = 5000;
-
 export interface RunningExecutor {
   app: INestMicroservice;
   executorId: string;
-  /** Stops taking launches, lets runs finish for `graceMs`, stops the rest, then disconnects. */
+  /** Drains (see runs/drain.ts: runs get `graceMs`, default EXECUTOR_DRAIN_GRACE_MS, the rest are handed back), then disconnects. */
   close(opts?: { graceMs?: number }): Promise<void>;
 }
 
@@ -109,12 +107,7 @@ export async function startExecutor(config: ExecutorConfig, opts: { executorId?:
 
   const shutDown = async (graceMs: number) => {
     await health?.close();
-    await worker.stop();
-    const finished = worker.runsInProgress();
-    const grace = new Promise((resolve) => setTimeout(resolve, graceMs).unref());
-    await Promise.race([finished, grace]);
-    app.get(LocalRuns).stopAll();
-    await finished;
+    await drainRuns(worker, app.get(LocalRuns), graceMs);
     for (const consumer of consumers) await consumer.stop();
     for (const companion of [...companions].reverse()) await companion.stop();
     await app.close();
@@ -128,6 +121,6 @@ export async function startExecutor(config: ExecutorConfig, opts: { executorId?:
   return {
     app,
     executorId,
-    close: ({ graceMs = DEFAULT_SHUTDOWN_GRACE_MS } = {}) => (closing ??= shutDown(graceMs)),
+    close: ({ graceMs = config.drainGraceMs ?? DEFAULT_DRAIN_GRACE_MS } = {}) => (closing ??= shutDown(graceMs)),
   };
 }

@@ -41,3 +41,12 @@ test("the retry is a new container with the failed one's version, argument and l
     },
   });
 });
+
+test('a run stopped by its draining executor is handed back: relaunched at once as the next attempt, whatever the retry budget', () => {
+  const stopped = (queued: object) => endedAs('failed', { endMessage: 'Executor stopped', endType: 'unknown', exitCode: null }, queued);
+  expect(planRetry(stopped({}), 0, 1000)).toEqual({ retryNumber: 1, retryOfContainerId: 100, notBefore: 10_000 });
+  expect(planRetry(stopped({}), null, 1000)).toEqual({ retryNumber: 1, retryOfContainerId: 100, notBefore: 10_000 });
+  expect(planRetry(stopped({ retryNumber: 2, retryOfContainerId: 90 }), 2, 1000)).toEqual({ retryNumber: 3, retryOfContainerId: 90, notBefore: 10_000 });
+  // An executor that vanished (SIGKILL, "Executor lost") is an ordinary failure: the budget applies.
+  expect(planRetry(endedAs('failed', { endMessage: 'Executor lost' }), 0, 1000)).toBeNull();
+});
