@@ -7,9 +7,11 @@
  * permission violation, so the map is proven sufficient by the suite and minimal by review.
  *
  * What a grant means on the wire:
- * - `serves`: request subjects it answers (subscribe, in its queue group). Answers go to the
- *   caller's reply subject through `allow_responses` (one reply per request received), so no
- *   service may publish to `_INBOX.>` in general.
+ * - `serves`: request subjects it answers (subscribe, in its queue group), and publishing answers
+ *   to inboxes (`_INBOX.>`). Not nats-server's `allow_responses`: that lets a responder publish to
+ *   whatever reply subject the requester wrote, so the gateway could send the registry a request
+ *   whose "reply subject" is `$JS.API.STREAM.DELETE.EVENTS` or `launches.1` and have the registry
+ *   delete the stream or enqueue a launch for it (tested). Answers only ever go to inboxes.
  * - `calls`: request subjects it sends (publish). The reply comes back on its own inbox.
  * - Every user's inbox is `_INBOX.<user>.>` (the client's `inboxPrefix`, see
  *   `natsInboxPrefix`) and it may subscribe to no other inbox: one service cannot read the
@@ -165,8 +167,6 @@ export function natsInboxPrefix(user: string | undefined): string {
 export interface NatsUserPermissions {
   publish: string[];
   subscribe: string[];
-  /** May answer requests it received (one reply each), without any right on `_INBOX.>`. */
-  allowResponses: boolean;
 }
 
 const JS_API = '$JS.API';
@@ -214,6 +214,9 @@ export function natsPermissionsOf(user: NatsUser): NatsUserPermissions {
   const usesJetStream = Object.keys(grants.streams ?? {}).length > 0 || (grants.kvBuckets ?? []).length > 0 || !!grants.listStreams;
   const publish = [
     ...(grants.calls ?? []),
+    // Answers, to the requester's inbox. A responder can't guess the random tokens of another
+    // client's pending requests, and can't be steered to publish anywhere but an inbox.
+    ...((grants.serves ?? []).length ? ['_INBOX.>'] : []),
     ...(grants.publishes ?? []),
     // The JetStream client asks for the account's JetStream info before managing streams.
     ...(usesJetStream ? [`${JS_API}.INFO`] : []),
@@ -222,5 +225,5 @@ export function natsPermissionsOf(user: NatsUser): NatsUserPermissions {
     ...(grants.kvBuckets ?? []).flatMap(kvSubjects),
   ];
   const subscribe = [...(grants.serves ?? []), ...(grants.subscribes ?? []), `${natsInboxPrefix(user)}.>`];
-  return { publish: [...new Set(publish)], subscribe: [...new Set(subscribe)], allowResponses: (grants.serves ?? []).length > 0 };
+  return { publish: [...new Set(publish)], subscribe: [...new Set(subscribe)] };
 }

@@ -69,8 +69,6 @@ export interface NatsUserLogin {
 export interface NatsPermissionsConfig {
   publish: string[];
   subscribe: string[];
-  /** May answer the requests it receives (one reply each) without any publish right on reply subjects. */
-  allowResponses?: boolean;
 }
 
 /** Credentials clients must present; written to a 0600 config file, never on the command line. */
@@ -154,7 +152,6 @@ export function renderNatsAuthorization(auth: NatsAuthorization): string {
         '      permissions: {',
         `        publish: { allow: ${list(p.publish)} }`,
         `        subscribe: { allow: ${list(p.subscribe)} }`,
-        ...(p.allowResponses ? ['        allow_responses: true'] : []),
         '      }',
       );
     }

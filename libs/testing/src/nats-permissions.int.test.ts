@@ -151,6 +151,25 @@ describe('the gateway', () => {
   });
 
   test.each([
+    ['delete the EVENTS stream', `$JS.API.STREAM.DELETE.${EVENTS_STREAM}`],
+    ['enqueue a launch', 'launches.1'],
+    ['publish live output', liveContainerSubject(3)],
+  ])('cannot steer a service it calls into publishing for it (a request whose reply subject would %s)', async (_what, replySubject) => {
+    const admin = await connect(natsOptions(nats.url));
+    const jsm = await jetstreamManager(admin);
+    await jsm.streams.add({ name: EVENTS_STREAM, subjects: ['events.>'] }).catch(() => undefined);
+    const before = spy.seen.length;
+    // The registry answers every request it gets, to the reply subject the requester wrote.
+    gateway.publish(Subjects.agents.fetch, 'q', { reply: replySubject });
+    await refusedWith(registry, `Publish to "${replySubject}"`);
+    await legitimateCall();
+    await waitUntil(() => spy.seen.slice(before).includes(Subjects.agents.fetch), { message: 'the legitimate call seen' });
+    expect(spy.seen.slice(before)).not.toContain(replySubject);
+    expect((await jsm.streams.info(EVENTS_STREAM)).config.name).toBe(EVENTS_STREAM);
+    await admin.close();
+  });
+
+  test.each([
     ['every inbox', '_INBOX.>'],
     ["the executor's replies", '_INBOX.executor.>'],
     ["every service's replies, by wildcard", '_INBOX.*.>'],
