@@ -81,6 +81,21 @@ test('the time limit stops the run: "Execution time limit reached" (also when th
   }
 });
 
+test('a run over its memory (all its processes together) ends "Memory limit reached"; one over its disk cap "Disk limit reached"', async () => {
+  // The testbed's runs get 256 MiB and 256 MiB of disk: four children of 100 MiB each, or 300 files of 1 MiB.
+  const memoryBomb = await bed.agentWithScript(`const { fork } = require('child_process');
+    if (process.argv[2] === 'child') { globalThis.keep = Buffer.alloc(100 << 20, 1); setInterval(() => {}, 1000); }
+    else { for (let i = 0; i < 4; i++) fork(__filename, ['child']); setInterval(() => {}, 1000); }`);
+  const diskFill = await bed.agentWithScript(`const fs = require('fs'); let i = 0;
+    const write = () => { fs.writeFileSync(process.env.TMPDIR + '/f' + (i++), Buffer.alloc(1 << 20, 7)); setTimeout(write, 5); }; write();`);
+  for (const [agentId, endMessage] of [[memoryBomb, 'Memory limit reached'], [diskFill, 'Disk limit reached']] as const) {
+    const { containerId } = await bed.launch({ agentId });
+    const state = await bed.waitEnded(containerId);
+    expect(state.ended).toMatchObject({ status: 'failed', endType: 'killed', endMessage });
+    expect(messagesOf(await bed.containerEvents(containerId)).at(-1)).toMatchObject({ text: endMessage, type: 'error' });
+  }
+});
+
 // Isolation 'none' here: a child that leaves the process group (setsid) escapes only there (see process/README.md).
 test('abort: a script that forked is gone with its children within 2 s; the queued launch ends cancelled too', async () => {
   const marker = `abort-marker-${Date.now()}`;

@@ -23,6 +23,8 @@ const OUTPUT_DRAIN_MS = 2000;
 /** How long the group's SIGKILLed processes may take to disappear before the outcome is answered anyway. */
 const GROUP_EXIT_MS = 2000;
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** How often the run's cgroup is asked whether the OOM killer struck. */
+const MEMORY_POLL_MS = 250;
 const SCRIPT_PATH = '/usr/local/bin:/usr/bin:/bin';
 
 /** The first console line of every run without a sandbox: the user sees what they are running in. */
@@ -123,6 +125,7 @@ class ScriptRun implements RunningProcess {
   private sandboxPid: Promise<number | null> = Promise.resolve(null);
   private readonly cgroup: RunCgroup | null;
   private disk: Promise<DiskWatch | null> = Promise.resolve(null);
+  private memoryTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly req: RunRequest,
@@ -166,6 +169,20 @@ class ScriptRun implements RunningProcess {
       limitBytes: req.limits.diskMb * 1024 * 1024,
       over: () => this.stop('disk-limit', false),
     }).catch(() => null);
+    if (this.cgroup) this.watchMemory(this.cgroup);
+  }
+
+  /**
+   * The kernel's OOM killer ended a process of the run on its memory cap: the run is over, even
+   * if its main process would go on (a child killed, a parent waiting for it forever).
+   */
+  private watchMemory(cgroup: RunCgroup): void {
+    this.memoryTimer = setInterval(() => {
+      cgroup.oomKills().then(
+        (kills) => kills > 0 && this.stop('memory-limit', false),
+        () => undefined,
+      );
+    }, MEMORY_POLL_MS);
   }
 
   /**
@@ -299,6 +316,7 @@ class ScriptRun implements RunningProcess {
     this.exited = true;
     clearTimeout(this.deadlineTimer);
     clearTimeout(this.killTimer);
+    clearInterval(this.memoryTimer);
     (await this.disk)?.stop();
     const oomKilled = this.cgroup !== null && (await this.cgroup.oomKills().catch(() => 0)) > 0;
     // Whatever the script left behind in its group goes with it; the cgroup reaches the rest,
