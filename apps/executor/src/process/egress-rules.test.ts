@@ -36,8 +36,8 @@ describe('egress ranges', () => {
   test('the rules let DNS through to the forwarder on port 53 only, prohibit every denied range, and all of IPv6', () => {
     const { ipv4, ipv6 } = ipRuleBatches(parseCidrList('10.0.0.0/8 169.254.0.0/16 fd00::/8'), '10.0.2.3');
     expect(ipv4.split('\n')).toEqual([
-      'rule add pref 100 to 10.0.2.3/32 ipproto udp dport 53 lookup main',
-      'rule add pref 100 to 10.0.2.3/32 ipproto tcp dport 53 lookup main',
+      'rule add pref 100 to 10.0.2.3/32 ipproto 17 dport 53 lookup main',
+      'rule add pref 100 to 10.0.2.3/32 ipproto 6 dport 53 lookup main',
       'rule add pref 200 to 10.0.0.0/8 prohibit',
       'rule add pref 200 to 169.254.0.0/16 prohibit',
       '',

@@ -103,6 +103,8 @@ export function deniedRangeOf(address: string, denied: readonly Cidr[]): Cidr | 
 const PREF_ALLOWED = 100;
 const PREF_DENIED = 200;
 const PREF_NO_IPV6 = 300;
+const IPPROTO_TCP = 6;
+const IPPROTO_UDP = 17;
 
 /**
  * `ip -batch` lines for the sandbox's network namespace: policy-routing rules evaluated by the
@@ -119,9 +121,10 @@ const PREF_NO_IPV6 = 300;
  */
 export function ipRuleBatches(denied: readonly Cidr[], dns: string): { ipv4: string; ipv6: string } {
   const deny = (family: 4 | 6) => denied.filter((cidr) => cidr.family === family).map((cidr) => `rule add pref ${PREF_DENIED} to ${formatCidr(cidr)} prohibit`);
+  // Protocol numbers, not names: `ip` would look names up in /etc/protocols, which slim images lack.
   const ipv4 = [
-    `rule add pref ${PREF_ALLOWED} to ${dns}/32 ipproto udp dport 53 lookup main`,
-    `rule add pref ${PREF_ALLOWED} to ${dns}/32 ipproto tcp dport 53 lookup main`,
+    `rule add pref ${PREF_ALLOWED} to ${dns}/32 ipproto ${IPPROTO_UDP} dport 53 lookup main`,
+    `rule add pref ${PREF_ALLOWED} to ${dns}/32 ipproto ${IPPROTO_TCP} dport 53 lookup main`,
     ...deny(4),
   ];
   const ipv6 = [...deny(6), `rule add pref ${PREF_NO_IPV6} prohibit`];
