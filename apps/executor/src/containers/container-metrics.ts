@@ -11,8 +11,8 @@ const launches = new Counter({
 
 const ends = new Counter({
   name: 'agentry_containers_ended_total',
-  help: 'Containers ended, by final status and end type (launch failures included)',
-  labelNames: ['status', 'end_type'] as const,
+  help: 'Containers ended, by final status, end type and cause (run, cancelled, executor-lost, executor-stopped, launch-failed; "other" when written without one)',
+  labelNames: ['status', 'end_type', 'cause'] as const,
   registers: [metrics],
 });
 
@@ -28,13 +28,13 @@ const runDuration = new Histogram({
  * Counts what a container stream write recorded. Called once per stored append (not for an
  * idempotent retry), by whichever replica wrote it, so the sum over replicas is exact.
  */
-export function countContainerEvents(events: ContainerEvent[], started: ContainerStartedData | null): void {
+export function countContainerEvents(events: ContainerEvent[], started: ContainerStartedData | null, cause = 'other'): void {
   for (const event of events) {
     if (event.type === ContainerEventType.ContainerQueued) {
       launches.inc({ launch_type: String((event.data as ContainerQueuedData).launchType ?? 'unknown') });
     } else if (event.type === ContainerEventType.ContainerEnded) {
       const ended = event.data as ContainerEndedData;
-      ends.inc({ status: ended.status, end_type: ended.endType });
+      ends.inc({ status: ended.status, end_type: ended.endType, cause });
       const startedAt = started?.startedAt ?? (events.find((e) => e.type === ContainerEventType.ContainerStarted)?.data as ContainerStartedData | undefined)?.startedAt;
       if (startedAt !== undefined) runDuration.observe({ status: ended.status }, Math.max(0, ended.endedAt - startedAt) / 1000);
     }

@@ -84,20 +84,20 @@ export class ContainerStreams {
 
   /**
    * `metadata`: who asked (actor, request id) when a caller's request caused the events.
-   * `started`: the container's start, when known, for the run-duration metric of an end.
+   * `started`, `endCause`: the container's start and why it ends, when known, for the metrics of an end.
    */
   async append(
     containerId: number,
     events: ContainerEvent[],
     expectedVersion: ExpectedVersion,
-    opts: { manager?: EntityManager; metadata?: EventMetadata; started?: ContainerState['started'] } = {},
+    opts: { manager?: EntityManager; metadata?: EventMetadata; started?: ContainerState['started']; endCause?: EndCause['kind'] } = {},
   ): Promise<AppendResult> {
     const correlationId = this.correlations.get(containerId);
     const metadata = opts.metadata ?? (correlationId ? { correlationId } : undefined);
     const newEvents: NewEvent[] = events.map((e) => ({ type: e.type, data: e.data, ...(metadata ? { metadata } : {}) }));
     const result = await this.store.append(containerStreamId(containerId), StreamType.container, newEvents, { expectedVersion, manager: opts.manager });
     // Inside a caller's transaction the count waits for its commit (create()).
-    if (!opts.manager && result.appended) countContainerEvents(events, opts.started ?? null);
+    if (!opts.manager && result.appended) countContainerEvents(events, opts.started ?? null, opts.endCause);
     return result;
   }
 
@@ -130,9 +130,10 @@ export class ContainerStreams {
       const { state, version } = await this.load(containerId);
       if (!state) return { ended: null, endedHere: false, append: null };
       if (state.phase === 'ended') return { ended: state.ended, endedHere: false, append: null };
-      const events = decideEnd(state, typeof cause === 'function' ? cause(state) : cause, Date.now());
+      const endCause = typeof cause === 'function' ? cause(state) : cause;
+      const events = decideEnd(state, endCause, Date.now());
       try {
-        const append = await this.append(containerId, events, version, { started: state.started });
+        const append = await this.append(containerId, events, version, { started: state.started, endCause: endCause.kind });
         const ended = events.at(-1)!.data as ContainerEndedData;
         return { ended, endedHere: true, append };
       } catch (error) {

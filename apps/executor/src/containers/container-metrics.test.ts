@@ -1,0 +1,21 @@
+import { ContainerEventType } from '@agentry/contracts';
+import { metrics } from '@agentry/service-kit';
+import { countContainerEvents } from './container-metrics.js';
+import type { ContainerEvent } from './domain/container-event.js';
+
+const value = async (name: string, labels: Record<string, string>) => {
+  const samples = (await metrics.getMetricsAsJSON()).flatMap((m) => m.values.map((v) => ({ ...v, name: (v as { metricName?: string }).metricName ?? m.name })));
+  return samples.find((v) => v.name === name && Object.entries(labels).every(([k, l]) => String(v.labels[k]) === l))?.value ?? 0;
+};
+
+const ended = (status: string, endType: string, endedAt: number) =>
+  ({ type: ContainerEventType.ContainerEnded, data: { containerId: 1, agentId: 2, status, endType, exitCode: null, endMessage: 'x', endedAt } }) as unknown as ContainerEvent;
+
+test('an end is counted by status, end type and cause; a started one observes its run time', async () => {
+  countContainerEvents([ended('failed', 'unknown', 10_000)], { containerId: 1, agentId: 2, startedAt: 4_000 }, 'executor-lost');
+  countContainerEvents([ended('failed', 'unknown', 10_000)], null);
+  expect(await value('agentry_containers_ended_total', { status: 'failed', end_type: 'unknown', cause: 'executor-lost' })).toBe(1);
+  expect(await value('agentry_containers_ended_total', { status: 'failed', end_type: 'unknown', cause: 'other' })).toBe(1);
+  expect(await value('agentry_run_duration_seconds_count', { status: 'failed' })).toBe(1);
+  expect(await value('agentry_run_duration_seconds_sum', { status: 'failed' })).toBe(6);
+});
