@@ -151,6 +151,8 @@ describe('with embedded Postgres and NATS', () => {
     expect(await canConnect(ports.nats)).toBe(false);
     expect((await fs.stat(path.join(dataDir, 'secret.key'))).mode & 0o777).toBe(0o600);
     for (const service of SERVICES) expect((await fs.stat(path.join(dataDir, 'nats-users', `${service.name}.password`))).mode & 0o777).toBe(0o600);
+    // Every service did its work as its own NATS user without one refusal (the server logs each as "… Violation").
+    expect(first.output).not.toMatch(/Violation/);
   }, FLOW_TIMEOUT_MS);
 
   test('a second start keeps the data and does not show a key again; a service crashing twice stops the launcher', async () => {
