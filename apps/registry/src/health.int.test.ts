@@ -139,6 +139,10 @@ test('/metrics: projection and relay lag in events and seconds, batches in fligh
   expect(text).toMatch(/^agentry_projection_lag_events\{projection="[a-z:-]+"\} \d+$/m);
   expect(text).toContain('# TYPE agentry_projection_batch_in_flight_seconds gauge');
   expect(text).toMatch(/^agentry_process_resident_memory_bytes \d+$/m);
+  // Caught up (the bootstrap's events are all relayed and projected): no lag.
+  await waitUntil(async () => /^agentry_projection_lag_events\{projection="relay:EVENTS"\} 0$/m.test(await (await fetch(healthUrl + '/metrics')).text()), {
+    message: 'the relay never showed caught up',
+  });
 });
 
 test('the health port serves nothing but the probes and metrics', async () => {
