@@ -191,6 +191,8 @@ function streamSubjects(stream: string, grant: StreamGrant): string[] {
       `${JS_API}.CONSUMER.DURABLE.CREATE.${stream}.${durable}`,
       `${JS_API}.CONSUMER.MSG.NEXT.${stream}.${durable}`,
       `$JS.ACK.${stream}.${durable}.>`,
+      // The longer ack subject of ADR-15 (`$JS.ACK.<domain>.<account hash>.<stream>.<durable>.…`), which newer servers may send.
+      `$JS.ACK.*.*.${stream}.${durable}.>`,
     );
   }
   return subjects;
