@@ -3,7 +3,12 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { ensureNatsServerBinary, freePort, renderNatsAuthorization, startEmbeddedPostgres, startNatsServer } from './index.js';
+import { postgresBinaries, postgresOsUser } from './postgres-binaries.js';
+
+const run = promisify(execFile);
 
 let workDir: string;
 beforeAll(async () => {
@@ -68,6 +73,38 @@ describe('startEmbeddedPostgres', () => {
     } finally {
       await rm(closed, { recursive: true, force: true });
     }
+  });
+
+  // The newcomer's case: root, the repository cloned under /root (0700). Postgres runs as the OS
+  // user postgres, which can't execute anything below /root (`spawn …/initdb EACCES`).
+  it('as root, starts from binaries installed in a root-only 0700 folder by running a root-owned 0755 copy', async () => {
+    if (process.getuid?.() !== 0) return; // only root hands the server to another OS user
+    const installed = await postgresBinaries();
+    const home = join(workDir, 'root-home');
+    await mkdir(home, { mode: 0o700 });
+    await chmod(home, 0o700);
+    const packageDir = join(installed.postgres, '..', '..', '..');
+    await run('cp', ['-a', '--link', join(packageDir, 'native'), join(packageDir, 'package.json'), home]);
+    const hidden = { initdb: join(home, 'native', 'bin', 'initdb'), postgres: join(home, 'native', 'bin', 'postgres') };
+
+    // Control: the binaries as installed cannot be run by the postgres user at all.
+    const postgresUser = (await postgresOsUser())!;
+    await expect(run(hidden.initdb, ['--version'], { uid: postgresUser.uid, gid: postgresUser.gid, cwd: '/' })).rejects.toMatchObject({ code: 'EACCES' });
+
+    const copies = join(workDir, 'binaries');
+    const options = { dataDir: join(workDir, 'pg-from-root-home'), port: await freePort(), ephemeral: true, binaries: hidden, reachableBinariesRoot: copies };
+    const server = await startEmbeddedPostgres(options);
+    try {
+      expect((await queryOnce(server.url, 'SELECT 1 AS up')).rows).toEqual([{ up: 1 }]);
+    } finally {
+      await server.stop();
+    }
+    const { version } = JSON.parse(await readFile(join(packageDir, 'package.json'), 'utf8')) as { version: string };
+    const copy = await stat(join(copies, `postgres-${version}`));
+    expect({ uid: copy.uid, mode: copy.mode & 0o777 }).toEqual({ uid: 0, mode: 0o755 });
+    // A second start reuses the copy (and a data folder already initialised).
+    const again = await startEmbeddedPostgres(options);
+    await again.stop();
   });
 
   it('refuses a non-empty folder that holds no cluster', async () => {

