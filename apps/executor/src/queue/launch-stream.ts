@@ -8,11 +8,11 @@ import {
   type ConsumerConfig,
 } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
-import { LAUNCH_STREAM } from '@agentry/contracts';
+import { LAUNCH_STREAM, NatsDurables } from '@agentry/contracts';
 import { ensureStream, isJetStreamApiError, type StreamDefinition, type StreamPlacement } from '@agentry/messaging';
 
 /** Durable consumer shared by every executor replica: each launch goes to one of them. */
-export const LAUNCH_CONSUMER = 'executor-launches';
+export const LAUNCH_CONSUMER = NatsDurables.executorLaunches;
 
 /** How long a pulled launch may stay unacknowledged (its worker died) before another replica gets it. */
 export const LAUNCH_ACK_WAIT_MS = 30_000;

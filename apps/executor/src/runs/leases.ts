@@ -1,10 +1,11 @@
 import { jetstream } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { EXECUTOR_LEASES_BUCKET } from '@agentry/contracts';
 import type { StreamPlacement } from '@agentry/messaging';
 
 /** KV bucket of the executor's leases: agent parallelism slots and container heartbeats. */
-export const LEASES_BUCKET = 'agentry_executor_leases';
+export const LEASES_BUCKET = EXECUTOR_LEASES_BUCKET;
 export const LEASES_KV = Symbol('LEASES_KV');
 
 /**
