@@ -17,6 +17,7 @@ import { executorPlatformModule } from './platform/platform.module.js';
 import { describeIsolation, checkIsolation } from './process/index.js';
 import { ensureLaunchQueue } from './queue/launch-stream.js';
 import { LaunchBackstop } from './queue/launch-backstop.js';
+import { reportLaunchQueueDepth } from './queue/launch-queue-metrics.js';
 import { ExecutorLostReaper } from './reaper/executor-lost-reaper.js';
 import { RetryScheduler } from './retries/retry-scheduler.js';
 import { AbortListener } from './runs/abort-listener.js';
@@ -103,9 +104,11 @@ export async function startExecutor(config: ExecutorConfig, opts: { executorId?:
     // Watchdogs: a reaper or keep-alive that stops completing its rounds is wedged (live and ready fail).
     loops: [app.get(ExecutorLostReaper).progress, app.get(KeepAlive).progress],
   });
+  const stopQueueReport = reportLaunchQueueDepth(nc);
   logger.log(`executor ${executorId} ready (${config.slots} slots); ${isolation}`);
 
   const shutDown = async (graceMs: number) => {
+    stopQueueReport();
     await health?.close();
     await drainRuns(worker, app.get(LocalRuns), graceMs);
     for (const consumer of consumers) await consumer.stop();

@@ -1,4 +1,5 @@
 import { freePort } from '@agentry/local-servers';
+import { waitUntil } from '@agentry/testing';
 import { startExecutorTestbed, type ExecutorTestbed } from './testing/executor-harness.js';
 
 /** The executor's probes cover every connection it holds and its watchdogs (reaper, keep-alive), and /metrics counts its runs. */
@@ -37,4 +38,10 @@ test('/readyz: its three NATS connections, Postgres, projections, relay, reaper 
   expect(text).toMatch(/^agentry_launches_total\{launch_type="[^"]+"\} [1-9]\d*$/m);
   expect(text).toMatch(/^agentry_loop_last_progress_seconds\{loop="executor-lost-reaper"\} [\d.e+-]+$/m);
   expect(text).toMatch(/^agentry_projection_lag_events\{projection="relay:EVENTS"\} \d+$/m);
+  expect(text).toMatch(/^agentry_launch_queue_messages\{state="pending"\} \d+$/m);
+  expect(text).toMatch(/^agentry_launch_queue_messages\{state="in_progress"\} \d+$/m);
+  // Once it has started: its wait in the queue.
+  await waitUntil(async () => /^agentry_launch_queue_wait_seconds_count [1-9]\d*$/m.test(await (await fetch(healthUrl + '/metrics')).text()), {
+    message: 'the start was never observed',
+  });
 });

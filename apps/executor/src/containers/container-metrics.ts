@@ -16,6 +16,13 @@ const ends = new Counter({
   registers: [metrics],
 });
 
+const queueWait = new Histogram({
+  name: 'agentry_launch_queue_wait_seconds',
+  help: 'From when a container could run (queued, or its notBefore) to its start',
+  buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60, 300, 900, 3600],
+  registers: [metrics],
+});
+
 const runDuration = new Histogram({
   name: 'agentry_run_duration_seconds',
   help: 'Run time of ended containers that started (start to end)',
@@ -24,13 +31,25 @@ const runDuration = new Histogram({
   registers: [metrics],
 });
 
+/** What the writer knows about the container beyond the events: its start, why it ends, since when it could run. */
+export interface ContainerFacts {
+  started?: ContainerStartedData | null;
+  endCause?: string;
+  readyAt?: number;
+}
+
 /**
  * Counts what a container stream write recorded. Called once per stored append (not for an
  * idempotent retry), by whichever replica wrote it, so the sum over replicas is exact.
  */
-export function countContainerEvents(events: ContainerEvent[], started: ContainerStartedData | null, cause = 'other'): void {
+export function countContainerEvents(events: ContainerEvent[], facts: ContainerFacts): void {
+  const cause = facts.endCause ?? 'other';
+  const started = facts.started ?? null;
   for (const event of events) {
-    if (event.type === ContainerEventType.ContainerQueued) {
+    if (event.type === ContainerEventType.ContainerStarted) {
+      const { startedAt } = event.data as ContainerStartedData;
+      if (facts.readyAt !== undefined) queueWait.observe(Math.max(0, startedAt - facts.readyAt) / 1000);
+    } else if (event.type === ContainerEventType.ContainerQueued) {
       launches.inc({ launch_type: String((event.data as ContainerQueuedData).launchType ?? 'unknown') });
     } else if (event.type === ContainerEventType.ContainerEnded) {
       const ended = event.data as ContainerEndedData;

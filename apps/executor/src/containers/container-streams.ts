@@ -10,6 +10,7 @@ import {
   streamId,
   type ContainerClaimData,
   type ContainerEndedData,
+  type ContainerQueuedData,
   type RequestEnvelope,
 } from '@agentry/contracts';
 import { countContainerEvents } from './container-metrics.js';
@@ -22,8 +23,17 @@ export const launchKeyStreamId = (orgId: number, key: string): string =>
   `${LAUNCH_KEY_STREAM_TYPE}-${orgId}-${createHash('sha256').update(key).digest('hex')}`;
 export const retryClaimStreamId = (failedContainerId: number): string => `${CONTAINER_RETRY_STREAM_TYPE}-${failedContainerId}`;
 
-/** Containers whose launch request id this replica remembers (one short string each). */
-const REMEMBERED_CORRELATIONS = 10_000;
+/** Containers whose first event this replica remembers (a short string and a number each). */
+const REMEMBERED_CONTAINERS = 10_000;
+
+/** What later writes of a container need from its first event: the launch's request id, and since when it could run (queue wait). */
+interface FirstEventFacts {
+  correlationId?: string;
+  readyAt?: number;
+}
+
+const readyAtOf = (queued: { queuedAt?: number; notBefore?: number | null } | undefined): number | undefined =>
+  queued?.queuedAt === undefined ? undefined : Math.max(queued.queuedAt, queued.notBefore ?? 0);
 
 export interface LoadedContainer {
   state: ContainerState | null;
@@ -45,11 +55,12 @@ export interface EndResult {
  * first event's metadata): the run's records — start, progress, messages, end — can be found by
  * the X-Request-Id the client sent, though they are appended later by a queue worker, the run
  * or the reaper, outside that request. The id is learnt when the container is created or loaded
- * (every writer loads before appending) and kept for the most recent containers only.
+ * (every writer loads before appending) and kept for the most recent containers only; so is when
+ * it became runnable, for the queue-wait metric of its start.
  */
 @Injectable()
 export class ContainerStreams {
-  private readonly correlations = new Map<number, string>();
+  private readonly remembered = new Map<number, FirstEventFacts>();
 
   constructor(
     private readonly store: EventStore,
@@ -66,20 +77,21 @@ export class ContainerStreams {
     claim: { streamId: string; kind: 'launch' | 'retry'; orgId: number } | null,
     metadata?: EventMetadata,
   ): Promise<AppendResult> {
-    this.rememberCorrelation(containerId, metadata?.correlationId);
+    this.remember(containerId, { correlationId: metadata?.correlationId, readyAt: readyAtOf(events[0]?.data as ContainerQueuedData | undefined) });
     if (!claim) return this.append(containerId, events, 'no_stream', { metadata });
     const created = await this.dataSource.transaction(async (manager) => {
       await this.appendClaim(claim.streamId, claim.kind, { orgId: claim.orgId, containerId }, manager);
       return this.append(containerId, events, 'no_stream', { manager, metadata });
     });
-    if (created.appended) countContainerEvents(events, null);
+    if (created.appended) countContainerEvents(events, {});
     return created;
   }
 
   async load(containerId: number): Promise<LoadedContainer> {
     const { version, events } = await this.store.readStream(containerStreamId(containerId));
-    this.rememberCorrelation(containerId, events[0]?.metadata?.correlationId);
-    return { state: fold(events), version };
+    const state = fold(events);
+    this.remember(containerId, { correlationId: events[0]?.metadata?.correlationId, readyAt: readyAtOf(state?.queued) });
+    return { state, version };
   }
 
   /**
@@ -92,21 +104,21 @@ export class ContainerStreams {
     expectedVersion: ExpectedVersion,
     opts: { manager?: EntityManager; metadata?: EventMetadata; started?: ContainerState['started']; endCause?: EndCause['kind'] } = {},
   ): Promise<AppendResult> {
-    const correlationId = this.correlations.get(containerId);
-    const metadata = opts.metadata ?? (correlationId ? { correlationId } : undefined);
+    const known = this.remembered.get(containerId);
+    const metadata = opts.metadata ?? (known?.correlationId ? { correlationId: known.correlationId } : undefined);
     const newEvents: NewEvent[] = events.map((e) => ({ type: e.type, data: e.data, ...(metadata ? { metadata } : {}) }));
     const result = await this.store.append(containerStreamId(containerId), StreamType.container, newEvents, { expectedVersion, manager: opts.manager });
     // Inside a caller's transaction the count waits for its commit (create()).
-    if (!opts.manager && result.appended) countContainerEvents(events, opts.started ?? null, opts.endCause);
+    if (!opts.manager && result.appended) countContainerEvents(events, { started: opts.started ?? null, endCause: opts.endCause, readyAt: known?.readyAt });
     return result;
   }
 
-  private rememberCorrelation(containerId: number, correlationId: string | undefined): void {
-    if (!correlationId) return;
-    this.correlations.delete(containerId);
-    this.correlations.set(containerId, correlationId);
+  private remember(containerId: number, facts: FirstEventFacts): void {
+    if (facts.correlationId === undefined && facts.readyAt === undefined) return;
+    this.remembered.delete(containerId);
+    this.remembered.set(containerId, facts);
     // A Map iterates in insertion order: the first key is the least recently seen container.
-    if (this.correlations.size > REMEMBERED_CORRELATIONS) this.correlations.delete(this.correlations.keys().next().value!);
+    if (this.remembered.size > REMEMBERED_CONTAINERS) this.remembered.delete(this.remembered.keys().next().value!);
   }
 
   /** The container a claim stream (launch key, retry) points to, if any. */
