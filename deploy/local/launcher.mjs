@@ -11,7 +11,7 @@ import { ensureNatsServerBinary, freePort, startEmbeddedPostgres, startNatsServe
 import { planAdminKey, settleAdminKey } from './lib/admin-key.mjs';
 import { readyBanner } from './lib/banner.mjs';
 import { loadLauncherConfig } from './lib/config.mjs';
-import { prepareDataDir, readOrCreateSecretFile } from './lib/data-dir.mjs';
+import { postgresClusterDir, prepareDataDir, readOrCreateSecretFile } from './lib/data-dir.mjs';
 import { natsUsersDir, prepareNatsLogins } from './lib/nats-logins.mjs';
 import { probeApiKey, waitForHealth, waitForRegistry } from './lib/gateway-probe.mjs';
 import { Lifecycle, Stopping } from './lib/lifecycle.mjs';
@@ -79,7 +79,8 @@ const redactUrl = (url) => {
 async function startPostgres(dataDir) {
   const passwordFile = path.join(dataDir, 'postgres.password');
   const { value: password } = await readOrCreateSecretFile(passwordFile, () => randomBytes(24).toString('hex'));
-  const pgDir = path.join(dataDir, 'postgres');
+  // As root with the data folder under /root, the cluster is kept in /var/lib/agentry/clusters (linked from here).
+  const pgDir = await postgresClusterDir(dataDir);
   say(`starting embedded Postgres (data in ${pgDir})`);
   return lifecycle.start(
     'Postgres',

@@ -1,6 +1,6 @@
 /** Checks made before anything starts, each answering what to do instead. */
 import net from 'node:net';
-import { folderBlockingPostgresUser } from './data-dir.mjs';
+import { unreachableExistingCluster } from './data-dir.mjs';
 
 /** Tries to listen where the gateway will; answers a problem when that is impossible. */
 function portProblem(host, port) {
@@ -24,11 +24,13 @@ export async function preflightProblems(config) {
   const busy = await portProblem(config.host, config.port);
   if (busy) problems.push(busy);
   if (!config.databaseUrl) {
-    const blocked = await folderBlockingPostgresUser(config.dataDir);
+    // A new cluster is placed where Postgres can reach it (postgresClusterDir); an existing one is never moved for the user.
+    const blocked = await unreachableExistingCluster(config.dataDir);
     if (blocked) {
       problems.push(
-        `embedded Postgres runs as the user "postgres" when started by root, and it cannot enter ${blocked}: ` +
-          'set AGENTRY_DATA_DIR to a folder it can reach (e.g. AGENTRY_DATA_DIR=/var/lib/agentry), or DATABASE_URL to an existing server',
+        `embedded Postgres runs as the user "postgres" when started by root, and it cannot enter ${blocked}, above the existing cluster in ` +
+          `${config.dataDir}/postgres: move that folder to /var/lib/agentry/clusters/ and leave a symbolic link to it in its place, ` +
+          'set AGENTRY_DATA_DIR to a folder it can reach, or DATABASE_URL to an existing server',
       );
     }
   }

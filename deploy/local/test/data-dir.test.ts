@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { readOrCreateSecretFile } from '../lib/data-dir.mjs';
+import { postgresClusterDir, readOrCreateSecretFile } from '../lib/data-dir.mjs';
 
 let dir: string;
 beforeEach(async () => {
@@ -32,4 +32,26 @@ test('two launchers racing for the file end up with the same secret', async () =
   const results = await Promise.all(Array.from({ length: 8 }, () => readOrCreateSecretFile(file, () => `value-${++n}`)));
   expect(new Set(results.map((r) => r.value)).size).toBe(1);
   expect(results.filter((r) => r.created)).toHaveLength(1);
+});
+
+const asRoot = process.getuid?.() === 0 ? test : test.skip;
+asRoot('as root with the data folder under a 0700 folder (a clone under /root), the cluster is kept in a reachable folder, linked from the data folder', async () => {
+  const home = path.join(dir, 'root-home');
+  await fs.mkdir(home, { mode: 0o700 });
+  await fs.chmod(dir, 0o755);
+  const dataDir = path.join(home, 'agentry', '.agentry');
+  await fs.mkdir(dataDir, { recursive: true, mode: 0o755 });
+  const clusters = path.join(dir, 'clusters');
+
+  const cluster = await postgresClusterDir(dataDir, clusters);
+  expect(path.dirname(cluster)).toBe(clusters);
+  expect(await fs.readlink(path.join(dataDir, 'postgres'))).toBe(cluster);
+  expect((await fs.stat(clusters)).mode & 0o777).toBe(0o755);
+  expect(await postgresClusterDir(dataDir, clusters)).toBe(cluster); // the next start finds the same cluster
+
+  // Control: where the postgres user can enter, the cluster stays inside the data folder.
+  await fs.chmod(home, 0o755);
+  const reachable = path.join(dir, 'reachable');
+  await fs.mkdir(reachable);
+  expect(await postgresClusterDir(reachable, clusters)).toBe(path.join(reachable, 'postgres'));
 });

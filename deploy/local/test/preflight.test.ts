@@ -26,14 +26,17 @@ test('a HOST that is not this machine is reported', async () => {
 });
 
 const asRoot = process.getuid?.() === 0 ? test : test.skip;
-asRoot('as root, a data folder the postgres user cannot reach is reported before anything starts', async () => {
+asRoot('as root, only an existing cluster the postgres user cannot reach is reported before anything starts (a new one is placed elsewhere)', async () => {
   const closed = await fs.mkdtemp(path.join(os.tmpdir(), 'agentry-closed-'));
   await fs.chmod(closed, 0o700);
+  const dataDir = path.join(closed, 'data');
   try {
-    const problems = await preflightProblems({ host: '127.0.0.1', port: 0, dataDir: path.join(closed, 'data') });
-    expect(problems).toEqual([expect.stringContaining(`cannot enter ${closed}: set AGENTRY_DATA_DIR`)]);
+    expect(await preflightProblems({ host: '127.0.0.1', port: 0, dataDir })).toEqual([]);
+    await fs.mkdir(path.join(dataDir, 'postgres'), { recursive: true });
+    const problems = await preflightProblems({ host: '127.0.0.1', port: 0, dataDir });
+    expect(problems).toEqual([expect.stringContaining(`cannot enter ${closed}, above the existing cluster in ${dataDir}/postgres: move that folder`)]);
     await fs.chmod(closed, 0o755);
-    expect(await preflightProblems({ host: '127.0.0.1', port: 0, dataDir: path.join(closed, 'data') })).toEqual([]);
+    expect(await preflightProblems({ host: '127.0.0.1', port: 0, dataDir })).toEqual([]);
   } finally {
     await fs.rm(closed, { recursive: true, force: true });
   }
