@@ -53,3 +53,38 @@ maybe("the CPU quota holds the run's processes back (throttled periods); with a 
   expect(await throttled(10)).toBeGreaterThan(0);
   expect(await throttled(100_000)).toBe(0);
 });
+
+maybe("groups left by an executor that died are swept, their processes killed; a live executor's groups stay", async () => {
+  // pid_max is at most 2^22: no live process has this pid.
+  const dead = `${4_194_304 + 12345}-run-1-orphan`;
+  const orphanDirs = [cgroups!.root, ...otherV1Parents()].map((parent) => `${parent}/${dead}`);
+  const { mkdirSync, existsSync, writeFileSync } = await import('node:fs');
+  for (const dir of orphanDirs) mkdirSync(dir);
+  const leftover = spawn('sleep', ['300'], { stdio: 'ignore' });
+  await new Promise((resolve) => leftover.once('spawn', resolve));
+  for (const dir of orphanDirs) writeFileSync(`${dir}/cgroup.procs`, String(leftover.pid));
+  const label = `run-2-live-${Date.now()}`;
+  const mine = await cgroups!.create(label, { memoryMb: 64, maxProcesses: 20, cpuPercent: 50 });
+  try {
+    expect(await cgroups!.sweepOrphans()).toBe(1);
+    expect(orphanDirs.filter((dir) => existsSync(dir))).toEqual([]);
+    expect(running(leftover.pid!)).toBe(false);
+    // Control: this (live) process's group is still there.
+    expect(existsSync(`${cgroups!.root}/${process.pid}-${label}`)).toBe(true);
+  } finally {
+    await mine.destroy();
+  }
+});
+
+/** v1: the run parents of the other controllers (same layout as memory's). */
+function otherV1Parents(): string[] {
+  if (cgroups!.version !== 'v1') return [];
+  const own = new Map(
+    readFileSync('/proc/self/cgroup', 'utf8')
+      .split('\n')
+      .map((line) => line.split(':'))
+      .filter((parts) => parts.length === 3)
+      .flatMap(([, controllers, path]) => controllers!.split(',').map((c) => [c, path!] as const)),
+  );
+  return ['pids', 'cpu', 'freezer'].filter((c) => own.has(c)).map((c) => `/sys/fs/cgroup/${c}${own.get(c) === '/' ? '' : own.get(c)}/agentry`);
+}

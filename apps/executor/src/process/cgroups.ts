@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { access, constants, mkdir, readFile, rmdir, writeFile } from 'node:fs/promises';
+import { access, constants, mkdir, readdir, readFile, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
@@ -13,7 +13,8 @@ import { join } from 'node:path';
  *   under the executor's own group of each controller (needs root);
  * - else none: the runner falls back to per-process rlimits (see README).
  *
- * Runs are `<own group>/agentry/<run name>`; `<own group>` is read from /proc/self/cgroup.
+ * Runs are `<own group>/agentry/<executor pid>-<run label>`; `<own group>` is read from
+ * /proc/self/cgroup. Groups of an executor that died are swept when the next one starts.
  */
 export type CgroupVersion = 'v2' | 'v1';
 
@@ -44,7 +45,13 @@ export interface Cgroups {
   readonly version: CgroupVersion;
   /** Where run groups are created (for logs). */
   readonly root: string;
-  create(name: string, limits: CgroupLimits): Promise<RunCgroup>;
+  /** A group for one run, named `<this process's pid>-<label>`. */
+  create(label: string, limits: CgroupLimits): Promise<RunCgroup>;
+  /**
+   * Groups left by executors that are gone (a crash, a kill): their processes are killed, the
+   * groups removed. Run once at detection; safe beside live executors (their pid is alive).
+   */
+  sweepOrphans(): Promise<number>;
 }
 
 const MOUNT = '/sys/fs/cgroup';
@@ -67,7 +74,37 @@ export function detectCgroups(): Promise<Cgroups | null> {
 
 async function detect(): Promise<Cgroups | null> {
   const own = ownGroups();
-  return (await cgroupV2(own.get(''))) ?? (await cgroupV1(own));
+  const cgroups = (await cgroupV2(own.get(''))) ?? (await cgroupV1(own));
+  await cgroups?.sweepOrphans().catch(() => 0);
+  return cgroups;
+}
+
+/** Names of run groups under `parent` whose creating process is no longer alive. */
+async function orphansIn(parent: string): Promise<string[]> {
+  const names = await readdir(parent).catch(() => [] as string[]);
+  return names.filter((name) => {
+    const match = /^(\d+)-/.exec(name);
+    return match !== null && !alive(Number(match[1]));
+  });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Kills what is left in a group (its executor is gone: nothing reads that run any more), then removes it. */
+async function clearGroup(dir: string): Promise<void> {
+  await waitUntil(async () => {
+    const left = pidList(await read(join(dir, 'cgroup.procs')));
+    killEach(left);
+    return left.length === 0;
+  }, EMPTY_WAIT_MS);
+  await removeGroup(dir);
 }
 
 /** /proc/self/cgroup: `hierarchy-id:controllers:path`; v2 is the line with empty controllers. */
@@ -158,8 +195,13 @@ async function cgroupV2(ownPath: string | undefined): Promise<Cgroups | null> {
   return {
     version: 'v2',
     root,
-    async create(name, limits) {
-      const dir = join(root, name);
+    async sweepOrphans() {
+      const orphans = await orphansIn(root);
+      for (const name of orphans) await clearGroup(join(root, name));
+      return orphans.length;
+    },
+    async create(label, limits) {
+      const dir = join(root, `${process.pid}-${label}`);
       await mkdir(dir);
       await writeFile(join(dir, 'memory.max'), String(limits.memoryMb * 1024 * 1024));
       await writeFile(join(dir, 'memory.swap.max'), '0').catch(() => undefined);
@@ -212,7 +254,18 @@ async function cgroupV1(own: Map<string, string>): Promise<Cgroups | null> {
   return {
     version: 'v1',
     root: parents.get('memory')!,
-    async create(name, limits) {
+    async sweepOrphans() {
+      let swept = 0;
+      // The same run groups under every controller; the processes go with the first clear.
+      for (const parent of parents.values()) {
+        const orphans = await orphansIn(parent);
+        for (const name of orphans) await clearGroup(join(parent, name));
+        swept = Math.max(swept, orphans.length);
+      }
+      return swept;
+    },
+    async create(label, limits) {
+      const name = `${process.pid}-${label}`;
       const dirs = new Map<V1Controller, string>();
       try {
         for (const [controller, parent] of parents) {

@@ -1,31 +1,37 @@
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
-/** More entries than this in a run's folders counts as over any cap: walking millions of files would stall the watcher itself. */
-export const MAX_ENTRIES = 100_000;
+/** More entries than this written by a run counts as over any cap: walking millions of files would stall the watcher itself. */
+export const MAX_NEW_ENTRIES = 100_000;
+
+export interface DiskUse {
+  bytes: number;
+  entries: number;
+}
 
 /**
- * Bytes of disk a folder takes: allocated blocks of every entry below it, links not followed
- * (a link to a big host file costs its own few bytes, not the file's). Infinity past MAX_ENTRIES
- * entries. Entries that vanish meanwhile are skipped: the script may be deleting as we walk.
+ * Disk a folder takes: allocated blocks of every entry below it, links not followed (a link to
+ * a big host file costs its own few bytes, not the file's), and how many entries. Past
+ * `maxEntries` it stops and answers Infinity bytes. Entries that vanish meanwhile are skipped:
+ * the script may be deleting as we walk.
  */
-export async function diskBytes(root: string): Promise<number> {
-  let total = 0;
+export async function diskUse(root: string, maxEntries = Infinity): Promise<DiskUse> {
+  let bytes = 0;
   let entries = 0;
   const pending = [root];
   while (pending.length) {
     const dir = pending.pop()!;
     const names = await readdir(dir).catch(() => [] as string[]);
     for (const name of names) {
-      if (++entries > MAX_ENTRIES) return Infinity;
+      if (++entries > maxEntries) return { bytes: Infinity, entries };
       const path = join(dir, name);
       const stat = await lstat(path).catch(() => null);
       if (!stat) continue;
-      total += stat.blocks * 512;
+      bytes += stat.blocks * 512;
       if (stat.isDirectory()) pending.push(path);
     }
   }
-  return total;
+  return { bytes, entries };
 }
 
 /**
@@ -40,23 +46,24 @@ export class DiskWatch {
   private constructor(
     private readonly runDir: string,
     private readonly storageDir: string,
-    private readonly storageBaseline: number,
+    /** What the storage folder held when the run started (earlier runs' files, in mix mode). */
+    private readonly storageBaseline: DiskUse,
     private readonly limitBytes: number,
     private readonly over: (usedBytes: number) => void,
     private readonly intervalMs: number,
   ) {}
 
   static async start(opts: { runDir: string; storageDir: string; limitBytes: number; intervalMs?: number; over: (usedBytes: number) => void }): Promise<DiskWatch> {
-    const baseline = await diskBytes(opts.storageDir);
-    const watch = new DiskWatch(opts.runDir, opts.storageDir, Number.isFinite(baseline) ? baseline : 0, opts.limitBytes, opts.over, opts.intervalMs ?? 500);
+    const baseline = await diskUse(opts.storageDir);
+    const watch = new DiskWatch(opts.runDir, opts.storageDir, baseline, opts.limitBytes, opts.over, opts.intervalMs ?? 500);
     watch.schedule();
     return watch;
   }
 
   /** Bytes the run has written, as of now. */
   async used(): Promise<number> {
-    const [run, storage] = await Promise.all([diskBytes(this.runDir), diskBytes(this.storageDir)]);
-    return run + Math.max(0, storage - this.storageBaseline);
+    const [run, storage] = await Promise.all([diskUse(this.runDir, MAX_NEW_ENTRIES), diskUse(this.storageDir, this.storageBaseline.entries + MAX_NEW_ENTRIES)]);
+    return run.bytes + Math.max(0, storage.bytes - this.storageBaseline.bytes);
   }
 
   stop(): void {

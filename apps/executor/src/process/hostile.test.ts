@@ -266,12 +266,14 @@ describe.each(isolations)('resource attacks (%s)', (isolation) => {
       const wait = () => { const pid = find(); if (!pid) return setTimeout(wait, 10);
         const [group, session] = groupAndSession(pid); const [myGroup, mySession] = groupAndSession('self');
         console.log(JSON.stringify({ escaped: group !== myGroup && session !== mySession }));
-      }; wait();`;
+      }; wait(); ${FOREVER}`;
     const run = await startScript(isolation, script);
     await outputContains(run, 'escaped');
     // Control: the grandchild runs in a session and group of its own — a group kill would miss it.
     expect(JSON.parse(run.output().toString())).toEqual({ escaped: true });
     expect(processesWith(marker).length).toBe(1);
+    // The end of the run (here an abort: SIGKILL to the script's group) takes it along.
+    run.running.abort();
     await run.result;
     expect(processesWith(marker)).toEqual([]);
   });
