@@ -1,6 +1,6 @@
 import { RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
-import { EVENTS_STREAM } from '@agentry/contracts';
+import { EVENTS_STREAM, StreamSubjects } from '@agentry/contracts';
 import { ensureStream, type StreamDefinition, type StreamPlacement } from './ensure-stream.js';
 
 /**
@@ -13,7 +13,7 @@ import { ensureStream, type StreamDefinition, type StreamPlacement } from './ens
  */
 export const EVENTS_DUPLICATE_WINDOW_MS = 60 * 60 * 1000;
 
-export const EVENTS_SUBJECTS = 'events.>';
+export const EVENTS_SUBJECTS = StreamSubjects[EVENTS_STREAM];
 
 const eventsStreamConfig = (placement: StreamPlacement): StreamDefinition => ({
   name: EVENTS_STREAM,

@@ -8,7 +8,7 @@ import {
   type ConsumerConfig,
 } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
-import { LAUNCH_STREAM, NatsDurables } from '@agentry/contracts';
+import { LAUNCH_STREAM, NatsDurables, StreamSubjects } from '@agentry/contracts';
 import { ensureStream, isJetStreamApiError, type StreamDefinition, type StreamPlacement } from '@agentry/messaging';
 
 /** Durable consumer shared by every executor replica: each launch goes to one of them. */
@@ -24,7 +24,7 @@ export const LAUNCH_ACK_WAIT_MS = 30_000;
  */
 const launchStreamConfig = (placement: StreamPlacement): StreamDefinition => ({
   name: LAUNCH_STREAM,
-  subjects: ['launches.>'],
+  subjects: [StreamSubjects[LAUNCH_STREAM]],
   retention: RetentionPolicy.Workqueue,
   storage: StorageType.File,
   discard: DiscardPolicy.New,
