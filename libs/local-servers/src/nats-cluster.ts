@@ -9,6 +9,7 @@ const START_TIMEOUT_MS = 30_000;
 const HEALTHY_TIMEOUT_MS = 60_000;
 const SHUTDOWN_GRACE_MS = 5_000;
 const CLUSTER_NAME = 'agentry';
+const START_ATTEMPTS = 3;
 
 /** One server of a cluster: it can be killed and started again on the same ports and store. */
 export interface NatsClusterNode {
@@ -57,8 +58,34 @@ export async function startNatsCluster(opts: {
   const size = opts.size ?? 3;
   if (size < 1) throw new Error('a NATS cluster needs at least one node');
   const binary = await ensureNatsServerBinary();
+  // A port free a moment ago can be taken by the time a node binds it (other tests pick ports too):
+  // a node that could not listen fails the start, which is tried again on new ports.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(binary, size, opts);
+    } catch (error) {
+      if (attempt >= START_ATTEMPTS || !/address already in use/.test((error as Error).message)) throw error;
+    }
+  }
+}
+
+async function startOnce(
+  binary: string,
+  size: number,
+  opts: { storeDir: string; auth?: NatsAuthorization; onLog?: (node: string, line: string) => void },
+): Promise<RunningNatsCluster> {
   const ports: NodePorts[] = [];
-  for (let i = 0; i < size; i++) ports.push({ client: await freePort(), route: await freePort(), monitor: await freePort() });
+  const taken = new Set<number>();
+  const distinctPort = async () => {
+    for (;;) {
+      const port = await freePort();
+      if (!taken.has(port)) {
+        taken.add(port);
+        return port;
+      }
+    }
+  };
+  for (let i = 0; i < size; i++) ports.push({ client: await distinctPort(), route: await distinctPort(), monitor: await distinctPort() });
 
   const nodes = await Promise.all(
     ports.map(async (own, i) => {

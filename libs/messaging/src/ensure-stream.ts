@@ -1,5 +1,6 @@
-import { JetStreamApiCodes, jetstreamManager, type StreamConfig } from '@nats-io/jetstream';
+import { JetStreamApiCodes, JetStreamApiError, jetstreamManager, type StreamConfig } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { isDependencyUnavailable } from './dependency-errors.js';
 import { isJetStreamApiError } from './jetstream-errors.js';
 
 export type StreamDefinition = Partial<StreamConfig> & { name: string };
@@ -18,6 +19,26 @@ export interface StreamPlacement {
  * replicas at once: adding a stream that exists with the same configuration succeeds.
  */
 export async function ensureStream(nc: NatsConnection, config: StreamDefinition): Promise<void> {
+  // On a cluster, creating a replicated stream needs a meta leader and every replica's answer: while
+  // a node starts, or the machine is busy, the API times out or answers 503 for a while. A service
+  // booting then waits instead of exiting; a real misconfiguration still fails at once.
+  const deadline = Date.now() + ENSURE_STREAM_PATIENCE_MS;
+  for (;;) {
+    try {
+      return await ensureStreamOnce(nc, config);
+    } catch (err) {
+      if (!isJetStreamBusy(err) || Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
+/** How long a service keeps trying to create its streams at boot while JetStream is not answering. */
+export const ENSURE_STREAM_PATIENCE_MS = 60_000;
+
+const isJetStreamBusy = (err: unknown): boolean => isDependencyUnavailable(err) || (err instanceof JetStreamApiError && err.status === 503);
+
+async function ensureStreamOnce(nc: NatsConnection, config: StreamDefinition): Promise<void> {
   const jsm = await jetstreamManager(nc);
   try {
     await jsm.streams.info(config.name);
