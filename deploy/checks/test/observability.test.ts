@@ -5,6 +5,7 @@ import { loadAll } from 'js-yaml';
 import { metrics } from '@agentry/service-kit';
 // The services' own metrics register on import, as in each service's process.
 import '../../../apps/executor/src/containers/container-metrics.js';
+import '../../../apps/executor/src/queue/launch-queue-metrics.js';
 import '../../../apps/scheduler/src/firing/firing-metrics.js';
 
 /**
