@@ -47,6 +47,7 @@ test('the run user, CPU, disk and time ceiling have defaults: nobody, one core, 
 
 test('scripts never run as root: AGENTRY_RUN_UID / AGENTRY_RUN_GID 0 are refused at boot', () => {
   expect(() => loadExecutorConfig({ ...base, AGENTRY_RUN_UID: '0', AGENTRY_RUN_GID: '0' })).toThrow(/AGENTRY_RUN_UID[\s\S]*AGENTRY_RUN_GID/);
+  expect(() => loadExecutorConfig({ ...base, AGENTRY_RUN_UID: '4294967294' })).toThrow(/AGENTRY_RUN_UID must be a whole number from 1 to 2147483646/);
   expect(loadExecutorConfig({ ...base, AGENTRY_RUN_UID: '1500', AGENTRY_RUN_GID: '1600' }).runUser).toEqual({ uid: 1500, gid: 1600 });
 });
 

@@ -112,8 +112,9 @@ export function loadExecutorConfig(env: Record<string, string | undefined> = pro
       AGENTRY_STORAGE_DIR: folder('.agentry/storage'),
       AGENTRY_ISOLATION: oneOf(ISOLATION_MODES, 'auto'),
       AGENTRY_EGRESS_DENY: cidrList(),
-      AGENTRY_RUN_UID: integer(65534, 1, 4_294_967_294),
-      AGENTRY_RUN_GID: integer(65534, 1, 4_294_967_294),
+      // Node's spawn takes 32-bit signed ids.
+      AGENTRY_RUN_UID: integer(65534, 1, 2_147_483_646),
+      AGENTRY_RUN_GID: integer(65534, 1, 2_147_483_646),
       EXECUTOR_SLOTS: integer(4, 1, 1000),
       EXECUTOR_DEFAULT_TIME_LIMIT_SECONDS: integer(3600, 1, 7 * 86_400, ' of seconds'),
       EXECUTOR_MAX_TIME_LIMIT_SECONDS: integer(86_400, 1, 7 * 86_400, ' of seconds'),

@@ -39,3 +39,4 @@ test('the start-up line says which isolation runs, as whom, with which limits', 
   const sandboxed = await describeIsolation({ isolation: 'auto', runUser: DEFAULT_RUN_USER });
   expect(sandboxed).toMatch(/^isolation bubblewrap \(AGENTRY_ISOLATION=auto\): scripts run sandboxed, as .*, network .*, with (per-run cgroup|per-process rlimits)/);
 });
+

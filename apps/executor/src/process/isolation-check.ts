@@ -1,5 +1,7 @@
-import { statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { spawn } from 'node:child_process';
+import { chownSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { detectCgroups } from './cgroups.js';
 import { findExecutable } from './executables.js';
 import { runUserFor, type RunUser } from './run-user.js';
@@ -30,6 +32,10 @@ export async function checkIsolation(
   } catch (error) {
     return [`AGENTRY_RUN_UID / AGENTRY_RUN_GID: ${(error as Error).message}`];
   }
+  if (user) {
+    const unusable = await runUserProblem(user);
+    if (unusable) return [unusable];
+  }
   if (settings.isolation !== 'none' && (await probe(user)) !== 'bubblewrap') {
     const why = findExecutable('bwrap')
       ? 'bubblewrap (bwrap) is installed but cannot create its namespaces here (unprivileged user namespaces disabled? check `sysctl user.max_user_namespaces` and, on Debian, `kernel.unprivileged_userns_clone`; in a container, allow them or run it privileged)'
@@ -46,6 +52,31 @@ export async function checkIsolation(
     }
   }
   return problems;
+}
+
+/**
+ * The executor must be able to hand folders to the run user and start processes as it: not so
+ * in a user namespace that does not map its uid (rootless containers), or on a filesystem that
+ * refuses chown.
+ */
+async function runUserProblem(user: RunUser): Promise<string | null> {
+  const scratch = mkdtempSync(join(tmpdir(), 'agentry-run-user-'));
+  try {
+    chownSync(scratch, user.uid, user.gid);
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn('/bin/sh', ['-c', 'exit 0'], { cwd: scratch, stdio: 'ignore', ...user });
+      child.once('error', reject);
+      child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`exit ${code}`))));
+    });
+    return null;
+  } catch (error) {
+    return (
+      `AGENTRY_RUN_UID / AGENTRY_RUN_GID (${user.uid}:${user.gid}): the executor cannot run scripts as this user here ` +
+      `(${(error as Error).message}); set them to a user and group that exist on this host (or in this container's user namespace)`
+    );
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 /** The first folder on the way to `path` (itself included) the user may not pass through; null when none. */
