@@ -33,7 +33,7 @@ export async function checkIsolation(
     return [`AGENTRY_RUN_UID / AGENTRY_RUN_GID: ${(error as Error).message}`];
   }
   if (user) {
-    const unusable = await runUserProblem(user);
+    const unusable = await runUserProblem(user, settings.folders);
     if (unusable) return [unusable];
   }
   if (settings.isolation !== 'none' && (await probe(user)) !== 'bubblewrap') {
@@ -55,14 +55,25 @@ export async function checkIsolation(
 }
 
 /**
- * The executor must be able to hand folders to the run user and start processes as it: not so
- * in a user namespace that does not map its uid (rootless containers), or on a filesystem that
- * refuses chown.
+ * The executor must be able to hand folders to the run user — in the work and storage folders
+ * themselves: an NFS export with root_squash refuses chown — and start processes as it (not so in
+ * a user namespace that does not map its uid, e.g. a rootless container).
  */
-async function runUserProblem(user: RunUser): Promise<string | null> {
+async function runUserProblem(user: RunUser, folders: [name: string, path: string][]): Promise<string | null> {
   const scratch = mkdtempSync(join(tmpdir(), 'agentry-run-user-'));
+  let where = 'a temporary folder';
   try {
     chownSync(scratch, user.uid, user.gid);
+    for (const [name, folder] of folders) {
+      where = `${name} (${folder})`;
+      const probe = mkdtempSync(join(folder, '.agentry-run-user-'));
+      try {
+        chownSync(probe, user.uid, user.gid);
+      } finally {
+        rmSync(probe, { recursive: true, force: true });
+      }
+    }
+    where = 'a process';
     await new Promise<void>((resolve, reject) => {
       const child = spawn('/bin/sh', ['-c', 'exit 0'], { cwd: scratch, stdio: 'ignore', ...user });
       child.once('error', reject);
@@ -71,8 +82,9 @@ async function runUserProblem(user: RunUser): Promise<string | null> {
     return null;
   } catch (error) {
     return (
-      `AGENTRY_RUN_UID / AGENTRY_RUN_GID (${user.uid}:${user.gid}): the executor cannot run scripts as this user here ` +
-      `(${(error as Error).message}); set them to a user and group that exist on this host (or in this container's user namespace)`
+      `AGENTRY_RUN_UID / AGENTRY_RUN_GID (${user.uid}:${user.gid}): the executor cannot hand ${where} to this user ` +
+      `(${(error as Error).message}); set them to a user and group that exist on this host (or in this container's user namespace), ` +
+      'on folders that allow chown (no NFS root_squash)'
     );
   } finally {
     rmSync(scratch, { recursive: true, force: true });
