@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadAll } from 'js-yaml';
 
@@ -35,6 +36,25 @@ export function renderKustomization(dir: string): K8sObject[] {
 }
 
 export const renderOverlay = (name: string): K8sObject[] => renderKustomization(join(OVERLAYS_DIR, name));
+
+/** The optional kustomize components under deploy/k8s/components. */
+export const componentNames = (): string[] =>
+  readdirSync(join(K8S_DIR, 'components'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+
+/** An overlay with extra components, as an operator's own kustomization would add them. */
+export function renderOverlayWith(overlay: string, components: string[]): K8sObject[] {
+  const dir = mkdtempSync(join(tmpdir(), 'agentry-kustomize-'));
+  try {
+    const rel = (path: string) => relative(dir, path);
+    writeFileSync(
+      join(dir, 'kustomization.yaml'),
+      `resources: [${rel(join(OVERLAYS_DIR, overlay))}]\ncomponents: [${components.map((c) => rel(join(K8S_DIR, 'components', c))).join(', ')}]\n`,
+    );
+    return renderKustomization(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /** Every document of a multi-document YAML text (empty documents dropped). */
 export function parseManifests(yaml: string): K8sObject[] {

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { kubectlMissing, objectName, overlayNames, REPO_ROOT, renderOverlay, type K8sObject } from '../src/render.js';
+import { componentNames, kubectlMissing, objectName, overlayNames, REPO_ROOT, renderOverlay, renderOverlayWith, type K8sObject } from '../src/render.js';
 import { schemaErrors } from '../src/schema.js';
 import { policyViolations } from '../src/policies.js';
 import { generateSecrets, generatedMatchesTemplate, loadSecretTemplate, MAKE_SECRETS, secretTemplateViolations } from '../src/secrets.js';
@@ -18,13 +18,22 @@ const overlays = overlayNames();
 const template = loadSecretTemplate();
 const generated = generateSecrets();
 const rendered = new Map<string, K8sObject[]>(overlays.map((name) => [name, renderOverlay(name)]));
+// ha with every optional component (AppArmor, queue-depth HPA) must pass the same checks.
+const extra = componentNames().filter((c) => c !== 'executor-tun-device');
+rendered.set('ha+components', renderOverlayWith('ha', extra));
 const find = (name: string, kind: string, objectName: string) => rendered.get(name)!.find((o) => o.kind === kind && o.metadata.name === objectName) as (K8sObject & { spec: Record<string, unknown> }) | undefined;
 
-test('the overlays small and ha exist (and every overlay is checked below)', () => {
+test('the overlays small and ha exist (and every overlay is checked below), and ha+components has what each component adds', () => {
   expect(overlays).toEqual(expect.arrayContaining(['small', 'ha']));
+  expect(extra).toEqual(expect.arrayContaining(['executor-apparmor', 'executor-queue-hpa']));
+  const withComponents = rendered.get('ha+components')!;
+  const executor = withComponents.find((o) => o.kind === 'Deployment' && o.metadata.name === 'executor') as any;
+  expect(executor.spec.template.spec.containers[0].securityContext.appArmorProfile).toEqual({ type: 'Localhost', localhostProfile: 'agentry-executor' });
+  const hpa = withComponents.find((o) => o.kind === 'HorizontalPodAutoscaler' && o.metadata.name === 'executor') as any;
+  expect(hpa.spec.metrics.map((m: any) => m.type)).toEqual(['Resource', 'External']);
 });
 
-describe.each(overlays)('overlay %s', (overlay) => {
+describe.each([...overlays, 'ha+components'])('overlay %s', (overlay) => {
   const objects = () => rendered.get(overlay)!;
 
   test('every object is valid against the Kubernetes schema of its kind', () => {
