@@ -184,11 +184,15 @@ async function cgroupV2(ownPath: string | undefined): Promise<Cgroups | null> {
   const controllers = ['memory', 'pids', ...(available.includes('cpu') ? ['cpu'] : [])];
   const enable = controllers.map((c) => `+${c}`).join(' ');
   // No internal processes: a v2 group that hands controllers to its children holds no process
-  // itself. The executor leaves its own group for a leaf beside the runs' parent.
-  const executorLeaf = join(own, 'agentry-executor');
-  await mkdir(executorLeaf, { recursive: true });
-  await movePids(join(executorLeaf, 'cgroup.procs'), pidList(await read(join(own, 'cgroup.procs'))));
-  await writeFile(join(own, 'cgroup.subtree_control'), enable);
+  // itself (the host's root group excepted). When the kernel says so (EBUSY), the processes of the
+  // executor's group (in a container: the container's) move to a leaf beside the runs' parent.
+  await writeFile(join(own, 'cgroup.subtree_control'), enable).catch(async (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EBUSY') throw error;
+    const executorLeaf = join(own, 'agentry-executor');
+    await mkdir(executorLeaf, { recursive: true });
+    await movePids(join(executorLeaf, 'cgroup.procs'), pidList(await read(join(own, 'cgroup.procs'))));
+    await writeFile(join(own, 'cgroup.subtree_control'), enable);
+  });
   const root = join(own, 'agentry');
   await mkdir(root, { recursive: true });
   await writeFile(join(root, 'cgroup.subtree_control'), enable);
