@@ -307,3 +307,21 @@ describe.each(isolations)('resource attacks (%s)', (isolation) => {
     }
   });
 });
+
+(asRoot ? describe : describe.skip)('runs side by side (none: they share the run user)', () => {
+  test("an unsandboxed run cannot list the work root to find other runs' folders; its own is reachable by name", async () => {
+    const folders = scratch();
+    // Created listable (0755, as mkdir makes it): the runner closes it.
+    const workRoot = join(folders.root, 'listable-work');
+    mkdirSync(workRoot, { mode: 0o755 });
+    try {
+      const result = await probe('none', `${TRY_READ}
+        const path = require('path'); const root = path.dirname(process.cwd());
+        let list; try { list = fs.readdirSync(root); } catch (error) { list = error.code; }
+        console.log(JSON.stringify({ list, own: fs.readdirSync(process.cwd()).length > 0 }))`, { workRoot, storageDir: folders.storageDir });
+      expect(result).toEqual({ list: 'EACCES', own: true });
+    } finally {
+      folders.cleanup();
+    }
+  });
+});

@@ -1,4 +1,4 @@
-import { mkdir, readlink, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { runtimeModuleNames, runtimeScriptDir } from './runtime-files.js';
 
@@ -62,6 +62,9 @@ const resolvConfPath = (workRoot: string) => join(workRoot, '.sandbox', 'resolv.
 
 async function writeSharedFiles(workRoot: string): Promise<void> {
   await mkdir(join(workRoot, '.sandbox'), { recursive: true });
+  // Passable, not listable: a run (all share the run user) finds its own folder by name, and
+  // an unsandboxed one cannot list the others'.
+  await chmod(workRoot, 0o711);
   await writeFile(resolvConfPath(workRoot), `nameserver ${SLIRP_DNS}\n`);
   await writeFile(join(workRoot, 'package.json'), '{ "private": true }\n');
   for (const name of runtimeModuleNames) await linkTo(runtimeScriptDir, join(workRoot, 'node_modules', name));
