@@ -66,7 +66,8 @@ maybe("groups left by an executor that died are swept, their processes killed; a
   const label = `run-2-live-${Date.now()}`;
   const mine = await cgroups!.create(label, { memoryMb: 64, maxProcesses: 20, cpuPercent: 50 });
   try {
-    expect(await cgroups!.sweepOrphans()).toBe(1);
+    // At least ours: other dead executors' groups on this host (crashed test workers) go too.
+    expect(await cgroups!.sweepOrphans()).toBeGreaterThanOrEqual(1);
     expect(orphanDirs.filter((dir) => existsSync(dir))).toEqual([]);
     expect(running(leftover.pid!)).toBe(false);
     // Control: this (live) process's group is still there.
