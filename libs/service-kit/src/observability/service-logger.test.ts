@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { runWithLogContext } from './log-context.js';
-import { ServiceLogger, type LogRecord } from './service-logger.js';
+import { MAX_MESSAGE_CHARS, ServiceLogger, type LogRecord } from './service-logger.js';
 
 const capture = (opts: Partial<ConstructorParameters<typeof ServiceLogger>[0]> = {}) => {
   const lines: string[] = [];
@@ -97,4 +97,12 @@ test("every `new Logger(context)` of the process writes through the installed lo
     { context: 'Scheduler', message: 'scheduler ready', level: 'info' },
     { context: 'Scheduler', message: 'tick failed', level: 'error' },
   ]);
+});
+
+test('an oversized message or error is cut, so one line stays bounded', () => {
+  const { logger, lines, records } = capture();
+  logger.log('x'.repeat(MAX_MESSAGE_CHARS * 4));
+  logger.error(new Error('y'.repeat(MAX_MESSAGE_CHARS * 4)));
+  for (const line of lines) expect(line.length).toBeLessThan(MAX_MESSAGE_CHARS * 3 + 1000);
+  expect(records()[0]!.message).toMatch(/…\[49152 more characters\]$/);
 });

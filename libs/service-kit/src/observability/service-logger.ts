@@ -35,6 +35,11 @@ export interface LogRecord {
   error?: { name: string; message: string; stack?: string };
 }
 
+/** A message longer than this is cut (a huge error text or echoed input must not make a multi-megabyte line). */
+export const MAX_MESSAGE_CHARS = 16_384;
+const capped = (text: string): string =>
+  text.length <= MAX_MESSAGE_CHARS ? text : `${text.slice(0, MAX_MESSAGE_CHARS)}…[${text.length - MAX_MESSAGE_CHARS} more characters]`;
+
 const COLOURS: Record<Level, string> = { fatal: '\x1b[35m', error: '\x1b[31m', warn: '\x1b[33m', info: '\x1b[32m', debug: '\x1b[36m' };
 const DIM = '\x1b[2m';
 const RESET = '\x1b[0m';
@@ -106,13 +111,14 @@ export class ServiceLogger implements LoggerService {
     );
     const details = extra.filter((m) => !(m instanceof Error) && m !== undefined);
     if (details.length) record.message += ' ' + details.map((d) => (typeof d === 'string' ? redactSecrets(d) : stringifyForLog(d))).join(' ');
+    record.message = capped(record.message);
     if (ctx.requestId) record.requestId = ctx.requestId;
     const traceId = traceIdOf(ctx.traceparent);
     if (traceId) record.traceId = traceId;
     if (ctx.orgId !== undefined) record.orgId = ctx.orgId;
     if (ctx.containerId !== undefined) record.containerId = ctx.containerId;
-    if (error) record.error = { name: error.name, message: redactSecrets(error.message), ...(error.stack ? { stack: redactSecrets(error.stack) } : {}) };
-    else if (stack) record.error = { name: 'Error', message: record.message, stack: redactSecrets(stack) };
+    if (error) record.error = { name: error.name, message: capped(redactSecrets(error.message)), ...(error.stack ? { stack: capped(redactSecrets(error.stack)) } : {}) };
+    else if (stack) record.error = { name: 'Error', message: record.message, stack: capped(redactSecrets(stack)) };
     return record;
   }
 
