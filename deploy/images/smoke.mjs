@@ -8,7 +8,8 @@
 // Deployment has in the rendered `small` overlay (kubectl kustomize), addresses and ports
 // changed to this machine's loopback; secrets through 0600 env files, never on a command line.
 //   node deploy/images/smoke.mjs         (IMAGE=localhost/agentry:0.1.0; deploy/images/smoke.sh builds it first)
-// Exit 0 and "smoke: OK" when everything held; SMOKE_KEEP=1 leaves a failed run's containers.
+// Exit 0 and "smoke: OK" when everything held; SMOKE_KEEP=1 leaves a failed run's containers;
+// SMOKE_EXECUTOR_CAPS=A,B,… replaces the executor's capabilities (to show which it needs).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync, chmodSync, mkdirSync } from 'node:fs';
@@ -84,7 +85,7 @@ try {
     executor: {
       env: { ...literalEnv('executor'), ...secrets, EXECUTOR_SLOTS: '2' },
       run: [
-        '--user', `${sc.runAsUser ?? 0}:${sc.runAsGroup ?? 0}`, '--cap-drop', 'ALL', '--cap-add', sc.capabilities.add.join(','),
+        '--user', `${sc.runAsUser ?? 0}:${sc.runAsGroup ?? 0}`, '--cap-drop', 'ALL', '--cap-add', process.env.SMOKE_EXECUTOR_CAPS ?? sc.capabilities.add.join(','),
         ...(sc.allowPrivilegeEscalation === false ? ['--security-opt', 'no-new-privileges'] : []),
         '--security-opt', 'unmask=/proc/*', // procMount: Unmasked
         '--tmpfs', `${literalEnv('executor').AGENTRY_WORK_DIR}:rw,size=512m,mode=0755`, '-v', `${storage}:${literalEnv('executor').AGENTRY_STORAGE_DIR}`,
@@ -166,6 +167,18 @@ try {
   }
   if (/uid 0\b/.test(output)) throw new Error('the script ran as uid 0');
   say('the script ran sandboxed: none of the platform secrets in its output');
+
+  // The time limit: the executor must kill a script of another uid (and everything it started).
+  await call('POST', '/api/v1/script/forever.js', { text: "require('child_process').spawn('sleep', ['600'], { detached: true }); setInterval(() => console.log('still here'), 500);" }, true);
+  const stuck = await call('POST', '/api/v2/agents/save', { name: `smoke-limit-${run}`, script: 'forever.js', executionTimeLimit: 2 });
+  const { containerId: stuckId } = await call('POST', '/api/v2/agents/launch', { id: stuck.id });
+  let ended;
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 500))) {
+    ended = await call('GET', `/api/v2/containers/fetch?id=${stuckId}`);
+    if (ended.status === 'finished') break;
+  }
+  say(`a script over its 2 s limit: ${ended?.status}, "${ended?.endMessage}"`);
+  if (ended?.status !== 'finished' || !/time limit/i.test(ended?.endMessage ?? '')) throw new Error('the time limit did not stop the script');
   say('OK');
 } catch (err) {
   failed = true;
