@@ -41,9 +41,9 @@ test('NATS_URL takes one server or a comma-separated cluster with one login; a b
   expect(problem('')).toMatch(/NATS_URL is required/);
 });
 
-test('NATS_STREAM_REPLICAS: 1 by default, 1 to 5 when set', () => {
+test('NATS_STREAM_REPLICAS: unset by default (streams keep their replicas), 1 to 5 when set', () => {
   const spec = { NATS_STREAM_REPLICAS: streamReplicas() };
-  expect(loadConfig(spec, {}).NATS_STREAM_REPLICAS).toBe(1);
+  expect(loadConfig(spec, {}).NATS_STREAM_REPLICAS).toBeUndefined();
   expect(loadConfig(spec, { NATS_STREAM_REPLICAS: '3' }).NATS_STREAM_REPLICAS).toBe(3);
   for (const bad of ['0', '6', '3.0', 'three', '-1']) expect(() => loadConfig(spec, { NATS_STREAM_REPLICAS: bad })).toThrow(/NATS_STREAM_REPLICAS must be 1 to 5/);
 });

@@ -71,10 +71,14 @@ export const natsUrl = (example = 'nats://127.0.0.1:4222'): Setting<string> => (
   },
 });
 
-/** How many copies of each JetStream stream / KV bucket a NATS cluster keeps (NATS_STREAM_REPLICAS). */
-export const streamReplicas = (): Setting<number> => ({
+/**
+ * How many copies of each JetStream stream / KV bucket a NATS cluster keeps (NATS_STREAM_REPLICAS).
+ * Unset: streams are created with the server's default (1) and an existing stream's replicas are
+ * left as they are (an operator may have raised them by other means).
+ */
+export const streamReplicas = (): Setting<number | undefined> => ({
   read(raw, name) {
-    if (raw === undefined) return { value: 1 };
+    if (raw === undefined) return { value: undefined };
     if (!/^[1-5]$/.test(raw)) return { problem: `${name} must be 1 to 5 (JetStream's limit; 3 on a three-node cluster), got "${raw}"` };
     return { value: Number(raw) };
   },

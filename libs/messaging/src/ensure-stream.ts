@@ -7,11 +7,16 @@ export type StreamDefinition = Partial<StreamConfig> & { name: string };
 
 /**
  * Where a stream lives on the NATS deployment: `replicas` copies (NATS_STREAM_REPLICAS; 3 on a three-node
- * cluster, so a node crash loses no acknowledged message and a new leader takes over). Default 1.
+ * cluster, so a node crash loses no acknowledged message and a new leader takes over). Unset: a new
+ * stream gets the server's default (1) and an existing one keeps its replicas (an update merges).
  */
 export interface StreamPlacement {
   replicas?: number;
 }
+
+/** The stream configuration field for a placement: nothing when no replica count was asked for. */
+export const replicasOf = (placement: StreamPlacement): Pick<StreamConfig, 'num_replicas'> | Record<string, never> =>
+  placement.replicas === undefined ? {} : { num_replicas: placement.replicas };
 
 /**
  * Creates a JetStream stream, or brings an existing one to `config` (its retention policy,

@@ -1,7 +1,7 @@
 import { RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
 import { EVENTS_STREAM, StreamSubjects } from '@agentry/contracts';
-import { ensureStream, type StreamDefinition, type StreamPlacement } from './ensure-stream.js';
+import { ensureStream, replicasOf, type StreamDefinition, type StreamPlacement } from './ensure-stream.js';
 
 /**
  * How long the server remembers a published `Nats-Msg-Id`. The relay publishes an event again only when it
@@ -25,7 +25,7 @@ const eventsStreamConfig = (placement: StreamPlacement): StreamDefinition => ({
   max_age: 0,
   max_msgs: -1,
   max_bytes: -1,
-  num_replicas: placement.replicas ?? 1,
+  ...replicasOf(placement),
 });
 
 /** Creates the JetStream stream EVENTS, or brings an existing one to the current configuration. */

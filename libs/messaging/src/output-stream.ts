@@ -1,7 +1,7 @@
 import { DiscardPolicy, RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
 import { OUTPUT_STREAM, OUTPUT_STREAM_SUBJECTS } from '@agentry/contracts';
-import { ensureStream, type StreamDefinition, type StreamPlacement } from './ensure-stream.js';
+import { ensureStream, replicasOf, type StreamDefinition, type StreamPlacement } from './ensure-stream.js';
 
 /**
  * Console bytes in transit from executors to the output service, which stores them in Postgres
@@ -22,7 +22,7 @@ const outputStreamConfig = (placement: StreamPlacement): StreamDefinition => ({
   // A publisher retrying a chunk with the same Nats-Msg-Id within this window is stored once
   // (the table's primary key makes any later duplicate harmless too).
   duplicate_window: nanos(2 * 60 * 1000),
-  num_replicas: placement.replicas ?? 1,
+  ...replicasOf(placement),
 });
 
 /** Creates the JetStream stream OUTPUT, or brings an existing one to the current configuration. */

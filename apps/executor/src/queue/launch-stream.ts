@@ -9,7 +9,7 @@ import {
 } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
 import { LAUNCH_STREAM, NatsDurables, StreamSubjects } from '@agentry/contracts';
-import { ensureStream, isJetStreamApiError, type StreamDefinition, type StreamPlacement } from '@agentry/messaging';
+import { ensureStream, isJetStreamApiError, replicasOf, type StreamDefinition, type StreamPlacement } from '@agentry/messaging';
 
 /** Durable consumer shared by every executor replica: each launch goes to one of them. */
 export const LAUNCH_CONSUMER = NatsDurables.executorLaunches;
@@ -32,7 +32,7 @@ const launchStreamConfig = (placement: StreamPlacement): StreamDefinition => ({
   max_msgs: -1,
   max_bytes: -1,
   duplicate_window: nanos(10 * 60 * 1000),
-  num_replicas: placement.replicas ?? 1,
+  ...replicasOf(placement),
 });
 
 const launchConsumerConfig = (): Partial<ConsumerConfig> & { durable_name: string } => ({
