@@ -39,7 +39,9 @@ let db: pg.Pool;
 let driving = false;
 
 beforeAll(async () => {
-  env = await startPlatformEnvironment({ heartbeatTtlMs: HEARTBEAT_TTL_MS, env: { executor: { EXECUTOR_DRAIN_GRACE_MS: '20000' } } });
+  // A drain grace shorter than a run (about 2.5 s): the rolling update hands runs back through the real
+  // SIGTERM path (runs that finish within the grace: apps/executor/src/drain.int.test.ts).
+  env = await startPlatformEnvironment({ heartbeatTtlMs: HEARTBEAT_TTL_MS, env: { executor: { EXECUTOR_DRAIN_GRACE_MS: '1000' } } });
 });
 
 afterAll(async () => {
