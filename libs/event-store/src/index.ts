@@ -25,6 +25,7 @@ export {
   setMaxEventBytes,
 } from './event-size.js';
 export { ProjectionRunner, type ProjectionRunnerOptions } from './projections/projection-runner.js';
+export { TableRows } from './projections/table-rows.js';
 export { rebuildProjections, type RebuildOptions, type RebuildProgress } from './projections/rebuild.js';
 export { eventStoreMigrations } from './migrations/index.js';
 export { migrate } from './migrate.js';

@@ -63,6 +63,46 @@ export async function readLog(db: Queryable, after: LogPosition | null | undefin
   return rows.map((row) => toStoredEvent(row));
 }
 
+export interface LogPage {
+  /** The events of the wanted types, in log order. */
+  events: StoredEvent[];
+  /** How many events the page passed (wanted or not): fewer than the limit means the readable log ended. */
+  scanned: number;
+  /** Position of the last event passed (null when none): where a reader's checkpoint moves to. */
+  end: LogPosition | null;
+}
+
+/**
+ * readLog for a reader of some event types only: the page passes `limit` events of any type (so the
+ * checkpoint moves past the others) but only the wanted ones carry their data and metadata, so the rest
+ * cost an index entry and a few bytes instead of their whole JSON (a projection of org events no longer
+ * reads and parses every run's output events).
+ */
+export async function readLogPage(db: Queryable, after: LogPosition, limit: number, types?: readonly string[]): Promise<LogPage> {
+  if (!types) {
+    const events = await readLog(db, after, limit);
+    const last = events.at(-1);
+    return { events, scanned: events.length, end: last ? { transactionId: last.transactionId, globalPosition: last.globalPosition } : null };
+  }
+  const rows: (EventRow & { wanted: boolean })[] = await db.query(
+    `SELECT e.type = ANY ($4::text[]) AS wanted,
+       ${EVENT_COLUMNS.replace('e.data, e.metadata', `CASE WHEN e.type = ANY ($4::text[]) THEN e.data END AS data,
+       CASE WHEN e.type = ANY ($4::text[]) THEN e.metadata END AS metadata`)}
+     FROM events e
+     WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
+       AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+     ORDER BY e.transaction_id, e.global_position
+     LIMIT $3`,
+    [after.transactionId, after.globalPosition, limit, types],
+  );
+  const last = rows.at(-1);
+  return {
+    events: rows.filter((row) => row.wanted).map((row) => toStoredEvent(row)),
+    scanned: rows.length,
+    end: last ? { transactionId: last.transaction_id, globalPosition: last.global_position } : null,
+  };
+}
+
 /** True when committed events after `after` exist that readLog does not return yet (an older transaction is still open). */
 export async function hasEventsHeldBack(db: Queryable, after: LogPosition): Promise<boolean> {
   const rows: { held: boolean }[] = await db.query(

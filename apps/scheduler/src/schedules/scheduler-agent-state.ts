@@ -23,25 +23,6 @@ export interface SchedulerAgentRow {
   delay_seconds: number | null;
 }
 
-export const SCHEDULER_AGENT_COLUMNS: (keyof SchedulerAgentRow)[] = [
-  'agent_id',
-  'org_id',
-  'status',
-  'version_id',
-  'launched_by',
-  'spec',
-  'launch_type',
-  'missed_policy',
-  'resume_after',
-  'next_fire_at',
-  'schedule_version',
-  'last_planned_at',
-  'expire_at',
-  'after_agent_id',
-  'exit_codes',
-  'delay_seconds',
-];
-
 /** An agent's row as it stands while a batch is folded; `replan` says its next fire must be recomputed. */
 export interface FoldedAgent {
   row: SchedulerAgentRow | null;

@@ -1,35 +1,22 @@
 import type { EntityManager } from 'typeorm';
-import type { Projection, StoredEvent } from '@agentry/event-store';
+import { TableRows, type Projection, type StoredEvent } from '@agentry/event-store';
 import { AgentEventType } from '@agentry/contracts';
 import { ScheduleEventType } from './schedule-events.js';
-import {
-  agentIdOf,
-  foldScheduleEvent,
-  plannedRow,
-  SCHEDULER_AGENT_COLUMNS,
-  type FoldedAgent,
-  type SchedulerAgentRow,
-} from './scheduler-agent-state.js';
+import { agentIdOf, foldScheduleEvent, plannedRow, type FoldedAgent, type SchedulerAgentRow } from './scheduler-agent-state.js';
 
 const TABLE = 'scheduler_agents';
 
-/** Column types for jsonb_to_recordset: the upsert reads the folded rows from one jsonb parameter. */
-const RECORD_TYPES = `agent_id integer, org_id integer, status text, version_id text, launched_by jsonb, spec jsonb, launch_type text,
-  missed_policy text, resume_after bigint, next_fire_at bigint, schedule_version integer, last_planned_at bigint, expire_at bigint,
-  after_agent_id integer, exit_codes jsonb, delay_seconds integer`;
-const COLUMNS = SCHEDULER_AGENT_COLUMNS.join(', ');
-const UPDATES = SCHEDULER_AGENT_COLUMNS.filter((c) => c !== 'agent_id')
-  .map((c) => `${c} = EXCLUDED.${c}`)
-  .join(', ');
+const schedulerAgents = new TableRows<SchedulerAgentRow>(TABLE, 'agent_id', {
+  agent_id: 'integer', org_id: 'integer', status: 'text', version_id: 'text', launched_by: 'jsonb', spec: 'jsonb', launch_type: 'text',
+  missed_policy: 'text', resume_after: 'bigint', next_fire_at: 'bigint', schedule_version: 'integer', last_planned_at: 'bigint',
+  expire_at: 'bigint', after_agent_id: 'integer', exit_codes: 'jsonb', delay_seconds: 'integer',
+});
 
-const toNumber = (value: string | number | null): number | null => (value === null ? null : Number(value));
+const toNumber = (value: unknown): number | null => (value === null ? null : Number(value));
 
-/** The current rows of the batch's agents (bigints arrive as text). */
+/** The current rows of the batch's agents (bigints arrive as text: the fold computes with numbers). */
 async function loadRows(m: EntityManager, agentIds: number[]): Promise<Map<number, SchedulerAgentRow>> {
-  const rows: (SchedulerAgentRow & Record<'resume_after' | 'next_fire_at' | 'last_planned_at' | 'expire_at', string | number | null>)[] = await m.query(
-    `SELECT ${COLUMNS} FROM ${TABLE} WHERE agent_id = ANY ($1::integer[])`,
-    [agentIds],
-  );
+  const rows = await schedulerAgents.select(m, agentIds);
   return new Map(
     rows.map((row) => [
       row.agent_id,
@@ -71,14 +58,8 @@ async function applyBatch(events: StoredEvent[], m: EntityManager): Promise<void
     if (row) upserts.push(row);
     else if (stored.has(id)) deleted.push(id);
   }
-  if (deleted.length > 0) await m.query(`DELETE FROM ${TABLE} WHERE agent_id = ANY ($1::integer[])`, [deleted]);
-  if (upserts.length > 0) {
-    await m.query(
-      `INSERT INTO ${TABLE} (${COLUMNS}) SELECT ${COLUMNS} FROM jsonb_to_recordset($1::jsonb) AS r(${RECORD_TYPES})
-       ON CONFLICT (agent_id) DO UPDATE SET ${UPDATES}`,
-      [JSON.stringify(upserts)],
-    );
-  }
+  await schedulerAgents.delete(m, deleted);
+  await schedulerAgents.upsert(m, upserts);
 }
 
 /**

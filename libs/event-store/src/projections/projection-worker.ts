@@ -1,6 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { positionOf } from '../log-position.js';
-import { hasEventsHeldBack, readLog } from '../log-reader.js';
+import { hasEventsHeldBack, readLogPage } from '../log-reader.js';
 import type { LogPosition, StoredEvent } from '../types.js';
 import { ParkedEvents } from '../parking/parked-events.js';
 import { applyEvents } from './apply-events.js';
@@ -132,10 +131,10 @@ export class ProjectionWorker {
   private async runBatch(): Promise<{ count: number; heldBack: boolean }> {
     const { name } = this.projection;
     const from = (this.checkpoint ??= await loadCheckpoint(this.dataSource, name));
-    const events = await readLog(this.dataSource, from, this.options.batchSize);
-    if (events.length === 0) return { count: 0, heldBack: await hasEventsHeldBack(this.dataSource, from) };
+    const { events, scanned, end } = await readLogPage(this.dataSource, from, this.options.batchSize, this.projection.eventTypes);
+    if (!end) return { count: 0, heldBack: await hasEventsHeldBack(this.dataSource, from) };
 
-    const to = positionOf(events[events.length - 1]);
+    const to = end;
     const parkedNow: string[] = [];
     await this.dataSource.transaction(async (manager) => {
       const skip = async (event: StoredEvent) => {
@@ -160,8 +159,8 @@ export class ProjectionWorker {
     this.batchFailed = false;
     this.checkpoint = to;
     this.options.onAdvanced(name);
-    const heldBack = events.length < this.options.batchSize && (await hasEventsHeldBack(this.dataSource, to));
-    return { count: events.length, heldBack };
+    const heldBack = scanned < this.options.batchSize && (await hasEventsHeldBack(this.dataSource, to));
+    return { count: scanned, heldBack };
   }
 
   /**

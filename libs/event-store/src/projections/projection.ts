@@ -26,6 +26,12 @@ export interface Projection {
    */
   tables?: string[];
   /**
+   * Runs in a rebuild's switch transaction against the filled copies (search_path on them), after the last
+   * events and before they go live: for what the tables get from outside the log, e.g. rows an archive job
+   * removed from the live tables while the copies were filled.
+   */
+  onSwitch?(manager: EntityManager): Promise<void>;
+  /**
    * Set to park events this projection keeps failing on instead of retrying them forever (the relay):
    * the checkpoint moves past a parked event, which an operator can replay (`npm run parked`). Read-model
    * projections leave it unset: skipping an event would make them differ from a rebuild.

@@ -55,7 +55,8 @@ function pausedRebuild(projection: CountingProjection, batchSize: number, pauseA
     },
   });
   done.catch(() => undefined);
-  return { paused: pausedNow, release, done, chunks };
+  // A rebuild that fails before it pauses fails the test with its error instead of leaving it waiting.
+  return { paused: Promise.race([pausedNow, done.then(() => Promise.reject(new Error('the rebuild ended before pausing')))]), release, done, chunks };
 }
 
 const indexesOf = async (table: string) =>
@@ -73,7 +74,7 @@ describe('rebuild beside the live tables', () => {
     const rebuild = pausedRebuild(projection, 10);
     await rebuild.paused;
     // The rebuild has committed a chunk into its copies and waits: commands go on and their reads catch up.
-    for (let i = 0; i < 5; i++) await runner.waitFor(await appendMany(3, 100 + i * 3), { timeoutMs: 5000 });
+    for (let i = 0; i < 5; i++) await runner.waitFor(await appendMany(3, 100 + i * 3), { timeoutMs: 20_000 });
     expect(await projection.appliedCount(db.dataSource)).toBe(45);
     const [copy] = await db.dataSource.query(`SELECT count(*)::integer AS n FROM ${BuildTables.schemaFor('beside')}.beside_applied`);
     expect(copy.n).toBe(10);

@@ -1,7 +1,8 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { createSessionClient } from '../data-source.js';
-import { LOG_START, positionOf } from '../log-position.js';
-import { readLog } from '../log-reader.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { compareLogPositions, LOG_START } from '../log-position.js';
+import { readLogPage, type Queryable } from '../log-reader.js';
 import { ADVISORY_LOCK_NAMESPACE } from '../schema-names.js';
 import type { LogPosition } from '../types.js';
 import { applyEvents } from './apply-events.js';
@@ -31,6 +32,7 @@ export interface RebuildProgress {
 const DEFAULT_BATCH_SIZE = 5000;
 const SWITCH_ATTEMPTS = 5;
 const LOCK_NOT_AVAILABLE = '55P03';
+const HELD_BACK_RETRY_MS = 20;
 
 /**
  * Rebuilds each projection from the whole log, one after the other.
@@ -65,21 +67,26 @@ async function rebuildBeside(dataSource: DataSource, projection: Projection, opt
     ]);
     if (!rows[0]?.locked) throw new Error(`${projection.name}: another rebuild of this projection is running`);
 
+    const target = await lastCommitted(dataSource);
     build = await BuildTables.create(dataSource, projection);
     const progress: RebuildProgress = { projection: projection.name, stage: 'filling', events: 0, position: LOG_START };
-    // Fill the copies until a chunk comes back short: the log end as of then.
+    // Fill the copies until a chunk comes back short, once past every event committed before the rebuild began.
     for (;;) {
-      const events = await readLog(dataSource, progress.position, batchSize);
-      if (events.length === 0) break;
-      const copies = build;
-      await dataSource.transaction(async (manager) => {
-        await copies.usedBy(manager);
-        await applyEvents(projection, events, manager);
-      });
-      progress.events += events.length;
-      progress.position = positionOf(events[events.length - 1]);
-      await options.onChunk?.({ ...progress });
-      if (events.length < batchSize) break;
+      const { events, scanned, end } = await readLogPage(dataSource, progress.position, batchSize, projection.eventTypes);
+      if (end) {
+        const copies = build;
+        await dataSource.transaction(async (manager) => {
+          await copies.usedBy(manager);
+          await applyEvents(projection, events, manager);
+        });
+        progress.events += scanned;
+        progress.position = end;
+        await options.onChunk?.({ ...progress });
+      }
+      if (scanned < batchSize) {
+        if (compareLogPositions(progress.position, target) >= 0) break;
+        await sleep(HELD_BACK_RETRY_MS); // committed, but behind an older transaction still open (readLog's rule)
+      }
     }
     await build.addIndexes(dataSource);
     await options.onChunk?.({ ...progress, stage: 'filled' });
@@ -104,6 +111,7 @@ async function switchTo(dataSource: DataSource, projection: Projection, build: B
         await build.usedBy(manager);
         // The events appended since the last chunk: few, so the live tables stay locked briefly.
         await catchUp(manager, projection, caughtUp, batchSize);
+        await projection.onSwitch?.(manager);
         await setCheckpoint(manager, projection.name, caughtUp.position);
         await build.swap(manager);
       });
@@ -117,27 +125,46 @@ async function switchTo(dataSource: DataSource, projection: Projection, build: B
 
 async function catchUp(db: EntityManager, projection: Projection, progress: RebuildProgress, batchSize: number): Promise<void> {
   for (;;) {
-    const events = await readLog(db, progress.position, batchSize);
-    if (events.length === 0) return;
+    const { events, scanned, end } = await readLogPage(db, progress.position, batchSize, projection.eventTypes);
+    if (!end) return;
     await applyEvents(projection, events, db);
-    progress.events += events.length;
-    progress.position = positionOf(events[events.length - 1]);
-    if (events.length < batchSize) return;
+    progress.events += scanned;
+    progress.position = end;
+    if (scanned < batchSize) return;
   }
+}
+
+/**
+ * The position of the last event committed now: a rebuild applies at least up to it, so it never ends
+ * short of what was written before it began (readLog holds back events behind any older open transaction,
+ * of any service, or of another database on the same server).
+ */
+async function lastCommitted(db: Queryable): Promise<LogPosition> {
+  const rows: { transaction_id: string; global_position: string }[] = await db.query(
+    `SELECT transaction_id::text AS transaction_id, global_position::text AS global_position FROM events
+     ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+  );
+  const row = rows[0];
+  return row ? { transactionId: row.transaction_id, globalPosition: row.global_position } : LOG_START;
 }
 
 /** One transaction: lock the checkpoint row, reset the tables, replay the whole log, set the checkpoint. */
 async function rebuildInPlace(dataSource: DataSource, projection: Projection, options: RebuildOptions): Promise<void> {
+  const target = await lastCommitted(dataSource);
   await dataSource.transaction(async (manager) => {
     await loadCheckpoint(manager, projection.name, { forUpdate: true });
     await projection.reset(manager);
     const progress: RebuildProgress = { projection: projection.name, stage: 'filling', events: 0, position: LOG_START };
     for (;;) {
-      const events = await readLog(manager, progress.position, options.batchSize ?? DEFAULT_BATCH_SIZE);
-      if (events.length === 0) break;
+      const { events, scanned, end } = await readLogPage(manager, progress.position, options.batchSize ?? DEFAULT_BATCH_SIZE, projection.eventTypes);
+      if (!end) {
+        if (compareLogPositions(progress.position, target) >= 0) break;
+        await sleep(HELD_BACK_RETRY_MS);
+        continue;
+      }
       await applyEvents(projection, events, manager);
-      progress.events += events.length;
-      progress.position = positionOf(events[events.length - 1]);
+      progress.events += scanned;
+      progress.position = end;
       await options.onChunk?.({ ...progress });
     }
     await setCheckpoint(manager, projection.name, progress.position);

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { projectionOf, type EventDataWriter } from '@agentry/event-store';
+import { TableRows, type Projection, type StoredEvent } from '@agentry/event-store';
 import {
   ContainerEventType,
   ContainerRuntimeEventType,
@@ -9,33 +9,91 @@ import {
   type ContainerStartedData,
 } from '@agentry/contracts';
 
+/** An `executor_containers` row as folded (bigints read back arrive as text and are written back as they are). */
+interface PhaseRow {
+  container_id: number | string;
+  agent_id: number | string;
+  org_id: number | string;
+  phase: string;
+  queued_at: number | string;
+  started_at: number | string | null;
+  ended_at: number | string | null;
+  executor_id: string | null;
+  abort_requested: boolean;
+  abort_soft: boolean;
+}
+
+const executorContainers = new TableRows<PhaseRow>('executor_containers', 'container_id', {
+  container_id: 'bigint', agent_id: 'bigint', org_id: 'bigint', phase: 'text', queued_at: 'bigint', started_at: 'bigint',
+  ended_at: 'bigint', executor_id: 'text', abort_requested: 'boolean', abort_soft: 'boolean',
+});
+
+/**
+ * One event's effect on its container's row, as the row-at-a-time statements had it: queued inserts (never
+ * over a known row), the others update a known row only; an end is final, so a late start never moves a
+ * container back.
+ */
+function fold(row: PhaseRow | undefined, event: StoredEvent): PhaseRow | undefined {
+  switch (event.type) {
+    case ContainerEventType.ContainerQueued: {
+      const d = event.data as ContainerQueuedData;
+      return (
+        row ?? {
+          container_id: d.containerId, agent_id: d.agentId, org_id: d.orgId, phase: 'queued', queued_at: d.queuedAt, started_at: null,
+          ended_at: null, executor_id: null, abort_requested: false, abort_soft: false,
+        }
+      );
+    }
+    case ContainerEventType.ContainerStarted: {
+      const d = event.data as ContainerStartedData;
+      return row?.phase === 'queued' ? { ...row, phase: 'running', started_at: d.startedAt, executor_id: d.executorId ?? null } : row;
+    }
+    case ContainerEventType.ContainerEnded: {
+      const d = event.data as ContainerEndedData;
+      return row && row.phase !== 'ended' ? { ...row, phase: 'ended', ended_at: d.endedAt } : row;
+    }
+    case ContainerRuntimeEventType.ContainerAbortRequested: {
+      const d = event.data as ContainerAbortRequestedData;
+      return row && { ...row, abort_requested: true, abort_soft: d.soft };
+    }
+    default:
+      return row;
+  }
+}
+
+/** Set-based: one SELECT of the batch's containers, the fold, one upsert of the rows that changed. */
+async function applyBatch(events: StoredEvent[], m: EntityManager): Promise<void> {
+  const ids = [...new Set(events.map((e) => (e.data as { containerId: number }).containerId))];
+  const rows = new Map((await executorContainers.select(m, ids)).map((row) => [Number(row.container_id), row]));
+  const changed = new Set<number>();
+  for (const event of events) {
+    const id = (event.data as { containerId: number }).containerId;
+    const before = rows.get(id);
+    const after = fold(before, event);
+    if (after && after !== before) {
+      rows.set(id, after);
+      changed.add(id);
+    }
+  }
+  await executorContainers.upsert(m, [...changed].map((id) => rows.get(id)!));
+}
+
 /**
  * The executor's read model of container phases, from the log only (a rebuild gives the same rows).
- * An end is final: a late start never moves a container back.
+ * Set-based (applyBatch); a single event is a batch of one, so live and rebuilt rows come from one fold.
  */
-const writers: Record<string, EventDataWriter> = {
-  [ContainerEventType.ContainerQueued]: (d: ContainerQueuedData, m) =>
-    m.query(
-      `INSERT INTO executor_containers (container_id, agent_id, org_id, phase, queued_at) VALUES ($1, $2, $3, 'queued', $4)
-       ON CONFLICT (container_id) DO NOTHING`,
-      [d.containerId, d.agentId, d.orgId, d.queuedAt],
-    ),
-  [ContainerEventType.ContainerStarted]: (d: ContainerStartedData, m) =>
-    m.query(`UPDATE executor_containers SET phase = 'running', started_at = $2, executor_id = $3 WHERE container_id = $1 AND phase = 'queued'`, [
-      d.containerId,
-      d.startedAt,
-      d.executorId ?? null,
-    ]),
-  [ContainerEventType.ContainerEnded]: (d: ContainerEndedData, m) =>
-    m.query(`UPDATE executor_containers SET phase = 'ended', ended_at = $2 WHERE container_id = $1 AND phase <> 'ended'`, [d.containerId, d.endedAt]),
-  [ContainerRuntimeEventType.ContainerAbortRequested]: (d: ContainerAbortRequestedData, m) =>
-    m.query(`UPDATE executor_containers SET abort_requested = true, abort_soft = $2 WHERE container_id = $1`, [d.containerId, d.soft]),
-};
-
-export const executorContainersProjection = projectionOf({
+export const executorContainersProjection: Projection = {
   name: 'executor:containers',
-  writers,
+  eventTypes: [
+    ContainerEventType.ContainerQueued,
+    ContainerEventType.ContainerStarted,
+    ContainerEventType.ContainerEnded,
+    ContainerRuntimeEventType.ContainerAbortRequested,
+  ],
+  tables: ['executor_containers'],
+  applyBatch,
+  apply: (event, m) => applyBatch([event], m),
   async reset(manager: EntityManager): Promise<void> {
     await manager.query(`TRUNCATE executor_containers`);
   },
-});
+};

@@ -1,40 +1,55 @@
 import type { EntityManager } from 'typeorm';
-import type { Projection, StoredEvent } from '@agentry/event-store';
-import {
-  ContainerEventType,
-  ContainerRuntimeEventType,
-  type ContainerEndedData,
-  type ContainerMessageAddedData,
-  type ContainerOutputSealedData,
-  type ContainerProgressedData,
-  type ContainerQueuedData,
-  type ContainerResultObjectSetData,
-  type ContainerStartedData,
-} from '@agentry/contracts';
+import { TableRows, type Projection, type StoredEvent } from '@agentry/event-store';
+import { ContainerEventType, ContainerRuntimeEventType, type ContainerQueuedData } from '@agentry/contracts';
+import { containerIdOf, foldHistory, type ContainerRow, type HistoryState, type MessageRow } from './container-history-fold.js';
 
-async function containerQueued(d: ContainerQueuedData, manager: EntityManager): Promise<void> {
-  const [known] = await manager.query(`SELECT 1 FROM output_containers WHERE id = $1`, [d.containerId]);
-  if (known) return;
-  // Counted even for an archived container, so numbers are the same live and after a rebuild.
-  const [{ launches }]: { launches: number }[] = await manager.query(
-    `INSERT INTO output_launch_counters AS c (agent_id, launches) VALUES ($1, 1)
-     ON CONFLICT (agent_id) DO UPDATE SET launches = c.launches + 1
-     RETURNING launches`,
-    [d.agentId],
-  );
-  await manager.query(
-    `INSERT INTO output_containers (id, org_id, agent_id, status, launch_type, launch_number, agent_version_id,
-       retry_number, retry_of_container_id, queued_at)
-     SELECT $1, $2, $3, 'queued', $4, $5, $6, $7, $8, $9
-      WHERE NOT EXISTS (SELECT 1 FROM output_archived_containers WHERE container_id = $1)`,
-    [d.containerId, d.orgId, d.agentId, d.launchType, launches, d.agentVersionId, d.retryNumber ?? 0, d.retryOfContainerId ?? null, d.queuedAt],
-  );
+const containers = new TableRows<ContainerRow>('output_containers', 'id', {
+  id: 'bigint', org_id: 'integer', agent_id: 'integer', status: 'text', launch_type: 'text', launch_number: 'integer',
+  agent_version_id: 'text', retry_number: 'integer', retry_of_container_id: 'bigint', queued_at: 'bigint', started_at: 'bigint',
+  ended_at: 'bigint', final_status: 'text', end_type: 'text', end_message: 'text', exit_code: 'integer', launch_failed: 'boolean',
+  progress: 'double precision', progress_label: 'text', progress_at: 'bigint', result_object: 'text', output_length: 'bigint',
+});
+const messages = new TableRows<MessageRow>('output_messages', 'container_id', {
+  container_id: 'bigint', message_number: 'integer', message_id: 'bigint', at: 'bigint', text: 'text', type: 'text', context: 'jsonb',
+});
+const launchCounters = new TableRows<{ agent_id: number; launches: number }>('output_launch_counters', 'agent_id', {
+  agent_id: 'integer',
+  launches: 'integer',
+});
+
+/** The rows, counters and archive marks a batch's fold starts from: three SELECTs. */
+async function loadState(events: StoredEvent[], m: EntityManager): Promise<HistoryState> {
+  const ids = [...new Set(events.map(containerIdOf))];
+  const queued = events.filter((e) => e.type === ContainerEventType.ContainerQueued).map((e) => e.data as ContainerQueuedData);
+  const rows = await containers.select(m, ids);
+  const counters = await launchCounters.select(m, [...new Set(queued.map((d) => d.agentId))]);
+  const archived: { id: string }[] = queued.length
+    ? await m.query(`SELECT container_id::text AS id FROM output_archived_containers WHERE container_id = ANY ($1::bigint[])`, [queued.map((d) => d.containerId)])
+    : [];
+  return {
+    containers: new Map(rows.map((row) => [Number(row.id), row])),
+    launches: new Map(counters.map((c) => [c.agent_id, c.launches])),
+    archived: new Set(archived.map((a) => Number(a.id))),
+  };
+}
+
+/**
+ * Set-based: folds the batch into the final state of each container, counter and message it touches, then
+ * writes each table once (jsonb_to_recordset upserts) instead of one to three statements per event.
+ */
+async function applyBatch(events: StoredEvent[], m: EntityManager): Promise<void> {
+  const changes = foldHistory(await loadState(events, m), events);
+  await containers.upsert(m, [...changes.containers.values()]);
+  await launchCounters.upsert(m, [...changes.launches].map(([agent_id, launches]) => ({ agent_id, launches })));
+  // The first message of a number wins: one already stored stays.
+  await messages.insertMissing(m, changes.messages, 'container_id, message_number');
 }
 
 /**
  * Container history (`output_containers`, `output_messages`) from the executor's container events. Only
  * event data is used (never the clock), and an ended container stays ended, so replays give identical rows.
  * Containers removed by the archive job are not brought back: updates find no row, inserts skip them.
+ * Set-based (applyBatch); a single event is a batch of one, so live and rebuilt rows come from one fold.
  */
 export const containersProjection: Projection = {
   name: 'output:containers',
@@ -47,61 +62,16 @@ export const containersProjection: Projection = {
     ContainerRuntimeEventType.ContainerResultObjectSet,
     ContainerRuntimeEventType.ContainerOutputSealed,
   ],
-
-  async apply(event: StoredEvent, manager: EntityManager): Promise<void> {
-    switch (event.type) {
-      case ContainerEventType.ContainerQueued:
-        return containerQueued(event.data as ContainerQueuedData, manager);
-      case ContainerEventType.ContainerStarted: {
-        const d = event.data as ContainerStartedData;
-        await manager.query(`UPDATE output_containers SET status = 'running', started_at = $2 WHERE id = $1 AND status = 'queued'`, [
-          d.containerId,
-          d.startedAt,
-        ]);
-        return;
-      }
-      case ContainerEventType.ContainerEnded: {
-        const d = event.data as ContainerEndedData;
-        await manager.query(
-          `UPDATE output_containers SET status = 'ended', ended_at = $2, final_status = $3, end_type = $4, end_message = $5, exit_code = $6,
-             launch_failed = $7
-            WHERE id = $1 AND status <> 'ended'`,
-          [d.containerId, d.endedAt, d.status, d.endType, d.endMessage, d.exitCode, d.launchFailed === true],
-        );
-        return;
-      }
-      case ContainerRuntimeEventType.ContainerProgressed: {
-        const d = event.data as ContainerProgressedData;
-        await manager.query(`UPDATE output_containers SET progress = $2, progress_label = $3, progress_at = $4 WHERE id = $1`, [
-          d.containerId,
-          d.progress,
-          d.label,
-          d.at,
-        ]);
-        return;
-      }
-      case ContainerRuntimeEventType.ContainerMessageAdded: {
-        const d = event.data as ContainerMessageAddedData;
-        await manager.query(
-          `INSERT INTO output_messages (container_id, message_number, message_id, at, text, type, context)
-           SELECT $1, $2, $3, $4, $5, $6, $7 WHERE EXISTS (SELECT 1 FROM output_containers WHERE id = $1)
-           ON CONFLICT (container_id, message_number) DO NOTHING`,
-          [d.containerId, d.messageNumber, event.globalPosition, d.at, d.text, d.type, JSON.stringify(d.context ?? [])],
-        );
-        return;
-      }
-      case ContainerRuntimeEventType.ContainerResultObjectSet: {
-        const d = event.data as ContainerResultObjectSetData;
-        await manager.query(`UPDATE output_containers SET result_object = $2 WHERE id = $1`, [d.containerId, d.resultObject]);
-        return;
-      }
-      case ContainerRuntimeEventType.ContainerOutputSealed: {
-        const d = event.data as ContainerOutputSealedData;
-        await manager.query(`UPDATE output_containers SET output_length = $2 WHERE id = $1`, [d.containerId, d.outputLength]);
-        return;
-      }
-    }
+  tables: ['output_containers', 'output_messages', 'output_launch_counters'],
+  // The archive job removes containers from the live tables: one archived while a rebuild filled its copies
+  // may be in them (inserted before it was archived), and must not come back when they go live.
+  async onSwitch(manager: EntityManager): Promise<void> {
+    await manager.query(`DELETE FROM output_messages m USING output_archived_containers a WHERE m.container_id = a.container_id`);
+    await manager.query(`DELETE FROM output_containers c USING output_archived_containers a WHERE c.id = a.container_id`);
   },
+
+  applyBatch,
+  apply: (event, manager) => applyBatch([event], manager),
 
   async reset(manager: EntityManager): Promise<void> {
     await manager.query(`TRUNCATE output_containers, output_messages, output_launch_counters`);

@@ -23,6 +23,7 @@ export const directoryProjection: Projection = {
     ScriptEventType.saved,
     ScriptEventType.deleted,
   ],
+  tables: ['output_agents', 'output_scripts'],
 
   async apply(event: StoredEvent, manager: EntityManager): Promise<void> {
     switch (event.type) {

@@ -47,6 +47,7 @@ const writers: Record<string, EventDataWriter> = {
 export const accountsProjection = projectionOf({
   name: 'registry:accounts',
   writers,
+  tables: ['accounts_orgs', 'accounts_users', 'accounts_api_keys', 'accounts_tags'],
   async reset(manager: EntityManager): Promise<void> {
     await manager.query(`TRUNCATE accounts_orgs, accounts_users, accounts_api_keys, accounts_tags`);
   },

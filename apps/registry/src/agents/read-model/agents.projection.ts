@@ -84,6 +84,7 @@ const writers: Record<string, EventDataWriter> = {
 export const agentsProjection = projectionOf({
   name: 'registry:agents',
   writers,
+  tables: ['agents_agents', 'agents_versions'],
   async reset(manager: EntityManager): Promise<void> {
     await manager.query(`TRUNCATE agents_agents, agents_versions`);
   },

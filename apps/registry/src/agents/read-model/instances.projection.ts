@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { Projection, StoredEvent } from '@agentry/event-store';
+import { TableRows, type Projection, type StoredEvent } from '@agentry/event-store';
 import { ContainerEventType, type ContainerEndedData, type ContainerQueuedData, type ContainerStartedData } from '@agentry/contracts';
 import { lastEndStatusOf, transition, type ContainerState } from './instance-transitions.js';
 
@@ -28,6 +28,60 @@ function moveOf(event: StoredEvent): ContainerMove | null {
   }
 }
 
+interface StateRow {
+  container_id: number;
+  agent_id: number;
+  state: ContainerState;
+}
+type CountsRow = { agent_id: number; last_end_message: string | null; last_end_status: string | null; last_end_type: string | null } & Record<
+  ContainerState | 'total',
+  number
+>;
+
+const containerStates = new TableRows<StateRow>('agents_container_states', 'container_id', { container_id: 'integer', agent_id: 'integer', state: 'text' });
+const instanceCounts = new TableRows<CountsRow>('agents_instance_counts', 'agent_id', {
+  agent_id: 'integer', pending: 'integer', active: 'integer', complete: 'integer', failed: 'integer', cancelled: 'integer', total: 'integer',
+  last_end_message: 'text', last_end_status: 'text', last_end_type: 'text',
+});
+
+const zeroCounts = (agentId: number): CountsRow => ({
+  agent_id: agentId, pending: 0, active: 0, complete: 0, failed: 0, cancelled: 0, total: 0, last_end_message: null, last_end_status: null, last_end_type: null,
+});
+
+/**
+ * Set-based: reads the batch's container states and agents' counts once, folds every move through the same
+ * `transition` as one event at a time (a last end field only replaces the stored one when the event has it),
+ * and writes both tables once.
+ */
+async function applyBatch(events: StoredEvent[], manager: EntityManager): Promise<void> {
+  const moves = events.map((event) => ({ event, move: moveOf(event) })).filter((m): m is { event: StoredEvent; move: ContainerMove } => m.move !== null);
+  if (moves.length === 0) return;
+  const states = new Map((await containerStates.select(manager, [...new Set(moves.map((m) => m.move.containerId))])).map((r) => [r.container_id, r]));
+  const counts = new Map((await instanceCounts.select(manager, [...new Set(moves.map((m) => m.move.agentId))])).map((r) => [r.agent_id, r]));
+  const changedStates = new Set<number>();
+  const changedCounts = new Set<number>();
+  for (const { event, move } of moves) {
+    const current = states.get(move.containerId);
+    const deltas = transition(current?.state ?? null, move.next);
+    if (!deltas) continue;
+    states.set(move.containerId, { container_id: move.containerId, agent_id: current?.agent_id ?? move.agentId, state: move.next });
+    changedStates.add(move.containerId);
+    const before = counts.get(move.agentId) ?? zeroCounts(move.agentId);
+    const after: CountsRow = { ...before };
+    for (const bucket of Object.keys(deltas) as (keyof typeof deltas)[]) after[bucket] = before[bucket] + deltas[bucket];
+    if (event.type === ContainerEventType.ContainerEnded) {
+      const ended = event.data as ContainerEndedData;
+      after.last_end_message = ended.endMessage ?? before.last_end_message;
+      after.last_end_status = lastEndStatusOf(ended.status, ended.launchFailed) ?? before.last_end_status;
+      after.last_end_type = ended.endType ?? before.last_end_type;
+    }
+    counts.set(move.agentId, after);
+    changedCounts.add(move.agentId);
+  }
+  await containerStates.upsert(manager, [...changedStates].map((id) => states.get(id)!));
+  await instanceCounts.upsert(manager, [...changedCounts].map((id) => counts.get(id)!));
+}
+
 /**
  * Seed 001's `instance_counts` (+ v1 `nbLaunches` and last end message) per agent, fed by the
  * executor's container events. Zeros until an executor emits them.
@@ -35,46 +89,9 @@ function moveOf(event: StoredEvent): ContainerMove | null {
 export const agentInstancesProjection: Projection = {
   name: 'registry:agent-instances',
   eventTypes: Object.values(ContainerEventType),
-
-  async apply(event: StoredEvent, manager: EntityManager): Promise<void> {
-    const move = moveOf(event);
-    if (!move) return;
-    const [current]: { state: ContainerState }[] = await manager.query(
-      `SELECT state FROM agents_container_states WHERE container_id = $1`,
-      [move.containerId],
-    );
-    const deltas = transition(current?.state ?? null, move.next);
-    if (!deltas) return;
-    await manager.query(
-      `INSERT INTO agents_container_states (container_id, agent_id, state) VALUES ($1, $2, $3)
-       ON CONFLICT (container_id) DO UPDATE SET state = EXCLUDED.state`,
-      [move.containerId, move.agentId, move.next],
-    );
-    const ended = event.type === ContainerEventType.ContainerEnded ? (event.data as ContainerEndedData) : null;
-    await manager.query(
-      `INSERT INTO agents_instance_counts AS c (agent_id, pending, active, complete, failed, cancelled, total,
-         last_end_message, last_end_status, last_end_type)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-       ON CONFLICT (agent_id) DO UPDATE SET
-         pending = c.pending + EXCLUDED.pending, active = c.active + EXCLUDED.active, complete = c.complete + EXCLUDED.complete,
-         failed = c.failed + EXCLUDED.failed, cancelled = c.cancelled + EXCLUDED.cancelled, total = c.total + EXCLUDED.total,
-         last_end_message = coalesce(EXCLUDED.last_end_message, c.last_end_message),
-         last_end_status = coalesce(EXCLUDED.last_end_status, c.last_end_status),
-         last_end_type = coalesce(EXCLUDED.last_end_type, c.last_end_type)`,
-      [
-        move.agentId,
-        deltas.pending,
-        deltas.active,
-        deltas.complete,
-        deltas.failed,
-        deltas.cancelled,
-        deltas.total,
-        ended?.endMessage ?? null,
-        ended ? lastEndStatusOf(ended.status, ended.launchFailed) : null,
-        ended?.endType ?? null,
-      ],
-    );
-  },
+  tables: ['agents_instance_counts', 'agents_container_states'],
+  applyBatch,
+  apply: (event, manager) => applyBatch([event], manager),
 
   async reset(manager: EntityManager): Promise<void> {
     await manager.query(`TRUNCATE agents_instance_counts, agents_container_states`);

@@ -9,6 +9,7 @@ import { ScriptEventType, type ScriptDeletedData, type ScriptSavedData } from '@
 export const scriptsProjection: Projection = {
   name: 'registry:scripts',
   eventTypes: [ScriptEventType.saved, ScriptEventType.deleted],
+  tables: ['scripts_scripts'],
 
   async apply(event: StoredEvent, manager: EntityManager): Promise<void> {
     if (event.type === ScriptEventType.saved) {
