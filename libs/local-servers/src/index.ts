@@ -10,5 +10,6 @@ export {
   type NatsAuthorization,
   type NatsPermissionsConfig,
   type NatsUserLogin,
+  type NatsUserEntry,
   type RunningNatsServer,
 } from './nats.js';

@@ -171,10 +171,23 @@ describe('nats-server', () => {
     }
   });
 
-  it('renders passwords of the form $NAME as references to the server environment (Kubernetes secrets)', () => {
-    const conf = renderNatsAuthorization({ users: [{ user: 'gateway', password: '$NATS_GATEWAY_PASSWORD' }, { user: 'x', password: '$not an env' }] });
-    expect(conf).toContain('password: $NATS_GATEWAY_PASSWORD\n');
-    expect(conf).toContain('password: "$not an env"\n');
+  it('renders a user whose password is included from another file (a mounted Secret): nats-server reads it from there', async () => {
+    const dir = join(workDir, 'nats-include');
+    await mkdir(join(dir, 'conf'), { recursive: true });
+    await mkdir(join(dir, 'auth'), { recursive: true });
+    const conf = renderNatsAuthorization({
+      users: [{ user: 'gateway', passwordInclude: '../auth/gateway.conf', permissions: { publish: ['a'], subscribe: ['_INBOX.gateway.>'] } }],
+    });
+    expect(conf).toContain('include "../auth/gateway.conf"');
+    expect(conf).not.toContain('password');
+    const port = await freePort();
+    await writeFile(join(dir, 'conf/nats.conf'), `listen: 127.0.0.1:${port}\n${conf}`);
+    await writeFile(join(dir, 'auth/gateway.conf'), 'password: "from-the-secret"\n', { mode: 0o600 });
+    const check = await run(await ensureNatsServerBinary(), ['-c', join(dir, 'conf/nats.conf'), '-t']).catch((e) => e);
+    expect(`${check.stdout}${check.stderr}`).toContain('is valid');
+    await rm(join(dir, 'auth/gateway.conf'));
+    const missing = await run(await ensureNatsServerBinary(), ['-c', join(dir, 'conf/nats.conf'), '-t']).catch((e) => e);
+    expect(`${missing.stdout}${missing.stderr}`).toMatch(/gateway\.conf.*no such file/);
   });
 
   it('fails with the server output when the port is taken', async () => {

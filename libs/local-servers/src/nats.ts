@@ -135,17 +135,27 @@ async function writeAuthConfig(storeDir: string, auth: NatsAuthorization): Promi
   return file;
 }
 
-/** A password written as-is, or a reference to an environment variable of the server (`$NAME`, for Kubernetes). */
-const passwordValue = (password: string): string => (/^\$[A-Z_][A-Z0-9_]*$/.test(password) ? password : JSON.stringify(password));
-
 /**
- * nats-server configuration (its own syntax, JSON strings are valid in it) for these users. A
- * password of the form `$NAME` is left for the server to read from its environment.
+ * A user of a configuration rendered for another machine (Kubernetes): its password is not in
+ * the file but in the one `passwordInclude` names (a mounted Secret holding `password: "…"`).
  */
-export function renderNatsAuthorization(auth: NatsAuthorization): string {
+export interface NatsUserEntry {
+  user: string;
+  password?: string;
+  passwordInclude?: string;
+  permissions?: NatsPermissionsConfig;
+}
+
+/** nats-server configuration (its own syntax; JSON strings are valid in it) for these users. */
+export function renderNatsAuthorization(auth: { users: NatsUserEntry[]; noAuthUser?: string }): string {
   const list = (subjects: string[]) => `[${subjects.map((s) => JSON.stringify(s)).join(', ')}]`;
+  const passwordLine = (u: NatsUserEntry): string => {
+    if (u.passwordInclude !== undefined) return `      include ${JSON.stringify(u.passwordInclude)}`;
+    if (u.password !== undefined) return `      password: ${JSON.stringify(u.password)}`;
+    throw new Error(`NATS user ${u.user} has neither a password nor a password include`);
+  };
   const users = auth.users.map((u) => {
-    const lines = [`      user: ${JSON.stringify(u.user)}`, `      password: ${passwordValue(u.password)}`];
+    const lines = [`      user: ${JSON.stringify(u.user)}`, passwordLine(u)];
     if (u.permissions) {
       const p = u.permissions;
       lines.push(
