@@ -185,6 +185,9 @@ test('traces: with an OTLP endpoint, the request is one tree of spans — gatewa
     expect(launch.parentSpanId).toBe(http.spanId);
     expect(snapshot.parentSpanId).toBe(launch.spanId);
     expect(run).toMatchObject({ parentSpanId: launch.spanId, kind: 5 });
+    // Route patterns, subjects and ids only: no key, no parameters.
+    expect(JSON.stringify(spans)).not.toContain(api.key);
+    expect(JSON.stringify(spans)).not.toContain('output=json');
   } finally {
     installTracing('test', undefined);
     await new Promise<void>((resolve) => collector.close(() => resolve()));
