@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { findExecutable } from './executables.js';
 import { bootstrapFile, bootstrapPath } from './runtime-files.js';
 import { bubblewrapArgs, SANDBOX } from './sandbox.js';
+import { runIdentity, type RunUser } from './run-user.js';
 import type { Isolation, RunLimits } from './types.js';
 import type { RunFolder } from './workdir.js';
 
@@ -12,7 +13,7 @@ export interface RunCommand {
   paths: { work: string; tmp: string; storage: string };
   /** In bubblewrap: bwrap reports the sandbox's pid on INFO_FD. */
   sandboxed: boolean;
-  /** The sandbox needs its network attached before the script starts. */
+  /** The sandbox needs its network attached before the script starts (the main process is then its network holder). */
   network: boolean;
 }
 
@@ -27,9 +28,9 @@ const MIN_HEAP_MB = 16;
  * keeps the pid, which leads the run's process group. In a sandbox, prlimit (util-linux) sets the
  * process limit too — inside it, so the count is the sandbox's own.
  */
-export function buildRunCommand(isolation: Isolation, network: boolean, folder: RunFolder, storageDir: string, limits: RunLimits, cgroup = false): RunCommand {
+export function buildRunCommand(isolation: Isolation, network: boolean, folder: RunFolder, storageDir: string, limits: RunLimits, cgroup = false, user: RunUser | null = null): RunCommand {
   const sandboxed = isolation === 'bubblewrap';
-  const sandboxNetwork = sandboxed && network ? { resolvConf: folder.resolvConf } : undefined;
+  const sandboxNetwork = sandboxed && network ? { resolvConf: folder.resolvConf, identity: runIdentity(user) } : undefined;
   const paths = sandboxed
     ? { work: SANDBOX.work, tmp: SANDBOX.tmp, storage: SANDBOX.storage }
     : { work: folder.dir, tmp: folder.tmpDir, storage: storageDir };
@@ -46,9 +47,20 @@ export function buildRunCommand(isolation: Isolation, network: boolean, folder: 
   ].join(' && ');
   const shell = `exec 2>&1; ${limitsLine} && exec "$@"`;
   const command = sandboxed
-    ? [requireExecutable('bwrap'), ...bubblewrapArgs({ workDir: folder.dir, tmpDir: folder.tmpDir, storageDir, network: sandboxNetwork, reportPid: true }), ...processLimit(limits), ...node]
+    ? [...(sandboxNetwork ? networkHolder() : []), requireExecutable('bwrap'), ...bubblewrapArgs({ workDir: folder.dir, tmpDir: folder.tmpDir, storageDir, network: sandboxNetwork, reportPid: true }), ...processLimit(limits), ...node]
     : node;
   return { file: '/bin/sh', args: ['-c', shell, 'agentry-run', ...command], paths, sandboxed, network: sandboxNetwork !== undefined };
+}
+
+/**
+ * The run's network holder: new user + network namespaces made by the run's own (unprivileged)
+ * user, who is their root — so the executor, root or not, can attach slirp4netns and put the
+ * egress rules in (sandbox-network.ts) — then bwrap inside, sharing that network namespace from
+ * a nested user namespace that has no capability over it. `unshare` execs bwrap (no fork): the
+ * run's main process is the holder for as long as the sandbox lives.
+ */
+function networkHolder(): string[] {
+  return [requireExecutable('unshare'), '--user', '--map-root-user', '--net', '--'];
 }
 
 function nodeOptions(limits: RunLimits): string[] {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { parseCidrList, type Cidr } from './egress-rules.js';
 import { DEFAULT_LIMITS } from './run-script.test-kit.js';
 import { startRun } from './run.js';
+import { runIdentity } from './run-user.js';
 import { attachNetwork } from './sandbox-network.js';
 
 const options = JSON.parse(process.argv[2]!) as {
@@ -24,7 +25,7 @@ const options = JSON.parse(process.argv[2]!) as {
 if (options.attachToSelf) {
   const rules = () => execFileSync('ip', ['rule', 'list'], { encoding: 'utf8' });
   const before = rules();
-  const error = await attachNetwork(process.pid).then(
+  const error = await attachNetwork(process.pid, runIdentity(null)).then(
     (network) => (network.close(), null),
     (error: Error) => error.message,
   );
@@ -32,7 +33,7 @@ if (options.attachToSelf) {
   process.exit(0);
 }
 const root = mkdtempSync(join(tmpdir(), 'agentry-egress-test-'));
-// The run user (not root) must get through to its run folder.
+// The run user (not root) must get through to its run folder; an unprivileged runner is the run user.
 chmodSync(root, 0o755);
 const chunks: Buffer[] = [];
 try {
@@ -57,7 +58,8 @@ try {
     { onOutput: (_offset, chunk) => chunks.push(Buffer.from(chunk)), onRequest: async () => null },
   );
   const outcome = await run.outcome;
-  process.stdout.write(`${JSON.stringify({ outcome, output: Buffer.concat(chunks).toString('utf8') })}\n`);
+  // runnerUid: the test checks its runner is who it meant (root, or an unprivileged executor).
+  process.stdout.write(`${JSON.stringify({ outcome, output: Buffer.concat(chunks).toString('utf8'), runnerUid: process.getuid!() })}\n`);
 } finally {
   rmSync(root, { recursive: true, force: true });
 }

@@ -1,7 +1,21 @@
 // Egress of sandboxed scripts, played against hosts this test creates itself: every address below
 // lives in network namespaces of network-namespaces.test-kit.ts (the runner and slirp4netns run
 // in its "host" namespace), so not one packet reaches a real network.
-import { createTestNetwork, HOST_ADDRESS, HTTP_PORT, namespacesUsable, PORT, RESOLVER_ADDRESS, type TestNetwork } from './network-namespaces.test-kit.js';
+//
+// Twice: with the runner as root, and as an unprivileged user (an executor a user started with
+// `npm start`): the same network, the same rules, the same refusals either way.
+import {
+  createTestNetwork,
+  HOST_ADDRESS,
+  HTTP_PORT,
+  namespacesUsable,
+  PORT,
+  RESOLVER_ADDRESS,
+  UNPRIVILEGED_RUNNER,
+  unprivilegedNamespacesUsable,
+  type RunnerIdentity,
+  type TestNetwork,
+} from './network-namespaces.test-kit.js';
 
 /** Refused by the rules in the sandbox's own kernel at connect()/send() (prohibit), nothing sent: not a missing route, not slirp4netns. */
 const REFUSED = ['EACCES'];
@@ -36,11 +50,16 @@ const probe = (targets: Record<string, string>) => `
 const tcp = (host: string, port = PORT) => `tcp|${host}|${port}`;
 const udp = (host: string, port = PORT) => `udp|${host}|${port}`;
 
-(namespacesUsable ? describe : describe.skip)('sandbox egress (in network namespaces of the test)', () => {
+const runners: [name: string, runner: RunnerIdentity, usable: boolean][] = [
+  ['run by a root executor', { kind: 'root' }, namespacesUsable],
+  [`run by an unprivileged executor (uid ${UNPRIVILEGED_RUNNER})`, { kind: 'unprivileged', uid: UNPRIVILEGED_RUNNER }, unprivilegedNamespacesUsable],
+];
+
+for (const [name, runner, usable] of runners) (usable ? describe : describe.skip)(`sandbox egress, ${name} (in network namespaces of the test)`, () => {
   let network: TestNetwork;
 
   beforeAll(async () => {
-    network = await createTestNetwork();
+    network = await createTestNetwork(runner);
   });
   afterAll(() => network?.close());
 
@@ -70,7 +89,8 @@ const udp = (host: string, port = PORT) => `udp|${host}|${port}`;
       publicByName: tcp('public.test'),
       public: tcp('203.0.113.10'),
     };
-    const { outcome, output } = await network.run({ script: probe(targets), egressDeny: '203.0.113.99/32, 198.18.0.0/15' });
+    const { outcome, output, runnerUid } = await network.run({ script: probe(targets), egressDeny: '203.0.113.99/32, 198.18.0.0/15' });
+    expect(runnerUid).toBe(runner.kind === 'root' ? 0 : runner.uid);
     expect({ outcome, output }).toMatchObject({ outcome: { reason: "exited", exitCode: 0 } });
     const results = JSON.parse(output);
     expect(results).toMatchObject({ publicName: '203.0.113.10', publicByName: 'connected: hello from 203.0.113.10', public: 'connected: hello from 203.0.113.10', metadataName: '169.254.169.254' });

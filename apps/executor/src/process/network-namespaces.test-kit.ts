@@ -9,7 +9,7 @@
 //
 // A TCP/UDP listener in each namespace logs every connection or datagram it gets, so a test can
 // assert that a refused destination saw nothing at all.
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -37,7 +37,7 @@ export interface TestNetwork {
   host: Listener;
   world: Listener;
   /** Runs a script through startRun inside the host namespace (see egress-run.test-kit.ts). */
-  run(options: { script: string; proxyAddress?: string; egressDeny?: string; rawEgressDenied?: object[] }): Promise<{ outcome: { reason: string; exitCode: number | null; error?: string }; output: string }>;
+  run(options: { script: string; proxyAddress?: string; egressDeny?: string; rawEgressDenied?: object[] }): Promise<{ outcome: { reason: string; exitCode: number | null; error?: string }; output: string; runnerUid: number }>;
   /** Runs the child kit with other options (egress-run.test-kit.ts), answering its JSON line. */
   runChild(options: object): Promise<unknown>;
   close(): void;
@@ -46,7 +46,18 @@ export interface TestNetwork {
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const ip = (...args: string[]) => execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
 
-export async function createTestNetwork(): Promise<TestNetwork> {
+/**
+ * How the runner (the executor's side) runs in the host namespace: as root, like the tests, or as
+ * an unprivileged user — the executor started by a user who is not root.
+ */
+export type RunnerIdentity = { kind: 'root' } | { kind: 'unprivileged'; uid: number };
+
+/** An unprivileged user who may make user namespaces here (bwrap and the network holder need them). */
+export const UNPRIVILEGED_RUNNER = 65534;
+export const unprivilegedNamespacesUsable =
+  namespacesUsable && spawnSync('setpriv', ['--reuid', `${UNPRIVILEGED_RUNNER}`, '--regid', `${UNPRIVILEGED_RUNNER}`, '--clear-groups', 'unshare', '--user', '--map-root-user', '--net', 'true']).status === 0;
+
+export async function createTestNetwork(runner: RunnerIdentity = { kind: 'root' }): Promise<TestNetwork> {
   const id = `${process.pid % 100_000}`;
   const host = `agentry-egress-${id}-host`;
   const world = `agentry-egress-${id}-world`;
@@ -89,15 +100,25 @@ export async function createTestNetwork(): Promise<TestNetwork> {
   return {
     host: listeners[0]!,
     world: listeners[1]!,
-    run: (options) => runInNamespace(host, options),
-    runChild: (options) => runInNamespace(host, options),
-    runRaw: (options) => runInNamespace(host, options) as Promise<unknown>,
+    run: (options) => runInNamespace(host, runner, options),
+    runChild: (options) => runInNamespace(host, runner, options),
     close,
   };
 }
 
-async function runInNamespace(ns: string, options: object): Promise<any> {
-  const child = spawn('ip', ['netns', 'exec', ns, process.execPath, '--import', here('./ts-source-loader.test-kit.mjs'), here('./egress-run.test-kit.ts'), JSON.stringify(options)], {
+/**
+ * An unprivileged runner starts through a shell, in the mount namespace `ip netns exec` makes for
+ * it (a slave of the host's: nothing here reaches the host's mounts): /dev/net/tun is 0600 on
+ * this machine (no udev), where Debian's udev makes it 0666 — so a tmpfs over /dev/net there
+ * holds a 0666 one (slirp4netns runs as the executor). Then it drops to the user for good.
+ */
+const unprivilegedStart = (uid: number) =>
+  `mount -t tmpfs -o mode=0755 agentry-test-tun /dev/net && mknod -m 0666 /dev/net/tun c 10 200 && exec setpriv --reuid ${uid} --regid ${uid} --clear-groups --inh-caps=-all -- "$@"`;
+
+async function runInNamespace(ns: string, runner: RunnerIdentity, options: object): Promise<any> {
+  const runnerCommand = [process.execPath, '--import', here('./ts-source-loader.test-kit.mjs'), here('./egress-run.test-kit.ts'), JSON.stringify(options)];
+  const command = runner.kind === 'root' ? runnerCommand : ['/bin/sh', '-c', unprivilegedStart(runner.uid), 'agentry-test-runner', ...runnerCommand];
+  const child = spawn('ip', ['netns', 'exec', ns, ...command], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

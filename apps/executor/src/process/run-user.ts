@@ -21,6 +21,11 @@ export function runUserFor(configured: RunUser = DEFAULT_RUN_USER): RunUser | nu
   return configured;
 }
 
+/** Who the run's processes are on the host: the run user, or the executor itself when it is not root. */
+export function runIdentity(user: RunUser | null): RunUser {
+  return user ?? { uid: process.getuid!(), gid: process.getgid!() };
+}
+
 /**
  * Hands a folder (or file) the executor created to the run user, mode 0700 / 0600. A symbolic
  * link planted by an earlier run (e.g. in the agent's storage) is refused (ELOOP), never

@@ -10,7 +10,7 @@ import { buildRunCommand, type RunCommand } from './command.js';
 import { DiskWatch } from './disk-usage.js';
 import type { RunConfig } from './protocol.js';
 import { groupExited, processExited, processTree, signalGroup } from './process-group.js';
-import { giveToRunUser, runUserFor, type RunUser } from './run-user.js';
+import { giveToRunUser, runIdentity, runUserFor, type RunUser } from './run-user.js';
 import { proxyEnvironment } from './run-proxy.js';
 import { INFO_FD, isolationAvailable } from './sandbox.js';
 import { attachNetwork, sandboxNetwork, sandboxPid, type AttachedNetwork } from './sandbox-network.js';
@@ -69,7 +69,7 @@ export async function startRun(req: RunRequest, hooks: RunHooks): Promise<Runnin
     const cgroups = await detectCgroups();
     // A run whose cgroup cannot be made does not run unlimited: it fails to start.
     cgroup = cgroups ? await cgroups.create(`run-${req.containerId}-${randomBytes(4).toString('hex')}`, req.limits) : null;
-    const command = buildRunCommand(isolation, network === 'internet', folder, req.storageDir, req.limits, cgroup !== null);
+    const command = buildRunCommand(isolation, network === 'internet', folder, req.storageDir, req.limits, cgroup !== null, user);
     return new ScriptRun(req, hooks, folder, command, { user, cgroup });
   } catch (error) {
     await cgroup?.destroy().catch(() => undefined);
@@ -124,6 +124,7 @@ class ScriptRun implements RunningProcess {
   /** The sandbox's pid 1 (host pid): when it is gone, so is everything in the sandbox. */
   private sandboxPid: Promise<number | null> = Promise.resolve(null);
   private readonly cgroup: RunCgroup | null;
+  private readonly user: RunUser | null;
   private disk: Promise<DiskWatch | null> = Promise.resolve(null);
   private memoryTimer: NodeJS.Timeout | undefined;
 
@@ -135,6 +136,7 @@ class ScriptRun implements RunningProcess {
     environment: RunEnvironment,
   ) {
     this.cgroup = environment.cgroup;
+    this.user = environment.user;
     this.child = spawn(command.file, command.args, {
       cwd: folder.dir,
       // PWD too: sh and bwrap would set it anyway.
@@ -218,11 +220,14 @@ class ScriptRun implements RunningProcess {
     return null;
   }
 
-  /** Attaches the sandbox's network; the script starts (init) only once it is up. */
-  private async connectNetwork(): Promise<AttachedNetwork> {
-    const pid = await this.sandboxPid;
-    if (pid === null) throw new Error('bwrap did not report the sandbox pid');
-    return attachNetwork(pid, this.req.egressDenied);
+  /**
+   * Attaches the sandbox's network through its holder, the run's main process (command.ts); the
+   * script starts (init) only once it is up. Checked not exited right before attachNetwork opens
+   * its namespaces (synchronously, nothing in between): the pid is still this run's, never reused.
+   */
+  private connectNetwork(): Promise<AttachedNetwork> {
+    if (this.exited || this.child.exitCode !== null || this.child.signalCode !== null) return Promise.reject(new Error('the sandbox ended before its network was attached'));
+    return attachNetwork(this.pid, runIdentity(this.user), this.req.egressDenied);
   }
 
   abort(opts: { soft?: boolean; graceMs?: number } = {}): void {

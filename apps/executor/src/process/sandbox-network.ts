@@ -1,26 +1,30 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, fstatSync, openSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, fstatSync, openSync, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { deniedRanges, ipRuleBatches, type Cidr } from './egress-rules.js';
 import { findExecutable } from './executables.js';
+import type { RunUser } from './run-user.js';
 import type { RunRequest, SandboxNetwork } from './types.js';
 
 /** slirp4netns' fds in its own process: it writes READY once the tap is up, exits when EXIT closes. */
 const READY_FD = 3;
 const EXIT_FD = 4;
-/** The sandbox's network namespace, held open and handed to slirp4netns and nsenter at this fd. */
+/** The holder's network and user namespaces, held open and handed to slirp4netns and nsenter at these fds. */
 const SLIRP_NETNS_FD = 5;
+const SLIRP_USERNS_FD = 6;
 const NSENTER_NETNS_FD = 3;
+const NSENTER_USERNS_FD = 4;
 /** Large MTU: fewer, bigger frames through the user-mode stack (slirp4netns' recommended value). */
 const MTU = 65520;
 /** slirp4netns' DNS forwarder, as the sandbox sees it (its default 10.0.2.0/24 network). */
 export const SLIRP_DNS = '10.0.2.3';
 
 /**
- * The network a sandboxed run gets. 'internet' needs slirp4netns, and the egress rules need
- * nsenter + ip and an executor running as root: only root may enter the network namespace of a
- * sandbox owned by the run user, and an unprivileged owner loses its capabilities there at the
- * exec of `ip`. Where the rules cannot be applied, 'auto' gives no network rather than an open one.
+ * The network a sandboxed run gets. 'internet' needs slirp4netns, unshare, nsenter and ip, and
+ * /dev/net/tun usable by the executor (slirp4netns runs as it). Root or not, the executor polices
+ * the network through the run's holder (command.ts): user + network namespaces the run's own user
+ * made, whose root it is; the script sits in a nested user namespace without any say over them.
+ * Where the rules cannot be applied, 'auto' gives no network rather than an open one.
  */
 export function sandboxNetwork(wanted: RunRequest['network'] = 'auto'): SandboxNetwork {
   if (wanted === 'none') return 'none';
@@ -37,10 +41,24 @@ export function describeSandboxNetwork(): string {
     : 'internet through slirp4netns, egress rules: no loopback, private, CGNAT, link-local, multicast or host address, nor AGENTRY_EGRESS_DENY, no IPv6';
 }
 
+const TUN = '/dev/net/tun';
+
 function whyNoPolicedNetwork(): string | null {
-  for (const tool of ['slirp4netns', 'nsenter', 'ip']) if (!findExecutable(tool)) return `${tool} is not installed`;
-  if (process.getuid?.() !== 0) return "the egress rules (no private, link-local or host addresses) need the executor to run as root";
+  for (const tool of ['slirp4netns', 'unshare', 'nsenter', 'ip']) if (!findExecutable(tool)) return `${tool} is not installed`;
+  if (!existsSync(TUN)) return `${TUN} does not exist (in a container, give it the device)`;
+  // Root opens it whatever its mode; Debian's udev makes it 0666 for everyone else (no privilege:
+  // a tap device can only be made in a network namespace one has CAP_NET_ADMIN over).
+  if (process.getuid?.() !== 0 && !readWritable(TUN)) return `${TUN} is not read-writable by the executor's user (uid ${process.getuid?.()}): \`chmod 0666 ${TUN}\` (what Debian's udev does)`;
   return null;
+}
+
+function readWritable(path: string): boolean {
+  try {
+    accessSync(path, constants.R_OK | constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export interface AttachedNetwork {
@@ -66,49 +84,63 @@ export function sandboxPid(info: Readable): Promise<number> {
 }
 
 /**
- * Gives a sandbox a policed, NATed uplink. slirp4netns joins the network namespace of `pid` and
- * brings up tap0 (10.0.2.100, gateway 10.0.2.2, DNS 10.0.2.3) with --disable-host-loopback, so
- * 10.0.2.2 never reaches the host's 127.0.0.1; then the egress rules (egress-rules.ts) go in —
- * after, because the kernel checks the default route's gateway (10.0.2.2, inside 10/8) against
- * them. The script is not running yet either way: call this once bwrap is done configuring the
- * namespace's loopback (both speak netlink there: concurrently, bwrap's setup may fail) — the
- * runner waits for the runtime's hello, and keeps the script waiting (no `init`) until this
- * resolves; if it throws, the run fails and the script never starts. slirp4netns ends when the
- * runner closes its exit fd — or dies, which closes it too.
+ * Gives a sandbox a policed, NATed uplink, through its network holder `holderPid` (the run's main
+ * process once `unshare` made the holder's user + network namespaces and exec'd bwrap there; see
+ * command.ts). slirp4netns joins those namespaces and brings up tap0 (10.0.2.100, gateway
+ * 10.0.2.2, DNS 10.0.2.3) with --disable-host-loopback, so 10.0.2.2 never reaches the host's
+ * 127.0.0.1; then the egress rules (egress-rules.ts) go in, entered as the holder's root — after,
+ * because the kernel checks the default route's gateway (10.0.2.2, inside 10/8) against them. The
+ * script is not running yet: the runner keeps it waiting (no `init`) until this resolves; if it
+ * throws, the run fails and the script never starts. slirp4netns ends when the runner closes its
+ * exit fd — or dies, which closes it too.
+ *
+ * `holderPid` must be the caller's own live child, checked just before the call: the namespaces
+ * are opened before this function first awaits, so a pid that was reused can not lend its
+ * namespaces. `owner` is the holder's owner on the host (runIdentity()).
  */
-export async function attachNetwork(pid: number, operatorDenied: readonly Cidr[] = []): Promise<AttachedNetwork> {
-  // The namespace is opened once and used through this descriptor: should the sandbox die and its
-  // pid be reused, the rules still go to the sandbox's namespace, never to another process's (the
-  // host's: prohibiting 10/8 there would cut the host off its own networks).
-  const netns = openSync(`/proc/${pid}/ns/net`, 'r');
+export async function attachNetwork(holderPid: number, owner: RunUser, operatorDenied: readonly Cidr[] = []): Promise<AttachedNetwork> {
+  // Opened once and used through these descriptors: the rules go to the holder's namespace, never
+  // to another process's (the host's: prohibiting 10/8 there would cut the host off its networks).
+  const netns = openSync(`/proc/${holderPid}/ns/net`, 'r');
+  let userns: number | null = null;
   try {
+    userns = openSync(`/proc/${holderPid}/ns/user`, 'r');
     const own = statSync('/proc/self/ns/net');
     const target = fstatSync(netns);
     if (target.ino === own.ino && target.dev === own.dev) throw new Error("the sandbox has no network namespace of its own: the executor's would get the rules");
-    return await attachTo(netns, operatorDenied);
+    return await attachTo({ netns, userns, owner }, operatorDenied);
   } finally {
     closeSync(netns);
+    if (userns !== null) closeSync(userns);
   }
 }
 
-async function attachTo(netns: number, operatorDenied: readonly Cidr[]): Promise<AttachedNetwork> {
-  // By path, as root, without joining the sandbox's user namespace: the sandbox belongs to the run
-  // user and, with --disable-userns, its processes sit in a nested user namespace from which the
-  // network namespace cannot be entered (slirp4netns <pid> fails with setns: EPERM).
-  // --enable-seccomp: slirp4netns parses the script's packets as root; its filter denies the
-  // syscalls a compromised slirp would want (mount, ptrace, kexec, module loading…). Not
-  // --enable-sandbox: its mount namespace set-up unmounted shared mounts of the host's (the
-  // /run/netns bind mounts of `ip netns`) when tried here.
-  const slirp = spawn(findExecutable('slirp4netns')!, ['--configure', `--mtu=${MTU}`, '--disable-host-loopback', '--enable-seccomp', `--ready-fd=${READY_FD}`, `--exit-fd=${EXIT_FD}`, '--netns-type=path', `/proc/self/fd/${SLIRP_NETNS_FD}`, 'tap0'], {
-    stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe', netns],
-  });
+/** The holder's namespaces, held open, and who owns them. */
+interface Holder {
+  netns: number;
+  userns: number;
+  owner: RunUser;
+}
+
+async function attachTo(holder: Holder, operatorDenied: readonly Cidr[]): Promise<AttachedNetwork> {
+  // slirp4netns runs as the executor (root: whatever /dev/net/tun's mode) and joins the holder's
+  // user namespace, then its network namespace, to make tap0 there; its packet-parsing side stays
+  // outside. --enable-seccomp: it parses the script's packets; its filter denies the syscalls a
+  // compromised slirp would want (mount, ptrace, kexec, module loading…). Not --enable-sandbox:
+  // its mount namespace set-up unmounted shared mounts of the host's (the /run/netns bind mounts
+  // of `ip netns`) when tried as root.
+  const slirp = spawn(
+    findExecutable('slirp4netns')!,
+    ['--configure', `--mtu=${MTU}`, '--disable-host-loopback', '--enable-seccomp', `--ready-fd=${READY_FD}`, `--exit-fd=${EXIT_FD}`, `--userns-path=/proc/self/fd/${SLIRP_USERNS_FD}`, '--netns-type=path', `/proc/self/fd/${SLIRP_NETNS_FD}`, 'tap0'],
+    { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe', holder.netns, holder.userns] },
+  );
   const close = () => {
     slirp.stdio[EXIT_FD]?.destroy();
     slirp.kill('SIGKILL');
   };
   try {
     await ready(slirp);
-    await applyEgressRules(netns, deniedRanges(operatorDenied));
+    await applyEgressRules(holder, deniedRanges(operatorDenied));
   } catch (error) {
     close();
     throw error;
@@ -125,21 +157,29 @@ function ready(slirp: ChildProcess): Promise<void> {
 }
 
 /**
- * Adds the rules from the host side (root entering the sandbox's network namespace only): inside
- * the sandbox nothing has CAP_NET_ADMIN (bwrap drops every capability, and nested user namespaces
- * are disabled), so the script cannot remove them. Any failure fails the run: never an open network.
+ * Adds the rules as the holder's root: inside the sandbox nothing has CAP_NET_ADMIN over the
+ * holder's network namespace (bwrap's user namespace is a child of the holder's, every capability
+ * dropped, nested user namespaces disabled), so the script cannot remove them. The loopback comes
+ * up here too: bwrap leaves a shared network namespace alone. Any failure fails the run: never an
+ * open network.
  */
-async function applyEgressRules(netns: number, denied: readonly Cidr[]): Promise<void> {
+async function applyEgressRules(holder: Holder, denied: readonly Cidr[]): Promise<void> {
   const batches = ipRuleBatches(denied, SLIRP_DNS);
-  await inSandboxNetwork(netns, [findExecutable('ip')!, '-4', '-batch', '-'], batches.ipv4);
+  await inHolder(holder, [findExecutable('ip')!, '-4', '-batch', '-'], `link set lo up\n${batches.ipv4}`);
   // A kernel booted with ipv6.disable=1 has no IPv6 at all (nor its rules): nothing to refuse.
-  if (existsSync('/proc/sys/net/ipv6')) await inSandboxNetwork(netns, [findExecutable('ip')!, '-6', '-batch', '-'], batches.ipv6);
+  if (existsSync('/proc/sys/net/ipv6')) await inHolder(holder, [findExecutable('ip')!, '-6', '-batch', '-'], batches.ipv6);
 }
 
-function inSandboxNetwork(netns: number, command: string[], input: string): Promise<void> {
+function inHolder(holder: Holder, command: string[], input: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    // nsenter enters the namespace held at its fd 3.
-    const child = spawn(findExecutable('nsenter')!, [`--net=/proc/self/fd/${NSENTER_NETNS_FD}`, '--', ...command], { stdio: ['pipe', 'ignore', 'pipe', netns] });
+    // nsenter joins the namespaces held at its fds 3 (net) and 4 (user), as the holder's owner
+    // (a root executor switches to it): its uid is the holder's root, so `ip` keeps every
+    // capability there at exec. --preserve-credentials: the owner is already that root, and
+    // setgroups is denied in a namespace an unprivileged user mapped.
+    const child = spawn(findExecutable('nsenter')!, [`--user=/proc/self/fd/${NSENTER_USERNS_FD}`, `--net=/proc/self/fd/${NSENTER_NETNS_FD}`, '--preserve-credentials', '--', ...command], {
+      stdio: ['pipe', 'ignore', 'pipe', holder.netns, holder.userns],
+      ...(process.getuid?.() === 0 ? holder.owner : {}),
+    });
     let errors = '';
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (errors += chunk));
     child.once('error', reject);

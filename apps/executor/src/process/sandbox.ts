@@ -29,10 +29,13 @@ export interface SandboxMounts {
   /** Host folder bound at /storage. */
   storageDir: string;
   /**
-   * Outbound network through slirp4netns (see sandbox-network.ts): this resolv.conf (the slirp
-   * DNS forwarder) replaces the host's. Absent: no network at all.
+   * Outbound network through slirp4netns (see sandbox-network.ts): bwrap runs inside the run's
+   * network holder (`unshare --user --map-root-user --net`) and keeps its network namespace
+   * (`--share-net`), this resolv.conf (the slirp DNS forwarder) replaces the host's, and the
+   * script gets `identity` (bwrap's default there would be the holder's uid 0). Absent: the
+   * sandbox has a network namespace of its own with nothing but its loopback.
    */
-  network?: { resolvConf: string };
+  network?: { resolvConf: string; identity: RunUser };
   /** bwrap reports the sandbox's pid (its pid 1, as the host sees it) on INFO_FD. */
   reportPid?: boolean;
 }
@@ -42,9 +45,9 @@ export const INFO_FD = 4;
 
 /**
  * bubblewrap arguments (up to and including `--`). What the script gets:
- * - its own user (no nested ones), pid, ipc, uts, cgroup and network namespaces: it sees only its own processes;
- *   its network is its own loopback plus, with `network`, a user-mode NAT to the outside that
- *   cannot reach the host's loopback (Postgres, NATS...) — see README;
+ * - its own user (no nested ones), pid, ipc, uts and cgroup namespaces: it sees only its own processes;
+ *   its network namespace is its own (only a loopback) or, with `network`, the run's network holder's:
+ *   a user-mode NAT to the outside under egress rules it cannot change — see README;
  * - a root made of /usr (+ the merged-/usr symlinks), a few /etc files, node, the runtime
  *   (read-only), its run folder (/work), /tmp and the agent's storage folder (/storage)
  *   read-write, fresh /proc and /dev; nothing else of the host's filesystem;
@@ -57,6 +60,9 @@ export function bubblewrapArgs(mounts: SandboxMounts): string[] {
   // --unshare-user (not bwrap's "try") so --disable-userns applies: the script cannot create
   // nested user namespaces, whose root could mount, or reach kernel code unprivileged users don't.
   const args = ['--unshare-all', '--unshare-user', '--disable-userns', '--die-with-parent', '--new-session', '--cap-drop', 'ALL', '--hostname', 'agentry'];
+  // The holder's user namespace is the parent of bwrap's: the script has no capability over the
+  // network namespace the holder owns, so it cannot touch the egress rules put there.
+  if (mounts.network) args.push('--share-net', '--uid', String(mounts.network.identity.uid), '--gid', String(mounts.network.identity.gid));
   args.push('--ro-bind', '/usr', '/usr');
   for (const root of SYSTEM_ROOTS) args.push(...systemRoot(`/${root}`));
   for (const entry of ETC_ENTRIES) {
