@@ -1,5 +1,7 @@
 import { DomainError, ErrorCode } from '@agentry/contracts';
+import { scheduleSpecOf } from '@agentry/schedules';
 import { parseSaveInput } from './parse-save-input.js';
+import { applyPatch, defaultSettings } from './settings.js';
 
 function fieldErrors(fields: Record<string, unknown>, encoding: 'json' | 'text' = 'json') {
   try {
@@ -192,5 +194,40 @@ describe('parseSaveInput: mixed sources', () => {
     const parsed = parseSaveInput({ maxParallelExecs: '3', executionTimeLimit: 60 }, 'json', ['maxParallelExecs']);
     expect(parsed.patch).toEqual({ maxParallelism: 3, executionTimeLimit: 60 });
     expect(() => parseSaveInput({ maxParallelism: '3' }, 'json', ['name'])).toThrow(/maxParallelism/);
+  });
+});
+
+describe('parseSaveInput: a schedule decides the launch type unless one is sent', () => {
+  const NOW = Date.UTC(2026, 0, 1);
+  /** What the scheduler would plan for a new agent saved with these fields (null: it never fires). */
+  const planned = (fields: Record<string, unknown>) => scheduleSpecOf(applyPatch(defaultSettings('a'), parseSaveInput(fields).patch), NOW);
+
+  it('a recurring schedule without launchType makes the agent "repeatedly", so it fires (it stayed "manually" and never ran)', () => {
+    expect(parseSaveInput({ schedule: { rateMinutes: 1 } }).patch.launchType).toBe('repeatedly');
+    expect(planned({ name: 'a', schedule: { rateMinutes: 1 } })).toEqual({ kind: 'rate', rateMinutes: 1, anchor: NOW });
+    expect(planned({ name: 'a', schedule: { cronExpression: 'cron(0 9 * * ? *)' } })).toMatchObject({ kind: 'cron' });
+  });
+
+  it('mode "ONCE" makes it "once"; times [] makes it "manually"', () => {
+    expect(parseSaveInput({ schedule: { mode: 'ONCE', at: '2026-06-15T14:30' } }).patch.launchType).toBe('once');
+    expect(parseSaveInput({ schedule: { times: [] } }).patch.launchType).toBe('manually');
+  });
+
+  it('no schedule, or schedule cleared: the launch type is left as it is', () => {
+    expect(parseSaveInput({ name: 'a' }).patch).not.toHaveProperty('launchType');
+    expect(parseSaveInput({ schedule: null }).patch).not.toHaveProperty('launchType');
+  });
+
+  it('a launch type sent beside a schedule it would silence is refused, naming launchType', () => {
+    expect(fieldErrors({ schedule: { rateMinutes: 1 }, launchType: 'manually' })).toEqual([
+      { field: 'launchType', message: expect.stringMatching(/^is "manually" but "schedule" is a recurring schedule.*send launchType "repeatedly" or leave launchType out$/) },
+    ]);
+    expect(fieldErrors({ schedule: { mode: 'ONCE', at: '2026-06-15T14:30' }, launchType: 'after agent', launchAfterAgentId: 2 })[0]).toMatchObject({ field: 'launchType' });
+    expect(fieldErrors({ schedule: { times: [] }, launchType: 'repeatedly' })[0]).toMatchObject({ field: 'launchType' });
+  });
+
+  it('a launch type that agrees with the schedule is kept; "after agent" may go with a manual-only schedule', () => {
+    expect(parseSaveInput({ schedule: { rateMinutes: 5 }, launchType: 'repeatedly' }).patch.launchType).toBe('repeatedly');
+    expect(parseSaveInput({ schedule: { times: [] }, launchType: 'after agent', launchAfterAgentId: 2 }).patch.launchType).toBe('after agent');
   });
 });

@@ -105,6 +105,7 @@ export function parseSaveInput(
   set('baseUrl', readBaseUrl(r));
   set('content', r.string('content', { max: 100_000 }));
   set('schedule', readSchedule(r));
+  launchTypeFollowingSchedule(r, patch);
   set('tags', readTags(r));
   set('stage', nonNull(r, 'stage', r.enumValue('stage', AGENT_STAGES)));
   set('description', r.string('description', { max: 2000 }));
@@ -210,6 +211,27 @@ function readSchedule(r: FieldReader): Maybe<AgentSettings['schedule']> {
   if (value === undefined) return ABSENT;
   if (value === null || value === '') return null;
   return parseSchedule(r, value);
+}
+
+/**
+ * A `schedule` says when the agent runs, so it sets the launch type when the request names none:
+ * ONCE → "once", `times: []` → "manually", any other → "repeatedly" (what the agents API,
+ * `/v1/agents`, always did). Without this a v2 save with a recurring schedule kept "manually" and
+ * never fired. A launch type sent with it that would keep the schedule from firing (or a timed
+ * launch type beside a manual schedule) is refused: never stored as a silent no-op.
+ */
+function launchTypeFollowingSchedule(r: FieldReader, patch: ParsedSaveInput['patch']): void {
+  const schedule = patch.schedule;
+  if (!schedule) return;
+  const implied = schedule.mode === 'ONCE' ? LaunchType.once : schedule.kind === 'manual' ? LaunchType.manually : LaunchType.repeatedly;
+  if (r.raw('launchType') === undefined) {
+    patch.launchType = implied;
+    return;
+  }
+  const sent = patch.launchType;
+  if (sent === undefined || sent === implied || (implied === LaunchType.manually && sent === LaunchType.afterAgent)) return;
+  const what = implied === LaunchType.manually ? 'manual-only (times: [])' : implied === LaunchType.once ? 'one-time (mode "ONCE")' : 'recurring';
+  r.fail('launchType', `is "${sent}" but "schedule" is a ${what} schedule, which would then never run as set: send launchType "${implied}" or leave launchType out`);
 }
 
 function readTags(r: FieldReader): Maybe<number[]> {
