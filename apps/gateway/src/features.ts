@@ -4,6 +4,7 @@ import { ScriptsHttpModule } from './scripts/scripts.module.js';
 import { AgentsHttpModule } from './agents/agents.module.js';
 import { ContainersHttpModule } from './containers/containers.module.js';
 import { SchedulingHttpModule } from './scheduling/scheduling.module.js';
+import { OutOfScopeHttpModule } from './out-of-scope/out-of-scope.controller.js';
 
 /** Every group of HTTP routes the gateway serves. */
-export const gatewayFeatures: Type<unknown>[] = [AccountsHttpModule, ScriptsHttpModule, AgentsHttpModule, ContainersHttpModule, SchedulingHttpModule];
+export const gatewayFeatures: Type<unknown>[] = [AccountsHttpModule, ScriptsHttpModule, AgentsHttpModule, ContainersHttpModule, SchedulingHttpModule, OutOfScopeHttpModule];

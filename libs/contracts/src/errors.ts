@@ -16,6 +16,8 @@ export const ErrorCode = {
   /** A request too large to carry (e.g. over the message bus's max_payload once encoded): HTTP 413. */
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  /** An operation of the PhantomBuster API that Agentry deliberately does not provide (org storage, AI…): HTTP 501. */
+  NOT_IMPLEMENTED: 'NOT_IMPLEMENTED',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -1,7 +1,7 @@
-import type { FileMgmt } from '@agentry/contracts';
+import { DEFAULT_FILE_MGMT, type FileMgmt } from '@agentry/contracts';
 
 /** Seed 000 / runtime-sdk defaults: new files join the agent's folder; 10 run folders are kept. */
-export const DEFAULT_FILE_MGMT: FileMgmt = 'mix';
+export { DEFAULT_FILE_MGMT };
 export const DEFAULT_MAX_FOLDERS = 10;
 
 /**

@@ -164,7 +164,7 @@ describe('orgs', () => {
     expect(res.status).toBe(200);
     expect(res.body.plan).toEqual({ maxAgents: 5, maxRunningContainers: 2 });
     const fetched = await platform.request('GET', '/api/v2/orgs/fetch', { key: res.body.apiKey });
-    expect(fetched.body.plan).toEqual({ maxAgents: 5, maxRunningContainers: 2 });
+    expect(fetched.body.plan).toMatchObject({ maxAgents: 5, maxRunningContainers: 2, agents: 5, parallelism: 2 });
     const form = await platform.request('POST', '/api/v2/orgs', {
       key: platform.adminKey,
       form: { name: 'capped-form-org', 'plan[maxAgents]': '3', 'plan[maxRunningContainers]': '4' },
@@ -341,7 +341,15 @@ describe('GET /api/v2/orgs/fetch', () => {
   test("the caller's org with its plan and usage", async () => {
     const res = await platform.request('GET', '/api/v2/orgs/fetch', { key: orgB.key });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ id: orgB.orgId, name: 'accounts-b', createdAt: expect.any(Number), plan: { maxAgents: 100, maxRunningContainers: DEFAULT_MAX_RUNNING_CONTAINERS }, usage: { agents: 0 } });
+    expect(res.body).toMatchObject({
+      id: orgB.orgId,
+      name: 'accounts-b',
+      createdAt: expect.any(Number),
+      plan: { maxAgents: 100, maxRunningContainers: DEFAULT_MAX_RUNNING_CONTAINERS },
+      usage: { agents: 0 },
+      s3Folder: orgB.orgId,
+      dailyExecutionTime: 0,
+    });
   });
 });
 

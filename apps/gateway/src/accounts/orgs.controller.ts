@@ -6,7 +6,7 @@ import { Params, type RawParams } from '../http/params.decorator.js';
 import { RegistryClient } from '../http/registry.client.js';
 import { toV2Id } from '../http/shapes.js';
 import { readPlan } from './account-params.js';
-import { v2Org } from './account-shapes.js';
+import { v2Org, v2OrgResources } from './account-shapes.js';
 
 @Controller('api/v2/orgs')
 export class OrgsController {
@@ -40,5 +40,14 @@ export class OrgsController {
       this.registry.call<AgentListResult>(Subjects.agents.fetchAll, actor, {}),
     ]);
     return v2Org(org, agents.length);
+  }
+
+  @Get('fetch-resources')
+  async fetchResources(@CurrentActor() actor: Actor) {
+    const [org, { agents }] = await Promise.all([
+      this.registry.call<OrgDto>(Subjects.orgs.fetch, actor, {}),
+      this.registry.call<AgentListResult>(Subjects.agents.fetchAll, actor, {}),
+    ]);
+    return v2OrgResources(org, agents.length, new Date());
   }
 }

@@ -150,7 +150,8 @@ describe('POST /api/v2/agents/save creates and updates (seed 000)', () => {
     expect(res.body.id).not.toBe(id);
     const clone = (await api.fetch(res.body.id)).body;
     const settings = (a: Record<string, unknown>) => {
-      const { id: _i, name: _n, currentVersionId: _v, createdAt: _c, updatedAt: _u, ...rest } = a;
+      // s3Folder: every agent gets its own storage folder.
+      const { id: _i, name: _n, currentVersionId: _v, createdAt: _c, updatedAt: _u, s3Folder: _f, ...rest } = a;
       return rest;
     };
     expect(settings(clone)).toEqual(settings(original));

@@ -1,4 +1,4 @@
-import type { AgentSchedule, AgentVersionView, AgentView } from '@agentry/contracts';
+import { DEFAULT_FILE_MGMT, type AgentSchedule, type AgentVersionView, type AgentView } from '@agentry/contracts';
 import { toV2Id } from '../http/shapes.js';
 
 /** v2 answers the user's JSON (`argument`, `agentObject`) as JSON text. */
@@ -21,6 +21,9 @@ export interface V2AgentOptions {
  * v2 agent record: string ids, Unix ms, settings under their `agents/save` names (plus the
  * older `maxParallelExecs` / `maxRetries` spellings v2 clients read), so the record can be
  * posted back to `agents/save` without `id` to clone the agent. Secrets only as `has…` flags.
+ * The fields the v2 document requires are all there (`s3Folder` / `orgS3Folder` are the agent's
+ * and the org's storage folders, `fileMgmt` the mode a run actually gets); the rest are
+ * Agentry's additions (docs/api/conformance.md).
  */
 export function v2Agent(agent: AgentView, opts: V2AgentOptions = {}) {
   const s = agent.settings;
@@ -41,7 +44,7 @@ export function v2Agent(agent: AgentView, opts: V2AgentOptions = {}) {
     repeatedLaunchTimes: s.repeatedLaunchTimes,
     repeatedLaunchPreset: s.repeatedLaunchPreset,
     executionTimeLimit: s.executionTimeLimit,
-    fileMgmt: s.fileMgmt,
+    fileMgmt: s.fileMgmt ?? DEFAULT_FILE_MGMT,
     fileMgmtMaxFolders: s.fileMgmtMaxFolders,
     maxParallelism: s.maxParallelism,
     maxParallelExecs: s.maxParallelism,
@@ -73,6 +76,10 @@ export function v2Agent(agent: AgentView, opts: V2AgentOptions = {}) {
     currentVersionId: agent.currentVersionId,
     currentVersionNumber: agent.currentVersionNumber,
     nbLaunches: agent.nbLaunches,
+    nbContainersRunning: agent.instanceCounts.active,
+    s3Folder: agent.storageFolder,
+    // Stored files live under <AGENTRY_STORAGE_DIR>/<org id>/<agent folder>: the org's folder is its id.
+    orgS3Folder: String(agent.orgId),
     lastEndMessage: agent.lastEndMessage,
     lastEndStatus: agent.lastEndStatus,
     lastEndType: agent.lastEndType,

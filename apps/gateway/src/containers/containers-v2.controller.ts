@@ -13,9 +13,10 @@ import {
   type RunningContainersResult,
 } from '@agentry/contracts';
 import { CurrentActor } from '../http/auth.guard.js';
-import { readBool, readId, readInt, readString } from '../http/coerce.js';
+import { readFlag, readId, readInt, readString } from '../http/coerce.js';
 import { Params, type RawParams } from '../http/params.decorator.js';
 import { RegistryClient } from '../http/registry.client.js';
+import { ContainerLauncher } from './container-launcher.service.js';
 import { v2Container, v2RunningContainer } from './shapes/v2-container.shape.js';
 
 const LIST_MODES = ['all', 'finalized'] as const;
@@ -23,16 +24,26 @@ const LIST_MODES = ['all', 'finalized'] as const;
 /** v2 container records, their output and result objects, and the org's running containers. */
 @Controller('api/v2')
 export class ContainersV2Controller {
-  constructor(private readonly client: RegistryClient) {}
+  constructor(
+    private readonly client: RegistryClient,
+    private readonly launcher: ContainerLauncher,
+  ) {}
 
+  /** The container's output as it is printed (text/plain, chunked), until it ends. */
+  @Get('containers/attach')
+  attach(@CurrentActor() actor: Actor, @Params() p: RawParams, @Res() reply: FastifyReply) {
+    return this.launcher.attach(actor, readId(p, 'id')!, reply);
+  }
+
+  /** The `with*` flags are read liberally (`withResultObject=2` is true): the document types them as loose strings. */
   @Get('containers/fetch')
   async fetch(@CurrentActor() actor: Actor, @Params() p: RawParams) {
     const params: FetchContainerParams = {
       containerId: readId(p, 'id')!,
-      withResultObject: readBool(p, 'withResultObject') ?? false,
-      withOutput: readBool(p, 'withOutput') ?? false,
-      withRuntimeEvents: readBool(p, 'withRuntimeEvents') ?? false,
-      withNewerAndOlderContainerId: readBool(p, 'withNewerAndOlderContainerId') ?? false,
+      withResultObject: readFlag(p, 'withResultObject'),
+      withOutput: readFlag(p, 'withOutput'),
+      withRuntimeEvents: readFlag(p, 'withRuntimeEvents'),
+      withNewerAndOlderContainerId: readFlag(p, 'withNewerAndOlderContainerId'),
     };
     return v2Container(await this.client.call<FetchContainerResult>(Subjects.output.fetchContainer, actor, params));
   }
@@ -50,7 +61,7 @@ export class ContainersV2Controller {
     }
     const beforeEndedAt = readInt(p, 'beforeEndedAt', { min: 0 });
     if (beforeEndedAt !== undefined) params.beforeEndedAt = beforeEndedAt;
-    const withRuntimeEvents = readBool(p, 'withRuntimeEvents') ?? false;
+    const withRuntimeEvents = readFlag(p, 'withRuntimeEvents');
 
     const { containers, maxLimitReached } = await this.client.call<ListContainersResult>(Subjects.output.listContainers, actor, params);
     const records: FetchContainerResult[] = withRuntimeEvents
@@ -67,7 +78,7 @@ export class ContainersV2Controller {
   @Get('containers/fetch-output')
   async fetchOutput(@CurrentActor() actor: Actor, @Params() p: RawParams, @Res({ passthrough: true }) reply: FastifyReply) {
     const containerId = readId(p, 'id')!;
-    const raw = readBool(p, 'raw') ?? false;
+    const raw = readFlag(p, 'raw') || readString(p, 'mode') === 'raw';
     let position = readInt(p, 'fromOutputPos', { min: 0 }) ?? 0;
     const pieces: string[] = [];
     for (;;) {

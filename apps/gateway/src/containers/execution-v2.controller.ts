@@ -11,6 +11,8 @@ import { readV2Launch } from './launch-params.js';
 import { v2AgentOutput } from './shapes/v2-container.shape.js';
 
 const PREV_STATUSES = ['starting', 'running', 'finished', 'unknown', 'launch error', 'never launched'];
+/** A popular integration sends the misspelling `lauch error`: read as `launch error`. */
+const PREV_STATUS_SPELLINGS: Record<string, string> = { 'lauch error': 'launch error' };
 
 /** v2 launch, launch-sync, stop and fetch-output (bare JSON, string ids, ms). */
 @Controller('api/v2/agents')
@@ -57,7 +59,8 @@ export class ExecutionV2Controller {
   @Get('fetch-output')
   async fetchOutput(@CurrentActor() actor: Actor, @Params() p: RawParams) {
     const prevContainerId = readId(p, 'prevContainerId', { required: false });
-    const prevStatus = readString(p, 'prevStatus');
+    const sent = readString(p, 'prevStatus');
+    const prevStatus = sent === undefined ? undefined : (PREV_STATUS_SPELLINGS[sent] ?? sent);
     if (prevStatus !== undefined && !PREV_STATUSES.includes(prevStatus)) {
       throw validationFailed([{ field: 'prevStatus', message: `must be one of: ${PREV_STATUSES.join(', ')}` }]);
     }

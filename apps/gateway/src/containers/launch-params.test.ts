@@ -57,7 +57,17 @@ describe('v2 launch', () => {
     expect(fieldOf(() => readV2Launch(request(), {}))).toBe('id');
     expect(fieldOf(() => readV2Launch(request(), { id: '3', bonusArgument: 'not json' }))).toBe('bonusArgument');
     expect(fieldOf(() => readV2Launch(request(), { id: '3', maxInstanceCount: 0 }))).toBe('maxInstanceCount');
-    expect(fieldOf(() => readV2Launch(request(), { id: '3', manualLaunch: 'perhaps' }))).toBe('manualLaunch');
+  });
+
+  test('flags are read liberally, as real clients send them (text, numbers)', () => {
+    for (const truthy of [true, 'true', '1', 1, 2, 'yes']) {
+      expect(readV2Launch(request(), { id: '3', saveArgument: truthy, manualLaunch: truthy })).toMatchObject({ saveArgument: true, launchType: 'manual' });
+    }
+    for (const falsy of [false, 0, 'false', '0', '']) {
+      const launch = readV2Launch(request(), { id: '3', saveArgument: falsy, manualLaunch: falsy });
+      expect(launch).not.toHaveProperty('saveArgument');
+      expect(launch.launchType).toBe('user api call');
+    }
   });
 });
 

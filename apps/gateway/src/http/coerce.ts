@@ -39,7 +39,7 @@ export const readId = (p: RawParams, field: string, opts: { required?: boolean }
 /** Seed 002 flags: "if present and not empty" means true; JSON bodies may send booleans. */
 export function readFlag(p: RawParams, field: string): boolean {
   const v = p[field];
-  if (v === undefined || v === null || v === '' || v === false) return false;
+  if (v === undefined || v === null || v === '' || v === false || v === 0) return false;
   if (v === 'false' || v === '0') return false;
   return true;
 }

@@ -1,62 +1,153 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import {
+  DomainError,
+  ErrorCode,
+  notFound,
   Subjects,
   validationFailed,
   type Actor,
   type DeleteScriptParams,
   type DeleteScriptResult,
+  type OrgDto,
   type SaveScriptParams,
   type SaveScriptResult,
   type ScriptDto,
 } from '@agentry/contracts';
+import { orgSlugOf } from '../accounts/org-slug.js';
 import { CurrentActor } from '../http/auth.guard.js';
 import { readBool, readFlag, readId, readString } from '../http/coerce.js';
 import { Params, type RawParams } from '../http/params.decorator.js';
 import { RegistryClient } from '../http/registry.client.js';
 import { toV2Id } from '../http/shapes.js';
 import { readScriptText } from './script-params.js';
-import { v2Script } from './v2-script.shape.js';
+import { SCRIPT_BRANCH, SCRIPT_VISIBILITY, v2ListedScript, v2Script, type ScriptOrg } from './v2-script.shape.js';
+
+const ENVIRONMENTS = ['staging', 'release'];
+
+/**
+ * `branch` / `environment` as the v2 document sends them: Agentry's scripts have one version, the
+ * `master` branch, served for both environments; another branch is the document's 412.
+ */
+function checkBranch(p: RawParams): void {
+  const branch = readString(p, 'branch', { maxLength: 50 });
+  if (branch !== undefined && branch !== SCRIPT_BRANCH) {
+    throw new DomainError(ErrorCode.PRECONDITION_FAILED, `Script does not exist in branch ${JSON.stringify(branch)} (Agentry scripts have one branch: master)`);
+  }
+  const environment = readString(p, 'environment');
+  if (environment !== undefined && !ENVIRONMENTS.includes(environment)) {
+    throw validationFailed([{ field: 'environment', message: 'must be staging or release' }]);
+  }
+}
 
 /** v2 script endpoints: bare objects, string ids, Unix ms. */
 @Controller('api/v2/scripts')
 export class ScriptsV2Controller {
   constructor(private readonly registry: RegistryClient) {}
 
-  /** `?id=` or `?name=`; `withText` (alias `withCode`) adds the script's text. */
+  /** `?id=` or `?name=`; `withCode` (or `withText`) adds the script's code. */
   @Get('fetch')
   async fetch(@CurrentActor() actor: Actor, @Params() p: RawParams) {
+    checkBranch(p);
     const withoutText = !(readFlag(p, 'withText') || readFlag(p, 'withCode'));
     const name = readString(p, 'name');
+    let script: ScriptDto;
     if (p['id'] === undefined && name !== undefined) {
-      return v2Script(await this.registry.call<ScriptDto>(Subjects.scripts.fetchByName, actor, { name, withoutText }));
+      script = await this.registry.call<ScriptDto>(Subjects.scripts.fetchByName, actor, { name, withoutText });
+    } else {
+      if (p['id'] === undefined) throw validationFailed([{ field: 'id', message: 'is required (or give name)' }]);
+      script = await this.registry.call<ScriptDto>(Subjects.scripts.fetchById, actor, { id: readId(p, 'id')!, withoutText });
     }
-    if (p['id'] === undefined) throw validationFailed([{ field: 'id', message: 'is required (or give name)' }]);
-    return v2Script(await this.registry.call<ScriptDto>(Subjects.scripts.fetchById, actor, { id: readId(p, 'id')!, withoutText }));
+    return v2Script(script, await this.org(actor));
   }
 
   @Get('fetch-all')
-  async fetchAll(@CurrentActor() actor: Actor) {
+  async fetchAll(@CurrentActor() actor: Actor, @Params() p: RawParams) {
+    checkBranch(p);
     const scripts = await this.registry.call<ScriptDto[]>(Subjects.scripts.list, actor, {});
-    return scripts.map(v2Script);
+    return scripts.map(v2ListedScript);
   }
 
+  /**
+   * `?script=<name>`: `{code}`. `org` may only name the caller's own org (by slug or id): Agentry has
+   * no public scripts, so another org's script is not found.
+   */
+  @Get('code')
+  async code(@CurrentActor() actor: Actor, @Params() p: RawParams) {
+    checkBranch(p);
+    const name = readString(p, 'script', { required: true, maxLength: 200 })!;
+    const org = readString(p, 'org', { maxLength: 100 });
+    if (org !== undefined) {
+      const own = await this.org(actor);
+      if (org !== own.slug && org !== String(own.id)) throw notFound('Script');
+    }
+    const script = await this.registry.call<ScriptDto>(Subjects.scripts.fetchByName, actor, { name, withoutText: false });
+    return { code: script.text ?? '' };
+  }
+
+  /**
+   * `{name, code}` as documented (`text` is Agentry's older name for `code`); `{id, code}` updates
+   * the script with that id. Answers `{id, name}` plus `created` and `nonce`.
+   */
   @Post('save')
   @HttpCode(200)
   async save(@CurrentActor() actor: Actor, @Params() p: RawParams) {
+    checkBranch(p);
+    let name = readString(p, 'name');
+    if (name === undefined && p['id'] !== undefined) {
+      name = (await this.registry.call<ScriptDto>(Subjects.scripts.fetchById, actor, { id: readId(p, 'id')!, withoutText: true })).name;
+    }
+    if (name === undefined) throw validationFailed([{ field: 'name', message: 'is required (or give the id of the script to update)' }]);
     const params: SaveScriptParams = {
-      name: readString(p, 'name', { required: true })!,
-      text: readScriptText(p),
+      name,
+      text: readScriptText(p, p['code'] !== undefined ? 'code' : 'text'),
       source: readString(p, 'source'),
       insertOnly: readBool(p, 'insertOnly') ?? false,
     };
     const saved = await this.registry.call<SaveScriptResult>(Subjects.scripts.save, actor, params);
-    return { id: toV2Id(saved.id), created: saved.created, nonce: saved.nonce };
+    return { id: toV2Id(saved.id), name, created: saved.created, nonce: saved.nonce };
   }
 
   @Post('delete')
   @HttpCode(200)
   async delete(@CurrentActor() actor: Actor, @Params() p: RawParams) {
+    checkBranch(p);
     const deleted = await this.registry.call<DeleteScriptResult, DeleteScriptParams>(Subjects.scripts.delete, actor, { id: readId(p, 'id')! });
     return { id: toV2Id(deleted.id) };
+  }
+
+  /** Scripts stay private to their org: `private` is accepted (it is what they are), sharing is not provided. */
+  @Post('visibility')
+  @HttpCode(200)
+  async visibility(@CurrentActor() actor: Actor, @Params() p: RawParams) {
+    const script = await this.namedScript(actor, p);
+    const visibility = readString(p, 'visibility', { required: true })!;
+    if (visibility !== SCRIPT_VISIBILITY) {
+      throw new DomainError(ErrorCode.NOT_IMPLEMENTED, `Visibility ${JSON.stringify(visibility)} is not part of Agentry: scripts are private to their org`);
+    }
+    return { id: toV2Id(script.id), visibility };
+  }
+
+  /** Sharing a script with other orgs is not provided; an empty change is answered as done. */
+  @Post('access-list')
+  @HttpCode(200)
+  async accessList(@CurrentActor() actor: Actor, @Params() p: RawParams) {
+    const script = await this.namedScript(actor, p);
+    if (readString(p, 'add') !== undefined) {
+      throw new DomainError(ErrorCode.NOT_IMPLEMENTED, 'Sharing scripts with other orgs is not part of Agentry: scripts are private to their org');
+    }
+    readString(p, 'remove');
+    return { id: toV2Id(script.id), accessList: [] };
+  }
+
+  private async namedScript(actor: Actor, p: RawParams): Promise<ScriptDto> {
+    const name = readString(p, 'name', { required: true, maxLength: 200 })!;
+    readString(p, 'branch', { required: true });
+    checkBranch(p);
+    return this.registry.call<ScriptDto>(Subjects.scripts.fetchByName, actor, { name, withoutText: true });
+  }
+
+  private async org(actor: Actor): Promise<ScriptOrg> {
+    const org = await this.registry.call<OrgDto>(Subjects.orgs.fetch, actor, {});
+    return { id: org.id, slug: orgSlugOf(org) };
   }
 }

@@ -305,18 +305,19 @@ describe('v2 scripts endpoints', () => {
     const before = Date.now();
     const saved = await platform.request('POST', '/api/v2/scripts/save', { key: orgB.key, json: { name: 'v2.js', text: 'let a', source: 'sdk' } });
     expect(saved.status).toBe(200);
-    expect(saved.body).toEqual({ id: expect.stringMatching(/^\d+$/), created: true, nonce: 1 });
+    expect(saved.body).toEqual({ id: expect.stringMatching(/^\d+$/), name: 'v2.js', created: true, nonce: 1 });
     const id = saved.body.id as string;
 
     const updated = await platform.request('POST', '/api/v2/scripts/save', { key: orgB.key, json: { name: 'v2.js', text: 'let b' } });
-    expect(updated.body).toEqual({ id, created: false, nonce: 2 });
+    expect(updated.body).toEqual({ id, name: 'v2.js', created: false, nonce: 2 });
 
     const fetched = await platform.request('GET', `/api/v2/scripts/fetch?id=${id}&withText=true`, { key: orgB.key });
-    expect(fetched.body).toEqual({ id, name: 'v2.js', source: 'sdk', nonce: 2, lastSaveDate: expect.any(Number), createdAt: expect.any(Number), text: 'let b' });
+    expect(fetched.body).toMatchObject({ id, name: 'v2.js', source: 'sdk', nonce: 2, lastSaveDate: expect.any(Number), createdAt: expect.any(Number), text: 'let b', code: 'let b' });
     expect(fetched.body.lastSaveDate).toBeGreaterThanOrEqual(before);
 
     const byName = await platform.request('GET', '/api/v2/scripts/fetch?name=v2.js', { key: orgB.key });
     expect(byName.body).not.toHaveProperty('text');
+    expect(byName.body).not.toHaveProperty('code');
     expect(byName.body.id).toBe(id);
 
     const all = await platform.request('GET', '/api/v2/scripts/fetch-all', { key: orgB.key });
@@ -328,6 +329,21 @@ describe('v2 scripts endpoints', () => {
     const gone = await platform.request('GET', `/api/v2/scripts/fetch?id=${id}`, { key: orgB.key });
     expect(gone.status).toBe(404);
     expect(gone.body).toMatchObject({ status: 'error', error: 'NOT_FOUND' });
+  });
+
+  test('save {name, code} as the v2 document sends it; {id, code} updates by id; scripts/code answers {code}', async () => {
+    const saved = await platform.request('POST', '/api/v2/scripts/save', { key: orgB.key, json: { name: 'documented.js', code: 'let one' } });
+    expect(saved.body).toMatchObject({ id: expect.stringMatching(/^\d+$/), name: 'documented.js' });
+    const byId = await platform.request('POST', '/api/v2/scripts/save', { key: orgB.key, json: { id: saved.body.id, code: 'let two' } });
+    expect(byId.body).toMatchObject({ id: saved.body.id, name: 'documented.js', created: false });
+    const code = await platform.request('GET', '/api/v2/scripts/code?script=documented.js', { key: orgB.key });
+    expect(code.body).toEqual({ code: 'let two' });
+    const otherBranch = await platform.request('GET', '/api/v2/scripts/code?script=documented.js&branch=dev', { key: orgB.key });
+    expect(otherBranch.status).toBe(412);
+    // Another org's script, named with that org's slug, is not found (Agentry has no public scripts).
+    const foreign = await platform.request('GET', `/api/v2/scripts/code?script=documented.js&org=scripts-b`, { key: orgA.key });
+    expect(foreign.status).toBe(404);
+    expect(foreign.text).not.toContain('let two');
   });
 
   test('v2 errors use the v2 shape, naming the field', async () => {

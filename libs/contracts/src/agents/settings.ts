@@ -15,6 +15,8 @@ export type LaunchType = (typeof LaunchType)[keyof typeof LaunchType];
 
 export const FILE_MGMT_TYPES = ['folders', 'mix', 'delete'] as const;
 export type FileMgmt = (typeof FILE_MGMT_TYPES)[number];
+/** What an agent saved without `fileMgmt` (null) gets: files kept and overwritten in one folder. */
+export const DEFAULT_FILE_MGMT: FileMgmt = 'mix';
 
 export const PROXY_TYPES = ['none', 'http', 'pool', 'squid lease'] as const;
 export type ProxyType = (typeof PROXY_TYPES)[number];

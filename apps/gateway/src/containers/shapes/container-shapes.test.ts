@@ -70,6 +70,13 @@ test('v2 vocabulary: statuses, string ids, ms', () => {
   expect(v2Container(ended)).toMatchObject({ id: '195119', agentId: '4', createdAt: 1427810471_000, endedAt: 1427812088_900, retryOfContainerId: null });
 });
 
+test('v2 fetch-output: progress a number beside its label, runtime events with slug and timestamp, canSoftAbort while running', () => {
+  const answer = v2AgentOutput(output, { runtimeEventIndex: 0 });
+  expect(answer).toMatchObject({ progress: 0.1, progressLabel: 'Initializing...', canSoftAbort: true, isAgentRunning: true });
+  expect(answer.runtimeEvents[0]).toMatchObject({ slug: 'normal', timestamp: 1414080820_123 });
+  expect(v2AgentOutput({ ...output, agentStatus: 'not running' }, { runtimeEventIndex: 0 }).canSoftAbort).toBe(false);
+});
+
 test('v2 fetch-output pages runtime events by index, from 0 again when the container changed', () => {
   const two = { ...output, messages: [...output.messages, { ...output.messages[0]!, id: 65450 }] };
   expect(v2AgentOutput(two, { containerId: 76427, runtimeEventIndex: 1 })).toMatchObject({
@@ -79,5 +86,6 @@ test('v2 fetch-output pages runtime events by index, from 0 again when the conta
     nextRuntimeEventIndex: 2,
   });
   expect(v2AgentOutput(two, { containerId: 1, runtimeEventIndex: 1 }).runtimeEvents).toHaveLength(2);
+  expect(v2AgentOutput({ ...two, progress: null, container: null }, { runtimeEventIndex: 0 })).not.toHaveProperty('progress');
   expect(v2AgentOutput({ ...two, containerId: null, container: null, messages: [] }, { runtimeEventIndex: 0 }).status).toBe('never launched');
 });

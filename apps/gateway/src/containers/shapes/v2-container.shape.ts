@@ -10,7 +10,16 @@ export function v2Status(c: ContainerView): V2ContainerStatus {
   return c.launchFailed ? 'launch error' : 'finished';
 }
 
+/** A message type as a v2 runtime event `slug` (`^[a-zA-Z0-9-_]+$`, at most 100 characters). */
+const slugOf = (type: string): string => type.replace(/[^a-zA-Z0-9_-]+/g, '-').slice(0, 100) || 'message';
+
+/**
+ * A script's message as a v2 runtime event: the documented `slug` (its message type) and `timestamp`
+ * (Unix ms), plus Agentry's `id`, `date`, `messageType` and `context`.
+ */
 export const v2RuntimeEvent = (m: ContainerMessageView) => ({
+  slug: slugOf(m.type),
+  timestamp: m.date,
   id: String(m.id),
   type: 'message' as const,
   date: m.date,
@@ -41,7 +50,9 @@ export function v2Container(c: FetchContainerResult) {
     ...(c.resultObject !== undefined ? { resultObject: c.resultObject } : {}),
     ...(c.output !== undefined ? { output: c.output, outputPos: c.outputPos } : {}),
     ...(c.runtimeEvents !== undefined ? { runtimeEvents: c.runtimeEvents.map(v2RuntimeEvent) } : {}),
-    ...(c.newerContainerId !== undefined ? { newerContainerId: toV2Id(c.newerContainerId), olderContainerId: toV2Id(c.olderContainerId) } : {}),
+    // The document types both as strings: the newest / oldest container has none, so it is left out (not null).
+    ...(c.newerContainerId ? { newerContainerId: String(c.newerContainerId) } : {}),
+    ...(c.olderContainerId ? { olderContainerId: String(c.olderContainerId) } : {}),
   };
 }
 
@@ -61,8 +72,14 @@ export function v2AgentOutput(result: AgentOutputResult, prev: { containerId?: n
     outputPos: result.outputPos,
     runtimeEvents: result.messages.slice(from).map(v2RuntimeEvent),
     nextRuntimeEventIndex: Math.max(result.messages.length, from),
-    progress: result.progress,
+    // The document's `progress` is a number (0..1) beside its `progressLabel`; the runtime is Agentry's.
+    ...(result.progress
+      ? { progress: result.progress.progress, progressLabel: result.progress.label ?? '', progressRuntime: result.progress.runtime }
+      : {}),
+    ...(container?.endedAt ? { mostRecentEndedAt: container.endedAt } : {}),
     isAgentRunning: result.agentStatus === 'running',
+    // A running container can be stopped with `agents/stop {softAbort: true}` (the script is told first).
+    canSoftAbort: result.agentStatus === 'running',
     isAgentQueued: result.agentStatus === 'queued',
     runningContainers: result.runningContainers,
     queuedContainers: result.queuedContainers,
