@@ -14,6 +14,8 @@ import type { ParkedEvents, StoredEvent } from '@agentry/event-store';
 import { isDependencyUnavailable } from './dependency-errors.js';
 import { isJetStreamApiError } from './jetstream-errors.js';
 import { matchesAny } from './subject-match.js';
+import { runWithLogContext } from '@agentry/service-kit';
+import { eventLogContext } from './trace-headers.js';
 
 const logger = new Logger('consumeEvents');
 
@@ -175,7 +177,8 @@ export async function consumeEvents(opts: ConsumeEventsOptions): Promise<EventCo
       return settle(msg, 'term');
     }
     try {
-      await opts.handle(event);
+      // Under the request that appended the event: its logs, RPCs and appends carry that request id.
+      await runWithLogContext(eventLogContext(event), () => opts.handle(event));
     } catch (err) {
       // Message and stack only: the event may carry secrets.
       const e = err instanceof Error ? err : new Error(String(err));

@@ -1,5 +1,6 @@
 import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node';
 import type { RequestEnvelope } from '@agentry/contracts';
+import type { StoredEvent } from '@agentry/event-store';
 import {
   currentLogContext,
   isSafeRequestId,
@@ -35,4 +36,18 @@ export function traceFromHeaders(h: MsgHdrs | undefined): Pick<LogContext, 'requ
 export function withRequestId<P>(envelope: RequestEnvelope<P>, ctx: LogContext = currentLogContext()): RequestEnvelope<P> {
   if (envelope.requestId || !ctx.requestId) return envelope;
   return { ...envelope, requestId: ctx.requestId };
+}
+
+/**
+ * The log context of work caused by a stored event: the request that appended it (its
+ * `correlationId`) and its org. So what a consumer does about an event — a retry, a republished
+ * launch — is logged and recorded under the request that started it all.
+ */
+export function eventLogContext(event: Pick<StoredEvent, 'metadata'>): Pick<LogContext, 'requestId' | 'orgId'> {
+  const correlationId = event.metadata?.correlationId;
+  const orgId = event.metadata?.actor?.orgId;
+  return {
+    ...(isSafeRequestId(correlationId) ? { requestId: correlationId } : {}),
+    ...(typeof orgId === 'number' ? { orgId } : {}),
+  };
 }

@@ -13,6 +13,7 @@ import {
   type ContainerQueuedData,
   type RequestEnvelope,
 } from '@agentry/contracts';
+import { currentLogContext } from '@agentry/service-kit';
 import { countContainerEvents } from './container-metrics.js';
 import { fold, type ContainerState } from './domain/container.js';
 import type { ContainerEvent } from './domain/container-event.js';
@@ -75,7 +76,7 @@ export class ContainerStreams {
     containerId: number,
     events: ContainerEvent[],
     claim: { streamId: string; kind: 'launch' | 'retry'; orgId: number } | null,
-    metadata?: EventMetadata,
+    metadata: EventMetadata | undefined = contextMetadata(),
   ): Promise<AppendResult> {
     this.remember(containerId, { correlationId: metadata?.correlationId, readyAt: readyAtOf(events[0]?.data as ContainerQueuedData | undefined) });
     if (!claim) return this.append(containerId, events, 'no_stream', { metadata });
@@ -154,6 +155,15 @@ export class ContainerStreams {
     }
   }
 }
+
+/**
+ * Metadata of a container created outside a request (a retry, by the consumer of the failed
+ * run's end): the request id of the work in progress, i.e. the one that launched the first run.
+ */
+const contextMetadata = (): EventMetadata | undefined => {
+  const { requestId } = currentLogContext();
+  return requestId ? { correlationId: requestId } : undefined;
+};
 
 /** Event metadata naming the caller of a request. */
 export const requestMetadata = (envelope: RequestEnvelope<unknown>): EventMetadata => {
