@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { Projection, StoredEvent } from '@agentry/event-store';
+import { TableRows, type Projection, type StoredEvent } from '@agentry/event-store';
 import {
   AgentEventType,
   ScriptEventType,
@@ -9,6 +9,79 @@ import {
   type ScriptDeletedData,
   type ScriptSavedData,
 } from '@agentry/contracts';
+
+interface DirectoryAgent {
+  agent_id: number;
+  org_id: number;
+  name: string;
+  script_id: number | null;
+  deleted: boolean;
+}
+interface DirectoryScript {
+  script_id: number;
+  org_id: number;
+  name: string;
+}
+
+const agents = new TableRows<DirectoryAgent>('output_agents', 'agent_id', { agent_id: 'integer', org_id: 'integer', name: 'text', script_id: 'integer', deleted: 'boolean' });
+const scripts = new TableRows<DirectoryScript>('output_scripts', 'script_id', { script_id: 'integer', org_id: 'integer', name: 'text' });
+
+const AGENT_EVENTS = new Set<string>([AgentEventType.AgentCreated, AgentEventType.AgentVersionSaved, AgentEventType.AgentDeleted]);
+
+/**
+ * Set-based: agents are folded from their stored rows (created once, renamed, marked deleted: updates need a
+ * known row); scripts need no read (each save carries the whole row), only the last save or delete of each
+ * counts. One write per table.
+ */
+async function applyBatch(events: StoredEvent[], m: EntityManager): Promise<void> {
+  const agentIds = [...new Set(events.filter((e) => AGENT_EVENTS.has(e.type)).map((e) => (e.data as { agentId: number }).agentId))];
+  const rows = new Map((await agents.select(m, agentIds)).map((row) => [row.agent_id, row]));
+  const changedAgents = new Set<number>();
+  const savedScripts = new Map<number, DirectoryScript>();
+  const deletedScripts = new Set<number>();
+  for (const event of events) {
+    switch (event.type) {
+      case AgentEventType.AgentCreated: {
+        const d = event.data as AgentCreatedData;
+        if (rows.has(d.agentId)) break;
+        rows.set(d.agentId, { agent_id: d.agentId, org_id: d.orgId, name: '', script_id: null, deleted: false });
+        changedAgents.add(d.agentId);
+        break;
+      }
+      case AgentEventType.AgentVersionSaved: {
+        const d = event.data as AgentVersionSavedData;
+        const row = rows.get(d.agentId);
+        if (!row) break;
+        rows.set(d.agentId, { ...row, name: d.settings.name, script_id: d.settings.scriptId });
+        changedAgents.add(d.agentId);
+        break;
+      }
+      case AgentEventType.AgentDeleted: {
+        const d = event.data as AgentDeletedData;
+        const row = rows.get(d.agentId);
+        if (!row) break;
+        rows.set(d.agentId, { ...row, deleted: true });
+        changedAgents.add(d.agentId);
+        break;
+      }
+      case ScriptEventType.saved: {
+        const d = event.data as ScriptSavedData;
+        savedScripts.set(d.scriptId, { script_id: d.scriptId, org_id: d.orgId, name: d.name });
+        deletedScripts.delete(d.scriptId);
+        break;
+      }
+      case ScriptEventType.deleted: {
+        const d = event.data as ScriptDeletedData;
+        savedScripts.delete(d.scriptId);
+        deletedScripts.add(d.scriptId);
+        break;
+      }
+    }
+  }
+  await agents.upsert(m, [...changedAgents].map((id) => rows.get(id)!));
+  await scripts.delete(m, [...deletedScripts]);
+  await scripts.upsert(m, [...savedScripts.values()]);
+}
 
 /**
  * Which agents exist, in which org, under which name and script (`output_agents`, `output_scripts`): enough
@@ -25,43 +98,8 @@ export const directoryProjection: Projection = {
   ],
   tables: ['output_agents', 'output_scripts'],
 
-  async apply(event: StoredEvent, manager: EntityManager): Promise<void> {
-    switch (event.type) {
-      case AgentEventType.AgentCreated: {
-        const d = event.data as AgentCreatedData;
-        await manager.query(
-          `INSERT INTO output_agents (agent_id, org_id, name, script_id, deleted) VALUES ($1, $2, '', NULL, false)
-           ON CONFLICT (agent_id) DO NOTHING`,
-          [d.agentId, d.orgId],
-        );
-        return;
-      }
-      case AgentEventType.AgentVersionSaved: {
-        const d = event.data as AgentVersionSavedData;
-        await manager.query(`UPDATE output_agents SET name = $2, script_id = $3 WHERE agent_id = $1`, [
-          d.agentId,
-          d.settings.name,
-          d.settings.scriptId,
-        ]);
-        return;
-      }
-      case AgentEventType.AgentDeleted:
-        await manager.query(`UPDATE output_agents SET deleted = true WHERE agent_id = $1`, [(event.data as AgentDeletedData).agentId]);
-        return;
-      case ScriptEventType.saved: {
-        const d = event.data as ScriptSavedData;
-        await manager.query(
-          `INSERT INTO output_scripts (script_id, org_id, name) VALUES ($1, $2, $3)
-           ON CONFLICT (script_id) DO UPDATE SET org_id = EXCLUDED.org_id, name = EXCLUDED.name`,
-          [d.scriptId, d.orgId, d.name],
-        );
-        return;
-      }
-      case ScriptEventType.deleted:
-        await manager.query(`DELETE FROM output_scripts WHERE script_id = $1`, [(event.data as ScriptDeletedData).scriptId]);
-        return;
-    }
-  },
+  applyBatch,
+  apply: (event, manager) => applyBatch([event], manager),
 
   async reset(manager: EntityManager): Promise<void> {
     await manager.query(`TRUNCATE output_agents, output_scripts`);

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { projectionOf, type EventDataWriter } from '@agentry/event-store';
+import { TableRows, type Projection, type StoredEvent } from '@agentry/event-store';
 import {
   AgentEventType,
   type AgentCreatedData,
@@ -8,84 +8,149 @@ import {
   type AgentVersionSavedData,
 } from '@agentry/contracts';
 
+interface AgentRow {
+  id: number;
+  org_id: number;
+  status: string;
+  name: string;
+  script_id: number | null;
+  stage: string;
+  tags: number[];
+  settings: unknown;
+  has_proxy_password: boolean;
+  has_credentials: boolean;
+  current_version_id: string;
+  current_version_number: number;
+  settings_schema_version: number;
+  agent_object: string | null;
+  storage_folder: string;
+  user_storage_folder: string;
+  created_at: number | string;
+  updated_at: number | string;
+  retired_at: number | string | null;
+  deleted_at: number | string | null;
+}
+
+interface VersionRow {
+  version_id: string;
+  agent_id: number;
+  version_number: number;
+  reason: string;
+  restored_from_version_id: string | null;
+  changed_fields: unknown;
+  settings: unknown;
+  has_proxy_password: boolean;
+  has_credentials: boolean;
+  saved_by_user_id: number;
+  saved_by_key_id: number;
+  saved_at: number;
+}
+
+const agentRows = new TableRows<AgentRow>('agents_agents', 'id', {
+  id: 'integer', org_id: 'integer', status: 'text', name: 'text', script_id: 'integer', stage: 'text', tags: 'integer[]', settings: 'jsonb',
+  has_proxy_password: 'boolean', has_credentials: 'boolean', current_version_id: 'text', current_version_number: 'integer',
+  settings_schema_version: 'integer', agent_object: 'text', storage_folder: 'text', user_storage_folder: 'text', created_at: 'bigint',
+  updated_at: 'bigint', retired_at: 'bigint', deleted_at: 'bigint',
+});
+const versionRows = new TableRows<VersionRow>('agents_versions', 'version_id', {
+  version_id: 'text', agent_id: 'integer', version_number: 'integer', reason: 'text', restored_from_version_id: 'text',
+  changed_fields: 'jsonb', settings: 'jsonb', has_proxy_password: 'boolean', has_credentials: 'boolean', saved_by_user_id: 'integer',
+  saved_by_key_id: 'integer', saved_at: 'bigint',
+});
+
+/** One event's effect on the agent's row, as the writers above have it (an update needs a known row). */
+function foldAgent(row: AgentRow | undefined, event: StoredEvent): AgentRow | undefined {
+  switch (event.type) {
+    case AgentEventType.AgentCreated: {
+      const d = event.data as AgentCreatedData;
+      return (
+        row ?? {
+          id: d.agentId, org_id: d.orgId, status: 'active', name: '', script_id: null, stage: 'development', tags: [], settings: {},
+          has_proxy_password: false, has_credentials: false, current_version_id: '', current_version_number: 0, settings_schema_version: 0,
+          agent_object: null, storage_folder: d.storageFolder, user_storage_folder: d.userStorageFolder, created_at: d.createdAt,
+          updated_at: d.createdAt, retired_at: null, deleted_at: null,
+        }
+      );
+    }
+    case AgentEventType.AgentVersionSaved: {
+      const d = event.data as AgentVersionSavedData;
+      return (
+        row && {
+          ...row, name: d.settings.name, script_id: d.settings.scriptId, stage: d.settings.stage, tags: d.settings.tags, settings: d.settings,
+          has_proxy_password: d.secrets.proxyPassword !== null, has_credentials: d.secrets.credentials !== null, current_version_id: d.versionId,
+          current_version_number: d.versionNumber, settings_schema_version: d.settingsSchemaVersion, updated_at: d.savedAt,
+        }
+      );
+    }
+    case AgentEventType.AgentObjectSaved:
+      return row && { ...row, agent_object: (event.data as AgentObjectSavedData).agentObject };
+    case AgentEventType.AgentRetired: {
+      const d = event.data as AgentLifecycleData;
+      return row && { ...row, status: 'retired', retired_at: d.at, updated_at: d.at };
+    }
+    case AgentEventType.AgentReinstated: {
+      const d = event.data as AgentLifecycleData;
+      return row && { ...row, status: 'active', retired_at: null, updated_at: d.at };
+    }
+    case AgentEventType.AgentDeleted: {
+      const d = event.data as AgentLifecycleData;
+      return row && { ...row, status: 'deleted', deleted_at: d.at, updated_at: d.at };
+    }
+    default:
+      return row;
+  }
+}
+
+const versionOf = (d: AgentVersionSavedData): VersionRow => ({
+  version_id: d.versionId, agent_id: d.agentId, version_number: d.versionNumber, reason: d.reason,
+  restored_from_version_id: d.restoredFromVersionId ?? null, changed_fields: d.changedFields, settings: d.settings,
+  has_proxy_password: d.secrets.proxyPassword !== null, has_credentials: d.secrets.credentials !== null, saved_by_user_id: d.savedBy.userId,
+  saved_by_key_id: d.savedBy.keyId, saved_at: d.savedAt,
+});
+
+/** Set-based: one SELECT of the batch's agents, the fold, one upsert of the changed agents, one insert of the new versions. */
+async function applyBatch(events: StoredEvent[], m: EntityManager): Promise<void> {
+  const ids = [...new Set(events.map((e) => (e.data as { agentId: number }).agentId))];
+  const rows = new Map((await agentRows.select(m, ids)).map((row) => [row.id, row]));
+  const changed = new Set<number>();
+  const versions = new Map<string, VersionRow>();
+  for (const event of events) {
+    if (event.type === AgentEventType.AgentVersionSaved) {
+      const d = event.data as AgentVersionSavedData;
+      if (!versions.has(d.versionId)) versions.set(d.versionId, versionOf(d)); // a stored one stays (ON CONFLICT DO NOTHING)
+    }
+    const id = (event.data as { agentId: number }).agentId;
+    const before = rows.get(id);
+    const after = foldAgent(before, event);
+    if (after && after !== before) {
+      rows.set(id, after);
+      changed.add(id);
+    }
+  }
+  await versionRows.insertMissing(m, [...versions.values()]);
+  await agentRows.upsert(m, [...changed].map((id) => rows.get(id)!));
+}
+
 /**
  * Keeps `agents_agents` (current state, deleted agents included) and `agents_versions` (every
  * snapshot) equal to the log. Only event data is used (never the clock), so a rebuild gives
  * identical rows. Secrets are reduced to presence flags: sealed values never reach a read table.
+ * Set-based (applyBatch); a single event is a batch of one, so live and rebuilt rows come from one fold.
  */
-const writers: Record<string, EventDataWriter> = {
-  [AgentEventType.AgentCreated]: (d: AgentCreatedData, m) =>
-    m.query(
-      `INSERT INTO agents_agents (id, org_id, status, name, script_id, stage, tags, settings, has_proxy_password, has_credentials,
-         current_version_id, current_version_number, settings_schema_version, agent_object, storage_folder, user_storage_folder,
-         created_at, updated_at)
-       VALUES ($1, $2, 'active', '', NULL, 'development', '{}', '{}'::jsonb, false, false, '', 0, 0, NULL, $3, $4, $5, $5)
-       ON CONFLICT (id) DO NOTHING`,
-      [d.agentId, d.orgId, d.storageFolder, d.userStorageFolder, d.createdAt],
-    ),
-
-  [AgentEventType.AgentVersionSaved]: async (d: AgentVersionSavedData, m) => {
-    const hasProxyPassword = d.secrets.proxyPassword !== null;
-    const hasCredentials = d.secrets.credentials !== null;
-    await m.query(
-      `INSERT INTO agents_versions (version_id, agent_id, version_number, reason, restored_from_version_id, changed_fields, settings,
-         has_proxy_password, has_credentials, saved_by_user_id, saved_by_key_id, saved_at)
-       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10, $11, $12)
-       ON CONFLICT (version_id) DO NOTHING`,
-      [
-        d.versionId,
-        d.agentId,
-        d.versionNumber,
-        d.reason,
-        d.restoredFromVersionId ?? null,
-        JSON.stringify(d.changedFields),
-        JSON.stringify(d.settings),
-        hasProxyPassword,
-        hasCredentials,
-        d.savedBy.userId,
-        d.savedBy.keyId,
-        d.savedAt,
-      ],
-    );
-    await m.query(
-      `UPDATE agents_agents SET name = $2, script_id = $3, stage = $4, tags = $5, settings = $6::jsonb, has_proxy_password = $7,
-         has_credentials = $8, current_version_id = $9, current_version_number = $10, settings_schema_version = $11, updated_at = $12
-       WHERE id = $1`,
-      [
-        d.agentId,
-        d.settings.name,
-        d.settings.scriptId,
-        d.settings.stage,
-        d.settings.tags,
-        JSON.stringify(d.settings),
-        hasProxyPassword,
-        hasCredentials,
-        d.versionId,
-        d.versionNumber,
-        d.settingsSchemaVersion,
-        d.savedAt,
-      ],
-    );
-  },
-
-  [AgentEventType.AgentObjectSaved]: (d: AgentObjectSavedData, m) =>
-    m.query(`UPDATE agents_agents SET agent_object = $2 WHERE id = $1`, [d.agentId, d.agentObject]),
-
-  [AgentEventType.AgentRetired]: (d: AgentLifecycleData, m) =>
-    m.query(`UPDATE agents_agents SET status = 'retired', retired_at = $2, updated_at = $2 WHERE id = $1`, [d.agentId, d.at]),
-
-  [AgentEventType.AgentReinstated]: (d: AgentLifecycleData, m) =>
-    m.query(`UPDATE agents_agents SET status = 'active', retired_at = NULL, updated_at = $2 WHERE id = $1`, [d.agentId, d.at]),
-
-  [AgentEventType.AgentDeleted]: (d: AgentLifecycleData, m) =>
-    m.query(`UPDATE agents_agents SET status = 'deleted', deleted_at = $2, updated_at = $2 WHERE id = $1`, [d.agentId, d.at]),
-};
-
-export const agentsProjection = projectionOf({
+export const agentsProjection: Projection = {
   name: 'registry:agents',
-  writers,
+  eventTypes: [
+    AgentEventType.AgentCreated,
+    AgentEventType.AgentVersionSaved,
+    AgentEventType.AgentObjectSaved,
+    AgentEventType.AgentRetired,
+    AgentEventType.AgentReinstated,
+    AgentEventType.AgentDeleted,
+  ],
   tables: ['agents_agents', 'agents_versions'],
+  applyBatch,
+  apply: (event, m) => applyBatch([event], m),
   async reset(manager: EntityManager): Promise<void> {
     await manager.query(`TRUNCATE agents_agents, agents_versions`);
   },
-});
+};
