@@ -9,7 +9,7 @@ import { parseCidrList, type Cidr } from './egress-rules.js';
 import { DEFAULT_LIMITS } from './run-script.test-kit.js';
 import { startRun } from './run.js';
 import { runIdentity } from './run-user.js';
-import { attachNetwork } from './sandbox-network.js';
+import { attachNetwork, describeSandboxNetwork } from './sandbox-network.js';
 
 const options = JSON.parse(process.argv[2]!) as {
   script: string;
@@ -59,7 +59,8 @@ try {
   );
   const outcome = await run.outcome;
   // runnerUid: the test checks its runner is who it meant (root, or an unprivileged executor).
-  process.stdout.write(`${JSON.stringify({ outcome, output: Buffer.concat(chunks).toString('utf8'), runnerUid: process.getuid!() })}\n`);
+  // sandboxNetwork: what the executor's start line would say about it.
+  process.stdout.write(`${JSON.stringify({ outcome, output: Buffer.concat(chunks).toString('utf8'), runnerUid: process.getuid!(), sandboxNetwork: describeSandboxNetwork() })}\n`);
 } finally {
   rmSync(root, { recursive: true, force: true });
 }

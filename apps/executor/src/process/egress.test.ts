@@ -171,6 +171,21 @@ for (const [name, runner, usable] of runners) (usable ? describe : describe.skip
     expect(network.world.log.filter((line) => line.includes('10.77.0.1'))).toEqual([]);
   });
 
+  (runner.kind === 'unprivileged' ? test : test.skip)('an unprivileged executor that cannot open /dev/net/tun gives the sandbox no network at all, never an open one, and says why', async () => {
+    const script = probe({ public: tcp('203.0.113.10'), private10: tcp('10.77.0.1') });
+    const logged = network.world.log.length;
+    const { outcome, output, sandboxNetwork } = await network.run({ script, network: 'auto' }, { ...runner, tunUnusable: true } as RunnerIdentity);
+    expect(sandboxNetwork).toMatch(/^none \(\/dev\/net\/tun is not read-writable by the executor's user \(uid \d+\): `chmod 0666 \/dev\/net\/tun`/);
+    expect(outcome).toMatchObject({ reason: 'exited', exitCode: 0 });
+    // Only a loopback in its namespace: no route anywhere.
+    expect(JSON.parse(output)).toEqual({ public: 'ENETUNREACH', private10: 'ENETUNREACH' });
+    // Asked for explicitly, the network is refused rather than given unpoliced.
+    const internet = await network.run({ script, network: 'internet' }, { ...runner, tunUnusable: true } as RunnerIdentity);
+    expect(internet.outcome).toMatchObject({ reason: 'spawn-failed', error: expect.stringContaining('a sandbox cannot have network here: /dev/net/tun is not read-writable') });
+    expect(internet.output).toBe('');
+    expect(network.world.log.slice(logged)).toEqual([]);
+  });
+
   test('rules that cannot be applied fail the run: the script never starts on an open network', async () => {
     // A range the config would have refused reaches `ip`, which refuses it.
     const { outcome, output } = await network.run({ script: `console.log('the script ran')`, rawEgressDenied: [{ family: 4, address: 'not-an-address', prefix: 8 }] });

@@ -37,7 +37,11 @@ export interface TestNetwork {
   host: Listener;
   world: Listener;
   /** Runs a script through startRun inside the host namespace (see egress-run.test-kit.ts). */
-  run(options: { script: string; proxyAddress?: string; egressDeny?: string; rawEgressDenied?: object[] }): Promise<{ outcome: { reason: string; exitCode: number | null; error?: string }; output: string; runnerUid: number }>;
+  /** `runner` instead of the network's own (e.g. the same user without a usable /dev/net/tun). */
+  run(
+    options: { script: string; proxyAddress?: string; egressDeny?: string; rawEgressDenied?: object[]; network?: 'auto' | 'internet' | 'none' },
+    runner?: RunnerIdentity,
+  ): Promise<{ outcome: { reason: string; exitCode: number | null; error?: string }; output: string; runnerUid: number; sandboxNetwork: string }>;
   /** Runs the child kit with other options (egress-run.test-kit.ts), answering its JSON line. */
   runChild(options: object): Promise<unknown>;
   close(): void;
@@ -50,7 +54,7 @@ const ip = (...args: string[]) => execFileSync('ip', args, { stdio: ['ignore', '
  * How the runner (the executor's side) runs in the host namespace: as root, like the tests, or as
  * an unprivileged user — the executor started by a user who is not root.
  */
-export type RunnerIdentity = { kind: 'root' } | { kind: 'unprivileged'; uid: number };
+export type RunnerIdentity = { kind: 'root' } | { kind: 'unprivileged'; uid: number; /** /dev/net/tun as this host has it (0600), not as Debian's udev makes it. */ tunUnusable?: boolean };
 
 /** An unprivileged user who may make user namespaces here (bwrap and the network holder need them). */
 export const UNPRIVILEGED_RUNNER = 65534;
@@ -100,7 +104,7 @@ export async function createTestNetwork(runner: RunnerIdentity = { kind: 'root' 
   return {
     host: listeners[0]!,
     world: listeners[1]!,
-    run: (options) => runInNamespace(host, runner, options),
+    run: (options, other) => runInNamespace(host, other ?? runner, options),
     runChild: (options) => runInNamespace(host, runner, options),
     close,
   };
@@ -112,12 +116,12 @@ export async function createTestNetwork(runner: RunnerIdentity = { kind: 'root' 
  * this machine (no udev), where Debian's udev makes it 0666 — so a tmpfs over /dev/net there
  * holds a 0666 one (slirp4netns runs as the executor). Then it drops to the user for good.
  */
-const unprivilegedStart = (uid: number) =>
-  `mount -t tmpfs -o mode=0755 agentry-test-tun /dev/net && mknod -m 0666 /dev/net/tun c 10 200 && exec setpriv --reuid ${uid} --regid ${uid} --clear-groups --inh-caps=-all -- "$@"`;
+const unprivilegedStart = (uid: number, tunMode: string) =>
+  `mount -t tmpfs -o mode=0755 agentry-test-tun /dev/net && mknod -m ${tunMode} /dev/net/tun c 10 200 && exec setpriv --reuid ${uid} --regid ${uid} --clear-groups --inh-caps=-all -- "$@"`;
 
 async function runInNamespace(ns: string, runner: RunnerIdentity, options: object): Promise<any> {
   const runnerCommand = [process.execPath, '--import', here('./ts-source-loader.test-kit.mjs'), here('./egress-run.test-kit.ts'), JSON.stringify(options)];
-  const command = runner.kind === 'root' ? runnerCommand : ['/bin/sh', '-c', unprivilegedStart(runner.uid), 'agentry-test-runner', ...runnerCommand];
+  const command = runner.kind === 'root' ? runnerCommand : ['/bin/sh', '-c', unprivilegedStart(runner.uid, runner.tunUnusable ? '0600' : '0666'), 'agentry-test-runner', ...runnerCommand];
   const child = spawn('ip', ['netns', 'exec', ns, ...command], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
