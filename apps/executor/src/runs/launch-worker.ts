@@ -8,7 +8,7 @@ import { DomainError, ErrorCode, LAUNCH_STREAM, type AgentLaunchSnapshot } from 
 import { EXECUTOR_CONFIG, runTimeLimitSeconds, type ExecutorConfig } from '../config.js';
 import { ContainerStreams } from '../containers/container-streams.js';
 import type { ContainerState } from '../containers/domain/container.js';
-import { END_MESSAGES } from '../containers/domain/lifecycle-messages.js';
+import { unrunnableScriptReason } from '../containers/domain/launch-decision.js';
 import { decideStart } from '../containers/domain/start-decision.js';
 import { EXECUTOR_ID, NATS_CONNECTION } from '../platform/platform.module.js';
 import type { LaunchMessage } from '../queue/launch-queue.js';
@@ -297,14 +297,15 @@ export class LaunchWorker {
     }
   }
 
-  /** The agent version to run; a container whose agent is gone, retired or without script ends as a failed launch. */
+  /** The agent version to run; a container whose agent is gone, retired or whose script can't run (none, `.coffee`) ends as a failed launch. */
   private async snapshotOrEnd(state: ContainerState): Promise<AgentLaunchSnapshot | null> {
     const { containerId, agentId, orgId, agentVersionId, launchedBy } = state.queued;
     let failure: string;
     try {
       const snapshot = await this.registry.snapshot(runActor(orgId, launchedBy), agentId, agentVersionId ?? undefined);
-      if (snapshot.script) return snapshot;
-      failure = END_MESSAGES.noScript;
+      const unrunnable = unrunnableScriptReason(snapshot.script);
+      if (unrunnable === null) return snapshot;
+      failure = unrunnable;
     } catch (error) {
       const launchRefused = error instanceof DomainError && (error.code === ErrorCode.NOT_FOUND || error.code === ErrorCode.INVALID_STATE);
       if (!launchRefused) throw error;

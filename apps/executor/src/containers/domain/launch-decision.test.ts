@@ -39,6 +39,19 @@ test('an agent without a script is recorded and fails at once ("launch failed")'
   expect(decision.events[1]!.data).toMatchObject({ messageNumber: 1, text: 'Agent has no associated script', type: 'error' });
 });
 
+test('an agent whose script is .coffee is recorded and fails at once, saying the runtime is Node only', () => {
+  const coffee = { ...snapshotOf(), script: { id: 5, name: 'nice_agent.coffee', text: 'a = 1' } };
+  const decision = decideLaunch(parseLaunchRequest({ agentId: 7, launchType: 'manual' }), coffee, facts);
+  expect(decision.runnable).toBe(false);
+  const message = /^CoffeeScript \(\.coffee\) scripts are stored but cannot be launched: the runtime runs Node\.js only/;
+  expect(decision.events[2]!.data).toMatchObject({ status: 'failed', endMessage: expect.stringMatching(message), launchFailed: true });
+  expect(decision.events[1]!.data).toMatchObject({ text: expect.stringMatching(message), type: 'error' });
+  // Control: the same agent with a .js or .mjs script runs.
+  for (const name of ['nice_agent.js', 'nice_agent.mjs']) {
+    expect(decideLaunch(parseLaunchRequest({ agentId: 7, launchType: 'manual' }), { ...coffee, script: { ...coffee.script, name } }, facts).runnable).toBe(true);
+  }
+});
+
 test('maxInstanceCount refuses while that many instances are queued or running', () => {
   const req = parseLaunchRequest({ agentId: 7, launchType: 'manual', maxInstanceCount: 2 });
   expect(() => assertInstanceLimit(req, 2)).toThrow(/already has 2 running or queued/);

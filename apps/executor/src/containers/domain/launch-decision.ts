@@ -1,7 +1,9 @@
 import {
+  COFFEESCRIPT_NOT_RUNNABLE,
   ContainerEventType,
   DomainError,
   ErrorCode,
+  isRunnableScriptName,
   type ActorRef,
   type AgentLaunchSnapshot,
 } from '@agentry/contracts';
@@ -35,8 +37,19 @@ export function assertInstanceLimit(req: LaunchRequest, liveInstances: number): 
 }
 
 /**
- * A launch records a queued container. An agent without a script is still recorded, and fails at
- * once ("launch failed" in v1), like the classic platform did.
+ * Why the version's script cannot run, or null when it can: no script, or a `.coffee` one (stored
+ * for the clients that upload them, but the runtime is Node only; running CoffeeScript as
+ * JavaScript would fail with a misleading syntax error).
+ */
+export function unrunnableScriptReason(script: AgentLaunchSnapshot['script']): string | null {
+  if (!script) return END_MESSAGES.noScript;
+  return isRunnableScriptName(script.name) ? null : COFFEESCRIPT_NOT_RUNNABLE;
+}
+
+/**
+ * A launch records a queued container. An agent whose script cannot run (none, or `.coffee`) is
+ * still recorded, and fails at once with the reason ("launch failed" in v1), like the classic
+ * platform did.
  */
 export function decideLaunch(req: LaunchRequest, snapshot: AgentLaunchSnapshot, facts: LaunchFacts): LaunchDecision {
   const { agent, version } = snapshot;
@@ -61,12 +74,13 @@ export function decideLaunch(req: LaunchRequest, snapshot: AgentLaunchSnapshot, 
       },
     },
   ];
-  if (snapshot.script) return { events, runnable: true };
+  const failure = unrunnableScriptReason(snapshot.script);
+  if (failure === null) return { events, runnable: true };
   events.push(
-    messageEvent(ids, 1, END_MESSAGES.noScript, 'error', facts.now),
+    messageEvent(ids, 1, failure, 'error', facts.now),
     {
       type: ContainerEventType.ContainerEnded,
-      data: { ...ids, status: 'failed', endType: 'unknown', exitCode: null, endMessage: END_MESSAGES.noScript, endedAt: facts.now, launchFailed: true },
+      data: { ...ids, status: 'failed', endType: 'unknown', exitCode: null, endMessage: failure, endedAt: facts.now, launchFailed: true },
     },
   );
   return { events, runnable: false };
