@@ -11,7 +11,7 @@ import { ensureNatsServerBinary, freePort, startEmbeddedPostgres, startNatsServe
 import { planAdminKey, settleAdminKey } from './lib/admin-key.mjs';
 import { readyBanner } from './lib/banner.mjs';
 import { loadLauncherConfig } from './lib/config.mjs';
-import { postgresClusterDir, prepareDataDir, readOrCreateSecretFile } from './lib/data-dir.mjs';
+import { prepareDataDir, reachableDataFolder, readOrCreateSecretFile } from './lib/data-dir.mjs';
 import { natsUsersDir, prepareNatsLogins } from './lib/nats-logins.mjs';
 import { probeApiKey, waitForHealth, waitForRegistry } from './lib/gateway-probe.mjs';
 import { Lifecycle, Stopping } from './lib/lifecycle.mjs';
@@ -79,8 +79,8 @@ const redactUrl = (url) => {
 async function startPostgres(dataDir) {
   const passwordFile = path.join(dataDir, 'postgres.password');
   const { value: password } = await readOrCreateSecretFile(passwordFile, () => randomBytes(24).toString('hex'));
-  // As root with the data folder under /root, the cluster is kept in /var/lib/agentry/clusters (linked from here).
-  const pgDir = await postgresClusterDir(dataDir);
+  // As root with the data folder under /root, the cluster is kept in /var/lib/agentry/postgres (linked from here).
+  const pgDir = await reachableDataFolder(dataDir, 'postgres');
   say(`starting embedded Postgres (data in ${pgDir})`);
   return lifecycle.start(
     'Postgres',
@@ -181,6 +181,9 @@ async function main() {
     AGENTRY_BOOTSTRAP_API_KEY: adminPlan.key,
     PORT: config.port,
     HOST: config.host,
+    // In the data folder (it followed the working folder before, whatever AGENTRY_DATA_DIR said);
+    // scripts read it as the run user, so as root under /root it is kept in /var/lib/agentry/storage.
+    AGENTRY_STORAGE_DIR: config.storageDir ?? (await reachableDataFolder(config.dataDir, 'storage')),
   };
   for (const service of SERVICES) await startService(service, settings, natsUrlFor);
 

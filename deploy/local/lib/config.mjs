@@ -41,6 +41,8 @@ export function loadLauncherConfig(env = process.env) {
       // The launcher's output is for a person (lines prefixed by service): readable text unless JSON is asked for.
       LOG_FORMAT: oneOf(['pretty', 'json'], 'pretty'),
       AGENTRY_DATA_DIR: withDefault(path.join(REPO_ROOT, '.agentry')),
+      // The executor's; read here so the launcher can default it into the data folder (the executor validates it).
+      AGENTRY_STORAGE_DIR: optionalString(/^\S/, 'must be a folder path'),
     },
     env,
   );
@@ -55,5 +57,6 @@ export function loadLauncherConfig(env = process.env) {
     logLevel: c.LOG_LEVEL,
     logFormat: c.LOG_FORMAT,
     dataDir: path.resolve(c.AGENTRY_DATA_DIR),
+    storageDir: c.AGENTRY_STORAGE_DIR,
   };
 }

@@ -9,7 +9,7 @@ const COMMON = ['NATS_URL', 'LOG_LEVEL', 'LOG_FORMAT'];
 
 export const SERVICES = [
   { name: 'registry', entry: 'apps/registry/dist/main.js', env: [...COMMON, 'DATABASE_URL', 'AGENTRY_SECRET_KEY', 'AGENTRY_BOOTSTRAP_API_KEY'] },
-  { name: 'executor', entry: 'apps/executor/dist/main.js', env: [...COMMON, 'DATABASE_URL', 'AGENTRY_SECRET_KEY'] },
+  { name: 'executor', entry: 'apps/executor/dist/main.js', env: [...COMMON, 'DATABASE_URL', 'AGENTRY_SECRET_KEY', 'AGENTRY_STORAGE_DIR'] },
   { name: 'output', entry: 'apps/output/dist/main.js', env: [...COMMON, 'DATABASE_URL'] },
   { name: 'scheduler', entry: 'apps/scheduler/dist/main.js', env: [...COMMON, 'DATABASE_URL'] },
   { name: 'gateway', entry: 'apps/gateway/dist/main.js', env: [...COMMON, 'PORT', 'HOST'] },

@@ -33,6 +33,8 @@ asRoot('as root, only an existing cluster the postgres user cannot reach is repo
   try {
     expect(await preflightProblems({ host: '127.0.0.1', port: 0, dataDir })).toEqual([]);
     await fs.mkdir(path.join(dataDir, 'postgres'), { recursive: true });
+    expect(await preflightProblems({ host: '127.0.0.1', port: 0, dataDir })).toEqual([]); // empty: replaced by a link at start
+    await fs.writeFile(path.join(dataDir, 'postgres', 'PG_VERSION'), '18\n');
     const problems = await preflightProblems({ host: '127.0.0.1', port: 0, dataDir });
     expect(problems).toEqual([expect.stringContaining(`cannot enter ${closed}, above the existing cluster in ${dataDir}/postgres: move that folder`)]);
     await fs.chmod(closed, 0o755);
