@@ -32,6 +32,8 @@ export const Subjects = {
     reinstate: 'registry.agents.reinstate',
     versions: 'registry.agents.versions',
     rollback: 'registry.agents.rollback',
+    saveGroups: 'registry.agents.save-groups',
+    fetchGroups: 'registry.agents.fetch-groups',
   },
   scripts: {
     save: 'registry.scripts.save',

@@ -1,5 +1,14 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { Subjects, type Actor, type AgentListResult, type CreateOrgParams, type CreateOrgResult, type OrgDto } from '@agentry/contracts';
+import {
+  Subjects,
+  type Actor,
+  type AgentGroupsResult,
+  type AgentListResult,
+  type CreateOrgParams,
+  type CreateOrgResult,
+  type OrgDto,
+  type SaveAgentGroupsParams,
+} from '@agentry/contracts';
 import { CurrentActor } from '../http/auth.guard.js';
 import { readString } from '../http/coerce.js';
 import { Params, type RawParams } from '../http/params.decorator.js';
@@ -7,6 +16,16 @@ import { RegistryClient } from '../http/registry.client.js';
 import { toV2Id } from '../http/shapes.js';
 import { readPlan } from './account-params.js';
 import { v2Org, v2OrgResources } from './account-shapes.js';
+
+/** A form body carries a list as JSON text; anything else is passed on for the registry to judge. */
+function jsonTextOrValue(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
 
 @Controller('api/v2/orgs')
 export class OrgsController {
@@ -49,5 +68,18 @@ export class OrgsController {
       this.registry.call<AgentListResult>(Subjects.agents.fetchAll, actor, {}),
     ]);
     return v2OrgResources(org, agents.length, new Date());
+  }
+
+  /** The dashboard layout: agent ids and `{id, name, agents}` groups, as last saved. */
+  @Get('fetch-agent-groups')
+  async fetchAgentGroups(@CurrentActor() actor: Actor) {
+    return (await this.registry.call<AgentGroupsResult>(Subjects.agents.fetchGroups, actor, {})).agentGroups;
+  }
+
+  /** `{agentGroups}` replaces the layout; every agent id must be one of the org's agents (400 otherwise). */
+  @Post('save-agent-groups')
+  @HttpCode(200)
+  async saveAgentGroups(@CurrentActor() actor: Actor, @Params() p: RawParams) {
+    return this.registry.call<AgentGroupsResult, SaveAgentGroupsParams>(Subjects.agents.saveGroups, actor, { agentGroups: jsonTextOrValue(p['agentGroups']) });
   }
 }

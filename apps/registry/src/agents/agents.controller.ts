@@ -13,9 +13,11 @@ import {
   type RequestEnvelope,
   type RetireAgentParams,
   type RollbackAgentParams,
+  type SaveAgentGroupsParams,
   type SaveAgentParams,
   type SetAgentObjectParams,
 } from '@agentry/contracts';
+import { FetchAgentGroupsUseCase, SaveAgentGroupsUseCase } from './use-cases/agent-groups/agent-groups.use-cases.js';
 import { DeleteAgentUseCase } from './use-cases/delete-agent/delete-agent.use-case.js';
 import { FetchAgentUseCase } from './use-cases/fetch-agent/fetch-agent.use-case.js';
 import { GetAgentObjectUseCase } from './use-cases/get-agent-object/get-agent-object.use-case.js';
@@ -44,7 +46,19 @@ export class AgentsController {
     private readonly launchSnapshot: LaunchSnapshotUseCase,
     private readonly getAgentObject: GetAgentObjectUseCase,
     private readonly setAgentObject: SetAgentObjectUseCase,
+    private readonly saveGroups: SaveAgentGroupsUseCase,
+    private readonly fetchGroups: FetchAgentGroupsUseCase,
   ) {}
+
+  @MessagePattern(Subjects.agents.saveGroups)
+  groupsSave(@Payload() envelope: RequestEnvelope<SaveAgentGroupsParams>) {
+    return rpcReply(() => this.saveGroups.execute(envelope));
+  }
+
+  @MessagePattern(Subjects.agents.fetchGroups)
+  groupsFetch(@Payload() envelope: RequestEnvelope<unknown>) {
+    return rpcReply(() => this.fetchGroups.execute(envelope));
+  }
 
   @MessagePattern(Subjects.agents.save)
   save(@Payload() envelope: RequestEnvelope<SaveAgentParams>) {

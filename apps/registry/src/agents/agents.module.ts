@@ -5,6 +5,7 @@ import { AgentStreams } from './agent-streams.js';
 import { AgentsController } from './agents.controller.js';
 import { AgentsLookup } from './read-model/agents.lookup.js';
 import { AgentCommand } from './use-cases/agent-command.js';
+import { FetchAgentGroupsUseCase, SaveAgentGroupsUseCase } from './use-cases/agent-groups/agent-groups.use-cases.js';
 import { DeleteAgentUseCase } from './use-cases/delete-agent/delete-agent.use-case.js';
 import { FetchAgentUseCase } from './use-cases/fetch-agent/fetch-agent.use-case.js';
 import { GetAgentObjectUseCase } from './use-cases/get-agent-object/get-agent-object.use-case.js';
@@ -27,6 +28,8 @@ import { SaveAgentUseCase } from './use-cases/save-agent/save-agent.use-case.js'
     AgentStreams,
     AgentsLookup,
     AgentCommand,
+    SaveAgentGroupsUseCase,
+    FetchAgentGroupsUseCase,
     AgentReferences,
     SaveAgentUseCase,
     FetchAgentUseCase,

@@ -3,3 +3,4 @@ export * from './events.js';
 export * from './container-events.js';
 export * from './views.js';
 export * from './params.js';
+export * from './agent-groups.js';

@@ -90,6 +90,17 @@ export class AgentsLookup {
     return this.views(await query.getMany(), opts);
   }
 
+  /** Which of these ids are live agents of the org (one query, ids only). */
+  async liveIds(orgId: number, ids: number[]): Promise<Set<number>> {
+    const storable = ids.filter(isStorableId);
+    if (!storable.length) return new Set();
+    const rows = await this.agents.find({
+      select: { id: true },
+      where: { orgId, id: In(storable), status: Not('deleted'), currentVersionNumber: MoreThan(0) },
+    });
+    return new Set(rows.map((r) => r.id));
+  }
+
   /** The org's deleted agents, most recently deleted first. */
   async listDeleted(orgId: number): Promise<AgentView[]> {
     const rows = await this.agents.find({ where: { orgId, status: 'deleted' }, order: { deletedAt: 'DESC', id: 'DESC' } });

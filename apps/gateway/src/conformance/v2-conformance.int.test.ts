@@ -1,0 +1,199 @@
+import { startPlatform, type TestPlatform } from '../testing/platform-harness.js';
+import { executionApi, ndjson, type ExecutionApi } from '../containers/execution-test-kit.js';
+import { conformanceErrors } from './conformance-test-kit.js';
+
+/**
+ * Every operation of the v2 document's agents/*, containers/*, scripts/* and orgs/* groups in
+ * scope, called the way a client built from the document calls it, its answer checked against the
+ * schemas written in `v2-schemas.ts`. A failing case names the operation and the schema errors.
+ */
+
+const HELLO = `
+const buster = require('phantombuster').create();
+console.log('hello');
+buster.progressHint(0.5, 'half way');
+buster.setResultObject({ ok: true });
+`;
+/** Runs until stopped. */
+const WAITS = `setTimeout(() => {}, 120000); console.log('waiting');`;
+
+let platform: TestPlatform;
+let api: ExecutionApi;
+let key: string;
+let agentId: string;
+let scriptId: string;
+let firstContainerId: string;
+let lastContainerId: string;
+
+const get = (path: string) => platform.request('GET', `/api/v2/${path}`, { key });
+const post = (path: string, json: unknown) => platform.request('POST', `/api/v2/${path}`, { key, json });
+
+/** Status 200 and no schema errors, as one value so a failure shows both. */
+function expectConforms(operation: string, res: { status: number; body: unknown; text: string }) {
+  const body = res.status === 200 ? res.body : res.text;
+  expect({ status: res.status, errors: res.status === 200 ? conformanceErrors(operation, body) : body }).toEqual({ status: 200, errors: null });
+}
+
+beforeAll(async () => {
+  platform = await startPlatform({ execution: true });
+  const org = await platform.newOrg({ name: 'conformance' });
+  key = org.key;
+  api = executionApi(platform, key);
+  agentId = await api.agent('conformance-hello', HELLO, { maxParallelism: 2 });
+  scriptId = String((await platform.request('GET', '/api/v1/script/by-name/json/conformance-hello.js', { key })).body.data.id);
+  firstContainerId = String(await api.launch(agentId));
+  await api.ended(firstContainerId);
+  lastContainerId = String(await api.launch(agentId));
+  await api.ended(lastContainerId);
+});
+afterAll(async () => {
+  await platform?.close();
+});
+
+describe('agents/*', () => {
+  test('GET agents/fetch', async () => expectConforms('GET agents/fetch', await get(`agents/fetch?id=${agentId}`)));
+  test('GET agents/fetch-all', async () => expectConforms('GET agents/fetch-all', await get('agents/fetch-all')));
+  test('POST agents/save', async () => expectConforms('POST agents/save', await post('agents/save', { name: 'saved', script: 'conformance-hello.js' })));
+  test('GET agents/fetch-deleted', async () => {
+    const id = (await post('agents/save', { name: 'to delete' })).body.id;
+    expectConforms('POST agents/delete', await post('agents/delete', { id }));
+    expectConforms('GET agents/fetch-deleted', await get('agents/fetch-deleted'));
+  });
+  test('POST agents/launch', async () => {
+    const res = await post('agents/launch', { id: agentId, argument: { a: 1 } });
+    expectConforms('POST agents/launch', res);
+    await api.ended(res.body.containerId);
+  });
+  test('GET agents/fetch-output', async () => expectConforms('GET agents/fetch-output', await get(`agents/fetch-output?id=${agentId}`)));
+  test('POST agents/launch-soon', async () => {
+    const id = (await post('agents/save', { name: 'soon', script: 'conformance-hello.js' })).body.id;
+    expectConforms('POST agents/launch-soon', await post('agents/launch-soon', { id, minutes: 30 }));
+  });
+  test('POST agents/unschedule-all', async () => expectConforms('POST agents/unschedule-all', await post('agents/unschedule-all', {})));
+  test('POST agents/stop', async () => expectConforms('POST agents/stop', await post('agents/stop', { id: agentId })));
+  test('POST agents/launch-sync: every NDJSON line', async () => {
+    const res = await fetch(`${platform.baseUrl}/api/v2/agents/launch-sync`, {
+      method: 'POST',
+      headers: { 'X-Phantombuster-Key-1': key, 'content-type': 'application/json' },
+      body: JSON.stringify({ id: agentId }),
+    });
+    const lines = ndjson(await res.text());
+    expect(res.status).toBe(200);
+    expect(lines.map((line) => conformanceErrors('POST agents/launch-sync', line))).toEqual(lines.map(() => null));
+    expect(lines.at(-1).type).toBe('summary');
+  });
+});
+
+describe('containers/*', () => {
+  test('GET containers/fetch', async () =>
+    expectConforms('GET containers/fetch', await get(`containers/fetch?id=${lastContainerId}&withResultObject=true&withOutput=true&withRuntimeEvents=true`)));
+  test('GET containers/fetch with withNewerAndOlderContainerId', async () =>
+    expectConforms('GET containers/fetch', await get(`containers/fetch?id=${firstContainerId}&withNewerAndOlderContainerId=true`)));
+  test('GET containers/fetch-all', async () =>
+    expectConforms('GET containers/fetch-all', await get(`containers/fetch-all?agentId=${agentId}&withRuntimeEvents=true`)));
+  test('GET containers/fetch-output', async () => expectConforms('GET containers/fetch-output', await get(`containers/fetch-output?id=${lastContainerId}`)));
+  test('GET containers/fetch-result-object', async () =>
+    expectConforms('GET containers/fetch-result-object', await get(`containers/fetch-result-object?id=${lastContainerId}`)));
+  test('GET containers/attach streams the output of a container', async () => {
+    const res = await platform.request('GET', `/api/v2/containers/attach?id=${lastContainerId}`, { key });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(res.text).toContain('hello\n');
+  });
+  test("GET containers/attach: another org's container is a 404 without its output", async () => {
+    const other = await platform.newOrg({ name: 'conformance-other' });
+    const res = await platform.request('GET', `/api/v2/containers/attach?id=${lastContainerId}`, { key: other.key });
+    expect(res.status).toBe(404);
+    expect(res.text).not.toContain('hello');
+  });
+});
+
+describe('scripts/*', () => {
+  test('POST scripts/save with {name, code}', async () =>
+    expectConforms('POST scripts/save', await post('scripts/save', { name: 'conformance-saved.js', code: 'console.log(1)' })));
+  test('GET scripts/fetch', async () => expectConforms('GET scripts/fetch', await get(`scripts/fetch?id=${scriptId}&withCode=true`)));
+  test('GET scripts/fetch-all', async () => expectConforms('GET scripts/fetch-all', await get('scripts/fetch-all')));
+  test('GET scripts/code', async () => expectConforms('GET scripts/code', await get('scripts/code?script=conformance-hello.js')));
+  test('POST scripts/delete', async () => {
+    const id = (await post('scripts/save', { name: 'conformance-deleted.js', code: '1' })).body.id;
+    expectConforms('POST scripts/delete', await post('scripts/delete', { id }));
+  });
+  test('POST scripts/visibility', async () =>
+    expectConforms('POST scripts/visibility', await post('scripts/visibility', { name: 'conformance-hello.js', branch: 'master', visibility: 'private' })));
+  test('POST scripts/access-list: removing answers 200; sharing with another org is out of scope (501)', async () => {
+    expectConforms('POST scripts/access-list', await post('scripts/access-list', { name: 'conformance-hello.js', branch: 'master', remove: 'other-org' }));
+    const share = await post('scripts/access-list', { name: 'conformance-hello.js', branch: 'master', add: 'other-org' });
+    expect(share.status).toBe(501);
+    expect(share.body).toMatchObject({ error: 'NOT_IMPLEMENTED', message: expect.stringContaining('is not part of Agentry') });
+  });
+});
+
+describe('orgs/*', () => {
+  test('GET orgs/fetch', async () => expectConforms('GET orgs/fetch', await get('orgs/fetch')));
+  test('GET orgs/fetch-resources', async () => expectConforms('GET orgs/fetch-resources', await get('orgs/fetch-resources')));
+  test('GET orgs/fetch-running-containers with one running', async () => {
+    const waiting = await api.agent('conformance-waits', WAITS);
+    const containerId = await api.launch(waiting);
+    await api.running(containerId);
+    try {
+      const res = await get('orgs/fetch-running-containers');
+      expectConforms('GET orgs/fetch-running-containers', res);
+      expect(res.body.containers.map((c: { id: string }) => c.id)).toContain(String(containerId));
+    } finally {
+      await post('agents/stop', { id: waiting });
+    }
+  });
+  test('POST orgs/save-agent-groups then GET orgs/fetch-agent-groups', async () => {
+    const groups = [agentId, { id: 'g1', name: 'Group one', agents: [agentId] }];
+    expectConforms('POST orgs/save-agent-groups', await post('orgs/save-agent-groups', { agentGroups: groups }));
+    const res = await get('orgs/fetch-agent-groups');
+    expectConforms('GET orgs/fetch-agent-groups', res);
+    expect(res.body).toEqual(groups);
+  });
+  test("orgs/save-agent-groups refuses another org's agent ids (400 naming agentGroups), keeping the layout", async () => {
+    const other = await platform.newOrg({ name: 'conformance-groups-other' });
+    const res = await platform.request('POST', '/api/v2/orgs/save-agent-groups', { key: other.key, json: { agentGroups: [agentId] } });
+    expect(res.status).toBe(400);
+    expect(res.body.details.map((d: { field: string }) => d.field)).toEqual(['agentGroups']);
+    expect((await platform.request('GET', '/api/v2/orgs/fetch-agent-groups', { key: other.key })).body).toEqual([]);
+  });
+  test.each(['orgs/export-agent-usage?days=7', `orgs/export-container-usage?days=7`])('GET %s answers CSV', async (path) => {
+    const res = await get(path);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(res.text).toContain(agentId);
+  });
+  test('usage exports defuse formulas in agent names', async () => {
+    await post('agents/save', { id: agentId, name: '=HYPERLINK("http://evil.example")' });
+    try {
+      const res = await get(`orgs/export-container-usage?days=1&agentId=${agentId}`);
+      expect(res.text).toContain(`"'=HYPERLINK(""http://evil.example"")"`);
+      expect(res.text).not.toMatch(/(^|,)=HYPERLINK/m);
+    } finally {
+      await post('agents/save', { id: agentId, name: 'conformance-hello' });
+    }
+  });
+  test('usage exports need days (400 naming it)', async () => {
+    const res = await get('orgs/export-agent-usage');
+    expect(res.status).toBe(400);
+    expect(res.body.details.map((d: { field: string }) => d.field)).toEqual(['days']);
+  });
+});
+
+describe('out of scope groups answer 501 with a clear message', () => {
+  test.each([
+    ['POST', 'org-storage/leads/save'],
+    ['GET', 'org-storage/lists/fetch-all'],
+    ['POST', 'identities/generate-token'],
+    ['POST', 'ai/completions'],
+    ['POST', 'hcaptcha'],
+    ['POST', 'recaptcha'],
+    ['GET', 'location/ip'],
+    ['GET', 'brightdata/serp'],
+    ['GET', 'orgs/fetch-crm-access'],
+  ])('%s %s', async (method, path) => {
+    const res = await platform.request(method, `/api/v2/${path}`, { key, ...(method === 'POST' ? { json: {} } : {}) });
+    expect(res.status).toBe(501);
+    expect(res.body).toMatchObject({ status: 'error', error: 'NOT_IMPLEMENTED', message: expect.stringContaining('is not part of Agentry') });
+  });
+});
