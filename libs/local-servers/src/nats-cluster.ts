@@ -23,6 +23,10 @@ export interface NatsClusterNode {
   kill(signal?: NodeJS.Signals): Promise<void>;
   /** Starts it again with its configuration and store, and waits until it reports healthy. */
   start(): Promise<void>;
+  /** SIGSTOP: a partition as its peers and clients see it (sockets open, nothing answers). */
+  freeze(): void;
+  /** SIGCONT. */
+  thaw(): void;
 }
 
 export interface RunningNatsCluster {
@@ -174,7 +178,16 @@ class ClusterNode implements NatsClusterNode {
     await this.process?.stop([signal, 'SIGKILL'], SHUTDOWN_GRACE_MS);
   }
 
+  freeze(): void {
+    if (this.running) process.kill(this.pid, 'SIGSTOP');
+  }
+
+  thaw(): void {
+    if (this.running) process.kill(this.pid, 'SIGCONT');
+  }
+
   stop(): Promise<void> {
+    this.thaw();
     return this.process?.stop(['SIGTERM', 'SIGKILL'], SHUTDOWN_GRACE_MS) ?? Promise.resolve();
   }
 

@@ -4,7 +4,7 @@
  * traffic (API launches, live event-stream launches that resume across gateways, a schedule firing
  * every minute) while, one after another, an executor is SIGKILLed mid-run, a NATS node, a gateway,
  * a registry, an output service and a scheduler are SIGKILLed, Postgres shuts down immediately, an
- * executor is frozen longer than the heartbeat TTL and a registry for 10 s (partitions), and both executors are rolled
+ * executor is frozen longer than the heartbeat TTL, a registry and a NATS node for 10 s (partitions), and both executors are rolled
  * (SIGTERM: drain). Everything is restarted. What must hold at the end, read from the event log:
  *
  * - every accepted launch (2xx) ended exactly once: one ContainerEnded per container, none left
@@ -174,6 +174,13 @@ test('faults in a row — executor, NATS node, gateway, registry, output, schedu
     registry2.freeze();
     await sleep(10_000);
     registry2.thaw();
+  });
+  await fault('NATS node 3 frozen (SIGSTOP) 10 s, then SIGCONT', async () => {
+    // Its clients' sockets stay open but nothing answers: only their pings can tell.
+    env.nats.nodes[2]!.freeze();
+    await sleep(10_000);
+    env.nats.nodes[2]!.thaw();
+    await env.nats.waitHealthy();
   });
   await fault('rolling update: each executor SIGTERMed (drain) and started again', async () => {
     for (const executor of [executor1, executor2]) {
