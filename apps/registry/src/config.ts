@@ -1,5 +1,5 @@
 import { key256, loadConfig, logLevel, natsUrl, optionalString, requiredUrl, streamReplicas, type LogLevel, type Setting } from '@agentry/config';
-import { DEFAULT_MAX_RUNNING_CONTAINERS, MAX_RUNNING_CONTAINERS_LIMIT } from '@agentry/contracts';
+import { API_KEY_PATTERN, API_KEY_RULE, DEFAULT_MAX_RUNNING_CONTAINERS, MAX_RUNNING_CONTAINERS_LIMIT } from '@agentry/contracts';
 import { observabilityConfig, observabilitySettings, type ObservabilityConfig } from '@agentry/service-kit';
 
 export const REGISTRY_CONFIG = Symbol('REGISTRY_CONFIG');
@@ -27,7 +27,7 @@ export function loadRegistryConfig(env: Record<string, string | undefined> = pro
       NATS_URL: natsUrl(),
       NATS_STREAM_REPLICAS: streamReplicas(),
       AGENTRY_SECRET_KEY: key256(),
-      AGENTRY_BOOTSTRAP_API_KEY: optionalString(/^[A-Za-z0-9_:-]{5,50}$/, 'must be 5-50 characters of letters, digits, _, - and :'),
+      AGENTRY_BOOTSTRAP_API_KEY: optionalString(API_KEY_PATTERN, API_KEY_RULE),
       LOG_LEVEL: logLevel(),
       AGENTRY_DEFAULT_MAX_RUNNING_CONTAINERS: runningCap(),
       ...observabilitySettings(),

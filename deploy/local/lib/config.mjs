@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { key256, loadConfig, logLevel, oneOf, optionalString, requiredUrl, withDefault } from '@agentry/config';
+import { API_KEY_PATTERN, API_KEY_RULE } from '@agentry/contracts';
 import { REPO_ROOT } from './paths.mjs';
 
 /** A setting that may be left unset; when set it must pass `setting`. */
@@ -26,15 +27,13 @@ const listenPort = (fallback) => ({
 
 const host = () => optionalString(/^[A-Za-z0-9.:[\]-]+$/, 'must be an IP address or host name (e.g. HOST=127.0.0.1)');
 
-export const API_KEY_PATTERN = /^[A-Za-z0-9_:-]{5,50}$/;
-
 export function loadLauncherConfig(env = process.env) {
   const c = loadConfig(
     {
       DATABASE_URL: optional(requiredUrl(['postgres', 'postgresql'], 'postgres://agentry:secret@db.example:5432/agentry')),
       NATS_URL: optional(requiredUrl(['nats'], 'nats://nats.example:4222')),
       AGENTRY_SECRET_KEY: optional(key256()),
-      AGENTRY_BOOTSTRAP_API_KEY: optionalString(API_KEY_PATTERN, 'must be 5-50 characters of letters, digits, _, - and :'),
+      AGENTRY_BOOTSTRAP_API_KEY: optionalString(API_KEY_PATTERN, API_KEY_RULE),
       PORT: listenPort(3000),
       HOST: host(),
       LOG_LEVEL: logLevel(),

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { databaseIdentity, generateApiKey, planAdminKey, settleAdminKey } from '../lib/admin-key.mjs';
-import { API_KEY_PATTERN } from '../lib/config.mjs';
+import { API_KEY_PATTERN } from '@agentry/contracts';
 
 let dataDir: string;
 beforeEach(async () => {
