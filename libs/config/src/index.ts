@@ -128,10 +128,4 @@ export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 export const logLevel = (): Setting<LogLevel> => oneOf(LOG_LEVELS, 'info');
 
-/** NestJS logger levels enabled for a configured level. */
-export function nestLogLevels(level: LogLevel): ('error' | 'warn' | 'log' | 'debug' | 'verbose')[] {
-  const order = ['error', 'warn', 'log', 'debug'] as const;
-  const index = { error: 0, warn: 1, info: 2, debug: 3 }[level];
-  return order.slice(0, index + 1) as never;
-}
 export { runMain, runService } from './run-main.js';

@@ -26,9 +26,6 @@ export type RunnerMessage =
   | { t: 'res'; id: number; ok: true; value: unknown }
   | { t: 'res'; id: number; ok: false; error: { message: string; code?: string } };
 
-/** A script request (id 0: no answer expected, e.g. progressHint), or the runtime's hello once its process is up. */
-export type ScriptMessage = { t: 'req'; id: number; req: RuntimeRequest } | { t: 'hello' };
-
 const isString = (value: unknown): value is string => typeof value === 'string';
 const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 

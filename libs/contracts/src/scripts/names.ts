@@ -3,9 +3,6 @@
  * character, then up to 48 word characters, dots, spaces or dashes, ending in a word character
  * (one character alone is a valid slug).
  */
-export const SCRIPT_EXTENSIONS = ['.js', '.mjs', '.coffee'] as const;
-export type ScriptExtension = (typeof SCRIPT_EXTENSIONS)[number];
-
 export const SCRIPT_NAME_PATTERN = /^\w(?:[\w. -]{0,48}\w)?\.(?:js|mjs|coffee)$/;
 
 /** `source` says where a script comes from (`phantombuster`, `web`, `sdk`, `bot builder` are the classic ones). */

@@ -16,5 +16,3 @@ export function sealSecrets(plain: PlainSecretsPatch, box: Sealer): Partial<Agen
 }
 
 export const NO_SECRETS: AgentSecretsSnapshot = Object.freeze({ proxyPassword: null, credentials: null });
-
-export const secretsPresence = (s: AgentSecretsSnapshot) => ({ hasProxyPassword: s.proxyPassword !== null, hasCredentials: s.credentials !== null });
