@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { hasEventsHeldBack, readLogPage } from '../log-reader.js';
+import { compareLogPositions } from '../log-position.js';
+import { hasEventsHeldBack, readLogPage, type LogPage } from '../log-reader.js';
 import type { LogPosition, StoredEvent } from '../types.js';
 import { ParkedEvents } from '../parking/parked-events.js';
 import { applyEvents } from './apply-events.js';
@@ -36,6 +37,8 @@ export class ProjectionWorker {
   /** Events to park in the next batch: id → why, after how many attempts. */
   private readonly toPark = new Map<string, { reason: string; attempts: number }>();
   private replaysRequested = false;
+  /** The next page, being read while the current one is applied (catch-up). */
+  private prefetched: { from: LogPosition; page: Promise<LogPage> } | undefined;
   /** The last batch failed (set-based batches are then retried one event at a time when parking is on). */
   private batchFailed = false;
   /** Events this worker parked since it started (for the log; the table has them all). */
@@ -131,8 +134,11 @@ export class ProjectionWorker {
   private async runBatch(): Promise<{ count: number; heldBack: boolean }> {
     const { name } = this.projection;
     const from = (this.checkpoint ??= await loadCheckpoint(this.dataSource, name));
-    const { events, scanned, end } = await readLogPage(this.dataSource, from, this.options.batchSize, this.projection.eventTypes);
+    const { events, scanned, end } = await this.readPage(from);
     if (!end) return { count: 0, heldBack: await hasEventsHeldBack(this.dataSource, from) };
+    // A full page: more is waiting (catch-up). Read the next page on another connection while this one is
+    // applied, so Postgres producing rows and this process folding them overlap.
+    if (scanned === this.options.batchSize) this.prefetch(end);
 
     const to = end;
     const parkedNow: string[] = [];
@@ -161,6 +167,20 @@ export class ProjectionWorker {
     this.options.onAdvanced(name);
     const heldBack = scanned < this.options.batchSize && (await hasEventsHeldBack(this.dataSource, to));
     return { count: scanned, heldBack };
+  }
+
+  /** The page after `from`: the one prefetched for it when there is one (a page stays a valid prefix of the log after it). */
+  private readPage(from: LogPosition): Promise<LogPage> {
+    const prefetched = this.prefetched;
+    this.prefetched = undefined;
+    if (prefetched && compareLogPositions(prefetched.from, from) === 0) return prefetched.page;
+    return readLogPage(this.dataSource, from, this.options.batchSize, this.projection.eventTypes);
+  }
+
+  private prefetch(from: LogPosition): void {
+    const page = readLogPage(this.dataSource, from, this.options.batchSize, this.projection.eventTypes);
+    page.catch(() => undefined); // a failed read surfaces when the page is used (or is dropped with it)
+    this.prefetched = { from, page };
   }
 
   /**
