@@ -75,10 +75,12 @@ describe('agents/*', () => {
     const res = await fetch(`${platform.baseUrl}/api/v2/agents/launch-sync`, {
       method: 'POST',
       headers: { 'X-Phantombuster-Key-1': key, 'content-type': 'application/json' },
-      body: JSON.stringify({ id: agentId }),
+      body: JSON.stringify({ id: agentId, includeLogs: true }),
     });
     const lines = ndjson(await res.text());
     expect(res.status).toBe(200);
+    expect(lines[0].type).toBe('start');
+    expect(lines.some((line) => line.type === 'logs')).toBe(true);
     expect(lines.map((line) => conformanceErrors('POST agents/launch-sync', line))).toEqual(lines.map(() => null));
     expect(lines.at(-1).type).toBe('summary');
   });
@@ -177,6 +179,25 @@ describe('orgs/*', () => {
     const res = await get('orgs/export-agent-usage');
     expect(res.status).toBe(400);
     expect(res.body.details.map((d: { field: string }) => d.field)).toEqual(['days']);
+  });
+});
+
+describe('liberal parsing where the document is loose', () => {
+  test('containers/fetch?withResultObject=2 is true (the document types it as a string)', async () => {
+    const res = await get(`containers/fetch?id=${lastContainerId}&withResultObject=2`);
+    expect(res.status).toBe(200);
+    expect(res.body.resultObject).toBe('{"ok":true}');
+  });
+  test("agents/fetch-output accepts the misspelled prevStatus 'lauch error' a popular integration sends", async () => {
+    const res = await get(`agents/fetch-output?id=${agentId}&prevStatus=lauch%20error&prevContainerId=${lastContainerId}&prevRuntimeEventIndex=0`);
+    expectConforms('GET agents/fetch-output', res);
+  });
+  test('agents/launch with saveArgument as text and numbers as strings', async () => {
+    const id = (await post('agents/save', { name: 'liberal', script: 'conformance-hello.js' })).body.id;
+    const res = await post('agents/launch', { id, argument: '{"kept":1}', saveArgument: 'true', maxInstanceCount: '2' });
+    expectConforms('POST agents/launch', res);
+    await api.ended(res.body.containerId);
+    expect((await get(`agents/fetch?id=${id}`)).body.argument).toBe('{"kept":1}');
   });
 });
 

@@ -177,9 +177,10 @@ export const V2_ANSWERS: Record<string, Schema> = {
     canSoftAbort: bool,
     runtimeEvents: arrayOf(runtimeEvent),
   }),
-  /** Each NDJSON line of `agents/launch-sync`. */
+  /** Each NDJSON line of `agents/launch-sync` (the first, `start`, is Agentry's addition). */
   'POST agents/launch-sync': {
     oneOf: [
+      object(['type', 'data'], { type: { const: 'start' }, data: object(['containerId'], { containerId: str }) }),
       object(['type'], { type: { const: 'heartbeat' } }),
       object(['type', 'data'], { type: { const: 'logs' }, data: arrayOf(str) }),
       object(['type', 'data'], { type: { const: 'summary' }, data: object(['containerId', 'executionTime'], { containerId: str, executionTime: num, exitCode: nullable(num) }) }),

@@ -39,7 +39,14 @@ export class ContainerLauncher {
     return writeRaw(stream, this.live.follow(actor, containerId, 0, stream.signal));
   }
 
-  async launchAndStream(actor: Actor, params: LaunchAgentParams, reply: FastifyReply, mode: StreamingMode, resumeFrom?: number): Promise<void> {
+  async launchAndStream(
+    actor: Actor,
+    params: LaunchAgentParams,
+    reply: FastifyReply,
+    mode: StreamingMode,
+    options: { resumeFrom?: number; includeLogs?: boolean } = {},
+  ): Promise<void> {
+    const { resumeFrom } = options;
     const { containerId } = await this.launch(actor, params);
     const stream = HttpStream.take(reply);
     const feed = this.live.follow(actor, containerId, resumeFrom ?? 0, stream.signal);
@@ -49,7 +56,7 @@ export class ContainerLauncher {
       case 'raw':
         return writeRaw(stream, feed);
       case 'launch-sync':
-        return writeLaunchSync(stream, containerId, feed);
+        return writeLaunchSync(stream, containerId, feed, { includeLogs: options.includeLogs ?? false });
       default:
         return writeResultObject(stream, containerId, feed, mode);
     }

@@ -93,10 +93,8 @@ const badInput: BadCall[] = [
   { field: 'containerId', method: 'POST', path: () => '/api/v2/agents/stop', json: () => ({ id: agent, containerId: 'x' }) },
   { field: 'prevStatus', method: 'GET', path: () => `/api/v2/agents/fetch-output?id=${agent}&prevStatus=sleeping` },
   { field: 'id', method: 'GET', path: () => '/api/v2/containers/fetch' },
-  { field: 'withOutput', method: 'GET', path: () => `/api/v2/containers/fetch?id=${containerId}&withOutput=maybe` },
   { field: 'limit', method: 'GET', path: () => `/api/v2/containers/fetch-all?agentId=${agent}&limit=0` },
   { field: 'mode', method: 'GET', path: () => `/api/v2/containers/fetch-all?agentId=${agent}&mode=some` },
-  { field: 'raw', method: 'GET', path: () => `/api/v2/containers/fetch-output?id=${containerId}&raw=perhaps` },
   { field: 'id', method: 'GET', path: () => '/api/v2/containers/fetch-result-object?id=-4' },
   { field: 'argument', method: 'POST', path: () => `/v1/agents/${agent}/execute`, json: () => ({ argument: '{nope' }) },
 ];

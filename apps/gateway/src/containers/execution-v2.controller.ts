@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Subjects, validationFailed, type AbortAgentParams, type Actor, type AgentOutputParams, type AgentOutputResult } from '@agentry/contracts';
 import { CurrentActor } from '../http/auth.guard.js';
-import { readBool, readId, readInt, readString } from '../http/coerce.js';
+import { readId, readInt, readLooseBool, readString } from '../http/coerce.js';
 import { Params, type RawParams } from '../http/params.decorator.js';
 import { RegistryClient } from '../http/registry.client.js';
 import { stopAgent } from '../scheduling/stop-agent.js';
@@ -31,7 +31,7 @@ export class ExecutionV2Controller {
 
   @Post('launch-sync')
   launchSync(@CurrentActor() actor: Actor, @Params() p: RawParams, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
-    return this.launcher.launchAndStream(actor, readV2Launch(request, p), reply, 'launch-sync');
+    return this.launcher.launchAndStream(actor, readV2Launch(request, p), reply, 'launch-sync', { includeLogs: readLooseBool(p, 'includeLogs') ?? false });
   }
 
   /**
@@ -43,14 +43,14 @@ export class ExecutionV2Controller {
   @Post('stop')
   @HttpCode(200)
   async stop(@CurrentActor() actor: Actor, @Params() p: RawParams) {
-    const abort: AbortAgentParams = { agentId: readId(p, 'id')!, soft: readBool(p, 'softAbort') ?? false };
+    const abort: AbortAgentParams = { agentId: readId(p, 'id')!, soft: readLooseBool(p, 'softAbort') ?? false };
     const containerId = readId(p, 'containerId', { required: false });
     if (containerId !== undefined) abort.containerId = containerId;
-    readBool(p, 'dontLaunchSoon');
+    readLooseBool(p, 'dontLaunchSoon');
     const stopped = await stopAgent(this.client, actor, {
       abort,
-      cascadeToFollowers: readBool(p, 'cascadeToAllSlaves') ?? false,
-      switchToManualLaunch: readBool(p, 'switchToManualLaunch') ?? false,
+      cascadeToFollowers: readLooseBool(p, 'cascadeToAllSlaves') ?? false,
+      switchToManualLaunch: readLooseBool(p, 'switchToManualLaunch') ?? false,
     });
     return { containerIds: stopped.map(String) };
   }

@@ -110,16 +110,25 @@ test('v2 launch answers a string container id; launch-sync streams heartbeat, lo
   expect(launched.body).toEqual({ containerId: expect.stringMatching(/^\d+$/) });
   expect((await api.ended(launched.body.containerId)).launchType).toBe('manual');
 
-  const res = await fetch(`${platform.baseUrl}/api/v2/agents/launch-sync`, {
-    method: 'POST',
-    headers: { 'X-Phantombuster-Key-1': api.key, 'content-type': 'application/json' },
-    body: JSON.stringify({ id: hello }),
-  });
-  expect(res.headers.get('content-type')).toMatch(/application\/x-ndjson/);
-  const lines = ndjson(await res.text());
-  expect(lines[0]).toEqual({ type: 'heartbeat' });
+  const launchSync = async (body: Record<string, unknown>) => {
+    const res = await fetch(`${platform.baseUrl}/api/v2/agents/launch-sync`, {
+      method: 'POST',
+      headers: { 'X-Phantombuster-Key-1': api.key, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(res.headers.get('content-type')).toMatch(/application\/x-ndjson/);
+    return ndjson(await res.text());
+  };
+  const lines = await launchSync({ id: hello, includeLogs: true });
+  // The first line names the container, so a client that loses the stream can still find the run.
+  expect(lines[0]).toEqual({ type: 'start', data: { containerId: expect.stringMatching(/^\d+$/) } });
   expect(lines.filter((l) => l.type === 'logs').flatMap((l) => l.data)).toEqual([WARNING.trimEnd(), 'line one', 'line two €']);
   const summary = lines[lines.length - 1];
+  expect(summary.data.containerId).toBe(lines[0].data.containerId);
+  // includeLogs defaults to false, as documented: no logs lines, still a summary.
+  const quiet = await launchSync({ id: hello });
+  expect(quiet.filter((l) => l.type === 'logs')).toEqual([]);
+  expect(quiet.at(-1)).toMatchObject({ type: 'summary', data: { exitCode: 0 } });
   expect(summary).toMatchObject({
     type: 'summary',
     data: { containerId: expect.stringMatching(/^\d+$/), status: 'finished', exitCode: 0, executionTime: expect.any(Number), resultObject: '{"your":"data","is":{"here":[123]}}' },

@@ -59,11 +59,16 @@ describe('v2 launch', () => {
     expect(fieldOf(() => readV2Launch(request(), { id: '3', maxInstanceCount: 0 }))).toBe('maxInstanceCount');
   });
 
+  test('text that is no boolean is still refused, naming the field', () => {
+    expect(fieldOf(() => readV2Launch(request(), { id: '3', manualLaunch: 'perhaps' }))).toBe('manualLaunch');
+    expect(fieldOf(() => readV2Launch(request(), { id: '3', saveArgument: { a: 1 } }))).toBe('saveArgument');
+  });
+
   test('flags are read liberally, as real clients send them (text, numbers)', () => {
-    for (const truthy of [true, 'true', '1', 1, 2, 'yes']) {
+    for (const truthy of [true, 'true', 'TRUE', '1', 1, 2, '2', 'yes', 'on']) {
       expect(readV2Launch(request(), { id: '3', saveArgument: truthy, manualLaunch: truthy })).toMatchObject({ saveArgument: true, launchType: 'manual' });
     }
-    for (const falsy of [false, 0, 'false', '0', '']) {
+    for (const falsy of [false, 0, 'false', '0', '', 'no', 'off']) {
       const launch = readV2Launch(request(), { id: '3', saveArgument: falsy, manualLaunch: falsy });
       expect(launch).not.toHaveProperty('saveArgument');
       expect(launch.launchType).toBe('user api call');

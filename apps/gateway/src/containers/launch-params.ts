@@ -1,6 +1,6 @@
 import { validationFailed, type LaunchAgentParams } from '@agentry/contracts';
 import type { FastifyRequest } from 'fastify';
-import { readFlag, readId, readInt, readString } from '../http/coerce.js';
+import { readFlag, readId, readLooseBool, readInt, readString } from '../http/coerce.js';
 import type { RawParams } from '../http/params.decorator.js';
 
 export const V1_OUTPUT_MODES = ['json', 'result-object', 'first-result-object', 'result-object-with-output', 'event-stream', 'raw'] as const;
@@ -75,21 +75,21 @@ export function readV1Launch(request: FastifyRequest, p: RawParams): V1Launch {
 
 /**
  * v2 `agents/launch` and `launch-sync`: `{id, argument|arguments, bonusArgument,
- * saveArgument|saveArguments, manualLaunch, maxInstanceCount}`. The flags are read liberally
- * (`"true"`, `1`, `"1"`, `"yes"` are all true; `"false"`, `"0"`, empty are false): the document
- * types them loosely and real clients send them as text.
+ * saveArgument|saveArguments, manualLaunch, maxInstanceCount}`. The booleans are read liberally
+ * (`"true"`, `1`, `"2"`, `"yes"` are true; `"false"`, `"0"`, `"no"`, empty are false; other text is
+ * a 400): real clients send them as text and numbers.
  */
 export function readV2Launch(request: FastifyRequest, p: RawParams): LaunchAgentParams {
   const params: LaunchAgentParams = {
     agentId: readId(p, 'id')!,
-    launchType: readFlag(p, 'manualLaunch') ? 'manual' : 'user api call',
+    launchType: readLooseBool(p, 'manualLaunch') ? 'manual' : 'user api call',
   };
   const argumentField = p['argument'] !== undefined ? 'argument' : 'arguments';
   const argument = readArgument(p, argumentField);
   if (argument !== undefined) params.argument = argument;
   const bonusArgument = readArgument(p, 'bonusArgument');
   if (bonusArgument !== undefined) params.bonusArgument = bonusArgument;
-  if (readFlag(p, 'saveArgument') || readFlag(p, 'saveArguments')) params.saveArgument = true;
+  if (readLooseBool(p, 'saveArgument') ?? readLooseBool(p, 'saveArguments')) params.saveArgument = true;
   const maxInstanceCount = readInt(p, 'maxInstanceCount', { min: 1 });
   if (maxInstanceCount !== undefined) params.maxInstanceCount = maxInstanceCount;
   const idempotencyKey = readIdempotencyKey(request, p);

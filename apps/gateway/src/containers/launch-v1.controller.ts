@@ -52,7 +52,7 @@ export class LaunchV1Controller {
         { field: 'idempotencyKey', message: 'is required to resume an event stream with Last-Event-ID: send the key of the first request' },
       ]);
     }
-    await this.launcher.launchAndStream(actor, params, reply, output, resumeFrom);
+    await this.launcher.launchAndStream(actor, params, reply, output, { resumeFrom });
   }
 
   private async abort(actor: Actor, p: RawParams) {

@@ -44,6 +44,20 @@ export function readFlag(p: RawParams, field: string): boolean {
   return true;
 }
 
+/**
+ * A boolean the v2 document types as one but real clients send as text or numbers: `true`/`false`,
+ * `1`/`0` (any number: non-zero is true), `yes`/`no`, `on`/`off`. Anything else is still a 400.
+ */
+export function readLooseBool(p: RawParams, field: string): boolean | undefined {
+  const v = p[field];
+  if (typeof v === 'number' && Number.isFinite(v)) return v !== 0;
+  if (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v.trim())) return Number(v) !== 0;
+  if (typeof v === 'string' && /^(yes|on)$/i.test(v.trim())) return true;
+  if (typeof v === 'string' && /^(no|off)$/i.test(v.trim())) return false;
+  if (typeof v === 'string' && /^(true|false)$/i.test(v.trim())) return v.trim().toLowerCase() === 'true';
+  return readBool(p, field);
+}
+
 export function readBool(p: RawParams, field: string): boolean | undefined {
   const v = p[field];
   if (v === undefined || v === null || v === '') return undefined;

@@ -37,17 +37,24 @@ class LogLines {
   }
 }
 
+export interface LaunchSyncOptions {
+  /** The document's `includeLogs` (default false): `logs` lines only when asked for. */
+  includeLogs: boolean;
+}
+
 /**
- * v2 `agents/launch-sync`: NDJSON lines — `heartbeat` at once and every 10 s, `logs` with the
- * console lines as they come, then one `summary` (`executionTime` in ms) or one `error`.
+ * v2 `agents/launch-sync`: NDJSON lines — first `start` naming the container (Agentry's addition,
+ * so a client that loses the stream can still find the run), `heartbeat` every 10 s, `logs` with
+ * the console lines as they come when `includeLogs`, then one `summary` (`executionTime` in ms;
+ * `resultObject` as JSON text, the type the document gives it everywhere) or one `error`.
  */
-export async function writeLaunchSync(stream: HttpStream, containerId: number, feed: AsyncIterable<FeedEvent>): Promise<void> {
+export async function writeLaunchSync(stream: HttpStream, containerId: number, feed: AsyncIterable<FeedEvent>, options: LaunchSyncOptions): Promise<void> {
   stream.start(200, 'application/x-ndjson; charset=utf-8');
-  await stream.write(HEARTBEAT);
+  await stream.write(line({ type: 'start', data: { containerId: String(containerId) } }));
   const stopHeartbeat = stream.every(NDJSON_HEARTBEAT_MS, () => HEARTBEAT);
   const logs = new LogLines();
   const writeLogs = async (lines: string[]) => {
-    if (lines.length) await stream.write(line({ type: 'logs', data: lines }));
+    if (options.includeLogs && lines.length) await stream.write(line({ type: 'logs', data: lines }));
   };
   try {
     for await (const event of feed) {
