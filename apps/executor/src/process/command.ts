@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { findExecutable } from './executables.js';
 import { bootstrapFile, bootstrapPath } from './runtime-files.js';
-import { bubblewrapArgs, SANDBOX } from './sandbox.js';
+import { bubblewrapArgs, networkHolderCommand, SANDBOX } from './sandbox.js';
 import { runIdentity, type RunUser } from './run-user.js';
 import type { Isolation, RunLimits } from './types.js';
 import type { RunFolder } from './workdir.js';
@@ -47,20 +47,9 @@ export function buildRunCommand(isolation: Isolation, network: boolean, folder: 
   ].join(' && ');
   const shell = `exec 2>&1; ${limitsLine} && exec "$@"`;
   const command = sandboxed
-    ? [...(sandboxNetwork ? networkHolder() : []), requireExecutable('bwrap'), ...bubblewrapArgs({ workDir: folder.dir, tmpDir: folder.tmpDir, storageDir, network: sandboxNetwork, reportPid: true }), ...processLimit(limits), ...node]
+    ? [...(sandboxNetwork ? networkHolderCommand() : []), requireExecutable('bwrap'), ...bubblewrapArgs({ workDir: folder.dir, tmpDir: folder.tmpDir, storageDir, network: sandboxNetwork, reportPid: true }), ...processLimit(limits), ...node]
     : node;
   return { file: '/bin/sh', args: ['-c', shell, 'agentry-run', ...command], paths, sandboxed, network: sandboxNetwork !== undefined };
-}
-
-/**
- * The run's network holder: new user + network namespaces made by the run's own (unprivileged)
- * user, who is their root — so the executor, root or not, can attach slirp4netns and put the
- * egress rules in (sandbox-network.ts) — then bwrap inside, sharing that network namespace from
- * a nested user namespace that has no capability over it. `unshare` execs bwrap (no fork): the
- * run's main process is the holder for as long as the sandbox lives.
- */
-function networkHolder(): string[] {
-  return [requireExecutable('unshare'), '--user', '--map-root-user', '--net', '--'];
 }
 
 function nodeOptions(limits: RunLimits): string[] {

@@ -7,9 +7,10 @@ import { networkInterfaces } from 'node:os';
 import { startTestNats, testPostgresUrl, type TestNats } from '@agentry/testing';
 import { findExecutable } from './executables.js';
 import { runScript } from './run-script.test-kit.js';
+import { runUserFor } from './run-user.js';
 import { sandboxNetwork } from './sandbox-network.js';
 
-const policedNetwork = findExecutable('bwrap') !== null && sandboxNetwork('auto') === 'internet';
+const policedNetwork = findExecutable('bwrap') !== null && (await sandboxNetwork('auto', runUserFor())) === 'internet';
 
 /** What a plain client on the host gets: the control showing each server listens. */
 function reachFromHost(host: string, port: number): Promise<string> {

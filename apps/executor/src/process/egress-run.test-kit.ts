@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parseCidrList, type Cidr } from './egress-rules.js';
 import { DEFAULT_LIMITS } from './run-script.test-kit.js';
 import { startRun } from './run.js';
-import { runIdentity } from './run-user.js';
+import { runIdentity, runUserFor } from './run-user.js';
 import { attachNetwork, describeSandboxNetwork } from './sandbox-network.js';
 
 const options = JSON.parse(process.argv[2]!) as {
@@ -60,7 +60,7 @@ try {
   const outcome = await run.outcome;
   // runnerUid: the test checks its runner is who it meant (root, or an unprivileged executor).
   // sandboxNetwork: what the executor's start line would say about it.
-  process.stdout.write(`${JSON.stringify({ outcome, output: Buffer.concat(chunks).toString('utf8'), runnerUid: process.getuid!(), sandboxNetwork: describeSandboxNetwork() })}\n`);
+  process.stdout.write(`${JSON.stringify({ outcome, output: Buffer.concat(chunks).toString('utf8'), runnerUid: process.getuid!(), sandboxNetwork: await describeSandboxNetwork(runUserFor()) })}\n`);
 } finally {
   rmSync(root, { recursive: true, force: true });
 }

@@ -120,6 +120,6 @@ export async function describeIsolation(settings: IsolationSettings): Promise<st
   if (settings.isolation === 'none') {
     return `isolation none: scripts run WITHOUT a sandbox, ${as}, with ${limits}; they can read what that user may read, see the host's processes and reach its network`;
   }
-  const network = describeSandboxNetwork();
+  const network = await describeSandboxNetwork(user);
   return `isolation bubblewrap (AGENTRY_ISOLATION=${settings.isolation}): scripts run sandboxed, ${as}, network ${network}, with ${limits}`;
 }

@@ -25,11 +25,13 @@ interface ExecutorProcess {
 }
 
 /**
- * Starts the executor in a new user namespace (uids and gids 0-65535 mapped as they are), with
- * new user namespaces refused inside it when `refuseUserNamespaces`.
+ * Starts the executor in a new user namespace (uids and gids 0-65535 mapped as they are), with at
+ * most `maxUserNamespaces` user namespaces inside it (null: the kernel's default). 0 refuses every
+ * one; 2 is room for a sandbox (bwrap's user namespace + the nested one of --disable-userns) but
+ * not for one inside a network holder (measured here: that needs more).
  */
-async function startExecutorInUserNamespace(env: Record<string, string>, refuseUserNamespaces: boolean): Promise<ExecutorProcess> {
-  const limit = refuseUserNamespaces ? 'echo 0 > /proc/sys/user/max_user_namespaces && ' : '';
+async function startExecutorInUserNamespace(env: Record<string, string>, maxUserNamespaces: number | null): Promise<ExecutorProcess> {
+  const limit = maxUserNamespaces === null ? '' : `echo ${maxUserNamespaces} > /proc/sys/user/max_user_namespaces && `;
   // The first shell waits for its namespace's maps (written below); the second one is exec'd as the
   // namespace's root (capabilities are granted at exec), sets the limit, and execs the executor.
   const script = `read mapped && exec /bin/sh -c '${limit}exec "$@"' "$0" "$@"`;
@@ -79,7 +81,7 @@ async function startExecutorInUserNamespace(env: Record<string, string>, refuseU
   });
 
   test('AGENTRY_ISOLATION=auto: the executor refuses to start, saying bwrap cannot make its namespaces and what to check or set', async () => {
-    const executor = await startExecutorInUserNamespace({ ...env, AGENTRY_ISOLATION: 'auto' }, true);
+    const executor = await startExecutorInUserNamespace({ ...env, AGENTRY_ISOLATION: 'auto' }, 0);
     children.push(executor.child);
     const code = await executor.exited;
     expect({ code, output: executor.output() }).toMatchObject({ code: 1 });
@@ -92,7 +94,7 @@ async function startExecutorInUserNamespace(env: Record<string, string>, refuseU
   });
 
   test('the same namespace with AGENTRY_ISOLATION=none: the executor starts, warning that scripts run without a sandbox', async () => {
-    const executor = await startExecutorInUserNamespace({ ...env, AGENTRY_ISOLATION: 'none' }, true);
+    const executor = await startExecutorInUserNamespace({ ...env, AGENTRY_ISOLATION: 'none' }, 0);
     children.push(executor.child);
     await waitUntil(() => / ready \(/.test(executor.output()) || executor.child.exitCode !== null, { timeoutMs: 45_000, message: 'the executor ready' });
     expect(executor.output()).toMatch(/ ready \(/);
@@ -103,10 +105,23 @@ async function startExecutorInUserNamespace(env: Record<string, string>, refuseU
   });
 
   test('control: without the limit, the same start with AGENTRY_ISOLATION=auto gets its sandbox (the refusal above is the kernel refusing bwrap)', async () => {
-    const executor = await startExecutorInUserNamespace({ ...env, AGENTRY_ISOLATION: 'auto' }, false);
+    const executor = await startExecutorInUserNamespace({ ...env, AGENTRY_ISOLATION: 'auto' }, null);
     children.push(executor.child);
     await waitUntil(() => / ready \(/.test(executor.output()) || executor.child.exitCode !== null, { timeoutMs: 45_000, message: 'the executor ready' });
     expect(executor.output()).toContain('isolation bubblewrap (AGENTRY_ISOLATION=auto): scripts run sandboxed');
+    // And with network: the holder runs here too (the test below takes it away).
+    expect(executor.output()).toContain('network internet through slirp4netns');
+    executor.child.kill('SIGTERM');
+    expect(await executor.exited).toBe(0);
+  });
+
+  test('room for a sandbox but not for its network holder: the executor starts sandboxed with no script network (never an unpoliced one), saying why', async () => {
+    const executor = await startExecutorInUserNamespace({ ...env, AGENTRY_ISOLATION: 'auto' }, 2);
+    children.push(executor.child);
+    await waitUntil(() => / ready \(/.test(executor.output()) || executor.child.exitCode !== null, { timeoutMs: 45_000, message: 'the executor ready' });
+    expect(executor.output()).toContain(
+      'scripts run sandboxed, as uid 65534:65534, network none (a sandbox inside its network holder (`unshare --user --map-root-user --net`, then bwrap) does not run here as uid 65534',
+    );
     executor.child.kill('SIGTERM');
     expect(await executor.exited).toBe(0);
   });

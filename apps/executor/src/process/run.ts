@@ -49,7 +49,7 @@ export async function startRun(req: RunRequest, hooks: RunHooks): Promise<Runnin
   try {
     user = runUserFor(req.runUser);
     isolation = await chooseIsolation(req.isolation, user);
-    network = isolation === 'bubblewrap' ? sandboxNetwork(req.network) : 'none';
+    network = isolation === 'bubblewrap' ? await sandboxNetwork(req.network, user) : 'none';
   } catch (error) {
     return notStarted(error);
   }

@@ -3,7 +3,8 @@ import { accessSync, closeSync, constants, existsSync, fstatSync, openSync, stat
 import type { Readable } from 'node:stream';
 import { deniedRanges, ipRuleBatches, type Cidr } from './egress-rules.js';
 import { findExecutable } from './executables.js';
-import type { RunUser } from './run-user.js';
+import { runIdentity, type RunUser } from './run-user.js';
+import { networkHolderUsable } from './sandbox.js';
 import type { RunRequest, SandboxNetwork } from './types.js';
 
 /** slirp4netns' fds in its own process: it writes READY once the tap is up, exits when EXIT closes. */
@@ -26,16 +27,16 @@ export const SLIRP_DNS = '10.0.2.3';
  * made, whose root it is; the script sits in a nested user namespace without any say over them.
  * Where the rules cannot be applied, 'auto' gives no network rather than an open one.
  */
-export function sandboxNetwork(wanted: RunRequest['network'] = 'auto'): SandboxNetwork {
+export async function sandboxNetwork(wanted: RunRequest['network'] = 'auto', user: RunUser | null = null): Promise<SandboxNetwork> {
   if (wanted === 'none') return 'none';
-  const missing = whyNoPolicedNetwork();
+  const missing = await whyNoPolicedNetwork(user);
   if (wanted === 'internet' && missing) throw new Error(`a sandbox cannot have network here: ${missing}`);
   return missing ? 'none' : 'internet';
 }
 
 /** For the executor's start-up line: what network a sandbox gets here, and why not when none. */
-export function describeSandboxNetwork(): string {
-  const missing = whyNoPolicedNetwork();
+export async function describeSandboxNetwork(user: RunUser | null = null): Promise<string> {
+  const missing = await whyNoPolicedNetwork(user);
   return missing
     ? `none (${missing})`
     : 'internet through slirp4netns, egress rules: no loopback, private, CGNAT, link-local, multicast or host address, nor AGENTRY_EGRESS_DENY, no IPv6';
@@ -43,12 +44,15 @@ export function describeSandboxNetwork(): string {
 
 const TUN = '/dev/net/tun';
 
-function whyNoPolicedNetwork(): string | null {
+async function whyNoPolicedNetwork(user: RunUser | null): Promise<string | null> {
   for (const tool of ['slirp4netns', 'unshare', 'nsenter', 'ip']) if (!findExecutable(tool)) return `${tool} is not installed`;
   if (!existsSync(TUN)) return `${TUN} does not exist (in a container, give it the device)`;
   // Root opens it whatever its mode; Debian's udev makes it 0666 for everyone else (no privilege:
   // a tap device can only be made in a network namespace one has CAP_NET_ADMIN over).
   if (process.getuid?.() !== 0 && !readWritable(TUN)) return `${TUN} is not read-writable by the executor's user (uid ${process.getuid?.()}): \`chmod 0666 ${TUN}\` (what Debian's udev does)`;
+  if (!(await networkHolderUsable(user))) {
+    return `a sandbox inside its network holder (\`unshare --user --map-root-user --net\`, then bwrap) does not run here as uid ${runIdentity(user).uid}: unprivileged user namespaces restricted to some programs (AppArmor's kernel.apparmor_restrict_unprivileged_userns) or too few allowed (user.max_user_namespaces)?`;
+  }
   return null;
 }
 

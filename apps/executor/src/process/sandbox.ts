@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { chownSync, existsSync, lstatSync, mkdtempSync, readlinkSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, lstatSync, mkdtempSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findExecutable } from './executables.js';
 import { runtimeModuleNames, runtimeScriptDir } from './runtime-files.js';
-import type { RunUser } from './run-user.js';
+import { runIdentity, type RunUser } from './run-user.js';
 import type { Isolation } from './types.js';
 
 /** Where things are inside the sandbox. */
@@ -87,33 +87,62 @@ function systemRoot(path: string): string[] {
   return stat.isSymbolicLink() ? ['--symlink', readlinkSync(path), path] : ['--ro-bind', path, path];
 }
 
-const probes = new Map<string, Promise<Isolation>>();
+/**
+ * The run's network holder (sandbox-network.ts): new user + network namespaces made by the run's
+ * own (unprivileged) user, who is their root — so the executor, root or not, can attach
+ * slirp4netns and put the egress rules in — then bwrap inside, sharing that network namespace
+ * from a nested user namespace that has no capability over it. `unshare` execs bwrap (no fork):
+ * the run's main process is the holder for as long as the sandbox lives.
+ */
+export function networkHolderCommand(): string[] {
+  const unshare = findExecutable('unshare');
+  if (!unshare) throw new Error('unshare is not installed');
+  return [unshare, '--user', '--map-root-user', '--net', '--'];
+}
+
+const probes = new Map<string, Promise<boolean>>();
 
 /**
  * 'bubblewrap' when bwrap is installed AND a trial sandbox runs node here as `user` (the run user
  * when the executor is root: bwrap then builds its sandbox in an unprivileged user namespace);
  * probed once per user.
  */
-export function isolationAvailable(user: RunUser | null = null): Promise<Isolation> {
-  const key = user ? `${user.uid}:${user.gid}` : 'self';
+export async function isolationAvailable(user: RunUser | null = null): Promise<Isolation> {
+  return (await probeOnce(user, false)) ? 'bubblewrap' : 'none';
+}
+
+/**
+ * Whether a sandbox runs inside a network holder here as `user`: one more user namespace than a
+ * plain sandbox, made by `unshare` rather than bwrap (a host may allow bwrap's and not that one,
+ * e.g. AppArmor's restriction of unprivileged user namespaces to profiled programs, or a tight
+ * `user.max_user_namespaces`). Probed once per user.
+ */
+export function networkHolderUsable(user: RunUser | null = null): Promise<boolean> {
+  return probeOnce(user, true);
+}
+
+function probeOnce(user: RunUser | null, holder: boolean): Promise<boolean> {
+  const key = `${user ? `${user.uid}:${user.gid}` : 'self'}${holder ? ' holder' : ''}`;
   let probe = probes.get(key);
-  if (!probe) probes.set(key, (probe = probeBubblewrap(user)));
+  if (!probe) probes.set(key, (probe = probeSandbox(user, holder)));
   return probe;
 }
 
-async function probeBubblewrap(user: RunUser | null): Promise<Isolation> {
+async function probeSandbox(user: RunUser | null, holder: boolean): Promise<boolean> {
   const bwrap = findExecutable('bwrap');
-  if (!bwrap) return 'none';
+  if (!bwrap || (holder && !findExecutable('unshare'))) return false;
   const scratch = mkdtempSync(join(tmpdir(), 'agentry-bwrap-probe-'));
   try {
+    const resolvConf = join(scratch, 'resolv.conf');
+    writeFileSync(resolvConf, '');
     if (user) chownSync(scratch, user.uid, user.gid);
-    const args = [...bubblewrapArgs({ workDir: scratch, tmpDir: scratch, storageDir: scratch }), process.execPath, '-e', 'require("phantombuster")'];
-    const ok = await new Promise<boolean>((resolve) => {
-      const child = spawn(bwrap, args, { stdio: 'ignore', env: { PATH: '/usr/bin:/bin' }, cwd: scratch, ...(user ?? {}) });
+    const network = holder ? { resolvConf, identity: runIdentity(user) } : undefined;
+    const command = [...(holder ? networkHolderCommand() : []), bwrap, ...bubblewrapArgs({ workDir: scratch, tmpDir: scratch, storageDir: scratch, network }), process.execPath, '-e', 'require("phantombuster")'];
+    return await new Promise<boolean>((resolve) => {
+      const child = spawn(command[0]!, command.slice(1), { stdio: 'ignore', env: { PATH: '/usr/bin:/bin' }, cwd: scratch, ...(user ?? {}) });
       child.on('error', () => resolve(false));
       child.on('exit', (code) => resolve(code === 0));
     });
-    return ok ? 'bubblewrap' : 'none';
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
