@@ -10,7 +10,8 @@ export class UserV1Controller {
   constructor(private readonly registry: RegistryClient) {}
 
   /** Seed 002: the account and its agents. */
-  @Get('user.json')
+  /** The v1 document's `/user`, and seed 002's `/user.json`. */
+  @Get(['user.json', 'user'])
   async user(@CurrentActor() actor: Actor) {
     const [user, { agents }] = await Promise.all([
       this.registry.call<CurrentUserDto>(Subjects.users.me, actor, {}),

@@ -15,7 +15,8 @@ import { v1AgentDetails, v1AgentRecord } from './v1-agent.shape.js';
 export class AgentsV1Controller {
   constructor(private readonly registry: RegistryClient) {}
 
-  @Get('agent/:id.json')
+  /** The v1 document's `/agent/{id}`, and seed 002's `/agent/{id}.json`. */
+  @Get(['agent/:id.json', 'agent/:id'])
   async record(@CurrentActor() actor: Actor, @Params() p: RawParams) {
     const agent = await this.registry.call<AgentView, FetchAgentParams>(Subjects.agents.fetch, actor, { id: readId(p, 'id')! });
     const script = readFlag(p, 'withScript') ? await scriptOf(this.registry, actor, agent) : null;

@@ -29,7 +29,7 @@ export class HistoryV1Controller {
   constructor(private readonly client: RegistryClient) {}
 
   /** `containerId` 0 (default) → most-recent mode, else track mode; `fromMessageId` -1 (default) → no messages. */
-  @Get(':id/output.json')
+  @Get([':id/output.json', ':id/output'])
   async output(@CurrentActor() actor: Actor, @Params() p: RawParams) {
     const containerId = readInt(p, 'containerId', { min: 0 }) ?? 0;
     const modeText = readString(p, 'mode');
@@ -49,7 +49,7 @@ export class HistoryV1Controller {
   }
 
   /** Ended containers, newest first. */
-  @Get(':id/containers.json')
+  @Get([':id/containers.json', ':id/containers'])
   async containers(@CurrentActor() actor: Actor, @Params() p: RawParams) {
     const params: ListContainersParams = { agentId: readId(p, 'id')!, mode: 'finalized' };
     const { containers } = await this.client.call<ListContainersResult>(Subjects.output.listContainers, actor, params);

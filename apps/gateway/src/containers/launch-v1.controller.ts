@@ -27,13 +27,13 @@ export class LaunchV1Controller {
     return this.launch(actor, p, request, reply);
   }
 
-  @Post(':id/abort.json')
+  @Post([':id/abort.json', ':id/abort'])
   @HttpCode(200)
   abortPost(@CurrentActor() actor: Actor, @Params() p: RawParams) {
     return this.abort(actor, p);
   }
 
-  @Get(':id/abort.json')
+  @Get([':id/abort.json', ':id/abort'])
   abortGet(@CurrentActor() actor: Actor, @Params() p: RawParams) {
     return this.abort(actor, p);
   }

@@ -2,6 +2,7 @@ import { Controller, Delete, Get, HttpCode, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import {
   Subjects,
+  validationFailed,
   type Actor,
   type DeleteScriptParams,
   type DeleteScriptResult,
@@ -68,6 +69,29 @@ export class ScriptsV1Controller {
     };
     const saved = await this.registry.call<SaveScriptResult>(Subjects.scripts.save, actor, params);
     return jsend(saved.created ? saved.id : null);
+  }
+
+  /**
+   * What the public script uploader (phantombuster-sdk) sends after each upload: the script's store
+   * manifest (`infoString`, JSON text) and its `markdown`. Agentry has no script store, so both are
+   * checked and not kept — the answer says so; the uploader only looks at `status`.
+   */
+  @Post('store-info/by-name/:name')
+  @HttpCode(200)
+  async storeInfo(@CurrentActor() actor: Actor, @Params() p: RawParams) {
+    const name = readString(p, 'name', { required: true })!;
+    const infoString = p['infoString'];
+    if (infoString !== undefined && infoString !== null && infoString !== '' && !(typeof infoString === 'object' && !Array.isArray(infoString))) {
+      if (typeof infoString !== 'string') throw validationFailed([{ field: 'infoString', message: 'must be JSON text or an object' }]);
+      try {
+        JSON.parse(infoString);
+      } catch {
+        throw validationFailed([{ field: 'infoString', message: 'must be valid JSON' }]);
+      }
+    }
+    readString(p, 'markdown');
+    await this.registry.call<ScriptDto, FetchScriptByNameParams>(Subjects.scripts.fetchByName, actor, { name, withoutText: true });
+    return { status: 'success', message: 'Store settings are not kept: Agentry has no script store' };
   }
 
   private answer(mode: 'json' | 'raw', script: ScriptDto, reply: FastifyReply) {
