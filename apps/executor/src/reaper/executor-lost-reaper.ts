@@ -16,7 +16,7 @@ const REAPER_LOCK = [ADVISORY_LOCK_NAMESPACE.executorReaper, 1] as const;
 const logger = new Logger('ExecutorLostReaper');
 
 /**
- * Ends the running containers whose executor died: their heartbeat (rewritten every third of the
+ * Ends the running containers whose executor died: their heartbeat (rewritten every quarter of the
  * TTL) has expired. One leader across replicas (a Postgres session lock, released when its
  * connection dies, or when the leader stops talking on it: see LeaderSession). A container is
  * reaped within about TTL + TTL/2 of its executor's last beat; its retry, if the agent allows one,

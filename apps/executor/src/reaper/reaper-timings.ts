@@ -15,7 +15,11 @@ export interface ReaperTimings {
 
 export function reaperTimings(heartbeatTtlMs: number): ReaperTimings {
   const sweepEveryMs = Math.max(200, Math.floor(heartbeatTtlMs / 2));
-  const callTimeoutMs = Math.min(10_000, Math.max(2000, Math.floor(heartbeatTtlMs / 2)));
+  // At least 5 s: a call that times out abandons the sweep and drops the leader session (it may be
+  // what hangs), so the next sweep campaigns afresh. On a loaded 2-core machine one append took
+  // over 2 s (CI: "executor-lost end did not answer within 2000 ms"); the end was committed anyway,
+  // so the short bound only cost a leadership round. Still well under the sweep's deadline (10 s+).
+  const callTimeoutMs = Math.min(10_000, Math.max(5000, Math.floor(heartbeatTtlMs / 2)));
   const sweepDeadlineMs = Math.max(10_000, 2 * heartbeatTtlMs);
   return { sweepEveryMs, callTimeoutMs, sweepDeadlineMs, leaderIdleTimeoutMs: 2 * (sweepEveryMs + sweepDeadlineMs) };
 }

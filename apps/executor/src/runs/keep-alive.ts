@@ -8,15 +8,38 @@ import { LocalRuns } from './local-runs.js';
 
 const logger = new Logger('KeepAlive');
 
+export interface KeepAliveTimings {
+  /** How often a tick starts (rewrites every lease of the replica's runs). */
+  everyMs: number;
+  /** How long a tick may take before it is given up (its writes may still land) and the next one may start. */
+  tickDeadlineMs: number;
+}
+
 /**
- * Every third of the lease TTL: rewrites the heartbeat, the agent slot and the org slot of each
+ * everyMs < tickDeadlineMs < TTL/2, so that one stuck tick never costs a live run its heartbeat.
+ * A tick in flight makes the next ones skip: with a beat landed at 0, a tick started at `every` that
+ * hangs frees the loop at `every + deadline`, and the next tick starts at the first multiple of
+ * `every` after that, 3 × TTL/4 here, still a quarter of the TTL before expiry. The former
+ * TTL/3 interval with a deadline of one interval (1 s at least) put that next tick at the expiry
+ * itself (2 s TTL: stuck at 0.67 s, freed at 1.67 s, next at 2 s): a replica slowed down by a loaded
+ * machine had its live runs reaped as "executor lost" and retried beside themselves.
+ * The deadline stays above the interval: a write slower than a beat period on a busy machine is not
+ * a hang, and giving up sooner would only start another write behind it.
+ */
+export function keepAliveTimings(heartbeatTtlMs: number): KeepAliveTimings {
+  const everyMs = Math.max(200, Math.floor(heartbeatTtlMs / 4));
+  return { everyMs, tickDeadlineMs: Math.max(everyMs + 1, Math.floor(heartbeatTtlMs / 3)) };
+}
+
+/**
+ * Every quarter of the lease TTL: rewrites the heartbeat, the agent slot and the org slot of each
  * local run, applies aborts on record that the broadcast did not deliver (core NATS is at most
  * once), and stops local runs whose container has ended elsewhere (the reaper ended it while this
  * replica could not beat, e.g. cut off from NATS: it is retried elsewhere, so it must not also go
  * on here).
  *
- * A tick never blocks the next ones for long: it has a deadline of one interval (each KV write has
- * its own shorter timeout), and a tick still in flight is skipped rather than queued behind.
+ * A tick never blocks the next ones for long: it has a deadline (each KV write has its own, the
+ * same), and a tick still in flight is skipped rather than queued behind. See keepAliveTimings.
  */
 @Injectable()
 export class KeepAlive {
@@ -33,12 +56,12 @@ export class KeepAlive {
     private readonly lookup: ContainersLookup,
   ) {}
 
-  private get everyMs(): number {
-    return Math.max(200, Math.floor(this.config.heartbeatTtlMs / 3));
+  private get timings(): KeepAliveTimings {
+    return keepAliveTimings(this.config.heartbeatTtlMs);
   }
 
   start(): void {
-    this.timer = setInterval(() => this.tick(), this.everyMs);
+    this.timer = setInterval(() => this.tick(), this.timings.everyMs);
   }
 
   async stop(): Promise<void> {
@@ -48,8 +71,7 @@ export class KeepAlive {
 
   private tick(): void {
     if (this.inFlight) return;
-    // At least 1 s: a loaded machine's KV round trip must not count as a hang.
-    const deadline = Math.max(1000, this.everyMs);
+    const deadline = this.timings.tickDeadlineMs;
     this.inFlight = withTimeout(this.refresh(deadline), deadline, 'lease refresh')
       .then(() => this.progress.progressed())
       .catch((error: Error) => logger.warn(error.message))
