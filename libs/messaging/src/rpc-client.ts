@@ -12,7 +12,15 @@ import { decodeNestResponse, encodeNestRequest } from './nest-nats-wire.js';
 import { connectNats } from './nats-connection.js';
 import { traceHeaders, withRequestId } from './trace-headers.js';
 
-const DEFAULT_TIMEOUT_MS = 5000;
+/**
+ * How long a caller waits for a reply before answering SERVICE_UNAVAILABLE. Longer than the longest
+ * wait a handler makes on purpose: a command answers once its read models have caught up
+ * (ProjectionRunner.waitFor, 10 s at most). At 5 s a burst of saves on a loaded machine (25 at once,
+ * each waiting on the projection) had the gateway answer 503 while the registry went on to commit
+ * them: the client saw a failure for an agent that now existed, and its retry made a second one.
+ * A service that is down still answers at once (no responders); only a frozen one costs the wait.
+ */
+const DEFAULT_TIMEOUT_MS = 15_000;
 const logger = new Logger('RpcClient');
 
 /** `registry.agents.save` is served by the `registry` service. */
@@ -106,7 +114,7 @@ export interface RpcClientOptions {
   url: string;
   /** Connection name shown by the NATS server's monitoring. */
   name: string;
-  /** Per-request timeout when a call gives none (default 5000 ms). */
+  /** Per-request timeout when a call gives none (default 15 000 ms, see DEFAULT_TIMEOUT_MS). */
   timeoutMs?: number;
 }
 
