@@ -13,6 +13,7 @@ import { DomainError, ErrorCode, EVENTS_STREAM } from '@agentry/contracts';
 import type { ParkedEvents, StoredEvent } from '@agentry/event-store';
 import { isDependencyUnavailable } from './dependency-errors.js';
 import { isJetStreamApiError } from './jetstream-errors.js';
+import { settle as settleDelivery, type Settlement } from './settle.js';
 import { matchesAny } from './subject-match.js';
 import { runWithLogContext } from '@agentry/service-kit';
 import { eventLogContext } from './trace-headers.js';
@@ -132,15 +133,8 @@ export async function consumeEvents(opts: ConsumeEventsOptions): Promise<EventCo
     return next;
   };
 
-  /** A lost ack or nak (e.g. the connection closed) only means the server redelivers after ack_wait. */
-  const settle = (msg: JsMsg, outcome: 'ack' | 'nak' | 'term', delayMs?: number): void => {
-    try {
-      if (outcome === 'ack') msg.ack();
-      else if (outcome === 'term') msg.term();
-      else msg.nak(delayMs);
-    } catch (err) {
-      logger.warn(`${opts.durable}: could not ${outcome} ${msg.subject} (${(err as Error).message}); it will be redelivered`);
-    }
+  const settle = (msg: JsMsg, outcome: Settlement, delayMs?: number): void => {
+    settleDelivery(msg, outcome, delayMs, (why) => logger.warn(`${opts.durable}: ${why}`));
   };
 
   /** True when this failure parked the event (recorded first: if that fails, it is only redelivered). */

@@ -13,3 +13,5 @@ export * from './relay-runner.js';
 export * from './jetstream-errors.js';
 export * from './nats-connection.js';
 export * from './ensure-stream.js';
+export * from './request-events.js';
+export * from './settle.js';

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { jetstream, type Consumer, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { ConcurrencyError } from '@agentry/event-store';
-import { traceFromHeaders } from '@agentry/messaging';
+import { settle as settleDelivery, traceFromHeaders } from '@agentry/messaging';
 import { runWithLogContext, SpanKind, startSpan } from '@agentry/service-kit';
 import { DomainError, ErrorCode, LAUNCH_STREAM, type AgentLaunchSnapshot } from '@agentry/contracts';
 import { EXECUTOR_CONFIG, runTimeLimitSeconds, type ExecutorConfig } from '../config.js';
@@ -317,16 +317,8 @@ export class LaunchWorker {
   }
 }
 
-/** Ack / nak / term that never throws (a lost one only means a redelivery). Answers null for `return settle(…)`. */
-function settle(msg: JsMsg, outcome: 'ack' | 'nak', delayMs?: number): null {
-  try {
-    if (outcome === 'ack') msg.ack();
-    else msg.nak(delayMs);
-  } catch (error) {
-    logger.warn(`could not ${outcome} a launch: ${(error as Error).message}`);
-  }
-  return null;
-}
+/** Ack / nak that never throws (a lost one only means a redelivery), logged. Answers null for `return settle(…)`. */
+const settle = (msg: JsMsg, outcome: 'ack' | 'nak', delayMs?: number): null => settleDelivery(msg, outcome, delayMs, (why) => logger.warn(`launch: ${why}`));
 
 /** How many times JetStream has delivered this launch (1 the first time). */
 function deliveryCount(msg: JsMsg): number {

@@ -11,6 +11,7 @@ import {
 } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
 import { NatsDurables, OUTPUT_STREAM } from '@agentry/contracts';
+import { settle } from '@agentry/messaging';
 import { NATS_CONNECTION } from '../platform/platform.module.js';
 import { ChunkStore } from './chunk-store.js';
 import { parseOutputChunk, type StoredChunk } from './output-chunk.js';
@@ -113,18 +114,9 @@ export class ChunkConsumer implements OnModuleDestroy {
       await this.store.insert(batch.map((p) => p.chunk));
     } catch (err) {
       this.logger.error(`could not store ${batch.length} output chunks, they will be redelivered: ${(err as Error).message}`);
-      for (const { msg } of batch) settle(() => msg.nak(RETRY_DELAY_MS));
+      for (const { msg } of batch) settle(msg, 'nak', RETRY_DELAY_MS); // redelivered later; the table ignores duplicates
       return;
     }
-    for (const { msg } of batch) settle(() => msg.ack());
-  }
-}
-
-/** A lost ack or nak (e.g. the connection closed) only means the server redelivers after ack_wait. */
-function settle(action: () => void): void {
-  try {
-    action();
-  } catch {
-    // Redelivered later; the table ignores the duplicate.
+    for (const { msg } of batch) settle(msg, 'ack');
   }
 }

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { ConcurrencyError, EventStore, type NewEvent } from '@agentry/event-store';
-import { apiKeyStreamId, orgNameStreamId, orgStreamId, type Actor } from '@agentry/contracts';
-import type { AccountEvent } from './domain/account-event.js';
+import { ConcurrencyError, EventStore } from '@agentry/event-store';
+import { apiKeyStreamId, orgNameStreamId, orgStreamId } from '@agentry/contracts';
 import { foldApiKey, type ApiKeyState } from './domain/api-key.js';
 import { foldOrg, type OrgState } from './domain/org.js';
 
@@ -31,12 +30,7 @@ export class AccountStreams {
 }
 
 /** Domain events become store events carrying who asked (when anyone did) and the request id. */
-export function toNewEvent(event: AccountEvent, by?: { actor?: Actor; requestId?: string }): NewEvent {
-  const metadata: NewEvent['metadata'] = {};
-  if (by?.actor) metadata.actor = { orgId: by.actor.orgId, userId: by.actor.userId, keyId: by.actor.keyId };
-  if (by?.requestId) metadata.correlationId = by.requestId;
-  return { type: event.type, data: event.data, metadata };
-}
+export { toNewEvent } from '@agentry/messaging';
 
 /**
  * Account commands carry no expected version from the client: they apply to the state as it is

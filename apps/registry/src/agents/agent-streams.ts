@@ -1,14 +1,11 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { EventStore, type LogPosition, type NewEvent } from '@agentry/event-store';
+import { EventStore, type LogPosition } from '@agentry/event-store';
 import {
   AGENT_IDEMPOTENCY_STREAM_TYPE,
   StreamType,
   streamId,
-  type Actor,
-  type AgentEvent,
   type AgentIdempotencyKeyReservedData,
-  type RequestEnvelope,
 } from '@agentry/contracts';
 import { fold, type AgentState } from './domain/agent.js';
 
@@ -44,11 +41,4 @@ export class AgentStreams {
 }
 
 /** Domain events become store events carrying who asked and the request id for tracing. */
-export function toNewEvent(event: AgentEvent | { type: string; data: unknown }, envelope: RequestEnvelope<unknown>): NewEvent {
-  const { orgId, userId, keyId }: Actor = envelope.actor;
-  return {
-    type: event.type,
-    data: event.data,
-    metadata: { actor: { orgId, userId, keyId }, ...(envelope.requestId ? { correlationId: envelope.requestId } : {}) },
-  };
-}
+export { toNewEvent } from '@agentry/messaging';

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { EventStore, type NewEvent } from '@agentry/event-store';
-import { StreamType, scriptNameStreamId, streamId, type Actor, type RequestEnvelope } from '@agentry/contracts';
+import { EventStore } from '@agentry/event-store';
+import { StreamType, scriptNameStreamId, streamId } from '@agentry/contracts';
 import { foldNameHolder } from './domain/name-claim.js';
-import { foldScript, type DomainEvent, type ScriptState } from './domain/script.js';
+import { foldScript, type ScriptState } from './domain/script.js';
 
 export interface LoadedScript {
   state: ScriptState | null;
@@ -33,11 +33,4 @@ export class ScriptStreams {
 }
 
 /** Domain events become store events carrying who asked and the request id for tracing. */
-export function toNewEvent(event: DomainEvent, envelope: RequestEnvelope<unknown>): NewEvent {
-  const { orgId, userId, keyId }: Actor = envelope.actor;
-  return {
-    type: event.type,
-    data: event.data,
-    metadata: { actor: { orgId, userId, keyId }, ...(envelope.requestId ? { correlationId: envelope.requestId } : {}) },
-  };
-}
+export { toNewEvent } from '@agentry/messaging';

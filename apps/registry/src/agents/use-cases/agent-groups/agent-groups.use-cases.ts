@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EventStore } from '@agentry/event-store';
+import { requestMetadata } from '@agentry/messaging';
 import {
   AGENT_GROUPS_STREAM_TYPE,
   Role,
@@ -34,7 +35,7 @@ export class SaveAgentGroupsUseCase {
     const unknown = ids.filter((id) => !live.has(id));
     if (unknown.length) throw validationFailed([{ field: 'agentGroups', message: `Invalid agent ids provided: ${unknown.join(', ')}` }]);
     const event = decideSaveAgentGroups(actor.orgId, agentGroups, Date.now());
-    const metadata = { actor: { orgId: actor.orgId, userId: actor.userId, keyId: actor.keyId }, ...(envelope.requestId ? { correlationId: envelope.requestId } : {}) };
+    const metadata = requestMetadata(envelope);
     // No read model: fetch folds the stream itself, so the next fetch sees this save without waiting on a projection.
     await this.store.append(agentGroupsStreamId(actor.orgId), AGENT_GROUPS_STREAM_TYPE, [{ ...event, metadata }], { expectedVersion: 'any' });
     return { agentGroups };
