@@ -1,4 +1,5 @@
-import { chmod, mkdir, readlink, rm, symlink, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, readFile, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { runtimeModuleNames, runtimeScriptDir } from './runtime-files.js';
 
@@ -60,22 +61,41 @@ function ensureSharedFiles(workRoot: string): Promise<void> {
 
 const resolvConfPath = (workRoot: string) => join(workRoot, '.sandbox', 'resolv.conf');
 
-async function writeSharedFiles(workRoot: string): Promise<void> {
+/**
+ * Other executors may share the work root and be starting scripts right now (replicas on one host,
+ * one restarted beside the others): every file and link is replaced atomically (written beside,
+ * renamed over), never truncated or removed first. Node reads `package.json` as each script starts;
+ * a truncated one made a run starting at that moment exit 1 before its first line.
+ * Tested by workdir.test.ts.
+ */
+export async function writeSharedFiles(workRoot: string): Promise<void> {
   await mkdir(join(workRoot, '.sandbox'), { recursive: true });
   // Passable, not listable: a run (all share the run user) finds its own folder by name, and
   // an unsandboxed one cannot list the others'.
   await chmod(workRoot, 0o711);
-  await writeFile(resolvConfPath(workRoot), `nameserver ${SLIRP_DNS}\n`);
-  await writeFile(join(workRoot, 'package.json'), '{ "private": true }\n');
+  await replaceFile(resolvConfPath(workRoot), `nameserver ${SLIRP_DNS}\n`);
+  await replaceFile(join(workRoot, 'package.json'), '{ "private": true }\n');
   for (const name of runtimeModuleNames) await linkTo(runtimeScriptDir, join(workRoot, 'node_modules', name));
+}
+
+const besideName = (path: string): string => `${path}.${process.pid}-${randomBytes(4).toString('hex')}`;
+
+async function replaceFile(path: string, text: string): Promise<void> {
+  if ((await readFile(path, 'utf8').catch(() => null)) === text) return;
+  const beside = besideName(path);
+  await writeFile(beside, text);
+  await rename(beside, path);
 }
 
 async function linkTo(target: string, link: string): Promise<void> {
   const current = await readlink(link).catch(() => null);
   if (current === target) return;
-  await rm(link, { recursive: true, force: true });
   await mkdir(dirname(link), { recursive: true });
-  await symlink(target, link, 'dir').catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EEXIST') throw error;
+  const beside = besideName(link);
+  await symlink(target, beside, 'dir');
+  // A symlink renamed over a symlink (or a file) replaces it at once; a real folder there must go first.
+  await rename(beside, link).catch(async () => {
+    await rm(link, { recursive: true, force: true });
+    await rename(beside, link);
   });
 }
