@@ -15,7 +15,7 @@ import {
 } from '@agentry/contracts';
 import { orgSlugOf } from '../accounts/org-slug.js';
 import { CurrentActor } from '../http/auth.guard.js';
-import { readBool, readFlag, readId, readString } from '../http/coerce.js';
+import { readBool, readFlag, readId, readList, readString } from '../http/coerce.js';
 import { Params, type RawParams } from '../http/params.decorator.js';
 import { RegistryClient } from '../http/registry.client.js';
 import { toV2Id } from '../http/shapes.js';
@@ -60,11 +60,17 @@ export class ScriptsV2Controller {
     return v2Script(script, await this.org(actor));
   }
 
+  /** `scriptIds` (a list, JSON array or comma-separated) keeps those scripts only. */
   @Get('fetch-all')
   async fetchAll(@CurrentActor() actor: Actor, @Params() p: RawParams) {
     checkBranch(p);
+    const ids = readList(p, 'scriptIds');
+    if (ids && !ids.every((id) => /^\d{1,16}$/.test(id))) throw validationFailed([{ field: 'scriptIds', message: 'must be script ids (digits)' }]);
+    // `org` naming another org asks for its public scripts: Agentry has none, so nothing is listed.
+    const org = readString(p, 'org', { maxLength: 100 });
+    if (org !== undefined && !(await this.isOwnOrg(actor, org))) return [];
     const scripts = await this.registry.call<ScriptDto[]>(Subjects.scripts.list, actor, {});
-    return scripts.map(v2ListedScript);
+    return scripts.filter((script) => !ids || ids.includes(String(script.id))).map(v2ListedScript);
   }
 
   /**
@@ -76,10 +82,7 @@ export class ScriptsV2Controller {
     checkBranch(p);
     const name = readString(p, 'script', { required: true, maxLength: 200 })!;
     const org = readString(p, 'org', { maxLength: 100 });
-    if (org !== undefined) {
-      const own = await this.org(actor);
-      if (org !== own.slug && org !== String(own.id)) throw notFound('Script');
-    }
+    if (org !== undefined && !(await this.isOwnOrg(actor, org))) throw notFound('Script');
     const script = await this.registry.call<ScriptDto>(Subjects.scripts.fetchByName, actor, { name, withoutText: false });
     return { code: script.text ?? '' };
   }
@@ -144,6 +147,12 @@ export class ScriptsV2Controller {
     readString(p, 'branch', { required: true });
     checkBranch(p);
     return this.registry.call<ScriptDto>(Subjects.scripts.fetchByName, actor, { name, withoutText: true });
+  }
+
+  /** `org` as the document sends it: the caller's own org by slug or id. */
+  private async isOwnOrg(actor: Actor, org: string): Promise<boolean> {
+    const own = await this.org(actor);
+    return org === own.slug || org === String(own.id);
   }
 
   private async org(actor: Actor): Promise<ScriptOrg> {

@@ -338,6 +338,12 @@ describe('v2 scripts endpoints', () => {
     expect(byId.body).toMatchObject({ id: saved.body.id, name: 'documented.js', created: false });
     const code = await platform.request('GET', '/api/v2/scripts/code?script=documented.js', { key: orgB.key });
     expect(code.body).toEqual({ code: 'let two' });
+    const only = await platform.request('GET', `/api/v2/scripts/fetch-all?scriptIds=${saved.body.id}`, { key: orgB.key });
+    expect(only.body.map((s: { id: string }) => s.id)).toEqual([saved.body.id]);
+    const foreignList = await platform.request('GET', '/api/v2/scripts/fetch-all?org=scripts-b', { key: orgA.key });
+    expect(foreignList.body).toEqual([]);
+    const badIds = await platform.request('GET', '/api/v2/scripts/fetch-all?scriptIds=1,x', { key: orgB.key });
+    expect(badIds.status).toBe(400);
     const otherBranch = await platform.request('GET', '/api/v2/scripts/code?script=documented.js&branch=dev', { key: orgB.key });
     expect(otherBranch.status).toBe(412);
     // Another org's script, named with that org's slug, is not found (Agentry has no public scripts).
