@@ -44,6 +44,7 @@ export function registerRequestContext(fastify: FastifyInstance, service = 'gate
     const route = request.routeOptions?.url ?? 'unmatched';
     httpRequestDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
     r[SPAN]?.setAttribute('http.response.status_code', reply.statusCode);
+    r[SPAN]?.setAttribute('agentry.org_id', r.actor?.orgId);
     r[SPAN]?.end(reply.statusCode >= 500 ? { error: `HTTP ${reply.statusCode}` } : {});
     runWithLogContext({ ...(r[CONTEXT] ?? {}), orgId: r.actor?.orgId }, () =>
       accessLog.log(`${request.method} ${request.url.split('?')[0]!.slice(0, 200)} ${reply.statusCode} ${Math.round(reply.elapsedTime)} ms`),

@@ -142,6 +142,7 @@ test('a launch is counted by the executor: launches by type, ends by status, run
 });
 
 interface ReceivedSpan {
+  attributes: { key: string; value: { intValue?: string; stringValue?: string } }[];
   traceId: string;
   spanId: string;
   parentSpanId?: string;
@@ -182,6 +183,13 @@ test('traces: with an OTLP endpoint, the request is one tree of spans — gatewa
     const snapshot = named('registry.agents.launch-snapshot')!;
     const run = named('run container')!;
     expect(http).toMatchObject({ parentSpanId: '00f067aa0ba902b7', kind: 2, status: { code: 1 } });
+    expect(http.attributes).toEqual(
+      expect.arrayContaining([
+        { key: 'http.route', value: { stringValue: '/api/v1/agent/:id/launch' } },
+        { key: 'http.response.status_code', value: { intValue: '200' } },
+        { key: 'agentry.org_id', value: { intValue: expect.stringMatching(/^\d+$/) } },
+      ]),
+    );
     expect(launch.parentSpanId).toBe(http.spanId);
     expect(snapshot.parentSpanId).toBe(launch.spanId);
     expect(run).toMatchObject({ parentSpanId: launch.spanId, kind: 5 });
