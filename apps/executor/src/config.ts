@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { ConfigError, key256, loadConfig, logLevel, natsUrl, oneOf, requiredUrl, streamReplicas, withDefault, type LogLevel, type Setting } from '@agentry/config';
+import { boundedInteger, ConfigError, databaseUrl, key256, loadConfig, logLevel, natsUrl, oneOf, streamReplicas, withDefault, type LogLevel, type Setting } from '@agentry/config';
 import { observabilityConfig, observabilitySettings, type ObservabilityConfig } from '@agentry/service-kit';
 import { parseCidrList, type Cidr } from './process/egress-rules.js';
 import { DEFAULT_SCRIPT_WRITE_QUOTAS, type ScriptWriteQuotas } from './runs/script-write-quotas.js';
@@ -69,18 +69,6 @@ export interface ExecutorConfig {
   scriptWrites?: ScriptWriteQuotas;
 }
 
-/** A whole number within bounds. */
-const integer = (fallback: number, min: number, max: number, unit = ''): Setting<number> => ({
-  read(raw, name) {
-    if (raw === undefined) return { value: fallback };
-    const n = Number(raw);
-    if (!/^\d+$/.test(raw) || n < min || n > max) {
-      return { problem: `${name} must be a whole number${unit} from ${min} to ${max}, got "${raw}"` };
-    }
-    return { value: n };
-  },
-});
-
 /** Address ranges (`10.96.0.0/12, fd00:10::/64`), separated by commas or spaces; empty: none. */
 const cidrList = (): Setting<Cidr[]> => ({
   read(raw, name) {
@@ -104,7 +92,7 @@ const folder = (fallback: string): Setting<string> => ({
 export function loadExecutorConfig(env: Record<string, string | undefined> = process.env): ExecutorConfig {
   const c = loadConfig(
     {
-      DATABASE_URL: requiredUrl(['postgres', 'postgresql'], 'postgres://agentry:secret@127.0.0.1:5432/agentry'),
+      DATABASE_URL: databaseUrl(),
       NATS_URL: natsUrl(),
       NATS_STREAM_REPLICAS: streamReplicas(),
       AGENTRY_SECRET_KEY: key256(),
@@ -113,26 +101,26 @@ export function loadExecutorConfig(env: Record<string, string | undefined> = pro
       AGENTRY_ISOLATION: oneOf(ISOLATION_MODES, 'auto'),
       AGENTRY_EGRESS_DENY: cidrList(),
       // Node's spawn takes 32-bit signed ids.
-      AGENTRY_RUN_UID: integer(65534, 1, 2_147_483_646),
-      AGENTRY_RUN_GID: integer(65534, 1, 2_147_483_646),
-      EXECUTOR_SLOTS: integer(4, 1, 1000),
-      EXECUTOR_DEFAULT_TIME_LIMIT_SECONDS: integer(3600, 1, 7 * 86_400, ' of seconds'),
-      EXECUTOR_MAX_TIME_LIMIT_SECONDS: integer(86_400, 1, 7 * 86_400, ' of seconds'),
-      EXECUTOR_RUN_MEMORY_MB: integer(1024, 64, 1024 * 1024, ' of MiB'),
-      EXECUTOR_RUN_MAX_FDS: integer(1024, 32, 1_048_576),
-      EXECUTOR_RUN_MAX_PROCESSES: integer(256, 8, 65_536),
-      EXECUTOR_RUN_MAX_OUTPUT_MB: integer(100, 1, 100_000, ' of MiB'),
-      EXECUTOR_RUN_CPU_PERCENT: integer(100, 1, 100_000, ' (percent of one core)'),
-      EXECUTOR_RUN_DISK_MB: integer(1024, 1, 1024 * 1024, ' of MiB'),
-      EXECUTOR_HEARTBEAT_TTL_MS: integer(15_000, 1000, 600_000, ' of milliseconds'),
-      EXECUTOR_RETRY_BACKOFF_MS: integer(30_000, 0, 3_600_000, ' of milliseconds'),
-      EXECUTOR_DRAIN_GRACE_MS: integer(DEFAULT_DRAIN_GRACE_MS, 0, 3_600_000, ' of milliseconds'),
-      EXECUTOR_RUN_MAX_MESSAGES: integer(DEFAULT_SCRIPT_WRITE_QUOTAS.runMaxMessages, 0, 10_000_000),
-      EXECUTOR_RUN_MAX_RESULT_OBJECTS: integer(DEFAULT_SCRIPT_WRITE_QUOTAS.runMaxResultObjects, 0, 10_000_000),
-      EXECUTOR_RUN_MAX_OBJECT_WRITES: integer(DEFAULT_SCRIPT_WRITE_QUOTAS.runMaxObjectWrites, 0, 10_000_000),
-      EXECUTOR_RUN_MAX_WRITTEN_MB: integer(DEFAULT_SCRIPT_WRITE_QUOTAS.runMaxWrittenBytes / 1024 / 1024, 1, 1024 * 1024, ' of MiB'),
-      EXECUTOR_ORG_MAX_WRITTEN_MB: integer(DEFAULT_SCRIPT_WRITE_QUOTAS.orgMaxWrittenBytes / 1024 / 1024, 1, 1024 * 1024 * 1024, ' of MiB'),
-      EXECUTOR_ORG_WRITE_WINDOW_HOURS: integer(DEFAULT_SCRIPT_WRITE_QUOTAS.orgWindowSeconds / 3600, 1, 24 * 366, ' of hours'),
+      AGENTRY_RUN_UID: boundedInteger(65534, 1, 2_147_483_646),
+      AGENTRY_RUN_GID: boundedInteger(65534, 1, 2_147_483_646),
+      EXECUTOR_SLOTS: boundedInteger(4, 1, 1000),
+      EXECUTOR_DEFAULT_TIME_LIMIT_SECONDS: boundedInteger(3600, 1, 7 * 86_400, 'of seconds'),
+      EXECUTOR_MAX_TIME_LIMIT_SECONDS: boundedInteger(86_400, 1, 7 * 86_400, 'of seconds'),
+      EXECUTOR_RUN_MEMORY_MB: boundedInteger(1024, 64, 1024 * 1024, 'of MiB'),
+      EXECUTOR_RUN_MAX_FDS: boundedInteger(1024, 32, 1_048_576),
+      EXECUTOR_RUN_MAX_PROCESSES: boundedInteger(256, 8, 65_536),
+      EXECUTOR_RUN_MAX_OUTPUT_MB: boundedInteger(100, 1, 100_000, 'of MiB'),
+      EXECUTOR_RUN_CPU_PERCENT: boundedInteger(100, 1, 100_000, '(percent of one core)'),
+      EXECUTOR_RUN_DISK_MB: boundedInteger(1024, 1, 1024 * 1024, 'of MiB'),
+      EXECUTOR_HEARTBEAT_TTL_MS: boundedInteger(15_000, 1000, 600_000, 'of milliseconds'),
+      EXECUTOR_RETRY_BACKOFF_MS: boundedInteger(30_000, 0, 3_600_000, 'of milliseconds'),
+      EXECUTOR_DRAIN_GRACE_MS: boundedInteger(DEFAULT_DRAIN_GRACE_MS, 0, 3_600_000, 'of milliseconds'),
+      EXECUTOR_RUN_MAX_MESSAGES: boundedInteger(DEFAULT_SCRIPT_WRITE_QUOTAS.runMaxMessages, 0, 10_000_000),
+      EXECUTOR_RUN_MAX_RESULT_OBJECTS: boundedInteger(DEFAULT_SCRIPT_WRITE_QUOTAS.runMaxResultObjects, 0, 10_000_000),
+      EXECUTOR_RUN_MAX_OBJECT_WRITES: boundedInteger(DEFAULT_SCRIPT_WRITE_QUOTAS.runMaxObjectWrites, 0, 10_000_000),
+      EXECUTOR_RUN_MAX_WRITTEN_MB: boundedInteger(DEFAULT_SCRIPT_WRITE_QUOTAS.runMaxWrittenBytes / 1024 / 1024, 1, 1024 * 1024, 'of MiB'),
+      EXECUTOR_ORG_MAX_WRITTEN_MB: boundedInteger(DEFAULT_SCRIPT_WRITE_QUOTAS.orgMaxWrittenBytes / 1024 / 1024, 1, 1024 * 1024 * 1024, 'of MiB'),
+      EXECUTOR_ORG_WRITE_WINDOW_HOURS: boundedInteger(DEFAULT_SCRIPT_WRITE_QUOTAS.orgWindowSeconds / 3600, 1, 24 * 366, 'of hours'),
       LOG_LEVEL: logLevel(),
       ...observabilitySettings(),
     },

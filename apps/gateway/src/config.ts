@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { ConfigError, loadConfig, logLevel, natsUrl, port, withDefault, type LogLevel, type Setting } from '@agentry/config';
+import { boundedInteger, ConfigError, loadConfig, logLevel, natsUrl, port, withDefault, type LogLevel, type Setting } from '@agentry/config';
 import { observabilityConfig, observabilitySettings, type ObservabilityConfig } from '@agentry/service-kit';
 
 export interface GatewayConfig {
@@ -55,15 +55,6 @@ const bytes = (): Setting<number | undefined> => ({
   },
 });
 
-const wholeNumber = (fallback: number, min: number): Setting<number> => ({
-  read(raw, name) {
-    if (raw === undefined) return { value: fallback };
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min) return { problem: `${name} must be a whole number ≥ ${min}, got "${raw}"` };
-    return { value: n };
-  },
-});
-
 /** `false` (default), `true`, a hop count, or a comma-separated list of addresses / CIDRs of the proxies in front. */
 const trustProxy = (): Setting<EdgeConfig['trustProxy']> => ({
   read(raw, name) {
@@ -91,14 +82,14 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
       BODY_LIMIT_BYTES: bytes(),
       LOG_LEVEL: logLevel(),
       ...observabilitySettings(),
-      AUTH_FAILURE_LIMIT: wholeNumber(edgeDefaults.authFailureLimit, 1),
-      AUTH_FAILURE_WINDOW_SECONDS: wholeNumber(edgeDefaults.authFailureWindowSeconds, 1),
-      KEY_RATE_LIMIT: wholeNumber(edgeDefaults.keyRateLimit, 0),
-      KEY_RATE_WINDOW_SECONDS: wholeNumber(edgeDefaults.keyRateWindowSeconds, 1),
+      AUTH_FAILURE_LIMIT: boundedInteger(edgeDefaults.authFailureLimit, 1),
+      AUTH_FAILURE_WINDOW_SECONDS: boundedInteger(edgeDefaults.authFailureWindowSeconds, 1),
+      KEY_RATE_LIMIT: boundedInteger(edgeDefaults.keyRateLimit, 0),
+      KEY_RATE_WINDOW_SECONDS: boundedInteger(edgeDefaults.keyRateWindowSeconds, 1),
       TRUST_PROXY: trustProxy(),
-      HEADERS_TIMEOUT_MS: wholeNumber(edgeDefaults.headersTimeoutMs, 100),
-      REQUEST_TIMEOUT_MS: wholeNumber(edgeDefaults.requestTimeoutMs, 100),
-      KEEP_ALIVE_TIMEOUT_MS: wholeNumber(edgeDefaults.keepAliveTimeoutMs, 100),
+      HEADERS_TIMEOUT_MS: boundedInteger(edgeDefaults.headersTimeoutMs, 100),
+      REQUEST_TIMEOUT_MS: boundedInteger(edgeDefaults.requestTimeoutMs, 100),
+      KEEP_ALIVE_TIMEOUT_MS: boundedInteger(edgeDefaults.keepAliveTimeoutMs, 100),
     },
     env,
   );

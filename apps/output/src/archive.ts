@@ -1,6 +1,6 @@
-import { loadConfig, withDefault, runMain } from '@agentry/config';
+import { databaseUrl, loadConfig, withDefault, runMain } from '@agentry/config';
 import { migrate } from '@agentry/event-store';
-import { databaseUrl, retentionDays } from './config.js';
+import { retentionDays } from './config.js';
 import { outputDataSource } from './output-app.js';
 import { archiveOutput } from './retention/index.js';
 

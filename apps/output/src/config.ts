@@ -1,4 +1,4 @@
-import { loadConfig, logLevel, natsUrl, requiredUrl, streamReplicas, type LogLevel, type Setting } from '@agentry/config';
+import { boundedInteger, databaseUrl, loadConfig, logLevel, natsUrl, streamReplicas, type LogLevel } from '@agentry/config';
 import { observabilityConfig, observabilitySettings, type ObservabilityConfig } from '@agentry/service-kit';
 
 export const OUTPUT_CONFIG = Symbol('OUTPUT_CONFIG');
@@ -18,18 +18,7 @@ export interface OutputConfig {
 const DEFAULT_RETENTION_DAYS = 7;
 
 /** A whole number of days, at least 1 (a shorter history would drop containers users are still reading). */
-export const retentionDays = (fallback: number): Setting<number> => ({
-  read(raw, name) {
-    if (raw === undefined) return { value: fallback };
-    const n = Number(raw);
-    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < 1) {
-      return { problem: `${name} must be a whole number of days, at least 1, got "${raw}"` };
-    }
-    return { value: n };
-  },
-});
-
-export const databaseUrl = () => requiredUrl(['postgres', 'postgresql'], 'postgres://agentry:secret@127.0.0.1:5432/agentry');
+export const retentionDays = (fallback: number) => boundedInteger(fallback, 1, undefined, 'of days');
 
 export function loadOutputConfig(env: Record<string, string | undefined> = process.env): OutputConfig {
   const c = loadConfig(

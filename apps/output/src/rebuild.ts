@@ -1,6 +1,5 @@
-import { loadConfig, runMain } from '@agentry/config';
+import { databaseUrl, loadConfig, runMain } from '@agentry/config';
 import { rebuildProjections } from '@agentry/event-store';
-import { databaseUrl } from './config.js';
 import { outputDataSource, outputProjections } from './output-app.js';
 
 /**

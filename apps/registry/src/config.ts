@@ -1,4 +1,4 @@
-import { key256, loadConfig, logLevel, natsUrl, optionalString, requiredUrl, streamReplicas, type LogLevel, type Setting } from '@agentry/config';
+import { databaseUrl, key256, loadConfig, logLevel, natsUrl, optionalString, streamReplicas, type LogLevel, type Setting } from '@agentry/config';
 import { API_KEY_PATTERN, API_KEY_RULE, DEFAULT_MAX_RUNNING_CONTAINERS, MAX_RUNNING_CONTAINERS_LIMIT } from '@agentry/contracts';
 import { observabilityConfig, observabilitySettings, type ObservabilityConfig } from '@agentry/service-kit';
 
@@ -23,7 +23,7 @@ export interface RegistryConfig {
 export function loadRegistryConfig(env: Record<string, string | undefined> = process.env): RegistryConfig {
   const c = loadConfig(
     {
-      DATABASE_URL: requiredUrl(['postgres', 'postgresql'], 'postgres://agentry:secret@127.0.0.1:5432/agentry'),
+      DATABASE_URL: databaseUrl(),
       NATS_URL: natsUrl(),
       NATS_STREAM_REPLICAS: streamReplicas(),
       AGENTRY_SECRET_KEY: key256(),

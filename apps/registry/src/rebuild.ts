@@ -1,12 +1,12 @@
 import { rebuildProjections } from '@agentry/event-store';
-import { loadConfig, requiredUrl } from '@agentry/config';
+import { databaseUrl, loadConfig } from '@agentry/config';
 import { registryDataSource, registryProjections } from './registry-app.js';
 
 /**
  * `npm run rebuild-read-models`: drops every registry read model and replays the whole
  * event log into it. Run with the registry stopped or running (projections hold a lock).
  */
-const { DATABASE_URL } = loadConfig({ DATABASE_URL: requiredUrl(['postgres', 'postgresql'], 'postgres://…') });
+const { DATABASE_URL } = loadConfig({ DATABASE_URL: databaseUrl() });
 const dataSource = registryDataSource(DATABASE_URL);
 await dataSource.initialize();
 const started = Date.now();

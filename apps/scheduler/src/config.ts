@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, logLevel, natsUrl, requiredUrl, streamReplicas, type LogLevel, type Setting } from '@agentry/config';
+import { boundedInteger, ConfigError, databaseUrl, loadConfig, logLevel, natsUrl, streamReplicas, type LogLevel } from '@agentry/config';
 import { observabilityConfig, observabilitySettings, type ObservabilityConfig } from '@agentry/service-kit';
 
 export interface SchedulerConfig {
@@ -19,21 +19,10 @@ export interface SchedulerConfig {
   afterAgentDelay: { minSeconds: number; maxSeconds: number };
 }
 
-/** A whole number within bounds. */
-const whole = (unit: string, fallback: number, min: number, max: number): Setting<number> => ({
-  read(raw, name) {
-    if (raw === undefined) return { value: fallback };
-    const n = Number(raw);
-    if (!/^\d+$/.test(raw) || n < min || n > max) return { problem: `${name} must be a whole number of ${unit} from ${min} to ${max}, got "${raw}"` };
-    return { value: n };
-  },
-});
-const milliseconds = (fallback: number, min: number, max: number) => whole('ms', fallback, min, max);
-const seconds = (fallback: number) => whole('seconds', fallback, 0, 24 * 3600);
+const milliseconds = (fallback: number, min: number, max: number) => boundedInteger(fallback, min, max, 'of ms');
+const seconds = (fallback: number) => boundedInteger(fallback, 0, 24 * 3600, 'of seconds');
 
 const HOUR_MS = 3_600_000;
-
-export const databaseUrl = () => requiredUrl(['postgres', 'postgresql'], 'postgres://agentry:secret@127.0.0.1:5432/agentry');
 
 export function loadSchedulerConfig(env: Record<string, string | undefined> = process.env): SchedulerConfig {
   const c = loadConfig(

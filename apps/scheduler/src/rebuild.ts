@@ -1,6 +1,5 @@
-import { loadConfig, runMain } from '@agentry/config';
+import { databaseUrl, loadConfig, runMain } from '@agentry/config';
 import { rebuildProjections } from '@agentry/event-store';
-import { databaseUrl } from './config.js';
 import { schedulerDataSource, schedulerProjections } from './scheduler-app.js';
 
 /**

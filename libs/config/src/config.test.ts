@@ -1,4 +1,4 @@
-import { ConfigError, key256, loadConfig, natsUrl, port, requiredUrl, streamReplicas } from './index.js';
+import { boundedInteger, ConfigError, databaseUrl, key256, loadConfig, natsUrl, port, requiredUrl, streamReplicas } from './index.js';
 
 const spec = { DATABASE_URL: requiredUrl(['postgres', 'postgresql'], 'postgres://u:p@localhost:5432/db'), PORT: port(3000), KEY: key256() };
 
@@ -46,4 +46,20 @@ test('NATS_STREAM_REPLICAS: unset by default (streams keep their replicas), 1 to
   expect(loadConfig(spec, {}).NATS_STREAM_REPLICAS).toBeUndefined();
   expect(loadConfig(spec, { NATS_STREAM_REPLICAS: '3' }).NATS_STREAM_REPLICAS).toBe(3);
   for (const bad of ['0', '6', '3.0', 'three', '-1']) expect(() => loadConfig(spec, { NATS_STREAM_REPLICAS: bad })).toThrow(/NATS_STREAM_REPLICAS must be 1 to 5/);
+});
+
+test('boundedInteger takes digits only, within its bounds, and says the range it wants', () => {
+  const spec = { SLOTS: boundedInteger(4, 1, 1000), DAYS: boundedInteger(7, 1, undefined, 'of days') };
+  expect(loadConfig(spec, {})).toEqual({ SLOTS: 4, DAYS: 7 });
+  expect(loadConfig(spec, { SLOTS: '1000', DAYS: '36500' })).toEqual({ SLOTS: 1000, DAYS: 36500 });
+  for (const bad of ['0', '1001', '-1', '1e3', ' 12', '12.0', '0x10', '99999999999999999999']) {
+    expect(() => loadConfig(spec, { SLOTS: bad })).toThrow(`SLOTS must be a whole number from 1 to 1000, got "${bad}"`);
+  }
+  expect(() => loadConfig(spec, { DAYS: '0' })).toThrow('DAYS must be a whole number of days, at least 1, got "0"');
+});
+
+test('databaseUrl is required and must be postgres://', () => {
+  expect(() => loadConfig({ DATABASE_URL: databaseUrl() }, {})).toThrow(/DATABASE_URL/);
+  expect(() => loadConfig({ DATABASE_URL: databaseUrl() }, { DATABASE_URL: 'mysql://db/x' })).toThrow(/DATABASE_URL/);
+  expect(loadConfig({ DATABASE_URL: databaseUrl() }, { DATABASE_URL: 'postgres://u:p@db:5432/agentry' })).toEqual({ DATABASE_URL: 'postgres://u:p@db:5432/agentry' });
 });

@@ -92,6 +92,25 @@ export const optionalString = (pattern?: RegExp, hint?: string): Setting<string 
   },
 });
 
+/** DATABASE_URL: the platform's Postgres (every service with tables, and the operator commands). */
+export const databaseUrl = (): Setting<string> => requiredUrl(['postgres', 'postgresql'], 'postgres://agentry:secret@127.0.0.1:5432/agentry');
+
+/**
+ * A whole number (digits only: no sign, fraction, exponent or spaces) from `min` to `max`;
+ * `unit` completes the message ("of seconds"). Without `max`, any safe integer from `min` up.
+ */
+export const boundedInteger = (fallback: number, min: number, max = Number.MAX_SAFE_INTEGER, unit = ''): Setting<number> => ({
+  read(raw, name) {
+    if (raw === undefined) return { value: fallback };
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < min || n > max) {
+      const what = `a whole number${unit ? ` ${unit}` : ''}`;
+      return { problem: `${name} must be ${what}${max === Number.MAX_SAFE_INTEGER ? `, at least ${min}` : ` from ${min} to ${max}`}, got "${raw}"` };
+    }
+    return { value: n };
+  },
+});
+
 export const port = (fallback: number): Setting<number> => ({
   read(raw, name) {
     if (raw === undefined) return { value: fallback };

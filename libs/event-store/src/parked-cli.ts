@@ -1,4 +1,4 @@
-import { loadConfig, requiredUrl, runMain } from '@agentry/config';
+import { databaseUrl, loadConfig, runMain } from '@agentry/config';
 import { createDataSource } from './data-source.js';
 import { migrate } from './migrate.js';
 import { eventStoreMigrations } from './migrations/index.js';
@@ -7,7 +7,7 @@ import { ParkedEvents } from './parking/parked-events.js';
 
 /** `npm run parked -- list|replay <id>|drop <id>` (DATABASE_URL: the platform's database). */
 runMain('parked', async () => {
-  const config = loadConfig({ DATABASE_URL: requiredUrl(['postgres', 'postgresql'], 'postgres://agentry:secret@127.0.0.1:5432/agentry') });
+  const config = loadConfig({ DATABASE_URL: databaseUrl() });
   const dataSource = createDataSource({ url: config.DATABASE_URL, migrations: eventStoreMigrations, name: 'parked-events' });
   await dataSource.initialize();
   try {
