@@ -70,5 +70,8 @@ export interface Buster {
 
 /** The run's API object; the classic `create(casper?)` argument is ignored. */
 export function create(casper?: unknown): Buster;
+/** `new Buster()` (the modern documented form) answers the run's API object, as `create()` does. */
+declare const BusterConstructor: { new (): Buster; (): Buster };
+export default BusterConstructor;
 /** The run's API object (null when loaded outside a run). */
 export const buster: Buster;

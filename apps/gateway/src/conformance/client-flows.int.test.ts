@@ -13,7 +13,10 @@ import { conformanceErrors } from './conformance-test-kit.js';
 
 /** Prints over time so a poller sees the run in several pieces. */
 const SCRIPT = `
-const buster = require('phantombuster').create();
+// The documented modern form (runtime-sdk): a constructor; the classic create() answers the same object.
+const Buster = require('phantombuster');
+const buster = new Buster();
+if (buster !== Buster.create()) throw new Error('two API objects');
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 (async () => {
   console.log('step one ' + buster.argument.who);
