@@ -7,3 +7,4 @@ export * from './agents/index.js';
 export * from './accounts/index.js';
 export * from './containers/index.js';
 export * from './nats-permissions.js';
+export * from './json-object-text.js';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EventStore } from '@agentry/event-store';
-import { ORG_OBJECT_STREAM_TYPE, OrgGlobalObjectSaved, validationFailed, type OrgGlobalObjectSavedData } from '@agentry/contracts';
+import { checkJsonObjectText, ORG_OBJECT_STREAM_TYPE, OrgGlobalObjectSaved, type OrgGlobalObjectSavedData } from '@agentry/contracts';
 
 export const orgObjectStreamId = (orgId: number): string => `${ORG_OBJECT_STREAM_TYPE}-${orgId}`;
 /** Like the agent object: small, it travels with every request. */
@@ -24,22 +24,9 @@ export class OrgObjects {
   }
 
   async set(orgId: number, globalObject: string, containerId: number): Promise<void> {
-    checkObjectText(globalObject, 'globalObject', GLOBAL_OBJECT_MAX_BYTES);
+    checkJsonObjectText(globalObject, 'globalObject', GLOBAL_OBJECT_MAX_BYTES);
     const data: OrgGlobalObjectSavedData = { orgId, globalObject, containerId, savedAt: Date.now() };
     await this.store.append(orgObjectStreamId(orgId), ORG_OBJECT_STREAM_TYPE, [{ type: OrgGlobalObjectSaved, data }], { expectedVersion: 'any' });
   }
 }
 
-/** JSON object text within a size limit. */
-export function checkObjectText(text: unknown, field: string, maxBytes: number): void {
-  const fail = (message: string) => validationFailed([{ field, message }]);
-  if (typeof text !== 'string') throw fail('must be JSON text');
-  if (Buffer.byteLength(text, 'utf8') > maxBytes) throw fail(`must be at most ${maxBytes} bytes of JSON`);
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw fail('is not valid JSON');
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw fail('must be a JSON object');
-}
