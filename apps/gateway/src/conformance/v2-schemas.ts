@@ -260,6 +260,20 @@ export const V2_ANSWERS: Record<string, Schema> = {
   'POST scripts/visibility': anyObject,
   'POST scripts/access-list': anyObject,
 
+  'GET branches/fetch-all': arrayOf(object(['id', 'name', 'created_at'], { id: str, name: str, created_at: num })),
+  'GET branches/diff': arrayOf(
+    object(['id', 'name', 'diffLength', 'stagingVisibility'], {
+      id: str,
+      name: str,
+      diffLength: num,
+      stagingVisibility: VISIBILITY,
+      releaseVisibility: VISIBILITY,
+      stagingAccessList: nullable({ type: 'array', items: str }),
+      releaseAccessList: nullable({ type: 'array', items: str }),
+    }),
+  ),
+  'POST branches/release': anyObject,
+
   'GET orgs/fetch': object(
     [
       'id',
