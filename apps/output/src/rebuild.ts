@@ -1,10 +1,11 @@
 import { databaseUrl, loadConfig, runMain } from '@agentry/config';
-import { rebuildProjections } from '@agentry/event-store';
+import { rebuildAndReport } from '@agentry/event-store';
 import { outputDataSource, outputProjections } from './output-app.js';
 
 /**
- * `npm run rebuild-output-read-models`: empties the container history and directory read models and replays
- * the event log into them (archived containers stay out). Console bytes are not projected and stay as they are.
+ * `npm run rebuild-output-read-models`: rebuilds the container history and directory read models from the event
+ * log beside the live tables and switches to them (archived containers stay out), while the service serves.
+ * Console bytes are not projected and stay as they are.
  */
 runMain('rebuild-output-read-models', async () => {
   const { DATABASE_URL } = loadConfig({ DATABASE_URL: databaseUrl() });
@@ -12,7 +13,7 @@ runMain('rebuild-output-read-models', async () => {
   await dataSource.initialize();
   try {
     const started = Date.now();
-    await rebuildProjections(dataSource, outputProjections());
+    await rebuildAndReport(dataSource, outputProjections());
     console.log(`output read models rebuilt in ${Date.now() - started} ms`);
   } finally {
     await dataSource.destroy();

@@ -26,7 +26,7 @@ export {
 } from './event-size.js';
 export { ProjectionRunner, type ProjectionRunnerOptions } from './projections/projection-runner.js';
 export { TableRows } from './projections/table-rows.js';
-export { rebuildProjections, type RebuildOptions, type RebuildProgress } from './projections/rebuild.js';
+export { rebuildAndReport, rebuildProjections, type RebuildOptions, type RebuildProgress } from './projections/rebuild.js';
 export { eventStoreMigrations } from './migrations/index.js';
 export { migrate } from './migrate.js';
 export { createDataSource, type CreateDataSourceOptions } from './data-source.js';

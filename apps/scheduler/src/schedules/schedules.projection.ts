@@ -79,6 +79,7 @@ export const schedulesProjection: Projection = {
   ],
   tables: [TABLE],
   applyBatch,
+  batchSize: 5000,
   apply: (event, m) => applyBatch([event], m),
   async reset(m: EntityManager): Promise<void> {
     await m.query(`TRUNCATE ${TABLE}`);

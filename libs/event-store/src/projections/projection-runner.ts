@@ -10,7 +10,7 @@ import type { Projection } from './projection.js';
 import { ProjectionWorker } from './projection-worker.js';
 
 export interface ProjectionRunnerOptions {
-  /** Events per transaction (default 1000). */
+  /** Events per transaction, for every projection (default: the projection's own batchSize, else 1000). */
   batchSize?: number;
   /** Slow poll besides LISTEN/NOTIFY (default 2000 ms). */
   pollIntervalMs?: number;
@@ -59,7 +59,7 @@ export class ProjectionRunner {
     this.workers = projections.map(
       (projection) =>
         new ProjectionWorker(dataSource, projection, {
-          batchSize: this.settings.batchSize,
+          batchSize: options.batchSize ?? projection.batchSize ?? DEFAULTS.batchSize,
           heldBackRetryMs: HELD_BACK_RETRY_MS,
           errorRetryMs: ERROR_RETRY_MS,
           onError: this.onError,

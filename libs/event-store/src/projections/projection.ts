@@ -16,6 +16,12 @@ export interface Projection {
    * failed while the projection has a parking policy, so the poisoned event can be found).
    */
   applyBatch?(events: StoredEvent[], manager: EntityManager): Promise<void>;
+  /**
+   * Events per batch when the runner is not told otherwise (default 1000). A set-based projection catches
+   * up faster with bigger batches (the scheduler's start-up over 100,000 schedules: 11.9 s at 1000, 7.4 s at
+   * 5000 on a loaded 2-core machine); a batch is only that big while there is a backlog.
+   */
+  batchSize?: number;
   /** Empties the projection's read tables (used by a rebuild of a projection that declares no `tables`). */
   reset(manager: EntityManager): Promise<void>;
   /**

@@ -170,3 +170,15 @@ async function rebuildInPlace(dataSource: DataSource, projection: Projection, op
     await setCheckpoint(manager, projection.name, progress.position);
   });
 }
+
+/** What the rebuild commands run: each projection rebuilt beside its tables, one line per projection saying how it went. */
+export async function rebuildAndReport(dataSource: DataSource, projections: Projection[], log: (line: string) => void = console.log): Promise<void> {
+  for (const projection of projections) {
+    const started = Date.now();
+    let events = 0;
+    await rebuildProjections(dataSource, [projection], { onChunk: (progress) => void (events = progress.events) });
+    const seconds = (Date.now() - started) / 1000;
+    const how = projection.tables?.length ? 'built beside the live tables and switched' : 'rebuilt in place';
+    log(`${projection.name}: ${events} events in ${seconds.toFixed(1)} s (${Math.round(events / Math.max(seconds, 0.001))} events/s), ${how}`);
+  }
+}

@@ -34,7 +34,7 @@ export class TableRows<Row extends object> {
   async upsert(db: Queryable, rows: Row[]): Promise<void> {
     if (rows.length === 0) return;
     await db.query(
-      `INSERT INTO ${this.table} (${this.names}) SELECT ${this.names} FROM jsonb_to_recordset($1::jsonb) AS r(${this.recordTypes})
+      `INSERT INTO ${this.table} (${this.names}) SELECT ${this.names} FROM json_to_recordset($1::json) AS r(${this.recordTypes})
        ON CONFLICT (${this.key}) DO ${this.updates ? `UPDATE SET ${this.updates}` : 'NOTHING'}`,
       [JSON.stringify(rows)],
     );
@@ -44,7 +44,7 @@ export class TableRows<Row extends object> {
   async insertMissing(db: Queryable, rows: Row[], conflictKey: string = this.key): Promise<void> {
     if (rows.length === 0) return;
     await db.query(
-      `INSERT INTO ${this.table} (${this.names}) SELECT ${this.names} FROM jsonb_to_recordset($1::jsonb) AS r(${this.recordTypes})
+      `INSERT INTO ${this.table} (${this.names}) SELECT ${this.names} FROM json_to_recordset($1::json) AS r(${this.recordTypes})
        ON CONFLICT (${conflictKey}) DO NOTHING`,
       [JSON.stringify(rows)],
     );

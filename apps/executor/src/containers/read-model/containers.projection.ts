@@ -92,6 +92,7 @@ export const executorContainersProjection: Projection = {
   ],
   tables: ['executor_containers'],
   applyBatch,
+  batchSize: 5000,
   apply: (event, m) => applyBatch([event], m),
   async reset(manager: EntityManager): Promise<void> {
     await manager.query(`TRUNCATE executor_containers`);

@@ -71,6 +71,7 @@ export const containersProjection: Projection = {
   },
 
   applyBatch,
+  batchSize: 5000,
   apply: (event, manager) => applyBatch([event], manager),
 
   async reset(manager: EntityManager): Promise<void> {

@@ -99,6 +99,7 @@ export const directoryProjection: Projection = {
   tables: ['output_agents', 'output_scripts'],
 
   applyBatch,
+  batchSize: 5000,
   apply: (event, manager) => applyBatch([event], manager),
 
   async reset(manager: EntityManager): Promise<void> {

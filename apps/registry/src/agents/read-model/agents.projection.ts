@@ -149,6 +149,7 @@ export const agentsProjection: Projection = {
   ],
   tables: ['agents_agents', 'agents_versions'],
   applyBatch,
+  batchSize: 5000,
   apply: (event, m) => applyBatch([event], m),
   async reset(manager: EntityManager): Promise<void> {
     await manager.query(`TRUNCATE agents_agents, agents_versions`);

@@ -91,6 +91,7 @@ export const agentInstancesProjection: Projection = {
   eventTypes: Object.values(ContainerEventType),
   tables: ['agents_instance_counts', 'agents_container_states'],
   applyBatch,
+  batchSize: 5000,
   apply: (event, manager) => applyBatch([event], manager),
 
   async reset(manager: EntityManager): Promise<void> {
