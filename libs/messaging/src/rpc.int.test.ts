@@ -41,6 +41,15 @@ function testModule(replica: string) {
       });
     }
 
+    /** A command that answers once its read models have caught up, which a burst can make take seconds. */
+    @MessagePattern('test.catching-up')
+    catchingUp() {
+      return rpcReply(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 6000));
+        return 'committed';
+      });
+    }
+
     @MessagePattern('test.slow')
     slow() {
       return rpcReply(async () => {
@@ -114,6 +123,16 @@ describe('RPC over NATS (NestJS handlers, RpcClient)', () => {
     const err = await client.request('test.slow', envelope({}), { timeoutMs: 200 }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: ErrorCode.SERVICE_UNAVAILABLE, message: 'test service unavailable' });
   });
+
+  it('waits for a command slower than 5 s (one waiting on its read models, up to 10 s) instead of answering SERVICE_UNAVAILABLE while it commits', async () => {
+    const [byDefault, control] = await Promise.allSettled([
+      client.request('test.catching-up', envelope({})),
+      // Control: the former 5 s default gives up on the same command.
+      client.request('test.catching-up', envelope({}), { timeoutMs: 5000 }),
+    ]);
+    expect(byDefault).toEqual({ status: 'fulfilled', value: 'committed' });
+    expect(control).toMatchObject({ status: 'rejected', reason: { code: ErrorCode.SERVICE_UNAVAILABLE } });
+  }, 30_000);
 
   it('has each request of a queue group answered by exactly one replica', async () => {
     const requests = 60;
