@@ -7,6 +7,8 @@ export type ServiceName = 'registry' | 'executor' | 'output' | 'scheduler' | 'ga
 
 const READY_TIMEOUT_MS = 90_000;
 const BOOT_ATTEMPTS = 3;
+/** What an error about a replica quotes of its output: the log folder is removed when the drill ends. */
+const QUOTED_OUTPUT_CHARS = 3000;
 
 /**
  * One replica of a service as the operator runs it: `node apps/<service>/dist/main.js` with its own
@@ -18,6 +20,8 @@ export class ServiceReplica {
   private child: ChildProcess | undefined;
   private exited: Promise<void> = Promise.resolve();
   private log: WriteStream;
+  /** The end of the current incarnation's output, quoted when it exits while starting. */
+  private recentOutput = '';
   /** How many times it was started. */
   starts = 0;
 
@@ -53,6 +57,9 @@ export class ServiceReplica {
       } catch (error) {
         if (this.running || attempt >= BOOT_ATTEMPTS) throw error;
         this.bootCrashes += 1;
+        // As Kubernetes backs off before restarting a crashed container: a cause that lasts a moment
+        // (a busy NATS, a port briefly held) does not take every attempt in the same instant.
+        await sleep(attempt * 1000);
       }
     }
   }
@@ -66,8 +73,12 @@ export class ServiceReplica {
     this.log.write(`--- start ${this.starts} at ${new Date().toISOString()}\n`);
     const child = spawn(process.execPath, [this.entry], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
+    this.recentOutput = '';
     child.stdout!.pipe(this.log, { end: false });
     child.stderr!.pipe(this.log, { end: false });
+    const keep = (chunk: Buffer) => (this.recentOutput = (this.recentOutput + chunk.toString()).slice(-QUOTED_OUTPUT_CHARS));
+    child.stdout!.on('data', keep);
+    child.stderr!.on('data', keep);
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
     await this.waitReady();
   }
@@ -75,7 +86,10 @@ export class ServiceReplica {
   async waitReady(timeoutMs = READY_TIMEOUT_MS): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (!this.running) throw new Error(`${this.name} exited while starting (see its log)`);
+      if (!this.running) {
+        const how = this.child?.signalCode ?? `code ${this.child?.exitCode}`;
+        throw new Error(`${this.name} exited while starting (${how}); the end of its output:\n${this.recentOutput}`);
+      }
       if ((await httpStatus(this.healthPort, '/readyz')) === 200) return;
       await sleep(250);
     }
