@@ -8,6 +8,7 @@ import { RpcClient } from '@agentry/messaging';
 import { SecretBox } from '@agentry/secrets';
 import { EXECUTOR_CONFIG, type ExecutorConfig } from '../config.js';
 import { LEASES_KV } from '../runs/leases.js';
+import { LivePublisher } from '../runs/live-publisher.js';
 
 /** The service's own NATS connection: JetStream (queue, output, KV), live subjects, calls to the registry. */
 export { NATS_CONNECTION };
@@ -33,4 +34,6 @@ export const executorPlatformModule = (deps: PlatformDeps): DynamicModule =>
     { provide: LEASES_KV, useValue: deps.leases },
     { provide: SecretBox, useValue: new SecretBox(deps.config.secretKey) },
     { provide: RpcClient, useValue: new RpcClient(deps.nc) },
+    // One publisher of live container messages, injected wherever a container changes.
+    { provide: LivePublisher, useValue: new LivePublisher(deps.nc) },
   ]);

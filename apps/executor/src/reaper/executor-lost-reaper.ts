@@ -1,11 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { NatsConnection } from '@nats-io/transport-node';
 import { ADVISORY_LOCK_NAMESPACE } from '@agentry/event-store';
 import { LoopProgress, withTimeout } from '@agentry/service-kit';
 import { EXECUTOR_CONFIG, type ExecutorConfig } from '../config.js';
 import { ContainerStreams } from '../containers/container-streams.js';
 import { ContainersLookup } from '../containers/read-model/containers.lookup.js';
-import { NATS_CONNECTION } from '../platform/platform.module.js';
 import { Heartbeats } from '../runs/heartbeats.js';
 import { LivePublisher } from '../runs/live-publisher.js';
 import { LeaderSession } from './leader-session.js';
@@ -32,18 +30,16 @@ export class ExecutorLostReaper {
   private readonly timings: ReaperTimings;
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | undefined;
-  private readonly live: LivePublisher;
   /** Moves at each completed sweep (leader or not): health reports a reaper that stops completing them. */
   readonly progress = new LoopProgress('executor-lost-reaper');
 
   constructor(
     @Inject(EXECUTOR_CONFIG) private readonly config: ExecutorConfig,
-    @Inject(NATS_CONNECTION) nc: NatsConnection,
+    private readonly live: LivePublisher,
     private readonly lookup: ContainersLookup,
     private readonly heartbeats: Heartbeats,
     private readonly streams: ContainerStreams,
   ) {
-    this.live = new LivePublisher(nc);
     this.timings = reaperTimings(config.heartbeatTtlMs);
     this.session = new LeaderSession(config.databaseUrl, REAPER_LOCK, this.timings, 'agentry-executor-reaper');
   }

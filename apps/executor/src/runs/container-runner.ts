@@ -41,8 +41,6 @@ const logger = new Logger('ContainerRunner');
  */
 @Injectable()
 export class ContainerRunner {
-  private readonly live: LivePublisher;
-
   constructor(
     @Inject(EXECUTOR_CONFIG) private readonly config: ExecutorConfig,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
@@ -55,9 +53,8 @@ export class ContainerRunner {
     private readonly slots: AgentSlots,
     private readonly localRuns: LocalRuns,
     private readonly orgWriteUsage: OrgWriteUsage,
-  ) {
-    this.live = new LivePublisher(nc);
-  }
+    private readonly live: LivePublisher,
+  ) {}
 
   async run(started: StartedRun): Promise<void> {
     const { local } = started;

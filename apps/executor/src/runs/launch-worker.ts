@@ -55,7 +55,6 @@ export class LaunchWorker {
   private wake: (() => void) | undefined;
   /** Every launch in hand, from pull to the end of its run. */
   private readonly inHand = new Set<Promise<void>>();
-  private readonly live: LivePublisher;
   private readonly orgCaps = new OrgCaps();
   private readonly orgsFull = new OrgFullMemo();
 
@@ -69,9 +68,8 @@ export class LaunchWorker {
     private readonly heartbeats: Heartbeats,
     private readonly localRuns: LocalRuns,
     private readonly runner: ContainerRunner,
-  ) {
-    this.live = new LivePublisher(nc);
-  }
+    private readonly live: LivePublisher,
+  ) {}
 
   async start(): Promise<void> {
     const consumer = await jetstream(this.nc).consumers.get(LAUNCH_STREAM, LAUNCH_CONSUMER);

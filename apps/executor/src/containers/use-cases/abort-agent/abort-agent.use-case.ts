@@ -32,16 +32,13 @@ const WAIT_POLL_MS = 50;
  */
 @Injectable()
 export class AbortAgentUseCase {
-  private readonly live: LivePublisher;
-
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    private readonly live: LivePublisher,
     private readonly streams: ContainerStreams,
     private readonly lookup: ContainersLookup,
     private readonly registry: RegistryClient,
-  ) {
-    this.live = new LivePublisher(nc);
-  }
+  ) {}
 
   async execute(envelope: RequestEnvelope<AbortAgentParams>): Promise<AbortAgentResult> {
     const { actor } = envelope;

@@ -1,8 +1,6 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { NatsConnection } from '@nats-io/transport-node';
+import { Injectable, Logger } from '@nestjs/common';
 import { ConcurrencyError, EventStore, ProjectionRunner } from '@agentry/event-store';
 import { notFound, requireRole, Role, type LaunchAgentParams, type LaunchAgentResult, type RequestEnvelope } from '@agentry/contracts';
-import { NATS_CONNECTION } from '../../../platform/platform.module.js';
 import { LaunchQueue } from '../../../queue/launch-queue.js';
 import { RegistryClient } from '../../../registry/registry.client.js';
 import { LivePublisher } from '../../../runs/live-publisher.js';
@@ -19,19 +17,15 @@ const logger = new Logger('LaunchAgent');
  */
 @Injectable()
 export class LaunchAgentUseCase {
-  private readonly live: LivePublisher;
-
   constructor(
-    @Inject(NATS_CONNECTION) nc: NatsConnection,
+    private readonly live: LivePublisher,
     private readonly store: EventStore,
     private readonly streams: ContainerStreams,
     private readonly registry: RegistryClient,
     private readonly queue: LaunchQueue,
     private readonly projections: ProjectionRunner,
     private readonly lookup: ContainersLookup,
-  ) {
-    this.live = new LivePublisher(nc);
-  }
+  ) {}
 
   async execute(envelope: RequestEnvelope<LaunchAgentParams>): Promise<LaunchAgentResult> {
     const { actor } = envelope;
