@@ -29,12 +29,6 @@ function readSchedule(raw: unknown, problems: FieldError[]): Record<string, unkn
   return value as Record<string, unknown>;
 }
 
-/** The agent's launch type follows the schedule: none for `times: []`, once for ONCE, repeatedly otherwise. */
-function launchTypeOf(schedule: Record<string, unknown>): string {
-  if (schedule['mode'] === 'ONCE') return 'once';
-  return Array.isArray(schedule['times']) && schedule['times'].length === 0 ? 'manually' : 'repeatedly';
-}
-
 const isBlank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
 
 /**
@@ -54,8 +48,7 @@ export function readExternalCreate(p: RawParams): ExternalCreate {
   const fields: Record<string, unknown> = {
     name: p['name'],
     baseUrl: p['baseUrl'],
-    schedule,
-    launchType: launchTypeOf(schedule),
+    schedule, // the registry sets the launch type from it (manually for times [], once for ONCE, else repeatedly)
   };
   if (!isBlank(p['content'])) fields['content'] = p['content'];
   return { fields, scheduleText: JSON.stringify(schedule) };
