@@ -25,7 +25,7 @@ import { EVENTS_STREAM, Subjects } from './subjects.js';
 import { LAUNCH_STREAM, OUTPUT_STREAM, OUTPUT_STREAM_SUBJECTS } from './containers/live.js';
 
 /** The platform's NATS users: one per service, each replica of a service logs in as it. */
-export const NATS_SERVICE_USERS = ['gateway', 'registry', 'executor', 'output', 'scheduler'] as const;
+export const NATS_SERVICE_USERS = ['gateway', 'registry', 'executor', 'output', 'scheduler', 'notifier'] as const;
 export type NatsServiceUser = (typeof NATS_SERVICE_USERS)[number];
 /** Operator jobs that connect (deploy/images/ops, e.g. raising stream replicas on a NATS cluster). */
 export const NATS_OPS_USER = 'ops';
@@ -52,6 +52,8 @@ export const NatsDurables = {
   schedulerAfterAgent: 'scheduler-after-agent',
   /** OUTPUT: console chunks into Postgres. */
   outputStore: 'output-store',
+  /** EVENTS: container ends → end-of-run webhooks. */
+  notifierWebhooks: 'notifier-webhooks',
 } as const;
 
 /** KV bucket of the executor's leases (agent parallelism slots, container heartbeats). */
@@ -138,6 +140,10 @@ const serviceGrants: Readonly<Record<NatsServiceUser, ServiceGrants>> = {
   scheduler: {
     calls: [Subjects.executor.launch, Subjects.agents.delete],
     streams: { [EVENTS_STREAM]: { ensure: true, consumers: [NatsDurables.schedulerAfterAgent] } },
+  },
+  // Reads container ends from its own durable and calls out over HTTP: no request, no publish, no append.
+  notifier: {
+    streams: { [EVENTS_STREAM]: { ensure: true, consumers: [NatsDurables.notifierWebhooks] } },
   },
 };
 

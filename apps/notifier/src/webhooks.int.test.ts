@@ -1,0 +1,227 @@
+import { jest } from '@jest/globals';
+import { randomBytes, webcrypto } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pg from 'pg';
+import { waitUntil } from '@agentry/testing';
+import { startPlatform, type TestPlatform } from '../../gateway/src/testing/platform-harness.js';
+import { loadNotifierConfig } from './config.js';
+import { startNotifier, type RunningNotifier } from './notifier-app.js';
+import { attemptDelivery } from './webhooks/delivery-worker.js';
+import { WebhookDeliveries } from './webhooks/webhook-deliveries.js';
+
+jest.setTimeout(120_000);
+
+/** A real receiver on loopback: records every request and connection; answers what the test scripted per path. */
+interface Received {
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+class Receiver {
+  readonly received: Received[] = [];
+  connections = 0;
+  private readonly scripted = new Map<string, number[]>();
+  private readonly server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      this.received.push({ path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      const status = this.scripted.get(req.url ?? '')?.shift() ?? 200;
+      res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'thanks' : 'receiver is down');
+    });
+  });
+  constructor() {
+    this.server.on('connection', () => (this.connections += 1));
+  }
+  async listen(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+  }
+  url(path: string): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}${path}`;
+  }
+  answer(path: string, statuses: number[]): void {
+    this.scripted.set(path, statuses);
+  }
+  at(path: string): Received[] {
+    return this.received.filter((r) => r.path === path);
+  }
+  close(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+/**
+ * The Standard Webhooks check written independently of the notifier (WebCrypto, not node:crypto's HMAC):
+ * the org's secret derived from the master key as docs/api/webhooks.md states, then the signature over
+ * `id.timestamp.body` compared.
+ */
+async function verifyStandardWebhook(masterKey: Buffer, orgId: string, r: Received): Promise<boolean> {
+  const subtle = webcrypto.subtle;
+  const ikm = await subtle.importKey('raw', masterKey, 'HKDF', false, ['deriveBits']);
+  const enc = new TextEncoder();
+  const bits = await subtle.deriveBits({ name: 'HKDF', hash: 'SHA-256', salt: enc.encode('agentry-webhooks-v1'), info: enc.encode(`org:${orgId}`) }, ikm, 256);
+  const key = await subtle.importKey('raw', bits, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+  const id = String(r.headers['webhook-id']);
+  const timestamp = String(r.headers['webhook-timestamp']);
+  const signatures = String(r.headers['webhook-signature']).split(' ');
+  for (const sig of signatures) {
+    const [version, b64] = sig.split(',');
+    if (version !== 'v1' || !b64) continue;
+    if (await subtle.verify('HMAC', key, Buffer.from(b64, 'base64'), enc.encode(`${id}.${timestamp}.${r.body}`))) return true;
+  }
+  return false;
+}
+
+let platform: TestPlatform;
+let notifier: RunningNotifier;
+let receiver: Receiver;
+let pool: pg.Pool;
+let org: { orgId: string; key: string };
+const masterKey = randomBytes(32);
+const fastRetries = { NOTIFIER_WEBHOOK_RETRY_BASE_MS: '50', NOTIFIER_WEBHOOK_MAX_RETRY_DELAY_MS: '200', NOTIFIER_POLL_MS: '20', NOTIFIER_WEBHOOK_TIMEOUT_MS: '5000' };
+const notifierConfig = (env: Record<string, string>) =>
+  loadNotifierConfig({
+    DATABASE_URL: platform.databaseUrl,
+    NATS_URL: platform.natsUrlFor('notifier'),
+    LOG_LEVEL: 'error',
+    AGENTRY_SECRET_KEY: masterKey.toString('hex'),
+    ...fastRetries,
+    ...env,
+  });
+
+beforeAll(async () => {
+  platform = await startPlatform({ execution: true });
+  receiver = new Receiver();
+  await receiver.listen();
+  pool = new pg.Pool({ connectionString: platform.databaseUrl, max: 2 });
+  // The receivers are on 127.0.0.1: the operator's setting that allows private destinations.
+  notifier = await startNotifier(notifierConfig({ NOTIFIER_PRIVATE_DESTINATIONS: 'allow' }));
+  org = await platform.newOrg();
+});
+afterAll(async () => {
+  await notifier?.close();
+  await receiver?.close();
+  await pool?.end();
+  await platform?.close();
+});
+
+async function agentWithWebhook(name: string, webhook: string, code: string): Promise<number> {
+  const script = await platform.request('POST', `/api/v1/script/${name}.js`, { key: org.key, form: { text: code } });
+  expect(script.status).toBe(200);
+  const saved = await platform.request('POST', '/api/v2/agents/save', { key: org.key, json: { name, scriptId: script.body.data, notifications: { webhook } } });
+  expect(saved.status).toBe(200);
+  return Number(saved.body.id);
+}
+
+async function launch(agentId: number): Promise<string> {
+  const res = await platform.request('POST', '/api/v2/agents/launch', { key: org.key, json: { id: String(agentId) } });
+  expect(res.status).toBe(200);
+  return String(res.body.containerId);
+}
+
+const deliveryOf = async (webhookId: string) =>
+  (await pool.query(`SELECT id, state, attempts FROM webhook_deliveries WHERE webhook_id = $1`, [webhookId])).rows[0] as { id: string; state: string; attempts: number };
+const attemptsOf = async (deliveryId: string) =>
+  (await pool.query(`SELECT attempt, status_code, latency_ms, response_excerpt FROM webhook_delivery_attempts WHERE delivery_id = $1 ORDER BY attempt`, [deliveryId]))
+    .rows as { attempt: number; status_code: number | null; latency_ms: number; response_excerpt: string | null }[];
+
+test('a run ends → its notifications.webhook gets the end-of-run POST, signed per Standard Webhooks with the org secret', async () => {
+  const agentId = await agentWithWebhook(
+    'hooked',
+    receiver.url('/ends'),
+    `const buster = require('phantombuster').create(); buster.setResultObject({ rows: 3 }, (err) => process.exit(err ? 2 : 0));`,
+  );
+  const containerId = await launch(agentId);
+  await waitUntil(async () => receiver.at('/ends').length === 1, { timeoutMs: 30_000 });
+
+  const [got] = receiver.at('/ends');
+  expect(got!.headers['content-type']).toBe('application/json');
+  expect(got!.headers['webhook-id']).toMatch(/^msg_[0-9a-f]{32}$/);
+  expect(Math.abs(Number(got!.headers['webhook-timestamp']) - Date.now() / 1000)).toBeLessThan(600);
+  expect(await verifyStandardWebhook(masterKey, org.orgId, got!)).toBe(true);
+  // Control: the same check fails for a tampered body and for another org's secret.
+  const tampered = got!.body.replace('"exitCode":0', '"exitCode":1');
+  expect(tampered).not.toBe(got!.body);
+  expect(await verifyStandardWebhook(masterKey, org.orgId, { ...got!, body: tampered })).toBe(false);
+  expect(await verifyStandardWebhook(masterKey, String(Number(org.orgId) + 1), got!)).toBe(false);
+
+  const payload = JSON.parse(got!.body);
+  expect(payload).toMatchObject({
+    agentId: String(agentId),
+    agentName: 'hooked',
+    containerId,
+    exitCode: 0,
+    exitMessage: 'finished',
+    launchType: 'user api call',
+    resultObject: JSON.stringify({ rows: 3 }),
+  });
+  expect(payload.runDuration).toEqual(expect.any(Number));
+  expect(payload.launchDuration).toEqual(expect.any(Number));
+
+  const delivery = await deliveryOf(String(got!.headers['webhook-id']));
+  expect(delivery).toMatchObject({ state: 'delivered', attempts: 1 });
+  expect(await attemptsOf(delivery.id)).toEqual([expect.objectContaining({ attempt: 1, status_code: 200, response_excerpt: 'thanks' })]);
+});
+
+test('a receiver answering 500 twice then 200 gets the delivery three times under one webhook-id; each attempt is logged', async () => {
+  receiver.answer('/flaky', [500, 500, 200]);
+  const agentId = await agentWithWebhook('flaky-receiver', receiver.url('/flaky'), `process.exit(3)`);
+  await launch(agentId);
+  await waitUntil(async () => receiver.at('/flaky').length === 3, { timeoutMs: 30_000 });
+
+  const ids = receiver.at('/flaky').map((r) => r.headers['webhook-id']);
+  expect(new Set(ids).size).toBe(1);
+  for (const r of receiver.at('/flaky')) expect(await verifyStandardWebhook(masterKey, org.orgId, r)).toBe(true);
+  expect(JSON.parse(receiver.at('/flaky')[0]!.body)).toMatchObject({ exitCode: 3 });
+
+  const delivery = await deliveryOf(String(ids[0]));
+  await waitUntil(async () => (await deliveryOf(String(ids[0]))).state === 'delivered');
+  expect(await deliveryOf(String(ids[0]))).toMatchObject({ state: 'delivered', attempts: 3 });
+  expect((await attemptsOf(delivery.id)).map((a) => [a.attempt, a.status_code, a.response_excerpt])).toEqual([
+    [1, 500, 'receiver is down'],
+    [2, 500, 'receiver is down'],
+    [3, 200, 'thanks'],
+  ]);
+});
+
+describe('private destinations', () => {
+  const deliveries = () => new WebhookDeliveries(notifier.dataSource);
+  /** A delivery row the running notifier's worker leaves alone (due in an hour), attempted here by hand. */
+  async function enqueue(url: string) {
+    const webhookId = `msg_test_${randomBytes(8).toString('hex')}`;
+    await deliveries().enqueue({ webhookId, eventId: webcrypto.randomUUID(), orgId: Number(org.orgId), agentId: 1, containerId: 1, url, body: '{}' }, Date.now() + 3_600_000);
+    const row = await deliveryOf(webhookId);
+    return { webhookId, due: { id: Number(row.id), webhookId, orgId: Number(org.orgId), url, body: '{}', attempts: 0 } };
+  }
+  const config = (privateDestinations: 'refuse' | 'allow') => ({ ...notifierConfig({}).webhooks, privateDestinations });
+
+  test('a loopback receiver is refused when the operator has not allowed private destinations: no connection is made (control: allowed, it is)', async () => {
+    const before = receiver.connections;
+    const refused = await enqueue(receiver.url('/private'));
+    await attemptDelivery({ deliveries: deliveries(), secretKey: masterKey, config: config('refuse') }, refused.due);
+    expect(receiver.connections).toBe(before);
+    expect(receiver.at('/private')).toEqual([]);
+    const row = await deliveryOf(refused.webhookId);
+    expect(row).toMatchObject({ state: 'refused', attempts: 1 });
+
+    const allowed = await enqueue(receiver.url('/private'));
+    await attemptDelivery({ deliveries: deliveries(), secretKey: masterKey, config: config('allow') }, allowed.due);
+    expect(receiver.at('/private')).toHaveLength(1);
+    expect(await deliveryOf(allowed.webhookId)).toMatchObject({ state: 'delivered' });
+  });
+
+  test('10.255.255.1 and a name resolving to a private address among public ones are refused before any connection', async () => {
+    const refused = await enqueue('http://10.255.255.1/hook');
+    await attemptDelivery({ deliveries: deliveries(), secretKey: masterKey, config: config('refuse') }, refused.due);
+    expect(await deliveryOf(refused.webhookId)).toMatchObject({ state: 'refused' });
+    const [attempt] = await attemptsOf((await deliveryOf(refused.webhookId)).id);
+    expect(attempt).toMatchObject({ status_code: null, latency_ms: 0 });
+
+    // The name's addresses come from a resolver the test controls (documentation and private ranges; no lookup leaves the machine).
+    const rebinding = await enqueue('http://hooks.example.test/hook');
+    const resolve = async () => [{ address: '203.0.113.7', family: 4 }, { address: '192.168.1.20', family: 4 }];
+    await attemptDelivery({ deliveries: deliveries(), secretKey: masterKey, config: config('refuse'), resolve }, rebinding.due);
+    expect(await deliveryOf(rebinding.webhookId)).toMatchObject({ state: 'refused' });
+  });
+});

@@ -1,0 +1,26 @@
+import { createHash, createHmac, hkdfSync } from 'node:crypto';
+
+/**
+ * Each org's webhook signing secret, derived from the platform's AGENTRY_SECRET_KEY with HKDF-SHA256
+ * (salt and info fixed below): nothing to store, the same on every replica, different per org, and no
+ * org's secret reveals the master key or another org's. Rotating AGENTRY_SECRET_KEY rotates them all.
+ * Written the Standard Webhooks way, `whsec_<base64 of the 32 key bytes>`.
+ */
+export function orgSigningSecret(masterKey: Buffer, orgId: number): string {
+  const key = Buffer.from(hkdfSync('sha256', masterKey, 'agentry-webhooks-v1', `org:${orgId}`, 32));
+  return `whsec_${key.toString('base64')}`;
+}
+
+/** The key bytes of a `whsec_…` secret. */
+const keyOf = (secret: string): Buffer => Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
+
+/** `webhook-signature` per Standard Webhooks: `v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">`. */
+export function signWebhook(secret: string, webhookId: string, timestampSeconds: number, body: string): string {
+  const mac = createHmac('sha256', keyOf(secret)).update(`${webhookId}.${timestampSeconds}.${body}`).digest('base64');
+  return `v1,${mac}`;
+}
+
+/** Stable per (event, endpoint): every retry of one delivery carries it, so a receiver can dedupe. */
+export function webhookIdOf(eventId: string, url: string): string {
+  return `msg_${createHash('sha256').update(`${eventId}\n${url}`).digest('hex').slice(0, 32)}`;
+}
