@@ -9,7 +9,7 @@ export interface SchedulerConfig {
   logLevel: LogLevel;
   /** LOG_FORMAT, HEALTH_PORT, HEALTH_HOST (defaults when absent: auto format, no health server). */
   observability?: ObservabilityConfig;
-  /** Fires spread deterministically over ±this around their planned time (seed 004's flexible window); 0 = exact. */
+  /** Fires spread deterministically over ±this around their planned time (the agents API's flexible window); 0 = exact. */
   flexWindowMs: number;
   /** A fire found later than this after its planned time was missed (downtime): the agent's missed-run policy applies. */
   missedGraceMs: number;
@@ -35,7 +35,7 @@ export function loadSchedulerConfig(env: Record<string, string | undefined> = pr
       SCHEDULER_FLEX_WINDOW_MS: milliseconds(0, 0, HOUR_MS),
       SCHEDULER_MISSED_GRACE_MS: milliseconds(60_000, 1000, 24 * HOUR_MS),
       SCHEDULER_TICK_MS: milliseconds(25, 10, 60_000),
-      // Seed 000: "the platform chooses a value between 10 and 15 minutes randomly".
+      // The v2 API: "the platform chooses a value between 10 and 15 minutes randomly".
       SCHEDULER_AFTER_AGENT_DELAY_MIN_S: seconds(600),
       SCHEDULER_AFTER_AGENT_DELAY_MAX_S: seconds(900),
     },

@@ -10,8 +10,8 @@ export interface CalendarDay {
 }
 
 /**
- * A schedule that fires at given local times of day on matching days: what seed 000's
- * repeatedLaunchTimes, seed 004's daily times and EventBridge cron all reduce to.
+ * A schedule that fires at given local times of day on matching days: what the v2 API's
+ * repeatedLaunchTimes, the agents API's daily times and EventBridge cron all reduce to.
  */
 export interface CalendarRule {
   timeZone: string;

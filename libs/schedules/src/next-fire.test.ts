@@ -19,9 +19,9 @@ const TABLE: Row[] = [
   ['every 10 minutes Mon–Fri, Saturday → Monday 00:00', cron('cron(0/10 * ? * MON-FRI *)'), '2026-01-03T12:00Z', '2026-01-05T00:00Z'],
   ['every 5 minutes 08:00–17:55 Mon–Fri', cron('cron(0/5 8-17 ? * MON-FRI *)'), '2026-01-02T17:55Z', '2026-01-05T08:00Z'],
   ['every 5 minutes 08:00–17:55 Mon–Fri, inside the window', cron('cron(0/5 8-17 ? * MON-FRI *)'), '2026-01-05T12:31Z', '2026-01-05T12:35Z'],
-  ['seed 004: 09:00 MON,WED,FRI', cron('cron(0 9 ? * MON,WED,FRI *)'), '2026-01-02T09:00Z', '2026-01-05T09:00Z'],
-  ['seed 004 ONCE cron, before', cron('cron(30 14 15 6 ? 2026)'), '2026-01-01T00:00Z', '2026-06-15T14:30Z'],
-  ['seed 004 ONCE cron, after: the year range is over', cron('cron(30 14 15 6 ? 2026)'), '2026-06-15T14:30Z', null],
+  ['the agents API: 09:00 MON,WED,FRI', cron('cron(0 9 ? * MON,WED,FRI *)'), '2026-01-02T09:00Z', '2026-01-05T09:00Z'],
+  ['the agents API ONCE cron, before', cron('cron(30 14 15 6 ? 2026)'), '2026-01-01T00:00Z', '2026-06-15T14:30Z'],
+  ['the agents API ONCE cron, after: the year range is over', cron('cron(30 14 15 6 ? 2026)'), '2026-06-15T14:30Z', null],
   ['years in the past never fire', cron('cron(0 0 * * ? 1999-2001)'), '2026-01-01T00:00Z', null],
   ['a later year of a list', cron('cron(0 9 ? JAN,JUL MON,WED,FRI 2027)'), '2026-01-01T00:00Z', '2027-01-01T09:00Z'],
   ['year step', cron('cron(0 0 1 1 ? 2020/5)'), '2026-01-01T00:00Z', '2030-01-01T00:00Z'],
@@ -59,7 +59,7 @@ const TABLE: Row[] = [
   ['working hours excl. weekends, Friday 17:30 Paris → Monday 09:00', { kind: 'repeated', times: repeated({ minute: [0], hour: WORKING_HOURS, dow: WORKING_DAYS, timezone: 'Europe/Paris' }) }, '2026-01-02T17:30+01:00', '2026-01-05T09:00+01:00'],
   ['working hours excl. weekends, summer morning in Paris', { kind: 'repeated', times: repeated({ minute: [0], hour: WORKING_HOURS, dow: WORKING_DAYS, timezone: 'Europe/Paris' }) }, '2026-06-01T07:00+02:00', '2026-06-01T09:00+02:00'],
   ['4 times per working hour in New York', { kind: 'repeated', times: repeated({ minute: [0, 15, 30, 45], hour: WORKING_HOURS, timezone: 'America/New_York' }) }, '2026-01-03T17:50-05:00', '2026-01-04T09:00-05:00'],
-  // Daily (seed 004): every time fires.
+  // Daily (the agents API): every time fires.
   ['daily: the second time of the day fires too', daily(['09:00', '17:00']), '2026-01-01T09:00Z', '2026-01-01T17:00Z'],
   ['daily: times in any order', daily(['17:00', '09:00']), '2026-01-01T17:00Z', '2026-01-02T09:00Z'],
   ['daily in a time zone', daily(['09:00'], 'Asia/Tokyo'), '2025-12-31T12:00Z', '2026-01-01T09:00+09:00'],

@@ -76,7 +76,7 @@ function calendarRuleOf(spec: Exclude<CalendarSpec, { kind: 'cron' }>): Calendar
   }
 }
 
-/** Seed 000: the launch happens at every combination of the listed values (day AND dow AND month). */
+/** The v2 API: the launch happens at every combination of the listed values (day AND dow AND month). */
 function repeatedRule(times: RepeatedLaunchTimes): CalendarRule {
   const days = new Set(times.day);
   const dows = new Set(times.dow.map((d) => WEEK_DAY_INDEX[d]));

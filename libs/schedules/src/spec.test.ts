@@ -18,7 +18,7 @@ describe('scheduleSpecOf', () => {
     expect(scheduleSpecOf(settings({ schedule: daily }), ANCHOR)).toBeNull();
   });
 
-  it('reads seed 000 launch settings', () => {
+  it('reads the v2 API launch settings', () => {
     expect(scheduleSpecOf(settings({ launchType: LaunchType.repeatedly, repeatedLaunchTimes: TIMES }), ANCHOR)).toEqual({ kind: 'repeated', times: TIMES });
     expect(scheduleSpecOf(settings({ launchType: LaunchType.once, launchOnceAt: 1_800_000_000_000 }), ANCHOR)).toEqual({ kind: 'once', at: 1_800_000_000_000 });
   });
@@ -30,7 +30,7 @@ describe('scheduleSpecOf', () => {
     ['cron', { kind: 'cron', mode: 'SCHEDULED', cronExpression: 'cron(0 9 ? * MON *)' }, { kind: 'cron', expression: 'cron(0 9 ? * MON *)' }],
     ['ONCE in UTC', { kind: 'once', mode: 'ONCE', at: '2026-06-15T14:30' }, { kind: 'once', at: Date.parse('2026-06-15T14:30Z') }],
     ['ONCE in a time zone', { kind: 'once', mode: 'ONCE', at: '2026-06-15T14:30', timezone: 'America/New_York' }, { kind: 'once', at: Date.parse('2026-06-15T18:30Z') }],
-  ])('reads a seed 004 %s schedule, which wins over seed 000 settings', (_label, schedule, expected) => {
+  ])('reads an agents API %s schedule, which wins over the v2 API settings', (_label, schedule, expected) => {
     const launchType = schedule.kind === 'once' ? LaunchType.once : LaunchType.repeatedly;
     expect(scheduleSpecOf(settings({ launchType, schedule, repeatedLaunchTimes: TIMES, launchOnceAt: 1 }), ANCHOR)).toEqual(expected);
   });

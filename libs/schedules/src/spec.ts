@@ -3,9 +3,9 @@ import { toInstant } from './time-zone.js';
 
 /** What an agent's settings ask the scheduler to do, in one of five forms. */
 export type ScheduleSpec =
-  /** Seed 000 `repeatedLaunchTimes` (presets already expanded by the registry): every combination fires. */
+  /** The v2 API `repeatedLaunchTimes` (presets already expanded by the registry): every combination fires. */
   | { kind: 'repeated'; times: RepeatedLaunchTimes }
-  /** Seed 004 daily `times` ("HH:mm", UTC unless `timezone`); every time fires. */
+  /** The agents API daily `times` ("HH:mm", UTC unless `timezone`); every time fires. */
   | { kind: 'daily'; times: string[]; timezone?: string }
   /** Every `rateMinutes` minutes from `anchor` (ms). */
   | { kind: 'rate'; rateMinutes: number; anchor: number }
@@ -19,8 +19,8 @@ const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/
 
 /**
  * The schedule an agent's (registry-validated) settings describe, or null when nothing fires
- * on a clock (manual, after agent, seed 004 `times: []`). The launch type decides: `repeatedly`
- * and `once` use seed 004's `schedule` when the agent has one, else `repeatedLaunchTimes` /
+ * on a clock (manual, after agent, the agents API `times: []`). The launch type decides: `repeatedly`
+ * and `once` use the agents API's `schedule` when the agent has one, else `repeatedLaunchTimes` /
  * `launchOnceAt`. `anchorMs` is where a rate schedule counts from (e.g. when it was saved).
  */
 export function scheduleSpecOf(settings: AgentSettings, anchorMs: number): ScheduleSpec | null {
@@ -47,7 +47,7 @@ function specOfSeed004Schedule(schedule: AgentSchedule, anchorMs: number): Sched
   }
 }
 
-/** Seed 004's `at` ("2026-06-15T14:30", no zone) read in `timeZone`. */
+/** The agents API's `at` ("2026-06-15T14:30", no zone) read in `timeZone`. */
 export function localDateTimeToInstant(at: string, timeZone: string): number {
   const m = LOCAL_DATE_TIME.exec(at);
   if (!m) throw new Error(`not a local date-time: ${at}`);

@@ -6,7 +6,7 @@ export interface SecretOpener {
 
 /**
  * The script's whole environment (the runner adds PATH/HOME/LANG/TMPDIR): nothing of the
- * executor's. The agent's credentials (seed 004) are opened only for an agent that has them, as
+ * executor's. The agent's credentials (the agents API) are opened only for an agent that has them, as
  * `AGENT_CREDENTIALS` (their JSON text).
  */
 export function scriptEnv(snapshot: AgentLaunchSnapshot, box: SecretOpener): Record<string, string> {

@@ -28,7 +28,7 @@ const CONTENT_TYPES: Record<string, string> = {
   '.zip': 'application/zip',
 };
 
-/** The agents' persistent files under AGENTRY_STORAGE_DIR, with seed 000's file management. */
+/** The agents' persistent files under AGENTRY_STORAGE_DIR, with the v2 API's file management. */
 @Injectable()
 export class AgentStorage {
   constructor(@Inject(EXECUTOR_CONFIG) private readonly config: ExecutorConfig) {}

@@ -1,6 +1,6 @@
 import { DEFAULT_FILE_MGMT, type FileMgmt } from '@agentry/contracts';
 
-/** Seed 000 / runtime-sdk defaults: new files join the agent's folder; 10 run folders are kept. */
+/** The v2 API / runtime-sdk defaults: new files join the agent's folder; 10 run folders are kept. */
 export { DEFAULT_FILE_MGMT };
 export const DEFAULT_MAX_FOLDERS = 10;
 

@@ -84,7 +84,7 @@ export const v2OrgResources = (org: OrgDto, agentCount: number, now: Date) => ({
 });
 
 /**
- * Seed 002 `user.json`. Agentry has no execution-time, email, captcha, storage or database quotas
+ * The v1 API `user.json`. Agentry has no execution-time, email, captcha, storage or database quotas
  * yet: those counters answer 0 ("no allowance tracked"), never an invented figure. Queued /
  * running counts come from the agent's instance counts (0 until the executor runs containers).
  */

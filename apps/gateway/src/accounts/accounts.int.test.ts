@@ -303,7 +303,7 @@ describe('tags', () => {
 });
 
 describe('GET /api/v1/user.json', () => {
-  test('seed 002 fields in order; quotas not tracked yet answer 0; no agents yet', async () => {
+  test('the v1 API fields in order; quotas not tracked yet answer 0; no agents yet', async () => {
     const org = await platform.newOrg({ name: 'user-json' });
     const res = await platform.request('GET', '/api/v1/user.json', { key: org.key });
     expect(res.status).toBe(200);

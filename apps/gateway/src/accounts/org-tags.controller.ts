@@ -7,7 +7,7 @@ import { RegistryClient } from '../http/registry.client.js';
 import { toV2Id } from '../http/shapes.js';
 import { v2Tag } from './account-shapes.js';
 
-/** Seed 003 tags: ids an agent's `tags` may hold (they must belong to the org). */
+/** The versioned-agents API tags: ids an agent's `tags` may hold (they must belong to the org). */
 @Controller('api/v2/org/tags')
 export class OrgTagsController {
   constructor(private readonly registry: RegistryClient) {}

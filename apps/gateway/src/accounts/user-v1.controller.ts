@@ -9,8 +9,8 @@ import { v1User } from './account-shapes.js';
 export class UserV1Controller {
   constructor(private readonly registry: RegistryClient) {}
 
-  /** Seed 002: the account and its agents. */
-  /** The v1 document's `/user`, and seed 002's `/user.json`. */
+  /** The v1 API: the account and its agents. */
+  /** The v1 document's `/user`, and the v1 API's `/user.json`. */
   @Get(['user.json', 'user'])
   async user(@CurrentActor() actor: Actor) {
     const [user, { agents }] = await Promise.all([

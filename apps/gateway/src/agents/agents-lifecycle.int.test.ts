@@ -29,7 +29,7 @@ afterAll(async () => platform?.close());
 const eventsOf = (agentId: string): Promise<{ type: string; data: any }[]> =>
   dataSource.query(`SELECT type, data FROM events WHERE stream_id = $1 ORDER BY stream_position`, [streamId(StreamType.agent, agentId)]);
 
-describe('versions and rollback (seed 003)', () => {
+describe('versions and rollback (the versioned-agents API)', () => {
   test('every save appends a version with the full snapshot; an unchanged save still records who and when', async () => {
     const id = await api.create({ name: 'v1 name', maxParallelism: 1 });
     await api.save({ id, name: 'v2 name' });
@@ -75,7 +75,7 @@ describe('versions and rollback (seed 003)', () => {
   });
 });
 
-describe('lifecycle (seed 001)', () => {
+describe('lifecycle (the `POST /api/v1/agent` API)', () => {
   test('retire blocks updates and rollbacks (409) until reinstated', async () => {
     const id = await api.create({ name: 'retiree' });
     const retired = await api.retire(id);

@@ -18,7 +18,7 @@ beforeAll(async () => {
 });
 afterAll(async () => platform?.close());
 
-describe('POST /api/v2/agents/save creates and updates (seed 000)', () => {
+describe('POST /api/v2/agents/save creates and updates (the v2 API)', () => {
   test('without id it creates and answers {id} as a string; fetch shows every setting under its v2 name', async () => {
     const res = await api.save({
       name: 'Price watcher',
@@ -280,7 +280,7 @@ describe('bad input → 400 in the v2 shape, naming the field', () => {
 });
 
 describe('plan limits and roles', () => {
-  test('the org\'s agent limit answers 402 (seed 000); deleting frees a slot', async () => {
+  test('the org\'s agent limit answers 402 (the v2 API); deleting frees a slot', async () => {
     const small = await platform.newOrg({ name: 'small', maxAgents: 2 });
     const smallApi = agentsApi(platform, small.key);
     const first = await smallApi.create();

@@ -10,12 +10,12 @@ import { scriptOf } from './agent-script.js';
 import { saveAgentParams } from './save-params.js';
 import { v1AgentDetails, v1AgentRecord } from './v1-agent.shape.js';
 
-/** Seed 002's agent record and seed 001's create endpoint. */
+/** The v1 API's agent record and the `POST /api/v1/agent` API's create endpoint. */
 @Controller('api/v1')
 export class AgentsV1Controller {
   constructor(private readonly registry: RegistryClient) {}
 
-  /** The v1 document's `/agent/{id}`, and seed 002's `/agent/{id}.json`. */
+  /** The v1 document's `/agent/{id}`, and the v1 API's `/agent/{id}.json`. */
   @Get(['agent/:id.json', 'agent/:id'])
   async record(@CurrentActor() actor: Actor, @Params() p: RawParams) {
     const agent = await this.registry.call<AgentView, FetchAgentParams>(Subjects.agents.fetch, actor, { id: readId(p, 'id')! });
@@ -24,8 +24,8 @@ export class AgentsV1Controller {
   }
 
   /**
-   * Seed 001: creates an agent from the same fields as `agents/save` and answers its details.
-   * Errors take seed 001's `{status, code, message, errors}` form (the error filter's `v1-agent`).
+   * The `POST /api/v1/agent` API: creates an agent from the same fields as `agents/save` and answers its details.
+   * Errors take the `POST /api/v1/agent` API's `{status, code, message, errors}` form (the error filter's `v1-agent`).
    */
   @Post('agent')
   async create(@CurrentActor() actor: Actor, @Req() request: FastifyRequest) {

@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { startPlatform, type TestPlatform } from '../testing/platform-harness.js';
 import { agentsApi, createScript, type AgentsApi } from './agents-test-kit.js';
 
-/** Seed 002's agent record, field for field and in the seed's order. */
+/** The v1 API's agent record, field for field and in the seed's order. */
 const RECORD_FIELDS = [
   'id', 'name', 'scriptId', 'proxy', 'proxyAddress', 'proxyUsername', 'proxyPassword', 'disableWebSecurity', 'ignoreSslErrors',
   'loadImages', 'launch', 'nbLaunches', 'showDebug', 'awsFolder', 'executionTimeLimit', 'fileMgmt', 'fileMgmtMaxFolders',
@@ -21,7 +21,7 @@ beforeAll(async () => {
 });
 afterAll(async () => platform?.close());
 
-describe('GET /api/v1/agent/{id}.json (seed 002)', () => {
+describe('GET /api/v1/agent/{id}.json (the v1 API)', () => {
   let id: string;
   let scriptId: number;
 
@@ -95,7 +95,7 @@ describe('GET /api/v1/agent/{id}.json (seed 002)', () => {
   });
 });
 
-describe('POST /api/v1/agent (seed 001)', () => {
+describe('POST /api/v1/agent (the `POST /api/v1/agent` API)', () => {
   test('creates an agent and answers its snake_case details', async () => {
     const res = await api.v1Create({ name: 'My Agent', environment: 'staging' });
     expect(res.status).toBe(201);
@@ -122,7 +122,7 @@ describe('POST /api/v1/agent (seed 001)', () => {
     expect((await api.fetch(d.id)).body).toMatchObject({ name: 'My Agent', currentVersionId: d.current_version_id });
   });
 
-  test('validation errors take seed 001\'s validation_errors form', async () => {
+  test('validation errors take the `POST /api/v1/agent` API\'s validation_errors form', async () => {
     const res = await api.v1Create({ name: '', maxParallelism: 0, launchType: 'once' });
     expect(res.status).toBe(400);
     expect(res.body).toEqual({
@@ -137,7 +137,7 @@ describe('POST /api/v1/agent (seed 001)', () => {
     expect(withId.body).toMatchObject({ code: 'validation_errors', errors: { id: [expect.any(String)] } });
   });
 
-  test('other errors keep seed 001\'s {status, code, message} form', async () => {
+  test('other errors keep the `POST /api/v1/agent` API\'s {status, code, message} form', async () => {
     const res = await platform.request('POST', '/api/v1/agent', { json: { name: 'x' } });
     expect(res.status).toBe(401);
     expect(res.body).toEqual({ status: 'error', code: 'unauthenticated', message: expect.any(String) });

@@ -30,7 +30,7 @@ import { v2Agent, v2AgentVersion } from './v2-agent.shape.js';
 export class AgentsV2Controller {
   constructor(private readonly registry: RegistryClient) {}
 
-  /** Seed 000: upsert; answers `{id}`. */
+  /** The v2 API: upsert; answers `{id}`. */
   @Post('save')
   @HttpCode(200)
   async save(@CurrentActor() actor: Actor, @Req() request: FastifyRequest) {

@@ -6,7 +6,7 @@ import type { AgentView, ScriptDto } from '@agentry/contracts';
  */
 const LEGACY_BROWSER_OPTIONS = { disableWebSecurity: false, ignoreSslErrors: false, loadImages: true } as const;
 
-/** Seed 002's embedded script record. */
+/** The v1 API's embedded script record. */
 export const v1EmbeddedScript = (script: ScriptDto) => ({
   id: script.id,
   name: script.name,
@@ -17,10 +17,10 @@ export const v1EmbeddedScript = (script: ScriptDto) => ({
 });
 
 /**
- * Seed 002's agent record, field for field and in its order. v1 spellings of the domain's
+ * The v1 API's agent record, field for field and in its order. v1 spellings of the domain's
  * settings: `launch` = launchType, `proxy` = proxyType, `maxParallelExecs` = maxParallelism,
  * `nonce` = version number, `awsFolder` / `userAwsFolder` = storage folders. The proxy password
- * is write-only: always null. `scriptId` is 0 without a script, as in seed 002's user record.
+ * is write-only: always null. `scriptId` is 0 without a script, as in the v1 API's user record.
  */
 export function v1AgentRecord(agent: AgentView, script?: ScriptDto | null) {
   const s = agent.settings;
@@ -51,10 +51,10 @@ export function v1AgentRecord(agent: AgentView, script?: ScriptDto | null) {
   };
 }
 
-/** Seed 001 shows date-times without milliseconds: "2024-01-01T00:00:00Z". */
+/** The `POST /api/v1/agent` API shows date-times without milliseconds: "2024-01-01T00:00:00Z". */
 const isoSeconds = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-/** Seed 001's `Agent_Details` (snake_case, string ids, ISO date-times), keys in the seed's order. */
+/** The `POST /api/v1/agent` API's `Agent_Details` (snake_case, string ids, ISO date-times), keys in the seed's order. */
 export function v1AgentDetails(agent: AgentView) {
   return {
     available_actions: agent.availableActions,

@@ -2,7 +2,7 @@ import { startPlatform, type TestPlatform } from '../testing/platform-harness.js
 import { executionApi, type ExecutionApi } from '../containers/execution-test-kit.js';
 
 /**
- * The v1 document's paths without `.json` answer exactly what seed 002's `.json` paths answer,
+ * The v1 document's paths without `.json` answer exactly what the v1 API's `.json` paths answer,
  * and the public script uploader's two calls (script, then store-info) both succeed.
  */
 

@@ -7,7 +7,7 @@ import { executionApi, type ExecutionApi } from './execution-test-kit.js';
 const WORKING = `${NO_SANDBOX_WARNING}working\n`;
 const WORKING_END = Buffer.byteLength(WORKING);
 
-/** Abort / stop, seed 002 output.json and containers.json, the v2 container endpoints, stored files. */
+/** Abort / stop, the v1 API output.json and containers.json, the v2 container endpoints, stored files. */
 
 const FOREVER = `setInterval(() => console.log('tick'), 100);`;
 
@@ -94,7 +94,7 @@ describe('history and output', () => {
     record = await api.ended(containerId, '&withResultObject=true&withOutput=true&withRuntimeEvents=true&withNewerAndOlderContainerId=true');
   });
 
-  test('output.json (seed 002): track mode, messages from an id, progress, output, result object', async () => {
+  test('output.json (the v1 API): track mode, messages from an id, progress, output, result object', async () => {
     const res = await platform.request('GET', `/api/v1/agent/${agent}/output.json?containerId=${containerId}&fromMessageId=0`, { key: api.key });
     expect(res.status).toBe(200);
     const data = res.body.data;
@@ -128,7 +128,7 @@ describe('history and output', () => {
     expect(recent.body.data).toMatchObject({ containerId, messages: [], output: WORKING });
   });
 
-  test('containers.json (seed 002): ended containers, newest first, in seconds', async () => {
+  test('containers.json (the v1 API): ended containers, newest first, in seconds', async () => {
     const second = await api.launch(agent);
     await api.ended(second);
     const res = await platform.request('GET', `/api/v1/agent/${agent}/containers.json`, { key: api.key });

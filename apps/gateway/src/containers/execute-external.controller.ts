@@ -6,7 +6,7 @@ import { Params, type RawParams } from '../http/params.decorator.js';
 import { ContainerLauncher } from './container-launcher.service.js';
 import { readExternalExecute } from './launch-params.js';
 
-/** Seed 004 `POST /v1/agents/:agentId/execute`: queue a run now; answers 202 with the run's id. */
+/** The agents API `POST /v1/agents/:agentId/execute`: queue a run now; answers 202 with the run's id. */
 @Controller('v1/agents')
 export class ExecuteExternalController {
   constructor(private readonly launcher: ContainerLauncher) {}

@@ -46,7 +46,7 @@ const calls: Call[] = [
   { label: 'v2 containers/fetch-all', method: 'GET', path: () => `/api/v2/containers/fetch-all?agentId=${agent}` },
   { label: 'v2 containers/fetch-output', method: 'GET', path: () => `/api/v2/containers/fetch-output?id=${containerId}` },
   { label: 'v2 containers/fetch-result-object', method: 'GET', path: () => `/api/v2/containers/fetch-result-object?id=${containerId}` },
-  { label: 'seed 004 execute', method: 'POST', path: () => `/v1/agents/${agent}/execute`, json: () => ({}) },
+  { label: 'the agents API execute', method: 'POST', path: () => `/v1/agents/${agent}/execute`, json: () => ({}) },
 ];
 
 test.each(calls)("$label: another org's agent or container is not found", async ({ method, path, json }) => {

@@ -23,7 +23,7 @@ import { v1ContainerRecord, v1Output } from './shapes/v1-container.shape.js';
 
 const OUTPUT_MODES = ['track', 'most-recent'] as const;
 
-/** Seed 002 incremental output, container history, and the files scripts saved. */
+/** The v1 API incremental output, container history, and the files scripts saved. */
 @Controller('api/v1/agent')
 export class HistoryV1Controller {
   constructor(private readonly client: RegistryClient) {}

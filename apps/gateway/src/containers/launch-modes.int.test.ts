@@ -2,7 +2,7 @@ import { NO_SANDBOX_WARNING } from '../../../executor/src/process/index.js';
 import { startPlatform, type TestPlatform } from '../testing/platform-harness.js';
 import { executionApi, ndjson, type ExecutionApi } from './execution-test-kit.js';
 
-/** Every launch answer of seed 002 (v1), v2 and seed 004, end to end with real runs. */
+/** Every launch answer of the v1 API, v2 and the agents API, end to end with real runs. */
 
 const HELLO = `
 const buster = require('phantombuster').create();
@@ -135,7 +135,7 @@ test('v2 launch answers a string container id; launch-sync streams heartbeat, lo
   });
 });
 
-test('seed 004 execute answers 202 with the queued run', async () => {
+test('the agents API execute answers 202 with the queued run', async () => {
   const res = await platform.request('POST', `/v1/agents/${hello}/execute`, { key: api.key, json: {} });
   expect(res.status).toBe(202);
   expect(res.body).toEqual({ data: { containerId: expect.stringMatching(/^\d+$/), agentId: hello, status: 'QUEUED', queuedAt: expect.any(String) } });

@@ -13,7 +13,7 @@ const fieldOf = (fn: () => unknown): string | undefined => {
   return undefined;
 };
 
-describe('v1 launch (seed 002)', () => {
+describe('v1 launch (the v1 API)', () => {
   test('neither command nor argument: the saved launch options are used', () => {
     expect(readV1Launch(request(), { id: '7', saveLaunchOptions: '1' })).toEqual({
       params: { agentId: 7, launchType: 'user api call' },

@@ -6,7 +6,7 @@ import type { RawParams } from '../http/params.decorator.js';
 export const V1_OUTPUT_MODES = ['json', 'result-object', 'first-result-object', 'result-object-with-output', 'event-stream', 'raw'] as const;
 export type V1OutputMode = (typeof V1_OUTPUT_MODES)[number];
 
-/** Seed 002 lists three commands; the executor refuses all but `node` with a clear message. */
+/** The v1 API lists three commands; the executor refuses all but `node` with a clear message. */
 const V1_COMMANDS = ['casperjs', 'phantomjs', 'node'];
 
 const IDEMPOTENCY_KEY_MAX = 200;
@@ -52,7 +52,7 @@ export interface V1Launch {
 }
 
 /**
- * `POST|GET /api/v1/agent/{id}/launch`. Seed 002: `command` and `argument` go together — when
+ * `POST|GET /api/v1/agent/{id}/launch`. The v1 API: `command` and `argument` go together — when
  * either is given the saved launch options are ignored (a missing argument is `{}`), when neither
  * is the saved ones are used; `saveLaunchOptions` saves the given ones as the agent's defaults.
  */
@@ -97,7 +97,7 @@ export function readV2Launch(request: FastifyRequest, p: RawParams): LaunchAgent
   return params;
 }
 
-/** Seed 004 `POST /v1/agents/:agentId/execute`: an API call, with an optional argument. */
+/** The agents API `POST /v1/agents/:agentId/execute`: an API call, with an optional argument. */
 export function readExternalExecute(request: FastifyRequest, p: RawParams): LaunchAgentParams {
   const params: LaunchAgentParams = { agentId: readId(p, 'agentId')!, launchType: 'user api call' };
   const argument = readArgument(p, 'argument');

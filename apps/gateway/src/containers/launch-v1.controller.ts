@@ -9,7 +9,7 @@ import { jsend } from '../http/shapes.js';
 import { ContainerLauncher } from './container-launcher.service.js';
 import { readLastEventId, readV1Launch } from './launch-params.js';
 
-/** Seed 002 launch (six output modes) and abort; both answer GET as well as POST. */
+/** The v1 API launch (six output modes) and abort; both answer GET as well as POST. */
 @Controller('api/v1/agent')
 export class LaunchV1Controller {
   constructor(

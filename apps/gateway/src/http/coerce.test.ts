@@ -19,7 +19,7 @@ test('numbers arrive as JSON numbers or digit strings; anything else names the f
   expect(fieldOf(() => readId({}, 'id'))).toBe('id');
 });
 
-test('seed 002 flags are true when present and not empty', () => {
+test('the v1 API flags are true when present and not empty', () => {
   expect(readFlag({ withScript: '1' }, 'withScript')).toBe(true);
   expect(readFlag({ withScript: 'yes' }, 'withScript')).toBe(true);
   expect(readFlag({ withScript: '' }, 'withScript')).toBe(false);

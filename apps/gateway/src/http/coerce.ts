@@ -36,7 +36,7 @@ export function readInt(p: RawParams, field: string, opts: { required?: boolean;
 export const readId = (p: RawParams, field: string, opts: { required?: boolean } = { required: true }): number | undefined =>
   readInt(p, field, { ...opts, min: 1 });
 
-/** Seed 002 flags: "if present and not empty" means true; JSON bodies may send booleans. */
+/** The v1 API flags: "if present and not empty" means true; JSON bodies may send booleans. */
 export function readFlag(p: RawParams, field: string): boolean {
   const v = p[field];
   if (v === undefined || v === null || v === '' || v === false || v === 0) return false;

@@ -28,7 +28,7 @@ const calls = () => [
   { label: 'v2 agents/launch', method: 'POST', path: '/api/v2/agents/launch', json: { id: agent } },
   { label: 'v1 launch', method: 'POST', path: `/api/v1/agent/${agent}/launch` },
   { label: 'v1 scripts.json', method: 'GET', path: '/api/v1/scripts.json' },
-  { label: 'seed 004 execute', method: 'POST', path: `/v1/agents/${agent}/execute`, json: {} },
+  { label: 'the agents API execute', method: 'POST', path: `/v1/agents/${agent}/execute`, json: {} },
 ];
 
 async function callAll() {

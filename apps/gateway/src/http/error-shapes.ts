@@ -2,10 +2,10 @@ import { ErrorCode, type WireError } from '@agentry/contracts';
 
 /**
  * The API generations answer errors in their own shapes:
- * - `v1`      seed 002 JSend: `{status:"error", message, code, data?}`;
- * - `v1-agent` seed 001's `POST /api/v1/agent`: `{status:"error", code, message, errors?}`;
+ * - `v1`      the v1 API's JSend: `{status:"error", message, code, data?}`;
+ * - `v1-agent` `POST /api/v1/agent`: `{status:"error", code, message, errors?}`;
  * - `v2`      `{status:"error", error, message, details?}`;
- * - `external` seed 004's `/v1/agents…`: `{error, details?}`.
+ * - `external` the agents API (`/v1/agents…`): `{error, details?}`.
  */
 export type ApiGeneration = 'v1' | 'v1-agent' | 'v2' | 'external';
 
@@ -36,7 +36,7 @@ const STATUS: Record<ErrorCode, number> = {
 
 export const statusOf = (code: ErrorCode): number => STATUS[code] ?? 500;
 
-/** Seed 001 lists validation errors as `{field: [messages]}`. */
+/** The `POST /api/v1/agent` API lists validation errors as `{field: [messages]}`. */
 const fieldMap = (wire: WireError): Record<string, string[]> => {
   const map: Record<string, string[]> = {};
   for (const f of wire.fields ?? []) (map[f.field] ??= []).push(f.message);

@@ -71,7 +71,7 @@ const routes: Route[] = [
   { label: 'v1 scripts.json (query)', generation: 'v1', method: 'GET', url: (b) => `/api/v1/scripts.json?name=x${b}`, field: 'name' },
   { label: 'v2 agents/fetch (query)', generation: 'v2', method: 'GET', url: (b) => `/api/v2/agents/fetch?id=1${b}`, field: 'id' },
   { label: 'v2 key parameter (query)', generation: 'v2', method: 'GET', url: (b) => `/api/v2/agents/fetch-all?key=abc${b}def`, field: 'key' },
-  { label: 'seed 004 execute (path)', generation: 'external', method: 'POST', url: (b) => `/v1/agents/1${b}/execute`, field: 'path' },
+  { label: 'the agents API execute (path)', generation: 'external', method: 'POST', url: (b) => `/v1/agents/1${b}/execute`, field: 'path' },
   {
     label: 'v1 script save (form)',
     generation: 'v1',
@@ -102,7 +102,7 @@ const routes: Route[] = [
     field: 'name',
   },
   {
-    label: 'seed 004 create agent (json)',
+    label: 'the agents API create agent (json)',
     generation: 'external',
     method: 'POST',
     json: (v) => ({ path: '/v1/agents', body: { name: `agent${v}`, scriptId: '1' } }),

@@ -30,7 +30,7 @@ function expectRateLimited(res: { status: number; headers: Headers }) {
 }
 
 describe('failed authentication per client address', () => {
-  test(`after ${FAILURES} wrong keys the address gets 429 with Retry-After, in the v1, v2 and seed 004 shapes`, async () => {
+  test(`after ${FAILURES} wrong keys the address gets 429 with Retry-After, in the v1, v2 and the agents API shapes`, async () => {
     for (let i = 0; i < FAILURES; i++) expect((await platform.request('GET', '/api/v2/agents/fetch-all', from('198.51.100.1', WRONG))).status).toBe(401);
     const v1 = await platform.request('GET', '/api/v1/scripts.json', from('198.51.100.1', WRONG));
     expectRateLimited(v1);
@@ -94,7 +94,7 @@ describe('failed authentication per client address', () => {
 });
 
 describe('requests per key', () => {
-  test(`a key's request number ${PER_KEY + 1} in the window answers 429 with Retry-After (v1, v2, seed 004); another key is unaffected`, async () => {
+  test(`a key's request number ${PER_KEY + 1} in the window answers 429 with Retry-After (v1, v2, the agents API); another key is unaffected`, async () => {
     const { key } = await platform.newOrg({ name: 'busy' });
     for (let i = 0; i < PER_KEY; i++) expect((await platform.request('GET', '/api/v2/agents/fetch-all', from('198.51.100.20', key))).status).toBe(200);
     const v2 = await platform.request('GET', '/api/v2/agents/fetch-all', from('198.51.100.20', key));

@@ -1,4 +1,4 @@
-/** v1 (seed 002) success envelope. */
+/** v1 (the v1 API) success envelope. */
 export const jsend = <T>(data: T, message?: string) =>
   message === undefined ? { status: 'success' as const, data } : { status: 'success' as const, message, data };
 

@@ -5,7 +5,7 @@ import { Params, type RawParams } from '../http/params.decorator.js';
 import { RegistryClient } from '../http/registry.client.js';
 import { externalAgent, readExternalCreate } from './external-agent.js';
 
-/** Seed 004 `POST /v1/agents`: a scheduled agent, ACTIVE at once; 201 `{data: {...}}`. */
+/** The agents API `POST /v1/agents`: a scheduled agent, ACTIVE at once; 201 `{data: {...}}`. */
 @Controller('v1/agents')
 export class CreateAgentExternalController {
   constructor(private readonly client: RegistryClient) {}

@@ -1,7 +1,7 @@
 import { validationFailed, type AgentView, type FieldError } from '@agentry/contracts';
 import type { RawParams } from '../http/params.decorator.js';
 
-/** Seed 004: "Defaults to daily at 09:00 if omitted". */
+/** The agents API: "Defaults to daily at 09:00 if omitted". */
 const DEFAULT_SCHEDULE = { mode: 'SCHEDULED', tasksPerDay: 1, times: ['09:00'] };
 
 export interface ExternalCreate {
@@ -32,7 +32,7 @@ function readSchedule(raw: unknown, problems: FieldError[]): Record<string, unkn
 const isBlank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
 
 /**
- * Seed 004 `POST /v1/agents` → an ordinary agent save. The seed's own 400 reasons (missing name, baseUrl or
+ * The agents API `POST /v1/agents` → an ordinary agent save. The seed's own 400 reasons (missing name, baseUrl or
  * mode; mode not "SCHEDULED") are checked here; the values themselves (URL, schedule) by the registry like any
  * save. `credentials` is "not yet supported via the external API": ignored, never stored.
  */
@@ -54,7 +54,7 @@ export function readExternalCreate(p: RawParams): ExternalCreate {
   return { fields, scheduleText: JSON.stringify(schedule) };
 }
 
-/** Seed 004's 201 body. */
+/** The agents API's 201 body. */
 export function externalAgent(agent: AgentView, scheduleText: string, userId: number) {
   const id = String(agent.id);
   return {

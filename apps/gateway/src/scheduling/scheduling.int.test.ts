@@ -79,7 +79,7 @@ test('launch-soon queues one launch that starts after the given minutes', async 
   expect(bad.body.details).toEqual([expect.objectContaining({ field: 'minutes' })]);
 });
 
-describe('seed 004 POST /v1/agents', () => {
+describe('the agents API POST /v1/agents', () => {
   const create = (body: unknown, headers: Record<string, string> = { Authorization: `Bearer ${key}` }) =>
     platform.request('POST', '/v1/agents', { json: body, headers });
 

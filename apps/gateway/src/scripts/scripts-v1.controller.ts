@@ -20,7 +20,7 @@ import { jsend } from '../http/shapes.js';
 import { readScriptMode, readScriptText } from './script-params.js';
 import { v1ScriptListEntry, v1ScriptRecord } from './v1-script.shape.js';
 
-/** Seed 002's script endpoints: JSend, times in seconds. */
+/** The v1 API's script endpoints: JSend, times in seconds. */
 @Controller('api/v1')
 export class ScriptsV1Controller {
   constructor(private readonly registry: RegistryClient) {}

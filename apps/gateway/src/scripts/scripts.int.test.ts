@@ -1,7 +1,7 @@
 import { MAX_SCRIPT_TEXT_BYTES } from '@agentry/contracts';
 import { startPlatform, type TestPlatform } from '../testing/platform-harness.js';
 
-/** Seed 002's script record and list entry, field for field and in the seed's order. */
+/** The v1 API's script record and list entry, field for field and in the seed's order. */
 const RECORD_FIELDS = ['id', 'name', 'source', 'url', 'text', 'httpHeaders', 'lastSaveDate', 'nonce'];
 const LIST_FIELDS = ['id', 'name', 'source', 'url', 'httpHeaders', 'lastSaveDate', 'nonce'];
 const SEED_TEXT = ' ... script contents ... ';
@@ -51,7 +51,7 @@ function expectFieldError(res: { status: number; body: any }, field: string) {
   expect(res.body.data.fields.map((f: { field: string }) => f.field)).toContain(field);
 }
 
-describe('seed 002 examples, field for field', () => {
+describe('the v1 API examples, field for field', () => {
   let id: number;
   let before: number;
 

@@ -2,7 +2,7 @@ import type { ScriptDto } from '@agentry/contracts';
 import { toV1Time } from '../http/shapes.js';
 
 /**
- * Seed 002's script record. `url` and `httpHeaders` belong to URL-fetched scripts, which this
+ * The v1 API's script record. `url` and `httpHeaders` belong to URL-fetched scripts, which this
  * platform does not have: they are always empty. The seed shows `url: null` in single records and
  * `url: ""` in the list; each endpoint answers its own sample's form (both are falsy for clients).
  */

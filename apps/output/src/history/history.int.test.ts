@@ -152,7 +152,7 @@ it('lists an agent’s containers newest first: unfinished ones, then by end dat
   expect(ofList(await listContainers(ORG, { agentId, beforeEndedAt: 3_000 }))).toEqual([c3, c1]);
 });
 
-describe('agent output (seed 002 output.json)', () => {
+describe('agent output (the v1 API output.json)', () => {
   let agentId: number;
   let ended: number;
   let running: number;

@@ -1,7 +1,7 @@
 import { forbidden } from '../errors.js';
 import { ALL_ROLES, Role, type Actor } from '../rpc.js';
 
-/** `org:admin` holds every permission of its org (seed 003: "…permission or org:admin role"). */
+/** `org:admin` holds every permission of its org (the versioned-agents API: "…permission or org:admin role"). */
 export const hasRole = (actor: Pick<Actor, 'roles'>, ...anyOf: Role[]): boolean =>
   actor.roles.includes(Role.ORG_ADMIN) || anyOf.some((role) => actor.roles.includes(role));
 

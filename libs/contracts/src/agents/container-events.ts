@@ -21,7 +21,7 @@ export const CONTAINER_LAUNCH_TYPES = [
 ] as const;
 export type ContainerLaunchType = (typeof CONTAINER_LAUNCH_TYPES)[number];
 
-/** How an instance finished, as counted in seed 001's `instance_counts`. */
+/** How an instance finished, as counted in the `POST /api/v1/agent` API's `instance_counts`. */
 export const CONTAINER_FINAL_STATUSES = ['complete', 'failed', 'cancelled'] as const;
 export type ContainerFinalStatus = (typeof CONTAINER_FINAL_STATUSES)[number];
 

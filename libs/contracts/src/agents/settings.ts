@@ -1,6 +1,6 @@
 /**
  * The agent's settings, under their v2 (`agents/save`) names. One domain model; the v1
- * record and seed 001's shape are other spellings rendered by the gateway.
+ * record and the `POST /api/v1/agent` API's shape are other spellings rendered by the gateway.
  * Secrets (`proxyPassword`, `credentials`) are never part of these public settings: they
  * travel sealed (AES-256-GCM) in `AgentSecretsSnapshot` and are never answered.
  */
@@ -75,7 +75,7 @@ export type AgentNotifications = Partial<Record<NotificationFlag, boolean>> & {
 };
 
 /**
- * Seed 004's schedule, normalised to one of its forms. Times are UTC unless `timezone` is set.
+ * The agents API's schedule, normalised to one of its forms. Times are UTC unless `timezone` is set.
  * `cronExpression` is EventBridge syntax `cron(min hour dom month dow year)`; the scheduler
  * computes fire times, the registry only checks the syntax.
  */
@@ -122,11 +122,11 @@ export interface AgentSettings {
   internalMetadata: MetadataObject | null;
   wasSetupValidWhenSubmittedByTheFrontend: boolean | null;
   shouldPropagateUpdatedSettingsToWorkersRegardlessOfSessionType: boolean | null;
-  /** Seed 004. */
+  /** The agents API. */
   baseUrl: string | null;
   content: string | null;
   schedule: AgentSchedule | null;
-  /** Seed 003: tag ids of the agent's org. */
+  /** The versioned-agents API: tag ids of the agent's org. */
   tags: number[];
   stage: AgentStage;
   description: string | null;

@@ -5,7 +5,7 @@ import type { AgentSecretsPresence, AgentSettings } from './settings.js';
 export const AGENT_STATUSES = ['active', 'retired', 'deleted'] as const;
 export type AgentStatus = (typeof AGENT_STATUSES)[number];
 
-/** Seed 001 `available_actions`, computed from status and instance counts. */
+/** The `POST /api/v1/agent` API `available_actions`, computed from status and instance counts. */
 export interface AgentAvailableActions {
   delete: boolean;
   reinstate: boolean;
@@ -13,7 +13,7 @@ export interface AgentAvailableActions {
   update: boolean;
 }
 
-/** Seed 001 `instance_counts`: `finished` = complete + failed + cancelled. */
+/** The `POST /api/v1/agent` API `instance_counts`: `finished` = complete + failed + cancelled. */
 export interface AgentInstanceCounts {
   active: number;
   pending: number;
@@ -24,7 +24,7 @@ export interface AgentInstanceCounts {
   total: number;
 }
 
-/** The neutral agent record answered by the registry; the gateway renders v1 / v2 / seed 001 from it. */
+/** The neutral agent record answered by the registry; the gateway renders v1 / v2 / the `POST /api/v1/agent` API from it. */
 export interface AgentView {
   id: number;
   orgId: number;

@@ -32,7 +32,7 @@ export interface ContainerProgressedData {
   at: number;
 }
 
-/** Seed 002 `messages`: lifecycle ones written by the platform, others by the script. */
+/** The v1 API `messages`: lifecycle ones written by the platform, others by the script. */
 export interface ContainerMessageAddedData {
   containerId: number;
   agentId: number;
@@ -98,7 +98,7 @@ export interface ContainerView {
 }
 
 export interface ContainerMessageView {
-  /** Unique and increasing across all containers (the event's log position); seed 002 `fromMessageId` pages on it. */
+  /** Unique and increasing across all containers (the event's log position); the v1 API `fromMessageId` pages on it. */
   id: number;
   date: number;
   text: string;

@@ -82,7 +82,7 @@ export interface ContainerOutputResult {
   complete: boolean;
 }
 
-/** Seed 002 `output.json`. */
+/** The v1 API `output.json`. */
 export interface AgentOutputParams {
   agentId: number;
   mode?: 'track' | 'most-recent';

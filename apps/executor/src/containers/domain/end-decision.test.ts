@@ -7,7 +7,7 @@ const summary = (r: Partial<RunResult>) => {
   return { status, endType, endMessage, exitCode };
 };
 
-test('seed 002 end statuses and messages for each way a run ends', () => {
+test('the v1 API end statuses and messages for each way a run ends', () => {
   expect(summary({})).toEqual({ status: 'complete', endType: 'finished', endMessage: 'Agent finished (success)', exitCode: 0 });
   expect(summary({ exitCode: 3 })).toEqual({ status: 'failed', endType: 'finished', endMessage: 'Agent finished (error)', exitCode: 3 });
   expect(summary({ exitCode: null, signal: 'SIGKILL' })).toEqual({ status: 'failed', endType: 'finished', endMessage: 'Agent finished (error)', exitCode: null });

@@ -1,6 +1,6 @@
 import type { ContainerLaunchType } from '@agentry/contracts';
 
-/** Seed 002's lifecycle messages and end messages, in one place. */
+/** The v1 API's lifecycle messages and end messages, in one place. */
 export const END_MESSAGES = {
   success: 'Agent finished (success)',
   error: 'Agent finished (error)',

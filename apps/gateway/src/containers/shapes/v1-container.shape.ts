@@ -8,13 +8,13 @@ export const v1LaunchType = (launchType: ContainerLaunchType): 'manual' | 'autom
 
 const END_STATUS = { complete: 'success', failed: 'error', cancelled: 'cancelled' } as const;
 
-/** Seed 002 `lastEndStatus`: success / error / cancelled, or "launch failed" for a container that could not run. */
+/** The v1 API `lastEndStatus`: success / error / cancelled, or "launch failed" for a container that could not run. */
 export function v1EndStatus(container: ContainerView): string | null {
   if (container.finalStatus === null) return null;
   return container.launchFailed ? 'launch failed' : END_STATUS[container.finalStatus];
 }
 
-/** One entry of seed 002 `containers.json` (times in seconds). */
+/** One entry of the v1 API `containers.json` (times in seconds). */
 export const v1ContainerRecord = (c: ContainerView) => ({
   id: c.id,
   queueDate: toV1Time(c.queuedAt),
@@ -30,7 +30,7 @@ export const v1ContainerRecord = (c: ContainerView) => ({
 export const v1Message = (m: ContainerMessageView) => ({ id: m.id, date: toV1Time(m.date), text: m.text, type: m.type, context: m.context });
 
 /**
- * Seed 002 `output.json`: `containerStatus` only in track mode, `resultObject` only when the
+ * The v1 API `output.json`: `containerStatus` only in track mode, `resultObject` only when the
  * script set one.
  */
 export function v1Output(result: AgentOutputResult, mode: NonNullable<AgentOutputParams['mode']>) {

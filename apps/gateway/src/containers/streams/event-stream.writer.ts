@@ -7,7 +7,7 @@ import { sseOutputEvent, sseStateComment, type ContainerPhase } from './sse-form
 export const SSE_KEEPALIVE_MS = 5_000;
 
 /**
- * Seed 002 `output=event-stream`: a state comment, one message per piece of output (id = byte
+ * The v1 API `output=event-stream`: a state comment, one message per piece of output (id = byte
  * offset past it), state comments as keep-alives, `: container <id> ended`, then the connection
  * closes. A client resuming (`Last-Event-ID`) at the very end of an ended container gets 204,
  * which tells an EventSource to stop reconnecting.

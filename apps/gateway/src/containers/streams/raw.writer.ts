@@ -1,7 +1,7 @@
 import type { FeedEvent } from '../live/container-feed.js';
 import { failureMessage, type HttpStream } from './http-stream.js';
 
-/** Seed 002 `output=raw`: the console bytes as they come, chunked `text/plain`, until the container ends. */
+/** The v1 API `output=raw`: the console bytes as they come, chunked `text/plain`, until the container ends. */
 export async function writeRaw(stream: HttpStream, feed: AsyncIterable<FeedEvent>): Promise<void> {
   stream.start(200, 'text/plain; charset=utf-8');
   try {

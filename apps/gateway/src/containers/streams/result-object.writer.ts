@@ -3,13 +3,13 @@ import { jsend } from '../../http/shapes.js';
 import { executionSeconds, parseResultObject } from '../shapes/result-object.js';
 import { failureMessage, STOPPED_EARLY, type HttpStream } from './http-stream.js';
 
-/** Seed 002: "a space character is sent every 10 seconds to keep the HTTP socket alive". */
+/** The v1 API: "a space character is sent every 10 seconds to keep the HTTP socket alive". */
 export const RESULT_KEEPALIVE_MS = 10_000;
 
 export type ResultMode = 'result-object' | 'result-object-with-output' | 'first-result-object';
 
 /**
- * Seed 002's blocking launch answers: headers at once (200 even if the run fails), spaces while
+ * The v1 API's blocking launch answers: headers at once (200 even if the run fails), spaces while
  * waiting, then the JSend body — at the end of the run, or at the first result object.
  */
 export async function writeResultObject(stream: HttpStream, containerId: number, feed: AsyncIterable<FeedEvent>, mode: ResultMode): Promise<void> {

@@ -1,7 +1,7 @@
 import type { OutputLine } from '../live/line-splitter.js';
 
 /**
- * One seed 002 event-stream message per piece of output: `data: <text>`, then an empty `data:` line
+ * One v1 API event-stream message per piece of output: `data: <text>`, then an empty `data:` line
  * when the piece ended with a line feed (so a client joining the events' data gets the output
  * back). The id is the byte offset just past the piece: a client reconnecting with it in
  * `Last-Event-ID` resumes exactly there. SSE cannot carry a carriage return inside data, so a CRLF

@@ -2,7 +2,7 @@ import type { AgentOutputResult, ContainerStatus } from '@agentry/contracts';
 
 type V1Status = AgentOutputResult['agentStatus'];
 
-/** Seed 002: `running` when an instance runs, else `queued` when one waits, else `not running`. */
+/** The v1 API: `running` when an instance runs, else `queued` when one waits, else `not running`. */
 export const agentStatusOf = (counts: { running: number; queued: number }): V1Status =>
   counts.running > 0 ? 'running' : counts.queued > 0 ? 'queued' : 'not running';
 
@@ -21,7 +21,7 @@ export interface OutputCursor {
 }
 
 /**
- * Seed 002 "most recent" mode: the client sends the container id it last saw with its positions. When the
+ * The v1 API "most recent" mode: the client sends the container id it last saw with its positions. When the
  * most recent instance is another one, those positions belong to the old instance: start the new one from
  * its beginning (all its output, and all its messages unless the client asked for none).
  */

@@ -13,7 +13,7 @@ export const ZERO_INSTANCE_COUNTS: AgentInstanceCounts = Object.freeze({
 export const isRunning = (counts: AgentInstanceCounts): boolean => counts.active + counts.pending > 0;
 
 /**
- * Seed 001's `available_actions`. A retired agent keeps its settings frozen until it is
+ * The `POST /api/v1/agent` API's `available_actions`. A retired agent keeps its settings frozen until it is
  * reinstated; an agent with queued or running instances can't be deleted (stop it first).
  */
 export function availableActions(status: AgentStatus, counts: AgentInstanceCounts): AgentAvailableActions {

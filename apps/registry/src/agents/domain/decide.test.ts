@@ -112,7 +112,7 @@ describe('agent decisions', () => {
   });
 });
 
-describe('availableActions (seed 001)', () => {
+describe('availableActions (the `POST /api/v1/agent` API)', () => {
   it.each([
     ['active', ZERO_INSTANCE_COUNTS, { delete: true, reinstate: false, retire: true, update: true }],
     ['active', running, { delete: false, reinstate: false, retire: true, update: true }],

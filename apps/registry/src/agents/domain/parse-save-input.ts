@@ -49,7 +49,7 @@ export interface ParsedSaveInput {
 const ALIASES: Record<string, string> = { maxParallelExecs: 'maxParallelism', maxRetries: 'maxRetryNumber' };
 
 /**
- * Validates every `agents/save` field (v2 names, plus seed 003/004 fields) and throws one
+ * Validates every `agents/save` field (v2 names, plus versioned-agents API and agents API fields) and throws one
  * VALIDATION_FAILED naming each bad field. Unknown fields are ignored, so the record answered
  * by `agents/fetch` can be posted back as is (clone).
  */

@@ -70,7 +70,7 @@ export function crossFieldProblems(s: AgentSettings): FieldError[] {
     'is required when launchType is "after agent": the id of the agent whose end triggers this one',
   );
   need(
-    // A seed 004 recurring `schedule` (times, rateMinutes, cronExpression) is the other way to say when.
+    // An agents API recurring `schedule` (times, rateMinutes, cronExpression) is the other way to say when.
     s.launchType !== LaunchType.repeatedly || s.repeatedLaunchTimes !== null || (s.schedule !== null && s.schedule.mode === 'SCHEDULED' && s.schedule.kind !== 'manual'),
     'repeatedLaunchTimes',
     'is required when launchType is "repeatedly": send repeatedLaunchTimes, repeatedLaunchPreset or a recurring schedule',

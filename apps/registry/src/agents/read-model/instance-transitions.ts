@@ -1,6 +1,6 @@
 import type { ContainerFinalStatus } from '@agentry/contracts';
 
-/** Where a container is: seed 001's buckets. */
+/** Where a container is: the `POST /api/v1/agent` API's buckets. */
 export type ContainerState = 'pending' | 'active' | ContainerFinalStatus;
 
 export const FINAL_STATES: readonly ContainerState[] = ['complete', 'failed', 'cancelled'];
@@ -23,6 +23,6 @@ export function transition(previous: ContainerState | null, next: ContainerState
   return deltas;
 }
 
-/** v1 `lastEndStatus` for a final state; a run that never started is "launch failed" (seed 002 user.json). */
+/** v1 `lastEndStatus` for a final state; a run that never started is "launch failed" (the v1 API user.json). */
 export const lastEndStatusOf = (status: ContainerFinalStatus, launchFailed = false): string =>
   launchFailed ? 'launch failed' : { complete: 'success', failed: 'error', cancelled: 'cancelled' }[status];

@@ -83,7 +83,7 @@ async function applyBatch(events: StoredEvent[], manager: EntityManager): Promis
 }
 
 /**
- * Seed 001's `instance_counts` (+ v1 `nbLaunches` and last end message) per agent, fed by the
+ * The `POST /api/v1/agent` API's `instance_counts` (+ v1 `nbLaunches` and last end message) per agent, fed by the
  * executor's container events. Zeros until an executor emits them.
  */
 export const agentInstancesProjection: Projection = {

@@ -8,7 +8,7 @@ import { ContainersLookup } from '../../read-model/containers.lookup.js';
 import { FreshReads } from '../../read-model/fresh-reads.js';
 import { readId, readOptionalChoice, readOptionalInt } from '../read-params.js';
 
-/** Seed 002 `GET /api/v1/agent/{id}/output.json`: status, progress, messages and output since the client's positions. */
+/** The v1 API `GET /api/v1/agent/{id}/output.json`: status, progress, messages and output since the client's positions. */
 @Injectable()
 export class AgentOutputUseCase {
   constructor(

@@ -12,7 +12,7 @@ const failsOn = (value: unknown, field: string, message?: RegExp) => {
   expect(errors).toContainEqual({ field, message: expect.stringMatching(message ?? /./) });
 };
 
-describe('seed 004 schedule', () => {
+describe('the agents API schedule', () => {
   it('manual: times []', () => {
     expect(parse({ mode: 'SCHEDULED', times: [] }).out).toEqual({ kind: 'manual', mode: 'SCHEDULED', times: [] });
   });

@@ -6,7 +6,7 @@ import { CRON_HINT, cronExpressionProblem, cronFieldNumber } from './cron-expres
 const FIELD = 'schedule';
 const KNOWN_KEYS = new Set(['mode', 'times', 'tasksPerDay', 'rateMinutes', 'cronExpression', 'at', 'timezone']);
 const HH_MM = /^([01]\d|2[0-3]):([0-5]\d)$/;
-/** Seed 004: ISO-8601 date-time without a timezone (treated as UTC, or as `timezone`). */
+/** The agents API: ISO-8601 date-time without a timezone (treated as UTC, or as `timezone`). */
 const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
 const MIN_GAP_MINUTES = 5;
 const MINUTES_PER_DAY = 24 * 60;
@@ -15,7 +15,7 @@ const FORMS_HINT =
   'give exactly one of "times" (HH:mm list, [] for manual), "rateMinutes" or "cronExpression" with mode "SCHEDULED", or mode "ONCE" with "at"';
 
 /**
- * Seed 004's schedule object (or its JSON text), normalised to one `AgentSchedule` form.
+ * The agents API's schedule object (or its JSON text), normalised to one `AgentSchedule` form.
  * Problems are reported as `schedule.<key>`.
  */
 export function parseSchedule(r: Reporter, value: unknown): Maybe<AgentSchedule> {

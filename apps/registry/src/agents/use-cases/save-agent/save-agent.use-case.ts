@@ -29,7 +29,7 @@ import { AgentReferences, type ResolvedScript } from './agent-references.js';
 const PLAN_LIMIT_MESSAGE = 'Maximum amount of agents reached. Please upgrade your plan to unlock more slots for your agents.';
 
 /**
- * `agents/save` (seed 000): with `id` a partial update of that agent, without it a create.
+ * `agents/save` (the v2 API): with `id` a partial update of that agent, without it a create.
  * An update applies to the version it loaded: a concurrent save in between makes it fail with
  * 409 CONCURRENCY_CONFLICT instead of silently overwriting.
  */
