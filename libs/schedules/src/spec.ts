@@ -26,12 +26,12 @@ const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/
 export function scheduleSpecOf(settings: AgentSettings, anchorMs: number): ScheduleSpec | null {
   const { launchType, schedule } = settings;
   if (launchType !== LaunchType.repeatedly && launchType !== LaunchType.once) return null;
-  if (schedule) return specOfSeed004Schedule(schedule, anchorMs);
+  if (schedule) return specOfAgentsApiSchedule(schedule, anchorMs);
   if (launchType === LaunchType.once) return settings.launchOnceAt === null ? null : { kind: 'once', at: settings.launchOnceAt };
   return settings.repeatedLaunchTimes ? { kind: 'repeated', times: settings.repeatedLaunchTimes } : null;
 }
 
-function specOfSeed004Schedule(schedule: AgentSchedule, anchorMs: number): ScheduleSpec | null {
+function specOfAgentsApiSchedule(schedule: AgentSchedule, anchorMs: number): ScheduleSpec | null {
   const zone = schedule.timezone === undefined ? {} : { timezone: schedule.timezone };
   switch (schedule.kind) {
     case 'manual':

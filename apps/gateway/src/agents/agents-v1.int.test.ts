@@ -8,7 +8,7 @@ const RECORD_FIELDS = [
   'loadImages', 'launch', 'nbLaunches', 'showDebug', 'awsFolder', 'executionTimeLimit', 'fileMgmt', 'fileMgmtMaxFolders',
   'lastEndMessage', 'lastEndStatus', 'maxParallelExecs', 'userAwsFolder', 'nonce',
 ];
-const SEED_SCRIPT_TEXT = ' ... script contents ... ';
+const DOCUMENTED_SCRIPT_TEXT = ' ... script contents ... ';
 
 let platform: TestPlatform;
 let org: { orgId: string; key: string };
@@ -26,7 +26,7 @@ describe('GET /api/v1/agent/{id}.json (the v1 API)', () => {
   let scriptId: number;
 
   beforeAll(async () => {
-    scriptId = await createScript(platform, org.key, 'nice_agent.coffee', SEED_SCRIPT_TEXT);
+    scriptId = await createScript(platform, org.key, 'nice_agent.coffee', DOCUMENTED_SCRIPT_TEXT);
     id = await api.create({
       name: 'Nice Agent',
       scriptId,
@@ -76,7 +76,7 @@ describe('GET /api/v1/agent/{id}.json (the v1 API)', () => {
   test('withScript adds the seed\'s script record; without a script it is left out', async () => {
     const res = await api.v1Record(id, '?withScript=1');
     expect(Object.keys(res.body.data)).toEqual([...RECORD_FIELDS, 'script']);
-    expect(res.body.data.script).toEqual({ id: scriptId, name: 'nice_agent.coffee', source: 'api', url: null, text: SEED_SCRIPT_TEXT, httpHeaders: null });
+    expect(res.body.data.script).toEqual({ id: scriptId, name: 'nice_agent.coffee', source: 'api', url: null, text: DOCUMENTED_SCRIPT_TEXT, httpHeaders: null });
     expect(Object.keys(res.body.data.script)).toEqual(['id', 'name', 'source', 'url', 'text', 'httpHeaders']);
 
     const bare = await api.create({ name: 'no script' });

@@ -4,7 +4,7 @@ import { startPlatform, type TestPlatform } from '../testing/platform-harness.js
 /** The v1 API's script record and list entry, field for field and in the seed's order. */
 const RECORD_FIELDS = ['id', 'name', 'source', 'url', 'text', 'httpHeaders', 'lastSaveDate', 'nonce'];
 const LIST_FIELDS = ['id', 'name', 'source', 'url', 'httpHeaders', 'lastSaveDate', 'nonce'];
-const SEED_TEXT = ' ... script contents ... ';
+const DOCUMENTED_SCRIPT_TEXT = ' ... script contents ... ';
 
 let platform: TestPlatform;
 let orgA: { orgId: string; key: string };
@@ -57,7 +57,7 @@ describe('the v1 API examples, field for field', () => {
 
   beforeAll(async () => {
     before = nowSeconds();
-    id = await createScript(orgA.key, 'nice_agent.coffee', SEED_TEXT, 'phantombuster');
+    id = await createScript(orgA.key, 'nice_agent.coffee', DOCUMENTED_SCRIPT_TEXT, 'phantombuster');
   });
 
   test('POST /api/v1/script/{name} creating answers the new id as data', async () => {
@@ -86,7 +86,7 @@ describe('the v1 API examples, field for field', () => {
         name: 'nice_agent.coffee',
         source: 'phantombuster',
         url: null,
-        text: SEED_TEXT,
+        text: DOCUMENTED_SCRIPT_TEXT,
         httpHeaders: null,
         lastSaveDate: expect.any(Number),
         nonce: 1,
@@ -113,7 +113,7 @@ describe('the v1 API examples, field for field', () => {
     const res = await get();
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
-    expect(res.text).toBe(SEED_TEXT);
+    expect(res.text).toBe(DOCUMENTED_SCRIPT_TEXT);
   });
 
   test('GET /api/v1/scripts.json lists the seed entries without text', async () => {
