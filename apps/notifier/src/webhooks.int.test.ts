@@ -185,6 +185,28 @@ test('a receiver answering 500 twice then 200 gets the delivery three times unde
   ]);
 });
 
+test('nothing is lost across notifier restarts: an end while it is down is delivered, and a pending retry survives the next restart', async () => {
+  receiver.answer('/restart', [500, 200]);
+  const agentId = await agentWithWebhook('across-restarts', receiver.url('/restart'), `process.exit(0)`);
+  await notifier.close();
+  const containerId = await launch(agentId);
+  await waitUntil(async () => (await platform.request('GET', `/api/v2/containers/fetch?id=${containerId}`, { key: org.key })).body?.status === 'finished', { timeoutMs: 30_000 });
+
+  // Back after the end: the durable consumer hands it over; the first attempt fails and its retry is an hour away.
+  notifier = await startNotifier(notifierConfig({ NOTIFIER_PRIVATE_DESTINATIONS: 'allow', NOTIFIER_WEBHOOK_RETRY_BASE_MS: '3600000' }));
+  await waitUntil(async () => receiver.at('/restart').length === 1, { timeoutMs: 30_000 });
+  const webhookId = String(receiver.at('/restart')[0]!.headers['webhook-id']);
+  await waitUntil(async () => (await deliveryOf(webhookId))?.attempts === 1);
+  await notifier.close();
+
+  // The retry's due time is in Postgres: move it to now (as the hour passing would) and start a fresh notifier.
+  await pool.query(`UPDATE webhook_deliveries SET next_attempt_at = 0 WHERE webhook_id = $1`, [webhookId]);
+  notifier = await startNotifier(notifierConfig({ NOTIFIER_PRIVATE_DESTINATIONS: 'allow' }));
+  await waitUntil(async () => (await deliveryOf(webhookId)).state === 'delivered', { timeoutMs: 30_000 });
+  expect(receiver.at('/restart').map((r) => r.headers['webhook-id'])).toEqual([webhookId, webhookId]);
+  expect((await attemptsOf((await deliveryOf(webhookId)).id)).map((a) => a.status_code)).toEqual([500, 200]);
+});
+
 describe('private destinations', () => {
   const deliveries = () => new WebhookDeliveries(notifier.dataSource);
   /** A delivery row the running notifier's worker leaves alone (due in an hour), attempted here by hand. */
