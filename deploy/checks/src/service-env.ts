@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadExecutorConfig } from '../../../apps/executor/src/config.js';
 import { loadGatewayConfig } from '../../../apps/gateway/src/config.js';
+import { loadNotifierConfig } from '../../../apps/notifier/src/config.js';
 import { loadOutputConfig } from '../../../apps/output/src/config.js';
 import { loadRegistryConfig } from '../../../apps/registry/src/config.js';
 import { loadSchedulerConfig } from '../../../apps/scheduler/src/config.js';
@@ -19,6 +20,7 @@ export const SERVICE_LOADERS: Record<string, EnvReader> = {
   executor: loadExecutorConfig,
   output: loadOutputConfig,
   scheduler: loadSchedulerConfig,
+  notifier: loadNotifierConfig,
   gateway: loadGatewayConfig,
 };
 

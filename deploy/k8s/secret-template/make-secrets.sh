@@ -34,7 +34,7 @@ nodes="${NATS_CLUSTER_SIZE:-3}"
 # lists it. (Subject permissions per user go in auth.conf: see docs/SECURITY.md section 7.)
 declare -A nats_url
 users=""
-for name in gateway registry executor output scheduler ops; do
+for name in gateway registry executor output scheduler notifier ops; do
   password="$(openssl rand -hex 24)"
   nats_url[$name]="nats://${name}:${password}@nats.agentry.svc:4222"
   users+="        { user: \"${name}\", password: \"${password}\" }"$'\n'
@@ -58,6 +58,7 @@ stringData:
   NATS_URL_REGISTRY: $(q "${nats_url[registry]}")
   NATS_URL_OUTPUT: $(q "${nats_url[output]}")
   NATS_URL_SCHEDULER: $(q "${nats_url[scheduler]}")
+  NATS_URL_NOTIFIER: $(q "${nats_url[notifier]}")
   NATS_URL_OPS: $(q "${nats_url[ops]}")
   AGENTRY_SECRET_KEY: $(q "$secret_key")
   AGENTRY_BOOTSTRAP_API_KEY: $(q "$bootstrap_key")

@@ -12,6 +12,7 @@ export const SERVICES = [
   { name: 'executor', entry: 'apps/executor/dist/main.js', env: [...COMMON, 'DATABASE_URL', 'AGENTRY_SECRET_KEY', 'AGENTRY_STORAGE_DIR'] },
   { name: 'output', entry: 'apps/output/dist/main.js', env: [...COMMON, 'DATABASE_URL'] },
   { name: 'scheduler', entry: 'apps/scheduler/dist/main.js', env: [...COMMON, 'DATABASE_URL'] },
+  { name: 'notifier', entry: 'apps/notifier/dist/main.js', env: [...COMMON, 'DATABASE_URL', 'AGENTRY_SECRET_KEY'] },
   { name: 'gateway', entry: 'apps/gateway/dist/main.js', env: [...COMMON, 'PORT', 'HOST'] },
 ];
 

@@ -12,7 +12,7 @@ const settings = {
 const byName = (name: string) => SERVICES.find((s: { name: string }) => s.name === name);
 
 test('the gateway is started last, so it is stopped first', () => {
-  expect(SERVICES.map((s: { name: string }) => s.name)).toEqual(['registry', 'executor', 'output', 'scheduler', 'gateway']);
+  expect(SERVICES.map((s: { name: string }) => s.name)).toEqual(['registry', 'executor', 'output', 'scheduler', 'notifier', 'gateway']);
 });
 
 test('each service receives its declared settings and the rest of the environment', () => {
