@@ -27,6 +27,11 @@ asRoot('as root, a runtime below a 0700 folder (a clone under /root) is used fro
   writeFileSync(join(runtime, 'bootstrap.cjs'), 'module.exports = 2;\n');
   expect(reachableForRunUser(runtime, copies)).not.toBe(copy); // changed runtime: a new copy, never a stale one
 
+  // A copy in a folder others may write to is refused: they could swap it.
+  chmodSync(copies, 0o777);
+  expect(() => reachableForRunUser(runtime, copies)).toThrow(/must belong to root and be writable by root only/);
+  chmodSync(copies, 0o755);
+
   // Control: a runtime others can reach is used where it is.
   chmodSync(home, 0o755);
   expect(reachableForRunUser(runtime, copies)).toBe(runtime);

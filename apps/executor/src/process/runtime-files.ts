@@ -32,8 +32,11 @@ export function reachableForRunUser(dir: string, copyRoot = REACHABLE_RUNTIME_RO
       rmSync(partial, { recursive: true, force: true });
     }
   }
-  const info = statSync(copy);
-  if (info.uid !== 0 || (info.mode & 0o022) !== 0) throw new Error(`${copy} must belong to root and be writable by root only (every script loads it)`);
+  // The folder above too: whoever may write there could swap the copy for another.
+  for (const folder of [copyRoot, copy]) {
+    const info = statSync(folder);
+    if (info.uid !== 0 || (info.mode & 0o022) !== 0) throw new Error(`${folder} must belong to root and be writable by root only (every script loads the runtime from it)`);
+  }
   return copy;
 }
 
