@@ -27,6 +27,8 @@ class Receiver {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       this.received.push({ path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      if (req.url === '/hang') return; // never answers
+      if (req.url === '/huge') return void res.writeHead(500).end('x'.repeat(200_000));
       const status = this.scripted.get(req.url ?? '')?.shift() ?? 200;
       res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'thanks' : 'receiver is down');
     });
@@ -47,6 +49,7 @@ class Receiver {
     return this.received.filter((r) => r.path === path);
   }
   close(): Promise<void> {
+    this.server.closeAllConnections();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 }
@@ -245,5 +248,20 @@ describe('private destinations', () => {
     const resolve = async () => [{ address: '203.0.113.7', family: 4 }, { address: '192.168.1.20', family: 4 }];
     await attemptDelivery({ deliveries: deliveries(), secretKey: masterKey, config: config('refuse'), resolve }, rebinding.due);
     expect(await deliveryOf(rebinding.webhookId)).toMatchObject({ state: 'refused' });
+  });
+
+  test('a receiver that never answers costs one bounded attempt, and a huge answer only its first KiB in the log', async () => {
+    const hanging = await enqueue(receiver.url('/hang'));
+    await attemptDelivery({ deliveries: deliveries(), secretKey: masterKey, config: { ...config('allow'), timeoutMs: 300 } }, hanging.due);
+    expect(receiver.at('/hang')).toHaveLength(1);
+    const hung = await deliveryOf(hanging.webhookId);
+    expect(hung).toMatchObject({ state: 'pending', attempts: 1 });
+    expect((await pool.query(`SELECT error FROM webhook_delivery_attempts WHERE delivery_id = $1`, [hung.id])).rows[0].error).toBe('timed out after 300 ms');
+
+    const huge = await enqueue(receiver.url('/huge'));
+    await attemptDelivery({ deliveries: deliveries(), secretKey: masterKey, config: config('allow') }, huge.due);
+    const [attempt] = await attemptsOf((await deliveryOf(huge.webhookId)).id);
+    expect(attempt).toMatchObject({ status_code: 500 });
+    expect(attempt!.response_excerpt).toBe('x'.repeat(1024));
   });
 });
