@@ -188,6 +188,18 @@ test('a receiver answering 500 twice then 200 gets the delivery three times unde
   ]);
 });
 
+test('an agent whose version sets no webhook gets no delivery (ends are handled in log order: a later hooked end is the barrier)', async () => {
+  const script = await platform.request('POST', `/api/v1/script/quiet.js`, { key: org.key, form: { text: 'process.exit(0)' } });
+  const saved = await platform.request('POST', '/api/v2/agents/save', { key: org.key, json: { name: 'quiet', scriptId: script.body.data } });
+  const quietContainer = await launch(Number(saved.body.id));
+  await waitUntil(async () => (await platform.request('GET', `/api/v2/containers/fetch?id=${quietContainer}`, { key: org.key })).body?.status === 'finished', { timeoutMs: 30_000 });
+  const barrier = await agentWithWebhook('barrier', receiver.url('/barrier'), 'process.exit(0)');
+  await launch(barrier);
+  await waitUntil(async () => receiver.at('/barrier').length === 1, { timeoutMs: 30_000 });
+  const rows = await pool.query(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE container_id = $1`, [Number(quietContainer)]);
+  expect(rows.rows[0].n).toBe(0);
+});
+
 test('nothing is lost across notifier restarts: an end while it is down is delivered, and a pending retry survives the next restart', async () => {
   receiver.answer('/restart', [500, 200]);
   const agentId = await agentWithWebhook('across-restarts', receiver.url('/restart'), `process.exit(0)`);
