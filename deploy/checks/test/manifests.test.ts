@@ -63,12 +63,16 @@ test('every key of the secret template is read by a pod of some overlay', () => 
 });
 
 test('small: one replica of every service and one NATS node', () => {
-  for (const name of ['gateway', 'registry', 'executor', 'output', 'scheduler']) expect([name, find('small', 'Deployment', name)?.spec.replicas]).toEqual([name, 1]);
+  for (const name of ['gateway', 'registry', 'executor', 'output', 'scheduler', 'notifier']) expect([name, find('small', 'Deployment', name)?.spec.replicas]).toEqual([name, 1]);
   expect(find('small', 'StatefulSet', 'nats')?.spec.replicas).toBe(1);
 });
 
 test('ha: two or more replicas, HPAs for gateway and executor, a three-node NATS cluster whose streams get three replicas', () => {
-  for (const name of ['registry', 'output', 'scheduler']) expect([name, find('ha', 'Deployment', name)?.spec.replicas]).toEqual([name, 2]);
+  for (const name of ['registry', 'output', 'scheduler', 'notifier']) expect([name, find('ha', 'Deployment', name)?.spec.replicas]).toEqual([name, 2]);
+  for (const name of ['registry', 'executor', 'output', 'scheduler', 'notifier']) {
+    const env = (find('ha', 'Deployment', name) as any).spec.template.spec.containers[0].env;
+    expect([name, env]).toEqual([name, expect.arrayContaining([{ name: 'NATS_STREAM_REPLICAS', value: '3' }])]);
+  }
   for (const name of ['gateway', 'executor']) {
     const hpa = find('ha', 'HorizontalPodAutoscaler', name);
     expect([name, hpa?.spec.minReplicas]).toEqual([name, 2]);
