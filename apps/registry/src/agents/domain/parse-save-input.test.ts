@@ -231,3 +231,16 @@ describe('parseSaveInput: a schedule decides the launch type unless one is sent'
     expect(parseSaveInput({ schedule: { times: [] }, launchType: 'after agent', launchAfterAgentId: 2 }).patch.launchType).toBe('after agent');
   });
 });
+
+describe('parseSaveInput: no setting accepted that would have no effect', () => {
+  it.each(['pool', 'squid lease'])('proxyType "%s" is refused: no such proxies here, runs would go out with none', (proxyType) => {
+    expect(fieldErrors({ proxyType, proxyAddress: 'p', squidLeaseIdentifier: { a: 1 } })).toEqual([
+      { field: 'proxyType', message: expect.stringMatching(/which this platform does not provide, so runs would go out with no proxy: use "http" with proxyAddress, or "none"$/) },
+    ]);
+  });
+
+  it('proxyType "http" and "none" are kept (control)', () => {
+    expect(parseSaveInput({ proxyType: 'http', proxyAddress: 'http://proxy:8080' }).patch.proxyType).toBe('http');
+    expect(parseSaveInput({ proxyType: 'none' }).patch.proxyType).toBe('none');
+  });
+});

@@ -88,7 +88,7 @@ export function parseSaveInput(
   set('masterAgentLaunchAfter', r.number('masterAgentLaunchAfter', { min: 0, max: 86_400, integer: true, what: 'an integer number of seconds' }));
   readRepeatedLaunch(r, patch);
   set('notifications', parseObject(r, 'notifications', (o) => parseNotifications(r, o)));
-  set('proxyType', nonNull(r, 'proxyType', r.enumValue('proxyType', PROXY_TYPES)));
+  set('proxyType', readProxyType(r));
   set('proxyAddress', r.string('proxyAddress', { min: 1, max: 500 }));
   set('proxyUsername', r.string('proxyUsername', { max: 200 }));
   set('squidLeaseIdentifier', r.object('squidLeaseIdentifier'));
@@ -198,6 +198,17 @@ function readRepeatedLaunch(r: FieldReader, patch: ParsedSaveInput['patch']): vo
   if (preset === ABSENT) return;
   patch.repeatedLaunchPreset = preset;
   patch.repeatedLaunchTimes = expandPreset(preset, times !== ABSENT && times !== null ? times.timezone : 'UTC');
+}
+
+/**
+ * `pool` and `squid lease` are v2 names of proxies this platform does not provide: stored, they
+ * would send the agent's runs out with no proxy at all, which its owner chose them to avoid.
+ * Refused at save instead (agents stored before keep them; their runs get no proxy, as documented).
+ */
+function readProxyType(r: FieldReader): Maybe<AgentSettings['proxyType']> {
+  const value = nonNull(r, 'proxyType', r.enumValue('proxyType', PROXY_TYPES));
+  if (value !== 'pool' && value !== 'squid lease') return value;
+  return r.fail('proxyType', `is "${value}", which this platform does not provide, so runs would go out with no proxy: use "http" with proxyAddress, or "none"`);
 }
 
 function readBaseUrl(r: FieldReader): Maybe<string | null> {
