@@ -89,7 +89,7 @@ test('make-secrets.sh writes every Secret and key of the template, with values',
   // Each service's NATS login is one nats-server is configured with, and no two services share one.
   const logins = [...generated.values()].flatMap((keys) => Object.entries(keys).filter(([key]) => key.startsWith('NATS_URL_'))).map(([, value]) => new URL(value));
   expect(new Set(logins.map((url) => url.username)).size).toBe(7);
-  for (const url of logins) expect(generated.get('agentry/nats-auth')!['auth.conf']).toContain(`user: "${decodeURIComponent(url.username)}", password: "${decodeURIComponent(url.password)}"`);
+  for (const url of logins) expect(generated.get('agentry/nats-auth')![`${decodeURIComponent(url.username)}.conf`]).toBe(`password: "${decodeURIComponent(url.password)}"`);
   expect(generated.get('agentry-executor/agentry-secrets')!.AGENTRY_SECRET_KEY).toBe(generated.get('agentry/agentry-secrets')!.AGENTRY_SECRET_KEY);
 });
 

@@ -44,7 +44,7 @@ function layOut(overlay: string, port: number, monitorPort: number): string {
   return join(root, 'conf/nats.conf');
 }
 
-test('small: nats-server runs the shipped config; each service\'s generated login works, a wrong or no password is refused', async () => {
+test('small: nats-server runs the shipped config; each service\'s generated login works and is held to its subjects, a wrong or no password is refused', async () => {
   const binary = await ensureNatsServerBinary();
   const port = await freePort();
   const conf = layOut('small', port, await freePort());
@@ -60,12 +60,26 @@ test('small: nats-server runs the shipped config; each service\'s generated logi
     server!.once('exit', (code) => reject(new Error(`nats-server exited (${code}):\n${log}`)));
   });
   const servers = `nats://127.0.0.1:${port}`;
-  for (const login of [generated.get('agentry/agentry-secrets')!.NATS_URL_GATEWAY, generated.get('agentry-executor/agentry-secrets')!.NATS_URL_EXECUTOR]) {
-    const url = new URL(login);
+  const logins = [...generated.values()].flatMap((keys) => Object.entries(keys).filter(([key]) => key.startsWith('NATS_URL_'))).map(([, value]) => new URL(value));
+  for (const url of logins) {
     const nc = await connect({ servers, user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) });
     await nc.flush();
     await nc.close();
   }
+  // users.conf holds each user to its subjects (libs/contracts nats-permissions): the executor may
+  // use JetStream, the gateway may not even ask for the account's JetStream info.
+  const as = async (key: string, secret = 'agentry/agentry-secrets') => {
+    const url = new URL(generated.get(secret)![key]);
+    const user = decodeURIComponent(url.username);
+    return connect({ servers, user, pass: decodeURIComponent(url.password), inboxPrefix: `_INBOX.${user}` });
+  };
+  const executor = await as('NATS_URL_EXECUTOR', 'agentry-executor/agentry-secrets');
+  expect((await executor.request('$JS.API.INFO', '', { timeout: 5000 })).json()).toHaveProperty('type', 'io.nats.jetstream.api.v1.account_info_response');
+  await executor.close();
+  const gateway = await as('NATS_URL_GATEWAY');
+  await expect(gateway.request('$JS.API.INFO', '', { timeout: 5000 })).rejects.toThrow(/Permissions Violation/);
+  await expect(gateway.request('launches.1', '', { timeout: 5000 })).rejects.toThrow(/Permissions Violation/);
+  await gateway.close();
   const url = new URL(generated.get('agentry/agentry-secrets')!.NATS_URL_GATEWAY);
   await expect(connect({ servers, user: decodeURIComponent(url.username), pass: 'not-the-password', reconnect: false })).rejects.toThrow(/Authorization Violation/i);
   await expect(connect({ servers, reconnect: false })).rejects.toThrow(/Authorization Violation/i);

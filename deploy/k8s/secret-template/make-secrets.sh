@@ -3,7 +3,7 @@
 #   DATABASE_URL='postgres://agentry:PASSWORD@db.example:5432/agentry' \
 #     deploy/k8s/secret-template/make-secrets.sh ~/agentry-secrets
 #   kubectl apply -f ~/agentry-secrets/agentry-secrets.yaml      (after the namespaces exist)
-# Generated: each service's NATS login (NATS_URL_<SERVICE>, and auth.conf), the route credentials of the NATS
+# Generated: each service's NATS login (NATS_URL_<SERVICE>, and <user>.conf in nats-auth), the route credentials of the NATS
 # cluster, AGENTRY_SECRET_KEY and AGENTRY_BOOTSTRAP_API_KEY. Give AGENTRY_SECRET_KEY (and
 # AGENTRY_BOOTSTRAP_API_KEY) in the environment to keep existing ones, e.g. when restoring a
 # database backup: the key must be the one the data was sealed with.
@@ -30,18 +30,19 @@ bootstrap_key="${AGENTRY_BOOTSTRAP_API_KEY:-agt_$(openssl rand -hex 20)}"
 [[ "$bootstrap_key" =~ ^[A-Za-z0-9_:-]{5,50}$ ]] || { echo "AGENTRY_BOOTSTRAP_API_KEY must be 5-50 of [A-Za-z0-9_:-]" >&2; exit 64; }
 route_password="$(openssl rand -hex 24)"
 nodes="${NATS_CLUSTER_SIZE:-3}"
-# One NATS login per service and one for operator jobs: NATS_URL_<NAME> carries it, auth.conf
-# lists it. (Subject permissions per user go in auth.conf: see docs/SECURITY.md section 7.)
+# One NATS login per service and one for operator jobs: NATS_URL_<NAME> carries it, nats-auth's
+# <name>.conf holds its password for nats-server, whose users.conf (ConfigMap, generated from the
+# permission map: docs/SECURITY.md section 7) includes it with that user's subject permissions.
+# YAML single-quoted scalar: ' doubles.
+q() { printf "'%s'" "${1//\'/\'\'}"; }
+
 declare -A nats_url
-users=""
+password_files=""
 for name in gateway registry executor output scheduler notifier ops; do
   password="$(openssl rand -hex 24)"
   nats_url[$name]="nats://${name}:${password}@nats.agentry.svc:4222"
-  users+="        { user: \"${name}\", password: \"${password}\" }"$'\n'
+  password_files+="  ${name}.conf: $(q "password: \"${password}\"")"$'\n'
 done
-
-# YAML single-quoted scalar: ' doubles.
-q() { printf "'%s'" "${1//\'/\'\'}"; }
 
 routes=""
 for ((i = 0; i < nodes; i++)); do routes+="        nats-route://route:${route_password}@nats-${i}.nats:6222"$'\n'; done
@@ -77,12 +78,7 @@ kind: Secret
 metadata: { name: nats-auth, namespace: agentry, labels: { app.kubernetes.io/part-of: agentry } }
 type: Opaque
 stringData:
-  auth.conf: |
-    authorization {
-      users = [
-${users}      ]
-    }
-  cluster-routes.conf: |
+${password_files}  cluster-routes.conf: |
     authorization { user: "route", password: "${route_password}" }
     routes: [
 ${routes}    ]
