@@ -140,6 +140,13 @@ test('console bytes reach the OUTPUT stream exactly: 10 MiB of binary output, co
 });
 
 test('the executor read model rebuilt from the log equals the live one', async () => {
+  // Compare at rest: a run of an earlier test may still be ending, and an end appended between the
+  // live snapshot and the rebuild would show up only in the rebuilt rows. So wait until every
+  // container has ended on record and the live model has applied it.
+  const unsettled = async () =>
+    (await bed.dataSource.query(`SELECT container_id FROM executor_containers WHERE phase <> 'ended'`)).map((r: { container_id: string }) => Number(r.container_id));
+  for (const id of await unsettled()) await bed.waitEnded(id, 60_000);
+  await waitUntil(async () => (await unsettled()).length === 0, { timeoutMs: 30_000, message: 'the live executor read model applied every end' });
   const before = await bed.dataSource.query(`SELECT * FROM executor_containers ORDER BY container_id`);
   expect(before.length).toBeGreaterThan(5);
   await rebuildProjections(bed.dataSource, executorProjections());
