@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { boundedInteger, ConfigError, databaseUrl, key256, loadConfig, logLevel, natsUrl, oneOf, streamReplicas, withDefault, type LogLevel, type Setting } from '@agentry/config';
-import { observabilityConfig, observabilitySettings, type ObservabilityConfig } from '@agentry/service-kit';
+import { boundedInteger, ConfigError, key256, loadConfig, oneOf, withDefault, type LogLevel, type Setting } from '@agentry/config';
+import { observabilityConfig, serviceSettings, type ObservabilityConfig } from '@agentry/service-kit';
 import { parseCidrList, type Cidr } from './process/egress-rules.js';
 import { DEFAULT_SCRIPT_WRITE_QUOTAS, type ScriptWriteQuotas } from './runs/script-write-quotas.js';
 
@@ -92,9 +92,7 @@ const folder = (fallback: string): Setting<string> => ({
 export function loadExecutorConfig(env: Record<string, string | undefined> = process.env): ExecutorConfig {
   const c = loadConfig(
     {
-      DATABASE_URL: databaseUrl(),
-      NATS_URL: natsUrl(),
-      NATS_STREAM_REPLICAS: streamReplicas(),
+      ...serviceSettings(),
       AGENTRY_SECRET_KEY: key256(),
       AGENTRY_WORK_DIR: folder(join(tmpdir(), 'agentry-work')),
       AGENTRY_STORAGE_DIR: folder('.agentry/storage'),
@@ -121,8 +119,6 @@ export function loadExecutorConfig(env: Record<string, string | undefined> = pro
       EXECUTOR_RUN_MAX_WRITTEN_MB: boundedInteger(DEFAULT_SCRIPT_WRITE_QUOTAS.runMaxWrittenBytes / 1024 / 1024, 1, 1024 * 1024, 'of MiB'),
       EXECUTOR_ORG_MAX_WRITTEN_MB: boundedInteger(DEFAULT_SCRIPT_WRITE_QUOTAS.orgMaxWrittenBytes / 1024 / 1024, 1, 1024 * 1024 * 1024, 'of MiB'),
       EXECUTOR_ORG_WRITE_WINDOW_HOURS: boundedInteger(DEFAULT_SCRIPT_WRITE_QUOTAS.orgWindowSeconds / 3600, 1, 24 * 366, 'of hours'),
-      LOG_LEVEL: logLevel(),
-      ...observabilitySettings(),
     },
     env,
   );

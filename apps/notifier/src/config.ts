@@ -1,5 +1,5 @@
-import { boundedInteger, databaseUrl, key256, loadConfig, logLevel, natsUrl, oneOf, streamReplicas, type LogLevel } from '@agentry/config';
-import { observabilityConfig, observabilitySettings, type ObservabilityConfig } from '@agentry/service-kit';
+import { boundedInteger, key256, loadConfig, oneOf, type LogLevel } from '@agentry/config';
+import { observabilityConfig, serviceSettings, type ObservabilityConfig } from '@agentry/service-kit';
 
 export interface NotifierConfig {
   databaseUrl: string;
@@ -35,11 +35,7 @@ const ms = (fallback: number, min: number, max: number) => boundedInteger(fallba
 export function loadNotifierConfig(env: Record<string, string | undefined> = process.env): NotifierConfig {
   const c = loadConfig(
     {
-      DATABASE_URL: databaseUrl(),
-      NATS_URL: natsUrl(),
-      NATS_STREAM_REPLICAS: streamReplicas(),
-      LOG_LEVEL: logLevel(),
-      ...observabilitySettings(),
+      ...serviceSettings(),
       AGENTRY_SECRET_KEY: key256(),
       NOTIFIER_WEBHOOK_TIMEOUT_MS: ms(10_000, 100, 120_000),
       // With the defaults (1 min doubling, capped at 1 h): 18 attempts span a little over a day.

@@ -1,5 +1,5 @@
-import { boundedInteger, databaseUrl, loadConfig, logLevel, natsUrl, streamReplicas, type LogLevel } from '@agentry/config';
-import { observabilityConfig, observabilitySettings, type ObservabilityConfig } from '@agentry/service-kit';
+import { boundedInteger, loadConfig, type LogLevel } from '@agentry/config';
+import { observabilityConfig, serviceSettings, type ObservabilityConfig } from '@agentry/service-kit';
 
 export const OUTPUT_CONFIG = Symbol('OUTPUT_CONFIG');
 
@@ -23,11 +23,7 @@ export const retentionDays = (fallback: number) => boundedInteger(fallback, 1, u
 export function loadOutputConfig(env: Record<string, string | undefined> = process.env): OutputConfig {
   const c = loadConfig(
     {
-      DATABASE_URL: databaseUrl(),
-      NATS_URL: natsUrl(),
-      NATS_STREAM_REPLICAS: streamReplicas(),
-      LOG_LEVEL: logLevel(),
-      ...observabilitySettings(),
+      ...serviceSettings(),
       OUTPUT_RETENTION_DAYS: retentionDays(DEFAULT_RETENTION_DAYS),
     },
     env,

@@ -1,6 +1,6 @@
-import { databaseUrl, key256, loadConfig, logLevel, natsUrl, optionalString, streamReplicas, type LogLevel, type Setting } from '@agentry/config';
+import { key256, loadConfig, optionalString, type LogLevel, type Setting } from '@agentry/config';
 import { API_KEY_PATTERN, API_KEY_RULE, DEFAULT_MAX_RUNNING_CONTAINERS, MAX_RUNNING_CONTAINERS_LIMIT } from '@agentry/contracts';
-import { observabilityConfig, observabilitySettings, type ObservabilityConfig } from '@agentry/service-kit';
+import { observabilityConfig, serviceSettings, type ObservabilityConfig } from '@agentry/service-kit';
 
 export const REGISTRY_CONFIG = Symbol('REGISTRY_CONFIG');
 
@@ -23,14 +23,10 @@ export interface RegistryConfig {
 export function loadRegistryConfig(env: Record<string, string | undefined> = process.env): RegistryConfig {
   const c = loadConfig(
     {
-      DATABASE_URL: databaseUrl(),
-      NATS_URL: natsUrl(),
-      NATS_STREAM_REPLICAS: streamReplicas(),
+      ...serviceSettings(),
       AGENTRY_SECRET_KEY: key256(),
       AGENTRY_BOOTSTRAP_API_KEY: optionalString(API_KEY_PATTERN, API_KEY_RULE),
-      LOG_LEVEL: logLevel(),
       AGENTRY_DEFAULT_MAX_RUNNING_CONTAINERS: runningCap(),
-      ...observabilitySettings(),
     },
     env,
   );

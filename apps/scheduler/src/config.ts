@@ -1,5 +1,5 @@
-import { boundedInteger, ConfigError, databaseUrl, loadConfig, logLevel, natsUrl, streamReplicas, type LogLevel } from '@agentry/config';
-import { observabilityConfig, observabilitySettings, type ObservabilityConfig } from '@agentry/service-kit';
+import { boundedInteger, ConfigError, loadConfig, type LogLevel } from '@agentry/config';
+import { observabilityConfig, serviceSettings, type ObservabilityConfig } from '@agentry/service-kit';
 
 export interface SchedulerConfig {
   databaseUrl: string;
@@ -27,11 +27,7 @@ const HOUR_MS = 3_600_000;
 export function loadSchedulerConfig(env: Record<string, string | undefined> = process.env): SchedulerConfig {
   const c = loadConfig(
     {
-      DATABASE_URL: databaseUrl(),
-      NATS_URL: natsUrl(),
-      NATS_STREAM_REPLICAS: streamReplicas(),
-      LOG_LEVEL: logLevel(),
-      ...observabilitySettings(),
+      ...serviceSettings(),
       SCHEDULER_FLEX_WINDOW_MS: milliseconds(0, 0, HOUR_MS),
       SCHEDULER_MISSED_GRACE_MS: milliseconds(60_000, 1000, 24 * HOUR_MS),
       SCHEDULER_TICK_MS: milliseconds(25, 10, 60_000),
