@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { boundedInteger, ConfigError, key256, loadConfig, oneOf, withDefault, type LogLevel, type Setting } from '@agentry/config';
-import { observabilityConfig, serviceSettings, type ObservabilityConfig } from '@agentry/service-kit';
+import { serviceConfig, serviceSettings, type ObservabilityConfig } from '@agentry/service-kit';
 import { parseCidrList, type Cidr } from './process/egress-rules.js';
 import { DEFAULT_SCRIPT_WRITE_QUOTAS, type ScriptWriteQuotas } from './runs/script-write-quotas.js';
 
@@ -128,9 +128,7 @@ export function loadExecutorConfig(env: Record<string, string | undefined> = pro
     ]);
   }
   return {
-    databaseUrl: c.DATABASE_URL,
-    natsUrl: c.NATS_URL,
-    natsStreamReplicas: c.NATS_STREAM_REPLICAS,
+    ...serviceConfig(c),
     secretKey: c.AGENTRY_SECRET_KEY,
     workDir: c.AGENTRY_WORK_DIR,
     storageDir: c.AGENTRY_STORAGE_DIR,
@@ -151,8 +149,6 @@ export function loadExecutorConfig(env: Record<string, string | undefined> = pro
     heartbeatTtlMs: c.EXECUTOR_HEARTBEAT_TTL_MS,
     retryBackoffMs: c.EXECUTOR_RETRY_BACKOFF_MS,
     drainGraceMs: c.EXECUTOR_DRAIN_GRACE_MS,
-    logLevel: c.LOG_LEVEL,
-    observability: observabilityConfig(c),
     scriptWrites: {
       runMaxMessages: c.EXECUTOR_RUN_MAX_MESSAGES,
       runMaxResultObjects: c.EXECUTOR_RUN_MAX_RESULT_OBJECTS,

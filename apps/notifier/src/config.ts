@@ -1,5 +1,5 @@
 import { boundedInteger, key256, loadConfig, oneOf, type LogLevel } from '@agentry/config';
-import { observabilityConfig, serviceSettings, type ObservabilityConfig } from '@agentry/service-kit';
+import { serviceConfig, serviceSettings, type ObservabilityConfig } from '@agentry/service-kit';
 
 export interface NotifierConfig {
   databaseUrl: string;
@@ -48,11 +48,7 @@ export function loadNotifierConfig(env: Record<string, string | undefined> = pro
     env,
   );
   return {
-    databaseUrl: c.DATABASE_URL,
-    natsUrl: c.NATS_URL,
-    natsStreamReplicas: c.NATS_STREAM_REPLICAS,
-    logLevel: c.LOG_LEVEL,
-    observability: observabilityConfig(c),
+    ...serviceConfig(c),
     secretKey: c.AGENTRY_SECRET_KEY,
     webhooks: {
       timeoutMs: c.NOTIFIER_WEBHOOK_TIMEOUT_MS,

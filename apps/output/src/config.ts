@@ -1,5 +1,5 @@
 import { boundedInteger, loadConfig, type LogLevel } from '@agentry/config';
-import { observabilityConfig, serviceSettings, type ObservabilityConfig } from '@agentry/service-kit';
+import { serviceConfig, serviceSettings, type ObservabilityConfig } from '@agentry/service-kit';
 
 export const OUTPUT_CONFIG = Symbol('OUTPUT_CONFIG');
 
@@ -28,5 +28,5 @@ export function loadOutputConfig(env: Record<string, string | undefined> = proce
     },
     env,
   );
-  return { databaseUrl: c.DATABASE_URL, natsUrl: c.NATS_URL, natsStreamReplicas: c.NATS_STREAM_REPLICAS, logLevel: c.LOG_LEVEL, observability: observabilityConfig(c), retentionDays: c.OUTPUT_RETENTION_DAYS };
+  return { ...serviceConfig(c), retentionDays: c.OUTPUT_RETENTION_DAYS };
 }

@@ -1,6 +1,6 @@
 import { key256, loadConfig, optionalString, type LogLevel, type Setting } from '@agentry/config';
 import { API_KEY_PATTERN, API_KEY_RULE, DEFAULT_MAX_RUNNING_CONTAINERS, MAX_RUNNING_CONTAINERS_LIMIT } from '@agentry/contracts';
-import { observabilityConfig, serviceSettings, type ObservabilityConfig } from '@agentry/service-kit';
+import { serviceConfig, serviceSettings, type ObservabilityConfig } from '@agentry/service-kit';
 
 export const REGISTRY_CONFIG = Symbol('REGISTRY_CONFIG');
 
@@ -31,14 +31,10 @@ export function loadRegistryConfig(env: Record<string, string | undefined> = pro
     env,
   );
   return {
-    databaseUrl: c.DATABASE_URL,
-    natsUrl: c.NATS_URL,
-    natsStreamReplicas: c.NATS_STREAM_REPLICAS,
+    ...serviceConfig(c),
     secretKey: c.AGENTRY_SECRET_KEY,
     bootstrapApiKey: c.AGENTRY_BOOTSTRAP_API_KEY,
-    logLevel: c.LOG_LEVEL,
     defaultMaxRunningContainers: c.AGENTRY_DEFAULT_MAX_RUNNING_CONTAINERS,
-    observability: observabilityConfig(c),
   };
 }
 

@@ -1,5 +1,5 @@
 import { boundedInteger, ConfigError, loadConfig, type LogLevel } from '@agentry/config';
-import { observabilityConfig, serviceSettings, type ObservabilityConfig } from '@agentry/service-kit';
+import { serviceConfig, serviceSettings, type ObservabilityConfig } from '@agentry/service-kit';
 
 export interface SchedulerConfig {
   databaseUrl: string;
@@ -41,11 +41,7 @@ export function loadSchedulerConfig(env: Record<string, string | undefined> = pr
     throw new ConfigError(['SCHEDULER_AFTER_AGENT_DELAY_MIN_S must not exceed SCHEDULER_AFTER_AGENT_DELAY_MAX_S']);
   }
   return {
-    databaseUrl: c.DATABASE_URL,
-    natsUrl: c.NATS_URL,
-    natsStreamReplicas: c.NATS_STREAM_REPLICAS,
-    logLevel: c.LOG_LEVEL,
-    observability: observabilityConfig(c),
+    ...serviceConfig(c),
     flexWindowMs: c.SCHEDULER_FLEX_WINDOW_MS,
     missedGraceMs: c.SCHEDULER_MISSED_GRACE_MS,
     tickMs: c.SCHEDULER_TICK_MS,
