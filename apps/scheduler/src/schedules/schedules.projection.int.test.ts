@@ -1,6 +1,5 @@
-import { createTestDatabase, type TestDatabase } from '@agentry/testing';
-import { EventStore, migrate, ProjectionRunner, rebuildProjections, type LogPosition } from '@agentry/event-store';
-import type { DataSource } from 'typeorm';
+import { useProjectionTestBed } from '@agentry/testing';
+import type { LogPosition } from '@agentry/event-store';
 import { schedulerDataSource } from '../scheduler-app.js';
 import { scheduleStreamId } from './schedule-events.js';
 import { schedulesProjection } from './schedules.projection.js';
@@ -9,20 +8,7 @@ const MINUTE = 60_000;
 const T0 = Date.parse('2026-03-01T00:00:00Z');
 const BY = { userId: 1, keyId: 1 };
 
-let database: TestDatabase;
-let dataSource: DataSource;
-let store: EventStore;
-beforeAll(async () => {
-  database = await createTestDatabase();
-  dataSource = schedulerDataSource(database.url);
-  await dataSource.initialize();
-  await migrate(dataSource);
-  store = new EventStore(dataSource);
-});
-afterAll(async () => {
-  await dataSource?.destroy();
-  await database?.drop();
-});
+const bed = useProjectionTestBed(schedulerDataSource);
 
 /** Every agent setting unset except what the case needs. */
 const settings = (patch: Record<string, unknown>) => ({
@@ -40,18 +26,18 @@ const rate = (rateMinutes: number) => ({ launchType: 'repeatedly', schedule: { k
 let versions = 0;
 const agent = (agentId: number) => ({
   created: (orgId = 1) =>
-    store.append(`agent-${agentId}`, 'agent', [{ type: 'AgentCreated', data: { agentId, orgId, storageFolder: 's', userStorageFolder: 'u', createdBy: BY, createdAt: T0, idempotencyKey: null } }], { expectedVersion: 'any' }),
+    bed.store.append(`agent-${agentId}`, 'agent', [{ type: 'AgentCreated', data: { agentId, orgId, storageFolder: 's', userStorageFolder: 'u', createdBy: BY, createdAt: T0, idempotencyKey: null } }], { expectedVersion: 'any' }),
   saved: (savedAt: number, patch: Record<string, unknown>) =>
-    store.append(`agent-${agentId}`, 'agent', [{ type: 'AgentVersionSaved', data: {
+    bed.store.append(`agent-${agentId}`, 'agent', [{ type: 'AgentVersionSaved', data: {
       agentId, versionId: `v-${agentId}-${++versions}`, versionNumber: versions, settingsSchemaVersion: 1, settings: settings(patch),
       secrets: { proxyPassword: null, credentials: null }, savedBy: BY, savedAt, reason: 'update', changedFields: [] } }], { expectedVersion: 'any' }),
   lifecycle: (type: 'AgentRetired' | 'AgentReinstated' | 'AgentDeleted', at: number) =>
-    store.append(`agent-${agentId}`, 'agent', [{ type, data: { agentId, at, by: BY } }], { expectedVersion: 'any' }),
+    bed.store.append(`agent-${agentId}`, 'agent', [{ type, data: { agentId, at, by: BY } }], { expectedVersion: 'any' }),
   fired: (plannedAt: number, resumeAfter: number) =>
-    store.append(scheduleStreamId(agentId), 'schedule', [{ type: 'ScheduleFired', data: { agentId, plannedAt, resumeAfter, containerId: null, outcome: 'skipped', firedAt: resumeAfter } }], { expectedVersion: 'any' }),
+    bed.store.append(scheduleStreamId(agentId), 'schedule', [{ type: 'ScheduleFired', data: { agentId, plannedAt, resumeAfter, containerId: null, outcome: 'skipped', firedAt: resumeAfter } }], { expectedVersion: 'any' }),
 });
 
-const rows = () => dataSource.query(`SELECT * FROM scheduler_agents ORDER BY agent_id`);
+const rows = () => bed.dataSource.query(`SELECT * FROM scheduler_agents ORDER BY agent_id`);
 
 /** Agents 1–9 through every kind of event, several times per agent, in interleaved order. */
 async function appendStory(): Promise<LogPosition> {
@@ -87,11 +73,8 @@ async function appendStory(): Promise<LogPosition> {
 test('the set-based fold gives the rows of one event at a time, live and rebuilt, with the plan each event sets', async () => {
   const last = await appendStory();
 
-  // One event per transaction: the row-at-a-time semantics.
-  await rebuildProjections(dataSource, [schedulesProjection], { batchSize: 1 });
-  const oneAtATime = await rows();
-  await rebuildProjections(dataSource, [schedulesProjection], { batchSize: 5000 });
-  expect(await rows()).toEqual(oneAtATime);
+  // One event per transaction (the row-at-a-time semantics), one batch, and live in batches that cut agents' histories.
+  const oneAtATime = await bed.foldThreeWays(schedulesProjection, rows, { liveBatchSize: 4, last });
 
   const byId = new Map<number, Record<string, unknown>>(oneAtATime.map((r: { agent_id: number }) => [r.agent_id, r]));
   expect([...byId.keys()]).toEqual([1, 2, 3, 4, 5, 8, 9]); // 6 deleted, 7 never created
@@ -103,15 +86,4 @@ test('the set-based fold gives the rows of one event at a time, live and rebuilt
   expect(byId.get(5)).toMatchObject({ status: 'active', next_fire_at: String(T0 + 35 * MINUTE) });
   expect(byId.get(8)).toMatchObject({ org_id: 1, next_fire_at: String(T0 + 5000 + 60 * MINUTE) });
   expect(byId.get(9)).toMatchObject({ resume_after: String(T0 - MINUTE), next_fire_at: String(T0 + 2 * MINUTE) });
-
-  // Live: a runner from an empty read model, in batches that cut agents' histories in the middle.
-  await dataSource.query(`TRUNCATE scheduler_agents; DELETE FROM projection_checkpoints WHERE name = 'scheduler:agents'`);
-  const runner = new ProjectionRunner(dataSource, [schedulesProjection], { batchSize: 4, onError: (e) => console.error(e) });
-  await runner.start();
-  try {
-    await runner.waitFor(last);
-  } finally {
-    await runner.stop();
-  }
-  expect(await rows()).toEqual(oneAtATime);
 });

@@ -1,31 +1,13 @@
-import { createTestDatabase, type TestDatabase } from '@agentry/testing';
-import { EventStore, migrate, ProjectionRunner, rebuildProjections, type LogPosition } from '@agentry/event-store';
-import type { DataSource } from 'typeorm';
+import { useProjectionTestBed } from '@agentry/testing';
 import { outputDataSource } from '../../output-app.js';
 import { containersProjection } from './containers.projection.js';
 
 const T0 = Date.parse('2026-03-01T00:00:00Z');
 
-let database: TestDatabase;
-let dataSource: DataSource;
-let store: EventStore;
-beforeAll(async () => {
-  database = await createTestDatabase();
-  dataSource = outputDataSource(database.url, 'output-projection-test');
-  await dataSource.initialize();
-  await migrate(dataSource);
-  store = new EventStore(dataSource);
-});
-afterAll(async () => {
-  await dataSource?.destroy();
-  await database?.drop();
-});
+const bed = useProjectionTestBed((url) => outputDataSource(url, 'output-projection-test'));
 
-let last: LogPosition;
 const on = (containerId: number, agentId = 1) => {
-  const append = async (type: string, data: Record<string, unknown>) => {
-    last = (await store.append(`container-${containerId}`, 'container', [{ type, data: { containerId, agentId, ...data } }], { expectedVersion: 'any' })).position;
-  };
+  const append = (type: string, data: Record<string, unknown>) => bed.append(`container-${containerId}`, 'container', type, { containerId, agentId, ...data });
   return {
     queued: (at = T0) => append('ContainerQueued', { orgId: 1, launchType: 'manual', agentVersionId: 'v1', queuedAt: at, retryNumber: 0, retryOfContainerId: null }),
     started: (at: number) => append('ContainerStarted', { startedAt: at, executorId: 'e1' }),
@@ -38,9 +20,9 @@ const on = (containerId: number, agentId = 1) => {
 };
 
 const snapshot = async () => ({
-  containers: await dataSource.query(`SELECT * FROM output_containers ORDER BY id`),
-  messages: await dataSource.query(`SELECT * FROM output_messages ORDER BY container_id, message_number`),
-  counters: await dataSource.query(`SELECT * FROM output_launch_counters ORDER BY agent_id`),
+  containers: await bed.dataSource.query(`SELECT * FROM output_containers ORDER BY id`),
+  messages: await bed.dataSource.query(`SELECT * FROM output_messages ORDER BY container_id, message_number`),
+  counters: await bed.dataSource.query(`SELECT * FROM output_launch_counters ORDER BY agent_id`),
 });
 
 /** Runs through every rule: ends are final, updates need a known row, first message of a number wins, archived ones stay out. */
@@ -69,13 +51,10 @@ async function appendStory(): Promise<void> {
 }
 
 test('the set-based fold gives the rows of one event at a time, live and rebuilt', async () => {
-  await dataSource.query(`INSERT INTO output_archived_containers (container_id, org_id, agent_id, ended_at, archived_at, archive_file) VALUES (4, 1, 1, 0, 0, 'x')`);
+  await bed.dataSource.query(`INSERT INTO output_archived_containers (container_id, org_id, agent_id, ended_at, archived_at, archive_file) VALUES (4, 1, 1, 0, 0, 'x')`);
   await appendStory();
 
-  await rebuildProjections(dataSource, [containersProjection], { batchSize: 1 });
-  const oneAtATime = await snapshot();
-  await rebuildProjections(dataSource, [containersProjection], { batchSize: 5000 });
-  expect(await snapshot()).toEqual(oneAtATime);
+  const oneAtATime = await bed.foldThreeWays(containersProjection, snapshot);
 
   expect(oneAtATime.containers.map((c: { id: string }) => c.id)).toEqual(['1', '2', '3', '5']);
   expect(oneAtATime.containers[0]).toMatchObject({ status: 'ended', final_status: 'finished', started_at: String(T0 + 10), progress: 0.333333333333, result_object: '{"rows":3}', output_length: '1234', launch_number: 1 });
@@ -83,15 +62,4 @@ test('the set-based fold gives the rows of one event at a time, live and rebuilt
   expect(oneAtATime.containers[2]).toMatchObject({ queued_at: String(T0), launch_number: 1 });
   expect(oneAtATime.messages).toEqual([expect.objectContaining({ container_id: '1', message_number: 1, text: 'first', context: ['c'] })]);
   expect(oneAtATime.counters).toEqual([{ agent_id: 1, launches: 3 }, { agent_id: 2, launches: 2 }]);
-
-  // Live, in batches that cut containers' histories in the middle.
-  await dataSource.query(`TRUNCATE output_containers, output_messages, output_launch_counters; DELETE FROM projection_checkpoints WHERE name = 'output:containers'`);
-  const runner = new ProjectionRunner(dataSource, [containersProjection], { batchSize: 3, onError: (e) => console.error(e) });
-  await runner.start();
-  try {
-    await runner.waitFor(last);
-  } finally {
-    await runner.stop();
-  }
-  expect(await snapshot()).toEqual(oneAtATime);
 });

@@ -1,28 +1,10 @@
-import { createTestDatabase, type TestDatabase } from '@agentry/testing';
-import { EventStore, migrate, ProjectionRunner, rebuildProjections, type LogPosition } from '@agentry/event-store';
-import type { DataSource } from 'typeorm';
+import { useProjectionTestBed } from '@agentry/testing';
 import { outputDataSource } from '../../output-app.js';
 import { directoryProjection } from './directory.projection.js';
 
-let database: TestDatabase;
-let dataSource: DataSource;
-let store: EventStore;
-beforeAll(async () => {
-  database = await createTestDatabase();
-  dataSource = outputDataSource(database.url, 'output-directory-test');
-  await dataSource.initialize();
-  await migrate(dataSource);
-  store = new EventStore(dataSource);
-});
-afterAll(async () => {
-  await dataSource?.destroy();
-  await database?.drop();
-});
+const bed = useProjectionTestBed((url) => outputDataSource(url, 'output-directory-test'));
 
-let last: LogPosition;
-const append = async (stream: string, type: string, data: Record<string, unknown>) => {
-  last = (await store.append(stream, 's', [{ type, data }], { expectedVersion: 'any' })).position;
-};
+const append = (stream: string, type: string, data: Record<string, unknown>) => bed.append(stream, 's', type, data);
 const agent = (agentId: number) => ({
   created: (orgId = 1) => append(`agent-${agentId}`, 'AgentCreated', { agentId, orgId }),
   saved: (name: string, scriptId: number | null) => append(`agent-${agentId}`, 'AgentVersionSaved', { agentId, settings: { name, scriptId } }),
@@ -34,8 +16,8 @@ const script = (scriptId: number) => ({
 });
 
 const snapshot = async () => ({
-  agents: await dataSource.query(`SELECT * FROM output_agents ORDER BY agent_id`),
-  scripts: await dataSource.query(`SELECT * FROM output_scripts ORDER BY script_id`),
+  agents: await bed.dataSource.query(`SELECT * FROM output_agents ORDER BY agent_id`),
+  scripts: await bed.dataSource.query(`SELECT * FROM output_scripts ORDER BY script_id`),
 });
 
 test('the set-based fold gives the rows of one event at a time, live and rebuilt', async () => {
@@ -53,10 +35,7 @@ test('the set-based fold gives the rows of one event at a time, live and rebuilt
   await script(7).saved('back.js');
   await agent(1).created(9);
 
-  await rebuildProjections(dataSource, [directoryProjection], { batchSize: 1 });
-  const oneAtATime = await snapshot();
-  await rebuildProjections(dataSource, [directoryProjection], { batchSize: 5000 });
-  expect(await snapshot()).toEqual(oneAtATime);
+  const oneAtATime = await bed.foldThreeWays(directoryProjection, snapshot);
   expect(oneAtATime).toEqual({
     agents: [
       { agent_id: 1, org_id: 1, name: 'first', script_id: 5, deleted: false },
@@ -67,14 +46,4 @@ test('the set-based fold gives the rows of one event at a time, live and rebuilt
       { script_id: 7, org_id: 1, name: 'back.js' },
     ],
   });
-
-  await dataSource.query(`TRUNCATE output_agents, output_scripts; DELETE FROM projection_checkpoints WHERE name = 'output:directory'`);
-  const runner = new ProjectionRunner(dataSource, [directoryProjection], { batchSize: 3, onError: (e) => console.error(e) });
-  await runner.start();
-  try {
-    await runner.waitFor(last);
-  } finally {
-    await runner.stop();
-  }
-  expect(await snapshot()).toEqual(oneAtATime);
 });

@@ -1,29 +1,11 @@
-import { createTestDatabase, type TestDatabase } from '@agentry/testing';
-import { EventStore, migrate, ProjectionRunner, rebuildProjections, type LogPosition } from '@agentry/event-store';
-import type { DataSource } from 'typeorm';
+import { useProjectionTestBed } from '@agentry/testing';
 import { registryDataSource } from '../../registry-app.js';
 import { agentInstancesProjection } from './instances.projection.js';
 
-let database: TestDatabase;
-let dataSource: DataSource;
-let store: EventStore;
-beforeAll(async () => {
-  database = await createTestDatabase();
-  dataSource = registryDataSource(database.url);
-  await dataSource.initialize();
-  await migrate(dataSource);
-  store = new EventStore(dataSource);
-});
-afterAll(async () => {
-  await dataSource?.destroy();
-  await database?.drop();
-});
+const bed = useProjectionTestBed(registryDataSource);
 
-let last: LogPosition;
 const on = (containerId: number, agentId: number) => {
-  const append = async (type: string, data: Record<string, unknown>) => {
-    last = (await store.append(`container-${containerId}`, 'container', [{ type, data: { containerId, agentId, ...data } }], { expectedVersion: 'any' })).position;
-  };
+  const append = (type: string, data: Record<string, unknown>) => bed.append(`container-${containerId}`, 'container', type, { containerId, agentId, ...data });
   return {
     queued: () => append('ContainerQueued', { orgId: 1, launchType: 'manual', agentVersionId: 'v1', queuedAt: 1 }),
     started: () => append('ContainerStarted', { startedAt: 2 }),
@@ -33,8 +15,8 @@ const on = (containerId: number, agentId: number) => {
 };
 
 const snapshot = async () => ({
-  counts: await dataSource.query(`SELECT * FROM agents_instance_counts ORDER BY agent_id`),
-  states: await dataSource.query(`SELECT * FROM agents_container_states ORDER BY container_id`),
+  counts: await bed.dataSource.query(`SELECT * FROM agents_instance_counts ORDER BY agent_id`),
+  states: await bed.dataSource.query(`SELECT * FROM agents_container_states ORDER BY container_id`),
 });
 
 test('the set-based fold gives the counts of one event at a time, live and rebuilt', async () => {
@@ -49,22 +31,9 @@ test('the set-based fold gives the counts of one event at a time, live and rebui
   await on(4, 11).queued();
   await on(4, 11).ended('cancelled', 'Aborted', true);
 
-  await rebuildProjections(dataSource, [agentInstancesProjection], { batchSize: 1 });
-  const oneAtATime = await snapshot();
-  await rebuildProjections(dataSource, [agentInstancesProjection], { batchSize: 5000 });
-  expect(await snapshot()).toEqual(oneAtATime);
+  const oneAtATime = await bed.foldThreeWays(agentInstancesProjection, snapshot);
   expect(oneAtATime.counts).toEqual([
     { agent_id: 10, pending: 0, active: 0, complete: 1, failed: 1, cancelled: 0, total: 2, last_end_message: 'Agent finished', last_end_status: 'error', last_end_type: 'error' },
     { agent_id: 11, pending: 0, active: 1, complete: 0, failed: 0, cancelled: 1, total: 2, last_end_message: 'Aborted', last_end_status: 'launch failed', last_end_type: 'error' },
   ]);
-
-  await dataSource.query(`TRUNCATE agents_instance_counts, agents_container_states; DELETE FROM projection_checkpoints WHERE name = 'registry:agent-instances'`);
-  const runner = new ProjectionRunner(dataSource, [agentInstancesProjection], { batchSize: 3, onError: (e) => console.error(e) });
-  await runner.start();
-  try {
-    await runner.waitFor(last);
-  } finally {
-    await runner.stop();
-  }
-  expect(await snapshot()).toEqual(oneAtATime);
 });
