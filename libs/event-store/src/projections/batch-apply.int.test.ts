@@ -1,48 +1,28 @@
 import { ErrorCode } from '@agentry/contracts';
 import { waitUntil } from '@agentry/testing';
-import { LOG_START } from '../log-position.js';
 import { ParkedEvents } from '../parking/parked-events.js';
 import { CountingProjection } from '../test-support/counting-projection.js';
-import { openTestEventStore, type TestEventStore } from '../test-support/test-event-store.js';
+import { useRunnerTestBed } from '../test-support/runner-test-bed.js';
 import type { LogPosition } from '../types.js';
 import { ProjectionRunner } from './projection-runner.js';
 import { rebuildProjections } from './rebuild.js';
 
-let db: TestEventStore;
-const runners: ProjectionRunner[] = [];
-beforeEach(async () => {
-  db = await openTestEventStore(8);
-});
-afterEach(async () => {
-  await Promise.all(runners.splice(0).map((runner) => runner.stop()));
-  await db.close();
-});
+const bed = useRunnerTestBed(8);
 
 function start(projections: CountingProjection[], batchSize = 7): ProjectionRunner {
-  const runner = new ProjectionRunner(db.dataSource, projections, {
+  const runner = new ProjectionRunner(bed.db.dataSource, projections, {
     batchSize,
     pollIntervalMs: 100,
     leadershipRetryMs: 50,
     onError: () => undefined,
     onParking: () => undefined,
   });
-  runners.push(runner);
-  return runner;
+  return bed.keep(runner);
 }
 
-async function appendMany(count: number, type = 'counted'): Promise<LogPosition> {
-  let position: LogPosition = LOG_START;
-  for (let i = 0; i < count; i++) {
-    position = (await db.store.append(`s-${i % 3}`, 's', [{ type, data: { i } }], { expectedVersion: 'any' })).position;
-  }
-  return position;
-}
+const appendMany = (count: number, type?: string): Promise<LogPosition> => bed.appendMany(count, { streams: 3, type });
 
-async function created(name: string, options: ConstructorParameters<typeof CountingProjection>[1] = {}): Promise<CountingProjection> {
-  const projection = new CountingProjection(name, options);
-  await projection.createTables(db.dataSource);
-  return projection;
-}
+const created = bed.created.bind(bed);
 
 describe('batch apply: a projection with applyBatch gets whole batches in one call', () => {
   it('gives the same rows as apply one event at a time, live and after a rebuild', async () => {
@@ -54,12 +34,12 @@ describe('batch apply: a projection with applyBatch gets whole batches in one ca
 
     expect(batched.calls).toEqual({ batched: 40, single: 0 });
     expect(oneByOne.calls.single).toBe(40);
-    const live = await batched.snapshot(db.dataSource);
+    const live = await batched.snapshot(bed.db.dataSource);
     expect(live).toHaveLength(40);
-    expect(live).toEqual(await oneByOne.snapshot(db.dataSource));
+    expect(live).toEqual(await oneByOne.snapshot(bed.db.dataSource));
 
-    await rebuildProjections(db.dataSource, [batched], { batchSize: 9 });
-    expect(await batched.snapshot(db.dataSource)).toEqual(live);
+    await rebuildProjections(bed.db.dataSource, [batched], { batchSize: 9 });
+    expect(await batched.snapshot(bed.db.dataSource)).toEqual(live);
     expect(batched.calls.single).toBe(0);
   });
 
@@ -71,14 +51,14 @@ describe('batch apply: a projection with applyBatch gets whole batches in one ca
     await runner.waitFor(before);
 
     batched.failOn = 'poison';
-    const poison = (await db.store.append('s-x', 's', [{ type: 'counted', data: {} }, { type: 'poison', data: {} }], { expectedVersion: 'any' }))
+    const poison = (await bed.db.store.append('s-x', 's', [{ type: 'counted', data: {} }, { type: 'poison', data: {} }], { expectedVersion: 'any' }))
       .position;
     await expect(runner.waitFor(poison, { timeoutMs: 300 })).rejects.toMatchObject({ code: ErrorCode.SERVICE_UNAVAILABLE });
-    expect(await batched.appliedCount(db.dataSource)).toBe(3);
+    expect(await batched.appliedCount(bed.db.dataSource)).toBe(3);
 
     batched.failOn = undefined;
     await runner.waitFor(poison);
-    expect(await batched.appliedCount(db.dataSource)).toBe(5);
+    expect(await batched.appliedCount(bed.db.dataSource)).toBe(5);
   });
 
   it('with a parking policy, a failed batch is retried one event at a time: the poisoned event is parked, the rest applied', async () => {
@@ -86,14 +66,14 @@ describe('batch apply: a projection with applyBatch gets whole batches in one ca
     const runner = start([batched]);
     await runner.start();
     batched.failOn = 'poison';
-    await db.store.append('s-x', 's', [{ type: 'counted', data: {} }, { type: 'poison', data: {} }, { type: 'counted', data: {} }], {
+    await bed.db.store.append('s-x', 's', [{ type: 'counted', data: {} }, { type: 'poison', data: {} }, { type: 'counted', data: {} }], {
       expectedVersion: 'any',
     });
-    const parked = new ParkedEvents(db.dataSource);
+    const parked = new ParkedEvents(bed.db.dataSource);
     await waitUntil(async () => (await parked.list('picky')).length === 1, { message: 'the poisoned event parked' });
     const [entry] = await parked.list('picky');
     expect(entry).toMatchObject({ eventType: 'poison', attempts: 2 });
-    await waitUntil(async () => (await batched.appliedCount(db.dataSource)) === 2, { message: 'the two good events applied' });
+    await waitUntil(async () => (await batched.appliedCount(bed.db.dataSource)) === 2, { message: 'the two good events applied' });
 
     // Once past it, batches are set-based again.
     const calls = { ...batched.calls };

@@ -1,41 +1,21 @@
 import { ErrorCode } from '@agentry/contracts';
-import { LOG_START } from '../log-position.js';
 import { CountingProjection } from '../test-support/counting-projection.js';
-import { openTestEventStore, type TestEventStore } from '../test-support/test-event-store.js';
+import { useRunnerTestBed } from '../test-support/runner-test-bed.js';
 import type { LogPosition } from '../types.js';
 import { BuildTables } from './build-tables.js';
 import { ProjectionRunner } from './projection-runner.js';
 import { rebuildProjections, type RebuildProgress } from './rebuild.js';
 
-let db: TestEventStore;
-const runners: ProjectionRunner[] = [];
-beforeEach(async () => {
-  db = await openTestEventStore(8);
-});
-afterEach(async () => {
-  await Promise.all(runners.splice(0).map((runner) => runner.stop()));
-  await db.close();
-});
+const bed = useRunnerTestBed(8);
 
 function start(projection: CountingProjection): ProjectionRunner {
-  const runner = new ProjectionRunner(db.dataSource, [projection], { pollIntervalMs: 100, leadershipRetryMs: 50, onError: () => undefined });
-  runners.push(runner);
-  return runner;
+  const runner = new ProjectionRunner(bed.db.dataSource, [projection], { pollIntervalMs: 100, leadershipRetryMs: 50, onError: () => undefined });
+  return bed.keep(runner);
 }
 
-async function appendMany(count: number, from = 0): Promise<LogPosition> {
-  let position: LogPosition = LOG_START;
-  for (let i = from; i < from + count; i++) {
-    position = (await db.store.append(`s-${i % 4}`, 's', [{ type: 'counted', data: { i } }], { expectedVersion: 'any' })).position;
-  }
-  return position;
-}
+const appendMany = (count: number, from?: number): Promise<LogPosition> => bed.appendMany(count, { streams: 4, from });
 
-async function created(name: string, options: ConstructorParameters<typeof CountingProjection>[1] = {}): Promise<CountingProjection> {
-  const projection = new CountingProjection(name, options);
-  await projection.createTables(db.dataSource);
-  return projection;
-}
+const created = bed.created.bind(bed);
 
 /** A rebuild that stops after its first chunk (or at `pauseAt`) until `release()`: the platform's traffic goes on meanwhile. */
 function pausedRebuild(projection: CountingProjection, batchSize: number, pauseAt: RebuildProgress['stage'] = 'filling') {
@@ -44,7 +24,7 @@ function pausedRebuild(projection: CountingProjection, batchSize: number, pauseA
   let paused!: () => void;
   const pausedNow = new Promise<void>((resolve) => (paused = resolve));
   const chunks: RebuildProgress[] = [];
-  const done = rebuildProjections(db.dataSource, [projection], {
+  const done = rebuildProjections(bed.db.dataSource, [projection], {
     batchSize,
     onChunk: async (progress) => {
       chunks.push(progress);
@@ -60,12 +40,12 @@ function pausedRebuild(projection: CountingProjection, batchSize: number, pauseA
 }
 
 const indexesOf = async (table: string) =>
-  db.dataSource.query(`SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = $1 ORDER BY indexname`, [table]);
+  bed.db.dataSource.query(`SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = $1 ORDER BY indexname`, [table]);
 
 describe('rebuild beside the live tables', () => {
   it('while a rebuild is half-way, appends are projected live and read-your-writes answers; the swapped result equals the live one', async () => {
     const projection = await created('beside', { batch: true });
-    await db.dataSource.query(`CREATE INDEX beside_by_type ON beside_applied (type)`);
+    await bed.db.dataSource.query(`CREATE INDEX beside_by_type ON beside_applied (type)`);
     const indexesBefore = await indexesOf('beside_applied');
     const runner = start(projection);
     await runner.start();
@@ -75,8 +55,8 @@ describe('rebuild beside the live tables', () => {
     await rebuild.paused;
     // The rebuild has committed a chunk into its copies and waits: commands go on and their reads catch up.
     for (let i = 0; i < 5; i++) await runner.waitFor(await appendMany(3, 100 + i * 3), { timeoutMs: 20_000 });
-    expect(await projection.appliedCount(db.dataSource)).toBe(45);
-    const [copy] = await db.dataSource.query(`SELECT count(*)::integer AS n FROM ${BuildTables.schemaFor('beside')}.beside_applied`);
+    expect(await projection.appliedCount(bed.db.dataSource)).toBe(45);
+    const [copy] = await bed.db.dataSource.query(`SELECT count(*)::integer AS n FROM ${BuildTables.schemaFor('beside')}.beside_applied`);
     expect(copy.n).toBe(10);
 
     rebuild.release();
@@ -88,12 +68,12 @@ describe('rebuild beside the live tables', () => {
     const last = await appendMany(2, 200);
     await runner.waitFor(last);
     const fresh = await created('reference', { inPlace: true });
-    await rebuildProjections(db.dataSource, [fresh]);
+    await rebuildProjections(bed.db.dataSource, [fresh]);
     // One row per event (a double apply would break the primary key), the same rows as a replay from scratch.
-    expect(await projection.appliedCount(db.dataSource)).toBe(47);
-    expect(await projection.snapshot(db.dataSource)).toEqual(await fresh.snapshot(db.dataSource));
+    expect(await projection.appliedCount(bed.db.dataSource)).toBe(47);
+    expect(await projection.snapshot(bed.db.dataSource)).toEqual(await fresh.snapshot(bed.db.dataSource));
     expect(await indexesOf('beside_applied')).toEqual(indexesBefore);
-    const schemas = await db.dataSource.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'agentry_build_%'`);
+    const schemas = await bed.db.dataSource.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'agentry_build_%'`);
     expect(schemas).toEqual([]);
   });
 
@@ -107,10 +87,10 @@ describe('rebuild beside the live tables', () => {
     await rebuild.paused;
     // Copies are at the log end; these are projected live only, then the switch must bring them along.
     await runner.waitFor(await appendMany(4, 100));
-    expect(await projection.appliedCount(db.dataSource)).toBe(16);
+    expect(await projection.appliedCount(bed.db.dataSource)).toBe(16);
     rebuild.release();
     await rebuild.done;
-    expect(await projection.appliedCount(db.dataSource)).toBe(16);
+    expect(await projection.appliedCount(bed.db.dataSource)).toBe(16);
     expect(rebuild.chunks.at(-1)).toMatchObject({ stage: 'switched', events: 16 });
   });
 
@@ -127,7 +107,7 @@ describe('rebuild beside the live tables', () => {
     rebuild.release();
     await rebuild.done;
     await runner.waitFor(appended);
-    expect(await projection.appliedCount(db.dataSource)).toBe(31);
+    expect(await projection.appliedCount(bed.db.dataSource)).toBe(31);
   });
 
   it('a rebuild that fails leaves the live tables and checkpoint as they were and removes its copies', async () => {
@@ -137,15 +117,15 @@ describe('rebuild beside the live tables', () => {
     const last = await appendMany(20);
     await runner.waitFor(last);
     await runner.stop();
-    const before = await projection.snapshot(db.dataSource);
+    const before = await projection.snapshot(bed.db.dataSource);
 
-    await db.store.append('s-0', 's', [{ type: 'poison', data: {} }], { expectedVersion: 'any' });
+    await bed.db.store.append('s-0', 's', [{ type: 'poison', data: {} }], { expectedVersion: 'any' });
     projection.failOn = 'poison';
-    await expect(rebuildProjections(db.dataSource, [projection], { batchSize: 8 })).rejects.toThrow(/cannot apply poison/);
-    expect(await projection.snapshot(db.dataSource)).toEqual(before);
-    const [checkpoint] = await db.dataSource.query(`SELECT global_position::text AS p FROM projection_checkpoints WHERE name = 'failing'`);
+    await expect(rebuildProjections(bed.db.dataSource, [projection], { batchSize: 8 })).rejects.toThrow(/cannot apply poison/);
+    expect(await projection.snapshot(bed.db.dataSource)).toEqual(before);
+    const [checkpoint] = await bed.db.dataSource.query(`SELECT global_position::text AS p FROM projection_checkpoints WHERE name = 'failing'`);
     expect(checkpoint.p).toBe(last.globalPosition);
-    expect(await db.dataSource.query(`SELECT 1 FROM pg_namespace WHERE nspname = $1`, [BuildTables.schemaFor('failing')])).toEqual([]);
+    expect(await bed.db.dataSource.query(`SELECT 1 FROM pg_namespace WHERE nspname = $1`, [BuildTables.schemaFor('failing')])).toEqual([]);
   });
 
   it('refuses a second rebuild of the same projection while one runs', async () => {
@@ -153,9 +133,9 @@ describe('rebuild beside the live tables', () => {
     await appendMany(12);
     const first = pausedRebuild(projection, 5);
     await first.paused;
-    await expect(rebuildProjections(db.dataSource, [projection])).rejects.toThrow(/another rebuild of this projection is running/);
+    await expect(rebuildProjections(bed.db.dataSource, [projection])).rejects.toThrow(/another rebuild of this projection is running/);
     first.release();
     await first.done;
-    expect(await projection.appliedCount(db.dataSource)).toBe(12);
+    expect(await projection.appliedCount(bed.db.dataSource)).toBe(12);
   });
 });
