@@ -1,5 +1,4 @@
-import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { EVENTS_STREAM, eventSubject } from '@agentry/contracts';
 import {
   compareLogPositions,
@@ -13,7 +12,7 @@ import {
   type Projection,
   type StoredEvent,
 } from '@agentry/event-store';
-import { createTestDatabase, startTestNats, waitUntil, type TestDatabase, type TestNats } from '@agentry/testing';
+import { createTestDatabase, useTestJetStream, waitUntil, type TestDatabase } from '@agentry/testing';
 import type { DataSource } from 'typeorm';
 import { createEventRelayProjection, EVENT_RELAY_PROJECTION } from './event-relay.js';
 import { ensureEventsStream } from './events-stream.js';
@@ -28,9 +27,7 @@ interface StreamMessage {
 }
 
 describe('event relay (event store -> JetStream EVENTS)', () => {
-  let nats: TestNats;
-  let nc: NatsConnection;
-  let js: JetStreamClient;
+  const jet = useTestJetStream();
   let database: TestDatabase;
   let dataSource: DataSource;
   let store: EventStore;
@@ -61,7 +58,7 @@ describe('event relay (event store -> JetStream EVENTS)', () => {
   }
 
   async function streamMessages(): Promise<StreamMessage[]> {
-    const jsm = await jetstreamManager(nc);
+    const jsm = await jetstreamManager(jet.nc);
     const { state } = await jsm.streams.info(EVENTS_STREAM);
     const messages: StreamMessage[] = [];
     for (let seq = state.first_seq; seq <= state.last_seq && state.messages > 0; seq++) {
@@ -92,25 +89,14 @@ describe('event relay (event store -> JetStream EVENTS)', () => {
     }
   }
 
-  beforeAll(async () => {
-    nats = await startTestNats();
-    nc = await connect({ servers: nats.url });
-    js = jetstream(nc);
-  });
-
-  afterAll(async () => {
-    await nc?.close();
-    await nats?.stop();
-  });
-
   beforeEach(async () => {
     database = await createTestDatabase();
     dataSource = await openDataSource('relay-test');
     await migrate(dataSource);
     store = new EventStore(dataSource);
-    const jsm = await jetstreamManager(nc);
+    const jsm = await jetstreamManager(jet.nc);
     await jsm.streams.delete(EVENTS_STREAM).catch(() => undefined);
-    await ensureEventsStream(nc);
+    await ensureEventsStream(jet.nc);
   });
 
   afterEach(async () => {
@@ -120,7 +106,7 @@ describe('event relay (event store -> JetStream EVENTS)', () => {
 
   it('publishes every committed event once, with its id as Nats-Msg-Id, and follows new appends', async () => {
     await appendEvents(60);
-    const relay = await startRelay(dataSource, createEventRelayProjection(js));
+    const relay = await startRelay(dataSource, createEventRelayProjection(jet.js));
     await appendEvents(15);
     const log = await store.readAll({ limit: 1000 });
     await relay.waitFor(positionOf(log[log.length - 1]));
@@ -135,7 +121,7 @@ describe('event relay (event store -> JetStream EVENTS)', () => {
 
     // First relay "process": its own connections; after its 60th publish the process dies (its
     // database sessions are terminated, so the batch transaction never commits) and never runs again.
-    const doomed = createEventRelayProjection(js);
+    const doomed = createEventRelayProjection(jet.js);
     let published = 0;
     let killed: () => void = () => {};
     const died = new Promise<void>((resolve) => (killed = resolve));
@@ -165,17 +151,17 @@ describe('event relay (event store -> JetStream EVENTS)', () => {
     expect(checkpoint).toBeDefined();
     expect(compareLogPositions(checkpoint!, positionOf(log[killAfter - 1]))).toBeLessThan(0);
 
-    const second = await startRelay(await openDataSource('relay-b'), createEventRelayProjection(js));
+    const second = await startRelay(await openDataSource('relay-b'), createEventRelayProjection(jet.js));
     await second.waitFor(positionOf(log[total - 1]));
     await expectStreamToMirrorTheLog(log);
   });
 
   it('carries on after NATS restarts', async () => {
-    const relay = await startRelay(dataSource, createEventRelayProjection(js));
+    const relay = await startRelay(dataSource, createEventRelayProjection(jet.js));
     await appendEvents(20);
     await relay.waitFor(positionOf((await store.readAll({ limit: 1000 })).at(-1)!));
 
-    await nats.restart(); // JetStream data survives; the relay's connection reconnects
+    await jet.nats.restart(); // JetStream data survives; the relay's connection reconnects
     await appendEvents(20);
     const log = await store.readAll({ limit: 1000 });
     await relay.waitFor(positionOf(log[log.length - 1]));
@@ -185,8 +171,8 @@ describe('event relay (event store -> JetStream EVENTS)', () => {
   it('has the server drop a late republish by a stale relay instance (msgID dedupe)', async () => {
     await appendEvents(10);
     const log = await store.readAll({ limit: 1000 });
-    const stale = createEventRelayProjection(js);
-    const current = createEventRelayProjection(js);
+    const stale = createEventRelayProjection(jet.js);
+    const current = createEventRelayProjection(jet.js);
     const manager = dataSource.manager;
 
     await stale.apply(log[0], manager); // remembers the stream tail as of event 0

@@ -1,5 +1,4 @@
-import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { DomainError, ErrorCode, EVENTS_STREAM } from '@agentry/contracts';
 import {
   createDataSource,
@@ -15,7 +14,7 @@ import {
   type Projection,
   type StoredEvent,
 } from '@agentry/event-store';
-import { createTestDatabase, startTestNats, waitUntil, type TestDatabase, type TestNats } from '@agentry/testing';
+import { createTestDatabase, useTestJetStream, waitUntil, type TestDatabase } from '@agentry/testing';
 import type { DataSource } from 'typeorm';
 import { consumeEvents } from './consume-events.js';
 import { startEventRelay } from './relay-runner.js';
@@ -27,24 +26,13 @@ import { ensureEventsStream } from './events-stream.js';
  * logged by id, skipped), keep going, and an operator can replay or drop it.
  */
 describe('poisoned events: the relay and consumers park them and keep flowing', () => {
-  let nats: TestNats;
-  let nc: NatsConnection;
-  let js: JetStreamClient;
+  const jet = useTestJetStream();
   let database: TestDatabase;
   let dataSource: DataSource;
   let store: EventStore;
   let parked: ParkedEvents;
   const cleanups: (() => Promise<unknown>)[] = [];
 
-  beforeAll(async () => {
-    nats = await startTestNats();
-    nc = await connect({ servers: nats.url });
-    js = jetstream(nc);
-  });
-  afterAll(async () => {
-    await nc?.close();
-    await nats?.stop();
-  });
   beforeEach(async () => {
     database = await createTestDatabase();
     dataSource = createDataSource({ url: database.url, migrations: eventStoreMigrations, name: 'poison-test' });
@@ -52,9 +40,9 @@ describe('poisoned events: the relay and consumers park them and keep flowing', 
     await migrate(dataSource);
     store = new EventStore(dataSource);
     parked = new ParkedEvents(dataSource);
-    const jsm = await jetstreamManager(nc);
+    const jsm = await jetstreamManager(jet.nc);
     await jsm.streams.delete(EVENTS_STREAM).catch(() => undefined);
-    await ensureEventsStream(nc);
+    await ensureEventsStream(jet.nc);
   });
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -88,7 +76,7 @@ describe('poisoned events: the relay and consumers park them and keep flowing', 
   };
 
   const streamEventIds = async (): Promise<string[]> => {
-    const jsm = await jetstreamManager(nc);
+    const jsm = await jetstreamManager(jet.nc);
     const { state } = await jsm.streams.info(EVENTS_STREAM);
     const ids: string[] = [];
     for (let seq = state.first_seq; state.messages > 0 && seq <= state.last_seq; seq++) {
@@ -105,7 +93,7 @@ describe('poisoned events: the relay and consumers park them and keep flowing', 
     const poisoned = await insertOversizedEvent();
     await append(3, 'c');
     const last = await append(4, 'd');
-    const relay = await runProjection(createEventRelayProjection(js));
+    const relay = await runProjection(createEventRelayProjection(jet.js));
     await relay.waitFor(last);
 
     const log = await logIds();
@@ -136,7 +124,7 @@ describe('poisoned events: the relay and consumers park them and keep flowing', 
     await append(1, 'a');
     await insertOversizedEvent();
     await append(2, 'b');
-    const relay = createEventRelayProjection(js);
+    const relay = createEventRelayProjection(jet.js);
     const withoutParking: Projection = { name: 'relay-without-parking', apply: (e, m) => relay.apply(e, m), reset: async () => undefined };
     let failures = 0;
     await runProjection(withoutParking, () => (failures += 1));
@@ -146,21 +134,21 @@ describe('poisoned events: the relay and consumers park them and keep flowing', 
 
   it('startEventRelay sizes appends by the server it publishes to', async () => {
     setMaxEventBytes(dataSource, 1);
-    const relay = await startEventRelay(dataSource, nats.url);
+    const relay = await startEventRelay(dataSource, jet.nats.url);
     cleanups.push(() => relay.stop());
-    expect(maxEventBytes(dataSource)).toBe(maxEventBytesFor(nc.info!.max_payload));
+    expect(maxEventBytes(dataSource)).toBe(maxEventBytesFor(jet.nc.info!.max_payload));
     expect(maxEventBytes(dataSource)).toBe(1024 * 1024 - 16 * 1024);
   });
 
   it('a durable consumer parks an event its handler keeps failing on, handles the events after it, and replays it on request', async () => {
-    await runProjection(createEventRelayProjection(js));
+    await runProjection(createEventRelayProjection(jet.js));
     const positions = [await append(1, 'a'), await append(2, 'b'), await append(3, 'c')];
     const [, bad] = (await store.readAll()).map((e) => e.eventId);
     let fixed = false;
     const handled: string[] = [];
     const attemptsOnBad: number[] = [];
     const consumer = await consumeEvents({
-      nc,
+      nc: jet.nc,
       durable: 'picky',
       parking: parked,
       maxAttempts: 3,
@@ -181,7 +169,7 @@ describe('poisoned events: the relay and consumers park them and keep flowing', 
     expect(row).toMatchObject({ eventId: bad, attempts: 3, reason: 'cannot handle AgentRetired' });
     expect(handled).toHaveLength(2);
     expect(handled).not.toContain(bad);
-    const jsm = await jetstreamManager(nc);
+    const jsm = await jetstreamManager(jet.nc);
     // Terminated on the server: never redelivered.
     await waitUntil(async () => (await jsm.consumers.info(EVENTS_STREAM, 'picky')).num_ack_pending === 0);
     expect(attemptsOnBad).toEqual([1, 2, 3]);
@@ -193,13 +181,13 @@ describe('poisoned events: the relay and consumers park them and keep flowing', 
   });
 
   it('a consumer does not count failures of a dependency that is down: the event is handled once it is back', async () => {
-    await runProjection(createEventRelayProjection(js));
+    await runProjection(createEventRelayProjection(jet.js));
     await append(1, 'a');
     const [id] = await logIds();
     let failures = 0;
     let handled = false;
     const consumer = await consumeEvents({
-      nc,
+      nc: jet.nc,
       durable: 'patient',
       parking: parked,
       maxAttempts: 2,

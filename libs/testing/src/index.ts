@@ -3,3 +3,4 @@ export { parseNatsViolation, startTestNats, type NatsViolation, type TestNats } 
 export { waitUntil, type WaitUntilOptions } from './wait-until.js';
 export { TEST_PG_URL_ENV, testPostgresUrl } from './env.js';
 export { ProjectionTestBed, useProjectionTestBed } from './projection-test-bed.js';
+export { TestJetStream, useTestJetStream } from './test-jetstream.js';
