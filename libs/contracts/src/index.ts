@@ -1,6 +1,7 @@
 export * from './errors.js';
 export * from './rpc.js';
 export * from './subjects.js';
+export * from './rpc-contract.js';
 export * from './streams.js';
 export * from './scripts/index.js';
 export * from './agents/index.js';

@@ -7,7 +7,7 @@ import {
   TimeoutError,
   type NatsConnection,
 } from '@nats-io/transport-node';
-import { DomainError, ErrorCode, type RequestEnvelope, type RpcReply, type WireError } from '@agentry/contracts';
+import { DomainError, ErrorCode, type RequestEnvelope, type RpcParams, type RpcReply, type RpcResult, type RpcSubject, type WireError } from '@agentry/contracts';
 import { decodeNestResponse, encodeNestRequest } from './nest-nats-wire.js';
 import { connectNats } from './nats-connection.js';
 import { traceHeaders, withRequestId } from './trace-headers.js';
@@ -67,7 +67,11 @@ export class RpcClient {
     private readonly defaultTimeoutMs = DEFAULT_TIMEOUT_MS,
   ) {}
 
-  async request<P, R>(subject: string, envelope: RequestEnvelope<P>, opts?: { timeoutMs?: number }): Promise<R> {
+  /**
+   * Params and result are the subject's entry in `RpcContract` (libs/contracts): the compiler checks
+   * both, so no caller names a result type of its own.
+   */
+  async request<S extends RpcSubject>(subject: S, envelope: RequestEnvelope<RpcParams<S>>, opts?: { timeoutMs?: number }): Promise<RpcResult<S>> {
     // The caller's request id and trace context travel on: in the envelope (handlers record it as
     // the events' correlation id) and in NATS headers (the handler's log context).
     const packet = encodeNestRequest(subject, withRequestId(envelope), randomUUID());
@@ -84,7 +88,7 @@ export class RpcClient {
       if (isUnanswered(err)) throw serviceUnavailable(subject);
       throw err;
     }
-    return unwrap<R>(subject, raw);
+    return unwrap<RpcResult<S>>(subject, raw);
   }
 
   /** Waits for pending requests to settle, then closes the connection. */

@@ -5,14 +5,7 @@ import {
   type Actor,
   type ActorRef,
   type AgentLaunchSnapshot,
-  type AgentLaunchSnapshotParams,
-  type AgentObjectResult,
   type AgentView,
-  type FetchAgentParams,
-  type GetAgentObjectParams,
-  type SaveAgentParams,
-  type SaveAgentResult,
-  type SetAgentObjectParams,
 } from '@agentry/contracts';
 
 /**
@@ -33,7 +26,7 @@ export class RegistryClient {
   constructor(private readonly rpc: RpcClient) {}
 
   snapshot(actor: Actor, agentId: number, versionId?: string): Promise<AgentLaunchSnapshot> {
-    return this.rpc.request<AgentLaunchSnapshotParams, AgentLaunchSnapshot>(Subjects.internal.agentLaunchSnapshot, {
+    return this.rpc.request(Subjects.internal.agentLaunchSnapshot, {
       actor,
       params: versionId ? { agentId, versionId } : { agentId },
     });
@@ -41,7 +34,7 @@ export class RegistryClient {
 
   /** `saveArgument`: the launch's argument becomes the agent's default (a new version, with the caller's rights). */
   async saveArgument(actor: Actor, agentId: number, argument: unknown): Promise<string> {
-    const saved = await this.rpc.request<SaveAgentParams, SaveAgentResult>(Subjects.agents.save, {
+    const saved = await this.rpc.request(Subjects.agents.save, {
       actor,
       params: { fields: { id: agentId, argument } },
     });
@@ -49,15 +42,15 @@ export class RegistryClient {
   }
 
   fetchAgent(actor: Actor, id: number): Promise<AgentView> {
-    return this.rpc.request<FetchAgentParams, AgentView>(Subjects.agents.fetch, { actor, params: { id } });
+    return this.rpc.request(Subjects.agents.fetch, { actor, params: { id } });
   }
 
   async getAgentObject(actor: Actor, agentId: number): Promise<string | null> {
-    const result = await this.rpc.request<GetAgentObjectParams, AgentObjectResult>(Subjects.internal.getAgentObject, { actor, params: { agentId } });
+    const result = await this.rpc.request(Subjects.internal.getAgentObject, { actor, params: { agentId } });
     return result.agentObject;
   }
 
   async setAgentObject(actor: Actor, agentId: number, agentObject: string | null): Promise<void> {
-    await this.rpc.request<SetAgentObjectParams, AgentObjectResult>(Subjects.internal.setAgentObject, { actor, params: { agentId, agentObject } });
+    await this.rpc.request(Subjects.internal.setAgentObject, { actor, params: { agentId, agentObject } });
   }
 }

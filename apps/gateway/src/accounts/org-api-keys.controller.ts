@@ -2,9 +2,7 @@ import { Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
 import {
   Subjects,
   type Actor,
-  type ApiKeyDto,
   type CreateApiKeyParams,
-  type CreatedApiKeyDto,
   type RevokeApiKeyParams,
   type Role,
 } from '@agentry/contracts';
@@ -23,12 +21,12 @@ export class OrgApiKeysController {
   @HttpCode(200)
   async create(@CurrentActor() actor: Actor, @Params() p: RawParams) {
     const params: CreateApiKeyParams = { name: readString(p, 'name'), roles: readList(p, 'roles') as Role[] };
-    return v2CreatedApiKey(await this.registry.call<CreatedApiKeyDto>(Subjects.apiKeys.create, actor, params));
+    return v2CreatedApiKey(await this.registry.call(Subjects.apiKeys.create, actor, params));
   }
 
   @Get()
   async list(@CurrentActor() actor: Actor) {
-    const keys = await this.registry.call<ApiKeyDto[]>(Subjects.apiKeys.list, actor, {});
+    const keys = await this.registry.call(Subjects.apiKeys.list, actor, {});
     return { apiKeys: keys.map(v2ApiKey) };
   }
 
@@ -45,6 +43,6 @@ export class OrgApiKeysController {
 
   private async revokeKey(actor: Actor, p: RawParams) {
     const params: RevokeApiKeyParams = { id: readId(p, 'id')! };
-    return v2ApiKey(await this.registry.call<ApiKeyDto>(Subjects.apiKeys.revoke, actor, params));
+    return v2ApiKey(await this.registry.call(Subjects.apiKeys.revoke, actor, params));
   }
 }

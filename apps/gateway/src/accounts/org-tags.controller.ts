@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { Subjects, type Actor, type CreateTagParams, type TagDto } from '@agentry/contracts';
+import { Subjects, type Actor, type CreateTagParams } from '@agentry/contracts';
 import { CurrentActor } from '../http/auth.guard.js';
 import { readString } from '../http/coerce.js';
 import { Params, type RawParams } from '../http/params.decorator.js';
@@ -16,13 +16,13 @@ export class OrgTagsController {
   @HttpCode(200)
   async create(@CurrentActor() actor: Actor, @Params() p: RawParams) {
     const params: CreateTagParams = { name: readString(p, 'name')! };
-    const tag = await this.registry.call<TagDto>(Subjects.tags.create, actor, params);
+    const tag = await this.registry.call(Subjects.tags.create, actor, params);
     return { id: toV2Id(tag.id) };
   }
 
   @Get()
   async list(@CurrentActor() actor: Actor) {
-    const tags = await this.registry.call<TagDto[]>(Subjects.tags.list, actor, {});
+    const tags = await this.registry.call(Subjects.tags.list, actor, {});
     return { tags: tags.map(v2Tag) };
   }
 }

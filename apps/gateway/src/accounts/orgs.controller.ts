@@ -2,12 +2,7 @@ import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import {
   Subjects,
   type Actor,
-  type AgentGroupsResult,
-  type AgentListResult,
   type CreateOrgParams,
-  type CreateOrgResult,
-  type OrgDto,
-  type SaveAgentGroupsParams,
 } from '@agentry/contracts';
 import { CurrentActor } from '../http/auth.guard.js';
 import { readString } from '../http/coerce.js';
@@ -40,7 +35,7 @@ export class OrgsController {
       plan: readPlan(p)!,
       adminEmail: readString(p, 'adminEmail'),
     };
-    const org = await this.registry.call<CreateOrgResult>(Subjects.orgs.create, actor, params);
+    const org = await this.registry.call(Subjects.orgs.create, actor, params);
     return {
       id: toV2Id(org.id),
       name: org.name,
@@ -55,8 +50,8 @@ export class OrgsController {
   @Get('fetch')
   async fetch(@CurrentActor() actor: Actor) {
     const [org, { agents }] = await Promise.all([
-      this.registry.call<OrgDto>(Subjects.orgs.fetch, actor, {}),
-      this.registry.call<AgentListResult>(Subjects.agents.fetchAll, actor, {}),
+      this.registry.call(Subjects.orgs.fetch, actor, {}),
+      this.registry.call(Subjects.agents.fetchAll, actor, {}),
     ]);
     return v2Org(org, agents.length);
   }
@@ -64,8 +59,8 @@ export class OrgsController {
   @Get('fetch-resources')
   async fetchResources(@CurrentActor() actor: Actor) {
     const [org, { agents }] = await Promise.all([
-      this.registry.call<OrgDto>(Subjects.orgs.fetch, actor, {}),
-      this.registry.call<AgentListResult>(Subjects.agents.fetchAll, actor, {}),
+      this.registry.call(Subjects.orgs.fetch, actor, {}),
+      this.registry.call(Subjects.agents.fetchAll, actor, {}),
     ]);
     return v2OrgResources(org, agents.length, new Date());
   }
@@ -73,13 +68,13 @@ export class OrgsController {
   /** The dashboard layout: agent ids and `{id, name, agents}` groups, as last saved. */
   @Get('fetch-agent-groups')
   async fetchAgentGroups(@CurrentActor() actor: Actor) {
-    return (await this.registry.call<AgentGroupsResult>(Subjects.agents.fetchGroups, actor, {})).agentGroups;
+    return (await this.registry.call(Subjects.agents.fetchGroups, actor, {})).agentGroups;
   }
 
   /** `{agentGroups}` replaces the layout; every agent id must be one of the org's agents (400 otherwise). */
   @Post('save-agent-groups')
   @HttpCode(200)
   async saveAgentGroups(@CurrentActor() actor: Actor, @Params() p: RawParams) {
-    return this.registry.call<AgentGroupsResult, SaveAgentGroupsParams>(Subjects.agents.saveGroups, actor, { agentGroups: jsonTextOrValue(p['agentGroups']) });
+    return this.registry.call(Subjects.agents.saveGroups, actor, { agentGroups: jsonTextOrValue(p['agentGroups']) });
   }
 }

@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { Subjects, type Actor, type AgentListResult, type CurrentUserDto } from '@agentry/contracts';
+import { Subjects, type Actor } from '@agentry/contracts';
 import { CurrentActor } from '../http/auth.guard.js';
 import { RegistryClient } from '../http/registry.client.js';
 import { jsend } from '../http/shapes.js';
@@ -14,8 +14,8 @@ export class UserV1Controller {
   @Get(['user.json', 'user'])
   async user(@CurrentActor() actor: Actor) {
     const [user, { agents }] = await Promise.all([
-      this.registry.call<CurrentUserDto>(Subjects.users.me, actor, {}),
-      this.registry.call<AgentListResult>(Subjects.agents.fetchAll, actor, {}),
+      this.registry.call(Subjects.users.me, actor, {}),
+      this.registry.call(Subjects.agents.fetchAll, actor, {}),
     ]);
     return jsend(v1User(user, agents));
   }

@@ -1,6 +1,6 @@
 import { Controller, Get, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { Subjects, validationFailed, type Actor, type AgentView, type FetchAgentParams, type SaveAgentResult } from '@agentry/contracts';
+import { Subjects, validationFailed, type Actor } from '@agentry/contracts';
 import { CurrentActor } from '../http/auth.guard.js';
 import { readFlag, readId } from '../http/coerce.js';
 import { Params, type RawParams } from '../http/params.decorator.js';
@@ -18,7 +18,7 @@ export class AgentsV1Controller {
   /** The v1 document's `/agent/{id}`, and the v1 API's `/agent/{id}.json`. */
   @Get(['agent/:id.json', 'agent/:id'])
   async record(@CurrentActor() actor: Actor, @Params() p: RawParams) {
-    const agent = await this.registry.call<AgentView, FetchAgentParams>(Subjects.agents.fetch, actor, { id: readId(p, 'id')! });
+    const agent = await this.registry.call(Subjects.agents.fetch, actor, { id: readId(p, 'id')! });
     const script = readFlag(p, 'withScript') ? await scriptOf(this.registry, actor, agent) : null;
     return jsend(v1AgentRecord(agent, script));
   }
@@ -33,7 +33,7 @@ export class AgentsV1Controller {
     if (params.fields.id !== undefined) {
       throw validationFailed([{ field: 'id', message: 'is not accepted here (this endpoint only creates); update with POST /api/v2/agents/save' }]);
     }
-    const saved = await this.registry.call<SaveAgentResult>(Subjects.agents.save, actor, params);
+    const saved = await this.registry.call(Subjects.agents.save, actor, params);
     return { details: v1AgentDetails(saved.agent), status: 'success' };
   }
 }

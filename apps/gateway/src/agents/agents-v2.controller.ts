@@ -5,15 +5,9 @@ import {
   Subjects,
   validationFailed,
   type Actor,
-  type AgentIdParams,
-  type AgentListResult,
-  type AgentVersionsResult,
-  type AgentView,
-  type DeleteAgentResult,
   type FetchAgentParams,
   type FetchAllAgentsParams,
   type RollbackAgentParams,
-  type SaveAgentResult,
 } from '@agentry/contracts';
 import { CurrentActor } from '../http/auth.guard.js';
 import { readFlag, readId, readInt, readList, readString } from '../http/coerce.js';
@@ -34,7 +28,7 @@ export class AgentsV2Controller {
   @Post('save')
   @HttpCode(200)
   async save(@CurrentActor() actor: Actor, @Req() request: FastifyRequest) {
-    const saved = await this.registry.call<SaveAgentResult>(Subjects.agents.save, actor, saveAgentParams(request));
+    const saved = await this.registry.call(Subjects.agents.save, actor, saveAgentParams(request));
     return { id: toV2Id(saved.id) };
   }
 
@@ -42,7 +36,7 @@ export class AgentsV2Controller {
   @Get('fetch')
   async fetch(@CurrentActor() actor: Actor, @Params() p: RawParams) {
     const params: FetchAgentParams = { id: readId(p, 'id')!, withAgentObject: readFlag(p, 'withAgentObject') };
-    const agent = await this.registry.call<AgentView>(Subjects.agents.fetch, actor, params);
+    const agent = await this.registry.call(Subjects.agents.fetch, actor, params);
     const code = readFlag(p, 'withCode') ? ((await scriptOf(this.registry, actor, agent))?.text ?? null) : undefined;
     const nextLaunchDates = await agentNextLaunchDates(this.registry, actor, agent, DEFAULT_NEXT_LAUNCH_DATES);
     return v2Agent(agent, { code, nextLaunchDates });
@@ -51,39 +45,39 @@ export class AgentsV2Controller {
   /** The org's agents; `argument` only with `withArgument`. */
   @Get('fetch-all')
   async fetchAll(@CurrentActor() actor: Actor, @Params() p: RawParams) {
-    const { agents } = await this.registry.call<AgentListResult>(Subjects.agents.fetchAll, actor, readListFilters(p));
+    const { agents } = await this.registry.call(Subjects.agents.fetchAll, actor, readListFilters(p));
     const withArgument = readFlag(p, 'withArgument');
     return agents.map((agent) => v2Agent(agent, { withArgument }));
   }
 
   @Get('fetch-deleted')
   async fetchDeleted(@CurrentActor() actor: Actor) {
-    const { agents } = await this.registry.call<AgentListResult>(Subjects.agents.fetchDeleted, actor, {});
+    const { agents } = await this.registry.call(Subjects.agents.fetchDeleted, actor, {});
     return agents.map((agent) => v2Agent(agent));
   }
 
   @Post('delete')
   @HttpCode(200)
   async delete(@CurrentActor() actor: Actor, @Params() p: RawParams) {
-    const deleted = await this.registry.call<DeleteAgentResult, AgentIdParams>(Subjects.agents.delete, actor, { id: readId(p, 'id')! });
+    const deleted = await this.registry.call(Subjects.agents.delete, actor, { id: readId(p, 'id')! });
     return { id: toV2Id(deleted.id), deletedAt: deleted.deletedAt };
   }
 
   @Post('retire')
   @HttpCode(200)
   async retire(@CurrentActor() actor: Actor, @Params() p: RawParams) {
-    return v2Agent(await this.registry.call<AgentView, AgentIdParams>(Subjects.agents.retire, actor, { id: readId(p, 'id')! }));
+    return v2Agent(await this.registry.call(Subjects.agents.retire, actor, { id: readId(p, 'id')! }));
   }
 
   @Post('reinstate')
   @HttpCode(200)
   async reinstate(@CurrentActor() actor: Actor, @Params() p: RawParams) {
-    return v2Agent(await this.registry.call<AgentView, AgentIdParams>(Subjects.agents.reinstate, actor, { id: readId(p, 'id')! }));
+    return v2Agent(await this.registry.call(Subjects.agents.reinstate, actor, { id: readId(p, 'id')! }));
   }
 
   @Get('versions')
   async versions(@CurrentActor() actor: Actor, @Params() p: RawParams) {
-    const found = await this.registry.call<AgentVersionsResult, AgentIdParams>(Subjects.agents.versions, actor, { id: readId(p, 'id')! });
+    const found = await this.registry.call(Subjects.agents.versions, actor, { id: readId(p, 'id')! });
     return { agentId: toV2Id(found.agentId), currentVersionId: found.currentVersionId, versions: found.versions.map(v2AgentVersion) };
   }
 
@@ -91,7 +85,7 @@ export class AgentsV2Controller {
   @HttpCode(200)
   async rollback(@CurrentActor() actor: Actor, @Params() p: RawParams) {
     const params: RollbackAgentParams = { id: readId(p, 'id')!, versionId: readString(p, 'versionId', { required: true, maxLength: 100 })! };
-    const saved = await this.registry.call<SaveAgentResult>(Subjects.agents.rollback, actor, params);
+    const saved = await this.registry.call(Subjects.agents.rollback, actor, params);
     return { id: toV2Id(saved.id), versionId: saved.versionId, agent: v2Agent(saved.agent) };
   }
 }

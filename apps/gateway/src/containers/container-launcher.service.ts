@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { Subjects, type Actor, type FetchContainerParams, type FetchContainerResult, type LaunchAgentParams, type LaunchAgentResult } from '@agentry/contracts';
+import { Subjects, type Actor, type LaunchAgentParams, type LaunchAgentResult } from '@agentry/contracts';
 import { RegistryClient } from '../http/registry.client.js';
 import { LiveOutput } from './live/live-output.service.js';
 import type { V1OutputMode } from './launch-params.js';
@@ -25,7 +25,7 @@ export class ContainerLauncher {
   ) {}
 
   launch(actor: Actor, params: LaunchAgentParams): Promise<LaunchAgentResult> {
-    return this.client.call<LaunchAgentResult>(Subjects.executor.launch, actor, params);
+    return this.client.call(Subjects.executor.launch, actor, params);
   }
 
   /**
@@ -34,7 +34,7 @@ export class ContainerLauncher {
    * a 404 before anything is watched (the live subjects are not scoped by org).
    */
   async attach(actor: Actor, containerId: number, reply: FastifyReply): Promise<void> {
-    await this.client.call<FetchContainerResult, FetchContainerParams>(Subjects.output.fetchContainer, actor, { containerId });
+    await this.client.call(Subjects.output.fetchContainer, actor, { containerId });
     const stream = HttpStream.take(reply);
     return writeRaw(stream, this.live.follow(actor, containerId, 0, stream.signal));
   }

@@ -5,12 +5,9 @@ import {
   validationFailed,
   type Actor,
   type ContainerOutputParams,
-  type ContainerOutputResult,
   type FetchContainerParams,
   type FetchContainerResult,
   type ListContainersParams,
-  type ListContainersResult,
-  type RunningContainersResult,
 } from '@agentry/contracts';
 import { CurrentActor } from '../http/auth.guard.js';
 import { readFlag, readId, readInt, readString } from '../http/coerce.js';
@@ -45,7 +42,7 @@ export class ContainersV2Controller {
       withRuntimeEvents: readFlag(p, 'withRuntimeEvents'),
       withNewerAndOlderContainerId: readFlag(p, 'withNewerAndOlderContainerId'),
     };
-    return v2Container(await this.client.call<FetchContainerResult>(Subjects.output.fetchContainer, actor, params));
+    return v2Container(await this.client.call(Subjects.output.fetchContainer, actor, params));
   }
 
   /** The agent's containers, newest first; `withRuntimeEvents` reads each one's events. */
@@ -63,11 +60,11 @@ export class ContainersV2Controller {
     if (beforeEndedAt !== undefined) params.beforeEndedAt = beforeEndedAt;
     const withRuntimeEvents = readFlag(p, 'withRuntimeEvents');
 
-    const { containers, maxLimitReached } = await this.client.call<ListContainersResult>(Subjects.output.listContainers, actor, params);
+    const { containers, maxLimitReached } = await this.client.call(Subjects.output.listContainers, actor, params);
     const records: FetchContainerResult[] = withRuntimeEvents
       ? await Promise.all(
           containers.map((c) =>
-            this.client.call<FetchContainerResult, FetchContainerParams>(Subjects.output.fetchContainer, actor, { containerId: c.id, withRuntimeEvents: true }),
+            this.client.call(Subjects.output.fetchContainer, actor, { containerId: c.id, withRuntimeEvents: true }),
           ),
         )
       : containers;
@@ -83,7 +80,7 @@ export class ContainersV2Controller {
     const pieces: string[] = [];
     for (;;) {
       const params: ContainerOutputParams = { containerId, fromOutputPos: position };
-      const read = await this.client.call<ContainerOutputResult>(Subjects.output.containerOutput, actor, params);
+      const read = await this.client.call(Subjects.output.containerOutput, actor, params);
       if (read.outputPos <= position) break;
       pieces.push(read.output);
       position = read.outputPos;
@@ -98,13 +95,13 @@ export class ContainersV2Controller {
   @Get('containers/fetch-result-object')
   async fetchResultObject(@CurrentActor() actor: Actor, @Params() p: RawParams) {
     const params: FetchContainerParams = { containerId: readId(p, 'id')!, withResultObject: true };
-    const record = await this.client.call<FetchContainerResult>(Subjects.output.fetchContainer, actor, params);
+    const record = await this.client.call(Subjects.output.fetchContainer, actor, params);
     return { resultObject: record.resultObject ?? null };
   }
 
   @Get('orgs/fetch-running-containers')
   async runningContainers(@CurrentActor() actor: Actor) {
-    const { containers } = await this.client.call<RunningContainersResult>(Subjects.output.runningContainers, actor, {});
+    const { containers } = await this.client.call(Subjects.output.runningContainers, actor, {});
     return { containers: containers.map(v2RunningContainer) };
   }
 }

@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Subjects, validationFailed, type AbortAgentParams, type Actor, type AgentOutputParams, type AgentOutputResult } from '@agentry/contracts';
+import { Subjects, validationFailed, type AbortAgentParams, type Actor, type AgentOutputParams } from '@agentry/contracts';
 import { CurrentActor } from '../http/auth.guard.js';
 import { readId, readInt, readLooseBool, readString } from '../http/coerce.js';
 import { Params, type RawParams } from '../http/params.decorator.js';
@@ -71,7 +71,7 @@ export class ExecutionV2Controller {
       fromMessageId: 0,
     };
     if (prevContainerId !== undefined) params.containerId = prevContainerId;
-    const result = await this.client.call<AgentOutputResult>(Subjects.output.agentOutput, actor, params);
+    const result = await this.client.call(Subjects.output.agentOutput, actor, params);
     return v2AgentOutput(result, { containerId: prevContainerId, runtimeEventIndex: readInt(p, 'prevRuntimeEventIndex', { min: 0 }) ?? 0 });
   }
 }

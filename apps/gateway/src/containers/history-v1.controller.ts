@@ -6,11 +6,7 @@ import {
   validationFailed,
   type Actor,
   type AgentOutputParams,
-  type AgentOutputResult,
   type ListContainersParams,
-  type ListContainersResult,
-  type ReadStoredFileParams,
-  type ReadStoredFileResult,
 } from '@agentry/contracts';
 import { CurrentActor } from '../http/auth.guard.js';
 import { readId, readInt, readString } from '../http/coerce.js';
@@ -45,14 +41,14 @@ export class HistoryV1Controller {
       fromMessageId: readInt(p, 'fromMessageId', { min: -1 }) ?? -1,
     };
     if (containerId > 0) params.containerId = containerId;
-    return jsend(v1Output(await this.client.call<AgentOutputResult>(Subjects.output.agentOutput, actor, params), mode));
+    return jsend(v1Output(await this.client.call(Subjects.output.agentOutput, actor, params), mode));
   }
 
   /** Ended containers, newest first. */
   @Get([':id/containers.json', ':id/containers'])
   async containers(@CurrentActor() actor: Actor, @Params() p: RawParams) {
     const params: ListContainersParams = { agentId: readId(p, 'id')!, mode: 'finalized' };
-    const { containers } = await this.client.call<ListContainersResult>(Subjects.output.listContainers, actor, params);
+    const { containers } = await this.client.call(Subjects.output.listContainers, actor, params);
     return jsend(containers.map(v1ContainerRecord));
   }
 
@@ -62,7 +58,7 @@ export class HistoryV1Controller {
     const agentId = readId(p, 'id')!;
     const path = storagePathOf(request.url);
     const read = (offset: number) =>
-      this.client.call<ReadStoredFileResult, ReadStoredFileParams>(Subjects.executor.readStoredFile, actor, {
+      this.client.call(Subjects.executor.readStoredFile, actor, {
         agentId,
         path,
         offset,

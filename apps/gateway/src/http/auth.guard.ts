@@ -50,7 +50,7 @@ export class AuthGuard implements CanActivate {
     const orgHeader = request.headers['x-phantombuster-org'];
     const org = Array.isArray(orgHeader) ? orgHeader[0] : orgHeader;
     try {
-      request.actor = await this.registry.callAnonymous<Actor>(Subjects.auth.verifyKey, { key, org: org || undefined });
+      request.actor = await this.registry.callAnonymous(Subjects.auth.verifyKey, { key, org: org || undefined });
     } catch (error) {
       if (error instanceof DomainError && error.code === ErrorCode.UNAUTHENTICATED) this.limits.recordFailure(address);
       throw error;

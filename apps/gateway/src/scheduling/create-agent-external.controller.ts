@@ -1,5 +1,5 @@
 import { Controller, HttpCode, Post } from '@nestjs/common';
-import { Subjects, type Actor, type AgentIdParams, type AgentView, type SaveAgentParams, type SaveAgentResult } from '@agentry/contracts';
+import { Subjects, type Actor, type SaveAgentParams } from '@agentry/contracts';
 import { CurrentActor } from '../http/auth.guard.js';
 import { Params, type RawParams } from '../http/params.decorator.js';
 import { RegistryClient } from '../http/registry.client.js';
@@ -15,8 +15,8 @@ export class CreateAgentExternalController {
   async create(@CurrentActor() actor: Actor, @Params() p: RawParams) {
     const { fields, scheduleText } = readExternalCreate(p);
     const params: SaveAgentParams = { fields, encoding: 'json' };
-    const saved = await this.client.call<SaveAgentResult>(Subjects.agents.save, actor, params);
-    const agent = await this.client.call<AgentView, AgentIdParams>(Subjects.agents.fetch, actor, { id: saved.id });
+    const saved = await this.client.call(Subjects.agents.save, actor, params);
+    const agent = await this.client.call(Subjects.agents.fetch, actor, { id: saved.id });
     return externalAgent(agent, scheduleText, actor.userId);
   }
 }

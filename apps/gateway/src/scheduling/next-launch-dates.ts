@@ -1,5 +1,5 @@
 import { nextFireTimes, scheduleSpecOf } from '@agentry/schedules';
-import { Subjects, type Actor, type AgentIdParams, type AgentVersionsResult, type AgentView } from '@agentry/contracts';
+import { Subjects, type Actor, type AgentView } from '@agentry/contracts';
 import type { RegistryClient } from '../http/registry.client.js';
 
 export const DEFAULT_NEXT_LAUNCH_DATES = 5;
@@ -19,7 +19,7 @@ export function nextLaunchDates(agent: AgentView, anchorMs: number, now: number,
 /** `nextLaunchDates` of a fetched agent, anchored on its current version's save (looked up only when it has a schedule). */
 export async function agentNextLaunchDates(client: RegistryClient, actor: Actor, agent: AgentView, count: number, now = Date.now()): Promise<number[]> {
   if (agent.status !== 'active' || !scheduleSpecOf(agent.settings, agent.updatedAt)) return [];
-  const { versions } = await client.call<AgentVersionsResult, AgentIdParams>(Subjects.agents.versions, actor, { id: agent.id });
+  const { versions } = await client.call(Subjects.agents.versions, actor, { id: agent.id });
   const current = versions.find((v) => v.versionId === agent.currentVersionId);
   return nextLaunchDates(agent, current?.savedAt ?? agent.updatedAt, now, count);
 }

@@ -3,13 +3,8 @@ import {
   LaunchType,
   Subjects,
   type Actor,
-  type AgentIdParams,
-  type AgentListResult,
-  type AgentView,
   type LaunchAgentParams,
-  type LaunchAgentResult,
   type SaveAgentParams,
-  type SaveAgentResult,
 } from '@agentry/contracts';
 import { CurrentActor } from '../http/auth.guard.js';
 import { readId, readInt } from '../http/coerce.js';
@@ -29,12 +24,12 @@ export class SchedulingV2Controller {
   @Post('unschedule-all')
   @HttpCode(200)
   async unscheduleAll(@CurrentActor() actor: Actor) {
-    const { agents } = await this.client.call<AgentListResult>(Subjects.agents.fetchAll, actor, {});
+    const { agents } = await this.client.call(Subjects.agents.fetchAll, actor, {});
     const scheduled = agents.filter((a) => a.status === 'active' && a.settings.launchType !== LaunchType.manually);
     const unscheduled: string[] = [];
     for (const agent of scheduled) {
       const params: SaveAgentParams = { fields: { id: agent.id, launchType: LaunchType.manually } };
-      await this.client.call<SaveAgentResult>(Subjects.agents.save, actor, params);
+      await this.client.call(Subjects.agents.save, actor, params);
       unscheduled.push(String(agent.id));
     }
     return { nbUnscheduled: unscheduled.length, agentIds: unscheduled };
@@ -47,7 +42,7 @@ export class SchedulingV2Controller {
     const agentId = readId(p, 'id')!;
     const minutes = readInt(p, 'minutes', { required: true, min: 0, max: MAX_LAUNCH_SOON_MINUTES })!;
     const params: LaunchAgentParams = { agentId, launchType: 'user api call', notBefore: Date.now() + minutes * 60_000 };
-    const launched = await this.client.call<LaunchAgentResult>(Subjects.executor.launch, actor, params);
+    const launched = await this.client.call(Subjects.executor.launch, actor, params);
     return { containerId: String(launched.containerId), launchAt: params.notBefore };
   }
 
@@ -56,7 +51,7 @@ export class SchedulingV2Controller {
   async nextLaunchDates(@CurrentActor() actor: Actor, @Params() p: RawParams) {
     const id = readId(p, 'id')!;
     const count = readInt(p, 'count', { required: false, min: 1, max: MAX_NEXT_LAUNCH_DATES }) ?? DEFAULT_NEXT_LAUNCH_DATES;
-    const agent = await this.client.call<AgentView, AgentIdParams>(Subjects.agents.fetch, actor, { id });
+    const agent = await this.client.call(Subjects.agents.fetch, actor, { id });
     return { id: toV2Id(id), nextLaunchDates: await agentNextLaunchDates(this.client, actor, agent, count) };
   }
 }

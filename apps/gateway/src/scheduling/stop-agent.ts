@@ -2,13 +2,8 @@ import {
   LaunchType,
   Subjects,
   type AbortAgentParams,
-  type AbortAgentResult,
   type Actor,
-  type AgentIdParams,
-  type AgentListResult,
-  type AgentView,
   type SaveAgentParams,
-  type SaveAgentResult,
 } from '@agentry/contracts';
 import type { RegistryClient } from '../http/registry.client.js';
 import { followersOf } from './followers.js';
@@ -30,7 +25,7 @@ export async function stopAgent(client: RegistryClient, actor: Actor, request: S
   const { agentId } = request.abort;
   const stopped = [...(await abort(client, actor, request.abort))];
   if (request.cascadeToFollowers) {
-    const { agents } = await client.call<AgentListResult>(Subjects.agents.fetchAll, actor, {});
+    const { agents } = await client.call(Subjects.agents.fetchAll, actor, {});
     for (const follower of followersOf(agents, agentId)) {
       stopped.push(...(await abort(client, actor, { agentId: follower, soft: request.abort.soft ?? false })));
     }
@@ -40,13 +35,13 @@ export async function stopAgent(client: RegistryClient, actor: Actor, request: S
 }
 
 async function abort(client: RegistryClient, actor: Actor, params: AbortAgentParams): Promise<number[]> {
-  return (await client.call<AbortAgentResult>(Subjects.executor.abort, actor, params)).containerIds;
+  return (await client.call(Subjects.executor.abort, actor, params)).containerIds;
 }
 
 /** Saves only when the agent is not manual already (each save is a new version). */
 async function switchToManual(client: RegistryClient, actor: Actor, agentId: number): Promise<void> {
-  const agent = await client.call<AgentView, AgentIdParams>(Subjects.agents.fetch, actor, { id: agentId });
+  const agent = await client.call(Subjects.agents.fetch, actor, { id: agentId });
   if (agent.settings.launchType === LaunchType.manually) return;
   const params: SaveAgentParams = { fields: { id: agentId, launchType: LaunchType.manually } };
-  await client.call<SaveAgentResult>(Subjects.agents.save, actor, params);
+  await client.call(Subjects.agents.save, actor, params);
 }

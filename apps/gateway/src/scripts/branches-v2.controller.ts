@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { DomainError, ErrorCode, Subjects, validationFailed, type Actor, type OrgDto, type ScriptDto } from '@agentry/contracts';
+import { DomainError, ErrorCode, Subjects, validationFailed, type Actor } from '@agentry/contracts';
 import { CurrentActor } from '../http/auth.guard.js';
 import { readList, readString } from '../http/coerce.js';
 import { Params, type RawParams } from '../http/params.decorator.js';
@@ -22,7 +22,7 @@ export class BranchesV2Controller {
 
   @Get('fetch-all')
   async fetchAll(@CurrentActor() actor: Actor) {
-    const org = await this.registry.call<OrgDto>(Subjects.orgs.fetch, actor, {});
+    const org = await this.registry.call(Subjects.orgs.fetch, actor, {});
     return [{ id: SCRIPT_BRANCH, name: SCRIPT_BRANCH, created_at: org.createdAt }];
   }
 
@@ -31,7 +31,7 @@ export class BranchesV2Controller {
   async diff(@CurrentActor() actor: Actor, @Params() p: RawParams) {
     const name = readString(p, 'name', { maxLength: 50 }) ?? SCRIPT_BRANCH;
     if (name !== SCRIPT_BRANCH) throw noSuchBranch(name);
-    const scripts = await this.registry.call<ScriptDto[]>(Subjects.scripts.list, actor, {});
+    const scripts = await this.registry.call(Subjects.scripts.list, actor, {});
     return scripts.map((script) => ({
       id: toV2Id(script.id),
       name: script.name,
@@ -51,7 +51,7 @@ export class BranchesV2Controller {
     const ids = readList(p, 'scriptIds');
     if (!ids?.length) throw validationFailed([{ field: 'scriptIds', message: 'is required (the scripts to release)' }]);
     if (name !== SCRIPT_BRANCH) throw noSuchBranch(name);
-    const own = new Set((await this.registry.call<ScriptDto[]>(Subjects.scripts.list, actor, {})).map((s) => String(s.id)));
+    const own = new Set((await this.registry.call(Subjects.scripts.list, actor, {})).map((s) => String(s.id)));
     const missing = ids.filter((id) => !own.has(id));
     if (missing.length) throw new DomainError(ErrorCode.PRECONDITION_FAILED, `No such script in branch master: ${missing.join(', ')}`);
     return { name, scriptIds: ids };

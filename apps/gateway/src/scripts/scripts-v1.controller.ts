@@ -4,12 +4,9 @@ import {
   Subjects,
   validationFailed,
   type Actor,
-  type DeleteScriptParams,
-  type DeleteScriptResult,
   type FetchScriptByIdParams,
   type FetchScriptByNameParams,
   type SaveScriptParams,
-  type SaveScriptResult,
   type ScriptDto,
 } from '@agentry/contracts';
 import { CurrentActor } from '../http/auth.guard.js';
@@ -29,7 +26,7 @@ export class ScriptsV1Controller {
   async byId(@CurrentActor() actor: Actor, @Params() p: RawParams, @Res({ passthrough: true }) reply: FastifyReply) {
     const mode = readScriptMode(p);
     const params: FetchScriptByIdParams = { id: readId(p, 'id')!, withoutText: mode === 'json' && readFlag(p, 'withoutText') };
-    return this.answer(mode, await this.registry.call<ScriptDto>(Subjects.scripts.fetchById, actor, params), reply);
+    return this.answer(mode, await this.registry.call(Subjects.scripts.fetchById, actor, params), reply);
   }
 
   @Get('script/by-name/:mode/:name')
@@ -39,18 +36,18 @@ export class ScriptsV1Controller {
       name: readString(p, 'name', { required: true })!,
       withoutText: mode === 'json' && readFlag(p, 'withoutText'),
     };
-    return this.answer(mode, await this.registry.call<ScriptDto>(Subjects.scripts.fetchByName, actor, params), reply);
+    return this.answer(mode, await this.registry.call(Subjects.scripts.fetchByName, actor, params), reply);
   }
 
   @Get('scripts.json')
   async list(@CurrentActor() actor: Actor) {
-    const scripts = await this.registry.call<ScriptDto[]>(Subjects.scripts.list, actor, {});
+    const scripts = await this.registry.call(Subjects.scripts.list, actor, {});
     return jsend(scripts.map(v1ScriptListEntry));
   }
 
   @Delete('script/:id.json')
   async delete(@CurrentActor() actor: Actor, @Params() p: RawParams) {
-    await this.registry.call<DeleteScriptResult, DeleteScriptParams>(Subjects.scripts.delete, actor, { id: readId(p, 'id')! });
+    await this.registry.call(Subjects.scripts.delete, actor, { id: readId(p, 'id')! });
     return jsend(null);
   }
 
@@ -67,7 +64,7 @@ export class ScriptsV1Controller {
       source: readString(p, 'source'),
       insertOnly: readFlag(p, 'insertOnly'),
     };
-    const saved = await this.registry.call<SaveScriptResult>(Subjects.scripts.save, actor, params);
+    const saved = await this.registry.call(Subjects.scripts.save, actor, params);
     return jsend(saved.created ? saved.id : null);
   }
 
@@ -90,7 +87,7 @@ export class ScriptsV1Controller {
       }
     }
     readString(p, 'markdown');
-    await this.registry.call<ScriptDto, FetchScriptByNameParams>(Subjects.scripts.fetchByName, actor, { name, withoutText: true });
+    await this.registry.call(Subjects.scripts.fetchByName, actor, { name, withoutText: true });
     return { status: 'success', message: 'Store settings are not kept: Agentry has no script store' };
   }
 

@@ -6,11 +6,7 @@ import {
   Subjects,
   validationFailed,
   type Actor,
-  type DeleteScriptParams,
-  type DeleteScriptResult,
-  type OrgDto,
   type SaveScriptParams,
-  type SaveScriptResult,
   type ScriptDto,
 } from '@agentry/contracts';
 import { orgSlugOf } from '../accounts/org-slug.js';
@@ -52,10 +48,10 @@ export class ScriptsV2Controller {
     const name = readString(p, 'name');
     let script: ScriptDto;
     if (p['id'] === undefined && name !== undefined) {
-      script = await this.registry.call<ScriptDto>(Subjects.scripts.fetchByName, actor, { name, withoutText });
+      script = await this.registry.call(Subjects.scripts.fetchByName, actor, { name, withoutText });
     } else {
       if (p['id'] === undefined) throw validationFailed([{ field: 'id', message: 'is required (or give name)' }]);
-      script = await this.registry.call<ScriptDto>(Subjects.scripts.fetchById, actor, { id: readId(p, 'id')!, withoutText });
+      script = await this.registry.call(Subjects.scripts.fetchById, actor, { id: readId(p, 'id')!, withoutText });
     }
     return v2Script(script, await this.org(actor));
   }
@@ -69,7 +65,7 @@ export class ScriptsV2Controller {
     // `org` naming another org asks for its public scripts: Agentry has none, so nothing is listed.
     const org = readString(p, 'org', { maxLength: 100 });
     if (org !== undefined && !(await this.isOwnOrg(actor, org))) return [];
-    const scripts = await this.registry.call<ScriptDto[]>(Subjects.scripts.list, actor, {});
+    const scripts = await this.registry.call(Subjects.scripts.list, actor, {});
     return scripts.filter((script) => !ids || ids.includes(String(script.id))).map(v2ListedScript);
   }
 
@@ -83,7 +79,7 @@ export class ScriptsV2Controller {
     const name = readString(p, 'script', { required: true, maxLength: 200 })!;
     const org = readString(p, 'org', { maxLength: 100 });
     if (org !== undefined && !(await this.isOwnOrg(actor, org))) throw notFound('Script');
-    const script = await this.registry.call<ScriptDto>(Subjects.scripts.fetchByName, actor, { name, withoutText: false });
+    const script = await this.registry.call(Subjects.scripts.fetchByName, actor, { name, withoutText: false });
     return { code: script.text ?? '' };
   }
 
@@ -97,7 +93,7 @@ export class ScriptsV2Controller {
     checkBranch(p);
     let name = readString(p, 'name');
     if (name === undefined && p['id'] !== undefined) {
-      name = (await this.registry.call<ScriptDto>(Subjects.scripts.fetchById, actor, { id: readId(p, 'id')!, withoutText: true })).name;
+      name = (await this.registry.call(Subjects.scripts.fetchById, actor, { id: readId(p, 'id')!, withoutText: true })).name;
     }
     if (name === undefined) throw validationFailed([{ field: 'name', message: 'is required (or give the id of the script to update)' }]);
     const params: SaveScriptParams = {
@@ -106,7 +102,7 @@ export class ScriptsV2Controller {
       source: readString(p, 'source'),
       insertOnly: readBool(p, 'insertOnly') ?? false,
     };
-    const saved = await this.registry.call<SaveScriptResult>(Subjects.scripts.save, actor, params);
+    const saved = await this.registry.call(Subjects.scripts.save, actor, params);
     return { id: toV2Id(saved.id), name, created: saved.created, nonce: saved.nonce };
   }
 
@@ -114,7 +110,7 @@ export class ScriptsV2Controller {
   @HttpCode(200)
   async delete(@CurrentActor() actor: Actor, @Params() p: RawParams) {
     checkBranch(p);
-    const deleted = await this.registry.call<DeleteScriptResult, DeleteScriptParams>(Subjects.scripts.delete, actor, { id: readId(p, 'id')! });
+    const deleted = await this.registry.call(Subjects.scripts.delete, actor, { id: readId(p, 'id')! });
     return { id: toV2Id(deleted.id) };
   }
 
@@ -146,7 +142,7 @@ export class ScriptsV2Controller {
     const name = readString(p, 'name', { required: true, maxLength: 200 })!;
     readString(p, 'branch', { required: true });
     checkBranch(p);
-    return this.registry.call<ScriptDto>(Subjects.scripts.fetchByName, actor, { name, withoutText: true });
+    return this.registry.call(Subjects.scripts.fetchByName, actor, { name, withoutText: true });
   }
 
   /** `org` as the document sends it: the caller's own org by slug or id. */
@@ -156,7 +152,7 @@ export class ScriptsV2Controller {
   }
 
   private async org(actor: Actor): Promise<ScriptOrg> {
-    const org = await this.registry.call<OrgDto>(Subjects.orgs.fetch, actor, {});
+    const org = await this.registry.call(Subjects.orgs.fetch, actor, {});
     return { id: org.id, slug: orgSlugOf(org) };
   }
 }

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { DomainError, ErrorCode, Role, Subjects, type ActorRef, type DeleteAgentParams, type DeleteAgentResult } from '@agentry/contracts';
+import { DomainError, ErrorCode, Role, Subjects, type ActorRef } from '@agentry/contracts';
 import type { RpcClient } from '@agentry/messaging';
 import { schedulerActor } from './launcher.js';
 
@@ -19,7 +19,7 @@ export async function deleteExpired(dataSource: DataSource, rpc: RpcClient, now:
   );
   for (const row of rows) {
     try {
-      await rpc.request<DeleteAgentParams, DeleteAgentResult>(Subjects.agents.delete, {
+      await rpc.request(Subjects.agents.delete, {
         actor: schedulerActor(row.org_id, row.launched_by, Role.AGENTS_UPDATE),
         params: { id: row.agent_id },
       });

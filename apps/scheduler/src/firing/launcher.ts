@@ -1,4 +1,4 @@
-import { DomainError, ErrorCode, Role, Subjects, type Actor, type ActorRef, type ContainerLaunchType, type LaunchAgentParams, type LaunchAgentResult } from '@agentry/contracts';
+import { DomainError, ErrorCode, Role, Subjects, type Actor, type ActorRef, type ContainerLaunchType } from '@agentry/contracts';
 import type { RpcClient } from '@agentry/messaging';
 import { runWithLogContext } from '@agentry/service-kit';
 
@@ -41,7 +41,7 @@ export async function launchThroughExecutor(rpc: RpcClient, req: LaunchRequest):
 
 async function launch(rpc: RpcClient, req: LaunchRequest): Promise<LaunchOutcome> {
   try {
-    const result = await rpc.request<LaunchAgentParams, LaunchAgentResult>(
+    const result = await rpc.request(
       Subjects.executor.launch,
       {
         actor: schedulerActor(req.orgId, req.launchedBy),

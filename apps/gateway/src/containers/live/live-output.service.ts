@@ -35,12 +35,12 @@ class OutputServiceSource implements FeedSource {
 
   readStored(from: number): Promise<ContainerOutputResult | null> {
     const params: ContainerOutputParams = { containerId: this.containerId, fromOutputPos: from };
-    return this.ask(() => this.client.call<ContainerOutputResult>(Subjects.output.containerOutput, this.actor, params));
+    return this.ask(() => this.client.call(Subjects.output.containerOutput, this.actor, params));
   }
 
   fetch(): Promise<FetchContainerResult | null> {
     const params: FetchContainerParams = { containerId: this.containerId, withResultObject: true };
-    return this.ask(() => this.client.call<FetchContainerResult>(Subjects.output.fetchContainer, this.actor, params));
+    return this.ask(() => this.client.call(Subjects.output.fetchContainer, this.actor, params));
   }
 
   private async ask<T>(call: () => Promise<T>): Promise<T | null> {

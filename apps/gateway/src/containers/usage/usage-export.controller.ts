@@ -3,12 +3,9 @@ import type { FastifyReply } from 'fastify';
 import {
   Subjects,
   type Actor,
-  type AgentListResult,
   type AgentView,
   type ContainerView,
-  type FetchAgentParams,
   type ListContainersParams,
-  type ListContainersResult,
 } from '@agentry/contracts';
 import { CurrentActor } from '../../http/auth.guard.js';
 import { readId, readInt } from '../../http/coerce.js';
@@ -42,7 +39,7 @@ export class UsageExportController {
     const since = Date.now() - readInt(p, 'days', { required: true, min: 1, max: 365 })! * DAY_MS;
     const agentId = readId(p, 'agentId', { required: false });
     const agents =
-      agentId === undefined ? await this.agents(actor) : [await this.client.call<AgentView, FetchAgentParams>(Subjects.agents.fetch, actor, { id: agentId })];
+      agentId === undefined ? await this.agents(actor) : [await this.client.call(Subjects.agents.fetch, actor, { id: agentId })];
     const containers: ContainerView[] = [];
     for (const agent of agents) containers.push(...(await this.containersSince(actor, agent.id, since)));
     containers.sort((a, b) => b.queuedAt - a.queuedAt);
@@ -50,12 +47,12 @@ export class UsageExportController {
   }
 
   private async agents(actor: Actor): Promise<AgentView[]> {
-    return (await this.client.call<AgentListResult>(Subjects.agents.fetchAll, actor, {})).agents;
+    return (await this.client.call(Subjects.agents.fetchAll, actor, {})).agents;
   }
 
   private async containersSince(actor: Actor, agentId: number, since: number): Promise<ContainerView[]> {
     const params: ListContainersParams = { agentId, limit: CONTAINERS_PER_AGENT };
-    const { containers } = await this.client.call<ListContainersResult>(Subjects.output.listContainers, actor, params);
+    const { containers } = await this.client.call(Subjects.output.listContainers, actor, params);
     return containers.filter((c) => c.queuedAt >= since);
   }
 
