@@ -1,4 +1,4 @@
-import { DomainError, Role, Subjects, type AgentView, type ContainerQueuedData } from '@agentry/contracts';
+import { DomainError, Role, Subjects, type ContainerQueuedData } from '@agentry/contracts';
 import { rebuildProjections } from '@agentry/event-store';
 import { waitUntil } from '@agentry/testing';
 import { executorProjections } from './executor-app.js';
@@ -63,7 +63,7 @@ test('an agent without a script: the launch is recorded and fails at once ("laun
   const state = await bed.container(containerId);
   expect(state).toMatchObject({ phase: 'ended', ended: { status: 'failed', endMessage: 'Agent has no associated script', launchFailed: true } });
   // The registry's projection of container events follows shortly.
-  const fetchAgent = () => bed.rpc.request<unknown, AgentView>(Subjects.agents.fetch, { actor: bed.actor, params: { id: agentId } });
+  const fetchAgent = () => bed.rpc.request(Subjects.agents.fetch, { actor: bed.actor, params: { id: agentId } });
   await waitUntil(async () => (await fetchAgent()).nbLaunches === 1);
   expect(await fetchAgent()).toMatchObject({ lastEndStatus: 'launch failed', lastEndMessage: 'Agent has no associated script', nbLaunches: 1 });
 });
@@ -100,7 +100,7 @@ test('saveArgument saves the argument as a new agent version, which the containe
   const agentId = await bed.agentWithScript('console.log(JSON.stringify(require("agentry").create().argument))', { argument: { a: 1 } });
   const { containerId } = await bed.launch({ agentId, argument: '{"a":2}', saveArgument: true });
   const state = await bed.waitEnded(containerId);
-  const agent = await bed.rpc.request<unknown, AgentView>(Subjects.agents.fetch, { actor: bed.actor, params: { id: agentId } });
+  const agent = await bed.rpc.request(Subjects.agents.fetch, { actor: bed.actor, params: { id: agentId } });
   expect(agent.settings.argument).toEqual({ a: 2 });
   expect(state.queued.agentVersionId).toBe(agent.currentVersionId);
   expect((await bed.durableOutput(containerId)).toString()).toBe('{"a":2}\n');

@@ -19,14 +19,9 @@ import {
   type AbortAgentParams,
   type AbortAgentResult,
   type Actor,
-  type CreateOrgParams,
-  type CreateOrgResult,
   type LaunchAgentParams,
   type LaunchAgentResult,
-  type SaveAgentParams,
   type SaveAgentResult,
-  type SaveScriptParams,
-  type SaveScriptResult,
 } from '@agentry/contracts';
 import { startRegistry, type RunningRegistry } from '../../../registry/src/registry-app.js';
 import type { ExecutorConfig } from '../config.js';
@@ -134,7 +129,7 @@ export async function startExecutorTestbed(opts: { config?: Partial<ExecutorConf
     const newOrgActor = async (plan: { maxRunningContainers?: number } = {}): Promise<Actor> => {
       const platformAdmin: Actor = { orgId: 0, userId: 0, keyId: 0, roles: [Role.ORG_ADMIN], platformAdmin: true };
       orgs += 1;
-      const org = await rpc.request<CreateOrgParams, CreateOrgResult>(Subjects.orgs.create, {
+      const org = await rpc.request(Subjects.orgs.create, {
         actor: platformAdmin,
         params: { name: `executor-test-${orgs}-${randomBytes(3).toString('hex')}`, plan: { maxAgents: 1000, ...plan } },
       });
@@ -156,17 +151,17 @@ export async function startExecutorTestbed(opts: { config?: Partial<ExecutorConf
       addExecutor,
       newOrgActor,
       async saveScript(name, text, who = actor) {
-        const saved = await rpc.request<SaveScriptParams, SaveScriptResult>(Subjects.scripts.save, { actor: who, params: { name, text } });
+        const saved = await rpc.request(Subjects.scripts.save, { actor: who, params: { name, text } });
         return saved.id;
       },
-      saveAgent: (fields, who = actor) => rpc.request<SaveAgentParams, SaveAgentResult>(Subjects.agents.save, { actor: who, params: { fields } }),
+      saveAgent: (fields, who = actor) => rpc.request(Subjects.agents.save, { actor: who, params: { fields } }),
       async agentWithScript(text, fields = {}, who = actor) {
         const scriptId = await bed.saveScript(`script-${randomBytes(4).toString('hex')}.js`, text, who);
         return (await bed.saveAgent({ scriptId, ...fields }, who)).id;
       },
       launch: (params, who = actor) =>
-        rpc.request<LaunchAgentParams, LaunchAgentResult>(Subjects.executor.launch, { actor: who, params: { launchType: 'manual', ...params } }),
-      abort: (params, who = actor) => rpc.request<AbortAgentParams, AbortAgentResult>(Subjects.executor.abort, { actor: who, params }),
+        rpc.request(Subjects.executor.launch, { actor: who, params: { launchType: 'manual', ...params } }),
+      abort: (params, who = actor) => rpc.request(Subjects.executor.abort, { actor: who, params }),
       async container(containerId) {
         return fold(await bed.containerEvents(containerId));
       },

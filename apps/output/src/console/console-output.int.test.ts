@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Subjects, outputSubject, type ContainerOutputParams, type ContainerOutputResult } from '@agentry/contracts';
+import { Subjects, outputSubject } from '@agentry/contracts';
 import { waitUntil } from '@agentry/testing';
 import { OutputTestKit } from '../testing/output-test-kit.js';
 import { MAX_OUTPUT_BYTES_PER_READ, UNSEALED_SETTLE_MS } from './output-reader.js';
@@ -9,7 +9,7 @@ let kit: OutputTestKit;
 let agentId: number;
 
 const readOutput = (containerId: number, fromOutputPos = 0, maxBytes?: number) =>
-  kit.request<ContainerOutputParams, ContainerOutputResult>(Subjects.output.containerOutput, ORG, { containerId, fromOutputPos, maxBytes });
+  kit.request(Subjects.output.containerOutput, ORG, { containerId, fromOutputPos, maxBytes });
 
 /** Polls from `from` until the container's output is complete, as a client would: each read resumes at the last outputPos. */
 async function pollAll(containerId: number, from = 0): Promise<{ text: string; reads: number }> {

@@ -8,13 +8,9 @@ import {
   Subjects,
   streamId,
   type AgentOutputParams,
-  type AgentOutputResult,
-  type ContainerOutputResult,
   type FetchContainerParams,
-  type FetchContainerResult,
   type ListContainersParams,
   type ListContainersResult,
-  type RunningContainersResult,
 } from '@agentry/contracts';
 import { rebuildProjections } from '@agentry/event-store';
 import { waitUntil } from '@agentry/testing';
@@ -26,14 +22,14 @@ const OTHER_ORG = 22;
 let kit: OutputTestKit;
 
 const fetchContainer = (orgId: number, params: FetchContainerParams) =>
-  kit.request<FetchContainerParams, FetchContainerResult>(Subjects.output.fetchContainer, orgId, params);
+  kit.request(Subjects.output.fetchContainer, orgId, params);
 const listContainers = (orgId: number, params: ListContainersParams) =>
-  kit.request<ListContainersParams, ListContainersResult>(Subjects.output.listContainers, orgId, params);
+  kit.request(Subjects.output.listContainers, orgId, params);
 const agentOutput = (orgId: number, params: AgentOutputParams) =>
-  kit.request<AgentOutputParams, AgentOutputResult>(Subjects.output.agentOutput, orgId, params);
+  kit.request(Subjects.output.agentOutput, orgId, params);
 const containerOutput = (orgId: number, containerId: number) =>
-  kit.request<unknown, ContainerOutputResult>(Subjects.output.containerOutput, orgId, { containerId });
-const runningContainers = (orgId: number) => kit.request<unknown, RunningContainersResult>(Subjects.output.runningContainers, orgId, {});
+  kit.request(Subjects.output.containerOutput, orgId, { containerId });
+const runningContainers = (orgId: number) => kit.request(Subjects.output.runningContainers, orgId, {});
 
 async function errorOf(call: Promise<unknown>): Promise<DomainError> {
   try {

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { ContainerRuntimeEventType, DomainError, ErrorCode, Subjects, type ContainerOutputResult, type FetchContainerResult } from '@agentry/contracts';
+import { ContainerRuntimeEventType, DomainError, ErrorCode, Subjects } from '@agentry/contracts';
 import { rebuildProjections } from '@agentry/event-store';
 import { waitUntil } from '@agentry/testing';
 import { outputProjections } from '../output-app.js';
@@ -16,9 +16,9 @@ let kit: OutputTestKit;
 let archiveDir: string;
 
 const containerOutput = (containerId: number) =>
-  kit.request<unknown, ContainerOutputResult>(Subjects.output.containerOutput, ORG, { containerId });
+  kit.request(Subjects.output.containerOutput, ORG, { containerId });
 const fetchContainer = (containerId: number) =>
-  kit.request<unknown, FetchContainerResult>(Subjects.output.fetchContainer, ORG, { containerId });
+  kit.request(Subjects.output.fetchContainer, ORG, { containerId });
 
 async function run(agentId: number, endedAt: number | null, output: string): Promise<number> {
   const id = await kit.queue(ORG, agentId, { at: (endedAt ?? NOW) - 60_000 });

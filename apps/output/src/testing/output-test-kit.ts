@@ -17,7 +17,9 @@ import {
   type ContainerLaunchType,
   type ContainerQueuedData,
   type OutputChunk,
-  type RequestEnvelope,
+  type RpcParams,
+  type RpcResult,
+  type RpcSubject,
 } from '@agentry/contracts';
 import { startOutput, type RunningOutput } from '../output-app.js';
 
@@ -85,9 +87,8 @@ export class OutputTestKit {
     await this.db.drop();
   }
 
-  request<P, R>(subject: string, orgId: number, params: P): Promise<R> {
-    const envelope: RequestEnvelope<P> = { actor: actorOf(orgId), params };
-    return this.rpc.request<P, R>(subject, envelope);
+  request<S extends RpcSubject>(subject: S, orgId: number, params: RpcParams<S>): Promise<RpcResult<S>> {
+    return this.rpc.request(subject, { actor: actorOf(orgId), params });
   }
 
   /** Appends and waits until the output service's projections show it. */
