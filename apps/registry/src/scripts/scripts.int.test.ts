@@ -29,8 +29,8 @@ let dataSource: DataSource;
 const actor = (orgId: number, roles: Role[] = [Role.ORG_ADMIN]): Actor => ({ orgId, userId: 1, keyId: 1, roles, platformAdmin: false });
 const admin = actor(501);
 
-const save = (who: Actor, params: SaveScriptParams) => rpc.request<SaveScriptParams, SaveScriptResult>(Subjects.scripts.save, { actor: who, params });
-const fetchById = (who: Actor, id: number) => rpc.request<unknown, ScriptDto>(Subjects.scripts.fetchById, { actor: who, params: { id } });
+const save = (who: Actor, params: SaveScriptParams) => rpc.request(Subjects.scripts.save, { actor: who, params });
+const fetchById = (who: Actor, id: number) => rpc.request(Subjects.scripts.fetchById, { actor: who, params: { id } });
 const remove = (who: Actor, id: number) => rpc.request(Subjects.scripts.delete, { actor: who, params: { id } });
 
 async function codeOf(call: Promise<unknown>): Promise<string> {
@@ -111,7 +111,7 @@ test('rebuilding the read model from the log gives identical rows', async () => 
 
 test('an id that is not a positive integer names the id field', async () => {
   try {
-    await rpc.request(Subjects.scripts.fetchById, { actor: admin, params: { id: 'abc' } });
+    await rpc.request(Subjects.scripts.fetchById, { actor: admin, params: { id: 'abc' as unknown as number } }); // a hostile caller: wrong type on purpose
     throw new Error('expected a validation error');
   } catch (e) {
     expect((e as DomainError).code).toBe(ErrorCode.VALIDATION_FAILED);
