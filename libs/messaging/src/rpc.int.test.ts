@@ -5,7 +5,7 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import { DomainError, ErrorCode, type Actor, type RequestEnvelope } from '@agentry/contracts';
 import { startTestNats } from '@agentry/testing';
 import { natsMicroserviceOptions } from './nats-microservice.js';
-import { createRpcClient, type RpcClient } from './rpc-client.js';
+import { createRpcClient } from './rpc-client.js';
 import { rpcReply } from './rpc-reply.js';
 
 const actor: Actor = { orgId: 1, userId: 2, keyId: 3, roles: [], platformAdmin: false };
@@ -73,15 +73,24 @@ async function startReplica(url: string, replica: string): Promise<INestMicroser
   return app;
 }
 
+/**
+ * The transport is tested with test-only subjects (`test.echo`, …) that have no entry in
+ * RpcContract, so the test calls it through an untyped view of the same client.
+ */
+interface UntypedRpc {
+  request(subject: string, envelope: RequestEnvelope<unknown>, opts?: { timeoutMs?: number }): Promise<unknown>;
+  close(): Promise<void>;
+}
+
 describe('RPC over NATS (NestJS handlers, RpcClient)', () => {
   let nats: Awaited<ReturnType<typeof startTestNats>>;
   let replicas: INestMicroservice[] = [];
-  let client: RpcClient;
+  let client: UntypedRpc;
 
   beforeAll(async () => {
     nats = await startTestNats();
     replicas = [await startReplica(nats.url, 'a'), await startReplica(nats.url, 'b')];
-    client = await createRpcClient({ url: nats.url, name: 'test-client' });
+    client = (await createRpcClient({ url: nats.url, name: 'test-client' })) as unknown as UntypedRpc;
   });
 
   afterAll(async () => {
@@ -137,7 +146,7 @@ describe('RPC over NATS (NestJS handlers, RpcClient)', () => {
   it('has each request of a queue group answered by exactly one replica', async () => {
     const requests = 60;
     const replies = await Promise.all(
-      Array.from({ length: requests }, (_, i) => client.request<{ text: string }, { text: string }>('test.echo', envelope({ text: `m${i}` }))),
+      Array.from({ length: requests }, (_, i) => client.request('test.echo', envelope({ text: `m${i}` })) as Promise<{ text: string }>),
     );
     expect(replies.map((r) => r.text)).toEqual(Array.from({ length: requests }, (_, i) => `m${i}`));
     expect(handledBy).toHaveLength(requests);
