@@ -109,8 +109,13 @@ const methods = {
     const req = agentId === undefined || agentId === null ? { kind: 'getAgentObject' } : { kind: 'getAgentObject', agentId: Number(agentId) };
     return this._channel.request(req).then(parseJsonObject);
   },
-  setAgentObject(object) {
-    return this._channel.request({ kind: 'setAgentObject', agentObject: toJsonText(object, 'the agent object') }).then(() => undefined);
+  // setAgentObject(object) for the run's own agent, setAgentObject(agentId, object) for another
+  // agent of the same org (the registry answers "Agent not found" for any other org's agent).
+  setAgentObject(...args) {
+    const [agentId, object] = args.length >= 2 ? args : [undefined, args[0]];
+    const req = { kind: 'setAgentObject', agentObject: toJsonText(object, 'the agent object') };
+    if (agentId !== undefined && agentId !== null) req.agentId = Number(agentId);
+    return this._channel.request(req).then(() => undefined);
   },
   getGlobalObject() {
     return this._channel.request({ kind: 'getGlobalObject' }).then(parseJsonObject);

@@ -40,6 +40,8 @@ export interface Buster {
   getAgentObject(agentId: number, callback: Callback<Record<string, unknown>>): void;
   setAgentObject(object: unknown): Promise<void>;
   setAgentObject(object: unknown, callback: Callback<void>): void;
+  setAgentObject(agentId: number, object: unknown): Promise<void>;
+  setAgentObject(agentId: number, object: unknown, callback: Callback<void>): void;
 
   getGlobalObject(): Promise<Record<string, unknown>>;
   getGlobalObject(callback: Callback<Record<string, unknown>>): void;

@@ -49,7 +49,9 @@ export function parseRuntimeRequest(raw: unknown): RuntimeRequest | null {
       if (req.agentId === undefined) return { kind: 'getAgentObject' };
       return Number.isSafeInteger(req.agentId) ? { kind: 'getAgentObject', agentId: req.agentId as number } : null;
     case 'setAgentObject':
-      return isString(req.agentObject) ? { kind: 'setAgentObject', agentObject: req.agentObject } : null;
+      if (!isString(req.agentObject)) return null;
+      if (req.agentId === undefined) return { kind: 'setAgentObject', agentObject: req.agentObject };
+      return Number.isSafeInteger(req.agentId) ? { kind: 'setAgentObject', agentId: req.agentId as number, agentObject: req.agentObject } : null;
     case 'getGlobalObject':
       return { kind: 'getGlobalObject' };
     case 'setGlobalObject':

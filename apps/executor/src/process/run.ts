@@ -59,7 +59,8 @@ export async function startRun(req: RunRequest, hooks: RunHooks): Promise<Runnin
   } catch (error) {
     return notStarted(error, hooks);
   }
-  const folder = await createRunFolder(req.workRoot, req.containerId, req.scriptName, req.scriptText);
+  if (req.dependencies?.problem) return notStarted(new Error(req.dependencies.problem), hooks);
+  const folder = await createRunFolder(req.workRoot, req.containerId, req.scriptName, req.scriptText, req.dependencies?.libraries ?? []);
   let cgroup: RunCgroup | null = null;
   try {
     await giveToRunUser(folder.dir, user);

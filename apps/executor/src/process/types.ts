@@ -30,6 +30,12 @@ export interface RunRequest {
   /** Written into the container's working folder: `.mjs` runs as an ES module, anything else as `node` decides. */
   scriptName: string;
   scriptText: string;
+  /**
+   * The org's `lib-*` scripts the script's header names: each written as `node_modules/lib-X/index.js`
+   * in the run folder, so `require('lib-X')` and `import 'lib-X'` find it. A problem (one missing…)
+   * fails the run before it starts, with the problem as its console line. Absent: none.
+   */
+  dependencies?: { libraries: { name: string; text: string }[]; problem: string | null };
   /** Parsed JSON given to the script as buster.argument. */
   argument: unknown;
   /** The ONLY environment the script gets, plus PATH/HOME/LANG/TMPDIR (and the proxy's, see run-proxy.ts) set by the runner. */
@@ -67,7 +73,7 @@ export type RuntimeRequest =
   | { kind: 'progressHint'; progress: number; label: string | null }
   | { kind: 'message'; text: string; type: string }
   | { kind: 'getAgentObject'; agentId?: number }
-  | { kind: 'setAgentObject'; agentObject: string }
+  | { kind: 'setAgentObject'; agentId?: number; agentObject: string }
   | { kind: 'getGlobalObject' }
   | { kind: 'setGlobalObject'; globalObject: string }
   | { kind: 'overrideTimeLimit'; seconds: number }

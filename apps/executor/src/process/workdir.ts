@@ -24,7 +24,24 @@ export function scriptFileName(scriptName: string): string {
   return /\.(c|m)?js$/.test(base) ? base : `${base}.js`;
 }
 
-export async function createRunFolder(workRoot: string, containerId: number, scriptName: string, scriptText: string): Promise<RunFolder> {
+/**
+ * Where a `lib-X.js` dependency goes in the run folder: `node_modules/lib-X/index.js`, which both
+ * `require('lib-X')` and `import 'lib-X'` resolve (ESM finds a folder's index.js, not `lib-X.js`).
+ * The registry only sends `lib-<name>.js` names; anything else is refused here too (no path escapes).
+ */
+export function libraryFolderName(name: string): string {
+  const folder = /^(lib-[A-Za-z0-9_][A-Za-z0-9._-]*)\.js$/.exec(name)?.[1];
+  if (!folder || folder.includes('..')) throw new Error(`Dependency ${JSON.stringify(name)} is not a lib-<name>.js script name`);
+  return folder;
+}
+
+export async function createRunFolder(
+  workRoot: string,
+  containerId: number,
+  scriptName: string,
+  scriptText: string,
+  libraries: { name: string; text: string }[] = [],
+): Promise<RunFolder> {
   await ensureSharedFiles(workRoot);
   const dir = join(workRoot, String(containerId));
   await rm(dir, { recursive: true, force: true });
@@ -32,6 +49,11 @@ export async function createRunFolder(workRoot: string, containerId: number, scr
   await mkdir(tmpDir, { recursive: true });
   const scriptFile = scriptFileName(scriptName);
   await writeFile(join(dir, scriptFile), scriptText);
+  for (const lib of libraries) {
+    const libDir = join(dir, 'node_modules', libraryFolderName(lib.name));
+    await mkdir(libDir, { recursive: true });
+    await writeFile(join(libDir, 'index.js'), lib.text);
+  }
   return { dir, tmpDir, scriptFile, resolvConf: resolvConfPath(workRoot) };
 }
 

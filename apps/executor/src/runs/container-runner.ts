@@ -105,6 +105,7 @@ export class ContainerRunner {
         orgId: local.orgId,
         scriptName: snapshot.script.name,
         scriptText: snapshot.script.text,
+        dependencies: snapshot.dependencies,
         argument: JSON.parse(state.queued.argument ?? '{}'),
         env: scriptEnv(snapshot, this.secrets),
         workRoot: this.config.workDir,

@@ -57,7 +57,7 @@ export class RunRequests {
       case 'getAgentObject':
         return this.registry.getAgentObject(run.actor, req.agentId ?? run.agentId);
       case 'setAgentObject':
-        await this.charged('object', req.agentObject, () => this.registry.setAgentObject(run.actor, run.agentId, req.agentObject));
+        await this.charged('object', req.agentObject, () => this.registry.setAgentObject(run.actor, req.agentId ?? run.agentId, req.agentObject));
         return null;
       case 'getGlobalObject':
         return this.orgObjects.get(run.orgId);

@@ -21,6 +21,18 @@ export interface AgentLaunchSnapshot {
   script: { id: number; name: string; text: string } | null;
   /** The org's plan limits that apply to runs (fair share). */
   org: { maxRunningContainers: number };
+  /** The `lib-*` scripts the script's `phantombuster dependencies:` header names (see below). */
+  dependencies: ScriptDependencies;
+}
+
+/**
+ * The org's scripts a script names in its header line `'phantombuster dependencies: lib-X.js, …'`,
+ * made `require('lib-X')`-able in the run. `problem` (one that is missing, not a `lib-*.js` name,
+ * or the texts over the size bound) means the run must not start; it says which and why.
+ */
+export interface ScriptDependencies {
+  libraries: { name: string; text: string }[];
+  problem: string | null;
 }
 
 /** `Subjects.internal.getAgentObject`. */

@@ -14,6 +14,7 @@ export function snapshotOf(opts: { settings?: Partial<AgentSettings>; script?: b
     },
     script: opts.script === false ? null : { id: 5, name: 's.js', text: 'console.log(1)' },
     org: { maxRunningContainers: 10 },
+    dependencies: { libraries: [], problem: null },
   };
 }
 

@@ -1,9 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, ErrorCode, notFound, type AgentLaunchSnapshot, type AgentLaunchSnapshotParams, type RequestEnvelope } from '@agentry/contracts';
+import {
+  DomainError,
+  ErrorCode,
+  notFound,
+  type AgentLaunchSnapshot,
+  type AgentLaunchSnapshotParams,
+  type RequestEnvelope,
+  type ScriptDependencies,
+} from '@agentry/contracts';
 import { OrgPlans } from '../../../accounts/index.js';
 import { ScriptsLookup } from '../../../scripts/index.js';
 import { AgentStreams } from '../../agent-streams.js';
 import { AgentsLookup } from '../../read-model/agents.lookup.js';
+import { MAX_DEPENDENCY_BYTES, dependencyNames, dependencyNamesProblem } from '../../domain/script-dependencies.js';
 import { readAgentId } from '../agent-id.js';
 
 /**
@@ -38,6 +47,24 @@ export class LaunchSnapshotUseCase {
       script: script && script.text !== undefined ? { id: script.id, name: script.name, text: script.text } : null,
       // Fair share: the executor caps the org's running containers at this (the plan's, else the operator's default).
       org: { maxRunningContainers: (await this.plans.get(orgId)).maxRunningContainers! },
+      dependencies: script?.text ? await this.dependencies(orgId, script.text) : { libraries: [], problem: null },
     };
+  }
+
+  /** The `lib-*` scripts the header names, looked up in the run's own org only (another org's are "not found"). */
+  private async dependencies(orgId: number, scriptText: string): Promise<ScriptDependencies> {
+    const names = dependencyNames(scriptText);
+    const problem = dependencyNamesProblem(names);
+    if (problem) return { libraries: [], problem };
+    const libraries: ScriptDependencies['libraries'] = [];
+    let bytes = 0;
+    for (const name of names) {
+      const lib = await this.scripts.findByName(orgId, name);
+      if (!lib || lib.text === undefined) return { libraries: [], problem: `Dependency ${name} not found among the org's scripts` };
+      bytes += Buffer.byteLength(lib.text);
+      if (bytes > MAX_DEPENDENCY_BYTES) return { libraries: [], problem: `Dependencies are over ${MAX_DEPENDENCY_BYTES} bytes in total (at ${name})` };
+      libraries.push({ name, text: lib.text });
+    }
+    return { libraries, problem: null };
   }
 }
