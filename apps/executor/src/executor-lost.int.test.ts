@@ -12,12 +12,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ADVISORY_LOCK_NAMESPACE } from '@agentry/event-store';
 import { waitUntil } from '@agentry/testing';
+import pg from 'pg';
 import type { ContainerQueuedData } from '@agentry/contracts';
 import { ContainerStreams } from './containers/container-streams.js';
 import { fold } from './containers/domain/container.js';
 import { LocalRuns } from './runs/local-runs.js';
-import { FirerLock } from '../../scheduler/src/firing/firer-lock.js';
 import { startExecutorTestbed, type ExecutorTestbed } from './testing/executor-harness.js';
 
 const MAIN = join(fileURLToPath(new URL('.', import.meta.url)), '../dist/main.js');
@@ -27,7 +28,7 @@ const REAP_BOUND_MS = TTL_MS * 3 + 2000;
 
 let bed: ExecutorTestbed;
 /** As deployed: the scheduler's firer leads on the same database, holding its advisory lock. */
-let schedulerFirer: FirerLock | undefined;
+let schedulerFirer: pg.Client | undefined;
 let doomed: ChildProcess | undefined;
 /** Child executors of the drill, killed at the end whatever happens. */
 const children: ChildProcess[] = [];
@@ -36,14 +37,17 @@ const marker = `executor-lost-${process.pid}-${Date.now()}`;
 beforeAll(async () => {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build first`);
   bed = await startExecutorTestbed({ executors: 0, config: { heartbeatTtlMs: TTL_MS } });
-  schedulerFirer = new FirerLock(bed.config.databaseUrl);
-  expect(await schedulerFirer.tryAcquire()).toBe(true);
+  // The firer's lock key as the scheduler takes it (namespace, 1), on a session of its own.
+  schedulerFirer = new pg.Client({ connectionString: bed.config.databaseUrl });
+  await schedulerFirer.connect();
+  const taken = await schedulerFirer.query('SELECT pg_try_advisory_lock($1, 1) AS locked', [ADVISORY_LOCK_NAMESPACE.schedulerFirer]);
+  expect(taken.rows[0].locked).toBe(true);
 });
 
 afterAll(async () => {
   doomed?.kill('SIGKILL');
   for (const child of children) child.kill('SIGKILL');
-  await schedulerFirer?.release();
+  await schedulerFirer?.end();
   // The killed executor's scripts (isolation none) outlive it: clear them.
   for (const pid of processesWith(marker)) process.kill(pid, 'SIGKILL');
   await bed?.close();

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { NO_SANDBOX_WARNING } from '@agentry/contracts';
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import type { Socket } from 'node:net';
@@ -27,9 +28,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 const MEMORY_POLL_MS = 250;
 const SCRIPT_PATH = '/usr/local/bin:/usr/bin:/bin';
 
-/** The first console line of every run without a sandbox: the user sees what they are running in. */
-export const NO_SANDBOX_WARNING =
-  '[agentry] WARNING: this run is not sandboxed (AGENTRY_ISOLATION=none): the script can read what the host lets its user read, see the host\'s processes and reach its network. For development only.\n';
+export { NO_SANDBOX_WARNING };
 
 /** Console output without that first line (what the script itself printed). */
 export const withoutNoSandboxWarning = (output: Buffer): Buffer =>

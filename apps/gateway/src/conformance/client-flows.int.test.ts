@@ -1,5 +1,5 @@
 import { startPlatform, type TestPlatform } from '../testing/platform-harness.js';
-import { NO_SANDBOX_WARNING } from '../../../executor/src/process/index.js';
+import { NO_SANDBOX_WARNING } from '@agentry/contracts';
 import { ndjson } from '../containers/execution-test-kit.js';
 import { conformanceErrors } from './conformance-test-kit.js';
 

@@ -1,6 +1,6 @@
 import { waitUntil } from '@agentry/testing';
 import { startPlatform, type TestPlatform } from '../testing/platform-harness.js';
-import { NO_SANDBOX_WARNING } from '../../../executor/src/process/index.js';
+import { NO_SANDBOX_WARNING } from '@agentry/contracts';
 import { executionApi, type ExecutionApi } from './execution-test-kit.js';
 
 // The test platform runs scripts without a sandbox: every run's output starts with the runner's warning line.

@@ -1,4 +1,4 @@
-import { NO_SANDBOX_WARNING } from '../../../executor/src/process/index.js';
+import { NO_SANDBOX_WARNING } from '@agentry/contracts';
 import { startPlatform, type TestPlatform } from '../testing/platform-harness.js';
 import { waitUntil } from '@agentry/testing';
 import { executionApi, ndjson, type ExecutionApi } from './execution-test-kit.js';

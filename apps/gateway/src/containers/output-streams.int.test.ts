@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { NO_SANDBOX_WARNING } from '../../../executor/src/process/index.js';
+import { NO_SANDBOX_WARNING } from '@agentry/contracts';
 import { startPlatform, type TestPlatform } from '../testing/platform-harness.js';
 import { executionApi, parseSse, type ExecutionApi } from './execution-test-kit.js';
 
