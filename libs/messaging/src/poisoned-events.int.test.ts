@@ -164,7 +164,16 @@ describe('poisoned events: the relay and consumers park them and keep flowing', 
     cleanups.push(() => consumer.stop());
     expect(positions).toHaveLength(3);
 
-    await waitUntil(async () => (await parked.list('picky')).length === 1, { message: 'parked', timeoutMs: 20_000 });
+    // Three attempts take 1 s + 2 s of back-off; the bound is generous for a loaded CI machine, and a
+    // failure says how far the consumer got.
+    await waitUntil(async () => (await parked.list('picky')).length === 1, { timeoutMs: 60_000 }).catch(async (error) => {
+      const info = await (await jetstreamManager(jet.nc)).consumers.info(EVENTS_STREAM, 'picky');
+      const stream = await streamEventIds();
+      throw new Error(
+        `${(error as Error).message}: not parked; handled ${handled.length}, failed attempts on the bad event ${attemptsOnBad.length}, ` +
+          `events in the stream ${stream.length}, consumer delivered ${info.delivered.stream_seq} / ack pending ${info.num_ack_pending} / pending ${info.num_pending}`,
+      );
+    });
     const [row] = await parked.list('picky');
     expect(row).toMatchObject({ eventId: bad, attempts: 3, reason: 'cannot handle AgentRetired' });
     expect(handled).toHaveLength(2);
