@@ -7,5 +7,6 @@ export * from './scripts/index.js';
 export * from './agents/index.js';
 export * from './accounts/index.js';
 export * from './containers/index.js';
+export * from './webhooks/index.js';
 export * from './nats-permissions.js';
 export * from './json-object-text.js';

@@ -141,8 +141,10 @@ const serviceGrants: Readonly<Record<NatsServiceUser, ServiceGrants>> = {
     calls: [Subjects.executor.launch, Subjects.agents.delete],
     streams: { [EVENTS_STREAM]: { ensure: true, consumers: [NatsDurables.schedulerAfterAgent] } },
   },
-  // Reads container ends from its own durable and calls out over HTTP: no request, no publish, no append.
+  // Reads container ends from its own durable and calls out over HTTP; answers the org webhook
+  // endpoint and delivery-log requests (notifier.>). No publish, no stream append.
   notifier: {
+    serves: ['notifier.>'],
     streams: { [EVENTS_STREAM]: { ensure: true, consumers: [NatsDurables.notifierWebhooks] } },
   },
 };

@@ -44,6 +44,18 @@ import type {
 import type { Actor } from './rpc.js';
 import type { DeleteScriptParams, DeleteScriptResult, FetchScriptByIdParams, FetchScriptByNameParams, ListScriptsParams, SaveScriptParams, SaveScriptResult, ScriptDto } from './scripts/dto.js';
 import type { Subjects } from './subjects.js';
+import type {
+  CreateWebhookEndpointParams,
+  DeliveryView,
+  ListDeliveriesParams,
+  ListDeliveriesResult,
+  RedeliverParams,
+  RotateWebhookSecretParams,
+  UpdateWebhookEndpointParams,
+  WebhookEndpointIdParams,
+  WebhookEndpointView,
+  WebhookEndpointWithSecret,
+} from './webhooks/index.js';
 
 /** A query that takes no parameters: callers send `{}`. */
 export type NoParams = Record<string, never>;
@@ -94,6 +106,15 @@ export interface RpcContract {
   [Subjects.output.containerOutput]: { params: ContainerOutputParams; result: ContainerOutputResult };
   [Subjects.output.agentOutput]: { params: AgentOutputParams; result: AgentOutputResult };
   [Subjects.output.runningContainers]: { params: NoParams; result: RunningContainersResult };
+
+  [Subjects.webhooks.createEndpoint]: { params: CreateWebhookEndpointParams; result: WebhookEndpointWithSecret };
+  [Subjects.webhooks.listEndpoints]: { params: NoParams; result: { endpoints: WebhookEndpointView[] } };
+  [Subjects.webhooks.fetchEndpoint]: { params: WebhookEndpointIdParams; result: WebhookEndpointView };
+  [Subjects.webhooks.updateEndpoint]: { params: UpdateWebhookEndpointParams; result: WebhookEndpointView };
+  [Subjects.webhooks.deleteEndpoint]: { params: WebhookEndpointIdParams; result: { id: string; deleted: true } };
+  [Subjects.webhooks.rotateSecret]: { params: RotateWebhookSecretParams; result: WebhookEndpointWithSecret };
+  [Subjects.webhooks.listDeliveries]: { params: ListDeliveriesParams; result: ListDeliveriesResult };
+  [Subjects.webhooks.redeliver]: { params: RedeliverParams; result: DeliveryView };
 
   [Subjects.internal.agentLaunchSnapshot]: { params: AgentLaunchSnapshotParams; result: AgentLaunchSnapshot };
   [Subjects.internal.getAgentObject]: { params: GetAgentObjectParams; result: AgentObjectResult };

@@ -56,6 +56,17 @@ export const Subjects = {
     agentOutput: 'output.agents.output',
     runningContainers: 'output.orgs.running-containers',
   },
+  /** Notifier: org webhook endpoints and the delivery log (webhooks, Slack, mail). */
+  webhooks: {
+    createEndpoint: 'notifier.webhook-endpoints.create',
+    listEndpoints: 'notifier.webhook-endpoints.list',
+    fetchEndpoint: 'notifier.webhook-endpoints.fetch',
+    updateEndpoint: 'notifier.webhook-endpoints.update',
+    deleteEndpoint: 'notifier.webhook-endpoints.delete',
+    rotateSecret: 'notifier.webhook-endpoints.rotate-secret',
+    listDeliveries: 'notifier.deliveries.list',
+    redeliver: 'notifier.deliveries.redeliver',
+  },
   /** Internal (service to service, actor = the platform acting for an org). */
   internal: {
     /** Registry → executor: agent settings + script + sealed secrets for a launch. */
@@ -70,6 +81,7 @@ export const QueueGroups = {
   gateway: 'gateway',
   executor: 'executor',
   output: 'output',
+  notifier: 'notifier',
 } as const;
 
 /** JetStream stream that receives every committed event, subject `events.<streamType>.<eventType>`. */
