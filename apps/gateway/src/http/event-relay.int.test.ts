@@ -1,6 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { EVENTS_STREAM, type Actor } from '@agentry/contracts';
+import { EVENTS_STREAM } from '@agentry/contracts';
 import type { StoredEvent } from '@agentry/event-store';
 import { waitUntil } from '@agentry/testing';
 import { connectNats } from '@agentry/messaging';

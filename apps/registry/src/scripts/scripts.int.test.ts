@@ -11,8 +11,6 @@ import {
   scriptNameStreamId,
   type Actor,
   type SaveScriptParams,
-  type SaveScriptResult,
-  type ScriptDto,
 } from '@agentry/contracts';
 import type { DataSource } from 'typeorm';
 import { startRegistry, type RunningRegistry } from '../registry-app.js';

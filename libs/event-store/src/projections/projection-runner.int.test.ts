@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { ErrorCode } from '@agentry/contracts';
 import { waitUntil } from '@agentry/testing';
 import { LOG_START } from '../log-position.js';
