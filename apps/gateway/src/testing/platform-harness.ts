@@ -151,7 +151,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     }
     const res = await fetch(baseUrl + path, { method, headers, body });
     const text = await res.text();
-    let parsed: unknown = undefined;
+    let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch {
