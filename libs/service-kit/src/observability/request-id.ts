@@ -7,7 +7,7 @@ export const TRACEPARENT_HEADER = 'traceparent';
  * A request id a client may choose: short and of a charset that is safe in a log line, a header
  * and a JSON field (no spaces, quotes, control characters or newlines that could forge log lines).
  */
-const SAFE_REQUEST_ID = /^[A-Za-z0-9._:@\/+=-]{1,128}$/;
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
 
 export const isSafeRequestId = (value: unknown): value is string => typeof value === 'string' && SAFE_REQUEST_ID.test(value);
 
