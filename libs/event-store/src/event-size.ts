@@ -69,6 +69,7 @@ export function encodedEventBytes(event: EncodedEvent): number {
  * such an event would otherwise fail its append with an internal error.
  */
 const UNSTORABLE_ESCAPE = /(?<!\\)(?:\\\\)*\\u(?:0000|d[89a-f][0-9a-f]{2})/i;
+// eslint-disable-next-line no-control-regex -- NUL is exactly what Postgres cannot store in jsonb
 const UNSTORABLE_CHAR = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /**
