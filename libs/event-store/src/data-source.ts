@@ -5,6 +5,7 @@ import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/Postgres
 
 export interface CreateDataSourceOptions {
   url: string;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for entity classes
   entities?: Function[];
   migrations?: (new () => MigrationInterface)[];
   poolSize?: number;

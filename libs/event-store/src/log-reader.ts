@@ -3,6 +3,7 @@ import type { LogPosition, StoredEvent } from './types.js';
 
 /** Anything that runs SQL: a DataSource, an EntityManager or a QueryRunner. */
 export interface Queryable {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- TypeORM's query() signature: rows are whatever the SQL selects
   query(sql: string, parameters?: unknown[]): Promise<any>;
 }
 

@@ -4,6 +4,7 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 
 /** The subset of pg's Pool / Client we use: supports named (prepared) statements, unlike TypeORM's query(). */
 export interface PgQueryable {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg's own default row type
   query<R extends pg.QueryResultRow = any>(config: pg.QueryConfig): Promise<pg.QueryResult<R>>;
 }
 

@@ -10,6 +10,7 @@ import type { RegistryConfig } from '../config.js';
 export interface RegistryFeature {
   name: string;
   module: Type<unknown>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for entity classes
   entities: Function[];
   migrations: (new () => MigrationInterface)[];
   projections: Projection[];
