@@ -110,6 +110,39 @@ describe('containers/*', () => {
   });
 });
 
+describe('launch metadata (agents/launch userCustomMetadata / internalMetadata) is kept on the container', () => {
+  test('containers/fetch and fetch-all answer what the launch was tagged with; a launch without any answers null', async () => {
+    const tags = { userCustomMetadata: { campaign: 'spring', batch: 3, vip: true }, internalMetadata: { source: 'crm' } };
+    const tagged = (await post('agents/launch', { id: agentId, ...tags })).body.containerId;
+    await api.ended(tagged);
+    const fetched = await get(`containers/fetch?id=${tagged}`);
+    expectConforms('GET containers/fetch', fetched);
+    expect(fetched.body).toMatchObject(tags);
+    const all = await get(`containers/fetch-all?agentId=${agentId}`);
+    expectConforms('GET containers/fetch-all', all);
+    expect(all.body.containers.find((c: { id: string }) => c.id === tagged)).toMatchObject(tags);
+    expect((await get(`containers/fetch?id=${firstContainerId}`)).body).toMatchObject({ userCustomMetadata: null, internalMetadata: null });
+  });
+  test('launch-sync keeps them too', async () => {
+    const res = await post('agents/launch-sync', { id: agentId, userCustomMetadata: { via: 'sync' } });
+    const containerId = ndjson(res.text)[0].data.containerId;
+    expect((await get(`containers/fetch?id=${containerId}`)).body.userCustomMetadata).toEqual({ via: 'sync' });
+  });
+  test.each([
+    ['an array', { userCustomMetadata: [1] }, 'userCustomMetadata'],
+    ['text that is not JSON', { internalMetadata: 'campaign=spring' }, 'internalMetadata'],
+    ['a nested value', { userCustomMetadata: { a: { b: 1 } } }, 'userCustomMetadata.a'],
+    ['101 keys', { internalMetadata: Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`k${i}`, i])) }, 'internalMetadata'],
+    ['a 2001-character value', { userCustomMetadata: { note: 'x'.repeat(2001) } }, 'userCustomMetadata.note'],
+  ])('%s is a 400 naming the field, and nothing is launched', async (_case, body, field) => {
+    const before = (await get(`containers/fetch-all?agentId=${agentId}`)).body.containers.length;
+    const res = await post('agents/launch', { id: agentId, ...body });
+    expect(res.status).toBe(400);
+    expect(res.body.details.map((d: { field: string }) => d.field)).toEqual([field]);
+    expect((await get(`containers/fetch-all?agentId=${agentId}`)).body.containers.length).toBe(before);
+  });
+});
+
 describe('scripts/*', () => {
   test('POST scripts/save with {name, code}', async () =>
     expectConforms('POST scripts/save', await post('scripts/save', { name: 'conformance-saved.js', code: 'console.log(1)' })));

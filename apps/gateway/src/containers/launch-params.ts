@@ -75,7 +75,7 @@ export function readV1Launch(request: FastifyRequest, p: RawParams): V1Launch {
 
 /**
  * v2 `agents/launch` and `launch-sync`: `{id, argument|arguments, bonusArgument,
- * saveArgument|saveArguments, manualLaunch, maxInstanceCount}`. The booleans are read liberally
+ * saveArgument|saveArguments, manualLaunch, maxInstanceCount, userCustomMetadata, internalMetadata}`. The booleans are read liberally
  * (`"true"`, `1`, `"2"`, `"yes"` are true; `"false"`, `"0"`, `"no"`, empty are false; other text is
  * a 400): real clients send them as text and numbers.
  */
@@ -94,6 +94,10 @@ export function readV2Launch(request: FastifyRequest, p: RawParams): LaunchAgent
   if (maxInstanceCount !== undefined) params.maxInstanceCount = maxInstanceCount;
   const idempotencyKey = readIdempotencyKey(request, p);
   if (idempotencyKey !== undefined) params.idempotencyKey = idempotencyKey;
+  // Kept on the container; the executor checks their bounds (400 naming the field or `field.key`).
+  for (const field of ['userCustomMetadata', 'internalMetadata'] as const) {
+    if (p[field] !== undefined && p[field] !== null && p[field] !== '') params[field] = p[field];
+  }
   return params;
 }
 

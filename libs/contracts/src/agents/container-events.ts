@@ -1,3 +1,5 @@
+import type { MetadataObject } from './settings.js';
+
 /**
  * Minimal container lifecycle events (stream `container-<id>`, stream type `container`).
  * The executor emits them; the registry's agents feature projects them into the agent's
@@ -56,6 +58,10 @@ export interface ContainerQueuedData {
   launchedBy?: { userId: number; keyId: number } | null;
   /** The caller's launch idempotency key, when one was sent. */
   idempotencyKey?: string | null;
+  /** The launch's v2 `userCustomMetadata` (a retry inherits it); absent or null when none was sent. */
+  userCustomMetadata?: MetadataObject | null;
+  /** The launch's v2 `internalMetadata` (a retry inherits it). */
+  internalMetadata?: MetadataObject | null;
 }
 
 export interface ContainerStartedData {

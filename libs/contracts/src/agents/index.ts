@@ -4,3 +4,4 @@ export * from './container-events.js';
 export * from './views.js';
 export * from './params.js';
 export * from './agent-groups.js';
+export * from './metadata.js';

@@ -7,6 +7,7 @@ import {
   type ContainerQueuedData,
   type ContainerStartedData,
 } from '../agents/container-events.js';
+import type { MetadataObject } from '../agents/settings.js';
 
 /**
  * Runtime events of `container-<id>` streams, beside the lifecycle ones
@@ -95,6 +96,9 @@ export interface ContainerView {
   /** JSON text, only when asked for. */
   resultObject?: string | null;
   outputLength: number;
+  /** The launch's v2 metadata (null when it had none). */
+  userCustomMetadata: MetadataObject | null;
+  internalMetadata: MetadataObject | null;
 }
 
 export interface ContainerMessageView {

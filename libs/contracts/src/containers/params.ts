@@ -18,6 +18,10 @@ export interface LaunchAgentParams {
   maxInstanceCount?: number;
   /** Earliest start (ms), e.g. v2 launch-soon. */
   notBefore?: number;
+  /** v2 launch `userCustomMetadata`: the caller's flat key-value tags, kept on the container (and its retries). */
+  userCustomMetadata?: unknown;
+  /** v2 launch `internalMetadata`: same bounds, kept apart (what PhantomBuster's own UI tags containers with). */
+  internalMetadata?: unknown;
 }
 export interface LaunchAgentResult {
   containerId: number;

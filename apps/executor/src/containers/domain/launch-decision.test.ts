@@ -4,8 +4,8 @@ import { snapshotOf } from './fixtures.test-kit.js';
 
 const facts = { containerId: 100, versionId: 'v-2', argument: '{"a":1}', launchedBy: { userId: 1, keyId: 2 }, now: 5000 };
 
-test('records a queued container with its version, argument, parallelism and launcher', () => {
-  const req = parseLaunchRequest({ agentId: 7, launchType: 'manual', bonusArgument: { a: 1 }, idempotencyKey: 'k', notBefore: 1_800_000_000_000 });
+test('records a queued container with its version, argument, parallelism, launcher and launch metadata', () => {
+  const req = parseLaunchRequest({ agentId: 7, launchType: 'manual', bonusArgument: { a: 1 }, idempotencyKey: 'k', notBefore: 1_800_000_000_000, userCustomMetadata: { campaign: 'spring' } });
   const decision = decideLaunch(req, snapshotOf({ settings: { maxParallelism: 3 } }), facts);
   expect(decision.runnable).toBe(true);
   expect(decision.events).toEqual([
@@ -26,6 +26,8 @@ test('records a queued container with its version, argument, parallelism and lau
         maxParallelism: 3,
         launchedBy: { userId: 1, keyId: 2 },
         idempotencyKey: 'k',
+        userCustomMetadata: { campaign: 'spring' },
+        internalMetadata: null,
       },
     },
   ]);

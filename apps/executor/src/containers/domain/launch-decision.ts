@@ -71,6 +71,8 @@ export function decideLaunch(req: LaunchRequest, snapshot: AgentLaunchSnapshot, 
         maxParallelism: version.settings.maxParallelism ?? 1,
         launchedBy: facts.launchedBy,
         idempotencyKey: req.idempotencyKey,
+        userCustomMetadata: req.userCustomMetadata,
+        internalMetadata: req.internalMetadata,
       },
     },
   ];

@@ -22,7 +22,25 @@ test('defaults: manual launch of the saved argument, no key, no limits', () => {
     idempotencyKey: null,
     maxInstanceCount: null,
     notBefore: null,
+    userCustomMetadata: null,
+    internalMetadata: null,
   });
+});
+
+test('launch metadata: flat objects (or their JSON text) kept as given; anything else is refused naming the field or key', () => {
+  const r = parseLaunchRequest({ agentId: 7, launchType: 'user api call', userCustomMetadata: { campaign: 'spring', n: 2, ok: true, none: null }, internalMetadata: '{"source":"ui"}' });
+  expect(r).toMatchObject({ userCustomMetadata: { campaign: 'spring', n: 2, ok: true, none: null }, internalMetadata: { source: 'ui' } });
+  const tooMany = Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`k${i}`, i]));
+  expect(fieldsOf(() => parseLaunchRequest({ agentId: 7, launchType: 'manual', userCustomMetadata: [1, 2], internalMetadata: 'nope' }))).toEqual([
+    'userCustomMetadata: must be a JSON object of flat key-value pairs, e.g. {"campaign": "spring"}',
+    'internalMetadata: must be JSON (an object, or its JSON text)',
+  ]);
+  expect(fieldsOf(() => parseLaunchRequest({ agentId: 7, launchType: 'manual', userCustomMetadata: tooMany }))).toEqual(['userCustomMetadata: must have at most 100 keys']);
+  expect(fieldsOf(() => parseLaunchRequest({ agentId: 7, launchType: 'manual', userCustomMetadata: { deep: { a: 1 } }, internalMetadata: { long: 'x'.repeat(2001) } }))).toEqual([
+    'userCustomMetadata.deep: must be a string, number, boolean or null (metadata values are flat)',
+    'internalMetadata.long: must be at most 2000 characters long',
+  ]);
+  expect(fieldsOf(() => parseLaunchRequest({ agentId: 7, launchType: 'manual', userCustomMetadata: { ['k'.repeat(101)]: 1 } }))).toEqual(['userCustomMetadata: keys must be 1 to 100 characters long']);
 });
 
 test('arguments come as values or JSON text; ids and counts as digits', () => {

@@ -1,9 +1,11 @@
 import {
   CONTAINER_LAUNCH_TYPES,
+  metadataErrors,
   validationFailed,
   type ContainerLaunchType,
   type FieldError,
   type LaunchAgentParams,
+  type MetadataObject,
 } from '@agentry/contracts';
 
 /** Only node runs; the classic platform's browsers are refused by name. */
@@ -26,6 +28,9 @@ export interface LaunchRequest {
   idempotencyKey: string | null;
   maxInstanceCount: number | null;
   notBefore: number | null;
+  /** v2 launch metadata, kept on the container. */
+  userCustomMetadata: MetadataObject | null;
+  internalMetadata: MetadataObject | null;
 }
 
 export function parseLaunchRequest(params: LaunchAgentParams | undefined): LaunchRequest {
@@ -60,6 +65,8 @@ export function parseLaunchRequest(params: LaunchAgentParams | undefined): Launc
     fail('notBefore', 'must be a Unix timestamp in milliseconds');
   }
   if (p.saveArgument !== undefined && typeof p.saveArgument !== 'boolean') fail('saveArgument', 'must be a boolean');
+  const userCustomMetadata = parseMetadata(p.userCustomMetadata, 'userCustomMetadata', errors);
+  const internalMetadata = parseMetadata(p.internalMetadata, 'internalMetadata', errors);
 
   if (errors.length) throw validationFailed(errors);
   return {
@@ -71,7 +78,23 @@ export function parseLaunchRequest(params: LaunchAgentParams | undefined): Launc
     idempotencyKey,
     maxInstanceCount: maxInstanceCount === null ? null : Number(maxInstanceCount),
     notBefore,
+    userCustomMetadata,
+    internalMetadata,
   };
+}
+
+/** Launch metadata: absent or null → none; an object (or its JSON text) within the metadata bounds. */
+function parseMetadata(value: unknown, field: string, errors: FieldError[]): MetadataObject | null {
+  if (value === undefined || value === null) return null;
+  const parsed = parseJson(value, field, (f, message) => void errors.push({ field: f, message }));
+  if (parsed === undefined) return null;
+  if (!isPlainObject(parsed)) {
+    errors.push({ field, message: 'must be a JSON object of flat key-value pairs, e.g. {"campaign": "spring"}' });
+    return null;
+  }
+  const problems = metadataErrors(field, parsed);
+  errors.push(...problems);
+  return problems.length === 0 ? (parsed as MetadataObject) : null;
 }
 
 function checkCommand(command: unknown, fail: (field: string, message: string) => void): void {

@@ -18,8 +18,8 @@ test('only failed runs are retried, up to maxRetryNumber, with a doubling back-o
   expect(retryBackoffMs(30, 1000)).toBe(10 * 60 * 1000);
 });
 
-test("the retry is a new container with the failed one's version, argument and launcher, linked to the first", () => {
-  const failed = endedAs('failed', {}, { argument: '{"q":1}', retryNumber: 1, retryOfContainerId: 90, maxParallelism: 2 });
+test("the retry is a new container with the failed one's version, argument, launcher and launch metadata, linked to the first", () => {
+  const failed = endedAs('failed', {}, { argument: '{"q":1}', retryNumber: 1, retryOfContainerId: 90, maxParallelism: 2, userCustomMetadata: { campaign: 'spring' } });
   const plan = planRetry(failed, 3, 1000)!;
   expect(retryQueuedEvent(failed, plan, 101, 10_500)).toEqual({
     type: 'ContainerQueued',
@@ -38,6 +38,8 @@ test("the retry is a new container with the failed one's version, argument and l
       maxParallelism: 2,
       launchedBy: { userId: 1, keyId: 2 },
       idempotencyKey: null,
+      userCustomMetadata: { campaign: 'spring' },
+      internalMetadata: null,
     },
   });
 });

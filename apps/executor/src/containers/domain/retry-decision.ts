@@ -57,6 +57,8 @@ export function retryQueuedEvent(failed: ContainerState, plan: RetryPlan, contai
       maxParallelism: q.maxParallelism ?? 1,
       launchedBy: q.launchedBy ?? null,
       idempotencyKey: null,
+      userCustomMetadata: q.userCustomMetadata ?? null,
+      internalMetadata: q.internalMetadata ?? null,
     },
   };
 }

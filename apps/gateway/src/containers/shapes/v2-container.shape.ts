@@ -47,6 +47,9 @@ export function v2Container(c: FetchContainerResult) {
     agentVersionId: c.agentVersionId,
     progress: c.progress,
     outputLength: c.outputLength,
+    // What the launch was tagged with (`agents/launch` `userCustomMetadata` / `internalMetadata`); null when none.
+    userCustomMetadata: c.userCustomMetadata ?? null,
+    internalMetadata: c.internalMetadata ?? null,
     ...(c.resultObject !== undefined ? { resultObject: c.resultObject } : {}),
     ...(c.output !== undefined ? { output: c.output, outputPos: c.outputPos } : {}),
     ...(c.runtimeEvents !== undefined ? { runtimeEvents: c.runtimeEvents.map(v2RuntimeEvent) } : {}),

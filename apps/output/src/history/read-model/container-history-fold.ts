@@ -1,15 +1,8 @@
-import type { StoredEvent } from '@agentry/event-store';
-import {
-  ContainerEventType,
-  ContainerRuntimeEventType,
-  type ContainerEndedData,
-  type ContainerMessageAddedData,
-  type ContainerOutputSealedData,
-  type ContainerProgressedData,
-  type ContainerQueuedData,
-  type ContainerResultObjectSetData,
-  type ContainerStartedData,
-} from '@agentry/contracts';
+import type { StoredEventOf } from '@agentry/event-store';
+import { ContainerEventType, ContainerRuntimeEventType, type ContainerEvent, type MetadataObject } from '@agentry/contracts';
+
+/** The container events the history is folded from. */
+export type HistoryEvent = StoredEventOf<ContainerEvent>;
 
 /** An `output_containers` row as folded (bigints may be text when read back: they are written back as they are). */
 export interface ContainerRow {
@@ -35,6 +28,8 @@ export interface ContainerRow {
   progress_at: number | string | null;
   result_object: string | null;
   output_length: number | string | null;
+  user_custom_metadata: MetadataObject | null;
+  internal_metadata: MetadataObject | null;
 }
 
 export interface MessageRow {
@@ -61,7 +56,7 @@ export interface HistoryChanges {
   messages: MessageRow[];
 }
 
-export const containerIdOf = (event: StoredEvent): number => (event.data as { containerId: number }).containerId;
+export const containerIdOf = (event: HistoryEvent): number => event.data.containerId;
 
 /**
  * Folds a batch of container events into the rows they change, exactly as the row-at-a-time statements had
@@ -69,7 +64,7 @@ export const containerIdOf = (event: StoredEvent): number => (event.data as { co
  * updates find only known rows; an end is final (a late start never moves it back); a message is added
  * once per number, and only for a known container. Event data only, so a rebuild gives the same rows.
  */
-export function foldHistory(state: HistoryState, events: StoredEvent[]): HistoryChanges {
+export function foldHistory(state: HistoryState, events: HistoryEvent[]): HistoryChanges {
   const changes: HistoryChanges = { containers: new Map(), launches: new Map(), messages: [] };
   const messageKeys = new Set<string>();
   const current = (id: number) => changes.containers.get(id) ?? state.containers.get(id);
@@ -81,7 +76,7 @@ export function foldHistory(state: HistoryState, events: StoredEvent[]): History
   for (const event of events) {
     switch (event.type) {
       case ContainerEventType.ContainerQueued: {
-        const d = event.data as ContainerQueuedData;
+        const d = event.data;
         if (current(d.containerId)) break;
         // Counted even for an archived container, so numbers are the same live and after a rebuild.
         const launches = (changes.launches.get(d.agentId) ?? state.launches.get(d.agentId) ?? 0) + 1;
@@ -92,16 +87,17 @@ export function foldHistory(state: HistoryState, events: StoredEvent[]): History
           agent_version_id: d.agentVersionId, retry_number: d.retryNumber ?? 0, retry_of_container_id: d.retryOfContainerId ?? null,
           queued_at: d.queuedAt, started_at: null, ended_at: null, final_status: null, end_type: null, end_message: null, exit_code: null,
           launch_failed: false, progress: null, progress_label: null, progress_at: null, result_object: null, output_length: null,
+          user_custom_metadata: d.userCustomMetadata ?? null, internal_metadata: d.internalMetadata ?? null,
         });
         break;
       }
       case ContainerEventType.ContainerStarted: {
-        const d = event.data as ContainerStartedData;
+        const d = event.data;
         update(d.containerId, (row) => (row.status === 'queued' ? { status: 'running', started_at: d.startedAt } : null));
         break;
       }
       case ContainerEventType.ContainerEnded: {
-        const d = event.data as ContainerEndedData;
+        const d = event.data;
         update(d.containerId, (row) =>
           row.status === 'ended'
             ? null
@@ -110,22 +106,22 @@ export function foldHistory(state: HistoryState, events: StoredEvent[]): History
         break;
       }
       case ContainerRuntimeEventType.ContainerProgressed: {
-        const d = event.data as ContainerProgressedData;
+        const d = event.data;
         update(d.containerId, () => ({ progress: d.progress, progress_label: d.label, progress_at: d.at }));
         break;
       }
       case ContainerRuntimeEventType.ContainerResultObjectSet: {
-        const d = event.data as ContainerResultObjectSetData;
+        const d = event.data;
         update(d.containerId, () => ({ result_object: d.resultObject }));
         break;
       }
       case ContainerRuntimeEventType.ContainerOutputSealed: {
-        const d = event.data as ContainerOutputSealedData;
+        const d = event.data;
         update(d.containerId, () => ({ output_length: d.outputLength }));
         break;
       }
       case ContainerRuntimeEventType.ContainerMessageAdded: {
-        const d = event.data as ContainerMessageAddedData;
+        const d = event.data;
         const key = `${d.containerId}:${d.messageNumber}`;
         // The first of a number wins (ON CONFLICT DO NOTHING against the table takes care of earlier batches).
         if (!current(d.containerId) || messageKeys.has(key)) break;

@@ -1,4 +1,12 @@
-import type { ContainerEndType, ContainerFinalStatus, ContainerLaunchType, ContainerMessageView, ContainerStatus, ContainerView } from '@agentry/contracts';
+import type {
+  ContainerEndType,
+  ContainerFinalStatus,
+  ContainerLaunchType,
+  ContainerMessageView,
+  ContainerStatus,
+  ContainerView,
+  MetadataObject,
+} from '@agentry/contracts';
 
 /** A row of `output_containers` as pg returns it (bigint columns as strings). */
 export interface ContainerRow {
@@ -24,6 +32,8 @@ export interface ContainerRow {
   progress_at: string | null;
   result_object: string | null;
   output_length: string | null;
+  user_custom_metadata: MetadataObject | null;
+  internal_metadata: MetadataObject | null;
 }
 
 export interface MessageRow {
@@ -62,6 +72,8 @@ export function toContainerView(row: ContainerRow, storedLength: number, opts: {
     progress: row.progress === null ? null : { progress: row.progress, label: row.progress_label, at: Number(row.progress_at) },
     ...(opts.withResultObject ? { resultObject: row.result_object } : {}),
     outputLength: row.output_length === null ? storedLength : Number(row.output_length),
+    userCustomMetadata: row.user_custom_metadata ?? null,
+    internalMetadata: row.internal_metadata ?? null,
   };
 }
 

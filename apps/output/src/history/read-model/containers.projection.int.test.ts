@@ -9,7 +9,8 @@ const bed = useProjectionTestBed((url) => outputDataSource(url, 'output-projecti
 const on = (containerId: number, agentId = 1) => {
   const append = (type: string, data: Record<string, unknown>) => bed.append(`container-${containerId}`, 'container', type, { containerId, agentId, ...data });
   return {
-    queued: (at = T0) => append('ContainerQueued', { orgId: 1, launchType: 'manual', agentVersionId: 'v1', queuedAt: at, retryNumber: 0, retryOfContainerId: null }),
+    queued: (at = T0, extra: Record<string, unknown> = {}) =>
+      append('ContainerQueued', { orgId: 1, launchType: 'manual', agentVersionId: 'v1', queuedAt: at, retryNumber: 0, retryOfContainerId: null, ...extra }),
     started: (at: number) => append('ContainerStarted', { startedAt: at, executorId: 'e1' }),
     ended: (at: number, status = 'finished') => append('ContainerEnded', { status, endType: status, exitCode: status === 'finished' ? 0 : 1, endMessage: `Agent ${status}`, endedAt: at }),
     progressed: (progress: number, at: number) => append('ContainerProgressed', { progress, label: `p${progress}`, at }),
@@ -46,7 +47,7 @@ async function appendStory(): Promise<void> {
   await on(4).queued(); // archived below: counted, never inserted
   await on(4).started(T0 + 1);
   await on(4).message(1, 'archived: dropped');
-  await on(5, 2).queued();
+  await on(5, 2).queued(T0, { userCustomMetadata: { campaign: 'spring', n: 2 }, internalMetadata: { source: 'ui' } });
   await on(5, 2).progressed(1, T0 + 60);
 }
 
@@ -59,7 +60,8 @@ test('the set-based fold gives the rows of one event at a time, live and rebuilt
   expect(oneAtATime.containers.map((c: { id: string }) => c.id)).toEqual(['1', '2', '3', '5']);
   expect(oneAtATime.containers[0]).toMatchObject({ status: 'ended', final_status: 'finished', started_at: String(T0 + 10), progress: 0.333333333333, result_object: '{"rows":3}', output_length: '1234', launch_number: 1 });
   expect(oneAtATime.containers[1]).toMatchObject({ status: 'ended', final_status: 'failed', started_at: null, launch_number: 2 });
-  expect(oneAtATime.containers[2]).toMatchObject({ queued_at: String(T0), launch_number: 1 });
+  expect(oneAtATime.containers[2]).toMatchObject({ queued_at: String(T0), launch_number: 1, user_custom_metadata: null, internal_metadata: null });
+  expect(oneAtATime.containers[3]).toMatchObject({ user_custom_metadata: { campaign: 'spring', n: 2 }, internal_metadata: { source: 'ui' } });
   expect(oneAtATime.messages).toEqual([expect.objectContaining({ container_id: '1', message_number: 1, text: 'first', context: ['c'] })]);
   expect(oneAtATime.counters).toEqual([{ agent_id: 1, launches: 3 }, { agent_id: 2, launches: 2 }]);
 });

@@ -1,13 +1,14 @@
 import type { EntityManager } from 'typeorm';
-import { TableRows, type Projection, type StoredEvent } from '@agentry/event-store';
-import { ContainerEventType, ContainerRuntimeEventType, type ContainerQueuedData } from '@agentry/contracts';
-import { containerIdOf, foldHistory, type ContainerRow, type HistoryState, type MessageRow } from './container-history-fold.js';
+import { TableRows, type Projection } from '@agentry/event-store';
+import { ContainerEventType, ContainerRuntimeEventType, type ContainerEvent } from '@agentry/contracts';
+import { containerIdOf, foldHistory, type ContainerRow, type HistoryEvent, type HistoryState, type MessageRow } from './container-history-fold.js';
 
 const containers = new TableRows<ContainerRow>('output_containers', 'id', {
   id: 'bigint', org_id: 'integer', agent_id: 'integer', status: 'text', launch_type: 'text', launch_number: 'integer',
   agent_version_id: 'text', retry_number: 'integer', retry_of_container_id: 'bigint', queued_at: 'bigint', started_at: 'bigint',
   ended_at: 'bigint', final_status: 'text', end_type: 'text', end_message: 'text', exit_code: 'integer', launch_failed: 'boolean',
   progress: 'double precision', progress_label: 'text', progress_at: 'bigint', result_object: 'text', output_length: 'bigint',
+  user_custom_metadata: 'jsonb', internal_metadata: 'jsonb',
 });
 const messages = new TableRows<MessageRow>('output_messages', 'container_id', {
   container_id: 'bigint', message_number: 'integer', message_id: 'bigint', at: 'bigint', text: 'text', type: 'text', context: 'jsonb',
@@ -18,9 +19,9 @@ const launchCounters = new TableRows<{ agent_id: number; launches: number }>('ou
 });
 
 /** The rows, counters and archive marks a batch's fold starts from: three SELECTs. */
-async function loadState(events: StoredEvent[], m: EntityManager): Promise<HistoryState> {
+async function loadState(events: HistoryEvent[], m: EntityManager): Promise<HistoryState> {
   const ids = [...new Set(events.map(containerIdOf))];
-  const queued = events.filter((e) => e.type === ContainerEventType.ContainerQueued).map((e) => e.data as ContainerQueuedData);
+  const queued = events.flatMap((e) => (e.type === ContainerEventType.ContainerQueued ? [e.data] : []));
   const rows = await containers.select(m, ids);
   const counters = await launchCounters.select(m, [...new Set(queued.map((d) => d.agentId))]);
   const archived: { id: string }[] = queued.length
@@ -37,7 +38,7 @@ async function loadState(events: StoredEvent[], m: EntityManager): Promise<Histo
  * Set-based: folds the batch into the final state of each container, counter and message it touches, then
  * writes each table once (jsonb_to_recordset upserts) instead of one to three statements per event.
  */
-async function applyBatch(events: StoredEvent[], m: EntityManager): Promise<void> {
+async function applyBatch(events: HistoryEvent[], m: EntityManager): Promise<void> {
   const changes = foldHistory(await loadState(events, m), events);
   await containers.upsert(m, [...changes.containers.values()]);
   await launchCounters.upsert(m, [...changes.launches].map(([agent_id, launches]) => ({ agent_id, launches })));
@@ -51,7 +52,7 @@ async function applyBatch(events: StoredEvent[], m: EntityManager): Promise<void
  * Containers removed by the archive job are not brought back: updates find no row, inserts skip them.
  * Set-based (applyBatch); a single event is a batch of one, so live and rebuilt rows come from one fold.
  */
-export const containersProjection: Projection = {
+export const containersProjection: Projection<ContainerEvent> = {
   name: 'output:containers',
   eventTypes: [
     ContainerEventType.ContainerQueued,
