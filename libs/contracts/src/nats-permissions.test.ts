@@ -1,11 +1,21 @@
-import { NATS_USERS, NatsDurables, NatsUserGrants, natsInboxPrefix, natsPermissionsOf } from './nats-permissions.js';
+import { NATS_USERS, NatsDurables, NatsUserGrants, lifecycleSubscriberPermissions, natsInboxPrefix, natsPermissionsOf } from './nats-permissions.js';
 import { Subjects } from './subjects.js';
 
-test('the gateway publishes only public request subjects: no JetStream, stream, KV, live output or inbox', () => {
+test('the gateway publishes only public request subjects: no stream, KV, live output or inbox; of JetStream only reading LIFECYCLE messages', () => {
   const { publish, subscribe } = natsPermissionsOf('gateway');
-  expect(publish.filter((s) => /^(\$JS|\$KV|_INBOX|events\.|launches\.|console\.|live\.|executor\.broadcast)/.test(s))).toEqual([]);
+  expect(publish.filter((s) => /^(\$JS|\$KV|_INBOX|events\.|launches\.|console\.|live\.|executor\.broadcast|agentry\.)/.test(s))).toEqual([
+    '$JS.API.INFO',
+    '$JS.API.STREAM.MSG.GET.LIFECYCLE',
+  ]);
   expect(publish).not.toContain(Subjects.internal.agentLaunchSnapshot);
-  expect(subscribe).toEqual(['live.container.*', '_INBOX.gateway.>']);
+  expect(subscribe).toEqual(['live.container.*', 'agentry.events.v1.>', '_INBOX.gateway.>']);
+});
+
+test('a lifecycle subscriber only reads LIFECYCLE through consumers of its own: no publish, no other stream, no request', () => {
+  const { publish, subscribe } = lifecycleSubscriberPermissions('acme');
+  expect(publish.filter((s) => !/^\$JS\.(API\.(INFO|STREAM\.INFO\.LIFECYCLE|CONSUMER\.[A-Z.]+\.LIFECYCLE\.\*(\.>)?)|ACK\.(\*\.\*\.)?LIFECYCLE\.\*\.>)$/.test(s))).toEqual([]);
+  expect(publish.filter((s) => s.includes('EVENTS') || s.startsWith('agentry.') || /DELETE|PURGE|MSG\.GET/.test(s))).toEqual([]);
+  expect(subscribe).toEqual(['_INBOX.acme.>']);
 });
 
 test('each user reads only its own inbox; only services that answer requests may publish to inboxes', () => {

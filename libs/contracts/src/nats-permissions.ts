@@ -21,6 +21,7 @@
  *   `$JS.ACK.<stream>.<durable>.>`, `$KV.<bucket>.>`). Deleting or purging a stream or
  *   consumer is granted to nobody.
  */
+import { LIFECYCLE_STREAM, LIFECYCLE_SUBJECTS } from '@agentry/events';
 import { EVENTS_STREAM, Subjects } from './subjects.js';
 import { LAUNCH_STREAM, OUTPUT_STREAM, OUTPUT_STREAM_SUBJECTS } from './containers/live.js';
 
@@ -38,6 +39,7 @@ export const StreamSubjects = {
   [EVENTS_STREAM]: 'events.>',
   [LAUNCH_STREAM]: 'launches.>',
   [OUTPUT_STREAM]: OUTPUT_STREAM_SUBJECTS,
+  [LIFECYCLE_STREAM]: LIFECYCLE_SUBJECTS,
 } as const;
 
 /** Durable consumers, by stream: their names are part of the permission (a service pulls only from its own). */
@@ -74,6 +76,8 @@ export interface StreamGrant {
   consumers?: readonly string[];
   /** Reads and changes the configuration of a stream that exists (info, update), nothing else. */
   reconfigure?: boolean;
+  /** Durable pull consumers of any name it chooses (a lifecycle subscriber): create, pull, ack. Reading only. */
+  anyConsumer?: boolean;
 }
 
 export interface ServiceGrants {
@@ -103,7 +107,10 @@ const serviceGrants: Readonly<Record<NatsServiceUser, ServiceGrants>> = {
   // event, a launch, a slot or a registry answer, nor read sealed secrets (internal subjects).
   gateway: {
     calls: publicRequestSubjects(),
-    subscribes: ['live.container.*'],
+    // The org events SSE: reads LIFECYCLE by sequence (MSG.GET next by subject) and hears the public subjects
+    // only to wake up. Public events, read-only: it still publishes nothing to any stream.
+    subscribes: ['live.container.*', LIFECYCLE_SUBJECTS],
+    streams: { [LIFECYCLE_STREAM]: { readMessages: true } },
   },
   registry: {
     serves: ['registry.>'],
@@ -145,7 +152,11 @@ const serviceGrants: Readonly<Record<NatsServiceUser, ServiceGrants>> = {
   // endpoint and delivery-log requests (notifier.>). No publish, no stream append.
   notifier: {
     serves: ['notifier.>'],
-    streams: { [EVENTS_STREAM]: { ensure: true, consumers: [NatsDurables.notifierWebhooks] } },
+    streams: {
+      [EVENTS_STREAM]: { ensure: true, consumers: [NatsDurables.notifierWebhooks] },
+      // The public-events projection creates LIFECYCLE and publishes the public lifecycle events into it.
+      [LIFECYCLE_STREAM]: { ensure: true, publish: true },
+    },
   },
 };
 
@@ -183,14 +194,15 @@ function streamSubjects(stream: string, grant: StreamGrant): string[] {
   const subjects: string[] = [];
   if (grant.ensure) subjects.push(...['INFO', 'CREATE', 'UPDATE'].map((op) => `${JS_API}.STREAM.${op}.${stream}`));
   else if (grant.reconfigure) subjects.push(...['INFO', 'UPDATE'].map((op) => `${JS_API}.STREAM.${op}.${stream}`));
-  else if (grant.consumers?.length) subjects.push(`${JS_API}.STREAM.INFO.${stream}`);
+  else if (grant.consumers?.length || grant.anyConsumer) subjects.push(`${JS_API}.STREAM.INFO.${stream}`);
   if (grant.publish) {
     const captured = StreamSubjects[stream as keyof typeof StreamSubjects];
     if (!captured) throw new Error(`nats-permissions: stream ${stream} has no subjects in StreamSubjects`);
     subjects.push(captured);
   }
   if (grant.readMessages) subjects.push(`${JS_API}.STREAM.MSG.GET.${stream}`);
-  for (const durable of grant.consumers ?? []) {
+  // `*` matches exactly one token: any consumer name, never another stream's.
+  for (const durable of [...(grant.consumers ?? []), ...(grant.anyConsumer ? ['*'] : [])]) {
     subjects.push(
       `${JS_API}.CONSUMER.INFO.${stream}.${durable}`,
       // Servers ≥ 2.9 take the name (and the filter subject, when there is one) in the subject.
@@ -220,7 +232,19 @@ function kvSubjects(bucket: string): string[] {
 
 /** Compiles a user's grants into the allow lists nats-server enforces. */
 export function natsPermissionsOf(user: NatsUser): NatsUserPermissions {
-  const grants = NatsUserGrants[user];
+  return compileGrants(user, NatsUserGrants[user]);
+}
+
+/**
+ * A lifecycle subscriber (libs/subscriber, an operator's or a user's service): durable consumers of its own
+ * naming on the public LIFECYCLE stream, and nothing else: it cannot publish an event (to LIFECYCLE or any
+ * stream), call a service, or read EVENTS. Not a platform user (not in NATS_USERS): an operator adds such a
+ * login with these permissions for each subscriber they allow (docs/events/README.md).
+ */
+export const LIFECYCLE_SUBSCRIBER_GRANTS: ServiceGrants = { streams: { [LIFECYCLE_STREAM]: { anyConsumer: true } } };
+export const lifecycleSubscriberPermissions = (user = 'subscriber'): NatsUserPermissions => compileGrants(user, LIFECYCLE_SUBSCRIBER_GRANTS);
+
+function compileGrants(user: string, grants: ServiceGrants): NatsUserPermissions {
   const usesJetStream = Object.keys(grants.streams ?? {}).length > 0 || (grants.kvBuckets ?? []).length > 0 || !!grants.listStreams;
   const publish = [
     ...(grants.calls ?? []),
