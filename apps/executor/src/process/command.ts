@@ -9,8 +9,8 @@ import type { RunFolder } from './workdir.js';
 export interface RunCommand {
   file: string;
   args: string[];
-  /** How the script sees its folders. */
-  paths: { work: string; tmp: string; storage: string };
+  /** How the script sees its folders (`modules`: its runtime image's node_modules). */
+  paths: { work: string; tmp: string; storage: string; modules: string };
   /** In bubblewrap: bwrap reports the sandbox's pid on INFO_FD. */
   sandboxed: boolean;
   /** The sandbox needs its network attached before the script starts (the main process is then its network holder). */
@@ -28,12 +28,12 @@ const MIN_HEAP_MB = 16;
  * keeps the pid, which leads the run's process group. In a sandbox, prlimit (util-linux) sets the
  * process limit too — inside it, so the count is the sandbox's own.
  */
-export function buildRunCommand(isolation: Isolation, network: boolean, folder: RunFolder, storageDir: string, limits: RunLimits, cgroup = false, user: RunUser | null = null): RunCommand {
+export function buildRunCommand(isolation: Isolation, network: boolean, folder: RunFolder, storageDir: string, limits: RunLimits, cgroup = false, user: RunUser | null = null, imageModulesDir?: string): RunCommand {
   const sandboxed = isolation === 'bubblewrap';
   const sandboxNetwork = sandboxed && network ? { resolvConf: folder.resolvConf, identity: runIdentity(user) } : undefined;
   const paths = sandboxed
-    ? { work: SANDBOX.work, tmp: SANDBOX.tmp, storage: SANDBOX.storage }
-    : { work: folder.dir, tmp: folder.tmpDir, storage: storageDir };
+    ? { work: SANDBOX.work, tmp: SANDBOX.tmp, storage: SANDBOX.storage, modules: SANDBOX.imageModules }
+    : { work: folder.dir, tmp: folder.tmpDir, storage: storageDir, modules: imageModulesDir ?? '' };
   const bootstrap = sandboxed ? join(SANDBOX.runtime, bootstrapFile) : bootstrapPath;
   const node = [process.execPath, ...nodeOptions(limits), bootstrap, join(paths.work, folder.scriptFile)];
   // One limit per ulimit (dash takes no more); a limit that cannot be set fails the run, visibly.
@@ -47,7 +47,7 @@ export function buildRunCommand(isolation: Isolation, network: boolean, folder: 
   ].join(' && ');
   const shell = `exec 2>&1; ${limitsLine} && exec "$@"`;
   const command = sandboxed
-    ? [...(sandboxNetwork ? networkHolderCommand() : []), requireExecutable('bwrap'), ...bubblewrapArgs({ workDir: folder.dir, tmpDir: folder.tmpDir, storageDir, network: sandboxNetwork, reportPid: true }), ...processLimit(limits), ...node]
+    ? [...(sandboxNetwork ? networkHolderCommand() : []), requireExecutable('bwrap'), ...bubblewrapArgs({ workDir: folder.dir, tmpDir: folder.tmpDir, storageDir, network: sandboxNetwork, reportPid: true, imageModulesDir }), ...processLimit(limits), ...node]
     : node;
   return { file: '/bin/sh', args: ['-c', shell, 'agentry-run', ...command], paths, sandboxed, network: sandboxNetwork !== undefined };
 }

@@ -99,6 +99,21 @@ export function deniedRangeOf(address: string, denied: readonly Cidr[]): Cidr | 
   return null;
 }
 
+/** A TCP port of the executor host's loopback that sandboxed scripts may reach as SLIRP_HOST:<port> (AGENTRY_EGRESS_HOST_PORTS). */
+export type HostPort = number;
+
+/** slirp4netns' gateway: the host, seen from the sandbox. */
+export const SLIRP_HOST = '10.0.2.2';
+
+/** `8080, 3128`: TCP ports (1…65535), separated by commas or spaces; empty: none. */
+export function parseHostPorts(text: string): HostPort[] {
+  const ports = text.split(/[\s,]+/).filter(Boolean).map((part) => {
+    if (!/^\d{1,5}$/.test(part) || Number(part) < 1 || Number(part) > 65535) throw new Error(`${JSON.stringify(part)} is not a TCP port (1…65535)`);
+    return Number(part);
+  });
+  return [...new Set(ports)];
+}
+
 /** Rule priorities: after the `local` table (0: the sandbox's own loopback and tap address stay its own), before `main` (32766). */
 const PREF_ALLOWED = 100;
 const PREF_DENIED = 200;
@@ -119,12 +134,15 @@ const IPPROTO_UDP = 17;
  *   sandbox's own ::1 (local table) has a use; the denied IPv6 ranges are still listed, so they
  *   hold if an uplink is ever added.
  */
-export function ipRuleBatches(denied: readonly Cidr[], dns: string): { ipv4: string; ipv6: string } {
+export function ipRuleBatches(denied: readonly Cidr[], dns: string, hostPorts: readonly HostPort[] = []): { ipv4: string; ipv6: string } {
   const deny = (family: 4 | 6) => denied.filter((cidr) => cidr.family === family).map((cidr) => `rule add pref ${PREF_DENIED} to ${formatCidr(cidr)} prohibit`);
   // Protocol numbers, not names: `ip` would look names up in /etc/protocols, which slim images lack.
   const ipv4 = [
     `rule add pref ${PREF_ALLOWED} to ${dns}/32 ipproto ${IPPROTO_UDP} dport 53 lookup main`,
     `rule add pref ${PREF_ALLOWED} to ${dns}/32 ipproto ${IPPROTO_TCP} dport 53 lookup main`,
+    // The operator's AGENTRY_EGRESS_HOST_PORTS: these TCP ports of the host's loopback, as slirp's
+    // gateway (10.0.2.2 → the host's 127.0.0.1 once slirp4netns runs without --disable-host-loopback), nothing else of it.
+    ...hostPorts.map((port) => `rule add pref ${PREF_ALLOWED} to ${SLIRP_HOST}/32 ipproto ${IPPROTO_TCP} dport ${port} lookup main`),
     ...deny(4),
   ];
   const ipv6 = [...deny(6), `rule add pref ${PREF_NO_IPV6} prohibit`];

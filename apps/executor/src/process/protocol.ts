@@ -16,6 +16,10 @@ export interface RunConfig {
   apiKey: string | null;
   /** Time limit as an instant (ms since epoch); null = none. */
   deadline: number | null;
+  /** The runtime image's modules folder as the script sees it (the browser builds load puppeteer-core / playwright-core from it); null: no image. */
+  modulesDir: string | null;
+  /** Chromium's executable as the script sees it; null: no browser on this executor. */
+  browserExecutable: string | null;
 }
 
 export type RunnerMessage =

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { deniedRangeOf, deniedRanges, formatCidr, type Cidr } from './egress-rules.js';
+import { deniedRangeOf, deniedRanges, formatCidr, SLIRP_HOST, type Cidr, type HostPort } from './egress-rules.js';
 
 /** Local destinations a proxied script still reaches directly (its own loopback: a browser's debugging port). */
 const NO_PROXY = 'localhost,127.0.0.1,::1';
@@ -17,13 +17,15 @@ const NO_PROXY = 'localhost,127.0.0.1,::1';
  * script connects to it from inside the sandbox, where the kernel's rules refuse a name that
  * leads to a denied address (EACCES) like any other connection.
  */
-export function proxyEnvironment(proxyAddress: string | undefined, operatorDenied: readonly Cidr[] = []): Record<string, string> {
+export function proxyEnvironment(proxyAddress: string | undefined, operatorDenied: readonly Cidr[] = [], hostPorts: readonly HostPort[] = []): Record<string, string> {
   if (!proxyAddress) return {};
   const url = proxyUrl(proxyAddress);
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   // RFC 6761: every *.localhost name is the loopback.
   const address = /^(.+\.)?localhost\.?$/i.test(host) ? '127.0.0.1' : host;
-  const range = isIP(address) ? deniedRangeOf(address, deniedRanges(operatorDenied)) : null;
+  // A port of the host the operator opened to sandboxes (AGENTRY_EGRESS_HOST_PORTS) is reachable at slirp's gateway: so is a proxy there.
+  const openedHostPort = address === SLIRP_HOST && hostPorts.includes(Number(url.port || (url.protocol === 'https:' ? 443 : 80)));
+  const range = isIP(address) && !openedHostPort ? deniedRangeOf(address, deniedRanges(operatorDenied)) : null;
   if (range) throw new Error(`proxyAddress: the proxy host ${host} is in a range scripts may not reach (${formatCidr(range)})`);
   const value = url.href.replace(/\/$/, '');
   return { HTTP_PROXY: value, HTTPS_PROXY: value, ALL_PROXY: value, http_proxy: value, https_proxy: value, all_proxy: value, NO_PROXY, no_proxy: NO_PROXY };

@@ -13,6 +13,7 @@ import type { RunConfig } from './protocol.js';
 import { groupExited, processExited, processTree, signalGroup } from './process-group.js';
 import { giveToRunUser, runIdentity, runUserFor, type RunUser } from './run-user.js';
 import { proxyEnvironment } from './run-proxy.js';
+import { moduleLinks } from './runtime-modules.js';
 import { INFO_FD, isolationAvailable } from './sandbox.js';
 import { attachNetwork, sandboxNetwork, sandboxPid, type AttachedNetwork } from './sandbox-network.js';
 import type { Isolation, RunEndReason, SandboxNetwork, RunHooks, RunningProcess, RunOutcome, RunRequest, RuntimeRequest } from './types.js';
@@ -54,12 +55,12 @@ export async function startRun(req: RunRequest, hooks: RunHooks): Promise<Runnin
   }
   try {
     // The proxy passes the egress rules or nothing runs (run-proxy.ts); its variables join the script's environment.
-    req = { ...req, env: { ...req.env, ...proxyEnvironment(req.proxyAddress, req.egressDenied) } };
+    req = { ...req, env: { ...req.env, ...proxyEnvironment(req.proxyAddress, req.egressDenied, req.egressHostPorts) } };
   } catch (error) {
     return notStarted(error, hooks);
   }
   if (req.dependencies?.problem) return notStarted(new Error(req.dependencies.problem), hooks);
-  const folder = await createRunFolder(req.workRoot, req.containerId, req.scriptName, req.scriptText, req.dependencies?.libraries ?? []);
+  const folder = await createRunFolder(req.workRoot, req.containerId, req.scriptName, req.scriptText, req.dependencies?.libraries ?? [], moduleLinks(req, isolation));
   let cgroup: RunCgroup | null = null;
   try {
     await giveToRunUser(folder.dir, user);
@@ -69,7 +70,7 @@ export async function startRun(req: RunRequest, hooks: RunHooks): Promise<Runnin
     const cgroups = await detectCgroups();
     // A run whose cgroup cannot be made does not run unlimited: it fails to start.
     cgroup = cgroups ? await cgroups.create(`run-${req.containerId}-${randomBytes(4).toString('hex')}`, req.limits) : null;
-    const command = buildRunCommand(isolation, network === 'internet', folder, req.storageDir, req.limits, cgroup !== null, user);
+    const command = buildRunCommand(isolation, network === 'internet', folder, req.storageDir, req.limits, cgroup !== null, user, req.image?.modulesDir);
     return new ScriptRun(req, hooks, folder, command, { user, cgroup });
   } catch (error) {
     await cgroup?.destroy().catch(() => undefined);
@@ -227,7 +228,7 @@ class ScriptRun implements RunningProcess {
    */
   private connectNetwork(): Promise<AttachedNetwork> {
     if (this.exited || this.child.exitCode !== null || this.child.signalCode !== null) return Promise.reject(new Error('the sandbox ended before its network was attached'));
-    return attachNetwork(this.pid, runIdentity(this.user), this.req.egressDenied);
+    return attachNetwork(this.pid, runIdentity(this.user), this.req.egressDenied, this.req.egressHostPorts);
   }
 
   abort(opts: { soft?: boolean; graceMs?: number } = {}): void {
@@ -250,6 +251,8 @@ class ScriptRun implements RunningProcess {
       proxyAddress: req.proxyAddress ?? '',
       apiKey: req.apiKey ?? null,
       deadline: this.deadline,
+      modulesDir: req.image ? command.paths.modules : null,
+      browserExecutable: req.browserExecutable ?? null,
     };
   }
 

@@ -15,7 +15,8 @@ export const REACHABLE_RUNTIME_ROOT = '/var/lib/agentry';
  */
 export function reachableForRunUser(dir: string, copyRoot = REACHABLE_RUNTIME_ROOT): string {
   if (process.getuid?.() !== 0 || othersCanEnter(dir)) return dir;
-  const files = readdirSync(dir).sort();
+  // Every file, sub-folders included (browser/): a change anywhere is a new copy.
+  const files = (readdirSync(dir, { recursive: true }) as string[]).filter((file) => !statSync(join(dir, file)).isDirectory()).sort();
   const hash = createHash('sha256');
   for (const file of files) hash.update(file).update('\0').update(readFileSync(join(dir, file))).update('\0');
   const copy = join(copyRoot, `runtime-${hash.digest('hex').slice(0, 16)}`);

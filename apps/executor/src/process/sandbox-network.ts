@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, closeSync, constants, existsSync, fstatSync, openSync, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { deniedRanges, ipRuleBatches, type Cidr } from './egress-rules.js';
+import { deniedRanges, ipRuleBatches, type Cidr, type HostPort } from './egress-rules.js';
 import { findExecutable } from './executables.js';
 import { runIdentity, type RunUser } from './run-user.js';
 import { networkHolderUsable } from './sandbox.js';
@@ -102,7 +102,7 @@ export function sandboxPid(info: Readable): Promise<number> {
  * are opened before this function first awaits, so a pid that was reused can not lend its
  * namespaces. `owner` is the holder's owner on the host (runIdentity()).
  */
-export async function attachNetwork(holderPid: number, owner: RunUser, operatorDenied: readonly Cidr[] = []): Promise<AttachedNetwork> {
+export async function attachNetwork(holderPid: number, owner: RunUser, operatorDenied: readonly Cidr[] = [], hostPorts: readonly HostPort[] = []): Promise<AttachedNetwork> {
   // Opened once and used through these descriptors: the rules go to the holder's namespace, never
   // to another process's (the host's: prohibiting 10/8 there would cut the host off its networks).
   const netns = openSync(`/proc/${holderPid}/ns/net`, 'r');
@@ -112,7 +112,7 @@ export async function attachNetwork(holderPid: number, owner: RunUser, operatorD
     const own = statSync('/proc/self/ns/net');
     const target = fstatSync(netns);
     if (target.ino === own.ino && target.dev === own.dev) throw new Error("the sandbox has no network namespace of its own: the executor's would get the rules");
-    return await attachTo({ netns, userns, owner }, operatorDenied);
+    return await attachTo({ netns, userns, owner }, operatorDenied, hostPorts);
   } finally {
     closeSync(netns);
     if (userns !== null) closeSync(userns);
@@ -126,16 +126,21 @@ interface Holder {
   owner: RunUser;
 }
 
-async function attachTo(holder: Holder, operatorDenied: readonly Cidr[]): Promise<AttachedNetwork> {
+async function attachTo(holder: Holder, operatorDenied: readonly Cidr[], hostPorts: readonly HostPort[]): Promise<AttachedNetwork> {
   // slirp4netns runs as the executor (root: whatever /dev/net/tun's mode) and joins the holder's
   // user namespace, then its network namespace, to make tap0 there; its packet-parsing side stays
   // outside. --enable-seccomp: it parses the script's packets; its filter denies the syscalls a
   // compromised slirp would want (mount, ptrace, kexec, module loading…). Not --enable-sandbox:
   // its mount namespace set-up unmounted shared mounts of the host's (the /run/netns bind mounts
   // of `ip netns`) when tried as root.
+  // The host's loopback stays out of slirp's reach unless the operator opened some of its ports
+  // (AGENTRY_EGRESS_HOST_PORTS): then only the rules (pref 100 for those ports, 10/8 prohibited
+  // after) stand between the script and the host's other loopback ports — checked by the
+  // sandbox's kernel before any packet reaches slirp4netns (egress-host-ports.test.ts).
+  const hostLoopback = hostPorts.length > 0 ? [] : ['--disable-host-loopback'];
   const slirp = spawn(
     findExecutable('slirp4netns')!,
-    ['--configure', `--mtu=${MTU}`, '--disable-host-loopback', '--enable-seccomp', `--ready-fd=${READY_FD}`, `--exit-fd=${EXIT_FD}`, `--userns-path=/proc/self/fd/${SLIRP_USERNS_FD}`, '--netns-type=path', `/proc/self/fd/${SLIRP_NETNS_FD}`, 'tap0'],
+    ['--configure', `--mtu=${MTU}`, ...hostLoopback, '--enable-seccomp', `--ready-fd=${READY_FD}`, `--exit-fd=${EXIT_FD}`, `--userns-path=/proc/self/fd/${SLIRP_USERNS_FD}`, '--netns-type=path', `/proc/self/fd/${SLIRP_NETNS_FD}`, 'tap0'],
     { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe', holder.netns, holder.userns] },
   );
   const close = () => {
@@ -144,7 +149,7 @@ async function attachTo(holder: Holder, operatorDenied: readonly Cidr[]): Promis
   };
   try {
     await ready(slirp);
-    await applyEgressRules(holder, deniedRanges(operatorDenied));
+    await applyEgressRules(holder, deniedRanges(operatorDenied), hostPorts);
   } catch (error) {
     close();
     throw error;
@@ -167,8 +172,8 @@ function ready(slirp: ChildProcess): Promise<void> {
  * up here too: bwrap leaves a shared network namespace alone. Any failure fails the run: never an
  * open network.
  */
-async function applyEgressRules(holder: Holder, denied: readonly Cidr[]): Promise<void> {
-  const batches = ipRuleBatches(denied, SLIRP_DNS);
+async function applyEgressRules(holder: Holder, denied: readonly Cidr[], hostPorts: readonly HostPort[]): Promise<void> {
+  const batches = ipRuleBatches(denied, SLIRP_DNS, hostPorts);
   await inHolder(holder, [findExecutable('ip')!, '-4', '-batch', '-'], `link set lo up\n${batches.ipv4}`);
   // A kernel booted with ipv6.disable=1 has no IPv6 at all (nor its rules): nothing to refuse.
   if (existsSync('/proc/sys/net/ipv6')) await inHolder(holder, [findExecutable('ip')!, '-6', '-batch', '-'], batches.ipv6);

@@ -14,12 +14,16 @@ export const SANDBOX = {
   storage: '/storage',
   runtime: '/opt/agentry/runtime',
   modules: '/node_modules',
+  /** The run's runtime image's node_modules (read-only), linked from the run folder's node_modules. */
+  imageModules: '/opt/agentry/image/node_modules',
 } as const;
 
 /** Top-level system folders: bound read-only, or re-created as the same symlink (merged /usr). */
 const SYSTEM_ROOTS = ['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32'];
 /** /etc entries a node script needs (DNS, TLS roots, users, time zone) — nothing else of /etc. */
-const ETC_ENTRIES = ['resolv.conf', 'hosts', 'nsswitch.conf', 'host.conf', 'gai.conf', 'ssl', 'ca-certificates', 'ca-certificates.conf', 'pki', 'localtime', 'timezone', 'alternatives', 'passwd', 'group', 'ld.so.cache', 'ld.so.conf', 'ld.so.conf.d'];
+const ETC_ENTRIES = ['resolv.conf', 'hosts', 'nsswitch.conf', 'host.conf', 'gai.conf', 'ssl', 'ca-certificates', 'ca-certificates.conf', 'pki', 'localtime', 'timezone', 'alternatives', 'passwd', 'group', 'ld.so.cache', 'ld.so.conf', 'ld.so.conf.d', 'fonts'];
+/** Caches a browser reads (fontconfig's, else every run rebuilds it into its HOME): read-only, where the host has them. */
+const SYSTEM_CACHES = ['/var/cache/fontconfig'];
 
 export interface SandboxMounts {
   /** Host folder bound at /work (cwd, HOME). */
@@ -38,6 +42,8 @@ export interface SandboxMounts {
   network?: { resolvConf: string; identity: RunUser };
   /** bwrap reports the sandbox's pid (its pid 1, as the host sees it) on INFO_FD. */
   reportPid?: boolean;
+  /** The run's runtime image (host folder of its node_modules), bound read-only at SANDBOX.imageModules. */
+  imageModulesDir?: string;
 }
 
 /** The child fd bwrap reports its sandbox's pid on. */
@@ -73,6 +79,8 @@ export function bubblewrapArgs(mounts: SandboxMounts): string[] {
   args.push('--ro-bind', runtimeScriptDir, SANDBOX.runtime);
   args.push('--dir', `${SANDBOX.modules}/@agentry`);
   for (const name of runtimeModuleNames) args.push('--symlink', SANDBOX.runtime, `${SANDBOX.modules}/${name}`);
+  if (mounts.imageModulesDir) args.push('--ro-bind', mounts.imageModulesDir, SANDBOX.imageModules);
+  for (const cache of SYSTEM_CACHES) args.push('--ro-bind-try', cache, cache);
   args.push('--bind', mounts.workDir, SANDBOX.work, '--bind', mounts.tmpDir, SANDBOX.tmp, '--bind', mounts.storageDir, SANDBOX.storage);
   // The root is bwrap's tmpfs: read-only once built, so nothing outside the three folders above is writable.
   args.push('--proc', '/proc', '--dev', '/dev', '--remount-ro', '/', '--chdir', SANDBOX.work);

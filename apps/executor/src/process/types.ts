@@ -61,6 +61,21 @@ export interface RunRequest {
   network?: 'auto' | 'internet' | 'none';
   /** Ranges the script may not reach beyond the fixed ones and the host's addresses (egress-rules.ts): AGENTRY_EGRESS_DENY. */
   egressDenied?: Cidr[];
+  /**
+   * TCP ports of the executor host's loopback a sandboxed script may reach at 10.0.2.2:<port>
+   * (AGENTRY_EGRESS_HOST_PORTS: a local site or proxy); nothing else of the host. Empty: none.
+   */
+  egressHostPorts?: number[];
+  /**
+   * The runtime image the script picked (`runs/runtime-images.ts`): its `node_modules` folder on
+   * this host and the modules a script may require by name from it. Mounted read-only (at
+   * /opt/agentry/modules in the sandbox) and linked from the run folder's `node_modules`, so
+   * `require` and `import` find them; `puppeteer` and `playwright` resolve to the runtime's
+   * builds wired to `browser`. Absent: only Node's built-ins and the runtime.
+   */
+  image?: { name: string; modulesDir: string; modules: string[] };
+  /** The system Chromium the browser builds launch (the image's `puppeteer` / `playwright`); absent: none. */
+  browserExecutable?: string;
   /** buster.proxyAddress ('' when absent); also HTTP(S)_PROXY/ALL_PROXY. Must pass the egress rules, or the run fails to start. */
   proxyAddress?: string;
   /** buster.apiKey (null when absent). */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import type { ModuleLink } from './runtime-modules.js';
 import { runtimeModuleNames, runtimeScriptDir } from './runtime-files.js';
 
 export interface RunFolder {
@@ -41,6 +42,7 @@ export async function createRunFolder(
   scriptName: string,
   scriptText: string,
   libraries: { name: string; text: string }[] = [],
+  moduleLinks: ModuleLink[] = [],
 ): Promise<RunFolder> {
   await ensureSharedFiles(workRoot);
   const dir = join(workRoot, String(containerId));
@@ -53,6 +55,12 @@ export async function createRunFolder(
     const libDir = join(dir, 'node_modules', libraryFolderName(lib.name));
     await mkdir(libDir, { recursive: true });
     await writeFile(join(libDir, 'index.js'), lib.text);
+  }
+  // The runtime image's modules (runtime-modules.ts): links, never copies — the image stays read-only and shared.
+  for (const link of moduleLinks) {
+    const path = join(dir, 'node_modules', link.name);
+    await mkdir(dirname(path), { recursive: true });
+    await symlink(link.target, path);
   }
   return { dir, tmpDir, scriptFile, resolvConf: resolvConfPath(workRoot) };
 }
