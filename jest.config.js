@@ -17,6 +17,10 @@ export default {
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
   moduleNameMapper: {
+    // An app's package name resolves to its public entry (apps/<app>/src/index.ts), the only
+    // way a package outside the app may import it (eslint: agentry/import-boundaries).
+    '^@agentry/(registry|gateway|output|executor|scheduler|notifier)$': '<rootDir>/apps/$1/src/index.ts',
+    '^@agentry/platform-harness$': '<rootDir>/tests/harness/src/index.ts',
     '^@agentry/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

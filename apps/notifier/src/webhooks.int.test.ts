@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { waitUntil } from '@agentry/testing';
-import { startPlatform, type TestPlatform } from '../../gateway/src/testing/platform-harness.js';
+import { startPlatform, type TestPlatform } from '@agentry/platform-harness';
 import { loadNotifierConfig } from './config.js';
 import { startNotifier, type RunningNotifier } from './notifier-app.js';
 import { attemptDelivery } from './webhooks/delivery-worker.js';

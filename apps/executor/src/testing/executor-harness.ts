@@ -23,7 +23,7 @@ import {
   type LaunchAgentResult,
   type SaveAgentResult,
 } from '@agentry/contracts';
-import { startRegistry, type RunningRegistry } from '../../../registry/src/registry-app.js';
+import { startTestRegistry, type RunningRegistry } from '@agentry/platform-harness';
 import type { ExecutorConfig } from '../config.js';
 import { fold, type ContainerState } from '../containers/domain/container.js';
 import { executorDataSource, startExecutor, type RunningExecutor } from '../executor-app.js';
@@ -90,7 +90,7 @@ export async function startExecutorTestbed(opts: { config?: Partial<ExecutorConf
     cleanups.push(() => rm(folders, { recursive: true, force: true }));
     const secretKey = randomBytes(32);
     // Each service logs in as itself, held to its NATS permissions (libs/contracts nats-permissions).
-    const registry = await startRegistry({ databaseUrl: db.url, natsUrl: nats.urlFor('registry'), secretKey, logLevel: 'warn' });
+    const registry = await startTestRegistry({ databaseUrl: db.url, nats, secretKey });
     cleanups.push(() => registry.close());
     const config: ExecutorConfig = {
       databaseUrl: db.url,

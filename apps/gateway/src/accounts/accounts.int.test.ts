@@ -3,7 +3,7 @@ import { DEFAULT_MAX_RUNNING_CONTAINERS, ErrorCode, Role } from '@agentry/contra
 import { createDataSource, rebuildProjections } from '@agentry/event-store';
 import { OrgPlans, TagsLookup } from '../../../registry/src/accounts/index.js';
 import { accountsProjection } from '../../../registry/src/accounts/read-model/accounts.projection.js';
-import { startPlatform, type TestPlatform } from '../testing/platform-harness.js';
+import { startPlatform, type TestPlatform } from '@agentry/platform-harness';
 
 let platform: TestPlatform;
 let orgA: { orgId: string; key: string };

@@ -6,7 +6,7 @@ import { AgentStreams } from '../../../registry/src/agents/agent-streams.js';
 import { decideUpdate } from '../../../registry/src/agents/domain/decide.js';
 import { agentsProjection } from '../../../registry/src/agents/read-model/agents.projection.js';
 import { agentInstancesProjection } from '../../../registry/src/agents/read-model/instances.projection.js';
-import { startPlatform, type TestPlatform } from '../testing/platform-harness.js';
+import { startPlatform, type TestPlatform } from '@agentry/platform-harness';
 import { agentsApi, createScript, type AgentsApi } from './agents-test-kit.js';
 
 let platform: TestPlatform;

@@ -1,4 +1,4 @@
-import { startPlatform, type TestPlatform } from '../testing/platform-harness.js';
+import { startPlatform, type TestPlatform } from '@agentry/platform-harness';
 import { agentsApi, createKey, createScript, createTag, v2Fields, type AgentsApi } from './agents-test-kit.js';
 
 let platform: TestPlatform;

@@ -1,4 +1,4 @@
-import type { TestPlatform } from '../testing/platform-harness.js';
+import type { TestPlatform } from '@agentry/platform-harness';
 
 /** Small helpers shared by the agents end-to-end tests. */
 export function agentsApi(platform: TestPlatform, key: string) {

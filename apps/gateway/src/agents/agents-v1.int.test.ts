@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { startPlatform, type TestPlatform } from '../testing/platform-harness.js';
+import { startPlatform, type TestPlatform } from '@agentry/platform-harness';
 import { agentsApi, createScript, type AgentsApi } from './agents-test-kit.js';
 
 /** The v1 API's agent record, field for field and in the seed's order. */

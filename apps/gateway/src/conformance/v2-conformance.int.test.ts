@@ -1,4 +1,4 @@
-import { startPlatform, type TestPlatform } from '../testing/platform-harness.js';
+import { startPlatform, type TestPlatform } from '@agentry/platform-harness';
 import { executionApi, ndjson, type ExecutionApi } from '../containers/execution-test-kit.js';
 import { conformanceErrors } from './conformance-test-kit.js';
 

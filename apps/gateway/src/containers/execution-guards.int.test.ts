@@ -1,4 +1,4 @@
-import { startPlatform, type TestPlatform } from '../testing/platform-harness.js';
+import { startPlatform, type TestPlatform } from '@agentry/platform-harness';
 import { executionApi, type ExecutionApi } from './execution-test-kit.js';
 
 /** Every execution endpoint: another org sees nothing and changes nothing; bad input answers 400 naming the field. */

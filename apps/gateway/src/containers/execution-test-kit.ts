@@ -1,5 +1,5 @@
 import { waitUntil } from '@agentry/testing';
-import type { TestPlatform } from '../testing/platform-harness.js';
+import type { TestPlatform } from '@agentry/platform-harness';
 
 /** Helpers shared by the execution end-to-end tests (launch, stream, abort, history). */
 

@@ -1,5 +1,5 @@
 import { NO_SANDBOX_WARNING } from '@agentry/contracts';
-import { startPlatform, type TestPlatform } from '../testing/platform-harness.js';
+import { startPlatform, type TestPlatform } from '@agentry/platform-harness';
 import { waitUntil } from '@agentry/testing';
 import { executionApi, ndjson, type ExecutionApi } from './execution-test-kit.js';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { NO_SANDBOX_WARNING } from '@agentry/contracts';
-import { startPlatform, type TestPlatform } from '../testing/platform-harness.js';
+import { startPlatform, type TestPlatform } from '@agentry/platform-harness';
 import { executionApi, parseSse, type ExecutionApi } from './execution-test-kit.js';
 
 /** Resuming an event stream, and reading a 10 MB output by polling: every byte exactly once. */

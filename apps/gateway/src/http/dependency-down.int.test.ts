@@ -1,5 +1,5 @@
 import { waitUntil } from '@agentry/testing';
-import { startPlatform, type TestPlatform } from '../testing/platform-harness.js';
+import { startPlatform, type TestPlatform } from '@agentry/platform-harness';
 import { executionApi, type ExecutionApi } from '../containers/execution-test-kit.js';
 
 /**

@@ -4,7 +4,7 @@ import { EVENTS_STREAM } from '@agentry/contracts';
 import type { StoredEvent } from '@agentry/event-store';
 import { waitUntil } from '@agentry/testing';
 import { connectNats } from '@agentry/messaging';
-import { startPlatform, type TestPlatform } from '../testing/platform-harness.js';
+import { startPlatform, type TestPlatform } from '@agentry/platform-harness';
 
 let platform: TestPlatform;
 let nc: NatsConnection;

@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { startGateway } from '../gateway-app.js';
-import { startPlatform, type TestPlatform } from '../testing/platform-harness.js';
+import { startPlatform, type TestPlatform } from '@agentry/platform-harness';
 
 /**
  * A client sending bytes the platform can't store unchanged — NUL, invalid UTF-8 (lone bytes,

@@ -1,4 +1,4 @@
-import { startPlatform, type TestPlatform } from '../testing/platform-harness.js';
+import { startPlatform, type TestPlatform } from '@agentry/platform-harness';
 
 let platform: TestPlatform;
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { startGateway, type RunningGateway } from '../gateway-app.js';
-import { startPlatform, type TestPlatform } from '../testing/platform-harness.js';
+import { startPlatform, type TestPlatform } from '@agentry/platform-harness';
 
 /**
  * A client guessing keys, and a key used too fast: 429 with Retry-After in every API generation's

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { rebuildProjections } from '@agentry/event-store';
 import { registryDataSource, registryProjections } from '../../../registry/src/registry-app.js';
-import { startPlatform, type TestPlatform } from '../testing/platform-harness.js';
+import { startPlatform, type TestPlatform } from '@agentry/platform-harness';
 
 let platform: TestPlatform;
 beforeAll(async () => {

@@ -4,7 +4,7 @@ import { Logger } from '@nestjs/common';
 import pg from 'pg';
 import { installTracing, metrics, ServiceLogger, type LogRecord } from '@agentry/service-kit';
 import { waitUntil } from '@agentry/testing';
-import { startPlatform, type TestPlatform } from '../testing/platform-harness.js';
+import { startPlatform, type TestPlatform } from '@agentry/platform-harness';
 import { executionApi, type ExecutionApi } from '../containers/execution-test-kit.js';
 
 /**

@@ -1,4 +1,4 @@
-import { startPlatform, type TestPlatform } from '../testing/platform-harness.js';
+import { startPlatform, type TestPlatform } from '@agentry/platform-harness';
 
 /**
  * Every route, fed the values a hostile or careless client sends in place of the expected ones —

@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import pg from 'pg';
-import { startPlatform, type TestPlatform } from '../testing/platform-harness.js';
+import { startPlatform, type TestPlatform } from '@agentry/platform-harness';
 
 jest.setTimeout(60_000);
 

@@ -1,5 +1,5 @@
 import { MAX_SCRIPT_TEXT_BYTES } from '@agentry/contracts';
-import { startPlatform, type TestPlatform } from '../testing/platform-harness.js';
+import { startPlatform, type TestPlatform } from '@agentry/platform-harness';
 
 /** The v1 API's script record and list entry, field for field and in the seed's order. */
 const RECORD_FIELDS = ['id', 'name', 'source', 'url', 'text', 'httpHeaders', 'lastSaveDate', 'nonce'];

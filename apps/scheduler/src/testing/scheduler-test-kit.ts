@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { waitUntil } from '@agentry/testing';
-import { startPlatform, type TestPlatform } from '../../../gateway/src/testing/platform-harness.js';
+import { startPlatform, type TestPlatform } from '@agentry/platform-harness';
 import { loadSchedulerConfig } from '../config.js';
 import type { Clock } from '../platform/clock.js';
 import { startScheduler, type RunningScheduler } from '../scheduler-app.js';

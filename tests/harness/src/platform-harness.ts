@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NatsServiceUser } from '@agentry/contracts';
 import { createTestDatabase, startTestNats, type TestNats } from '@agentry/testing';
-import { startRegistry, type RunningRegistry } from '../../../registry/src/registry-app.js';
-import { startGateway, type RunningGateway } from '../gateway-app.js';
-import type { EdgeConfig } from '../config.js';
+import type { RunningRegistry } from '@agentry/registry';
+import { startGateway, type EdgeConfig, type RunningGateway } from '@agentry/gateway';
+import { startTestRegistry } from './registry.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 
 export interface TestPlatform {
@@ -115,13 +115,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     }
     const secretKey = randomBytes(32);
     // Each service logs in as itself, held to its NATS permissions (libs/contracts nats-permissions).
-    registry = await startRegistry({
-      databaseUrl: serviceDatabaseUrl,
-      natsUrl: nats.urlFor('registry'),
-      secretKey,
-      bootstrapApiKey: adminKey,
-      logLevel: 'warn',
-    });
+    registry = await startTestRegistry({ databaseUrl: serviceDatabaseUrl, nats, secretKey, bootstrapApiKey: adminKey });
     cleanups.push(() => registry.close());
     if (options.execution) await startExecution(serviceDatabaseUrl, nats, secretKey, options.isolation ?? 'none', cleanups);
     gateway = await startGateway({
@@ -198,10 +192,8 @@ async function startExecution(
   isolation: NonNullable<PlatformOptions['isolation']>,
   cleanups: (() => Promise<void>)[],
 ): Promise<void> {
-  const { loadOutputConfig } = await import('../../../output/src/config.js');
-  const { startOutput } = await import('../../../output/src/output-app.js');
-  const { loadExecutorConfig } = await import('../../../executor/src/config.js');
-  const { startExecutor } = await import('../../../executor/src/executor-app.js');
+  const { loadOutputConfig, startOutput } = await import('@agentry/output');
+  const { loadExecutorConfig, startExecutor } = await import('@agentry/executor');
   const output = await startOutput(loadOutputConfig({ DATABASE_URL: databaseUrl, NATS_URL: nats.urlFor('output'), LOG_LEVEL: 'warn' }));
   cleanups.push(() => output.close());
   const dir = await mkdtemp(join(tmpdir(), 'agentry-platform-'));
