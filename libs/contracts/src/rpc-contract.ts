@@ -40,6 +40,7 @@ import type {
   ListContainersParams,
   ListContainersResult,
   RunningContainersResult,
+  VerifyRunKeyParams,
 } from './containers/params.js';
 import type { Actor } from './rpc.js';
 import type { DeleteScriptParams, DeleteScriptResult, FetchScriptByIdParams, FetchScriptByNameParams, ListScriptsParams, SaveScriptParams, SaveScriptResult, ScriptDto } from './scripts/dto.js';
@@ -98,6 +99,7 @@ export interface RpcContract {
   [Subjects.scripts.delete]: { params: DeleteScriptParams; result: DeleteScriptResult };
 
   [Subjects.executor.launch]: { params: LaunchAgentParams; result: LaunchAgentResult };
+  [Subjects.executor.verifyRunKey]: { params: VerifyRunKeyParams; result: Actor };
   [Subjects.executor.abort]: { params: AbortAgentParams; result: AbortAgentResult };
   [Subjects.executor.readStoredFile]: { params: ReadStoredFileParams; result: ReadStoredFileResult };
 

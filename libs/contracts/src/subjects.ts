@@ -47,6 +47,8 @@ export const Subjects = {
     launch: 'executor.containers.launch',
     abort: 'executor.containers.abort',
     readStoredFile: 'executor.storage.read',
+    /** Gateway → executor: the actor of a run-scoped key (`buster.apiKey`), only while its run is running. */
+    verifyRunKey: 'executor.runs.verify-key',
   },
   /** Output service: console output, container history, runtime events. */
   output: {

@@ -30,6 +30,8 @@ export interface StartedRun {
   messageCount: number;
   snapshot: AgentLaunchSnapshot & { script: NonNullable<AgentLaunchSnapshot['script']> };
   timeLimitSeconds: number | null;
+  /** `buster.apiKey`: valid while this container runs (run-keys.ts). Never logged. */
+  runKey: string | null;
 }
 
 const logger = new Logger('ContainerRunner');
@@ -116,7 +118,7 @@ export class ContainerRunner {
         egressDenied: this.config.egressDenied,
         runUser: this.config.runUser,
         proxyAddress: proxyAddressOf(snapshot, this.secrets),
-        apiKey: null,
+        apiKey: started.runKey,
       },
       { onOutput: (offset, chunk) => output.write(offset, chunk), onRequest: (req) => requests.handle(req) },
     );

@@ -20,6 +20,7 @@ import { busyRetryDelayMs, OrgCaps, OrgFullMemo, slotFitsCap } from './fair-shar
 import { Heartbeats } from './heartbeats.js';
 import { LivePublisher } from './live-publisher.js';
 import { LocalRun, LocalRuns } from './local-runs.js';
+import { issueRunKey } from './run-keys.js';
 
 /**
  * A launch whose agent has no free parallelism slot waits here this long (retrying when this
@@ -282,10 +283,12 @@ export class LaunchWorker {
     this.localRuns.add(local);
     try {
       await this.heartbeats.beat(containerId);
+      // The run's own API key (`buster.apiKey`): only its hash is recorded, the key goes to the script alone.
+      const runKey = issueRunKey(containerId);
       // `prepare` saw it queued; the append at that version fails if it is not any more.
-      const events = decideStart(state, { executorId: this.executorId, timeLimitSeconds, now: Date.now() })!;
+      const events = decideStart(state, { executorId: this.executorId, timeLimitSeconds, now: Date.now(), runKeyHash: runKey.hash })!;
       await this.streams.append(containerId, events, version);
-      return { local, state, messageCount: state.messageCount + 1, snapshot: snapshot as StartedRun['snapshot'], timeLimitSeconds };
+      return { local, state, messageCount: state.messageCount + 1, snapshot: snapshot as StartedRun['snapshot'], timeLimitSeconds, runKey: runKey.key };
     } catch (error) {
       this.localRuns.remove(containerId);
       await this.heartbeats.stop(containerId).catch(() => undefined);

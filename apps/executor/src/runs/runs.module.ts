@@ -11,10 +11,12 @@ import { KeepAlive } from './keep-alive.js';
 import { LaunchWorker } from './launch-worker.js';
 import { LocalRuns } from './local-runs.js';
 import { OrgWriteUsage } from './org-write-usage.js';
+import { RunKeysController } from './run-keys.controller.js';
 
 /** Running containers on this replica: the queue worker, processes, leases, aborts, and the reaper of dead executors. */
 @Module({
   imports: [ContainersModule, StorageModule],
+  controllers: [RunKeysController],
   providers: [LocalRuns, AgentSlots, Heartbeats, ContainerRunner, LaunchWorker, KeepAlive, AbortListener, OrgObjects, ExecutorLostReaper, OrgWriteUsage],
   exports: [LaunchWorker, KeepAlive, AbortListener, ExecutorLostReaper, LocalRuns],
 })

@@ -30,8 +30,9 @@ export class AuthRateLimits {
     this.failures.take(address);
   }
 
-  chargeKey(keyId: number): void {
-    const seconds = this.perKey?.take(String(keyId)) ?? 0;
+  /** `run`: a run key, charged per run (its container id), apart from the org's keys. */
+  chargeKey(keyId: number | string, run = false): void {
+    const seconds = this.perKey?.take(run ? `run-${keyId}` : String(keyId)) ?? 0;
     if (seconds > 0) throw rateLimited('Too many requests with this API key; retry later', seconds);
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable, SetMetadata, createParamDecorator, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { DomainError, ErrorCode, Subjects, type Actor } from '@agentry/contracts';
+import { DomainError, ErrorCode, isRunKey, Subjects, type Actor } from '@agentry/contracts';
 import { RegistryClient } from './registry.client.js';
 import { mergedParams } from './params.decorator.js';
 import { AuthRateLimits } from './auth-rate-limits.js';
@@ -49,13 +49,18 @@ export class AuthGuard implements CanActivate {
     }
     const orgHeader = request.headers['x-phantombuster-org'];
     const org = Array.isArray(orgHeader) ? orgHeader[0] : orgHeader;
+    // A run's own key (`buster.apiKey`) is checked by the executor, which knows whether that run is still
+    // running; it acts in its run's org only (X-Phantombuster-Org is not honoured) and has its own rate bucket.
+    const runKey = isRunKey(key);
     try {
-      request.actor = await this.registry.callAnonymous(Subjects.auth.verifyKey, { key, org: org || undefined });
+      request.actor = runKey
+        ? await this.registry.callAnonymous(Subjects.executor.verifyRunKey, { key })
+        : await this.registry.callAnonymous(Subjects.auth.verifyKey, { key, org: org || undefined });
     } catch (error) {
       if (error instanceof DomainError && error.code === ErrorCode.UNAUTHENTICATED) this.limits.recordFailure(address);
       throw error;
     }
-    this.limits.chargeKey(request.actor.keyId);
+    this.limits.chargeKey(runKey ? key.split('_')[1]! : request.actor.keyId, runKey);
     return true;
   }
 }

@@ -12,3 +12,10 @@ export const isWellFormedApiKey = (key: unknown): key is string => typeof key ==
  * (lowercase letters and digits) and a 32-character base62 secret (~190 bits). 46 characters.
  */
 export const GENERATED_KEY_PATTERN = /^ak_([a-z0-9]{10})_([A-Za-z0-9]{32})$/;
+
+/**
+ * A run's own key (`buster.apiKey`): `rk_<containerId>_<24 base62>` (~143 bits), within API_KEY_PATTERN so
+ * clients that check a key's shape take it. The gateway sends these to the executor, not the registry.
+ */
+export const RUN_KEY_PATTERN = /^rk_([1-9][0-9]{0,15})_([A-Za-z0-9]{24})$/;
+export const isRunKey = (key: string): boolean => RUN_KEY_PATTERN.test(key);

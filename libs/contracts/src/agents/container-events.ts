@@ -70,6 +70,11 @@ export interface ContainerStartedData {
   startedAt: number;
   /** The executor replica running it (its heartbeat key names the same id). */
   executorId?: string;
+  /**
+   * SHA-256 (hex) of the run's own API key (`buster.apiKey`, `rk_<containerId>_…`): the key itself is
+   * only ever in the run's memory; it authenticates while this container is running.
+   */
+  runKeyHash?: string;
 }
 
 export interface ContainerEndedData {

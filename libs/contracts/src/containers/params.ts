@@ -23,6 +23,11 @@ export interface LaunchAgentParams {
   /** v2 launch `internalMetadata`: same bounds, kept apart (what PhantomBuster's own UI tags containers with). */
   internalMetadata?: unknown;
 }
+/** `Subjects.executor.verifyRunKey` (anonymous, like the registry's key check). */
+export interface VerifyRunKeyParams {
+  key?: string | null;
+}
+
 export interface LaunchAgentResult {
   containerId: number;
   queuedAt: number;
