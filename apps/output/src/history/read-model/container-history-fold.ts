@@ -1,5 +1,5 @@
 import type { StoredEventOf } from '@agentry/event-store';
-import { ContainerEventType, ContainerRuntimeEventType, type ContainerEvent } from '@agentry/contracts';
+import { ContainerEventType, ContainerRuntimeEventType, type ContainerEvent, type MetadataObject } from '@agentry/contracts';
 
 /** The container events the history is folded from. */
 export type HistoryEvent = StoredEventOf<ContainerEvent>;
@@ -28,6 +28,8 @@ export interface ContainerRow {
   progress_at: number | string | null;
   result_object: string | null;
   output_length: number | string | null;
+  user_custom_metadata: MetadataObject | null;
+  internal_metadata: MetadataObject | null;
 }
 
 export interface MessageRow {
@@ -85,6 +87,7 @@ export function foldHistory(state: HistoryState, events: HistoryEvent[]): Histor
           agent_version_id: d.agentVersionId, retry_number: d.retryNumber ?? 0, retry_of_container_id: d.retryOfContainerId ?? null,
           queued_at: d.queuedAt, started_at: null, ended_at: null, final_status: null, end_type: null, end_message: null, exit_code: null,
           launch_failed: false, progress: null, progress_label: null, progress_at: null, result_object: null, output_length: null,
+          user_custom_metadata: d.userCustomMetadata ?? null, internal_metadata: d.internalMetadata ?? null,
         });
         break;
       }

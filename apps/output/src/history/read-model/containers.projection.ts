@@ -8,6 +8,7 @@ const containers = new TableRows<ContainerRow>('output_containers', 'id', {
   agent_version_id: 'text', retry_number: 'integer', retry_of_container_id: 'bigint', queued_at: 'bigint', started_at: 'bigint',
   ended_at: 'bigint', final_status: 'text', end_type: 'text', end_message: 'text', exit_code: 'integer', launch_failed: 'boolean',
   progress: 'double precision', progress_label: 'text', progress_at: 'bigint', result_object: 'text', output_length: 'bigint',
+  user_custom_metadata: 'jsonb', internal_metadata: 'jsonb',
 });
 const messages = new TableRows<MessageRow>('output_messages', 'container_id', {
   container_id: 'bigint', message_number: 'integer', message_id: 'bigint', at: 'bigint', text: 'text', type: 'text', context: 'jsonb',
