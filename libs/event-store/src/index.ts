@@ -9,9 +9,11 @@ export {
   EventApplyFailed,
   PoisonedEventError,
   projectionOf,
-  type EventDataWriter,
+  type EventDataWriters,
   type ParkingPolicy,
   type Projection,
+  type StoredEventOf,
+  type TypedEvent,
 } from './projections/projection.js';
 export { ParkedEvents, type ParkedEvent, type ParkRequest } from './parking/parked-events.js';
 export { parkedCommand, PARKED_USAGE } from './parking/parked-command.js';

@@ -21,3 +21,6 @@ export interface ScheduleFiredData {
   reason?: string;
   firedAt: number;
 }
+
+/** Every event of a `schedule-<agentId>` stream. */
+export type ScheduleEvent = { type: typeof ScheduleEventType.ScheduleFired; data: ScheduleFiredData };

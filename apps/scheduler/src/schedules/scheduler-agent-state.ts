@@ -1,7 +1,10 @@
-import type { StoredEvent } from '@agentry/event-store';
-import { AgentEventType, LaunchType, type AgentCreatedData, type AgentLifecycleData, type AgentVersionSavedData } from '@agentry/contracts';
+import type { StoredEventOf } from '@agentry/event-store';
+import { AgentEventType, LaunchType, type AgentEvent } from '@agentry/contracts';
 import { launchTypeOf, missedPolicyOf, nextPlannedFire, scheduleSpecOf, type ScheduleSpec } from './agent-schedule.js';
-import { ScheduleEventType, type ScheduleFiredData } from './schedule-events.js';
+import { ScheduleEventType, type ScheduleEvent } from './schedule-events.js';
+
+/** What an agent's schedule row is folded from: its agent's events and the scheduler's own fires. */
+export type SchedulerAgentEvent = StoredEventOf<AgentEvent | ScheduleEvent>;
 
 /** One `scheduler_agents` row, as the projection folds it (timestamps in ms). */
 export interface SchedulerAgentRow {
@@ -40,19 +43,19 @@ const asStored = <T>(value: T): T => (value === null || value === undefined ? (n
  * over an existing row), the other events update an existing row only (an unknown agent stays unknown),
  * deletion removes it. Every update of the plan inputs (schedule, status, resume point) asks for a replan.
  */
-export function foldScheduleEvent(state: FoldedAgent, event: StoredEvent): FoldedAgent {
+export function foldScheduleEvent(state: FoldedAgent, event: SchedulerAgentEvent): FoldedAgent {
   const { row } = state;
   switch (event.type) {
     case AgentEventType.AgentCreated: {
       if (row) return state;
-      const d = event.data as AgentCreatedData;
+      const d = event.data;
       return { replan: false, row: newRow(d.agentId, d.orgId) };
     }
     case AgentEventType.AgentDeleted:
       return { row: null, replan: false };
     case AgentEventType.AgentVersionSaved: {
       if (!row) return state;
-      const d = event.data as AgentVersionSavedData;
+      const d = event.data;
       const s = d.settings;
       // The version's save time anchors rate schedules and is where its first fire is searched from.
       const spec = asStored(scheduleSpecOf(s, d.savedAt));
@@ -77,14 +80,14 @@ export function foldScheduleEvent(state: FoldedAgent, event: StoredEvent): Folde
     case AgentEventType.AgentRetired:
     case AgentEventType.AgentReinstated: {
       if (!row) return state;
-      const d = event.data as AgentLifecycleData;
+      const d = event.data;
       // Reinstating never brings back fires planned while retired.
       const status = event.type === AgentEventType.AgentRetired ? 'retired' : 'active';
       return { replan: true, row: { ...row, status, resume_after: greatest(row.resume_after, d.at) } };
     }
     case ScheduleEventType.ScheduleFired: {
       if (!row) return state;
-      const d = event.data as ScheduleFiredData;
+      const d = event.data;
       return {
         replan: true,
         row: { ...row, schedule_version: event.streamPosition, last_planned_at: d.plannedAt, resume_after: greatest(row.resume_after, d.resumeAfter) },
@@ -124,4 +127,4 @@ function newRow(agentId: number, orgId: number): SchedulerAgentRow {
 }
 
 /** The agent an event of this projection is about. */
-export const agentIdOf = (event: StoredEvent): number => (event.data as { agentId: number }).agentId;
+export const agentIdOf = (event: SchedulerAgentEvent): number => event.data.agentId;

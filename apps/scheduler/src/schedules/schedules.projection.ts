@@ -1,8 +1,8 @@
 import type { EntityManager } from 'typeorm';
-import { TableRows, type Projection, type StoredEvent } from '@agentry/event-store';
-import { AgentEventType } from '@agentry/contracts';
-import { ScheduleEventType } from './schedule-events.js';
-import { agentIdOf, foldScheduleEvent, plannedRow, type FoldedAgent, type SchedulerAgentRow } from './scheduler-agent-state.js';
+import { TableRows, type Projection } from '@agentry/event-store';
+import { AgentEventType, type AgentEvent } from '@agentry/contracts';
+import { ScheduleEventType, type ScheduleEvent } from './schedule-events.js';
+import { agentIdOf, foldScheduleEvent, plannedRow, type FoldedAgent, type SchedulerAgentEvent, type SchedulerAgentRow } from './scheduler-agent-state.js';
 
 const TABLE = 'scheduler_agents';
 
@@ -37,7 +37,7 @@ async function loadRows(m: EntityManager, agentIds: number[]): Promise<Map<numbe
  * row-at-a-time updates exactly and the next fire is computed from the final row (event data only, so
  * a rebuild gives the same rows): ~2 statements per batch instead of 2 per event.
  */
-async function applyBatch(events: StoredEvent[], m: EntityManager): Promise<void> {
+async function applyBatch(events: SchedulerAgentEvent[], m: EntityManager): Promise<void> {
   const agentIds = [...new Set(events.map(agentIdOf))];
   const stored = await loadRows(m, agentIds);
   const folded = new Map<number, FoldedAgent>(agentIds.map((id) => [id, { row: stored.get(id) ?? null, replan: false }]));
@@ -67,7 +67,7 @@ async function applyBatch(events: StoredEvent[], m: EntityManager): Promise<void
  * Agent events set the plan; the scheduler's own `ScheduleFired` events move it past settled fires.
  * Set-based (applyBatch); a single event is a batch of one, so live and rebuilt rows come from one fold.
  */
-export const schedulesProjection: Projection = {
+export const schedulesProjection: Projection<AgentEvent | ScheduleEvent> = {
   name: 'scheduler:agents',
   eventTypes: [
     AgentEventType.AgentCreated,

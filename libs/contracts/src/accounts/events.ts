@@ -102,3 +102,12 @@ export interface ApiKeyRevokedData {
   revokedAt: number;
   revokedBy: { userId: number; keyId: number };
 }
+
+/** Every event of the accounts feature (org, API key and org-name claim streams). */
+export type AccountEvent =
+  | { type: typeof AccountEventType.orgCreated; data: OrgCreatedData }
+  | { type: typeof AccountEventType.orgNameClaimed; data: OrgNameClaimedData }
+  | { type: typeof AccountEventType.userAdded; data: OrgUserAddedData }
+  | { type: typeof AccountEventType.tagCreated; data: TagCreatedData }
+  | { type: typeof AccountEventType.apiKeyIssued; data: ApiKeyIssuedData }
+  | { type: typeof AccountEventType.apiKeyRevoked; data: ApiKeyRevokedData };

@@ -48,3 +48,10 @@ export interface ScriptNameClaimData {
   name: string;
   scriptId: number;
 }
+
+/** Every event of the scripts feature (script and script-name claim streams). */
+export type ScriptEvent =
+  | { type: typeof ScriptEventType.saved; data: ScriptSavedData }
+  | { type: typeof ScriptEventType.deleted; data: ScriptDeletedData }
+  | { type: typeof ScriptEventType.nameClaimed; data: ScriptNameClaimData }
+  | { type: typeof ScriptEventType.nameReleased; data: ScriptNameClaimData };

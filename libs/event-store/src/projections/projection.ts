@@ -1,13 +1,33 @@
 import type { EntityManager } from 'typeorm';
 import type { StoredEvent } from '../types.js';
 
-export interface Projection {
+/** The shape of an event union in libs/contracts (e.g. `AgentEvent`): one member per type, each with its data. */
+export interface TypedEvent {
+  type: string;
+  data: unknown;
+}
+
+/**
+ * A stored event of the union E: a `switch (event.type)` narrows `event.data` to that type's data, so a
+ * projection reads its events without casts. With the default E it is any stored event.
+ */
+export type StoredEventOf<E extends TypedEvent = TypedEvent> = E extends TypedEvent
+  ? Omit<StoredEvent, 'type' | 'data'> & { type: E['type']; data: E['data'] }
+  : never;
+
+/**
+ * A read model fed by the log. Typed by the event union it handles (`Projection<AgentEvent>`): its
+ * `eventTypes` must then be types of that union and its apply functions receive only those events
+ * (the runner filters by `eventTypes`, which is why a typed projection must list them). Runners hold
+ * plain `Projection`s: the apply functions are methods, so a typed projection is one of them.
+ */
+export interface Projection<E extends TypedEvent = TypedEvent> {
   /** Checkpoint key and advisory-lock key. */
   name: string;
   /** When set only these reach apply(); the checkpoint still advances past the others. */
-  eventTypes?: string[];
+  eventTypes?: E['type'][];
   /** Runs inside the batch transaction that also moves the checkpoint. */
-  apply(event: StoredEvent, manager: EntityManager): Promise<void>;
+  apply(event: StoredEventOf<E>, manager: EntityManager): Promise<void>;
   /**
    * Set-based apply of a whole batch (the events it accepts, in log order), inside the same transaction
    * as the checkpoint move: e.g. fold the batch into final row states and write them in one statement per
@@ -15,7 +35,7 @@ export interface Projection {
    * When set, the runner and rebuilds use it; `apply` stays for single events (replays, and a batch that
    * failed while the projection has a parking policy, so the poisoned event can be found).
    */
-  applyBatch?(events: StoredEvent[], manager: EntityManager): Promise<void>;
+  applyBatch?(events: StoredEventOf<E>[], manager: EntityManager): Promise<void>;
   /**
    * Events per batch when the runner is not told otherwise (default 1000). A set-based projection catches
    * up faster with bigger batches (the scheduler's start-up over 100,000 schedules: 11.9 s at 1000, 7.4 s at
@@ -44,7 +64,7 @@ export interface Projection {
    */
   parking?: ParkingPolicy;
   /** Applies a parked event an operator asked to replay (default: apply). */
-  replay?(event: StoredEvent, manager: EntityManager): Promise<void>;
+  replay?(event: StoredEventOf<E>, manager: EntityManager): Promise<void>;
 }
 
 export interface ParkingPolicy {
@@ -76,26 +96,32 @@ export class EventApplyFailed extends Error {
 export const projectionAccepts = (projection: Projection, event: StoredEvent): boolean =>
   !projection.eventTypes || projection.eventTypes.includes(event.type);
 
-/** Writes one event's data into read tables, inside the projection's batch transaction. */
-export type EventDataWriter = (data: never, manager: EntityManager) => Promise<unknown>;
+/**
+ * Writes one event's data into read tables, inside the projection's batch transaction. Declared as a
+ * method so a writer of one type's data is also a writer the dispatch below can hold by type name.
+ */
+export type EventDataWriter<D = unknown> = { write(data: D, manager: EntityManager): Promise<unknown> }['write'];
 
-/** A projection made of one writer per event type: it subscribes to exactly those types. */
-export function projectionOf(spec: {
+/** One writer per event type of the union E, each receiving that type's data. */
+export type EventDataWriters<E extends TypedEvent> = { [T in E['type']]?: EventDataWriter<Extract<E, { type: T }>['data']> };
+
+/** A projection made of one writer per event type of E: it subscribes to exactly those types. */
+export function projectionOf<E extends TypedEvent>(spec: {
   name: string;
-  writers: Record<string, EventDataWriter>;
+  writers: EventDataWriters<E>;
   reset(manager: EntityManager): Promise<void>;
   tables?: string[];
-  applyBatch?(events: StoredEvent[], manager: EntityManager): Promise<void>;
-}): Projection {
+}): Projection<E> {
+  // The runner only hands over events of `eventTypes`, the writers' own keys: each writer gets its type's data.
+  const byType: Partial<Record<string, EventDataWriter>> = spec.writers;
   return {
     name: spec.name,
-    eventTypes: Object.keys(spec.writers),
+    eventTypes: Object.keys(spec.writers).filter((type): type is E['type'] => byType[type] !== undefined),
     async apply(event, manager) {
-      await spec.writers[event.type]?.(event.data as never, manager);
+      await byType[event.type]?.(event.data, manager);
     },
     reset: spec.reset,
     ...(spec.tables ? { tables: spec.tables } : {}),
-    ...(spec.applyBatch ? { applyBatch: spec.applyBatch } : {}),
   };
 }
 

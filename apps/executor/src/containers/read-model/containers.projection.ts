@@ -1,13 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { TableRows, type Projection, type StoredEvent } from '@agentry/event-store';
-import {
-  ContainerEventType,
-  ContainerRuntimeEventType,
-  type ContainerAbortRequestedData,
-  type ContainerEndedData,
-  type ContainerQueuedData,
-  type ContainerStartedData,
-} from '@agentry/contracts';
+import { TableRows, type Projection, type StoredEventOf } from '@agentry/event-store';
+import { ContainerEventType, ContainerRuntimeEventType, type ContainerEvent } from '@agentry/contracts';
 
 /** An `executor_containers` row as folded (bigints read back arrive as text and are written back as they are). */
 interface PhaseRow {
@@ -33,10 +26,10 @@ const executorContainers = new TableRows<PhaseRow>('executor_containers', 'conta
  * over a known row), the others update a known row only; an end is final, so a late start never moves a
  * container back.
  */
-function fold(row: PhaseRow | undefined, event: StoredEvent): PhaseRow | undefined {
+function fold(row: PhaseRow | undefined, event: StoredEventOf<ContainerEvent>): PhaseRow | undefined {
   switch (event.type) {
     case ContainerEventType.ContainerQueued: {
-      const d = event.data as ContainerQueuedData;
+      const d = event.data;
       return (
         row ?? {
           container_id: d.containerId, agent_id: d.agentId, org_id: d.orgId, phase: 'queued', queued_at: d.queuedAt, started_at: null,
@@ -45,16 +38,14 @@ function fold(row: PhaseRow | undefined, event: StoredEvent): PhaseRow | undefin
       );
     }
     case ContainerEventType.ContainerStarted: {
-      const d = event.data as ContainerStartedData;
+      const d = event.data;
       return row?.phase === 'queued' ? { ...row, phase: 'running', started_at: d.startedAt, executor_id: d.executorId ?? null } : row;
     }
     case ContainerEventType.ContainerEnded: {
-      const d = event.data as ContainerEndedData;
-      return row && row.phase !== 'ended' ? { ...row, phase: 'ended', ended_at: d.endedAt } : row;
+      return row && row.phase !== 'ended' ? { ...row, phase: 'ended', ended_at: event.data.endedAt } : row;
     }
     case ContainerRuntimeEventType.ContainerAbortRequested: {
-      const d = event.data as ContainerAbortRequestedData;
-      return row && { ...row, abort_requested: true, abort_soft: d.soft };
+      return row && { ...row, abort_requested: true, abort_soft: event.data.soft };
     }
     default:
       return row;
@@ -62,12 +53,12 @@ function fold(row: PhaseRow | undefined, event: StoredEvent): PhaseRow | undefin
 }
 
 /** Set-based: one SELECT of the batch's containers, the fold, one upsert of the rows that changed. */
-async function applyBatch(events: StoredEvent[], m: EntityManager): Promise<void> {
-  const ids = [...new Set(events.map((e) => (e.data as { containerId: number }).containerId))];
+async function applyBatch(events: StoredEventOf<ContainerEvent>[], m: EntityManager): Promise<void> {
+  const ids = [...new Set(events.map((e) => e.data.containerId))];
   const rows = new Map((await executorContainers.select(m, ids)).map((row) => [Number(row.container_id), row]));
   const changed = new Set<number>();
   for (const event of events) {
-    const id = (event.data as { containerId: number }).containerId;
+    const id = event.data.containerId;
     const before = rows.get(id);
     const after = fold(before, event);
     if (after && after !== before) {
@@ -82,7 +73,7 @@ async function applyBatch(events: StoredEvent[], m: EntityManager): Promise<void
  * The executor's read model of container phases, from the log only (a rebuild gives the same rows).
  * Set-based (applyBatch); a single event is a batch of one, so live and rebuilt rows come from one fold.
  */
-export const executorContainersProjection: Projection = {
+export const executorContainersProjection: Projection<ContainerEvent> = {
   name: 'executor:containers',
   eventTypes: [
     ContainerEventType.ContainerQueued,

@@ -1,12 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { TableRows, type Projection, type StoredEvent } from '@agentry/event-store';
-import {
-  AgentEventType,
-  type AgentCreatedData,
-  type AgentLifecycleData,
-  type AgentObjectSavedData,
-  type AgentVersionSavedData,
-} from '@agentry/contracts';
+import { TableRows, type Projection, type StoredEventOf } from '@agentry/event-store';
+import { AgentEventType, type AgentEvent, type AgentVersionSavedData } from '@agentry/contracts';
 
 interface AgentRow {
   id: number;
@@ -59,10 +53,10 @@ const versionRows = new TableRows<VersionRow>('agents_versions', 'version_id', {
 });
 
 /** One event's effect on the agent's row, as the writers above have it (an update needs a known row). */
-function foldAgent(row: AgentRow | undefined, event: StoredEvent): AgentRow | undefined {
+function foldAgent(row: AgentRow | undefined, event: StoredEventOf<AgentEvent>): AgentRow | undefined {
   switch (event.type) {
     case AgentEventType.AgentCreated: {
-      const d = event.data as AgentCreatedData;
+      const d = event.data;
       return (
         row ?? {
           id: d.agentId, org_id: d.orgId, status: 'active', name: '', script_id: null, stage: 'development', tags: [], settings: {},
@@ -73,7 +67,7 @@ function foldAgent(row: AgentRow | undefined, event: StoredEvent): AgentRow | un
       );
     }
     case AgentEventType.AgentVersionSaved: {
-      const d = event.data as AgentVersionSavedData;
+      const d = event.data;
       return (
         row && {
           ...row, name: d.settings.name, script_id: d.settings.scriptId, stage: d.settings.stage, tags: d.settings.tags, settings: d.settings,
@@ -83,17 +77,17 @@ function foldAgent(row: AgentRow | undefined, event: StoredEvent): AgentRow | un
       );
     }
     case AgentEventType.AgentObjectSaved:
-      return row && { ...row, agent_object: (event.data as AgentObjectSavedData).agentObject };
+      return row && { ...row, agent_object: event.data.agentObject };
     case AgentEventType.AgentRetired: {
-      const d = event.data as AgentLifecycleData;
+      const d = event.data;
       return row && { ...row, status: 'retired', retired_at: d.at, updated_at: d.at };
     }
     case AgentEventType.AgentReinstated: {
-      const d = event.data as AgentLifecycleData;
+      const d = event.data;
       return row && { ...row, status: 'active', retired_at: null, updated_at: d.at };
     }
     case AgentEventType.AgentDeleted: {
-      const d = event.data as AgentLifecycleData;
+      const d = event.data;
       return row && { ...row, status: 'deleted', deleted_at: d.at, updated_at: d.at };
     }
     default:
@@ -109,17 +103,17 @@ const versionOf = (d: AgentVersionSavedData): VersionRow => ({
 });
 
 /** Set-based: one SELECT of the batch's agents, the fold, one upsert of the changed agents, one insert of the new versions. */
-async function applyBatch(events: StoredEvent[], m: EntityManager): Promise<void> {
-  const ids = [...new Set(events.map((e) => (e.data as { agentId: number }).agentId))];
+async function applyBatch(events: StoredEventOf<AgentEvent>[], m: EntityManager): Promise<void> {
+  const ids = [...new Set(events.map((e) => e.data.agentId))];
   const rows = new Map((await agentRows.select(m, ids)).map((row) => [row.id, row]));
   const changed = new Set<number>();
   const versions = new Map<string, VersionRow>();
   for (const event of events) {
     if (event.type === AgentEventType.AgentVersionSaved) {
-      const d = event.data as AgentVersionSavedData;
+      const d = event.data;
       if (!versions.has(d.versionId)) versions.set(d.versionId, versionOf(d)); // a stored one stays (ON CONFLICT DO NOTHING)
     }
-    const id = (event.data as { agentId: number }).agentId;
+    const id = event.data.agentId;
     const before = rows.get(id);
     const after = foldAgent(before, event);
     if (after && after !== before) {
@@ -137,7 +131,7 @@ async function applyBatch(events: StoredEvent[], m: EntityManager): Promise<void
  * identical rows. Secrets are reduced to presence flags: sealed values never reach a read table.
  * Set-based (applyBatch); a single event is a batch of one, so live and rebuilt rows come from one fold.
  */
-export const agentsProjection: Projection = {
+export const agentsProjection: Projection<AgentEvent> = {
   name: 'registry:agents',
   eventTypes: [
     AgentEventType.AgentCreated,

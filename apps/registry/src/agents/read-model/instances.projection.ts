@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { TableRows, type Projection, type StoredEvent } from '@agentry/event-store';
-import { ContainerEventType, type ContainerEndedData, type ContainerQueuedData, type ContainerStartedData } from '@agentry/contracts';
+import { TableRows, type Projection, type StoredEventOf } from '@agentry/event-store';
+import { ContainerEventType, type ContainerEvent } from '@agentry/contracts';
 import { lastEndStatusOf, transition, type ContainerState } from './instance-transitions.js';
 
 interface ContainerMove {
@@ -9,20 +9,17 @@ interface ContainerMove {
   next: ContainerState;
 }
 
-function moveOf(event: StoredEvent): ContainerMove | null {
+/** The container lifecycle events (the ones this projection takes). */
+type LifecycleEvent = StoredEventOf<Extract<ContainerEvent, { type: ContainerEventType }>>;
+
+function moveOf(event: LifecycleEvent): ContainerMove | null {
   switch (event.type) {
-    case ContainerEventType.ContainerQueued: {
-      const d = event.data as ContainerQueuedData;
-      return { containerId: d.containerId, agentId: d.agentId, next: 'pending' };
-    }
-    case ContainerEventType.ContainerStarted: {
-      const d = event.data as ContainerStartedData;
-      return { containerId: d.containerId, agentId: d.agentId, next: 'active' };
-    }
-    case ContainerEventType.ContainerEnded: {
-      const d = event.data as ContainerEndedData;
-      return { containerId: d.containerId, agentId: d.agentId, next: d.status };
-    }
+    case ContainerEventType.ContainerQueued:
+      return { containerId: event.data.containerId, agentId: event.data.agentId, next: 'pending' };
+    case ContainerEventType.ContainerStarted:
+      return { containerId: event.data.containerId, agentId: event.data.agentId, next: 'active' };
+    case ContainerEventType.ContainerEnded:
+      return { containerId: event.data.containerId, agentId: event.data.agentId, next: event.data.status };
     default:
       return null;
   }
@@ -53,8 +50,8 @@ const zeroCounts = (agentId: number): CountsRow => ({
  * `transition` as one event at a time (a last end field only replaces the stored one when the event has it),
  * and writes both tables once.
  */
-async function applyBatch(events: StoredEvent[], manager: EntityManager): Promise<void> {
-  const moves = events.map((event) => ({ event, move: moveOf(event) })).filter((m): m is { event: StoredEvent; move: ContainerMove } => m.move !== null);
+async function applyBatch(events: LifecycleEvent[], manager: EntityManager): Promise<void> {
+  const moves = events.map((event) => ({ event, move: moveOf(event) })).filter((m): m is { event: LifecycleEvent; move: ContainerMove } => m.move !== null);
   if (moves.length === 0) return;
   const states = new Map((await containerStates.select(manager, [...new Set(moves.map((m) => m.move.containerId))])).map((r) => [r.container_id, r]));
   const counts = new Map((await instanceCounts.select(manager, [...new Set(moves.map((m) => m.move.agentId))])).map((r) => [r.agent_id, r]));
@@ -70,7 +67,7 @@ async function applyBatch(events: StoredEvent[], manager: EntityManager): Promis
     const after: CountsRow = { ...before };
     for (const bucket of Object.keys(deltas) as (keyof typeof deltas)[]) after[bucket] = before[bucket] + deltas[bucket];
     if (event.type === ContainerEventType.ContainerEnded) {
-      const ended = event.data as ContainerEndedData;
+      const ended = event.data;
       after.last_end_message = ended.endMessage ?? before.last_end_message;
       after.last_end_status = lastEndStatusOf(ended.status, ended.launchFailed) ?? before.last_end_status;
       after.last_end_type = ended.endType ?? before.last_end_type;
@@ -86,7 +83,7 @@ async function applyBatch(events: StoredEvent[], manager: EntityManager): Promis
  * The `POST /api/v1/agent` API's `instance_counts` (+ v1 `nbLaunches` and last end message) per agent, fed by the
  * executor's container events. Zeros until an executor emits them.
  */
-export const agentInstancesProjection: Projection = {
+export const agentInstancesProjection: Projection<Extract<ContainerEvent, { type: ContainerEventType }>> = {
   name: 'registry:agent-instances',
   eventTypes: Object.values(ContainerEventType),
   tables: ['agents_instance_counts', 'agents_container_states'],
