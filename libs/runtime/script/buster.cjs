@@ -54,6 +54,8 @@ class Buster {
     this.proxyAddress = config.proxyAddress ?? '';
     /** 0 for the first attempt, n for the n-th automatic retry of a failed run. */
     this.retryCount = config.retryNumber ?? 0;
+    /** How many automatic retries the agent allows after a failed run (its maxRetryNumber; 0: none). */
+    this.maxRetries = config.maxRetries ?? 0;
   }
 
   /** Synchronous; `progress` 0…1, `label` clipped to 50 characters. */

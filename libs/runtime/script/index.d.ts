@@ -14,6 +14,8 @@ export interface Buster {
   readonly proxyAddress: string;
   /** 0 on the first attempt, n on the n-th automatic retry of a failed run. */
   readonly retryCount: number;
+  /** How many automatic retries the agent allows after a failed run (0: none); `retryCount === maxRetries` is the last attempt. */
+  readonly maxRetries: number;
 
   /** Replaces the run's result object (small JSON). */
   setResultObject(object: unknown): Promise<void>;

@@ -10,6 +10,8 @@ export interface RunConfig {
   containerId: number;
   orgId: number;
   retryNumber: number;
+  /** The agent's `maxRetryNumber` (0 when none): `buster.maxRetries`. */
+  maxRetries: number;
   /** The storage folder as the script sees it (inside the sandbox when there is one). */
   storageDir: string;
   proxyAddress: string;

@@ -247,6 +247,7 @@ class ScriptRun implements RunningProcess {
       containerId: req.containerId,
       orgId: req.orgId,
       retryNumber: req.retryNumber,
+      maxRetries: req.maxRetries ?? 0,
       storageDir: command.paths.storage,
       proxyAddress: req.proxyAddress ?? '',
       apiKey: req.apiKey ?? null,

@@ -38,7 +38,7 @@ const PROMISE_STYLE = `
   import fs from 'node:fs';
   const out = {};
   out.props = { argument: buster.argument, agentId: buster.agentId, containerId: buster.containerId, apiKey: buster.apiKey,
-    proxyAddress: buster.proxyAddress, retryCount: buster.retryCount, same: phantombuster.create() === buster };
+    proxyAddress: buster.proxyAddress, retryCount: buster.retryCount, maxRetries: buster.maxRetries, same: phantombuster.create() === buster };
   buster.progressHint(1.5, 'x'.repeat(60));
   await buster.setResultObject({ done: true });
   await buster.message('hello', 'info');
@@ -128,6 +128,8 @@ describe.each(['none', 'bubblewrap'] as TestIsolation[])('the script API (%s)', 
         agentId: 7,
         containerId: 41,
         retryNumber: 2,
+        maxRetries: 3,
+        apiKey: 'rk_41_AAAAAAAAAAAAAAAAAAAAAAAA',
         proxyAddress: 'http://proxy:3128',
         argument,
         onRequest: answer,
@@ -135,7 +137,7 @@ describe.each(['none', 'bubblewrap'] as TestIsolation[])('the script API (%s)', 
       expect(result.outcome).toMatchObject({ reason: 'exited', exitCode: 0 });
       const out = JSON.parse(result.output.toString());
       expect(out).toMatchObject({
-        props: { argument, agentId: 7, containerId: 41, apiKey: null, proxyAddress: 'http://proxy:3128', retryCount: 2, same: true },
+        props: { argument, agentId: 7, containerId: 41, apiKey: 'rk_41_AAAAAAAAAAAAAAAAAAAAAAAA', proxyAddress: 'http://proxy:3128', retryCount: 2, maxRetries: 3, same: true },
         agent: { runs: 1 },
         other: { other: true },
         missing: { code: 'NOT_FOUND', message: 'Agent not found' },

@@ -46,6 +46,8 @@ export interface RunRequest {
   storageDir: string;
   limits: RunLimits;
   retryNumber: number;
+  /** buster.maxRetries: how many automatic retries the agent allows after a failed run (its maxRetryNumber, 0 when none). */
+  maxRetries?: number;
   /**
    * bubblewrap (auto: the same — a sandbox or no run at all; the executor refuses to start
    * without one unless told 'none'), or none: no sandbox, and the run's output says so first.

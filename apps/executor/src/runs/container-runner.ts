@@ -114,6 +114,7 @@ export class ContainerRunner {
         storageDir: runStorage.dir,
         limits: { timeLimitSeconds: started.timeLimitSeconds, ...this.config.runLimits },
         retryNumber: state.queued.retryNumber ?? 0,
+        maxRetries: settings.maxRetryNumber ?? 0,
         isolation: this.config.isolation,
         egressDenied: this.config.egressDenied,
         runUser: this.config.runUser,
