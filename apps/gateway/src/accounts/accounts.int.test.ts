@@ -1,8 +1,5 @@
 import pg from 'pg';
-import { DEFAULT_MAX_RUNNING_CONTAINERS, ErrorCode, Role } from '@agentry/contracts';
-import { createDataSource, rebuildProjections } from '@agentry/event-store';
-import { OrgPlans, TagsLookup } from '../../../registry/src/accounts/index.js';
-import { accountsProjection } from '../../../registry/src/accounts/read-model/accounts.projection.js';
+import { DEFAULT_MAX_RUNNING_CONTAINERS, Role } from '@agentry/contracts';
 import { startPlatform, type TestPlatform } from '@agentry/platform-harness';
 
 let platform: TestPlatform;
@@ -350,45 +347,5 @@ describe('GET /api/v2/orgs/fetch', () => {
       s3Folder: orgB.orgId,
       dailyExecutionTime: 0,
     });
-  });
-});
-
-describe('lookups other registry features use', () => {
-  test('OrgPlans.get answers the plan; an unknown org is NOT_FOUND', async () => {
-    const plans = platform.registry.app.get(OrgPlans);
-    await expect(plans.get(Number(orgB.orgId))).resolves.toEqual({ maxAgents: 100, maxRunningContainers: DEFAULT_MAX_RUNNING_CONTAINERS });
-    await expect(plans.get(999999)).rejects.toMatchObject({ code: ErrorCode.NOT_FOUND });
-  });
-
-  test("TagsLookup.allBelongToOrg refuses unknown ids and another org's tags", async () => {
-    const mine = await platform.request('POST', '/api/v2/org/tags', { key: orgA.key, json: { name: 'mine-1' } });
-    const theirs = await platform.request('POST', '/api/v2/org/tags', { key: orgB.key, json: { name: 'theirs-1' } });
-    const tags = platform.registry.app.get(TagsLookup);
-    const a = Number(orgA.orgId);
-    await expect(tags.allBelongToOrg(a, [Number(mine.body.id)])).resolves.toBe(true);
-    await expect(tags.allBelongToOrg(a, [])).resolves.toBe(true);
-    await expect(tags.allBelongToOrg(a, [Number(mine.body.id), Number(theirs.body.id)])).resolves.toBe(false);
-    await expect(tags.missingFromOrg(a, [Number(theirs.body.id), 999999, Number(mine.body.id)])).resolves.toEqual([Number(theirs.body.id), 999999]);
-  });
-});
-
-describe('read model rebuild', () => {
-  test('dropping and replaying the accounts read model gives identical rows', async () => {
-    const dataSource = createDataSource({ url: platform.databaseUrl, name: 'accounts-rebuild-check' });
-    await dataSource.initialize();
-    const snapshot = async () =>
-      Promise.all(
-        ['accounts_orgs', 'accounts_users', 'accounts_api_keys', 'accounts_tags'].map((table) =>
-          dataSource.query(`SELECT * FROM ${table} ORDER BY id`),
-        ),
-      );
-    try {
-      const before = await snapshot();
-      expect(before.every((rows) => rows.length > 0)).toBe(true);
-      await rebuildProjections(dataSource, [accountsProjection]);
-      expect(await snapshot()).toEqual(before);
-    } finally {
-      await dataSource.destroy();
-    }
   });
 });
