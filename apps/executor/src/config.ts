@@ -2,10 +2,15 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { boundedInteger, ConfigError, key256, loadConfig, oneOf, withDefault, type LogLevel, type Setting } from '@agentry/config';
 import { serviceConfig, serviceSettings, type ObservabilityConfig } from '@agentry/service-kit';
-import { parseCidrList, type Cidr } from './process/egress-rules.js';
+import { accessSync, constants } from 'node:fs';
+import { parseCidrList, parseHostPorts, type Cidr } from './process/egress-rules.js';
+import { BUILT_IN_IMAGES_DIR, RuntimeImages } from './runs/runtime-images.js';
 import { DEFAULT_SCRIPT_WRITE_QUOTAS, type ScriptWriteQuotas } from './runs/script-write-quotas.js';
 
 export const EXECUTOR_CONFIG = Symbol('EXECUTOR_CONFIG');
+
+/** Debian's chromium package's browser itself (/usr/bin/chromium is a shell wrapper reading /etc/chromium.d). */
+export const DEFAULT_CHROMIUM = '/usr/lib/chromium/chromium';
 
 /** Kubernetes gives a pod 30 s between SIGTERM and SIGKILL: drain for 25, keep 5 to hand back and disconnect. */
 export const DEFAULT_DRAIN_GRACE_MS = 25_000;
@@ -45,6 +50,15 @@ export interface ExecutorConfig {
    * and the host's own addresses: e.g. the cluster's pod and service ranges (process/README.md).
    */
   egressDenied: Cidr[];
+  /**
+   * AGENTRY_EGRESS_HOST_PORTS: TCP ports of this host's loopback a sandboxed script may reach at
+   * 10.0.2.2:<port> (a local site or proxy for development and tests); nothing else of the host. Default none.
+   */
+  egressHostPorts?: number[];
+  /** EXECUTOR_RUNTIME_MODULES_DIR: more runtime images (runs/runtime-images.ts), each installed; checked at boot. */
+  runtimeModulesDir?: string;
+  /** EXECUTOR_CHROMIUM: the Chromium the browser builds launch; default /usr/lib/chromium/chromium when installed, else none. */
+  browserExecutable?: string;
   /** The host user scripts run as when the executor is root (never root itself). */
   runUser: { uid: number; gid: number };
   /** Processes this replica runs at once. */
@@ -80,6 +94,44 @@ const cidrList = (): Setting<Cidr[]> => ({
   },
 });
 
+/** TCP ports (`8080, 3128`); empty: none. */
+const hostPortList = (): Setting<number[]> => ({
+  read(raw, name) {
+    try {
+      return { value: parseHostPorts(raw ?? '') };
+    } catch (error) {
+      return { problem: `${name}: ${(error as Error).message}` };
+    }
+  },
+});
+
+/** A folder of runtime images, every one installed (RuntimeImages.load says what is missing and how to install it); empty: none. */
+const runtimeImagesFolder = (): Setting<string | undefined> => ({
+  read(raw, name) {
+    if (!raw) return { value: undefined };
+    const dir = resolve(raw);
+    try {
+      RuntimeImages.load(BUILT_IN_IMAGES_DIR, dir);
+      return { value: dir };
+    } catch (error) {
+      return { problem: `${name}: ${(error as Error).message.replace(/^EXECUTOR_RUNTIME_MODULES_DIR: /, '')}` };
+    }
+  },
+});
+
+/** Chromium for browser runs: the given executable (must be one), else Debian's where installed. */
+const chromium = (): Setting<string | undefined> => ({
+  read(raw, name) {
+    const path = raw || DEFAULT_CHROMIUM;
+    try {
+      accessSync(path, constants.X_OK);
+      return { value: path };
+    } catch {
+      return raw ? { problem: `${name}: ${raw} is not an executable (install Chromium: apt-get install chromium; its binary is ${DEFAULT_CHROMIUM})` } : { value: undefined };
+    }
+  },
+});
+
 /** A folder; relative paths are taken from the current directory. */
 const folder = (fallback: string): Setting<string> => ({
   read(raw, name) {
@@ -98,6 +150,9 @@ export function loadExecutorConfig(env: Record<string, string | undefined> = pro
       AGENTRY_STORAGE_DIR: folder('.agentry/storage'),
       AGENTRY_ISOLATION: oneOf(ISOLATION_MODES, 'auto'),
       AGENTRY_EGRESS_DENY: cidrList(),
+      AGENTRY_EGRESS_HOST_PORTS: hostPortList(),
+      EXECUTOR_RUNTIME_MODULES_DIR: runtimeImagesFolder(),
+      EXECUTOR_CHROMIUM: chromium(),
       // Node's spawn takes 32-bit signed ids.
       AGENTRY_RUN_UID: boundedInteger(65534, 1, 2_147_483_646),
       AGENTRY_RUN_GID: boundedInteger(65534, 1, 2_147_483_646),
@@ -134,6 +189,9 @@ export function loadExecutorConfig(env: Record<string, string | undefined> = pro
     storageDir: c.AGENTRY_STORAGE_DIR,
     isolation: c.AGENTRY_ISOLATION,
     egressDenied: c.AGENTRY_EGRESS_DENY,
+    egressHostPorts: c.AGENTRY_EGRESS_HOST_PORTS,
+    runtimeModulesDir: c.EXECUTOR_RUNTIME_MODULES_DIR,
+    browserExecutable: c.EXECUTOR_CHROMIUM,
     runUser: { uid: c.AGENTRY_RUN_UID, gid: c.AGENTRY_RUN_GID },
     slots: c.EXECUTOR_SLOTS,
     defaultTimeLimitSeconds: c.EXECUTOR_DEFAULT_TIME_LIMIT_SECONDS,

@@ -7,6 +7,7 @@ const Module = require('node:module');
 const path = require('node:path');
 const { Channel } = require('./channel.cjs');
 const runtime = require('./runtime.cjs');
+const { installProxyAgents } = require('./proxy-agents.cjs');
 
 const CHANNEL_FD = 3;
 const O_CLOEXEC = 0o2000000;
@@ -56,6 +57,8 @@ channel.on('close', () => {
 channel.on('init', ({ config }) => {
   clock.deadline = config.deadline ?? null;
   runtime.install(config, channel, clock);
+  // The agent's proxy carries the script's own HTTP(S) requests too (the browser builds pass it to Chromium).
+  installProxyAgents(config.proxyAddress);
   channel.release();
   const script = path.resolve(process.argv[2]);
   process.argv.splice(1, 2, script);

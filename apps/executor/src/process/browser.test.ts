@@ -64,7 +64,6 @@ const browserRun = (mark = `AGENTRY_BROWSER_TEST_${randomBytes(6).toString('hex'
       console.log(_.sortBy($('li').map((i, e) => $(e).text()).get()).join(','));
       await browser.close();`;
     const result = await runScript('bubblewrap', script, { ...options, scriptName: 'script.mjs' });
-    if (result.outcome.exitCode !== 0) console.log(result.output.toString());
     expect(result.outcome).toMatchObject({ reason: 'exited', exitCode: 0 });
     expect(result.output.toString().trim()).toBe('a,b');
   });

@@ -60,6 +60,7 @@ export async function startRun(req: RunRequest, hooks: RunHooks): Promise<Runnin
     return notStarted(error, hooks);
   }
   if (req.dependencies?.problem) return notStarted(new Error(req.dependencies.problem), hooks);
+  if (req.imageProblem) return notStarted(new Error(req.imageProblem), hooks);
   const folder = await createRunFolder(req.workRoot, req.containerId, req.scriptName, req.scriptText, req.dependencies?.libraries ?? [], moduleLinks(req, isolation));
   let cgroup: RunCgroup | null = null;
   try {

@@ -76,6 +76,8 @@ export interface RunRequest {
    * builds wired to `browser`. Absent: only Node's built-ins and the runtime.
    */
   image?: { name: string; modulesDir: string; modules: string[] };
+  /** Why the image the script's header asks for cannot be given (none such here): the run fails before it starts, this as its console line. */
+  imageProblem?: string | null;
   /** The system Chromium the browser builds launch (the image's `puppeteer` / `playwright`); absent: none. */
   browserExecutable?: string;
   /** buster.proxyAddress ('' when absent); also HTTP(S)_PROXY/ALL_PROXY. Must pass the egress rules, or the run fails to start. */

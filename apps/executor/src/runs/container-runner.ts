@@ -21,6 +21,7 @@ import { OrgWriteUsage } from './org-write-usage.js';
 import { RunRequests } from './run-requests.js';
 import { DEFAULT_SCRIPT_WRITE_QUOTAS, RunWriteQuota } from './script-write-quotas.js';
 import { proxyAddressOf, scriptEnv } from './script-env.js';
+import { BUILT_IN_IMAGES_DIR, RuntimeImages, type RuntimeImage } from './runtime-images.js';
 
 /** A container whose start is recorded, ready to run here. */
 export interface StartedRun {
@@ -57,6 +58,19 @@ export class ContainerRunner {
     private readonly orgWriteUsage: OrgWriteUsage,
     private readonly live: LivePublisher,
   ) {}
+
+  /** This executor's runtime images, read once (the operator's were checked at boot by the config). */
+  private images: RuntimeImages | null = null;
+
+  /** The runtime image a script's header picks (its modules reach the run), or why the run cannot start. */
+  private imageFor(scriptText: string): { image?: RuntimeImage; imageProblem: string | null } {
+    if (!this.images) {
+      this.images = RuntimeImages.load(BUILT_IN_IMAGES_DIR, this.config.runtimeModulesDir);
+      for (const problem of this.images.problems) logger.warn(problem);
+    }
+    const { image, problem } = this.images.forScript(scriptText);
+    return { ...(image ? { image } : {}), imageProblem: problem };
+  }
 
   async run(started: StartedRun): Promise<void> {
     const { local } = started;
@@ -108,6 +122,9 @@ export class ContainerRunner {
         scriptName: snapshot.script.name,
         scriptText: snapshot.script.text,
         dependencies: snapshot.dependencies,
+        ...this.imageFor(snapshot.script.text),
+        browserExecutable: this.config.browserExecutable,
+        egressHostPorts: this.config.egressHostPorts,
         argument: JSON.parse(state.queued.argument ?? '{}'),
         env: scriptEnv(snapshot, this.secrets),
         workRoot: this.config.workDir,
