@@ -5,6 +5,7 @@ import { AgentsHttpModule } from './agents/agents.module.js';
 import { ContainersHttpModule } from './containers/containers.module.js';
 import { SchedulingHttpModule } from './scheduling/scheduling.module.js';
 import { OutOfScopeHttpModule } from './out-of-scope/out-of-scope.controller.js';
+import { WebhooksHttpModule } from './webhooks/webhooks.module.js';
 
 /** Every group of HTTP routes the gateway serves. */
-export const gatewayFeatures: Type<unknown>[] = [AccountsHttpModule, ScriptsHttpModule, AgentsHttpModule, ContainersHttpModule, SchedulingHttpModule, OutOfScopeHttpModule];
+export const gatewayFeatures: Type<unknown>[] = [AccountsHttpModule, ScriptsHttpModule, AgentsHttpModule, ContainersHttpModule, SchedulingHttpModule, WebhooksHttpModule, OutOfScopeHttpModule];

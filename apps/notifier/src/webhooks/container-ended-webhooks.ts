@@ -3,6 +3,10 @@ import type { DataSource } from 'typeorm';
 import { ContainerEventType, eventSubject, NatsDurables, StreamType, type AgentNotifications, type ContainerEndedData } from '@agentry/contracts';
 import { consumeEvents, type EventConsumer } from '@agentry/messaging';
 import { ParkedEvents, positionOf, type ProjectionRunner, type StoredEvent } from '@agentry/event-store';
+import { orgMailRecipients } from '../mail/org-users.projection.js';
+import { runMail, slackMessage } from '../notifications/run-messages.js';
+import { channelsFor, runOutcomeOf, runTriggerOf } from '../notifications/run-outcome.js';
+import type { WebhookEndpoints } from '../endpoints/webhook-endpoints.js';
 import { endOfRunPayload } from './end-of-run-payload.js';
 import { webhookIdOf } from './signing.js';
 import type { WebhookDeliveries } from './webhook-deliveries.js';
@@ -12,6 +16,7 @@ export interface ContainerEndedWebhooksDeps {
   dataSource: DataSource;
   projections: ProjectionRunner;
   deliveries: WebhookDeliveries;
+  endpoints: WebhookEndpoints;
   now?: () => number;
 }
 
@@ -27,10 +32,12 @@ interface FactsRow {
 }
 
 /**
- * A container ended → one delivery row per endpoint the run's agent version names (today its
- * `notifications.webhook`, which hears every outcome, as PhantomBuster's does). Enqueued, not sent
- * here: the delivery worker sends, so a slow receiver never holds the event stream, and a redelivered
- * end enqueues nothing twice (the webhook id is the row's key).
+ * A container ended → one delivery row per destination that asked to hear it: the agent version's
+ * `notifications.webhook` (every outcome, as PhantomBuster's does), each enabled org endpoint
+ * subscribed to `container.ended`, and the version's Slack / mail flags for exactly this outcome.
+ * Enqueued, not sent here: the delivery worker sends, so a slow receiver never holds the event stream,
+ * and a redelivered end enqueues nothing twice (each row's webhook id, derived from the event and the
+ * destination, is its key).
  */
 export async function startContainerEndedWebhooks(deps: ContainerEndedWebhooksDeps): Promise<EventConsumer> {
   const now = deps.now ?? Date.now;
@@ -44,22 +51,41 @@ export async function startContainerEndedWebhooks(deps: ContainerEndedWebhooksDe
         WHERE c.container_id = $1`,
       [ended.containerId],
     );
-    const url = row?.notifications?.webhook;
-    if (!row || !url) return;
-    const body = JSON.stringify(
-      endOfRunPayload(ended, {
-        agentName: row.agent_name ?? '',
-        agentVersionId: row.agent_version_id,
-        launchType: row.launch_type,
-        queuedAt: Number(row.queued_at),
-        startedAt: row.started_at === null ? null : Number(row.started_at),
-        resultObject: row.result_object,
-      }),
-    );
-    await deps.deliveries.enqueue(
-      { webhookId: webhookIdOf(event.eventId, url), eventId: event.eventId, orgId: row.org_id, agentId: ended.agentId, containerId: ended.containerId, url, body },
-      now(),
-    );
+    if (!row) return;
+    const payload = endOfRunPayload(ended, {
+      agentName: row.agent_name ?? '',
+      agentVersionId: row.agent_version_id,
+      launchType: row.launch_type,
+      queuedAt: Number(row.queued_at),
+      startedAt: row.started_at === null ? null : Number(row.started_at),
+      resultObject: row.result_object,
+    });
+    const at = now();
+    const base = { eventId: event.eventId, orgId: row.org_id, agentId: ended.agentId, containerId: ended.containerId, eventType: 'container.ended' };
+    const url = row.notifications?.webhook;
+    if (url) await deps.deliveries.enqueue({ ...base, webhookId: webhookIdOf(event.eventId, url), url, body: JSON.stringify(payload) }, at);
+
+    // Org endpoints get the Standard Webhooks envelope: the type says what `data` is.
+    const endpoints = await deps.endpoints.subscribedTo(deps.dataSource, row.org_id, 'container.ended');
+    if (endpoints.length) {
+      const body = JSON.stringify({ type: 'container.ended', timestamp: new Date(ended.endedAt).toISOString(), data: payload });
+      for (const e of endpoints) {
+        await deps.deliveries.enqueue({ ...base, webhookId: webhookIdOf(event.eventId, `endpoint:${e.id}`), url: e.url, body, channel: 'endpoint', endpointId: e.id }, at);
+      }
+    }
+
+    const trigger = runTriggerOf(row.launch_type);
+    const outcome = runOutcomeOf(ended);
+    const wanted = channelsFor(row.notifications, trigger, outcome);
+    if (wanted.slack) {
+      const slackUrl = row.notifications?.slackWebHook ?? '';
+      await deps.deliveries.enqueue({ ...base, webhookId: webhookIdOf(event.eventId, `slack:${slackUrl}`), url: slackUrl, body: slackMessage(payload, trigger, outcome), channel: 'slack' }, at);
+    }
+    if (wanted.mail) {
+      const to = await orgMailRecipients(deps.dataSource, row.org_id);
+      const mail = runMail(to, payload, trigger, outcome);
+      await deps.deliveries.enqueue({ ...base, webhookId: webhookIdOf(event.eventId, 'mail'), url: `mailto:${to.join(',')}`, body: JSON.stringify(mail), channel: 'mail' }, at);
+    }
   };
   return consumeEvents({
     nc: deps.nc,

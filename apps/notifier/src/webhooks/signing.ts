@@ -24,3 +24,18 @@ export function signWebhook(secret: string, webhookId: string, timestampSeconds:
 export function webhookIdOf(eventId: string, url: string): string {
   return `msg_${createHash('sha256').update(`${eventId}\n${url}`).digest('hex').slice(0, 32)}`;
 }
+
+/**
+ * An org endpoint's signing secret: derived like the org's (HKDF-SHA256 of the master key) but from
+ * the endpoint's id and secret generation, so nothing secret is stored, every replica signs alike,
+ * and a rotation (generation + 1) yields a new, unrelated secret. Shown to the org once, when its
+ * endpoint is created or rotated.
+ */
+export function endpointSigningSecret(masterKey: Buffer, endpointId: string, generation: number): string {
+  const key = Buffer.from(hkdfSync('sha256', masterKey, 'agentry-webhook-endpoints-v1', `endpoint:${endpointId}:${generation}`, 32));
+  return `whsec_${key.toString('base64')}`;
+}
+
+/** Several signatures, space-separated (Standard Webhooks): a receiver accepts the request if any one matches. */
+export const signWithEach = (secrets: string[], webhookId: string, timestampSeconds: number, body: string): string =>
+  secrets.map((secret) => signWebhook(secret, webhookId, timestampSeconds, body)).join(' ');

@@ -1,0 +1,64 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { DataSource } from 'typeorm';
+import { EventStore, type ProjectionRunner } from '@agentry/event-store';
+import type { NotifierConfig } from '../config.js';
+import { DeliveriesService } from '../deliveries/deliveries.service.js';
+import { DeliveryLog } from '../deliveries/delivery-log.js';
+import { tellOrgEndpointDisabled } from '../endpoints/endpoint-disabled.js';
+import { NotifierEndpoints1765100000200 } from '../endpoints/endpoints.migration.js';
+import { EndpointsService } from '../endpoints/endpoints.service.js';
+import { WebhookEndpoints } from '../endpoints/webhook-endpoints.js';
+import { smtpMailer } from '../mail/mailer.js';
+import { orgUsersProjection } from '../mail/org-users.projection.js';
+import { startNotifierRpc } from '../rpc/notifier-rpc.js';
+import { startContainerEndedWebhooks } from '../webhooks/container-ended-webhooks.js';
+import { startDeliveryWorker } from '../webhooks/delivery-worker.js';
+import { WebhookDeliveries } from '../webhooks/webhook-deliveries.js';
+
+/** Tables beyond the first notifier migration: org endpoints, the widened outbox, org users. */
+export const notificationsMigrations = [NotifierEndpoints1765100000200];
+/** Read models beyond notifier:notifications: who of an org receives mail. */
+export const notificationsProjections = [orgUsersProjection];
+
+export interface NotificationsDeps {
+  config: NotifierConfig;
+  nc: NatsConnection;
+  dataSource: DataSource;
+  projections: ProjectionRunner;
+}
+
+/**
+ * Everything that turns a run's end into notifications, and the org's API over it: the ContainerEnded
+ * consumer (agent webhook, org endpoints, Slack, mail → outbox rows), the delivery worker, and the
+ * notifier.> request handlers (endpoints, delivery log). Stops in reverse.
+ */
+export async function startNotifications(deps: NotificationsDeps): Promise<{ stop(): Promise<void> }> {
+  const { config, dataSource } = deps;
+  const stops: (() => Promise<void> | void)[] = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s();
+  };
+  try {
+    const mailer = config.mail ? smtpMailer(config.mail) : null;
+    if (mailer) stops.push(() => mailer.close());
+    const endpoints = new WebhookEndpoints(dataSource);
+    const deliveries: WebhookDeliveries = new WebhookDeliveries(dataSource, {
+      endpointDisableAfterMs: config.endpointDisableAfterMs,
+      onEndpointDisabled: (m, d) => tellOrgEndpointDisabled(new EventStore(dataSource), deliveries, mailer !== null)(m, d),
+    });
+    const ended = await startContainerEndedWebhooks({ nc: deps.nc, dataSource, projections: deps.projections, deliveries, endpoints });
+    stops.push(() => ended.stop());
+    const worker = startDeliveryWorker({ deliveries, secretKey: config.secretKey, config: config.webhooks, mailer });
+    stops.push(() => worker.stop());
+    const rpc = await startNotifierRpc({
+      natsUrl: config.natsUrl,
+      endpoints: new EndpointsService({ endpoints, secretKey: config.secretKey, privateDestinations: config.webhooks.privateDestinations }),
+      deliveries: new DeliveriesService(new DeliveryLog(dataSource), endpoints),
+    });
+    stops.push(() => rpc.close());
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { stop };
+}

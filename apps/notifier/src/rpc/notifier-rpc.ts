@@ -1,0 +1,32 @@
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { QueueGroups } from '@agentry/contracts';
+import { natsMicroserviceOptions, RpcLogContextInterceptor } from '@agentry/messaging';
+import { DeliveriesService } from '../deliveries/deliveries.service.js';
+import { EndpointsService } from '../endpoints/endpoints.service.js';
+import { NotifierController } from './notifier.controller.js';
+
+export interface NotifierRpcDeps {
+  natsUrl: string;
+  endpoints: EndpointsService;
+  deliveries: DeliveriesService;
+}
+
+/** Answers notifier.> in the `notifier` queue group (any replica may answer). */
+export async function startNotifierRpc(deps: NotifierRpcDeps): Promise<{ close(): Promise<void> }> {
+  @Module({
+    controllers: [NotifierController],
+    providers: [
+      { provide: EndpointsService, useValue: deps.endpoints },
+      { provide: DeliveriesService, useValue: deps.deliveries },
+    ],
+  })
+  class NotifierRpcModule {}
+  const app = await NestFactory.createMicroservice(NotifierRpcModule, {
+    ...natsMicroserviceOptions({ url: deps.natsUrl, queue: QueueGroups.notifier, name: 'notifier' }),
+    logger: false,
+  });
+  app.useGlobalInterceptors(new RpcLogContextInterceptor('notifier'));
+  await app.listen();
+  return { close: () => app.close() };
+}
