@@ -6,9 +6,7 @@ import { installObservability, projectionErrorLogger, ShutdownStack, startServic
 import type { NotifierConfig } from './config.js';
 import { notificationsProjection } from './read-model/notifications.projection.js';
 import { NotifierTables1765100000100 } from './read-model/notifier-tables.migration.js';
-import { startContainerEndedWebhooks } from './webhooks/container-ended-webhooks.js';
-import { startDeliveryWorker } from './webhooks/delivery-worker.js';
-import { WebhookDeliveries } from './webhooks/webhook-deliveries.js';
+import { notificationsMigrations, notificationsProjections, startNotifications } from './notifications/start-notifications.js';
 
 export interface RunningNotifier {
   dataSource: DataSource;
@@ -16,10 +14,10 @@ export interface RunningNotifier {
 }
 
 export function notifierDataSource(databaseUrl: string): DataSource {
-  return createDataSource({ url: databaseUrl, name: 'notifier', migrations: [...eventStoreMigrations, NotifierTables1765100000100] });
+  return createDataSource({ url: databaseUrl, name: 'notifier', migrations: [...eventStoreMigrations, NotifierTables1765100000100, ...notificationsMigrations] });
 }
 
-export const notifierProjections = () => [notificationsProjection];
+export const notifierProjections = () => [notificationsProjection, ...notificationsProjections];
 
 /** Boots a notifier replica: schema, its read model, the container-end consumer and the delivery worker. */
 export async function startNotifier(config: NotifierConfig): Promise<RunningNotifier> {
@@ -40,11 +38,8 @@ export async function startNotifier(config: NotifierConfig): Promise<RunningNoti
     stack.push(() => projections.stop());
     await projections.start();
 
-    const deliveries = new WebhookDeliveries(dataSource);
-    const ended = await startContainerEndedWebhooks({ nc, dataSource, projections, deliveries });
-    stack.push(() => ended.stop());
-    const worker = startDeliveryWorker({ deliveries, secretKey: config.secretKey, config: config.webhooks });
-    stack.push(() => worker.stop());
+    const notifications = await startNotifications({ config, nc, dataSource, projections });
+    stack.push(() => notifications.stop());
 
     const health = await startServiceHealth(config.observability, { nats: { nats: nc }, dataSource, projections: { projections } });
     if (health) stack.push(() => health.close());
