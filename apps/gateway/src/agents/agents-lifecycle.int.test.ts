@@ -1,11 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { EventStore, ProjectionRunner, rebuildProjections } from '@agentry/event-store';
+import { EventStore, ProjectionRunner } from '@agentry/event-store';
 import { ContainerEventType, StreamType, streamId, type ContainerFinalStatus } from '@agentry/contracts';
-import { AgentStreams } from '../../../registry/src/agents/agent-streams.js';
-import { decideUpdate } from '../../../registry/src/agents/domain/decide.js';
-import { agentsProjection } from '../../../registry/src/agents/read-model/agents.projection.js';
-import { agentInstancesProjection } from '../../../registry/src/agents/read-model/instances.projection.js';
 import { startPlatform, type TestPlatform } from '@agentry/platform-harness';
 import { agentsApi, createScript, type AgentsApi } from './agents-test-kit.js';
 
@@ -165,20 +161,6 @@ describe('instance counts from container events', () => {
     expect((await api.v1Record(id)).body.data).toMatchObject({ nbLaunches: 4, lastEndMessage: 'Agent finished (success)', lastEndStatus: 'success' });
     expect((await api.remove(id)).status).toBe(200);
   });
-
-  test('rebuilding the agents read models from the log gives identical rows', async () => {
-    const id = await api.create({ name: 'rebuild me', tags: [], userCustomMetadata: { a: 1 } });
-    await api.save({ id, agentObject: { x: 1 } });
-    await api.retire(id);
-    await runContainer(id, 'complete');
-    const tables = ['agents_agents', 'agents_versions', 'agents_instance_counts', 'agents_container_states'];
-    const snapshot = async () =>
-      Promise.all(tables.map((t) => dataSource.query(`SELECT to_jsonb(t) AS row FROM ${t} t ORDER BY 1`)));
-    const before = await snapshot();
-    expect(before[0].length).toBeGreaterThan(3);
-    await rebuildProjections(dataSource, [agentsProjection, agentInstancesProjection]);
-    expect(await snapshot()).toEqual(before);
-  });
 });
 
 describe('concurrency', () => {
@@ -202,25 +184,6 @@ describe('concurrency', () => {
     expect(saved.size).toBe(ok.length);
     const events = await eventsOf(id);
     expect(events.filter((e) => e.type === 'AgentVersionSaved')).toHaveLength(1 + ok.length);
-  });
-
-  test('N saves decided on the same loaded version: exactly one wins, the rest are concurrency errors', async () => {
-    const id = await api.create({ name: 'same base' });
-    const streams = platform.registry.app.get(AgentStreams, { strict: false });
-    const loaded = await streams.loadAgent(Number(id));
-    const attempts = await Promise.allSettled(
-      Array.from({ length: 10 }, (_, i) => {
-        const events = decideUpdate(loaded.state, { patch: { description: `same base ${i}` }, secrets: {}, versionId: randomUUID() }, { by: { userId: 1, keyId: 1 }, now: i });
-        return store.append(streamId(StreamType.agent, id), StreamType.agent, events, { expectedVersion: loaded.version });
-      }),
-    );
-    expect(attempts.filter((a) => a.status === 'fulfilled')).toHaveLength(1);
-    for (const a of attempts.filter((x): x is PromiseRejectedResult => x.status === 'rejected')) {
-      expect(a.reason).toMatchObject({ code: 'CONCURRENCY_CONFLICT' });
-    }
-    const after = await streams.loadAgent(Number(id));
-    expect(after.version).toBe(loaded.version + 1);
-    expect(after.state!.versions.map((v) => v.versionNumber)).toEqual([1, 2]);
   });
 });
 
