@@ -7,6 +7,7 @@ const Module = require('node:module');
 const path = require('node:path');
 const { Channel } = require('./channel.cjs');
 const runtime = require('./runtime.cjs');
+const { installSaveFolder } = require('./save-folder.cjs');
 const { installProxyAgents } = require('./proxy-agents.cjs');
 
 const CHANNEL_FD = 3;
@@ -61,6 +62,7 @@ channel.on('init', ({ config }) => {
   installProxyAgents(config.proxyAddress);
   channel.release();
   const script = path.resolve(process.argv[2]);
+  installSaveFolder(script, config.storageDir);
   process.argv.splice(1, 2, script);
   Module.runMain();
 });

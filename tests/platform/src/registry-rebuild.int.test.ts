@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { rebuildProjections } from '@agentry/event-store';
-import { registryDataSource, registryProjections } from '../../../registry/src/registry-app.js';
+import { registryDataSource, registryProjections } from '@agentry/registry';
 import { startPlatform, type TestPlatform } from '@agentry/platform-harness';
 
 let platform: TestPlatform;
