@@ -74,3 +74,23 @@ test("a run's time limit is the agent's or the default, capped by the ceiling", 
   expect(runTimeLimitSeconds(100_000, c)).toBe(3600);
   expect(runTimeLimitSeconds(0, c)).toBe(600);
 });
+
+test('browser settings: host ports, runtime images and Chromium are checked at boot, each named with what to set', () => {
+  const bad = { ...base, AGENTRY_EGRESS_HOST_PORTS: '8080, 70000, x', EXECUTOR_RUNTIME_MODULES_DIR: '/nonexistent/images', EXECUTOR_CHROMIUM: '/etc/passwd' };
+  expect(() => loadExecutorConfig(bad)).toThrow(ConfigError);
+  const text = (() => {
+    try {
+      loadExecutorConfig(bad);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return '';
+  })();
+  expect(text).toContain('AGENTRY_EGRESS_HOST_PORTS: "70000" is not a TCP port (1…65535)');
+  expect(text).toContain('EXECUTOR_RUNTIME_MODULES_DIR: /nonexistent/images is not a folder');
+  expect(text).toContain('EXECUTOR_CHROMIUM: /etc/passwd is not an executable');
+  const good = loadExecutorConfig({ ...base, AGENTRY_EGRESS_HOST_PORTS: '8080 3128,8080' });
+  expect(good.egressHostPorts).toEqual([8080, 3128]);
+  expect(good.runtimeModulesDir).toBeUndefined();
+  expect(loadExecutorConfig(base).egressHostPorts).toEqual([]);
+});

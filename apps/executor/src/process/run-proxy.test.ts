@@ -65,3 +65,10 @@ describe("an agent's proxy on a run", () => {
     expect(result.output.toString()).toBe(`[agentry] ${reason}\n`);
   });
 });
+
+test('a proxy at 10.0.2.2 passes only on a host port the operator opened (AGENTRY_EGRESS_HOST_PORTS)', () => {
+  expect(proxyEnvironment('10.0.2.2:3128', [], [3128]).HTTP_PROXY).toBe('http://10.0.2.2:3128');
+  expect(() => proxyEnvironment('10.0.2.2:3129', [], [3128])).toThrow('proxyAddress: the proxy host 10.0.2.2 is in a range scripts may not reach (10.0.0.0/8)');
+  expect(() => proxyEnvironment('127.0.0.1:3128', [], [3128])).toThrow('(127.0.0.0/8)');
+  expect(() => proxyEnvironment('10.0.2.2:3128')).toThrow('(10.0.0.0/8)');
+});
