@@ -9,6 +9,7 @@
 #   node + npm           the services, and the image's build stage (npm ci, tsc)
 #   tini                 PID 1: forwards SIGTERM to the service, reaps the sandbox's processes
 #   bubblewrap           the executor's script sandbox (user, pid, mount, net namespaces)
+#   chromium             browser agents drive the system Chromium (fonts-liberation: its text)
 #   slirp4netns          the sandbox's user-mode network uplink (scripts reach the internet)
 #   util-linux           prlimit (per-run process limit), setpriv (the run uid), nsenter
 #   iproute2, netbase    ip: the egress rules inside each sandbox's network namespace (which
@@ -25,7 +26,7 @@ NODE_VERSION="${NODE_VERSION:-24.22.3}"
 NPM_VERSION="${NPM_VERSION:-11.19.1}"
 DEBIAN_SUITE="${DEBIAN_SUITE:-bookworm}"
 DEBIAN_MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
-PACKAGES="ca-certificates,tini,bubblewrap,slirp4netns,util-linux,iproute2,netbase"
+PACKAGES="ca-certificates,tini,bubblewrap,slirp4netns,util-linux,iproute2,netbase,chromium,fonts-liberation"
 # The tag names what is inside, so a changed package list builds a new base.
 BASE_IMAGE="${BASE_IMAGE:-localhost/agentry-base:node${NODE_VERSION}-${DEBIAN_SUITE}-$(printf %s "$PACKAGES" | sha256sum | cut -c1-8)}"
 WORK="${AGENTRY_IMAGE_WORK:-/var/tmp/agentry-image}"
