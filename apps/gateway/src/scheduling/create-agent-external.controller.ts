@@ -14,7 +14,7 @@ export class CreateAgentExternalController {
   @HttpCode(201)
   async create(@CurrentActor() actor: Actor, @Params() p: RawParams) {
     const { fields, scheduleText } = readExternalCreate(p);
-    const params: SaveAgentParams = { fields, encoding: 'json' };
+    const params: SaveAgentParams = { fields };
     const saved = await this.client.call(Subjects.agents.save, actor, params);
     const agent = await this.client.call(Subjects.agents.fetch, actor, { id: saved.id });
     return externalAgent(agent, scheduleText, actor.userId);

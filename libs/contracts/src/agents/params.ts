@@ -2,15 +2,11 @@ import type { AgentStage } from './settings.js';
 import type { AgentStatus, AgentVersionView, AgentView } from './views.js';
 
 /**
- * `registry.agents.save`: the client's fields as received, validated by the registry.
- * `encoding: 'text'` says values came from a query string or form body (all strings), so
- * numbers and booleans written as text are accepted; `json` (default) is type-strict.
+ * `registry.agents.save`: the client's fields as JSON values (the gateway decodes query-string and form
+ * text before sending), validated by the registry, which is type-strict.
  */
 export interface SaveAgentParams {
   fields: Record<string, unknown>;
-  encoding?: 'json' | 'text';
-  /** With `encoding: 'json'`: the fields that still came as text (e.g. from the query string). */
-  textFields?: string[];
 }
 export interface SaveAgentResult {
   id: number;

@@ -3,9 +3,9 @@ import { scheduleSpecOf } from '@agentry/schedules';
 import { parseSaveInput } from './parse-save-input.js';
 import { applyPatch, defaultSettings } from './settings.js';
 
-function fieldErrors(fields: Record<string, unknown>, encoding: 'json' | 'text' = 'json') {
+function fieldErrors(fields: Record<string, unknown>) {
   try {
-    parseSaveInput(fields, encoding);
+    parseSaveInput(fields);
   } catch (e) {
     expect(e).toBeInstanceOf(DomainError);
     expect((e as DomainError).code).toBe(ErrorCode.VALIDATION_FAILED);
@@ -93,31 +93,12 @@ describe('parseSaveInput: every v2 field', () => {
     expect(parseSaveInput({ argument: null }).patch.argument).toBeNull();
   });
 
-  it('text encoding (query string / form body) reads numbers, booleans, lists and JSON from strings', () => {
-    const parsed = parseSaveInput(
-      {
-        executionTimeLimit: '30',
-        applyScriptManifestDefaultSettings: 'true',
-        tags: '1,2',
-        notifications: '{"slackManualExitError":true}',
-        masterAgentLaunchOnExitCodes: 'all',
-        description: '',
-      },
-      'text',
-    );
-    expect(parsed.patch).toEqual({
-      executionTimeLimit: 30,
-      applyScriptManifestDefaultSettings: true,
-      tags: [1, 2],
-      notifications: { slackManualExitError: true },
-      masterAgentLaunchOnExitCodes: 'all',
-      description: '',
-    });
-  });
-
-  it('json encoding is type-strict', () => {
+  it('is type-strict: text forms of numbers, booleans and lists are the gateway\'s to decode (save-field-text.ts)', () => {
     expect(fieldErrors({ executionTimeLimit: '30' })).toEqual([{ field: 'executionTimeLimit', message: expect.stringMatching(/integer number of seconds between 1 and 86400/) }]);
     expect(fieldErrors({ applyScriptManifestDefaultSettings: 'true' })[0]!.field).toBe('applyScriptManifestDefaultSettings');
+    expect(fieldErrors({ tags: '1,2' })).toEqual([{ field: 'tags', message: 'must be an array' }]);
+    expect(fieldErrors({ notifications: '{"slackManualExitError":true}' })).toEqual([{ field: 'notifications', message: 'must be a JSON object' }]);
+    expect(fieldErrors({ maxParallelExecs: '3' })).toEqual([{ field: 'maxParallelism', message: expect.stringMatching(/between 1 and 100/) }]);
   });
 
   it.each([
@@ -186,14 +167,6 @@ describe('parseSaveInput: every v2 field', () => {
   it('never echoes secret values in errors', () => {
     const errors = fieldErrors({ proxyPassword: { secret: 'hunter2' }, credentials: { password: { nested: 'topsecret' } } });
     expect(JSON.stringify(errors)).not.toMatch(/hunter2|topsecret/);
-  });
-});
-
-describe('parseSaveInput: mixed sources', () => {
-  it('reads only the fields named as text leniently', () => {
-    const parsed = parseSaveInput({ maxParallelExecs: '3', executionTimeLimit: 60 }, 'json', ['maxParallelExecs']);
-    expect(parsed.patch).toEqual({ maxParallelism: 3, executionTimeLimit: 60 });
-    expect(() => parseSaveInput({ maxParallelism: '3' }, 'json', ['name'])).toThrow(/maxParallelism/);
   });
 });
 

@@ -53,13 +53,8 @@ const ALIASES: Record<string, string> = { maxParallelExecs: 'maxParallelism', ma
  * VALIDATION_FAILED naming each bad field. Unknown fields are ignored, so the record answered
  * by `agents/fetch` can be posted back as is (clone).
  */
-export function parseSaveInput(
-  fields: Record<string, unknown>,
-  encoding: 'json' | 'text' = 'json',
-  textFields: readonly string[] = [],
-): ParsedSaveInput {
-  const input = withAliases(fields);
-  const r = new FieldReader(input, encoding === 'text' || new Set(withAliasNames(textFields)));
+export function parseSaveInput(fields: Record<string, unknown>): ParsedSaveInput {
+  const r = new FieldReader(withAliases(fields));
   const patch: ParsedSaveInput['patch'] = {};
   const set = <K extends keyof ParsedSaveInput['patch']>(key: K, value: Maybe<ParsedSaveInput['patch'][K]>) => {
     if (value !== ABSENT) patch[key] = value;
@@ -132,10 +127,6 @@ function withAliases(fields: Record<string, unknown>): Record<string, unknown> {
     if (out[name] === undefined && out[alias] !== undefined) out[name] = out[alias];
   }
   return out;
-}
-
-function withAliasNames(names: readonly string[]): string[] {
-  return [...names, ...names.flatMap((n) => (ALIASES[n] ? [ALIASES[n]] : []))];
 }
 
 /** Ids are numbers on the wire for v1 and strings for v2: accept both spellings of a positive integer. */

@@ -14,21 +14,13 @@ export interface NumberRule {
 
 /**
  * Reads untyped client fields one by one, collecting every problem as a `FieldError` that
- * names the field and says what to send instead. In `text` mode (query string / form body)
- * numbers, booleans and JSON values may arrive written as strings.
+ * names the field and says what to send instead. Values arrive as JSON types: the gateway decodes
+ * query-string and form text before sending (apps/gateway/src/agents/save-field-text.ts).
  */
 export class FieldReader {
   readonly errors: FieldError[] = [];
 
-  /** @param text true when every value came as text, or the names of the fields that did. */
-  constructor(
-    private readonly input: Record<string, unknown>,
-    private readonly text: boolean | ReadonlySet<string> = false,
-  ) {}
-
-  private isText(field: string): boolean {
-    return this.text === true || (this.text !== false && this.text.has(field));
-  }
+  constructor(private readonly input: Record<string, unknown>) {}
 
   has(field: string): boolean {
     return this.input[field] !== undefined;
@@ -43,11 +35,6 @@ export class FieldReader {
     return ABSENT;
   }
 
-  /** `null` (or an empty text value) clears the field. */
-  private nullish(field: string, value: unknown): boolean {
-    return value === null || (this.isText(field) && value === '');
-  }
-
   string(field: string, opts: { max: number; min?: number; pattern?: RegExp; patternHint?: string }): Maybe<string | null> {
     const value = this.input[field];
     if (value === undefined) return ABSENT;
@@ -58,17 +45,16 @@ export class FieldReader {
   number(field: string, rule: NumberRule): Maybe<number | null> {
     const value = this.input[field];
     if (value === undefined) return ABSENT;
-    if (this.nullish(field, value)) return null;
-    return checkNumber(this, field, this.isText(field) ? numberFromText(value) : value, rule);
+    if (value === null) return null;
+    return checkNumber(this, field, value, rule);
   }
 
   boolean(field: string): Maybe<boolean | null> {
     const value = this.input[field];
     if (value === undefined) return ABSENT;
-    if (this.nullish(field, value)) return null;
-    const parsed = this.isText(field) ? booleanFromText(value) : value;
-    if (typeof parsed !== 'boolean') return this.fail(field, 'must be a boolean (true or false)');
-    return parsed;
+    if (value === null) return null;
+    if (typeof value !== 'boolean') return this.fail(field, 'must be a boolean (true or false)');
+    return value;
   }
 
   enumValue<T extends string>(field: string, allowed: readonly T[]): Maybe<T | null> {
@@ -78,7 +64,7 @@ export class FieldReader {
     return checkEnum(this, field, value, allowed);
   }
 
-  /** An object, or (in text mode, or when `acceptJsonText`) its JSON text. */
+  /** An object, or (when `acceptJsonText`) its JSON text. */
   object(field: string, opts: { acceptJsonText?: boolean } = {}): Maybe<Record<string, unknown> | null> {
     const value = this.jsonValue(field, opts.acceptJsonText ?? false);
     if (value === ABSENT || value === null) return value;
@@ -86,16 +72,11 @@ export class FieldReader {
     return value;
   }
 
-  /** An array, or (in text mode) its JSON text or a comma-separated list. */
   array(field: string): Maybe<unknown[] | null> {
     const value = this.input[field];
     if (value === undefined) return ABSENT;
-    if (this.nullish(field, value)) return null;
+    if (value === null) return null;
     if (Array.isArray(value)) return value;
-    if (this.isText(field) && typeof value === 'string') {
-      const parsed = value.trim().startsWith('[') ? parseJson(value) : value.split(',').map((s) => s.trim());
-      if (Array.isArray(parsed)) return parsed;
-    }
     return this.fail(field, 'must be an array');
   }
 
@@ -103,8 +84,8 @@ export class FieldReader {
   jsonValue(field: string, acceptJsonText: boolean): Maybe<unknown> {
     const value = this.input[field];
     if (value === undefined) return ABSENT;
-    if (this.nullish(field, value)) return null;
-    if (typeof value === 'string' && (acceptJsonText || this.isText(field))) {
+    if (value === null) return null;
+    if (typeof value === 'string' && acceptJsonText) {
       const parsed = parseJson(value);
       if (parsed === ABSENT) return this.fail(field, 'must be valid JSON (an object, or a string holding JSON text)');
       return parsed;
@@ -157,16 +138,4 @@ export function parseJson(text: string): unknown {
   } catch {
     return ABSENT;
   }
-}
-
-function numberFromText(value: unknown): unknown {
-  if (typeof value !== 'string' || value.trim() === '') return value;
-  const n = Number(value);
-  return Number.isNaN(n) ? value : n;
-}
-
-function booleanFromText(value: unknown): unknown {
-  if (value === 'true' || value === '1') return true;
-  if (value === 'false' || value === '0') return false;
-  return value;
 }

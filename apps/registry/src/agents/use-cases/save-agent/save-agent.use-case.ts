@@ -47,13 +47,13 @@ export class SaveAgentUseCase {
   ) {}
 
   async execute(envelope: RequestEnvelope<SaveAgentParams>): Promise<SaveAgentResult> {
-    const { fields, encoding, textFields } = envelope.params ?? {};
+    const { fields } = envelope.params ?? {};
     if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) {
       throw validationFailed([{ field: 'body', message: 'must be a JSON object of agent fields' }]);
     }
     const isUpdate = fields.id !== undefined && fields.id !== null && fields.id !== '';
     requireRole(envelope.actor, isUpdate ? Role.AGENTS_UPDATE : Role.AGENTS_CREATE);
-    const input = parseSaveInput(fields, encoding, textFields);
+    const input = parseSaveInput(fields);
     const ctx: CommandContext = { by: { userId: envelope.actor.userId, keyId: envelope.actor.keyId }, now: Date.now() };
     return input.id !== null ? this.update(input.id, input, envelope, ctx) : this.create(input, envelope, ctx);
   }
