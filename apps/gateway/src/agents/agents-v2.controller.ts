@@ -16,6 +16,7 @@ import { RegistryClient } from '../http/registry.client.js';
 import { toV2Id } from '../http/shapes.js';
 import { agentNextLaunchDates, DEFAULT_NEXT_LAUNCH_DATES } from '../scheduling/next-launch-dates.js';
 import { scriptOf } from './agent-script.js';
+import { filtersByManifestTypes, manifestExtras, slotsFactorOf } from './manifest-fields.js';
 import { saveAgentParams } from './save-params.js';
 import { v2Agent, v2AgentVersion } from './v2-agent.shape.js';
 
@@ -32,22 +33,27 @@ export class AgentsV2Controller {
     return { id: toV2Id(saved.id) };
   }
 
-  /** The agent record with its `nextLaunchDates` (next 5). */
+  /** The agent record with its `nextLaunchDates` (next 5); `withManifest` / `withSlaves`: manifest-fields.ts. */
   @Get('fetch')
   async fetch(@CurrentActor() actor: Actor, @Params() p: RawParams) {
     const params: FetchAgentParams = { id: readId(p, 'id')!, withAgentObject: readFlag(p, 'withAgentObject') };
+    const extras = manifestExtras(p);
     const agent = await this.registry.call(Subjects.agents.fetch, actor, params);
     const code = readFlag(p, 'withCode') ? ((await scriptOf(this.registry, actor, agent))?.text ?? null) : undefined;
     const nextLaunchDates = await agentNextLaunchDates(this.registry, actor, agent, DEFAULT_NEXT_LAUNCH_DATES);
-    return v2Agent(agent, { code, nextLaunchDates });
+    return { ...v2Agent(agent, { code, nextLaunchDates }), ...extras };
   }
 
-  /** The org's agents; `argument` only with `withArgument`. */
+  /** The org's agents; `argument` only with `withArgument`; `inputTypes` / `outputTypes` / `withAgentSlotsFactor`: manifest-fields.ts. */
   @Get('fetch-all')
   async fetchAll(@CurrentActor() actor: Actor, @Params() p: RawParams) {
-    const { agents } = await this.registry.call(Subjects.agents.fetchAll, actor, readListFilters(p));
+    const filters = readListFilters(p);
+    const slotsFactor = slotsFactorOf(p);
+    // No script has a manifest declaring input / output types: such a filter keeps no agent.
+    if (filtersByManifestTypes(p)) return [];
+    const { agents } = await this.registry.call(Subjects.agents.fetchAll, actor, filters);
     const withArgument = readFlag(p, 'withArgument');
-    return agents.map((agent) => v2Agent(agent, { withArgument }));
+    return agents.map((agent) => ({ ...v2Agent(agent, { withArgument }), ...slotsFactor }));
   }
 
   @Get('fetch-deleted')

@@ -110,6 +110,41 @@ describe('containers/*', () => {
   });
 });
 
+describe('manifest and master/slave parameters answer what Agentry has (no script manifests, no slave agents)', () => {
+  test('agents/fetch withManifest, withSlaves, withSubSlaves: manifest null, slaves empty', async () => {
+    const res = await get(`agents/fetch?id=${agentId}&withManifest=true&withSlaves=true&withSubSlaves=true`);
+    expectConforms('GET agents/fetch', res);
+    expect(res.body).toMatchObject({ manifest: null, slaves: [] });
+    const plain = (await get(`agents/fetch?id=${agentId}`)).body;
+    expect(plain).not.toHaveProperty('manifest');
+    expect(plain).not.toHaveProperty('slaves');
+  });
+  test('withSubSlaves needs withSlaves, as documented (400 naming it)', async () => {
+    const res = await get(`agents/fetch?id=${agentId}&withSubSlaves=true`);
+    expect(res.status).toBe(400);
+    expect(res.body.details.map((d: { field: string }) => d.field)).toEqual(['withSubSlaves']);
+  });
+  test('agents/fetch-all inputTypes / outputTypes keep no agent (no script declares types); without them the agent is listed', async () => {
+    for (const query of ['inputTypes=profileUrl', 'outputTypes=fullName,job', 'inputTypes=companyUrl&inputTypes=jobUrl']) {
+      const res = await get(`agents/fetch-all?${query}`);
+      expectConforms('GET agents/fetch-all', res);
+      expect({ query, body: res.body }).toEqual({ query, body: [] });
+    }
+    expect((await get('agents/fetch-all')).body.map((a: { id: string }) => a.id)).toContain(agentId);
+  });
+  test.each([['inputTypes=profile%20url', 'inputTypes'], [`outputTypes=${'x'.repeat(101)}`, 'outputTypes']])('a bad type name (%s) is a 400 naming the field', async (query, field) => {
+    const res = await get(`agents/fetch-all?${query}`);
+    expect(res.status).toBe(400);
+    expect(res.body.details.map((d: { field: string }) => d.field)).toEqual([field]);
+  });
+  test('agents/fetch-all withAgentSlotsFactor: each agent takes one slot', async () => {
+    const res = await get('agents/fetch-all?withAgentSlotsFactor=true');
+    expectConforms('GET agents/fetch-all', res);
+    expect(res.body.map((a: { reservedAgentSlotsFactor: number }) => a.reservedAgentSlotsFactor)).toEqual(res.body.map(() => 1));
+    expect((await get('agents/fetch-all')).body[0]).not.toHaveProperty('reservedAgentSlotsFactor');
+  });
+});
+
 describe('launch metadata (agents/launch userCustomMetadata / internalMetadata) is kept on the container', () => {
   test('containers/fetch and fetch-all answer what the launch was tagged with; a launch without any answers null', async () => {
     const tags = { userCustomMetadata: { campaign: 'spring', batch: 3, vip: true }, internalMetadata: { source: 'crm' } };

@@ -79,7 +79,11 @@ const listedAgentProperties: Record<string, Schema> = {
   expireAt: nullable(num),
   internalMetadata: metadata,
   userCustomMetadata: metadata,
+  manifest: nullable(object(['slug', 'description'], { slug: str, description: str })),
+  reservedAgentSlotsFactor: num,
 };
+
+const slave = object(['id'], { id: str, name: nullable(str), slaveSlug: nullable(str) });
 
 const plan = object(
   [
@@ -154,6 +158,8 @@ export const V2_ANSWERS: Record<string, Schema> = {
     expireAt: nullable(num),
     internalMetadata: metadata,
     userCustomMetadata: metadata,
+    manifest: nullable(object(['slug', 'description'], { slug: str, description: str })),
+    slaves: nullable(arrayOf({ ...slave, properties: { ...(slave['properties'] as object), subSlaves: arrayOf(slave) } })),
   }),
   'GET agents/fetch-all': arrayOf(object(['id', 'createdAt', 'nbContainersRunning'], listedAgentProperties)),
   'GET agents/fetch-deleted': arrayOf(
