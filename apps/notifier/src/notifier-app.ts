@@ -7,6 +7,7 @@ import type { NotifierConfig } from './config.js';
 import { notificationsProjection } from './read-model/notifications.projection.js';
 import { NotifierTables1765100000100 } from './read-model/notifier-tables.migration.js';
 import { notificationsMigrations, notificationsProjections, startNotifications } from './notifications/start-notifications.js';
+import { PublicEventFacts1765200000100, startPublicEvents } from './public-events/index.js';
 
 export interface RunningNotifier {
   dataSource: DataSource;
@@ -14,7 +15,7 @@ export interface RunningNotifier {
 }
 
 export function notifierDataSource(databaseUrl: string): DataSource {
-  return createDataSource({ url: databaseUrl, name: 'notifier', migrations: [...eventStoreMigrations, NotifierTables1765100000100, ...notificationsMigrations] });
+  return createDataSource({ url: databaseUrl, name: 'notifier', migrations: [...eventStoreMigrations, NotifierTables1765100000100, ...notificationsMigrations, PublicEventFacts1765200000100] });
 }
 
 export const notifierProjections = () => [notificationsProjection, ...notificationsProjections];
@@ -40,6 +41,8 @@ export async function startNotifier(config: NotifierConfig): Promise<RunningNoti
 
     const notifications = await startNotifications({ config, nc, dataSource, projections });
     stack.push(() => notifications.stop());
+    const publicEvents = await startPublicEvents({ dataSource, nc, streams: { replicas: config.natsStreamReplicas }, runner: { onError: projectionErrorLogger() } });
+    stack.push(() => publicEvents.stop());
 
     const health = await startServiceHealth(config.observability, { nats: { nats: nc }, dataSource, projections: { projections } });
     if (health) stack.push(() => health.close());
