@@ -296,7 +296,7 @@ test('an endpoint failing for the configured days is disabled, the org gets an e
   const mail = smtp.mails.find((m) => m.raw.includes(ep.id))!;
   expect(mail.to).toEqual(['ops@hooks.example.test']);
   expect(mail.from).toBe('agentry@example.test');
-  expect(mail.raw).toMatch(/Subject: \[Agentry\] Webhook endpoint ep_[0-9a-f]+ disabled/);
+  expect(mail.subject).toMatch(/^\[Agentry\] Webhook endpoint ep_[0-9a-f]{24} disabled after 6 days of failures$/);
 
   // Disabled: its delivery waits (no new attempt) …
   const attemptsWhenDisabled = receiver.at('/failing').length;
