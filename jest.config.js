@@ -20,6 +20,7 @@ export default {
     // An app's package name resolves to its public entry (apps/<app>/src/index.ts), the only
     // way a package outside the app may import it (eslint: agentry/import-boundaries).
     '^@agentry/(registry|gateway|output|executor|scheduler|notifier)$': '<rootDir>/apps/$1/src/index.ts',
+    '^@agentry/(registry|gateway|output|executor|scheduler|notifier)/config$': '<rootDir>/apps/$1/src/config.ts',
     '^@agentry/platform-harness$': '<rootDir>/tests/harness/src/index.ts',
     '^@agentry/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',

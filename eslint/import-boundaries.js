@@ -5,8 +5,9 @@
 //   - a file under apps/<a>/ never imports apps/<b>/ (relative path, `@agentry/<b>` or a deep
 //     `@agentry/<b>/src/...` path): shared code belongs in libs/;
 //   - a file under libs/ never imports an app at all;
-//   - anything else (tests/*, bench, deploy) imports an app only through its public entry,
-//     the bare package name `@agentry/<app>` (apps/<app>/src/index.ts), never a path into it.
+//   - anything else (tests/*, bench, deploy) imports an app only through its public entries:
+//     the bare package name `@agentry/<app>` (apps/<app>/src/index.ts) or a subpath the app's
+//     package.json "exports" lists (e.g. `@agentry/<app>/config`), never a path into it.
 // Every form of module reference is checked: static and dynamic imports, re-exports,
 // `import('…')` types, `import x = require('…')` and `require('…')`.
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
@@ -15,13 +16,18 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** The app packages, by package name: `@agentry/registry` → `registry` (its folder under apps/). */
+/** The app packages by package name: `@agentry/registry` → { dir: 'registry', exported: Set {'.', './config'} }. */
 function appPackages(root) {
   const apps = new Map();
   const appsDir = join(root, 'apps');
   for (const dir of existsSync(appsDir) ? readdirSync(appsDir) : []) {
     const manifest = join(appsDir, dir, 'package.json');
-    if (existsSync(manifest)) apps.set(JSON.parse(readFileSync(manifest, 'utf8')).name, dir);
+    if (!existsSync(manifest)) continue;
+    const { name, exports } = JSON.parse(readFileSync(manifest, 'utf8'));
+    // "exports" as a subpath map (keys './x'), or one entry given directly (a string or conditions).
+    const subpaths = exports && typeof exports === 'object' ? Object.keys(exports).filter((k) => k.startsWith('.')) : [];
+    const exported = new Set(subpaths.length ? subpaths : ['.']);
+    apps.set(name, { dir, exported });
   }
   return apps;
 }
@@ -42,7 +48,7 @@ function targetOf(root, apps, file, specifier) {
   }
   const match = /^(@[^/]+\/[^/]+)(\/.*)?$/.exec(specifier);
   const app = match && apps.get(match[1]);
-  return app ? { app, deep: match[2] !== undefined } : undefined;
+  return app ? { app: app.dir, deep: !app.exported.has(`.${match[2] ?? ''}`) } : undefined;
 }
 
 /** The rule, for a given repository root (the tests point it at fixture trees). */
@@ -56,7 +62,7 @@ export function importBoundaries(root = ROOT) {
       messages: {
         crossApp: "apps/{{from}} imports apps/{{to}} ('{{specifier}}'): services talk over NATS; move shared code to libs/",
         libToApp: "libs/{{from}} imports apps/{{to}} ('{{specifier}}'): libs never depend on an app",
-        deepImport: "'{{specifier}}' reaches into apps/{{to}}: import its public entry '@agentry/{{to}}' instead",
+        deepImport: "'{{specifier}}' reaches into apps/{{to}}: import its public entry '@agentry/{{to}}' (or a subpath its package.json exports) instead",
       },
     },
     create(context) {
