@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadExecutorConfig } from '../../../apps/executor/src/config.js';
-import { loadGatewayConfig } from '../../../apps/gateway/src/config.js';
-import { loadNotifierConfig } from '../../../apps/notifier/src/config.js';
-import { loadOutputConfig } from '../../../apps/output/src/config.js';
-import { loadRegistryConfig } from '../../../apps/registry/src/config.js';
-import { loadSchedulerConfig } from '../../../apps/scheduler/src/config.js';
+import { loadExecutorConfig } from '@agentry/executor/config';
+import { loadGatewayConfig } from '@agentry/gateway/config';
+import { loadNotifierConfig } from '@agentry/notifier/config';
+import { loadOutputConfig } from '@agentry/output/config';
+import { loadRegistryConfig } from '@agentry/registry/config';
+import { loadSchedulerConfig } from '@agentry/scheduler/config';
 import { REPO_ROOT, type K8sObject } from './render.js';
 import type { SecretSet } from './secrets.js';
 import { allContainers, podTemplates, type Container, type PodTemplate } from './workloads.js';

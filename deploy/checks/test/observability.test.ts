@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadAll } from 'js-yaml';
 import { metrics } from '@agentry/service-kit';
-// The services' own metrics register on import, as in each service's process.
-import '../../../apps/executor/src/containers/container-metrics.js';
-import '../../../apps/executor/src/queue/launch-queue-metrics.js';
-import '../../../apps/scheduler/src/firing/firing-metrics.js';
+// The services' own metrics register on import, as in each service's process: importing a
+// service's public entry loads its modules, metrics included.
+import '@agentry/executor';
+import '@agentry/scheduler';
 
 /**
  * deploy/observability: the shipped alert rules and dashboard only query metrics the code exports,
