@@ -1,5 +1,5 @@
 import { NOTIFICATION_FLAGS, type AgentNotifications, type ContainerEndedData } from '@agentry/contracts';
-import { channelsFor, runOutcomeOf, runTriggerOf, type RunOutcome, type RunTrigger } from './run-outcome.js';
+import { channelsFor, outcomeSentence, runOutcomeOf, runTriggerOf, type RunOutcome, type RunTrigger } from './run-outcome.js';
 
 const end = (e: Partial<ContainerEndedData>) => ({ endType: 'finished' as const, exitCode: 0, launchFailed: false, ...e });
 
@@ -45,4 +45,12 @@ test.each(NOTIFICATION_FLAGS.map((f) => [f]))('only %s fires on its own outcome'
 test('no settings fire nothing; a flag set to false fires nothing', () => {
   expect(channelsFor({ slackManualExitError: false, mailManualExitError: false }, 'Manual', 'ExitError')).toEqual({ mail: false, slack: false });
   expect(channelsFor(null, 'Manual', 'ExitError')).toEqual({ mail: false, slack: false });
+});
+
+test('an agent name cannot inject a header or a line: control characters are blanked, the name bounded', () => {
+  const sentence = outcomeSentence('x\r\nBcc: victim@example.test\u0000' + 'n'.repeat(500), 'Manual', 'ExitSuccess');
+  expect(sentence).not.toMatch(/[\r\n\u0000]/);
+  expect(sentence.length).toBeLessThan(300);
+  // Control: an ordinary name is kept as it is.
+  expect(outcomeSentence('LinkedIn scraper', 'Automatic', 'TimeError')).toBe('Agent "LinkedIn scraper" was stopped by a time limit (automatic launch)');
 });
