@@ -7,7 +7,7 @@ import type { AgentView, ScriptDto } from '@agentry/contracts';
 const LEGACY_BROWSER_OPTIONS = { disableWebSecurity: false, ignoreSslErrors: false, loadImages: true } as const;
 
 /** The v1 API's embedded script record. */
-export const v1EmbeddedScript = (script: ScriptDto) => ({
+const v1EmbeddedScript = (script: ScriptDto) => ({
   id: script.id,
   name: script.name,
   source: script.source,

@@ -5,9 +5,6 @@ import { agentsProjection } from './read-model/agents.projection.js';
 import { agentsEntities } from './read-model/entities.js';
 import { agentInstancesProjection } from './read-model/instances.projection.js';
 
-export { AgentsModule } from './agents.module.js';
-export { AgentsLookup } from './read-model/agents.lookup.js';
-
 export const agentsFeature: RegistryFeature = {
   name: 'agents',
   module: AgentsModule,

@@ -32,7 +32,7 @@ export interface EventLike {
   data: unknown;
 }
 
-export function evolve(state: AgentState | null, event: EventLike): AgentState | null {
+function evolve(state: AgentState | null, event: EventLike): AgentState | null {
   switch (event.type) {
     case AgentEventType.AgentCreated: {
       const d = event.data as AgentCreatedData;

@@ -10,7 +10,7 @@ export const ZERO_INSTANCE_COUNTS: AgentInstanceCounts = Object.freeze({
   total: 0,
 });
 
-export const isRunning = (counts: AgentInstanceCounts): boolean => counts.active + counts.pending > 0;
+const isRunning = (counts: AgentInstanceCounts): boolean => counts.active + counts.pending > 0;
 
 /**
  * The `POST /api/v1/agent` API's `available_actions`. A retired agent keeps its settings frozen until it is

@@ -14,7 +14,7 @@ import { expandPreset, parsePresetName, parseRepeatedLaunchTimes } from './valid
 import { isHttpUrl, parseNotifications } from './validation/notifications.js';
 import { parseMetadata } from './validation/metadata.js';
 
-export const NAME_MAX_LENGTH = 100;
+const NAME_MAX_LENGTH = 100;
 const MAX_ID = Number.MAX_SAFE_INTEGER;
 /** 2000-01-01 .. 3000-01-01 in ms: also catches timestamps sent in seconds. */
 const MS_TIMESTAMP = { min: 946_684_800_000, max: 32_503_680_000_000, integer: true, what: 'a Unix timestamp in milliseconds' };
@@ -130,7 +130,7 @@ function withAliases(fields: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** Ids are numbers on the wire for v1 and strings for v2: accept both spellings of a positive integer. */
-export function readId(r: FieldReader, field: string): Maybe<number | null> {
+function readId(r: FieldReader, field: string): Maybe<number | null> {
   const value = r.raw(field);
   if (value === undefined) return ABSENT;
   if (value === null || value === '') return null;

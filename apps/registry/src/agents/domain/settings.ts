@@ -99,7 +99,7 @@ export function changedFields(before: AgentSettings | null, after: AgentSettings
   return (Object.keys(after) as (keyof AgentSettings)[]).filter((k) => canonicalJson(before[k]) !== canonicalJson(after[k]));
 }
 
-export function canonicalJson(value: unknown): string {
+function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)

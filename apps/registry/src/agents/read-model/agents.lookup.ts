@@ -6,7 +6,7 @@ import { instanceCountsOf, toAgentView, toVersionView } from './agent-view.js';
 import { AgentInstanceCountsRow, AgentRow, AgentVersionRow } from './entities.js';
 
 /** Id columns are Postgres integers: a larger id cannot exist (and must not reach a query as an error). */
-export const MAX_DB_ID = 2_147_483_647;
+const MAX_DB_ID = 2_147_483_647;
 export const isStorableId = (id: number): boolean => Number.isSafeInteger(id) && id >= 1 && id <= MAX_DB_ID;
 
 export type AgentListFilters = Omit<FetchAllAgentsParams, 'withAgentObject'>;

@@ -147,7 +147,7 @@ export class AgentInstanceCountsRow {
 
 /** Where each container is in its life, so the counts move buckets correctly. */
 @Entity('agents_container_states')
-export class AgentContainerStateRow {
+class AgentContainerStateRow {
   @PrimaryColumn({ name: 'container_id', type: 'integer' })
   containerId!: number;
 

@@ -3,7 +3,7 @@ import type { ContainerFinalStatus } from '@agentry/contracts';
 /** Where a container is: the `POST /api/v1/agent` API's buckets. */
 export type ContainerState = 'pending' | 'active' | ContainerFinalStatus;
 
-export const FINAL_STATES: readonly ContainerState[] = ['complete', 'failed', 'cancelled'];
+const FINAL_STATES: readonly ContainerState[] = ['complete', 'failed', 'cancelled'];
 
 export type CountDeltas = Record<ContainerState | 'total', number>;
 

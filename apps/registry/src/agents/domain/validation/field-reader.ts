@@ -97,7 +97,7 @@ export class FieldReader {
 /** What sub-parsers need from a FieldReader: report a problem, count problems so far. */
 export type Reporter = Pick<FieldReader, 'fail' | 'errors'>;
 
-export function checkString(
+function checkString(
   r: Reporter,
   field: string,
   value: unknown,
@@ -121,7 +121,7 @@ export function checkNumber(r: Reporter, field: string, value: unknown, rule: Nu
   return value;
 }
 
-export function checkEnum<T extends string>(r: Reporter, field: string, value: unknown, allowed: readonly T[]): Maybe<T> {
+function checkEnum<T extends string>(r: Reporter, field: string, value: unknown, allowed: readonly T[]): Maybe<T> {
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
     return r.fail(field, `must be one of: ${allowed.map((a) => `"${a}"`).join(', ')}`);
   }
