@@ -43,6 +43,8 @@ test('an unknown image or package fails the run naming it and what this executor
   const loaded = RuntimeImages.load(root);
   expect(loaded.forScript(`'phantombuster package: 2'`)).toEqual({ image: null, problem: "'phantombuster package: 2': no such runtime image on this executor (available: web-node:v1)" });
   expect(loaded.forScript(`'phantom image: other:v1'`).problem).toContain("'phantom image: other:v1': no such runtime image");
+  // A path is no image name: nothing is looked up on disk at run time.
+  expect(loaded.forScript(`'phantom image: ../../etc'`)).toEqual({ image: null, problem: "'phantom image: ../../etc': no such runtime image on this executor (available: web-node:v1)" });
   expect(loaded.forScript('').image).toMatchObject({ name: 'web-node:v1', modules: ['left-pad'] });
   expect(images.forScript('')).toEqual({ image: null, problem: null });
   expect(images.forScript(`'phantom image: web-node:v1'`).problem).toBe("'phantom image: web-node:v1': no such runtime image on this executor (none installed)");
