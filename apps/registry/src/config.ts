@@ -1,4 +1,4 @@
-import { key256, loadConfig, optionalString, type LogLevel, type Setting } from '@agentry/config';
+import { boundedInteger, key256, loadConfig, optionalString, type LogLevel } from '@agentry/config';
 import { API_KEY_PATTERN, API_KEY_RULE, DEFAULT_MAX_RUNNING_CONTAINERS, MAX_RUNNING_CONTAINERS_LIMIT } from '@agentry/contracts';
 import { serviceConfig, serviceSettings, type ObservabilityConfig } from '@agentry/service-kit';
 
@@ -26,7 +26,8 @@ export function loadRegistryConfig(env: Record<string, string | undefined> = pro
       ...serviceSettings(),
       AGENTRY_SECRET_KEY: key256(),
       AGENTRY_BOOTSTRAP_API_KEY: optionalString(API_KEY_PATTERN, API_KEY_RULE),
-      AGENTRY_DEFAULT_MAX_RUNNING_CONTAINERS: runningCap(),
+      // Fair share: a whole number of containers, 1 to MAX_RUNNING_CONTAINERS_LIMIT.
+      AGENTRY_DEFAULT_MAX_RUNNING_CONTAINERS: boundedInteger(DEFAULT_MAX_RUNNING_CONTAINERS, 1, MAX_RUNNING_CONTAINERS_LIMIT, 'of containers'),
     },
     env,
   );
@@ -37,15 +38,3 @@ export function loadRegistryConfig(env: Record<string, string | undefined> = pro
     defaultMaxRunningContainers: c.AGENTRY_DEFAULT_MAX_RUNNING_CONTAINERS,
   };
 }
-
-/** Fair share: a whole number of containers, 1 to MAX_RUNNING_CONTAINERS_LIMIT. */
-const runningCap = (): Setting<number> => ({
-  read(raw, name) {
-    if (raw === undefined) return { value: DEFAULT_MAX_RUNNING_CONTAINERS };
-    const n = Number(raw);
-    if (!/^\d+$/.test(raw) || n < 1 || n > MAX_RUNNING_CONTAINERS_LIMIT) {
-      return { problem: `${name} must be a whole number of containers from 1 to ${MAX_RUNNING_CONTAINERS_LIMIT}, got "${raw}"` };
-    }
-    return { value: n };
-  },
-});
