@@ -311,7 +311,7 @@ describe('GET /api/v1/user.json', () => {
     expect(Object.keys(res.body.data)).toEqual(['email', 'timeLeft', 'emailsLeft', 'captchasLeft', 'storageLeft', 'databaseLeft', 'agents']);
   });
 
-  test("lists the org's agents in the seed's entry shape; orgs/fetch counts them", async () => {
+  test("lists the org's agents in PhantomBuster's entry shape; orgs/fetch counts them", async () => {
     const org = await platform.newOrg({ name: 'user-json-agents', maxAgents: 5 });
     const saved = await platform.request('POST', '/api/v2/agents/save', { key: org.key, json: { name: 'My first agent' } });
     expect(saved.status).toBe(200);

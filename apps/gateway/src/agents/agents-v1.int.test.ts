@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { startPlatform, type TestPlatform } from '@agentry/platform-harness';
 import { agentsApi, createScript, type AgentsApi } from './agents-test-kit.js';
 
-/** The v1 API's agent record, field for field and in the seed's order. */
+/** The v1 API's agent record, field for field and in PhantomBuster's order. */
 const RECORD_FIELDS = [
   'id', 'name', 'scriptId', 'proxy', 'proxyAddress', 'proxyUsername', 'proxyPassword', 'disableWebSecurity', 'ignoreSslErrors',
   'loadImages', 'launch', 'nbLaunches', 'showDebug', 'awsFolder', 'executionTimeLimit', 'fileMgmt', 'fileMgmtMaxFolders',
@@ -40,7 +40,7 @@ describe('GET /api/v1/agent/{id}.json (the v1 API)', () => {
     await api.save({ id, proxyUsername: null });
   });
 
-  test('answers the seed record in JSend, field for field', async () => {
+  test('answers PhantomBuster's record in JSend, field for field', async () => {
     const res = await api.v1Record(id);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
@@ -73,7 +73,7 @@ describe('GET /api/v1/agent/{id}.json (the v1 API)', () => {
     expect(Object.keys(res.body.data)).toEqual(RECORD_FIELDS);
   });
 
-  test('withScript adds the seed\'s script record; without a script it is left out', async () => {
+  test('withScript adds PhantomBuster\'s script record; without a script it is left out', async () => {
     const res = await api.v1Record(id, '?withScript=1');
     expect(Object.keys(res.body.data)).toEqual([...RECORD_FIELDS, 'script']);
     expect(res.body.data.script).toEqual({ id: scriptId, name: 'nice_agent.coffee', source: 'api', url: null, text: DOCUMENTED_SCRIPT_TEXT, httpHeaders: null });

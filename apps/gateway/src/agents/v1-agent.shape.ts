@@ -54,7 +54,7 @@ export function v1AgentRecord(agent: AgentView, script?: ScriptDto | null) {
 /** The `POST /api/v1/agent` API shows date-times without milliseconds: "2024-01-01T00:00:00Z". */
 const isoSeconds = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-/** The `POST /api/v1/agent` API's `Agent_Details` (snake_case, string ids, ISO date-times), keys in the seed's order. */
+/** The `POST /api/v1/agent` API's `Agent_Details` (snake_case, string ids, ISO date-times), keys in PhantomBuster's order. */
 export function v1AgentDetails(agent: AgentView) {
   return {
     available_actions: agent.availableActions,

@@ -18,7 +18,7 @@ test('each generation renders field errors in its own shape', () => {
   expect(errorBody('external', invalid)).toEqual({ error: invalid.message, details: invalid.fields });
 });
 
-test('codes map to the statuses the seeds document', () => {
+test('codes map to the statuses the v1 and v2 API documents give', () => {
   expect(statusOf(ErrorCode.VALIDATION_FAILED)).toBe(400);
   expect(statusOf(ErrorCode.UNAUTHENTICATED)).toBe(401);
   expect(statusOf(ErrorCode.PLAN_LIMIT_REACHED)).toBe(402);

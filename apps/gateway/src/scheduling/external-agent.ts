@@ -32,7 +32,7 @@ function readSchedule(raw: unknown, problems: FieldError[]): Record<string, unkn
 const isBlank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
 
 /**
- * The agents API `POST /v1/agents` → an ordinary agent save. The seed's own 400 reasons (missing name, baseUrl or
+ * The agents API `POST /v1/agents` → an ordinary agent save. The agents API's own 400 reasons (missing name, baseUrl or
  * mode; mode not "SCHEDULED") are checked here; the values themselves (URL, schedule) by the registry like any
  * save. `credentials` is "not yet supported via the external API": ignored, never stored.
  */

@@ -3,7 +3,7 @@ import { toV1Time } from '../http/shapes.js';
 
 /**
  * The v1 API's script record. `url` and `httpHeaders` belong to URL-fetched scripts, which this
- * platform does not have: they are always empty. The seed shows `url: null` in single records and
+ * platform does not have: they are always empty. PhantomBuster shows `url: null` in single records and
  * `url: ""` in the list; each endpoint answers its own sample's form (both are falsy for clients).
  */
 export function v1ScriptRecord(script: ScriptDto) {

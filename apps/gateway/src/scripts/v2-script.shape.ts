@@ -25,7 +25,7 @@ const onlyBranch = (script: ScriptDto) => ({
 
 /**
  * v2 `scripts/fetch`: the documented record (`code` only when asked for), plus Agentry's `source`,
- * `nonce`, `lastSaveDate`, `createdAt` and `text` (the code under its seed name).
+ * `nonce`, `lastSaveDate`, `createdAt` and `text` (the code under its v1 API name).
  */
 export function v2Script(script: ScriptDto, org: ScriptOrg) {
   return {
