@@ -1,10 +1,8 @@
 import 'reflect-metadata';
-import { Logger, Module, type INestMicroservice } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { createDataSource, eventStoreMigrations, migrate, ProjectionRunner } from '@agentry/event-store';
-import { natsMicroserviceOptions, RpcLogContextInterceptor, startEventRelay } from '@agentry/messaging';
+import { Module, type INestMicroservice } from '@nestjs/common';
+import * as messaging from '@agentry/messaging';
 import { QueueGroups } from '@agentry/contracts';
-import { installObservability, projectionErrorLogger, ShutdownStack, startServiceHealth } from '@agentry/service-kit';
+import { bootService, defineService, natsMicroservice, startStep } from '@agentry/service-kit';
 import type { RegistryConfig } from './config.js';
 import { registryFeatures } from './features.js';
 import { registryPlatformModule } from './platform/platform.module.js';
@@ -14,53 +12,37 @@ export interface RunningRegistry {
   close(): Promise<void>;
 }
 
-export function registryDataSource(databaseUrl: string) {
-  return createDataSource({
-    url: databaseUrl,
-    name: 'registry',
-    entities: registryFeatures.flatMap((f) => f.entities),
-    migrations: [...eventStoreMigrations, ...registryFeatures.flatMap((f) => f.migrations)],
-  });
-}
+/** The registry's tables, entities and read models: what its boot, its rebuild command and its tests share. */
+export const registryService = defineService({
+  name: 'registry',
+  entities: registryFeatures.flatMap((f) => f.entities),
+  migrations: registryFeatures.flatMap((f) => f.migrations),
+  projections: () => registryFeatures.flatMap((f) => f.projections),
+});
 
-export const registryProjections = () => registryFeatures.flatMap((f) => f.projections);
+export const registryDataSource = (databaseUrl: string) => registryService.dataSource(databaseUrl);
 
-/** Boots the registry: schema migrations, projections, relay, start hooks, then NATS handlers. */
+export const registryProjections = () => registryService.projections();
+
+/**
+ * Boots the registry through the service kit (see docs/ARCHITECTURE.md "How a service boots"): it
+ * answers over Nest's NATS transport only (no connection of its own) and relays the event log to
+ * the EVENTS stream. Start hooks (first-org bootstrap) run before the service answers, so its first
+ * reply already sees them.
+ */
 export async function startRegistry(config: RegistryConfig): Promise<RunningRegistry> {
-  const stack = new ShutdownStack();
-  const { logger, flushTraces } = installObservability('registry', config.logLevel, config.observability);
-  stack.push(flushTraces);
-  return stack.boot(async () => {
-    const dataSource = registryDataSource(config.databaseUrl);
-    await dataSource.initialize();
-    stack.push(() => dataSource.destroy());
-    await migrate(dataSource);
-    const projections = new ProjectionRunner(dataSource, registryProjections(), { onError: projectionErrorLogger() });
-
-    @Module({ imports: [registryPlatformModule({ config, dataSource, projections }), ...registryFeatures.map((f) => f.module)] })
-    class RegistryModule {}
-
-    const app = await NestFactory.createMicroservice(RegistryModule, {
-      ...natsMicroserviceOptions({ url: config.natsUrl, queue: QueueGroups.registry, name: 'registry' }),
-      logger,
-    });
-    app.useGlobalInterceptors(new RpcLogContextInterceptor('registry'));
-    await app.init();
-    await projections.start();
-    stack.push(() => projections.stop());
-    const relay = await startEventRelay(dataSource, config.natsUrl, { onError: projectionErrorLogger(), streams: { replicas: config.natsStreamReplicas } });
-    stack.push(() => relay.stop());
-    // Start hooks (first-org bootstrap) run before the service answers, so its first reply already sees them.
-    for (const feature of registryFeatures) await feature.onStart?.(app, config);
-    stack.push(() => app.close());
-    await app.listen();
-    const health = await startServiceHealth(config.observability, {
-      nats: { nats: app.unwrap(), 'nats:relay': relay.nc },
-      dataSource,
-      projections: { projections, relay: relay.runner },
-    });
-    if (health) stack.push(() => health.close());
-    new Logger('Registry').log('registry ready');
-    return { app, close: () => stack.unwind() };
+  const service = await bootService(registryService, config, {
+    messaging,
+    relay: true,
+    nest: natsMicroservice({
+      queue: QueueGroups.registry,
+      module: ({ dataSource, projections }) => {
+        @Module({ imports: [registryPlatformModule({ config, dataSource, projections }), ...registryFeatures.map((f) => f.module)] })
+        class RegistryModule {}
+        return RegistryModule;
+      },
+    }),
+    workers: (_ctx, app) => registryFeatures.flatMap((f) => (f.onStart ? [startStep(`${f.name} start hook`, () => f.onStart!(app, config))] : [])),
   });
+  return { app: service.app, close: service.close };
 }

@@ -62,6 +62,17 @@ export function workerOf(name: string, target: { start(): unknown; stop(): unkno
   };
 }
 
+/** A one-off step at the same point of the boot (e.g. bootstrap the first org before the service answers): nothing to stop. */
+export function startStep(name: string, run: () => Promise<void>): WorkerPart {
+  return {
+    name,
+    async start() {
+      await run();
+      return { stop: async () => undefined };
+    },
+  };
+}
+
 /** How the service's Nest app is made; `natsMicroservice()` makes the common one. */
 export interface NestPart<A extends ServiceApp, C extends BootConfig = BootConfig> {
   /** Creates and initialises the app (its providers exist) without answering yet. */
