@@ -30,8 +30,9 @@ export default tseslint.config(
   },
   {
     // The sandbox's script runtime (libs/runtime/script) is CommonJS by design: it is loaded
-    // with require() inside the agent's process.
-    files: ['**/*.cjs'],
+    // with require() inside the agent's process. So are the example agents: scripts written the
+    // way PhantomBuster's are (require('phantombuster'), require('puppeteer')).
+    files: ['**/*.cjs', 'examples/agents/*/agent.js'],
     languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

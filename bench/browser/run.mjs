@@ -11,15 +11,16 @@
 // Usage: npx turbo run build --filter=@agentry/executor && node bench/browser/run.mjs
 //   (env: BENCH_RUNS=10, BENCH_SECONDS=30, BENCH_CONCURRENCY=2). Prints figures; asserts nothing.
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, rmdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
-const { startRun } = await import('../../apps/executor/dist/process/index.js');
-const { RuntimeImages } = await import('../../apps/executor/dist/runs/runtime-images.js');
-const { DEFAULT_CHROMIUM } = await import('../../apps/executor/dist/config.js');
+import { startRun } from '@agentry/executor/process';
+
+/** Debian's Chromium (what the executor's EXECUTOR_CHROMIUM defaults to). */
+const DEFAULT_CHROMIUM = '/usr/lib/chromium/chromium';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
@@ -28,8 +29,11 @@ const LIMITS = { timeLimitSeconds: 120, maxTimeLimitSeconds: 600, memoryMb: 1024
 // The same flags the runtime's puppeteer build gives Chromium (libs/runtime/script/browser/launch-options.cjs).
 const { CHROMIUM_FLAGS } = (await import('../../libs/runtime/script/browser/launch-options.cjs')).default;
 
-const image = RuntimeImages.load().forScript('').image;
-if (!image || !existsSync(DEFAULT_CHROMIUM)) {
+/** The shipped runtime image, as the executor's runtime-images.ts reads it. */
+const imageDir = new URL('../../runtime-images/web-node-v1/', import.meta.url).pathname;
+const modules = Object.keys(JSON.parse(readFileSync(join(imageDir, 'package.json'), 'utf8')).dependencies);
+const image = { name: 'web-node:v1', modulesDir: join(imageDir, 'node_modules'), modules };
+if (!modules.every((name) => existsSync(join(image.modulesDir, name, 'package.json'))) || !existsSync(DEFAULT_CHROMIUM)) {
   console.error('needs Chromium (apt-get install chromium) and the web-node:v1 image (npm ci --prefix runtime-images/web-node-v1 --ignore-scripts)');
   process.exit(1);
 }
@@ -138,7 +142,7 @@ function bareCgroup(name) {
 /** A bare headless Chromium loading the same page: spawn → DOM printed. */
 async function bareLoad() {
   const profile = mkdtempSync(join(root, 'bare-profile-'));
-  const group = bareCgroup(`bench-bare-${nextId++}`);
+  const group = bareCgroup(`bench-bare-${process.pid}-${nextId++}`);
   const args = [...CHROMIUM_FLAGS, '--headless', `--user-data-dir=${profile}`, '--dump-dom', `http://127.0.0.1:${port}/`];
   const started = now();
   const child = spawn('/bin/sh', ['-c', `${group ? `echo $$ > ${group}/cgroup.procs; ` : ''}exec "$@"`, 'bare', DEFAULT_CHROMIUM, ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
@@ -193,8 +197,12 @@ try {
   console.log(`launch → first page loaded (${RUNS} each, taking turns)`);
   console.log(`  bare chromium --headless --dump-dom: p50 ${c.p50.toFixed(0)} ms, p99 ${c.p99.toFixed(0)} ms`);
   console.log(`  browser run (sandbox + runtime + puppeteer): p50 ${b.p50.toFixed(0)} ms, p99 ${b.p99.toFixed(0)} ms  (${(b.p50 / c.p50).toFixed(2)}× bare at p50)`);
-  const memBrowser = summary(browser.map((r) => r.memory ?? 0));
-  const memBare = summary(bare.map((r) => r.memory ?? 0));
+  const memorySummary = (runs) => {
+    const known = runs.map((r) => r.memory).filter((bytes) => bytes !== null);
+    return known.length > 0 ? summary(known) : { p50: null, p99: null };
+  };
+  const memBrowser = memorySummary(browser);
+  const memBare = memorySummary(bare);
   console.log(`memory, cgroup peak at first page loaded: browser run p50 ${mb(memBrowser.p50)} (max ${mb(memBrowser.p99)}), bare load p50 ${mb(memBare.p50)}`);
   const barePerMinute = await saturate(bareLoad);
   const browserPerMinute = await saturate(browserRun);
