@@ -154,11 +154,13 @@ async function bareLoad() {
   });
   await new Promise((resolve) => child.once('close', resolve));
   const memory = group ? peakBytes(group) : null;
-  if (group) {
+  // Chromium's children may still be leaving: the group goes once they are gone (tried for 5 s).
+  for (let tries = 0; group && tries < 50; tries++) {
     try {
       rmdirSync(group);
+      break;
     } catch {
-      // a process still leaving; the folder goes with the next reboot
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
   rmSync(profile, { recursive: true, force: true });
