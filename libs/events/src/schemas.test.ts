@@ -16,7 +16,7 @@ test('subjects name the org as one numeric token: a crafted org id cannot widen 
   expect(lifecycleSubject(42, 'container.ended')).toBe('agentry.events.v1.42.container.ended');
   expect(lifecycleFilterSubjects({ orgs: ['7'], types: [] })).toEqual(['agentry.events.v1.7.>']);
   expect(lifecycleFilterSubjects({})).toEqual(['agentry.events.v1.>']);
-  for (const hostile of ['>', '1.>', '1 2', '', '1.*', '-1']) {
+  for (const hostile of ['*', '>', '1.>', '1 2', '', '1.*', '-1']) {
     expect(() => lifecycleFilterSubjects({ orgs: [hostile] })).toThrow(/orgId must be a numeric id/);
   }
 });
