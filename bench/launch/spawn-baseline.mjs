@@ -9,7 +9,7 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { isolationAvailable, NO_SANDBOX_WARNING, startRun } from '../../apps/executor/dist/process/index.js';
+import { isolationAvailable, NO_SANDBOX_WARNING, startRun } from '@agentry/executor/process';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 40);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);

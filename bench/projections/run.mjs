@@ -140,12 +140,12 @@ async function main() {
   try {
     const postgres = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port: await freePort(), user: 'agentry', password: 'bench', database: 'agentry', ephemeral: true });
     stops.push(() => postgres.stop());
-    // Each service's data source and projections, from its built app (npm run build).
+    // Each service's data source and projections, from its built app's public entry (npm run build).
     const services = [
-      ['registry', await import('../../apps/registry/dist/registry-app.js').then((m) => [m.registryDataSource, m.registryProjections])],
-      ['output', await import('../../apps/output/dist/output-app.js').then((m) => [m.outputDataSource, m.outputProjections])],
-      ['executor', await import('../../apps/executor/dist/executor-app.js').then((m) => [m.executorDataSource, m.executorProjections])],
-      ['scheduler', await import('../../apps/scheduler/dist/scheduler-app.js').then((m) => [m.schedulerDataSource, m.schedulerProjections])],
+      ['registry', await import('@agentry/registry').then((m) => [m.registryDataSource, m.registryProjections])],
+      ['output', await import('@agentry/output').then((m) => [m.outputDataSource, m.outputProjections])],
+      ['executor', await import('@agentry/executor').then((m) => [m.executorDataSource, m.executorProjections])],
+      ['scheduler', await import('@agentry/scheduler').then((m) => [m.schedulerDataSource, m.schedulerProjections])],
     ];
     const dataSources = [];
     for (const [, [dataSourceOf]] of services) {
