@@ -54,6 +54,13 @@ class HttpsProxyAgent extends https.Agent {
     const socket = net.connect({ host: this.proxy.hostname, port: Number(this.proxy.port || 80) });
     const target = `${host.includes(':') ? `[${host}]` : host}:${options.port || 443}`;
     const auth = this.authorization ? `Proxy-Authorization: ${this.authorization}\r\n` : '';
+    // The callback is answered once: the tunnel, or the first failure (refusal, error, early close).
+    let answered = false;
+    const once = (error, value) => {
+      if (answered) return;
+      answered = true;
+      callback(error, value);
+    };
     socket.once('connect', () => socket.write(`CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n${auth}\r\n`));
     let answer = Buffer.alloc(0);
     const onData = (chunk) => {
@@ -70,12 +77,6 @@ class HttpsProxyAgent extends https.Agent {
       once(null, tls.connect({ ...options, socket, servername: options.servername || (net.isIP(host) ? undefined : host) }));
     };
     socket.on('data', onData);
-    let answered = false;
-    const once = (error, value) => {
-      if (answered) return;
-      answered = true;
-      callback(error, value);
-    };
     socket.once('error', (error) => once(error));
     socket.once('close', () => once(new Error(`The agent's proxy closed the tunnel to ${target} before answering`)));
     return undefined;

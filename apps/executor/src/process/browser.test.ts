@@ -71,6 +71,7 @@ const browserRun = (mark = `AGENTRY_BROWSER_TEST_${randomBytes(6).toString('hex'
   test.each([
     ['an abort', 'aborted'],
     ['the time limit', 'time-limit'],
+    ['a crash of the script', 'exited'],
   ])('%s while the browser runs leaves no Chromium process', async (_name, reason) => {
     const { mark, options } = browserRun();
     const script = `
@@ -82,6 +83,8 @@ const browserRun = (mark = `AGENTRY_BROWSER_TEST_${randomBytes(6).toString('hex'
         console.log('browser up');
         // The time limit case: a limit already passed (counted from the run's start) stops the run at once.
         if (${JSON.stringify(reason)} === 'time-limit') setTimeout(() => require('phantombuster').create().overrideTimeLimit(1), 500);
+        // The crash case: an uncaught error ends node with the browser still open (puppeteer's own exit hook is not a guarantee: SIGKILL skips it).
+        if (${JSON.stringify(reason)} === 'exited') setTimeout(() => { process.removeAllListeners('exit'); throw new Error('the script crashed'); }, 500);
         await new Promise(() => {});
       })();`;
     const run = await startScript('bubblewrap', script, options);
