@@ -27,6 +27,7 @@ export {
   setMaxEventBytes,
 } from './event-size.js';
 export { ProjectionRunner, type ProjectionRunnerOptions } from './projections/projection-runner.js';
+export { lastCommittedPosition } from './log-reader.js';
 export { TableRows } from './projections/table-rows.js';
 export { rebuildAndReport, rebuildProjections, type RebuildOptions, type RebuildProgress } from './projections/rebuild.js';
 export { eventStoreMigrations } from './migrations/index.js';

@@ -104,6 +104,19 @@ export async function readLogPage(db: Queryable, after: LogPosition, limit: numb
   };
 }
 
+/**
+ * The position of the last event committed now, whether readers may see it yet or not (readLog holds back
+ * events behind any older open transaction, of any service): "everything written before this moment".
+ */
+export async function lastCommittedPosition(db: Queryable): Promise<LogPosition> {
+  const rows: { transaction_id: string; global_position: string }[] = await db.query(
+    `SELECT transaction_id::text AS transaction_id, global_position::text AS global_position FROM events
+     ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+  );
+  const row = rows[0];
+  return row ? { transactionId: row.transaction_id, globalPosition: row.global_position } : LOG_START;
+}
+
 /** True when committed events after `after` exist that readLog does not return yet (an older transaction is still open). */
 export async function hasEventsHeldBack(db: Queryable, after: LogPosition): Promise<boolean> {
   const rows: { held: boolean }[] = await db.query(

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { compareLogPositions, ConcurrencyError, type EventStore, type LogPosition, type ProjectionRunner } from '@agentry/event-store';
+import { compareLogPositions, ConcurrencyError, lastCommittedPosition, type EventStore, type LogPosition, type ProjectionRunner } from '@agentry/event-store';
 import type { RpcClient } from '@agentry/messaging';
 import type { Clock } from '../platform/clock.js';
 import { ScheduleEventType, SCHEDULE_STREAM_TYPE, scheduleStreamId, type ScheduleFiredData } from '../schedules/schedule-events.js';
@@ -44,6 +44,12 @@ export class Firer {
   private stopped = false;
   private lastLockAttempt = -Infinity;
   private tickWaiters: (() => void)[] = [];
+  /**
+   * Where the read model must be before this leader fires: the log's end when it took the lead (undefined:
+   * not looked up yet; null: reached). A read model still catching up after a start or a takeover shows
+   * schedules whose later events (deleted, retired, already fired) it has not applied yet.
+   */
+  private catchUpTarget: LogPosition | null | undefined;
 
   constructor(private readonly deps: FirerDeps) {}
 
@@ -94,7 +100,7 @@ export class Firer {
   }
 
   private async tick(): Promise<void> {
-    if (!(await this.lead())) return;
+    if (!(await this.lead()) || !(await this.readModelCaughtUp())) return;
     const now = this.deps.clock.now();
     const positions: LogPosition[] = [];
     let cursor: DueCursor | null = null;
@@ -120,8 +126,25 @@ export class Firer {
     if (wallNow - this.lastLockAttempt < LEADERSHIP_RETRY_MS) return false;
     this.lastLockAttempt = wallNow;
     const held = await this.deps.lock.tryAcquire().catch(() => false);
-    if (held) logger.log('this replica fires schedules');
+    if (held) {
+      logger.log('this replica fires schedules');
+      this.catchUpTarget = undefined;
+    }
     return held;
+  }
+
+  /**
+   * True once the read model has applied every event committed when this replica took the lead. Checked
+   * without waiting (ticks go on, firing starts with the first tick after it); a fixed target, so appends
+   * arriving meanwhile never keep a busy platform from firing.
+   */
+  private async readModelCaughtUp(): Promise<boolean> {
+    if (this.catchUpTarget === null) return true;
+    this.catchUpTarget ??= await lastCommittedPosition(this.deps.dataSource);
+    if (!(await this.deps.projections.hasReached(this.catchUpTarget))) return false;
+    this.catchUpTarget = null;
+    logger.log('read model caught up with the log: firing');
+    return true;
   }
 
   /** Settles one due schedule; answers the position of its record, or null when nothing was recorded. */

@@ -138,6 +138,11 @@ export class ProjectionRunner {
     }
   }
 
+  /** Whether every projection has applied `position` now (no waiting): waitFor's check, for callers that go on either way. */
+  async hasReached(position: LogPosition): Promise<boolean> {
+    return this.leadersReached(position) || (await checkpointsReached(this.dataSource, this.projectionNames(), position));
+  }
+
   /** Answered from memory when this instance leads every projection. */
   private leadersReached(position: LogPosition): boolean {
     return this.workers.every((worker) => {

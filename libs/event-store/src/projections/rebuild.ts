@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { createSessionClient } from '../data-source.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { compareLogPositions, LOG_START } from '../log-position.js';
-import { readLogPage, type Queryable } from '../log-reader.js';
+import { lastCommittedPosition, readLogPage, type Queryable } from '../log-reader.js';
 import { ADVISORY_LOCK_NAMESPACE } from '../schema-names.js';
 import type { LogPosition } from '../types.js';
 import { applyEvents } from './apply-events.js';
@@ -67,7 +67,7 @@ async function rebuildBeside(dataSource: DataSource, projection: Projection, opt
     ]);
     if (!rows[0]?.locked) throw new Error(`${projection.name}: another rebuild of this projection is running`);
 
-    const target = await lastCommitted(dataSource);
+    const target = await lastCommittedPosition(dataSource);
     build = await BuildTables.create(dataSource, projection);
     const progress: RebuildProgress = { projection: projection.name, stage: 'filling', events: 0, position: LOG_START };
     // Fill the copies until a chunk comes back short, once past every event committed before the rebuild began.
@@ -134,23 +134,9 @@ async function catchUp(db: EntityManager, projection: Projection, progress: Rebu
   }
 }
 
-/**
- * The position of the last event committed now: a rebuild applies at least up to it, so it never ends
- * short of what was written before it began (readLog holds back events behind any older open transaction,
- * of any service, or of another database on the same server).
- */
-async function lastCommitted(db: Queryable): Promise<LogPosition> {
-  const rows: { transaction_id: string; global_position: string }[] = await db.query(
-    `SELECT transaction_id::text AS transaction_id, global_position::text AS global_position FROM events
-     ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
-  );
-  const row = rows[0];
-  return row ? { transactionId: row.transaction_id, globalPosition: row.global_position } : LOG_START;
-}
-
 /** One transaction: lock the checkpoint row, reset the tables, replay the whole log, set the checkpoint. */
 async function rebuildInPlace(dataSource: DataSource, projection: Projection, options: RebuildOptions): Promise<void> {
-  const target = await lastCommitted(dataSource);
+  const target = await lastCommittedPosition(dataSource);
   await dataSource.transaction(async (manager) => {
     await loadCheckpoint(manager, projection.name, { forUpdate: true });
     await projection.reset(manager);

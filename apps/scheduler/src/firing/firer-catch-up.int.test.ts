@@ -1,0 +1,106 @@
+import pg from 'pg';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { Subjects } from '@agentry/contracts';
+import { EventStore, migrate, ProjectionRunner } from '@agentry/event-store';
+import { createRpcClient, type RpcClient } from '@agentry/messaging';
+import { createTestDatabase, startTestNats, waitUntil, type TestDatabase, type TestNats } from '@agentry/testing';
+import type { DataSource } from 'typeorm';
+import { schedulerDataSource, schedulerProjections } from '../scheduler-app.js';
+import { Firer } from './firer.js';
+import { FirerLock } from './firer-lock.js';
+
+const MINUTE = 60_000;
+const T0 = Date.parse('2026-03-01T00:00:00Z');
+const BY = { userId: 1, keyId: 1 };
+
+const settings = {
+  name: 'a', scriptId: null, branch: null, environment: null, argument: null, executionTimeLimit: null, maxParallelism: null,
+  maxRetryNumber: null, fileMgmt: null, fileMgmtMaxFolders: null, launchType: 'repeatedly', launchOnceAt: null, launchAfterAgentId: null,
+  masterAgentLaunchOnExitCodes: null, masterAgentLaunchAfter: null, repeatedLaunchTimes: null, repeatedLaunchPreset: null,
+  notifications: null, proxyType: 'none', proxyAddress: null, proxyUsername: null, squidLeaseIdentifier: null, expireAt: null,
+  applyScriptManifestDefaultSettings: false, userCustomMetadata: null, internalMetadata: null, wasSetupValidWhenSubmittedByTheFrontend: null,
+  shouldPropagateUpdatedSettingsToWorkersRegardlessOfSessionType: null, baseUrl: null, content: null,
+  schedule: { kind: 'rate', mode: 'SCHEDULED', rateMinutes: 1 }, tags: [], stage: 'production', description: null,
+};
+
+let database: TestDatabase;
+let dataSource: DataSource;
+let store: EventStore;
+let nats: TestNats;
+let executor: NatsConnection;
+let rpc: RpcClient;
+/** Agent ids of the launch requests the stand-in executor received. */
+const launched: number[] = [];
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  dataSource = schedulerDataSource(database.url);
+  await dataSource.initialize();
+  await migrate(dataSource);
+  store = new EventStore(dataSource);
+  nats = await startTestNats();
+  // The executor's side of a launch, answering as the executor does (this test is about what the firer asks for).
+  executor = await connect({ servers: nats.url.replace(/^nats:\/\//, '') });
+  let containerId = 0;
+  executor.subscribe(Subjects.executor.launch, {
+    callback(_error, msg) {
+      const { id, data } = JSON.parse(msg.string());
+      launched.push(data.params.agentId);
+      msg.respond(JSON.stringify({ id, response: { ok: true, data: { containerId: ++containerId, queuedAt: Date.now() } }, isDisposed: true }));
+    },
+  });
+  rpc = await createRpcClient({ url: nats.url, name: 'firer-catch-up-test' });
+});
+afterAll(async () => {
+  await rpc?.close();
+  await executor?.drain();
+  await nats?.stop();
+  await dataSource?.destroy();
+  await database?.drop();
+});
+
+const append = (streamId: string, type: string, data: Record<string, unknown>) => store.append(streamId, 'agent', [{ type, data }], { expectedVersion: 'any' });
+const createRateAgent = async (agentId: number) => {
+  await append(`agent-${agentId}`, 'AgentCreated', { agentId, orgId: 1, storageFolder: 's', userStorageFolder: 'u', createdBy: BY, createdAt: T0, idempotencyKey: null });
+  await append(`agent-${agentId}`, 'AgentVersionSaved', {
+    agentId, versionId: `v-${agentId}`, versionNumber: 1, settingsSchemaVersion: 1, settings, secrets: { proxyPassword: null, credentials: null },
+    savedBy: BY, savedAt: T0, reason: 'create', changedFields: [],
+  });
+};
+
+test('a firer that takes the lead fires nothing until the read model has applied every event committed before it', async () => {
+  // Agent 1 is due at T0 + 1 min but was deleted; agent 2 is due and active. A transaction that opened before
+  // the deletion holds it back from every log reader (pg_snapshot_xmin), so the read model still shows agent 1 due.
+  await createRateAgent(1);
+  await createRateAgent(2);
+  const older = new pg.Client({ connectionString: database.url });
+  await older.connect();
+  await older.query('BEGIN');
+  await older.query('SELECT pg_current_xact_id()');
+  await append('agent-1', 'AgentDeleted', { agentId: 1, at: T0 + 1000, by: BY });
+
+  const projections = new ProjectionRunner(dataSource, schedulerProjections(), { pollIntervalMs: 100, onError: () => undefined });
+  const lock = new FirerLock(database.url);
+  const firer = new Firer({
+    dataSource, store, projections, rpc, lock, clock: { now: () => T0 + MINUTE }, timing: { flexWindowMs: 0, missedGraceMs: MINUTE }, tickMs: 10,
+  });
+  try {
+    await projections.start();
+    const dueRows = () => dataSource.query(`SELECT agent_id FROM scheduler_agents WHERE next_fire_at <= $1 ORDER BY agent_id`, [T0 + MINUTE]);
+    await waitUntil(async () => (await dueRows()).length === 2, { message: 'both agents planned (the deletion held back)' });
+    firer.start();
+    for (let i = 0; i < 5; i++) await firer.nextTick();
+    expect(firer.leading).toBe(true);
+    expect(await dueRows()).toEqual([{ agent_id: 1 }, { agent_id: 2 }]); // still behind: the deleted agent looks due
+    expect(launched).toEqual([]);
+
+    await older.query('ROLLBACK');
+    await waitUntil(async () => launched.length > 0, { message: 'the active agent fired once the read model caught up' });
+    await firer.nextTick();
+    expect(launched).toEqual([2]);
+  } finally {
+    await older.end();
+    await firer.stop();
+    await projections.stop();
+  }
+});
