@@ -5,6 +5,7 @@ import {
   AGENT_IDEMPOTENCY_STREAM_TYPE,
   StreamType,
   streamId,
+  type AgentEvent,
   type AgentIdempotencyKeyReservedData,
 } from '@agentry/contracts';
 import { fold, type AgentState } from './domain/agent.js';
@@ -30,7 +31,8 @@ export class AgentStreams {
   async loadAgent(id: number): Promise<LoadedAgent> {
     const { version, events } = await this.store.readStream(agentStreamId(id));
     const last = events.at(-1);
-    return { state: fold(events), version, position: last ? { transactionId: last.transactionId, globalPosition: last.globalPosition } : null };
+    // An `agent-<id>` stream holds only agent events (its stream type is `agent`): the one place they are read as such.
+    return { state: fold(events as AgentEvent[]), version, position: last ? { transactionId: last.transactionId, globalPosition: last.globalPosition } : null };
   }
 
   /** The agent a create idempotency key already made, if any. */

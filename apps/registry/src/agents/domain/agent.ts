@@ -1,12 +1,4 @@
-import {
-  AgentEventType,
-  type AgentCreatedData,
-  type AgentSecretsSnapshot,
-  type AgentSettings,
-  type AgentStatus,
-  type AgentVersionSavedData,
-  type AgentLifecycleData,
-} from '@agentry/contracts';
+import { AgentEventType, type AgentEvent, type AgentSecretsSnapshot, type AgentSettings, type AgentStatus } from '@agentry/contracts';
 
 export interface AgentVersionSnapshot {
   versionId: string;
@@ -27,32 +19,27 @@ export interface AgentState {
   versions: AgentVersionSnapshot[];
 }
 
-export interface EventLike {
-  type: string;
-  data: unknown;
-}
-
-function evolve(state: AgentState | null, event: EventLike): AgentState | null {
+function evolve(state: AgentState | null, event: AgentEvent): AgentState | null {
   switch (event.type) {
     case AgentEventType.AgentCreated: {
-      const d = event.data as AgentCreatedData;
+      const d = event.data;
       return { id: d.agentId, orgId: d.orgId, status: 'active', createdAt: d.createdAt, updatedAt: d.createdAt, current: null, versions: [] };
     }
     case AgentEventType.AgentVersionSaved: {
       if (!state) return state;
-      const d = event.data as AgentVersionSavedData;
+      const d = event.data;
       const version: AgentVersionSnapshot = { versionId: d.versionId, versionNumber: d.versionNumber, settings: d.settings, secrets: d.secrets };
       return { ...state, current: version, versions: [...state.versions, version], updatedAt: d.savedAt };
     }
     case AgentEventType.AgentRetired:
-      return state && { ...state, status: 'retired', updatedAt: (event.data as AgentLifecycleData).at };
+      return state && { ...state, status: 'retired', updatedAt: event.data.at };
     case AgentEventType.AgentReinstated:
-      return state && { ...state, status: 'active', updatedAt: (event.data as AgentLifecycleData).at };
+      return state && { ...state, status: 'active', updatedAt: event.data.at };
     case AgentEventType.AgentDeleted:
-      return state && { ...state, status: 'deleted', updatedAt: (event.data as AgentLifecycleData).at };
+      return state && { ...state, status: 'deleted', updatedAt: event.data.at };
     default:
       return state;
   }
 }
 
-export const fold = (events: EventLike[]): AgentState | null => events.reduce<AgentState | null>(evolve, null);
+export const fold = (events: readonly AgentEvent[]): AgentState | null => events.reduce<AgentState | null>(evolve, null);

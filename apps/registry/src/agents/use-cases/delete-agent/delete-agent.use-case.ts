@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Role, requireRole, type AgentDeletedData, type DeleteAgentParams, type DeleteAgentResult, type RequestEnvelope } from '@agentry/contracts';
+import { AgentEventType, Role, requireRole, type DeleteAgentParams, type DeleteAgentResult, type RequestEnvelope } from '@agentry/contracts';
 import { decideDelete } from '../../domain/decide.js';
 import { AgentCommand } from '../agent-command.js';
 import { readAgentId } from '../agent-id.js';
@@ -13,6 +13,7 @@ export class DeleteAgentUseCase {
     requireRole(envelope.actor, Role.AGENTS_UPDATE);
     const id = readAgentId(envelope.params?.id);
     const [deleted] = await this.command.run(envelope, id, decideDelete);
-    return { id, deletedAt: (deleted!.data as AgentDeletedData).at };
+    if (deleted?.type !== AgentEventType.AgentDeleted) throw new Error(`decideDelete answered ${deleted?.type ?? 'nothing'}, not ${AgentEventType.AgentDeleted}`);
+    return { id, deletedAt: deleted.data.at };
   }
 }
