@@ -1,11 +1,10 @@
 import 'reflect-metadata';
-import { Logger, Module, type INestMicroservice, type Type } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { Module, type INestMicroservice, type Type } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { createDataSource, eventStoreMigrations, migrate, ProjectionRunner } from '@agentry/event-store';
-import { connectNats, ensureOutputStream, natsMicroserviceOptions, RpcLogContextInterceptor } from '@agentry/messaging';
+import type { ProjectionRunner } from '@agentry/event-store';
+import * as messaging from '@agentry/messaging';
 import { QueueGroups } from '@agentry/contracts';
-import { installObservability, projectionErrorLogger, ShutdownStack, startServiceHealth } from '@agentry/service-kit';
+import { bootService, defineService, natsMicroservice, startStep } from '@agentry/service-kit';
 import type { OutputConfig } from './config.js';
 import { outputFeatures } from './features.js';
 import { outputPlatformModule } from './platform/platform.module.js';
@@ -18,51 +17,36 @@ export interface RunningOutput {
 }
 
 /** The service's tables live in the platform database beside the event log they are projected from. */
-export function outputDataSource(databaseUrl: string, name = 'output'): DataSource {
-  return createDataSource({
-    url: databaseUrl,
-    name,
-    migrations: [...eventStoreMigrations, ...outputFeatures.flatMap((f) => f.migrations)],
-  });
-}
+export const outputService = defineService({
+  name: 'output',
+  migrations: outputFeatures.flatMap((f) => f.migrations),
+  projections: () => outputFeatures.flatMap((f) => f.projections),
+});
 
-export const outputProjections = () => outputFeatures.flatMap((f) => f.projections);
+export const outputDataSource = (databaseUrl: string, name = 'output'): DataSource => outputService.dataSource(databaseUrl, name);
 
-/** Boots the output service: migrations, projections, NATS handlers, then each feature's start hook (the chunk consumer). */
+export const outputProjections = () => outputService.projections();
+
+/**
+ * Boots the output service through the service kit: its own connection (the OUTPUT stream, the
+ * live chunks), NATS handlers, and each feature's start hook (the chunk consumer, stopped by its
+ * module when the app closes).
+ */
 export async function startOutput(config: OutputConfig): Promise<RunningOutput> {
-  const stack = new ShutdownStack();
-  const { logger, flushTraces } = installObservability('output', config.logLevel, config.observability);
-  stack.push(flushTraces);
-  return stack.boot(async () => {
-    const dataSource = outputDataSource(config.databaseUrl);
-    await dataSource.initialize();
-    stack.push(() => dataSource.destroy());
-    await migrate(dataSource);
-
-    const nc = await connectNats(config.natsUrl, 'output');
-    stack.push(() => nc.close());
-    await ensureOutputStream(nc, { replicas: config.natsStreamReplicas });
-
-    const projections = new ProjectionRunner(dataSource, outputProjections(), { onError: projectionErrorLogger() });
-    stack.push(() => projections.stop());
-
-    const featureModules = outputFeatures.flatMap((f) => (f.module ? [f.module] : [])) as Type<unknown>[];
-    @Module({ imports: [outputPlatformModule({ config, dataSource, projections, nc }), ...featureModules] })
-    class OutputModule {}
-
-    const app = await NestFactory.createMicroservice(OutputModule, {
-      ...natsMicroserviceOptions({ url: config.natsUrl, queue: QueueGroups.output, name: 'output' }),
-      logger,
-    });
-    app.useGlobalInterceptors(new RpcLogContextInterceptor('output'));
-    // Closing the app also stops the chunk consumer (module destroy hook), before NATS and the database go.
-    stack.push(() => app.close());
-    await app.listen();
-    await projections.start();
-    for (const feature of outputFeatures) await feature.onStart?.(app, config);
-    const health = await startServiceHealth(config.observability, { nats: { nats: app.unwrap(), 'nats:streams': nc }, dataSource, projections: { projections } });
-    if (health) stack.push(() => health.close());
-    new Logger('Output').log('output service ready');
-    return { app, projections, close: () => stack.unwind() };
+  const service = await bootService(outputService, config, {
+    messaging,
+    nats: { streams: [messaging.ensureOutputStream] },
+    nest: natsMicroservice({
+      queue: QueueGroups.output,
+      module: ({ dataSource, projections, nc }) => {
+        const featureModules = outputFeatures.flatMap((f): Type<unknown>[] => (f.module ? [f.module] : []));
+        @Module({ imports: [outputPlatformModule({ config, dataSource, projections, nc }), ...featureModules] })
+        class OutputModule {}
+        return OutputModule;
+      },
+    }),
+    workers: (_ctx, app) => outputFeatures.flatMap((f) => (f.onStart ? [startStep(`${f.name} start hook`, () => f.onStart!(app, config))] : [])),
+    ready: () => 'output service ready',
   });
+  return { app: service.app, projections: service.projections, close: service.close };
 }

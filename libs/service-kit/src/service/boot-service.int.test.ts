@@ -171,13 +171,13 @@ test('close() stops workers in reverse, then the Nest app (while the database is
   // Own connection, Nest's transport and the relay's.
   expect(relay.open()).toBe(3);
   expect(await sessionsOf('kit-close')).toBeGreaterThan(0);
-  expect(service.projections?.projectionNames()).toEqual(['kit-test']);
+  expect(service.projections.projectionNames()).toEqual(['kit-test']);
 
   await Promise.all([service.close(), service.close()]);
   await service.close();
   expect(order).toEqual(['stop third', 'stop counted', 'stop first']);
   expect(destroyed).toEqual([{ dataSourceUp: true }]);
-  expect(service.dataSource?.isInitialized).toBe(false);
+  expect(service.dataSource.isInitialized).toBe(false);
   await noSessionsOf('kit-close');
   await waitUntil(() => relay.open() === 0);
 });

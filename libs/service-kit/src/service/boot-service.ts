@@ -102,12 +102,12 @@ export interface BootPlan<C extends BootConfig, A extends ServiceApp> {
   ready?(ctx: BootContext<C>, app: A): string;
 }
 
-/** A booted service: what it opened, and `close()`, which stops it all once, however often it is called. */
-export interface RunningService<A> {
+/**
+ * A booted service: what it opened (the same getters as the boot context: a part it did not declare
+ * throws), and `close()`, which stops it all once, however often it is called.
+ */
+export interface RunningService<A> extends Pick<BootContext, 'dataSource' | 'projections' | 'nc'> {
   app: A;
-  dataSource: DataSource | undefined;
-  projections: ProjectionRunner | undefined;
-  nc: NatsConnection | undefined;
   close(): Promise<void>;
 }
 
@@ -217,9 +217,15 @@ export async function bootService<C extends BootConfig, A extends ServiceApp>(
     let closing: Promise<void> | undefined;
     return {
       app,
-      dataSource: opened.dataSource,
-      projections: opened.projections,
-      nc: opened.nc,
+      get dataSource() {
+        return ctx.dataSource;
+      },
+      get projections() {
+        return ctx.projections;
+      },
+      get nc() {
+        return ctx.nc;
+      },
       close: () => (closing ??= stack.unwind()),
     };
   });
