@@ -204,6 +204,8 @@ test('a run ends → each subscribed endpoint gets the container.ended envelope,
   expect(atA!.headers['webhook-id']).not.toBe(atB!.headers['webhook-id']);
   expect(containerEndsAt('/off', containerId)).toEqual([]);
 
+  // The receiver has the POST a moment before the notifier records the answer it got.
+  await waitUntil(async () => (await api('GET', `/endpoints/${a.id}/deliveries`)).body.deliveries[0]?.state === 'delivered');
   const log = await api('GET', `/endpoints/${a.id}/deliveries`);
   expect(log.status).toBe(200);
   expect(log.body.deliveries[0]).toMatchObject({

@@ -112,7 +112,10 @@ test('mail and Slack fire for exactly the outcome and launch kind each flag name
   for (const quiet of ['no-script-run', 'silent-run']) expect(slack.at(`/slack/${quiet}`)).toEqual([]);
 
   // The agent's delivery log shows them, by channel.
-  const log = await platform.request('GET', `/api/agentry/v1/webhooks/deliveries?agentId=${success.agentId}`, { key: org.key });
+  // The answers are recorded a moment after they arrive.
+  const agentLog = () => platform.request('GET', `/api/agentry/v1/webhooks/deliveries?agentId=${success.agentId}`, { key: org.key });
+  await waitUntil(async () => (await agentLog()).body.deliveries.every((d: { state: string }) => d.state === 'delivered'));
+  const log = await agentLog();
   expect(log.status).toBe(200);
   expect(log.body.deliveries.map((d: { channel: string; state: string }) => [d.channel, d.state]).sort()).toEqual([
     ['mail', 'delivered'],

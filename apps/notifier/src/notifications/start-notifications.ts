@@ -46,10 +46,10 @@ export async function startNotifications(deps: NotificationsDeps): Promise<{ sto
       endpointDisableAfterMs: config.endpointDisableAfterMs,
       onEndpointDisabled: (m, d) => tellOrgEndpointDisabled(new EventStore(dataSource), deliveries, mailer !== null)(m, d),
     });
-    const ended = await startContainerEndedWebhooks({ nc: deps.nc, dataSource, projections: deps.projections, deliveries, endpoints });
-    stops.push(() => ended.stop());
     const worker = startDeliveryWorker({ deliveries, secretKey: config.secretKey, config: config.webhooks, mailer });
     stops.push(() => worker.stop());
+    const ended = await startContainerEndedWebhooks({ nc: deps.nc, dataSource, projections: deps.projections, deliveries, endpoints, onEnqueued: () => worker.nudge() });
+    stops.push(() => ended.stop());
     const rpc = await startNotifierRpc({
       natsUrl: config.natsUrl,
       endpoints: new EndpointsService({ endpoints, secretKey: config.secretKey, privateDestinations: config.webhooks.privateDestinations }),

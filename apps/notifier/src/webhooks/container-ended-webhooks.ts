@@ -17,6 +17,8 @@ export interface ContainerEndedWebhooksDeps {
   projections: ProjectionRunner;
   deliveries: WebhookDeliveries;
   endpoints: WebhookEndpoints;
+  /** Called once an end's deliveries are enqueued (the local worker looks at once). */
+  onEnqueued?: () => void;
   now?: () => number;
 }
 
@@ -86,6 +88,7 @@ export async function startContainerEndedWebhooks(deps: ContainerEndedWebhooksDe
       const mail = runMail(to, payload, trigger, outcome);
       await deps.deliveries.enqueue({ ...base, webhookId: webhookIdOf(event.eventId, 'mail'), url: `mailto:${to.join(',')}`, body: JSON.stringify(mail), channel: 'mail' }, at);
     }
+    deps.onEnqueued?.();
   };
   return consumeEvents({
     nc: deps.nc,

@@ -77,10 +77,20 @@ export async function attemptDelivery(deps: DeliveryWorkerDeps, d: DueDelivery):
   if (verdict !== 'delivered') logger.warn(`${d.channel ?? 'webhook'} ${d.webhookId} attempt ${d.attempts + 1}: ${verdict} (${outcome.statusCode ?? outcome.error})`);
 }
 
+export interface DeliveryWorker {
+  /**
+   * Something was just enqueued on this replica: look now instead of at the next poll. Without it a
+   * delivery waits half a poll interval on average (bench/webhooks: p50 362 ms → see the README).
+   */
+  nudge(): void;
+  stop(): Promise<void>;
+}
+
 /** Polls for due deliveries and attempts them, a batch at a time, until stopped. */
-export function startDeliveryWorker(deps: DeliveryWorkerDeps): { stop(): Promise<void> } {
+export function startDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   const now = deps.now ?? Date.now;
   let stopping = false;
+  let nudged = false;
   let wake: (() => void) | null = null;
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -92,6 +102,7 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): { stop(): Promise
     });
   const loop = (async () => {
     while (!stopping) {
+      nudged = false;
       try {
         // The claim outlives the attempt's own timeout, so no other replica takes a delivery still in flight.
         const due = await deps.deliveries.claimDue(now(), deps.config.timeoutMs + 30_000, BATCH);
@@ -100,10 +111,14 @@ export function startDeliveryWorker(deps: DeliveryWorkerDeps): { stop(): Promise
       } catch (error) {
         logger.error(`delivery loop: ${error instanceof Error ? error.message : String(error)}`);
       }
-      if (!stopping) await sleep(deps.config.pollMs);
+      if (!stopping && !nudged) await sleep(deps.config.pollMs);
     }
   })();
   return {
+    nudge() {
+      nudged = true;
+      (wake as (() => void) | null)?.();
+    },
     async stop() {
       stopping = true;
       (wake as (() => void) | null)?.();
