@@ -3,12 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { access, constants, mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { Logger, Module, type INestMicroservice } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { createDataSource, eventStoreMigrations, migrate, ProjectionRunner } from '@agentry/event-store';
-import { connectNats, ensureEventsStream, ensureOutputStream, natsMicroserviceOptions, RpcLogContextInterceptor, startEventRelay } from '@agentry/messaging';
+import type { NatsConnection } from '@nats-io/transport-node';
+import * as messaging from '@agentry/messaging';
 import { QueueGroups } from '@agentry/contracts';
 import { ConfigError } from '@agentry/config';
-import { installObservability, projectionErrorLogger, startServiceHealth } from '@agentry/service-kit';
+import { bootService, defineService, natsMicroservice, workerOf, type WorkerPart } from '@agentry/service-kit';
 import { DEFAULT_DRAIN_GRACE_MS, type ExecutorConfig } from './config.js';
 import { ContainersModule } from './containers/containers.module.js';
 import { executorContainersProjection } from './containers/read-model/containers.projection.js';
@@ -37,11 +36,16 @@ export interface RunningExecutor {
   close(opts?: { graceMs?: number }): Promise<void>;
 }
 
-export function executorDataSource(databaseUrl: string) {
-  return createDataSource({ url: databaseUrl, name: 'executor', migrations: [...eventStoreMigrations, ExecutorReadModel1764300000000, OrgWriteUsage1765000000100] });
-}
+/** The executor's tables and its read model of containers: what its boot, its rebuild command and its tests share. */
+export const executorService = defineService({
+  name: 'executor',
+  migrations: [ExecutorReadModel1764300000000, OrgWriteUsage1765000000100],
+  projections: () => [executorContainersProjection],
+});
 
-export const executorProjections = () => [executorContainersProjection];
+export const executorDataSource = (databaseUrl: string) => executorService.dataSource(databaseUrl);
+
+export const executorProjections = () => executorService.projections();
 
 /**
  * The folders exist and are writable, and the isolation asked for is usable here: otherwise the
@@ -62,68 +66,81 @@ async function checkHost(config: ExecutorConfig): Promise<string> {
   return describeIsolation({ isolation: config.isolation, runUser: config.runUser });
 }
 
-/** Boots an executor replica: schema, streams, projections, NATS handlers, then the queue worker and its companions. */
+/**
+ * Boots an executor replica through the service kit: the host check first (nothing is opened on a
+ * host that cannot run scripts safely), then schema, streams (EVENTS, OUTPUT, the launch queue),
+ * the leases bucket, projections, the relay, and the queue worker with its companions; the replica
+ * answers requests (launch, abort, stored files) once they all run. Closing drains the runs first.
+ */
 export async function startExecutor(config: ExecutorConfig, opts: { executorId?: string } = {}): Promise<RunningExecutor> {
-  const { logger: serviceLogger, flushTraces } = installObservability('executor', config.logLevel, config.observability);
-  const isolation = await checkHost(config);
-  const logger = new Logger('Executor');
-  if (config.isolation === 'none') logger.warn(`AGENTRY_ISOLATION=none: ${isolation}`);
   const executorId = opts.executorId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
-  const dataSource = executorDataSource(config.databaseUrl);
-  await dataSource.initialize();
-  await migrate(dataSource);
-  const nc = await connectNats(config.natsUrl, `executor ${executorId}`);
-  const streams = { replicas: config.natsStreamReplicas };
-  await ensureEventsStream(nc, streams);
-  await ensureOutputStream(nc, streams);
-  await ensureLaunchQueue(nc, streams);
-  const leases = await openLeases(nc, config.heartbeatTtlMs, streams);
-  const projections = new ProjectionRunner(dataSource, executorProjections(), { onError: projectionErrorLogger() });
-
-  @Module({ imports: [executorPlatformModule({ config, dataSource, projections, nc, executorId, leases }), ContainersModule, StorageModule, RunsModule] })
-  class ExecutorModule {}
-
-  const app = await NestFactory.createMicroservice(ExecutorModule, {
-    ...natsMicroserviceOptions({ url: config.natsUrl, queue: QueueGroups.executor, name: `executor ${executorId}` }),
-    logger: serviceLogger,
-  });
-  app.useGlobalInterceptors(new RpcLogContextInterceptor('executor'));
-  await app.listen();
-  await projections.start();
-  const relay = await startEventRelay(dataSource, config.natsUrl, { onError: projectionErrorLogger(), streams });
-  const worker = app.get(LaunchWorker);
-  const companions = [app.get(AbortListener), app.get(KeepAlive), app.get(ExecutorLostReaper)];
-  for (const companion of companions) companion.start();
-  const consumers = [app.get(LaunchBackstop), app.get(RetryScheduler)];
-  for (const consumer of consumers) await consumer.start();
-  await worker.start();
-  const health = await startServiceHealth(config.observability, {
-    nats: { nats: app.unwrap(), 'nats:work': nc, 'nats:relay': relay.nc },
-    dataSource,
-    projections: { projections, relay: relay.runner },
+  let isolation = '';
+  // Fixed by the first close() call; the launch worker's stop (drain) reads it.
+  let graceMs = config.drainGraceMs ?? DEFAULT_DRAIN_GRACE_MS;
+  const service = await bootService(executorService, config, {
+    messaging,
+    instance: `executor ${executorId}`,
+    preflight: async () => {
+      isolation = await checkHost(config);
+      if (config.isolation === 'none') new Logger('Executor').warn(`AGENTRY_ISOLATION=none: ${isolation}`);
+    },
+    nats: { streams: [messaging.ensureEventsStream, messaging.ensureOutputStream, ensureLaunchQueue] },
+    relay: true,
+    nest: natsMicroservice({
+      queue: QueueGroups.executor,
+      module: async (ctx) => {
+        const { dataSource, projections, nc } = ctx;
+        const leases = await openLeases(nc, config.heartbeatTtlMs, { replicas: config.natsStreamReplicas });
+        @Module({ imports: [executorPlatformModule({ config, dataSource, projections, nc, executorId, leases }), ContainersModule, StorageModule, RunsModule] })
+        class ExecutorModule {}
+        return ExecutorModule;
+      },
+    }),
+    // Stopped in reverse: the queue report, the worker (drain: runs finish or are handed back while
+    // aborts and keep-alives still work), the consumers, then the companions.
+    workers: ({ nc }, app) => [
+      workerOf('abort listener', app.get(AbortListener)),
+      workerOf('keep-alive', app.get(KeepAlive)),
+      workerOf('executor-lost reaper', app.get(ExecutorLostReaper)),
+      workerOf('launch backstop', app.get(LaunchBackstop)),
+      workerOf('retry scheduler', app.get(RetryScheduler)),
+      launchWorker(app, () => graceMs),
+      queueDepthReport(nc),
+    ],
     // Watchdogs: a reaper or keep-alive that stops completing its rounds is wedged (live and ready fail).
-    loops: [app.get(ExecutorLostReaper).progress, app.get(KeepAlive).progress],
+    loops: (_ctx, app) => [app.get(ExecutorLostReaper).progress, app.get(KeepAlive).progress],
+    ready: () => `executor ${executorId} ready (${config.slots} slots); ${isolation}`,
   });
-  const stopQueueReport = reportLaunchQueueDepth(nc);
-  logger.log(`executor ${executorId} ready (${config.slots} slots); ${isolation}`);
-
-  const shutDown = async (graceMs: number) => {
-    stopQueueReport();
-    await health?.close();
-    await drainRuns(worker, app.get(LocalRuns), graceMs);
-    for (const consumer of consumers) await consumer.stop();
-    for (const companion of [...companions].reverse()) await companion.stop();
-    await app.close();
-    await relay.stop();
-    await projections.stop();
-    if (!nc.isClosed()) await nc.drain();
-    await dataSource.destroy();
-    await flushTraces();
-  };
   let closing: Promise<void> | undefined;
   return {
-    app,
+    app: service.app,
     executorId,
-    close: ({ graceMs = config.drainGraceMs ?? DEFAULT_DRAIN_GRACE_MS } = {}) => (closing ??= shutDown(graceMs)),
+    close: ({ graceMs: grace } = {}) => {
+      if (!closing) graceMs = grace ?? graceMs;
+      return (closing ??= service.close());
+    },
+  };
+}
+
+/** The launch queue's consumer; stopping it drains this replica's runs (runs/drain.ts). */
+function launchWorker(app: INestMicroservice, graceMs: () => number): WorkerPart {
+  return {
+    name: 'launch worker',
+    async start() {
+      const worker = app.get(LaunchWorker);
+      await worker.start();
+      return { stop: () => drainRuns(worker, app.get(LocalRuns), graceMs()) };
+    },
+  };
+}
+
+/** Reports the launch queue's depth as a metric while the replica runs. */
+function queueDepthReport(nc: NatsConnection): WorkerPart {
+  return {
+    name: 'launch queue report',
+    async start() {
+      const stop = reportLaunchQueueDepth(nc);
+      return { stop: async () => stop() };
+    },
   };
 }
