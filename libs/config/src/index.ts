@@ -16,10 +16,10 @@ export interface Setting<T> {
   read(raw: string | undefined, name: string): { value: T } | { problem: string };
 }
 
-export function loadConfig<S extends Record<string, Setting<unknown>>>(
-  spec: S,
-  env: Env = process.env,
-): { [K in keyof S]: S[K] extends Setting<infer T> ? T : never } {
+/** What `loadConfig` answers for a spec: each setting's parsed value under its variable's name. */
+export type ConfigOf<S extends Record<string, Setting<unknown>>> = { [K in keyof S]: S[K] extends Setting<infer T> ? T : never };
+
+export function loadConfig<S extends Record<string, Setting<unknown>>>(spec: S, env: Env = process.env): ConfigOf<S> {
   const problems: string[] = [];
   const out: Record<string, unknown> = {};
   for (const [name, setting] of Object.entries(spec)) {
@@ -29,7 +29,8 @@ export function loadConfig<S extends Record<string, Setting<unknown>>>(
     else out[name] = result.value;
   }
   if (problems.length) throw new ConfigError(problems);
-  return out as never;
+  // One value per setting of the spec, each read by that setting: the shape ConfigOf<S> names.
+  return out as ConfigOf<S>;
 }
 
 export const requiredUrl = (protocols: string[], example: string): Setting<string> => ({
