@@ -73,6 +73,9 @@ async function startTestProxy(sitePort: number, credentials: string): Promise<{ 
   return { port: (server.address() as AddressInfo).port, carried, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
+/** Browser runs on 2 shared cores take seconds each; a test runs up to two of them (and waits out one time limit). */
+const BROWSER_TEST_MS = 240_000;
+
 (usable ? describe : describe.skip)('browser agents through the platform, sandboxed', () => {
   let bed: ExecutorTestbed;
   let site: TestSite;
@@ -120,7 +123,7 @@ async function startTestProxy(sitePort: number, credentials: string): Promise<{ 
     const png = await readStored(agentId, 'screenshot.png');
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     expect(png.length).toBeGreaterThan(2000);
-  });
+  }, BROWSER_TEST_MS);
 
   test('paginated list: every page followed, result.csv and result.json in the agent storage', async () => {
     const { agentId, state, result, output } = await run(example('paginated-list'), { argument: { url: `${siteUrl}/list` } });
@@ -130,7 +133,7 @@ async function startTestProxy(sitePort: number, credentials: string): Promise<{ 
     expect(csv).toEqual(['name,price', ...Array.from({ length: 7 }, (_, i) => `Item ${i + 1},${(i + 1) * 10}.00`)]);
     expect(JSON.parse((await readStored(agentId, 'result.json')).toString())).toHaveLength(7);
     expect(site.requests.filter((line) => line.startsWith('GET /list'))).toEqual(['GET /list', 'GET /list?page=2', 'GET /list?page=3']);
-  });
+  }, BROWSER_TEST_MS);
 
   test("login: the agent's stored credentials open the private page; wrong ones are refused", async () => {
     const ok = await run(example('login'), { argument: { url: `${siteUrl}/login` }, credentials: LOGIN });
@@ -140,12 +143,12 @@ async function startTestProxy(sitePort: number, credentials: string): Promise<{ 
     expect(refused.state.ended?.status).toBe('failed');
     expect(refused.output).toContain('Login refused');
     expect(refused.result).toBeNull();
-  });
+  }, BROWSER_TEST_MS);
 
   test('search: the query is typed, and the results rendered later by the page JavaScript are read', async () => {
     const { state, result } = await run(example('js-search'), { argument: { url: `${siteUrl}/search`, query: 'ap' } });
     expect({ ended: state.ended?.status, result }).toEqual({ ended: 'complete', result: { query: 'ap', results: ['apple', 'apricot'] } });
-  });
+  }, BROWSER_TEST_MS);
 
   test("the agent's proxy carries the browser's and the script's own requests, with its credentials; without it the same target is refused", async () => {
     // The hidden site's port is not opened to sandboxes: only the proxy (on the host, an opened port) reaches it.
@@ -171,7 +174,7 @@ async function startTestProxy(sitePort: number, credentials: string): Promise<{ 
     const direct = await run(script);
     expect(direct.result).toMatchObject({ proxy: '', viaNode: 'EACCES', viaBrowser: expect.stringMatching(/ERR_/) });
     expect(proxy.carried.length).toBe(carriedBefore);
-  });
+  }, BROWSER_TEST_MS);
 
   test('abort and time limit while Chromium runs leave no Chromium process', async () => {
     const script = (mark: string, timeLimit: boolean) => `
@@ -199,7 +202,7 @@ async function startTestProxy(sitePort: number, credentials: string): Promise<{ 
       expect(state.ended).toMatchObject(timeLimit ? { endType: 'agent timeout' } : { status: 'cancelled' });
       expect(processesMarked(mark)).toEqual([]);
     }
-  });
+  }, BROWSER_TEST_MS);
 
   test('a browser run over its memory limit ends "Memory limit reached"; the executor goes on serving other runs', async () => {
     const bomb = `
@@ -216,11 +219,11 @@ async function startTestProxy(sitePort: number, credentials: string): Promise<{ 
     expect(messagesOf(over.events).at(-1)).toMatchObject({ text: 'Memory limit reached', type: 'error' });
     const next = await run(example('js-search'), { argument: { url: `${siteUrl}/search`, query: 'ch' } });
     expect(next.result).toEqual({ query: 'ch', results: ['cherry'] });
-  });
+  }, BROWSER_TEST_MS);
 
   test("a header naming an image this executor does not have fails the run at start, naming it", async () => {
     const { state, output } = await run(`'phantom image: web-node:v9'\nconsole.log('ran')`);
     expect(state.ended?.status).toBe('failed');
     expect(output).toBe("[agentry] 'phantom image: web-node:v9': no such runtime image on this executor (available: web-node:v1)\n");
-  });
+  }, BROWSER_TEST_MS);
 });

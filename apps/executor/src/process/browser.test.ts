@@ -25,6 +25,7 @@ function processesMarked(mark: string): number[] {
   return pids;
 }
 
+const BROWSER_TEST_MS = 180_000;
 const BROWSER_LIMITS = { memoryMb: 1536, maxProcesses: 1024, maxFileDescriptors: 4096, diskMb: 512, timeLimitSeconds: 120 };
 const browserRun = (mark = `AGENTRY_BROWSER_TEST_${randomBytes(6).toString('hex')}`) => ({
   mark,
@@ -49,7 +50,7 @@ const browserRun = (mark = `AGENTRY_BROWSER_TEST_${randomBytes(6).toString('hex'
     expect(result.outcome).toMatchObject({ reason: 'exited', exitCode: 0 });
     expect(JSON.parse(result.output.toString())).toMatchObject({ text: 'Hello from the sandbox and JS', png: 'PNG', version: expect.stringMatching(/Chrom/) });
     expect(processesMarked(mark)).toEqual([]);
-  });
+  }, BROWSER_TEST_MS);
 
   test("require('playwright') drives the same Chromium; import of cheerio and lodash from the image works in an ES module", async () => {
     const { options } = browserRun();
@@ -66,7 +67,7 @@ const browserRun = (mark = `AGENTRY_BROWSER_TEST_${randomBytes(6).toString('hex'
     const result = await runScript('bubblewrap', script, { ...options, scriptName: 'script.mjs' });
     expect(result.outcome).toMatchObject({ reason: 'exited', exitCode: 0 });
     expect(result.output.toString().trim()).toBe('a,b');
-  });
+  }, BROWSER_TEST_MS);
 
   test.each([
     ['an abort', 'aborted'],
@@ -94,5 +95,5 @@ const browserRun = (mark = `AGENTRY_BROWSER_TEST_${randomBytes(6).toString('hex'
     const { outcome } = await run.result;
     expect(outcome.reason).toBe(reason);
     expect(processesMarked(mark)).toEqual([]);
-  });
+  }, BROWSER_TEST_MS);
 });
