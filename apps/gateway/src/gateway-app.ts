@@ -1,10 +1,10 @@
 import 'reflect-metadata';
-import { Logger, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConfigError } from '@agentry/config';
-import { installObservability, startServiceHealth } from '@agentry/service-kit';
-import { connectNats, RpcClient } from '@agentry/messaging';
+import { bootService, defineService, type NestPart } from '@agentry/service-kit';
+import * as messaging from '@agentry/messaging';
 import { edgeDefaults, type EdgeConfig, type GatewayConfig } from './config.js';
 import { gatewayFeatures } from './features.js';
 import { useStrictBodyParsers } from './http/body-parsers.js';
@@ -55,53 +55,47 @@ function edgeServerOptions(edge: EdgeConfig) {
   };
 }
 
+/** The gateway owns no tables: its schema is only its name. */
+export const gatewayService = defineService({ name: 'gateway' });
+
+/**
+ * Boots the gateway through the service kit: one NATS connection (RPC calls and the live
+ * subscriptions of streaming responses), the Fastify app with the edge's hooks and limits, then it
+ * listens. It has no database and no Nest transport: it asks services, it answers nothing on NATS.
+ */
 export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
-  const { logger, flushTraces } = installObservability('gateway', config.logLevel, config.observability);
   const edge: EdgeConfig = { ...edgeDefaults, ...config.edge };
-  // One connection for RPC calls and the live subscriptions of streaming responses.
-  const nats = await connectNats(config.natsUrl, 'gateway');
-  const rpc = new RpcClient(nats);
-  let bodyLimit: number;
-  try {
-    bodyLimit = bodyLimitFor(config.bodyLimitBytes, nats.info?.max_payload);
-  } catch (error) {
-    await rpc.close();
-    throw error;
-  }
+  let bodyLimit = 0;
+  const http: NestPart<NestFastifyApplication, GatewayConfig> = {
+    async create({ nc, logger }) {
+      bodyLimit = bodyLimitFor(config.bodyLimitBytes, nc.info?.max_payload);
+      const rpc = new messaging.RpcClient(nc);
 
-  @Module({ imports: [HttpModule.forRoot(rpc, nats, edge), ...gatewayFeatures] })
-  class GatewayModule {}
+      @Module({ imports: [HttpModule.forRoot(rpc, nc, edge), ...gatewayFeatures] })
+      class GatewayModule {}
 
-  const adapter = new FastifyAdapter({ bodyLimit, ...edgeServerOptions(edge) } as ConstructorParameters<typeof FastifyAdapter>[0]);
-  // First of the hooks, so even a request the edge refuses has a request id and an access line.
-  registerRequestContext(adapter.getInstance());
-  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule, adapter, {
-    logger,
-  });
-  // Nest's Fastify adapter would register its JSON and form-urlencoded parsers itself (a second
-  // form parser, e.g. @fastify/formbody, makes listen() fail with "already present"); these
-  // replace them with the same decoding, strict about text.
-  useStrictBodyParsers(app, bodyLimit);
-  addEdgeHooks(app.getHttpAdapter().getInstance());
-  app.enableShutdownHooks();
-  await app.listen(config.port, config.host);
-  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  // /metrics (request latency…) on its own port, never on the public one; /livez and /readyz on both.
-  const health = await startServiceHealth(config.observability, { nats: { nats } }).catch(async (error) => {
-    await app.close();
-    await rpc.close();
-    throw error;
-  });
-  new Logger('Gateway').log(`listening on ${url} (bodies up to ${bodyLimit} bytes)`);
-  return {
-    app,
-    url,
-    bodyLimitBytes: bodyLimit,
-    async close() {
-      await health?.close();
-      await app.close();
-      await rpc.close();
-      await flushTraces();
+      const adapter = new FastifyAdapter({ bodyLimit, ...edgeServerOptions(edge) } as ConstructorParameters<typeof FastifyAdapter>[0]);
+      // First of the hooks, so even a request the edge refuses has a request id and an access line.
+      registerRequestContext(adapter.getInstance());
+      const app = await NestFactory.create<NestFastifyApplication>(GatewayModule, adapter, { logger });
+      // Nest's Fastify adapter would register its JSON and form-urlencoded parsers itself (a second
+      // form parser, e.g. @fastify/formbody, makes listen() fail with "already present"); these
+      // replace them with the same decoding, strict about text.
+      useStrictBodyParsers(app, bodyLimit);
+      addEdgeHooks(app.getHttpAdapter().getInstance());
+      app.enableShutdownHooks();
+      return app;
     },
+    listen: async (app) => void (await app.listen(config.port, config.host)),
   };
+  // /metrics (request latency…) on its own port, never on the public one; /livez and /readyz on both.
+  const service = await bootService(gatewayService, config, {
+    messaging,
+    nats: {},
+    nest: http,
+    ready: async (_ctx, app) => `listening on ${await urlOf(app)} (bodies up to ${bodyLimit} bytes)`,
+  });
+  return { app: service.app, url: await urlOf(service.app), bodyLimitBytes: bodyLimit, close: service.close };
 }
+
+const urlOf = async (app: NestFastifyApplication) => (await app.getUrl()).replace('[::1]', '127.0.0.1');

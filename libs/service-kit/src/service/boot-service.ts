@@ -99,7 +99,7 @@ export interface BootPlan<C extends BootConfig, A extends ServiceApp> {
   /** Loops whose progress /livez and /readyz watch. */
   loops?(ctx: BootContext<C>, app: A): LoopProgress[];
   /** The line logged once the service is ready (default `<name> ready`). */
-  ready?(ctx: BootContext<C>, app: A): string;
+  ready?(ctx: BootContext<C>, app: A): string | Promise<string>;
 }
 
 /**
@@ -213,7 +213,7 @@ export async function bootService<C extends BootConfig, A extends ServiceApp>(
     });
     if (health) stack.push(() => health.close(), 'health server');
 
-    new Logger(titleCase(name)).log(plan.ready?.(ctx, appOf) ?? `${name} ready`);
+    new Logger(titleCase(name)).log((await plan.ready?.(ctx, appOf)) ?? `${name} ready`);
     let closing: Promise<void> | undefined;
     return {
       app,
