@@ -43,7 +43,23 @@ import type {
   VerifyRunKeyParams,
 } from './containers/params.js';
 import type { Actor } from './rpc.js';
-import type { DeleteScriptParams, DeleteScriptResult, FetchScriptByIdParams, FetchScriptByNameParams, ListScriptsParams, SaveScriptParams, SaveScriptResult, ScriptDto } from './scripts/dto.js';
+import type {
+  CreateScriptBranchParams,
+  DeleteScriptBranchParams,
+  DeleteScriptParams,
+  DeleteScriptResult,
+  FetchScriptByIdParams,
+  FetchScriptByNameParams,
+  ListScriptsParams,
+  ReleaseScriptBranchParams,
+  ReleaseScriptBranchResult,
+  SaveScriptParams,
+  SaveScriptResult,
+  ScriptBranchDiffDto,
+  ScriptBranchDiffParams,
+  ScriptBranchDto,
+  ScriptDto,
+} from './scripts/dto.js';
 import type { Subjects } from './subjects.js';
 import type {
   CreateWebhookEndpointParams,
@@ -97,6 +113,11 @@ export interface RpcContract {
   [Subjects.scripts.fetchByName]: { params: FetchScriptByNameParams; result: ScriptDto };
   [Subjects.scripts.list]: { params: ListScriptsParams; result: ScriptDto[] };
   [Subjects.scripts.delete]: { params: DeleteScriptParams; result: DeleteScriptResult };
+  [Subjects.scripts.branches]: { params: NoParams; result: ScriptBranchDto[] };
+  [Subjects.scripts.createBranch]: { params: CreateScriptBranchParams; result: ScriptBranchDto };
+  [Subjects.scripts.deleteBranch]: { params: DeleteScriptBranchParams; result: ScriptBranchDto };
+  [Subjects.scripts.releaseBranch]: { params: ReleaseScriptBranchParams; result: ReleaseScriptBranchResult };
+  [Subjects.scripts.branchDiff]: { params: ScriptBranchDiffParams; result: ScriptBranchDiffDto[] };
 
   [Subjects.executor.launch]: { params: LaunchAgentParams; result: LaunchAgentResult };
   [Subjects.executor.verifyRunKey]: { params: VerifyRunKeyParams; result: Actor };

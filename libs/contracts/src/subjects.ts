@@ -41,6 +41,11 @@ export const Subjects = {
     fetchByName: 'registry.scripts.fetch-by-name',
     list: 'registry.scripts.list',
     delete: 'registry.scripts.delete',
+    branches: 'registry.scripts.branches.list',
+    createBranch: 'registry.scripts.branches.create',
+    deleteBranch: 'registry.scripts.branches.delete',
+    releaseBranch: 'registry.scripts.branches.release',
+    branchDiff: 'registry.scripts.branches.diff',
   },
   /** Executor: launches, aborts, the runtime's requests. */
   executor: {

@@ -198,23 +198,21 @@ describe('scripts/*', () => {
   });
 });
 
-describe('branches/* (one branch, master: staging is release)', () => {
+describe('branches/* (the flows: branches.int.test.ts)', () => {
   test('GET branches/fetch-all', async () => expectConforms('GET branches/fetch-all', await get('branches/fetch-all')));
   test('GET branches/diff', async () => {
     const res = await get('branches/diff?name=master');
     expectConforms('GET branches/diff', res);
     expect(res.body).toContainEqual(expect.objectContaining({ id: scriptId, diffLength: 0 }));
   });
-  test('POST branches/release of the org\'s scripts; another org\'s script is a 412', async () => {
+  test("POST branches/create, release, delete; another org's script is a 412", async () => {
+    const created = await post('branches/create', { name: 'conformance' });
+    expectConforms('POST branches/create', created);
     expectConforms('POST branches/release', await post('branches/release', { name: 'master', scriptIds: [scriptId] }));
     const other = await platform.newOrg({ name: 'conformance-branches-other' });
     const res = await platform.request('POST', '/api/v2/branches/release', { key: other.key, json: { name: 'master', scriptIds: [scriptId] } });
     expect(res.status).toBe(412);
-  });
-  test.each(['branches/create', 'branches/delete'])('POST %s answers 501', async (path) => {
-    const res = await post(path, { name: 'dev', id: '1' });
-    expect(res.status).toBe(501);
-    expect(res.body).toMatchObject({ error: 'NOT_IMPLEMENTED', message: expect.stringContaining('is not part of Agentry') });
+    expectConforms('POST branches/delete', await post('branches/delete', { id: created.body.id }));
   });
 });
 

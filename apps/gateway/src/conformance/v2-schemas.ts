@@ -279,6 +279,8 @@ export const V2_ANSWERS: Record<string, Schema> = {
     }),
   ),
   'POST branches/release': anyObject,
+  'POST branches/create': object(['id', 'name'], { id: str, name: { type: 'string', pattern: '^[\\w-]{1,50}$' } }),
+  'POST branches/delete': anyObject,
 
   'GET orgs/fetch': object(
     [

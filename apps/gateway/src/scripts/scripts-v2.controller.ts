@@ -7,6 +7,7 @@ import {
   validationFailed,
   type Actor,
   type SaveScriptParams,
+  type ScriptCodeSelector,
   type ScriptDto,
 } from '@agentry/contracts';
 import { orgSlugOf } from '../accounts/org-slug.js';
@@ -18,21 +19,15 @@ import { toV2Id } from '../http/shapes.js';
 import { readScriptText } from './script-params.js';
 import { SCRIPT_BRANCH, SCRIPT_VISIBILITY, v2ListedScript, v2Script, type ScriptOrg } from './v2-script.shape.js';
 
-const ENVIRONMENTS = ['staging', 'release'];
-
 /**
- * `branch` / `environment` as the v2 document sends them: Agentry's scripts have one version, the
- * `master` branch, served for both environments; another branch is the document's 412.
+ * `branch` / `environment` as the v2 document sends them: which code of the script is meant (default
+ * `master`, `release`). The registry checks them (400 naming a bad one, 412 when the script has no code
+ * there).
  */
-function checkBranch(p: RawParams): void {
+function readSelector(p: RawParams): ScriptCodeSelector {
   const branch = readString(p, 'branch', { maxLength: 50 });
-  if (branch !== undefined && branch !== SCRIPT_BRANCH) {
-    throw new DomainError(ErrorCode.PRECONDITION_FAILED, `Script does not exist in branch ${JSON.stringify(branch)} (Agentry scripts have one branch: master)`);
-  }
-  const environment = readString(p, 'environment');
-  if (environment !== undefined && !ENVIRONMENTS.includes(environment)) {
-    throw validationFailed([{ field: 'environment', message: 'must be staging or release' }]);
-  }
+  const environment = readString(p, 'environment', { maxLength: 20 });
+  return { ...(branch !== undefined ? { branch } : {}), ...(environment !== undefined ? { environment } : {}) };
 }
 
 /** v2 script endpoints: bare objects, string ids, Unix ms. */
@@ -40,33 +35,35 @@ function checkBranch(p: RawParams): void {
 export class ScriptsV2Controller {
   constructor(private readonly registry: RegistryClient) {}
 
-  /** `?id=` or `?name=`; `withCode` (or `withText`) adds the script's code. */
+  /** `?id=` or `?name=`; `withCode` (or `withText`) adds the code of `branch` / `environment` (default master, release). */
   @Get('fetch')
   async fetch(@CurrentActor() actor: Actor, @Params() p: RawParams) {
-    checkBranch(p);
+    const selector = readSelector(p);
     const withoutText = !(readFlag(p, 'withText') || readFlag(p, 'withCode'));
     const name = readString(p, 'name');
     let script: ScriptDto;
     if (p['id'] === undefined && name !== undefined) {
-      script = await this.registry.call(Subjects.scripts.fetchByName, actor, { name, withoutText });
+      script = await this.registry.call(Subjects.scripts.fetchByName, actor, { name, withoutText, ...selector });
     } else {
       if (p['id'] === undefined) throw validationFailed([{ field: 'id', message: 'is required (or give name)' }]);
-      script = await this.registry.call(Subjects.scripts.fetchById, actor, { id: readId(p, 'id')!, withoutText });
+      script = await this.registry.call(Subjects.scripts.fetchById, actor, { id: readId(p, 'id')!, withoutText, ...selector });
     }
-    return v2Script(script, await this.org(actor));
+    return v2Script(script, await this.org(actor), selector);
   }
 
   /** `scriptIds` (a list, JSON array or comma-separated) keeps those scripts only. */
   @Get('fetch-all')
   async fetchAll(@CurrentActor() actor: Actor, @Params() p: RawParams) {
-    checkBranch(p);
+    const { branch } = readSelector(p);
     const ids = readList(p, 'scriptIds');
     if (ids && !ids.every((id) => /^\d{1,16}$/.test(id))) throw validationFailed([{ field: 'scriptIds', message: 'must be script ids (digits)' }]);
     // `org` naming another org asks for its public scripts: Agentry has none, so nothing is listed.
     const org = readString(p, 'org', { maxLength: 100 });
     if (org !== undefined && !(await this.isOwnOrg(actor, org))) return [];
     const scripts = await this.registry.call(Subjects.scripts.list, actor, {});
-    return scripts.filter((script) => !ids || ids.includes(String(script.id))).map(v2ListedScript);
+    // `branch`: only the scripts with code in it (every script has code in master; no such branch is a 400).
+    const inBranch = branch === undefined || branch === SCRIPT_BRANCH ? null : new Set((await this.registry.call(Subjects.scripts.branchDiff, actor, { name: branch })).map((s) => s.id));
+    return scripts.filter((script) => (!ids || ids.includes(String(script.id))) && (!inBranch || inBranch.has(script.id))).map(v2ListedScript);
   }
 
   /**
@@ -75,22 +72,23 @@ export class ScriptsV2Controller {
    */
   @Get('code')
   async code(@CurrentActor() actor: Actor, @Params() p: RawParams) {
-    checkBranch(p);
+    const selector = readSelector(p);
     const name = readString(p, 'script', { required: true, maxLength: 200 })!;
     const org = readString(p, 'org', { maxLength: 100 });
     if (org !== undefined && !(await this.isOwnOrg(actor, org))) throw notFound('Script');
-    const script = await this.registry.call(Subjects.scripts.fetchByName, actor, { name, withoutText: false });
+    const script = await this.registry.call(Subjects.scripts.fetchByName, actor, { name, withoutText: false, ...selector });
     return { code: script.text ?? '' };
   }
 
   /**
    * `{name, code}` as documented (`text` is Agentry's older name for `code`); `{id, code}` updates
-   * the script with that id. Answers `{id, name}` plus `created` and `nonce`.
+   * the script with that id; `branch` writes that branch's staging code only. Answers `{id, name}` plus
+   * `created` and `nonce`.
    */
   @Post('save')
   @HttpCode(200)
   async save(@CurrentActor() actor: Actor, @Params() p: RawParams) {
-    checkBranch(p);
+    const { branch } = readSelector(p);
     let name = readString(p, 'name');
     if (name === undefined && p['id'] !== undefined) {
       name = (await this.registry.call(Subjects.scripts.fetchById, actor, { id: readId(p, 'id')!, withoutText: true })).name;
@@ -101,6 +99,7 @@ export class ScriptsV2Controller {
       text: readScriptText(p, p['code'] !== undefined ? 'code' : 'text'),
       source: readString(p, 'source'),
       insertOnly: readBool(p, 'insertOnly') ?? false,
+      ...(branch !== undefined ? { branch } : {}),
     };
     const saved = await this.registry.call(Subjects.scripts.save, actor, params);
     return { id: toV2Id(saved.id), name, created: saved.created, nonce: saved.nonce };
@@ -109,7 +108,7 @@ export class ScriptsV2Controller {
   @Post('delete')
   @HttpCode(200)
   async delete(@CurrentActor() actor: Actor, @Params() p: RawParams) {
-    checkBranch(p);
+    await this.requireBranch(actor, p);
     const deleted = await this.registry.call(Subjects.scripts.delete, actor, { id: readId(p, 'id')! });
     return { id: toV2Id(deleted.id) };
   }
@@ -140,9 +139,15 @@ export class ScriptsV2Controller {
 
   private async namedScript(actor: Actor, p: RawParams): Promise<ScriptDto> {
     const name = readString(p, 'name', { required: true, maxLength: 200 })!;
-    readString(p, 'branch', { required: true });
-    checkBranch(p);
-    return this.registry.call(Subjects.scripts.fetchByName, actor, { name, withoutText: true });
+    const branch = readString(p, 'branch', { required: true, maxLength: 50 })!;
+    return this.registry.call(Subjects.scripts.fetchByName, actor, { name, withoutText: true, branch, environment: 'staging' });
+  }
+
+  /** A `branch` named alongside an operation on the whole script must be one the script has code in (412 otherwise). */
+  private async requireBranch(actor: Actor, p: RawParams): Promise<void> {
+    const { branch } = readSelector(p);
+    if (branch === undefined || branch === SCRIPT_BRANCH) return;
+    await this.registry.call(Subjects.scripts.fetchById, actor, { id: readId(p, 'id')!, withoutText: true, branch, environment: 'staging' });
   }
 
   /** `org` as the document sends it: the caller's own org by slug or id. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EventStore } from '@agentry/event-store';
-import { StreamType, scriptNameStreamId, streamId } from '@agentry/contracts';
+import { StreamType, scriptBranchesStreamId, scriptNameStreamId, streamId } from '@agentry/contracts';
+import { foldBranches, type BranchesState } from './domain/branches.js';
 import { foldNameHolder } from './domain/name-claim.js';
 import { foldScript, type ScriptState } from './domain/script.js';
 
@@ -24,6 +25,11 @@ export class ScriptStreams {
   async loadScript(id: number): Promise<LoadedScript> {
     const { version, events } = await this.store.readStream(scriptStreamId(id));
     return { state: foldScript(events), version };
+  }
+
+  async loadBranches(orgId: number): Promise<{ state: BranchesState; version: number }> {
+    const { version, events } = await this.store.readStream(scriptBranchesStreamId(orgId));
+    return { state: foldBranches(events), version };
   }
 
   async loadNameHolder(orgId: number, name: string): Promise<LoadedNameHolder> {

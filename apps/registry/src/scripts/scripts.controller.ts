@@ -3,6 +3,10 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import { rpcReply } from '@agentry/messaging';
 import {
   Subjects,
+  type CreateScriptBranchParams,
+  type DeleteScriptBranchParams,
+  type ReleaseScriptBranchParams,
+  type ScriptBranchDiffParams,
   type DeleteScriptParams,
   type FetchScriptByIdParams,
   type FetchScriptByNameParams,
@@ -10,6 +14,7 @@ import {
   type RequestEnvelope,
   type SaveScriptParams,
 } from '@agentry/contracts';
+import { ScriptBranchesUseCase } from './use-cases/branches/script-branches.use-case.js';
 import { DeleteScriptUseCase } from './use-cases/delete-script/delete-script.use-case.js';
 import { FetchScriptByIdUseCase } from './use-cases/fetch-script-by-id/fetch-script-by-id.use-case.js';
 import { FetchScriptByNameUseCase } from './use-cases/fetch-script-by-name/fetch-script-by-name.use-case.js';
@@ -24,7 +29,33 @@ export class ScriptsController {
     private readonly fetchById: FetchScriptByIdUseCase,
     private readonly fetchByName: FetchScriptByNameUseCase,
     private readonly listScripts: ListScriptsUseCase,
+    private readonly branches: ScriptBranchesUseCase,
   ) {}
+
+  @MessagePattern(Subjects.scripts.branches)
+  listBranches(@Payload() envelope: RequestEnvelope<Record<string, never>>) {
+    return rpcReply(() => this.branches.list(envelope));
+  }
+
+  @MessagePattern(Subjects.scripts.createBranch)
+  createBranch(@Payload() envelope: RequestEnvelope<CreateScriptBranchParams>) {
+    return rpcReply(() => this.branches.create(envelope));
+  }
+
+  @MessagePattern(Subjects.scripts.deleteBranch)
+  deleteBranch(@Payload() envelope: RequestEnvelope<DeleteScriptBranchParams>) {
+    return rpcReply(() => this.branches.delete(envelope));
+  }
+
+  @MessagePattern(Subjects.scripts.releaseBranch)
+  releaseBranch(@Payload() envelope: RequestEnvelope<ReleaseScriptBranchParams>) {
+    return rpcReply(() => this.branches.release(envelope));
+  }
+
+  @MessagePattern(Subjects.scripts.branchDiff)
+  branchDiff(@Payload() envelope: RequestEnvelope<ScriptBranchDiffParams>) {
+    return rpcReply(() => this.branches.diff(envelope));
+  }
 
   @MessagePattern(Subjects.scripts.save)
   save(@Payload() envelope: RequestEnvelope<SaveScriptParams>) {

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ScriptsLookup } from './read-model/scripts.lookup.js';
 import { ScriptStreams } from './script-streams.js';
 import { ScriptsController } from './scripts.controller.js';
+import { ScriptBranchesUseCase } from './use-cases/branches/script-branches.use-case.js';
 import { DeleteScriptUseCase } from './use-cases/delete-script/delete-script.use-case.js';
 import { FetchScriptByIdUseCase } from './use-cases/fetch-script-by-id/fetch-script-by-id.use-case.js';
 import { FetchScriptByNameUseCase } from './use-cases/fetch-script-by-name/fetch-script-by-name.use-case.js';
@@ -19,6 +20,7 @@ import { SaveScriptUseCase } from './use-cases/save-script/save-script.use-case.
     FetchScriptByIdUseCase,
     FetchScriptByNameUseCase,
     ListScriptsUseCase,
+    ScriptBranchesUseCase,
   ],
   exports: [ScriptsLookup],
 })

@@ -8,6 +8,7 @@ import {
   type ScriptNameClaimData,
   type ScriptSavedBy,
   type ScriptSavedData,
+  type ScriptStagingSavedData,
 } from '@agentry/contracts';
 import { sourceOnCreate, type SaveCommand } from './save-command.js';
 import type { DomainEvent, ScriptState } from './script.js';
@@ -75,6 +76,21 @@ export function decideUpdate(state: ScriptState | null, command: SaveCommand, ct
     },
   };
 }
+
+/**
+ * A save with `branch`: that branch's staging code, nothing else (release moves with `branches/release`).
+ * The caller has checked the branch exists.
+ */
+export function decideStagingSave(state: ScriptState | null, command: SaveCommand & { branch: string; text: string }, ctx: DecisionContext): DomainEvent<ScriptStagingSavedData> {
+  const current = requireVisibleScript(state, ctx.orgId);
+  if (command.insertOnly) throw scriptAlreadyExists(command.name);
+  return stagingSaved(current.scriptId, current.name, command.branch, command.text, ctx);
+}
+
+export const stagingSaved = (scriptId: number, name: string, branch: string, text: string, ctx: DecisionContext): DomainEvent<ScriptStagingSavedData> => ({
+  type: ScriptEventType.stagingSaved,
+  data: { scriptId, orgId: ctx.orgId, name, branch, text, savedAt: ctx.now, savedBy: ctx.by },
+});
 
 export interface DeleteDecision {
   deleted: DomainEvent<ScriptDeletedData>;

@@ -1,4 +1,5 @@
 import {
+  BRANCH_NAME_PATTERN,
   DEFAULT_SCRIPT_SOURCE,
   MAX_SCRIPT_TEXT_BYTES,
   SCRIPT_NAME_PATTERN,
@@ -13,6 +14,8 @@ export interface SaveCommand {
   text?: string;
   source?: string;
   insertOnly: boolean;
+  /** Write this branch's staging code only (absent: the one-version save of `master`). */
+  branch?: string;
 }
 
 export const NAME_RULE =
@@ -25,7 +28,7 @@ export function scriptNameProblem(name: unknown): string | null {
 }
 
 /** Checks every field and reports all problems at once, each naming the field the client sent. */
-export function parseSaveCommand(params: { name?: unknown; text?: unknown; source?: unknown; insertOnly?: unknown }): SaveCommand {
+export function parseSaveCommand(params: { name?: unknown; text?: unknown; source?: unknown; insertOnly?: unknown; branch?: unknown }): SaveCommand {
   const problems: FieldError[] = [];
   const nameProblem = scriptNameProblem(params.name);
   if (nameProblem) problems.push({ field: 'name', message: nameProblem });
@@ -44,12 +47,18 @@ export function parseSaveCommand(params: { name?: unknown; text?: unknown; sourc
   if (params.insertOnly !== undefined && typeof params.insertOnly !== 'boolean')
     problems.push({ field: 'insertOnly', message: 'must be a boolean' });
 
+  const branch = params.branch === '' || params.branch === null ? undefined : params.branch;
+  if (branch !== undefined && (typeof branch !== 'string' || !BRANCH_NAME_PATTERN.test(branch)))
+    problems.push({ field: 'branch', message: 'must be 1 to 50 letters, digits, _ or -' });
+  if (branch !== undefined && params.text === undefined) problems.push({ field: 'code', message: 'is required with branch (the staging code to save)' });
+
   if (problems.length) throw validationFailed(problems);
   return {
     name: params.name as string,
     text: (params.text ?? undefined) as string | undefined,
     source: source as string | undefined,
     insertOnly: params.insertOnly === true,
+    ...(branch !== undefined ? { branch: branch as string } : {}),
   };
 }
 

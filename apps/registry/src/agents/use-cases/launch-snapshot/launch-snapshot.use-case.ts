@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import {
   DomainError,
   ErrorCode,
+  MASTER_BRANCH,
   notFound,
   type AgentLaunchSnapshot,
   type AgentLaunchSnapshotParams,
@@ -40,7 +41,7 @@ export class LaunchSnapshotUseCase {
     if (!version) throw notFound(`Version ${wanted} of agent ${agentId}`);
     const agent = await this.lookup.get(orgId, agentId);
     const scriptId = version.settings.scriptId;
-    const script = scriptId === null ? null : await this.scripts.findById(orgId, scriptId);
+    const script = scriptId === null ? null : await this.scriptToRun(orgId, scriptId, version.settings);
     return {
       agent,
       version: { versionId: version.versionId, versionNumber: version.versionNumber, settings: version.settings, secrets: version.secrets },
@@ -49,6 +50,20 @@ export class LaunchSnapshotUseCase {
       org: { maxRunningContainers: (await this.plans.get(orgId)).maxRunningContainers! },
       dependencies: script?.text ? await this.dependencies(orgId, script.text) : { libraries: [], problem: null },
     };
+  }
+
+  /**
+   * The script with the code the agent runs: without `branch` / `environment`, the script's one-version
+   * code (master's, as every save without branch writes it); with them, that branch's staging or release
+   * code (default `master`, `release`). None there (no such branch, not in it, never released) ends the
+   * container as a failed launch saying so (INVALID_STATE).
+   */
+  private async scriptToRun(orgId: number, scriptId: number, settings: { branch: string | null; environment: string | null }) {
+    const script = await this.scripts.findById(orgId, scriptId);
+    if (!script || (settings.branch === null && settings.environment === null)) return script;
+    const code = await this.scripts.codeIn(orgId, scriptId, settings.branch ?? MASTER_BRANCH, settings.environment === 'staging' ? 'staging' : 'release');
+    if ('problem' in code) throw new DomainError(ErrorCode.INVALID_STATE, `${script.name}: ${code.problem}`);
+    return { ...script, text: code.text };
   }
 
   /** The `lib-*` scripts the header names, looked up in the run's own org only (another org's are "not found"). */

@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { notFound, type FetchScriptByIdParams, type RequestEnvelope, type ScriptDto } from '@agentry/contracts';
 import { ScriptsLookup } from '../../read-model/scripts.lookup.js';
 import { readScriptId } from '../script-id.js';
+import { withSelectedCode } from '../selected-code.js';
 
-/** `GET /api/v1/script/by-id/{mode}/{id}`. */
+/** `GET /api/v1/script/by-id/{mode}/{id}`; v2 `scripts/fetch` with `branch` / `environment` answers that code. */
 @Injectable()
 export class FetchScriptByIdUseCase {
   constructor(private readonly lookup: ScriptsLookup) {}
@@ -12,6 +13,6 @@ export class FetchScriptByIdUseCase {
     const id = readScriptId(envelope.params);
     const script = await this.lookup.findById(envelope.actor.orgId, id, { withoutText: envelope.params.withoutText === true });
     if (!script) throw notFound('Script');
-    return script;
+    return withSelectedCode(this.lookup, envelope.actor.orgId, script, envelope.params);
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ConcurrencyError, EventStore, ProjectionRunner, type AppendResult } from '@agentry/event-store';
 import {
+  MASTER_BRANCH,
   Role,
   SCRIPT_NAME_STREAM_TYPE,
   StreamType,
@@ -11,7 +12,8 @@ import {
   type SaveScriptParams,
   type SaveScriptResult,
 } from '@agentry/contracts';
-import { decideCreate, decideUpdate, type DecisionContext } from '../../domain/decisions.js';
+import { branchExists, noSuchBranch } from '../../domain/branches.js';
+import { decideCreate, decideStagingSave, decideUpdate, stagingSaved, type DecisionContext } from '../../domain/decisions.js';
 import { parseSaveCommand, type SaveCommand } from '../../domain/save-command.js';
 import { ScriptStreams, scriptStreamId, toNewEvent } from '../../script-streams.js';
 
@@ -54,25 +56,31 @@ export class SaveScriptUseCase {
       by: { userId: envelope.actor.userId, keyId: envelope.actor.keyId },
       now: Date.now(),
     };
+    const branch = command.branch;
+    if (branch !== undefined && !branchExists((await this.streams.loadBranches(ctx.orgId)).state, branch)) throw noSuchBranch(branch, 'branch');
     const holder = await this.streams.loadNameHolder(ctx.orgId, command.name);
     if (holder.scriptId !== null) {
       const { state, version } = await this.streams.loadScript(holder.scriptId);
-      const saved = decideUpdate(state, command, ctx);
+      // With a branch, only that branch's staging code changes (the script's nonce stays).
+      const saved = branch !== undefined ? decideStagingSave(state, { ...command, branch, text: command.text! }, ctx) : decideUpdate(state, command, ctx);
       const appended = await this.store.append(scriptStreamId(holder.scriptId), StreamType.script, [toNewEvent(saved, envelope)], {
         expectedVersion: version,
       });
-      return { result: { id: holder.scriptId, created: false, nonce: saved.data.nonce }, appended };
+      const nonce = 'nonce' in saved.data ? saved.data.nonce : state!.nonce;
+      return { result: { id: holder.scriptId, created: false, nonce }, appended };
     }
 
     const scriptId = await this.store.nextId('script');
     const { claim, saved } = decideCreate(scriptId, command, ctx);
+    // A new script starts as its code on master (both environments) and, named another branch, that branch's staging code too.
+    const created = [saved, ...(branch !== undefined && branch !== MASTER_BRANCH ? [stagingSaved(scriptId, command.name, branch, command.text!, ctx)] : [])];
     // The claim and the script's first event commit together: a name is never held by a script that does not exist.
     const appended = await this.dataSource.transaction(async (manager): Promise<AppendResult> => {
       await this.store.append(scriptNameStreamId(ctx.orgId, command.name), SCRIPT_NAME_STREAM_TYPE, [toNewEvent(claim, envelope)], {
         expectedVersion: holder.version,
         manager,
       });
-      return this.store.append(scriptStreamId(scriptId), StreamType.script, [toNewEvent(saved, envelope)], {
+      return this.store.append(scriptStreamId(scriptId), StreamType.script, created.map((event) => toNewEvent(event, envelope)), {
         expectedVersion: 'no_stream',
         manager,
       });
