@@ -33,6 +33,8 @@ test('the header line picks the image: phantom image, phantombuster package 3-5,
   expect(requestedImage(`"phantombuster command: nodejs"\n"phantombuster package: 5";\n`)).toEqual({ name: 'web-node:v1', line: 'phantombuster package: 5' });
   expect(requestedImage(`// phantom image: scrapers:v2\n`)).toEqual({ name: 'scrapers:v2', line: 'phantom image: scrapers:v2' });
   expect(requestedImage(`'phantombuster package: 2'\n`)).toEqual({ name: 'package 2', line: 'phantombuster package: 2' });
+  // A hostile header is echoed clipped, never whole.
+  expect(requestedImage(`'phantom image: ${'x'.repeat(5000)}'`).line).toBe(`phantom image: ${'x'.repeat(100)}…`);
   // Only whole lines: a mention inside code is not a header.
   expect(requestedImage(`const s = "x 'phantom image: evil:v1' y";\n`).line).toBeNull();
 });

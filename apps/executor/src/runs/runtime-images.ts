@@ -38,7 +38,8 @@ export function requestedImage(scriptText: string): { name: string; line: string
   for (const match of scriptText.slice(0, 64 * 1024).matchAll(HEADER)) {
     const kind = match[2] ?? match[4]!;
     const value = (match[3] ?? match[5]!).trim();
-    const line = `${kind}: ${value}`;
+    // Clipped: the line is echoed on the run's console when no such image exists.
+    const line = `${kind}: ${value.length > 100 ? `${value.slice(0, 100)}…` : value}`;
     if (kind === 'phantom image') found = { name: value, line };
     else found = { name: CLASSIC_PACKAGES[value] ?? `package ${value}`, line };
   }
