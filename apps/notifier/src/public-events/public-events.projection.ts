@@ -1,19 +1,10 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { EntityManager } from 'typeorm';
 import { lifecycleSubject, type LifecycleEvent } from '@agentry/events';
-import {
-  AgentEventType,
-  ContainerEventType,
-  ContainerRuntimeEventType,
-  type AgentCreatedData,
-  type AgentVersionSavedData,
-  type ContainerQueuedData,
-  type ContainerResultObjectSetData,
-  type ContainerStartedData,
-} from '@agentry/contracts';
-import { PoisonedEventError, type Projection, type StoredEvent } from '@agentry/event-store';
+import { AgentEventType, ContainerEventType, ContainerRuntimeEventType } from '@agentry/contracts';
+import { PoisonedEventError, type Projection, type StoredEvent, type StoredEventOf } from '@agentry/event-store';
 import { RELAY_PARKING } from '@agentry/messaging';
-import { PUBLISHED_INTERNAL_TYPES, toPublicEvent, type ContainerFacts, type EventFacts } from './to-public-event.js';
+import { PUBLISHED_INTERNAL_TYPES, toPublicEvent, type ContainerFacts, type EventFacts, type SourceEvent } from './to-public-event.js';
 
 export const PUBLIC_EVENTS_PROJECTION = 'notifier:public-events';
 // Not declared as the projection's `tables`: a rebuild beside live traffic would publish a second, interleaved copy of
@@ -25,20 +16,20 @@ const PUBLISH_TIMEOUT_MS = 5000;
 export type OnPublished = (event: LifecycleEvent, internal: StoredEvent) => void;
 
 /** Remembers what later events need (org, version numbers, container facts), in the batch transaction. */
-async function rememberFacts(event: StoredEvent, m: EntityManager): Promise<void> {
+async function rememberFacts(event: StoredEventOf<SourceEvent>, m: EntityManager): Promise<void> {
   switch (event.type) {
     case AgentEventType.AgentCreated: {
-      const d = event.data as AgentCreatedData;
+      const d = event.data;
       await m.query(`INSERT INTO public_event_agents (agent_id, org_id) VALUES ($1, $2) ON CONFLICT (agent_id) DO NOTHING`, [d.agentId, d.orgId]);
       return;
     }
     case AgentEventType.AgentVersionSaved: {
-      const d = event.data as AgentVersionSavedData;
+      const d = event.data;
       await m.query(`INSERT INTO public_event_agent_versions (version_id, version_number) VALUES ($1, $2) ON CONFLICT (version_id) DO NOTHING`, [d.versionId, d.versionNumber]);
       return;
     }
     case ContainerEventType.ContainerQueued: {
-      const d = event.data as ContainerQueuedData;
+      const d = event.data;
       await m.query(
         `INSERT INTO public_event_containers (container_id, org_id, launch_type, agent_version_id, queued_at) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (container_id) DO NOTHING`,
@@ -47,12 +38,12 @@ async function rememberFacts(event: StoredEvent, m: EntityManager): Promise<void
       return;
     }
     case ContainerEventType.ContainerStarted: {
-      const d = event.data as ContainerStartedData;
+      const d = event.data;
       await m.query(`UPDATE public_event_containers SET started_at = $2 WHERE container_id = $1`, [d.containerId, d.startedAt]);
       return;
     }
     case ContainerRuntimeEventType.ContainerResultObjectSet: {
-      const d = event.data as ContainerResultObjectSetData;
+      const d = event.data;
       await m.query(`UPDATE public_event_containers SET result_object = $2 WHERE container_id = $1`, [d.containerId, d.resultObject]);
       return;
     }
@@ -100,14 +91,13 @@ async function versionNumber(m: EntityManager, versionId: string | null): Promis
 }
 
 /** The facts an event needs; undefined when the log never told which org it belongs to. */
-async function factsFor(event: StoredEvent, m: EntityManager): Promise<EventFacts | undefined> {
-  const d = event.data as { agentId: number; containerId?: number; orgId?: number; agentVersionId?: string | null };
-  if (event.type === ContainerEventType.ContainerQueued) return { orgId: d.orgId!, versionNumber: await versionNumber(m, d.agentVersionId ?? null) };
-  if (event.streamType === 'container' && d.containerId !== undefined) {
-    const container = await containerFacts(m, d.containerId);
+async function factsFor(event: StoredEventOf<SourceEvent>, m: EntityManager): Promise<EventFacts | undefined> {
+  if (event.type === ContainerEventType.ContainerQueued) return { orgId: event.data.orgId, versionNumber: await versionNumber(m, event.data.agentVersionId ?? null) };
+  if (event.streamType === 'container' && 'containerId' in event.data && event.data.containerId !== null) {
+    const container = await containerFacts(m, event.data.containerId);
     return container && { orgId: container.orgId, container };
   }
-  const orgId = event.type === AgentEventType.AgentCreated ? (event.data as AgentCreatedData).orgId : await agentOrg(m, d.agentId);
+  const orgId = event.type === AgentEventType.AgentCreated ? event.data.orgId : await agentOrg(m, event.data.agentId);
   return orgId === undefined ? undefined : { orgId };
 }
 
@@ -121,9 +111,9 @@ async function factsFor(event: StoredEvent, m: EntityManager): Promise<EventFact
  * Parking is the relay's policy: NATS being away is retried forever; an event the server refuses, or one
  * whose org the log never named, is parked for an operator instead of stopping every later event.
  */
-class PublicEventsProjection implements Projection {
+class PublicEventsProjection implements Projection<SourceEvent> {
   readonly name = PUBLIC_EVENTS_PROJECTION;
-  readonly eventTypes = [...new Set<string>([...PUBLISHED_INTERNAL_TYPES, ContainerRuntimeEventType.ContainerResultObjectSet])];
+  readonly eventTypes = [...new Set<SourceEvent['type']>([...PUBLISHED_INTERNAL_TYPES, ContainerRuntimeEventType.ContainerResultObjectSet])];
   readonly parking = RELAY_PARKING;
 
   constructor(
@@ -131,7 +121,7 @@ class PublicEventsProjection implements Projection {
     private readonly onPublished?: OnPublished,
   ) {}
 
-  async apply(event: StoredEvent, m: EntityManager): Promise<void> {
+  async apply(event: StoredEventOf<SourceEvent>, m: EntityManager): Promise<void> {
     await rememberFacts(event, m);
     if (!(PUBLISHED_INTERNAL_TYPES as readonly string[]).includes(event.type)) return;
     const facts = await factsFor(event, m);

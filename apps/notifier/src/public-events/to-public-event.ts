@@ -7,20 +7,8 @@ import {
   type LifecycleEventData,
   type LifecycleEventType,
 } from '@agentry/events';
-import {
-  AgentEventType,
-  ContainerEventType,
-  ContainerRuntimeEventType,
-  type ActorRef,
-  type AgentCreatedData,
-  type AgentLifecycleData,
-  type AgentVersionSavedData,
-  type ContainerEndedData,
-  type ContainerProgressedData,
-  type ContainerQueuedData,
-  type ContainerStartedData,
-} from '@agentry/contracts';
-import type { StoredEvent } from '@agentry/event-store';
+import { AgentEventType, ContainerEventType, ContainerRuntimeEventType, type ActorRef, type AgentEvent, type ContainerEvent } from '@agentry/contracts';
+import type { StoredEventOf } from '@agentry/event-store';
 import { publicEventIdOf } from './public-event-id.js';
 
 /**
@@ -37,6 +25,9 @@ export interface ScheduleFiredRecord {
   outcome: 'launched' | 'skipped' | 'refused';
   reason?: string;
 }
+
+/** The internal events public ones are made from (or learn facts from): agents', containers' and the scheduler's record. */
+export type SourceEvent = AgentEvent | ContainerEvent | { type: typeof SCHEDULE_FIRED; data: ScheduleFiredRecord };
 
 /** What the projection remembers of a container (public_event_containers). */
 export interface ContainerFacts {
@@ -87,20 +78,20 @@ function inlineResultObject(text: string | null): PublicContainerEnded['resultOb
   }
 }
 
-function envelope<T extends LifecycleEventType>(event: StoredEvent, type: T, orgId: number, agentId: number, occurredAt: number, data: LifecycleEventData[T]): LifecycleEvent {
+function envelope<T extends LifecycleEventType>(event: { eventId: string }, type: T, orgId: number, agentId: number, occurredAt: number, data: LifecycleEventData[T]): LifecycleEvent {
   return { id: publicEventIdOf(event.eventId), type, version: 1, orgId: String(orgId), agentId: String(agentId), occurredAt, data } as LifecycleEvent;
 }
 
 /** The public event an internal one becomes, or null when it has none (e.g. a schedule record of nothing public). */
-export function toPublicEvent(event: StoredEvent, facts: EventFacts): LifecycleEvent | null {
+export function toPublicEvent(event: StoredEventOf<SourceEvent>, facts: EventFacts): LifecycleEvent | null {
   const { orgId } = facts;
   switch (event.type) {
     case AgentEventType.AgentCreated: {
-      const d = event.data as AgentCreatedData;
+      const d = event.data;
       return envelope(event, 'agent.created', orgId, d.agentId, d.createdAt, { createdAt: d.createdAt, createdBy: actorOf(d.createdBy) });
     }
     case AgentEventType.AgentVersionSaved: {
-      const d = event.data as AgentVersionSavedData;
+      const d = event.data;
       return envelope(event, 'agent.saved', orgId, d.agentId, d.savedAt, {
         versionId: d.versionId,
         versionNumber: d.versionNumber,
@@ -115,12 +106,12 @@ export function toPublicEvent(event: StoredEvent, facts: EventFacts): LifecycleE
     case AgentEventType.AgentRetired:
     case AgentEventType.AgentReinstated:
     case AgentEventType.AgentDeleted: {
-      const d = event.data as AgentLifecycleData;
+      const d = event.data;
       const type = event.type === AgentEventType.AgentRetired ? 'agent.retired' : event.type === AgentEventType.AgentReinstated ? 'agent.reinstated' : 'agent.deleted';
       return envelope(event, type, orgId, d.agentId, d.at, { at: d.at, by: actorOf(d.by) });
     }
     case ContainerEventType.ContainerQueued: {
-      const d = event.data as ContainerQueuedData;
+      const d = event.data;
       return envelope(event, 'container.queued', orgId, d.agentId, d.queuedAt, {
         containerId: String(d.containerId),
         launchType: d.launchType as LaunchType,
@@ -132,7 +123,7 @@ export function toPublicEvent(event: StoredEvent, facts: EventFacts): LifecycleE
       });
     }
     case ContainerEventType.ContainerStarted: {
-      const d = event.data as ContainerStartedData;
+      const d = event.data;
       return envelope(event, 'container.started', orgId, d.agentId, d.startedAt, {
         containerId: String(d.containerId),
         startedAt: d.startedAt,
@@ -140,11 +131,11 @@ export function toPublicEvent(event: StoredEvent, facts: EventFacts): LifecycleE
       });
     }
     case ContainerRuntimeEventType.ContainerProgressed: {
-      const d = event.data as ContainerProgressedData;
+      const d = event.data;
       return envelope(event, 'container.progress', orgId, d.agentId, d.at, { containerId: String(d.containerId), progress: d.progress, label: d.label, at: d.at });
     }
     case ContainerEventType.ContainerEnded: {
-      const d = event.data as ContainerEndedData;
+      const d = event.data;
       const c = facts.container;
       const queuedAt = c?.queuedAt ?? null;
       const startedAt = c?.startedAt ?? null;
@@ -168,7 +159,7 @@ export function toPublicEvent(event: StoredEvent, facts: EventFacts): LifecycleE
       });
     }
     case SCHEDULE_FIRED: {
-      const d = event.data as ScheduleFiredRecord;
+      const d = event.data;
       if (d.outcome === 'launched' && d.containerId !== null) {
         return envelope(event, 'schedule.fired', orgId, d.agentId, d.firedAt, { plannedAt: d.plannedAt, firedAt: d.firedAt, containerId: String(d.containerId) });
       }
