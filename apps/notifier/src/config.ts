@@ -13,6 +13,8 @@ export interface NotifierConfig {
   webhooks: WebhookDeliveryConfig;
   /** Org endpoints failing without a break for this long are disabled (NOTIFIER_ENDPOINT_DISABLE_AFTER_DAYS). */
   endpointDisableAfterMs: number;
+  /** A script's mail() and notify() calls each org may make per rolling hour (NOTIFIER_SCRIPT_NOTIFICATIONS_PER_HOUR). */
+  scriptNotificationsPerHour: number;
   /** Null when the operator configured no SMTP server: mail notifications are then logged as unavailable. */
   mail: MailConfig | null;
 }
@@ -73,6 +75,7 @@ export function loadNotifierConfig(env: Record<string, string | undefined> = pro
       NOTIFIER_POLL_MS: ms(500, 10, 60_000),
       NOTIFIER_PRIVATE_DESTINATIONS: oneOf(['refuse', 'allow'] as const, 'refuse'),
       NOTIFIER_ENDPOINT_DISABLE_AFTER_DAYS: boundedInteger(5, 1, 90, 'of days'),
+      NOTIFIER_SCRIPT_NOTIFICATIONS_PER_HOUR: boundedInteger(100, 1, 100_000),
       NOTIFIER_SMTP_URL: smtpUrl(),
       NOTIFIER_MAIL_FROM: optionalString(/^[^\s@<>"]{1,64}@[A-Za-z0-9.-]{1,253}$/, 'must be a plain address like agentry@example.com'),
     },
@@ -96,6 +99,7 @@ export function loadNotifierConfig(env: Record<string, string | undefined> = pro
       privateDestinations: c.NOTIFIER_PRIVATE_DESTINATIONS,
     },
     endpointDisableAfterMs: c.NOTIFIER_ENDPOINT_DISABLE_AFTER_DAYS * 86_400_000,
+    scriptNotificationsPerHour: c.NOTIFIER_SCRIPT_NOTIFICATIONS_PER_HOUR,
     mail: c.NOTIFIER_SMTP_URL && c.NOTIFIER_MAIL_FROM ? { smtpUrl: c.NOTIFIER_SMTP_URL, from: c.NOTIFIER_MAIL_FROM } : null,
   };
 }

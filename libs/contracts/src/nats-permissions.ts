@@ -123,6 +123,7 @@ const serviceGrants: Readonly<Record<NatsServiceUser, ServiceGrants>> = {
       Subjects.internal.agentLaunchSnapshot,
       Subjects.internal.getAgentObject,
       Subjects.internal.setAgentObject,
+      Subjects.internal.sendScriptNotification,
       Subjects.agents.fetch,
       Subjects.agents.save,
     ],

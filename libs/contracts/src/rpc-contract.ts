@@ -68,6 +68,8 @@ import type {
   ListDeliveriesResult,
   RedeliverParams,
   RotateWebhookSecretParams,
+  SendScriptNotificationParams,
+  SendScriptNotificationResult,
   UpdateWebhookEndpointParams,
   WebhookEndpointIdParams,
   WebhookEndpointView,
@@ -142,6 +144,7 @@ export interface RpcContract {
   [Subjects.internal.agentLaunchSnapshot]: { params: AgentLaunchSnapshotParams; result: AgentLaunchSnapshot };
   [Subjects.internal.getAgentObject]: { params: GetAgentObjectParams; result: AgentObjectResult };
   [Subjects.internal.setAgentObject]: { params: SetAgentObjectParams; result: AgentObjectResult };
+  [Subjects.internal.sendScriptNotification]: { params: SendScriptNotificationParams; result: SendScriptNotificationResult };
 }
 
 /** A request/reply subject with an entry in the map. */

@@ -80,6 +80,8 @@ export const Subjects = {
     agentLaunchSnapshot: 'registry.agents.launch-snapshot',
     getAgentObject: 'registry.agents.get-agent-object',
     setAgentObject: 'registry.agents.set-agent-object',
+    /** Executor → notifier: a script's mail() / notify(). */
+    sendScriptNotification: 'notifier.script-notifications.send',
   },
 } as const;
 

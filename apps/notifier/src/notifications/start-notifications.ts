@@ -11,12 +11,14 @@ import { WebhookEndpoints } from '../endpoints/webhook-endpoints.js';
 import { smtpMailer } from '../mail/mailer.js';
 import { orgUsersProjection } from '../mail/org-users.projection.js';
 import { startNotifierRpc } from '../rpc/notifier-rpc.js';
+import { NotifierScriptNotifications1765100000300 } from '../script-notifications/script-notifications.migration.js';
+import { ScriptNotificationsService } from '../script-notifications/script-notifications.service.js';
 import { startContainerEndedWebhooks } from '../webhooks/container-ended-webhooks.js';
 import { startDeliveryWorker } from '../webhooks/delivery-worker.js';
 import { WebhookDeliveries } from '../webhooks/webhook-deliveries.js';
 
-/** Tables beyond the first notifier migration: org endpoints, the widened outbox, org users. */
-export const notificationsMigrations = [NotifierEndpoints1765100000200];
+/** Tables beyond the first notifier migration: org endpoints, the widened outbox, org users, script calls. */
+export const notificationsMigrations = [NotifierEndpoints1765100000200, NotifierScriptNotifications1765100000300];
 /** Read models beyond notifier:notifications: who of an org receives mail. */
 export const notificationsProjections = [orgUsersProjection];
 
@@ -54,6 +56,7 @@ export async function startNotifications(deps: NotificationsDeps): Promise<{ sto
       natsUrl: config.natsUrl,
       endpoints: new EndpointsService({ endpoints, secretKey: config.secretKey, privateDestinations: config.webhooks.privateDestinations }),
       deliveries: new DeliveriesService(new DeliveryLog(dataSource), endpoints),
+      scriptNotifications: new ScriptNotificationsService({ db: dataSource, deliveries, endpoints, perHour: config.scriptNotificationsPerHour }),
     });
     stops.push(() => rpc.close());
   } catch (error) {

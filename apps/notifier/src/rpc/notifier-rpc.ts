@@ -4,21 +4,25 @@ import { QueueGroups } from '@agentry/contracts';
 import { natsMicroserviceOptions, RpcLogContextInterceptor } from '@agentry/messaging';
 import { DeliveriesService } from '../deliveries/deliveries.service.js';
 import { EndpointsService } from '../endpoints/endpoints.service.js';
+import { ScriptNotificationsController } from '../script-notifications/script-notifications.controller.js';
+import { ScriptNotificationsService } from '../script-notifications/script-notifications.service.js';
 import { NotifierController } from './notifier.controller.js';
 
 export interface NotifierRpcDeps {
   natsUrl: string;
   endpoints: EndpointsService;
   deliveries: DeliveriesService;
+  scriptNotifications: ScriptNotificationsService;
 }
 
 /** Answers notifier.> in the `notifier` queue group (any replica may answer). */
 export async function startNotifierRpc(deps: NotifierRpcDeps): Promise<{ close(): Promise<void> }> {
   @Module({
-    controllers: [NotifierController],
+    controllers: [NotifierController, ScriptNotificationsController],
     providers: [
       { provide: EndpointsService, useValue: deps.endpoints },
       { provide: DeliveriesService, useValue: deps.deliveries },
+      { provide: ScriptNotificationsService, useValue: deps.scriptNotifications },
     ],
   })
   class NotifierRpcModule {}

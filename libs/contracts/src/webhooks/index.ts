@@ -5,7 +5,7 @@
  */
 
 /** Event types an org endpoint may subscribe to (the body's `type`). */
-export const WEBHOOK_EVENT_TYPES = ['container.ended'] as const;
+export const WEBHOOK_EVENT_TYPES = ['container.ended', 'script.notification'] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 /** Stream type of a webhook endpoint's own events (`webhook-endpoint-<id>`). */
@@ -98,6 +98,24 @@ export interface ListDeliveriesParams {
 export interface ListDeliveriesResult {
   deliveries: DeliveryView[];
 }
+/**
+ * A running script's `mail(subject, text, to?)` or `notify(message)` (the runtime, through the executor,
+ * acting for the run's org). Mail goes to `to` when it is one of the org's users' addresses, else to
+ * the org's admins; notify goes to the agent version's Slack webhook and the org endpoints subscribed
+ * to `script.notification`. Rate-limited per org.
+ */
+export interface SendScriptNotificationParams {
+  containerId: number;
+  kind: 'mail' | 'notify';
+  text: unknown;
+  subject?: unknown;
+  to?: unknown;
+}
+export interface SendScriptNotificationResult {
+  /** The deliveries enqueued (their webhook ids), empty when nothing listens. */
+  deliveryIds: string[];
+}
+
 export interface RedeliverParams {
   /** The delivery's webhook id. */
   id: string;
