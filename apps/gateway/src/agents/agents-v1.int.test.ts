@@ -40,7 +40,7 @@ describe('GET /api/v1/agent/{id}.json (the v1 API)', () => {
     await api.save({ id, proxyUsername: null });
   });
 
-  test('answers PhantomBuster's record in JSend, field for field', async () => {
+  test("answers PhantomBuster's record in JSend, field for field", async () => {
     const res = await api.v1Record(id);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({

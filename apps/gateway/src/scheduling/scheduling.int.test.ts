@@ -83,7 +83,7 @@ describe('the agents API POST /v1/agents', () => {
   const create = (body: unknown, headers: Record<string, string> = { Authorization: `Bearer ${key}` }) =>
     platform.request('POST', '/v1/agents', { json: body, headers });
 
-  test('creates an ACTIVE scheduled agent, answering the agents API's shape; it is an ordinary agent everywhere', async () => {
+  test("creates an ACTIVE scheduled agent, answering the agents API's shape; it is an ordinary agent everywhere", async () => {
     const schedule = { mode: 'SCHEDULED', tasksPerDay: 2, times: ['09:00', '17:00'] };
     const res = await create({ name: 'Daily Inventory Check', baseUrl: 'https://shop.example.com', mode: 'SCHEDULED', content: 'Check stock', schedule });
     expect(res.status).toBe(201);

@@ -76,7 +76,7 @@ describe('the v1 API examples, field for field', () => {
   test.each([
     ['by-id', () => getById(orgA.key, id)],
     ['by-name', () => getByName(orgA.key, 'nice_agent.coffee')],
-  ])('GET /api/v1/script/%s/json answers PhantomBuster's record', async (_how, get) => {
+  ])("GET /api/v1/script/%s/json answers PhantomBuster's record", async (_how, get) => {
     const res = await get();
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
@@ -116,7 +116,7 @@ describe('the v1 API examples, field for field', () => {
     expect(res.text).toBe(DOCUMENTED_SCRIPT_TEXT);
   });
 
-  test('GET /api/v1/scripts.json lists PhantomBuster's entries without text', async () => {
+  test("GET /api/v1/scripts.json lists PhantomBuster's entries without text", async () => {
     const org = await platform.newOrg({ name: 'scripts-list' });
     const first = await createScript(org.key, 'script1.coffee', 'a', 'phantombuster');
     const second = await createScript(org.key, 'script2.js', 'b', 'sdk');

@@ -13,7 +13,7 @@ function parseEvents(stream: string): { id: string | undefined; data: string }[]
     });
 }
 
-test('PhantomBuster's documented sample: whole lines end with an empty data line, a partial line does not', () => {
+test("PhantomBuster's documented sample: whole lines end with an empty data line, a partial line does not", () => {
   const splitter = new LineSplitter();
   const out = [
     ...splitter.push(0, Buffer.from('This a console output line!\n')),
