@@ -146,6 +146,7 @@ async function main() {
       ['output', await import('@agentry/output').then((m) => [m.outputDataSource, m.outputProjections])],
       ['executor', await import('@agentry/executor').then((m) => [m.executorDataSource, m.executorProjections])],
       ['scheduler', await import('@agentry/scheduler').then((m) => [m.schedulerDataSource, m.schedulerProjections])],
+      ['notifier', await import('@agentry/notifier').then((m) => [m.notifierDataSource, m.notifierProjections])],
     ];
     const dataSources = [];
     for (const [, [dataSourceOf]] of services) {

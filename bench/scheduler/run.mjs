@@ -1,7 +1,9 @@
 // Scheduler benchmark (issue 4): N active rate schedules in the event log, the built scheduler service
 // (apps/scheduler/dist/main.js) as a child process on embedded Postgres and NATS. In one run:
 //  (a) start-up: spawn → every schedule in the read model (projection catch-up from an empty checkpoint),
-//      beside a raw SELECT of the events it reads and of the rows it builds;
+//      beside a raw SELECT of the events it reads and of the rows it builds, with the CPU seconds the
+//      scheduler and Postgres spent on it (wall time on a shared machine mostly measures the others);
+//      then a warm restart: stop, spawn again → firing (lock taken) with the read model at the log's end;
 //  (b) memory per schedule: the scheduler's RSS / heap after a full GC with N schedules minus the same on
 //      an empty log, ÷ N (the read model lives in Postgres: its table size ÷ N is printed too);
 //  (c) firing with a real clock over BENCH_SECONDS: lag (stub executor's receipt − planned fire) p50 / p99
@@ -20,6 +22,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { createDataSource, EventStore, eventStoreMigrations } from '@agentry/event-store';
 import { freePort, startEmbeddedPostgres, startNatsServer } from '@agentry/local-servers';
+import { treeCpu, treeCpuSince } from './process-cpu.mjs';
 import { startSchedulerProcess } from './scheduler-process.mjs';
 import { seedAgents } from './seed.mjs';
 import { startStubExecutor } from './stub-executor.mjs';
@@ -119,14 +122,17 @@ async function main() {
     console.log(`\nseeded ${fmtInt(AGENTS * 2)} events (${fmtInt(AGENTS)} agents) in ${(seeded.ms / 1000).toFixed(1)} s`);
 
     // (a) start-up: spawn → every schedule planned in the read model.
+    const postgresCpuBefore = treeCpu(postgres.pid);
     const startup = await timed(async () => {
       const scheduler = startSchedulerProcess(env, { verbose: VERBOSE });
       stops.push(() => scheduler.stop());
       await waitUntil(async () => (await count(`SELECT count(*)::int AS n FROM scheduler_agents WHERE next_fire_at IS NOT NULL`)) >= AGENTS, 'the catch-up');
       return scheduler;
     });
-    const scheduler = startup.value;
+    const postgresCpuMs = treeCpuSince(postgres.pid, postgresCpuBefore);
+    let scheduler = startup.value;
     const loadedProbe = await scheduler.probe();
+    const schedulerCpuMs = (loadedProbe.cpu.user + loadedProbe.cpu.system) / 1000;
     const rawEvents = await timed(async () => (await pool.query(`SELECT * FROM events ORDER BY transaction_id, global_position`)).rowCount);
     const rawRows = await timed(async () => (await pool.query(`SELECT * FROM scheduler_agents`)).rowCount);
     const tableBytes = await count(`SELECT pg_total_relation_size('scheduler_agents')::bigint AS n`);
@@ -134,9 +140,26 @@ async function main() {
     console.log('\nstart-up (catch-up of an empty read model)        time     per second');
     console.log(`  scheduler: spawn → ${fmtInt(AGENTS)} schedules planned  ${(startup.ms / 1000).toFixed(2).padStart(6)} s  ${fmtInt((AGENTS * 2) / (startup.ms / 1000)).padStart(9)} events/s`);
     console.log(`  scheduler on an empty log: spawn → firing      ${(emptyStart.ms / 1000).toFixed(2).padStart(6)} s  (process start, schema, connections)`);
+    console.log(`  CPU during it: scheduler ${(schedulerCpuMs / 1000).toFixed(2)} s (whole process), Postgres ${(postgresCpuMs / 1000).toFixed(2)} s (postmaster and live backends, the bench's count polls included)`);
     console.log(`  raw SELECT of the ${fmtInt(rawEvents.value)} events          ${(rawEvents.ms / 1000).toFixed(2).padStart(6)} s  ${fmtInt(rawEvents.value / (rawEvents.ms / 1000)).padStart(9)} rows/s   (scheduler ${(startup.ms / rawEvents.ms).toFixed(1)}x)`);
     console.log(`  raw SELECT of the ${fmtInt(rawRows.value)} read-model rows  ${(rawRows.ms / 1000).toFixed(2).padStart(6)} s  ${fmtInt(rawRows.value / (rawRows.ms / 1000)).padStart(9)} rows/s`);
     console.log('  aim: ≤ 5 s');
+
+    // Warm restart: the read model and its checkpoint are stored, so a restart reads only what came after.
+    await scheduler.stop();
+    await waitUntil(async () => !(await firerConnected()), 'the scheduler to disconnect');
+    const checkpointAtEnd = () =>
+      count(`SELECT count(*)::int AS n FROM projection_checkpoints c
+             WHERE c.name = 'scheduler:agents' AND (c.transaction_id, c.global_position) >=
+               (SELECT transaction_id, global_position FROM events ORDER BY transaction_id DESC, global_position DESC LIMIT 1)`).then((n) => n === 1);
+    const restart = await timed(async () => {
+      const restarted = startSchedulerProcess(env, { verbose: VERBOSE });
+      stops.push(() => restarted.stop());
+      await waitUntil(async () => (await firerConnected()) && (await checkpointAtEnd()), 'the restarted scheduler', 600_000, 20);
+      return restarted;
+    });
+    scheduler = restart.value;
+    console.log(`  warm restart: spawn → firing, read model at the log's end  ${(restart.ms / 1000).toFixed(2).padStart(6)} s`);
 
     const perSchedule = (after, before) => (after - before) / AGENTS;
     console.log('\nmemory per schedule (scheduler process after a full GC, N schedules − empty log, ÷ N)');
