@@ -102,6 +102,9 @@ it('records a container’s whole life from its events, with every fetch option'
     progress: { progress: 0.5, label: 'Halfway', at: 12_001 },
     resultObject: '{"your":"data"}',
     outputLength: 6,
+    // Launched without metadata (what a launch's v2 metadata gives: containers.projection.int.test.ts).
+    userCustomMetadata: null,
+    internalMetadata: null,
     output: 'hello\n',
     outputPos: 6,
     runtimeEvents: [
