@@ -49,7 +49,7 @@ test('no settings fire nothing; a flag set to false fires nothing', () => {
 
 test('an agent name cannot inject a header or a line: control characters are blanked, the name bounded', () => {
   const sentence = outcomeSentence('x\r\nBcc: victim@example.test\u0000' + 'n'.repeat(500), 'Manual', 'ExitSuccess');
-  expect(sentence).not.toMatch(/[\r\n\u0000]/);
+  for (const control of ['\r', '\n', '\u0000']) expect(sentence).not.toContain(control);
   expect(sentence.length).toBeLessThan(300);
   // Control: an ordinary name is kept as it is.
   expect(outcomeSentence('LinkedIn scraper', 'Automatic', 'TimeError')).toBe('Agent "LinkedIn scraper" was stopped by a time limit (automatic launch)');

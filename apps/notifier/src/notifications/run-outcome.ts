@@ -1,3 +1,4 @@
+import { blankControlCharacters } from './blank-control-characters.js';
 import type { AgentNotifications, ContainerEndedData, ContainerLaunchType, NotificationFlag } from '@agentry/contracts';
 
 /** The four outcomes the `mail*` / `slack*` flags name. */
@@ -42,6 +43,6 @@ const OUTCOME_TEXT: Record<RunOutcome, string> = {
 /** One line for Slack and the mail subject: the agent, what happened, how it was launched. */
 export function outcomeSentence(agentName: string, trigger: RunTrigger, outcome: RunOutcome): string {
   // The name is the org's text: no control characters into a mail subject or a Slack line, and bounded.
-  const name = agentName.replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, 200);
+  const name = blankControlCharacters(agentName).slice(0, 200);
   return `Agent "${name}" ${OUTCOME_TEXT[outcome]} (${trigger === 'Manual' ? 'manual' : 'automatic'} launch)`;
 }

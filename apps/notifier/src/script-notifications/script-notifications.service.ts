@@ -3,6 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { DomainError, ErrorCode, forbidden, notFound, validationFailed, type FieldError, type RequestEnvelope, type SendScriptNotificationParams, type SendScriptNotificationResult } from '@agentry/contracts';
 import type { WebhookEndpoints } from '../endpoints/webhook-endpoints.js';
 import { orgMailRecipients } from '../mail/org-users.projection.js';
+import { blankControlCharacters } from '../notifications/blank-control-characters.js';
 import { webhookIdOf } from '../webhooks/signing.js';
 import type { NewDelivery, WebhookDeliveries } from '../webhooks/webhook-deliveries.js';
 
@@ -18,7 +19,6 @@ export interface ScriptNotificationsDeps {
   now?: () => number;
 }
 
-const blank = (text: string) => text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ');
 
 /**
  * A running script's `mail()` / `notify()`, sent through the same outbox as the run notifications (so the
@@ -86,12 +86,12 @@ export class ScriptNotificationsService {
     } else {
       to = await orgMailRecipients(m, orgId);
     }
-    const mail = { to, subject: `[Agentry] ${blank(String(p.subject)).replace(/[\r\n]/g, ' ')}`, text: `${blank(String(p.text))}\n\n(sent by a script of agent ${agentId})\n` };
+    const mail = { to, subject: `[Agentry] ${blankControlCharacters(String(p.subject))}`, text: `${blankControlCharacters(String(p.text), true)}\n\n(sent by a script of agent ${agentId})\n` };
     return [{ url: `mailto:${to.join(',')}`, body: JSON.stringify(mail), channel: 'mail', eventType: 'script.mail' }];
   }
 
   private async notifyRows(m: EntityManager, orgId: number, p: SendScriptNotificationParams, agentId: number, slack: string | null) {
-    const text = blank(String(p.text));
+    const text = blankControlCharacters(String(p.text), true);
     const rows: Omit<NewDelivery, 'webhookId' | 'eventId' | 'orgId' | 'agentId' | 'containerId'>[] = [];
     if (slack) rows.push({ url: slack, body: JSON.stringify({ text }), channel: 'slack', eventType: 'script.notification' });
     const body = JSON.stringify({ type: 'script.notification', timestamp: new Date(this.now()).toISOString(), data: { agentId: String(agentId), containerId: String(p.containerId), message: text } });
