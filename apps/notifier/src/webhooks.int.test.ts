@@ -1,58 +1,15 @@
 import { jest } from '@jest/globals';
 import { randomBytes, webcrypto } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { waitUntil } from '@agentry/testing';
 import { startPlatform, type TestPlatform } from '@agentry/platform-harness';
 import { loadNotifierConfig } from './config.js';
 import { startNotifier, type RunningNotifier } from './notifier-app.js';
+import { Receiver, type Received } from './testing/receiver.js';
 import { attemptDelivery } from './webhooks/delivery-worker.js';
 import { WebhookDeliveries } from './webhooks/webhook-deliveries.js';
 
 jest.setTimeout(120_000);
-
-/** A real receiver on loopback: records every request and connection; answers what the test scripted per path. */
-interface Received {
-  path: string;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-class Receiver {
-  readonly received: Received[] = [];
-  connections = 0;
-  private readonly scripted = new Map<string, number[]>();
-  private readonly server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      this.received.push({ path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      if (req.url === '/hang') return; // never answers
-      if (req.url === '/huge') return void res.writeHead(500).end('x'.repeat(200_000));
-      const status = this.scripted.get(req.url ?? '')?.shift() ?? 200;
-      res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'thanks' : 'receiver is down');
-    });
-  });
-  constructor() {
-    this.server.on('connection', () => (this.connections += 1));
-  }
-  async listen(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-  }
-  url(path: string): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}${path}`;
-  }
-  answer(path: string, statuses: number[]): void {
-    this.scripted.set(path, statuses);
-  }
-  at(path: string): Received[] {
-    return this.received.filter((r) => r.path === path);
-  }
-  close(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
 
 /**
  * The Standard Webhooks check written independently of the notifier (WebCrypto, not node:crypto's HMAC):

@@ -9,7 +9,8 @@ export interface Received {
 
 /**
  * A real HTTP receiver on loopback for the notifier's tests: records every request and connection,
- * answers what the test scripted per path (200 "thanks" otherwise), and can go down and come back on
+ * answers what the test scripted per path (200 "thanks" otherwise; `/hang` never answers, `/huge` answers
+ * 200 KB), and can go down and come back on
  * the same port (a receiver outage as the notifier sees it: connections refused).
  */
 export class Receiver {
@@ -26,6 +27,7 @@ export class Receiver {
       req.on('end', () => {
         this.received.push({ path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
         if (req.url === '/hang') return; // never answers
+        if (req.url === '/huge') return void res.writeHead(500).end('x'.repeat(200_000)); // an answer far over the log's excerpt
         const status = this.scripted.get(req.url ?? '')?.shift() ?? 200;
         res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'thanks' : 'receiver is down');
       });
