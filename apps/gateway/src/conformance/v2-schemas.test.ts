@@ -28,3 +28,15 @@ test('a launch-sync line of an unknown type does not conform', () => {
   expect(conformanceErrors('POST agents/launch-sync', { type: 'summary', data: { containerId: '1', executionTime: 3, exitCode: 0 } })).toBeNull();
   expect(conformanceErrors('POST agents/launch-sync', { type: 'summary', data: { containerId: 1 } })).not.toBeNull();
 });
+
+test('container metadata that is not an object, a manifest without slug, slaves that are not a list, a branch without id do not conform', () => {
+  const container = { id: '1', status: 'finished', createdAt: 1, launchType: 'manual', retryNumber: 0 };
+  expect(conformanceErrors('GET containers/fetch', { ...container, userCustomMetadata: { a: 1 }, internalMetadata: null })).toBeNull();
+  expect(conformanceErrors('GET containers/fetch', { ...container, userCustomMetadata: '{"a":1}' })).toMatch(/userCustomMetadata/);
+  const agent = { id: '1', launchType: 'manually', nbLaunches: 0, s3Folder: 'a', orgS3Folder: '2', fileMgmt: 'mix', updatedAt: 1 };
+  expect(conformanceErrors('GET agents/fetch', { ...agent, manifest: null, slaves: [] })).toBeNull();
+  expect(conformanceErrors('GET agents/fetch', { ...agent, manifest: { description: '' } })).toMatch(/slug/);
+  expect(conformanceErrors('GET agents/fetch', { ...agent, slaves: {} })).toMatch(/slaves/);
+  expect(conformanceErrors('POST branches/create', { id: '1', name: 'dev' })).toBeNull();
+  expect(conformanceErrors('POST branches/create', { name: 'dev' })).toMatch(/id/);
+});
