@@ -5,6 +5,7 @@ import * as messaging from '@agentry/messaging';
 import { createTestDatabase, startTestNats, waitUntil, type TestDatabase, type TestNats } from '@agentry/testing';
 import { bootService, workerOf, type BootConfig, type WorkerPart } from './boot-service.js';
 import { natsMicroservice } from './nats-microservice.js';
+import { rebuildReadModels } from './rebuild-command.js';
 import { defineService } from './service-schema.js';
 
 /**
@@ -190,4 +191,18 @@ test('a part the service did not declare is a clear error, not undefined', async
       workers: (ctx) => [workerOf('needs a database', { start: () => ctx.dataSource, stop: () => undefined })],
     }),
   ).rejects.toThrow('kit-no-db declares no database');
+});
+
+test('the rebuild command rebuilds the schema\'s read models through its own session, and closes it', async () => {
+  const applied: string[] = [];
+  const schema = defineService({
+    name: 'kit-rebuild',
+    migrations: [],
+    projections: () => [{ name: 'kit-rebuild-model', apply: async () => undefined, reset: async () => void applied.push('reset') }],
+  });
+  const lines: string[] = [];
+  await rebuildReadModels(schema, db.url, (line) => lines.push(line));
+  expect(applied).toEqual(['reset']);
+  expect(lines.join('\n')).toMatch(/kit-rebuild-model[\s\S]*kit-rebuild read models rebuilt in \d+ ms/);
+  await waitUntil(async () => (await sessionsOf('kit-rebuild-rebuild')) === 0);
 });
