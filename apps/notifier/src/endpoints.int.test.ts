@@ -340,3 +340,24 @@ test('a replica that dies mid-delivery (its claim never recorded): another deliv
   expect((await deliveries.claimDue(T + 86_400_000, 60_000, 100)).filter((d) => d.webhookId === webhookId)).toEqual([]);
   await api('DELETE', `/endpoints/${ep.id}`);
 });
+
+test('public lifecycle events reach the endpoints subscribed to their type (agent.saved here), signed; types not chosen are not sent', async () => {
+  const saves = await createEndpoint('/lifecycle-saves', { eventTypes: ['agent.saved', 'agent.deleted'] });
+  const ends = await createEndpoint('/lifecycle-ends', { eventTypes: ['container.ended'] });
+  const saved = await platform.request('POST', '/api/v2/agents/save', { key: org.key, json: { name: 'lifecycle-agent' } });
+  expect(saved.status).toBe(200);
+  const agentId = String(saved.body.id);
+  const savesOf = () => receiver.at('/lifecycle-saves').filter((r) => JSON.parse(r.body).data?.agentId === agentId);
+  await waitUntil(() => savesOf().length === 1, { timeoutMs: 30_000 });
+  const [got] = savesOf();
+  expect(JSON.parse(got!.body)).toMatchObject({
+    type: 'agent.saved',
+    timestamp: expect.any(String),
+    data: { id: expect.stringMatching(/^evt_/), type: 'agent.saved', version: 1, orgId: org.orgId, agentId, data: { name: 'lifecycle-agent', reason: 'create' } },
+  });
+  expect(verifies(saves.secret, got!)).toBe(true);
+  // agent.created was not chosen: only the one delivery; the container.ended endpoint heard nothing of it.
+  expect(receiver.at('/lifecycle-saves').filter((r) => JSON.parse(r.body).type === 'agent.created')).toEqual([]);
+  expect(receiver.at('/lifecycle-ends').filter((r) => JSON.parse(r.body).data?.agentId === agentId)).toEqual([]);
+  for (const e of [saves, ends]) await api('DELETE', `/endpoints/${e.id}`);
+});

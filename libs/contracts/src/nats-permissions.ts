@@ -56,6 +56,8 @@ export const NatsDurables = {
   outputStore: 'output-store',
   /** EVENTS: container ends → end-of-run webhooks. */
   notifierWebhooks: 'notifier-webhooks',
+  /** LIFECYCLE: public lifecycle events → org webhook endpoints subscribed to their type. */
+  notifierEndpoints: 'notifier-endpoints',
 } as const;
 
 /** KV bucket of the executor's leases (agent parallelism slots, container heartbeats). */
@@ -149,14 +151,14 @@ const serviceGrants: Readonly<Record<NatsServiceUser, ServiceGrants>> = {
     calls: [Subjects.executor.launch, Subjects.agents.delete],
     streams: { [EVENTS_STREAM]: { ensure: true, consumers: [NatsDurables.schedulerAfterAgent] } },
   },
-  // Reads container ends from its own durable and calls out over HTTP; answers the org webhook
-  // endpoint and delivery-log requests (notifier.>). No publish, no stream append.
+  // Reads container ends (EVENTS) and public lifecycle events (LIFECYCLE) from its own durables and calls
+  // out over HTTP; answers the org webhook endpoint, delivery-log and script-notification requests (notifier.>).
   notifier: {
     serves: ['notifier.>'],
     streams: {
       [EVENTS_STREAM]: { ensure: true, consumers: [NatsDurables.notifierWebhooks] },
       // The public-events projection creates LIFECYCLE and publishes the public lifecycle events into it.
-      [LIFECYCLE_STREAM]: { ensure: true, publish: true },
+      [LIFECYCLE_STREAM]: { ensure: true, publish: true, consumers: [NatsDurables.notifierEndpoints] },
     },
   },
 };

@@ -7,6 +7,7 @@ import { DeliveryLog } from '../deliveries/delivery-log.js';
 import { tellOrgEndpointDisabled } from '../endpoints/endpoint-disabled.js';
 import { NotifierEndpoints1765100000200 } from '../endpoints/endpoints.migration.js';
 import { EndpointsService } from '../endpoints/endpoints.service.js';
+import { startLifecycleEndpointDeliveries } from '../endpoints/lifecycle-endpoint-deliveries.js';
 import { WebhookEndpoints } from '../endpoints/webhook-endpoints.js';
 import { smtpMailer } from '../mail/mailer.js';
 import { orgUsersProjection } from '../mail/org-users.projection.js';
@@ -31,7 +32,8 @@ export interface NotificationsDeps {
 
 /**
  * Everything that turns a run's end into notifications, and the org's API over it: the ContainerEnded
- * consumer (agent webhook, org endpoints, Slack, mail → outbox rows), the delivery worker, and the
+ * consumer (agent webhook, org endpoints, Slack, mail → outbox rows), the public lifecycle events → org
+ * endpoints subscribed to them, the delivery worker, and the
  * notifier.> request handlers (endpoints, delivery log). Stops in reverse.
  */
 export async function startNotifications(deps: NotificationsDeps): Promise<{ stop(): Promise<void> }> {
@@ -52,6 +54,15 @@ export async function startNotifications(deps: NotificationsDeps): Promise<{ sto
     stops.push(() => worker.stop());
     const ended = await startContainerEndedWebhooks({ nc: deps.nc, dataSource, projections: deps.projections, deliveries, endpoints, onEnqueued: () => worker.nudge() });
     stops.push(() => ended.stop());
+    const lifecycle = await startLifecycleEndpointDeliveries({
+      nc: deps.nc,
+      dataSource,
+      deliveries,
+      endpoints,
+      onEnqueued: () => worker.nudge(),
+      streamReplicas: config.natsStreamReplicas,
+    });
+    stops.push(() => lifecycle.stop());
     const rpc = await startNotifierRpc({
       natsUrl: config.natsUrl,
       endpoints: new EndpointsService({ endpoints, secretKey: config.secretKey, privateDestinations: config.webhooks.privateDestinations }),

@@ -4,8 +4,13 @@
  * PhantomBuster APIs, docs/api/webhooks.md).
  */
 
-/** Event types an org endpoint may subscribe to (the body's `type`). */
-export const WEBHOOK_EVENT_TYPES = ['container.ended', 'script.notification'] as const;
+import { LIFECYCLE_EVENT_TYPES } from '@agentry/events';
+
+/**
+ * Event types an org endpoint may subscribe to (the body's `type`): every public lifecycle event
+ * (`@agentry/events`; `container.ended` carries the end-of-run payload) and a script's `notify()`.
+ */
+export const WEBHOOK_EVENT_TYPES = [...LIFECYCLE_EVENT_TYPES, 'script.notification'] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 /** Stream type of a webhook endpoint's own events (`webhook-endpoint-<id>`). */
