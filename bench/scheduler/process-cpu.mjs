@@ -19,7 +19,7 @@ export function treeCpu(pid) {
   const byPid = new Map();
   const own = readStat(pid);
   if (own) byPid.set(pid, own.cpuMs);
-  let entries = [];
+  let entries;
   try {
     entries = readdirSync('/proc');
   } catch {

@@ -57,7 +57,7 @@ export class OrgEventFeed {
   /** Every event of the org after `after`, in stream order, then new ones as they come, until `signal` aborts. */
   async *follow(orgId: number, after: number, signal: AbortSignal): AsyncGenerator<SequencedEvent> {
     let wake: (() => void) | null = null;
-    let published = false;
+    let published: boolean;
     const ring = () => {
       published = true;
       wake?.();
