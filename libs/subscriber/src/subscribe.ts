@@ -233,7 +233,7 @@ export async function subscribe(opts: SubscribeOptions): Promise<Subscription> {
           if (stopping) msg.nak();
           else await dispatch(msg);
         }
-      } catch (error) {
+      } catch {
         if (stopping) break;
         // The consumer went away (e.g. a NATS server restarted without its store): re-create it and go on.
         await sleep(RECONSUME_DELAY_MS);

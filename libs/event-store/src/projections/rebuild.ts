@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { createSessionClient } from '../data-source.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { compareLogPositions, LOG_START } from '../log-position.js';
-import { lastCommittedPosition, readLogPage, type Queryable } from '../log-reader.js';
+import { lastCommittedPosition, readLogPage } from '../log-reader.js';
 import { ADVISORY_LOCK_NAMESPACE } from '../schema-names.js';
 import type { LogPosition } from '../types.js';
 import { applyEvents } from './apply-events.js';
