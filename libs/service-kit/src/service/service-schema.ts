@@ -1,5 +1,5 @@
 import type { DataSource, MigrationInterface } from 'typeorm';
-import { createDataSource, eventStoreMigrations, type ProjectionRunner } from '@agentry/event-store';
+import { createDataSource, eventStoreMigrations, type CreateDataSourceOptions, type ProjectionRunner } from '@agentry/event-store';
 
 /** What a ProjectionRunner folds: the read models of a service. */
 export type ServiceProjections = ConstructorParameters<typeof ProjectionRunner>[1];
@@ -11,7 +11,7 @@ export interface ServiceSchemaSpec {
   /** Its tables' migrations, run after the event store's own. Absent: the service has no database (the gateway). */
   migrations?: (new () => MigrationInterface)[];
   /** TypeORM entities of its read models, if it reads them through repositories. */
-  entities?: Function[];
+  entities?: CreateDataSourceOptions['entities'];
   /** Its read models; a new list each call (runners keep per-projection state). */
   projections?: () => ServiceProjections;
 }
