@@ -1,10 +1,10 @@
 import 'reflect-metadata';
-import { Module, type INestMicroservice, type Type } from '@nestjs/common';
+import { Module, type INestMicroservice } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { ProjectionRunner } from '@agentry/event-store';
 import * as messaging from '@agentry/messaging';
 import { QueueGroups } from '@agentry/contracts';
-import { bootService, defineService, natsMicroservice, startStep } from '@agentry/service-kit';
+import { bootService, defineFeatureService, featureModules, featureStartHooks, natsMicroservice } from '@agentry/service-kit';
 import type { OutputConfig } from './config.js';
 import { outputFeatures } from './features.js';
 import { outputPlatformModule } from './platform/platform.module.js';
@@ -17,11 +17,7 @@ export interface RunningOutput {
 }
 
 /** The service's tables live in the platform database beside the event log they are projected from. */
-export const outputService = defineService({
-  name: 'output',
-  migrations: outputFeatures.flatMap((f) => f.migrations),
-  projections: () => outputFeatures.flatMap((f) => f.projections),
-});
+export const outputService = defineFeatureService('output', outputFeatures);
 
 export const outputDataSource = (databaseUrl: string, name = 'output'): DataSource => outputService.dataSource(databaseUrl, name);
 
@@ -39,13 +35,12 @@ export async function startOutput(config: OutputConfig): Promise<RunningOutput> 
     nest: natsMicroservice({
       queue: QueueGroups.output,
       module: ({ dataSource, projections, nc }) => {
-        const featureModules = outputFeatures.flatMap((f): Type<unknown>[] => (f.module ? [f.module] : []));
-        @Module({ imports: [outputPlatformModule({ config, dataSource, projections, nc }), ...featureModules] })
+        @Module({ imports: [outputPlatformModule({ config, dataSource, projections, nc }), ...featureModules(outputFeatures)] })
         class OutputModule {}
         return OutputModule;
       },
     }),
-    workers: (_ctx, app) => outputFeatures.flatMap((f) => (f.onStart ? [startStep(`${f.name} start hook`, () => f.onStart!(app, config))] : [])),
+    workers: (_ctx, app) => featureStartHooks(outputFeatures, app, config),
     ready: () => 'output service ready',
   });
   return { app: service.app, projections: service.projections, close: service.close };

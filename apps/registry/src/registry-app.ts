@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Module, type INestMicroservice } from '@nestjs/common';
 import * as messaging from '@agentry/messaging';
 import { QueueGroups } from '@agentry/contracts';
-import { bootService, defineService, natsMicroservice, startStep } from '@agentry/service-kit';
+import { bootService, defineFeatureService, featureModules, featureStartHooks, natsMicroservice } from '@agentry/service-kit';
 import type { RegistryConfig } from './config.js';
 import { registryFeatures } from './features.js';
 import { registryPlatformModule } from './platform/platform.module.js';
@@ -13,12 +13,7 @@ export interface RunningRegistry {
 }
 
 /** The registry's tables, entities and read models: what its boot, its rebuild command and its tests share. */
-export const registryService = defineService({
-  name: 'registry',
-  entities: registryFeatures.flatMap((f) => f.entities),
-  migrations: registryFeatures.flatMap((f) => f.migrations),
-  projections: () => registryFeatures.flatMap((f) => f.projections),
-});
+export const registryService = defineFeatureService('registry', registryFeatures);
 
 export const registryDataSource = (databaseUrl: string) => registryService.dataSource(databaseUrl);
 
@@ -37,12 +32,12 @@ export async function startRegistry(config: RegistryConfig): Promise<RunningRegi
     nest: natsMicroservice({
       queue: QueueGroups.registry,
       module: ({ dataSource, projections }) => {
-        @Module({ imports: [registryPlatformModule({ config, dataSource, projections }), ...registryFeatures.map((f) => f.module)] })
+        @Module({ imports: [registryPlatformModule({ config, dataSource, projections }), ...featureModules(registryFeatures)] })
         class RegistryModule {}
         return RegistryModule;
       },
     }),
-    workers: (_ctx, app) => registryFeatures.flatMap((f) => (f.onStart ? [startStep(`${f.name} start hook`, () => f.onStart!(app, config))] : [])),
+    workers: (_ctx, app) => featureStartHooks(registryFeatures, app, config),
   });
   return { app: service.app, close: service.close };
 }
