@@ -17,7 +17,11 @@ export function natsMicroservice<C extends BootConfig>(opts: { queue: string; mo
         logger: ctx.logger,
       });
       app.useGlobalInterceptors(new ctx.messaging.RpcLogContextInterceptor(ctx.name));
-      await app.init();
+      // The builder closes the app once create() has answered it; an init that fails is closed here.
+      await app.init().catch(async (error: unknown) => {
+        await app.close().catch(() => undefined);
+        throw error;
+      });
       return app;
     },
     listen: (app) => app.listen(),
