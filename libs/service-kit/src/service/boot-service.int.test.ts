@@ -1,5 +1,5 @@
 import { createServer, Socket, type Server } from 'node:net';
-import { Injectable, Module, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Module, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import * as messaging from '@agentry/messaging';
 import { createTestDatabase, startTestNats, waitUntil, type TestDatabase, type TestNats } from '@agentry/testing';
@@ -148,6 +148,27 @@ class DestroyWitness implements OnModuleDestroy {
 }
 @Module({})
 class EmptyModule {}
+
+@Injectable()
+class RefusingProvider implements OnModuleInit {
+  async onModuleInit() {
+    // Control: the pool and the own connection are open while the app initialises.
+    expect(await sessionsOf('kit-fail-nest')).toBeGreaterThan(0);
+    expect(relay.open()).toBe(1);
+    throw new Error('a provider refused to start');
+  }
+}
+
+test('a Nest app whose initialisation fails: the database and the connection opened before it are closed', async () => {
+  const schema = defineService({ name: 'kit-fail-nest', migrations: [] });
+  @Module({ providers: [RefusingProvider] })
+  class RefusingModule {}
+  await expect(
+    bootService(schema, config, { messaging, nats: {}, nest: natsMicroservice({ queue: 'kit-fail-nest', module: () => RefusingModule }) }),
+  ).rejects.toThrow('a provider refused to start');
+  await noSessionsOf('kit-fail-nest');
+  await waitUntil(() => relay.open() === 0);
+});
 
 test('close() stops workers in reverse, then the Nest app (while the database is still up), then connections; twice is once', async () => {
   const schema = defineService({ name: 'kit-close', migrations: [], projections: () => [projection] });
