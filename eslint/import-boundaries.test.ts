@@ -42,10 +42,40 @@ describe('an app never imports another app', () => {
       "import { startGateway } from '../gateway-app.js';",
       "import { loadGatewayConfig } from '../../src/config.js';",
       "import { Subjects } from '@agentry/contracts';",
-      "import { startPlatform } from '@agentry/platform-harness';",
-      'export { startGateway, loadGatewayConfig, Subjects, startPlatform };',
+      'export { startGateway, loadGatewayConfig, Subjects };',
     ].join('\n');
     expect(boundaryErrors('apps/gateway/src/agents/some-file.ts', code)).toEqual([]);
+  });
+});
+
+describe('the test packages (tests/*) are for tests only', () => {
+  const harness = "import { startPlatform } from '@agentry/platform-harness';\nexport { startPlatform };";
+  test.each(['apps/gateway/src/agents/agents.int.test.ts', 'apps/scheduler/src/testing/scheduler-test-kit.ts', 'apps/gateway/src/agents/agents-test-kit.ts'])(
+    '%s (a test or test kit) may import the harness by package name (control)',
+    (path) => {
+      expect(boundaryErrors(path, harness)).toEqual([]);
+    },
+  );
+
+  test('production code of an app may not: it would pull every other app into the service', () => {
+    expect(boundaryErrors('apps/gateway/src/agents/agents.module.ts', harness)).toEqual([
+      expect.stringMatching(/^apps\/gateway imports the test package @agentry\/platform-harness/),
+    ]);
+  });
+
+  test('a lib may not, not even a test helper', () => {
+    expect(boundaryErrors('libs/testing/src/test-database.ts', harness)).toEqual([expect.stringMatching(/^libs\/testing imports the test package/)]);
+  });
+
+  test("a path into the harness's src is an error even from a test", () => {
+    const code = "import { startPlatform } from '../../../../tests/harness/src/platform-harness.js';\nexport { startPlatform };";
+    expect(boundaryErrors('apps/gateway/src/agents/agents.int.test.ts', code)).toEqual([
+      expect.stringMatching(/reaches into tests\/harness: import the package '@agentry\/platform-harness'/),
+    ]);
+  });
+
+  test('inside the harness, its own relative imports are fine (control)', () => {
+    expect(boundaryErrors('tests/harness/src/index.ts', "export { startPlatform } from './platform-harness.js';")).toEqual([]);
   });
 });
 
