@@ -227,3 +227,28 @@ test('the rebuild command rebuilds the schema\'s read models through its own ses
   expect(lines.join('\n')).toMatch(/kit-rebuild-model[\s\S]*kit-rebuild read models rebuilt in \d+ ms/);
   await waitUntil(async () => (await sessionsOf('kit-rebuild-rebuild')) === 0);
 });
+
+/** What the process writes to stdout while `fn` runs. */
+async function stdoutOf(fn: () => Promise<void>): Promise<string[]> {
+  const lines: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    lines.push(...String(chunk).split('\n').filter(Boolean));
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    await fn();
+  } finally {
+    process.stdout.write = write;
+  }
+  return lines;
+}
+
+test('LOG_LEVEL applies to a service without a Nest app: the ready line at info, nothing at warn', async () => {
+  const schema = defineService({ name: 'kit-logs' });
+  const boot = (logLevel: BootConfig['logLevel']) =>
+    stdoutOf(async () => (await bootService(schema, { ...config, logLevel, observability: { logFormat: 'json', healthHost: '127.0.0.1' } }, { messaging, nats: {} })).close());
+  const info = (await boot('info')).map((line) => JSON.parse(line));
+  expect(info).toContainEqual(expect.objectContaining({ level: 'info', service: 'kit-logs', context: 'Kit-logs', message: 'kit-logs ready' }));
+  expect(await boot('warn')).toEqual([]);
+});
