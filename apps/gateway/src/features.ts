@@ -7,6 +7,7 @@ import { SchedulingHttpModule } from './scheduling/scheduling.module.js';
 import { OutOfScopeHttpModule } from './out-of-scope/out-of-scope.controller.js';
 import { WebhooksHttpModule } from './webhooks/webhooks.module.js';
 import { OrgEventsHttpModule } from './org-events/org-events.module.js';
+import { OpenApiHttpModule } from './openapi/openapi.module.js';
 
 /** Every group of HTTP routes the gateway serves. */
-export const gatewayFeatures: Type<unknown>[] = [AccountsHttpModule, ScriptsHttpModule, AgentsHttpModule, ContainersHttpModule, SchedulingHttpModule, WebhooksHttpModule, OrgEventsHttpModule, OutOfScopeHttpModule];
+export const gatewayFeatures: Type<unknown>[] = [AccountsHttpModule, ScriptsHttpModule, AgentsHttpModule, ContainersHttpModule, SchedulingHttpModule, WebhooksHttpModule, OrgEventsHttpModule, OpenApiHttpModule, OutOfScopeHttpModule];
