@@ -1,0 +1,39 @@
+import { useEffect, useRef } from 'react';
+import { EditorView, basicSetup } from 'codemirror';
+import { javascript } from '@codemirror/lang-javascript';
+import { json } from '@codemirror/lang-json';
+import { EditorState } from '@codemirror/state';
+
+/**
+ * CodeMirror 6, controlled from outside only at mount (the editor owns its text while typing;
+ * onChange reports it). The content element carries the label, so screen readers announce it.
+ * Tab moves focus out (CodeMirror's default keymap does not trap Tab).
+ */
+export function CodeEditor({ value, onChange, language, label, id }: { value: string; onChange: (text: string) => void; language: 'javascript' | 'json'; label: string; id?: string }) {
+  const host = useRef<HTMLDivElement>(null);
+  const onChangeRef = useRef(onChange);
+  onChangeRef.current = onChange;
+  const viewRef = useRef<EditorView | null>(null);
+
+  useEffect(() => {
+    const view = new EditorView({
+      parent: host.current!,
+      state: EditorState.create({
+        doc: value,
+        extensions: [
+          basicSetup,
+          language === 'json' ? json() : javascript(),
+          EditorView.contentAttributes.of({ 'aria-label': label, ...(id ? { id } : {}) }),
+          EditorView.updateListener.of((update) => {
+            if (update.docChanged) onChangeRef.current(update.state.doc.toString());
+          }),
+        ],
+      }),
+    });
+    viewRef.current = view;
+    return () => view.destroy();
+    // The editor is created once per mounted text source; the parent remounts it (key) to load another.
+  }, []);
+
+  return <div className="code-editor" ref={host} />;
+}

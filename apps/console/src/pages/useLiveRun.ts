@@ -1,0 +1,103 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { agentOutput, launchStream, stopAgent, type Json } from '../api/agentry';
+import { ApiError } from '../api/http';
+import { containerComment, EventStreamParser } from '../api/event-stream';
+import { newIdempotencyKey } from '../format';
+
+export interface LiveRun {
+  containerId?: string;
+  state: 'idle' | 'launching' | 'in queue' | 'running' | 'ended' | 'failed';
+  output: string;
+  progress?: number;
+  progressLabel?: string;
+  exitCode?: number | null;
+  endMessage?: string;
+  error?: ApiError | Error;
+  reconnects: number;
+}
+
+const initial: LiveRun = { state: 'idle', output: '', reconnects: 0 };
+
+/**
+ * One launch followed live: the v1 event stream with resume. When the connection drops before the
+ * `ended` comment, it reconnects with the same idempotency key and `Last-Event-ID` (the byte
+ * offset of the last event), so the same container continues from that byte: no gap, no repeat,
+ * no second launch. Progress and the end status come from fetch-output, polled while it runs.
+ */
+export function useLiveRun(agentId: string, onEnded: () => void) {
+  const [run, setRun] = useState<LiveRun>(initial);
+  const controller = useRef<AbortController | null>(null);
+  const onEndedRef = useRef(onEnded);
+  onEndedRef.current = onEnded;
+
+  useEffect(() => () => controller.current?.abort(), []);
+
+  const launch = useCallback(
+    async (argument: Json) => {
+      controller.current?.abort();
+      const abort = new AbortController();
+      controller.current = abort;
+      const key = newIdempotencyKey();
+      let lastEventId: string | undefined;
+      let ended = false;
+      let reconnects = 0;
+      setRun({ ...initial, state: 'launching' });
+
+      const poll = setInterval(() => {
+        agentOutput(agentId).then(
+          (o) => setRun((r) => ({ ...r, progress: o.progress, progressLabel: o.progressLabel })),
+          () => undefined,
+        );
+      }, 1500);
+
+      try {
+        while (!ended && !abort.signal.aborted) {
+          try {
+            const response = await launchStream(agentId, argument, key, lastEventId, abort.signal);
+            if (response.status === 204) break; // resumed at the very end of an ended container
+            const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+            const parser = new EventStreamParser();
+            for (;;) {
+              const { value, done } = await reader.read();
+              if (done) break;
+              for (const event of parser.push(value)) {
+                if (event.id) lastEventId = event.id;
+                const status = event.comment ? containerComment(event.comment) : undefined;
+                if (status) {
+                  if (status.state === 'ended') ended = true;
+                  setRun((r) => ({ ...r, containerId: status.containerId, state: status.state === 'ended' ? r.state : status.state === 'in queue' ? 'in queue' : 'running' }));
+                }
+                if (event.data !== undefined) {
+                  const data = event.data;
+                  setRun((r) => ({ ...r, state: 'running', output: r.output + data }));
+                }
+              }
+            }
+          } catch (error) {
+            // A refusal (4xx) is final; a dropped connection is resumed.
+            if (error instanceof ApiError || abort.signal.aborted) throw error;
+          }
+          if (!ended && !abort.signal.aborted) {
+            reconnects += 1;
+            setRun((r) => ({ ...r, reconnects }));
+            await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 500 * reconnects)));
+          }
+        }
+        const final = await agentOutput(agentId);
+        setRun((r) => ({ ...r, state: 'ended', progress: final.progress, progressLabel: final.progressLabel, exitCode: final.exitCode, endMessage: final.endMessage }));
+        onEndedRef.current();
+      } catch (error) {
+        if (!abort.signal.aborted) setRun((r) => ({ ...r, state: 'failed', error: error as Error }));
+      } finally {
+        clearInterval(poll);
+      }
+    },
+    [agentId],
+  );
+
+  const abortRun = useCallback(async () => {
+    await stopAgent(agentId, run.containerId);
+  }, [agentId, run.containerId]);
+
+  return { run, launch, abortRun };
+}
