@@ -2,7 +2,8 @@
 // typescript-eslint's recommended set without type information: a type-aware run would build
 // every project reference's program and costs minutes of CPU for little more than `tsc` finds.
 // Plus agentry/import-boundaries (eslint/import-boundaries.js): no app imports another app,
-// libs never import apps, everything else reaches an app only through its public entry.
+// libs never import apps, everything else reaches an app only through its public entry, and the
+// test packages (tests/*) are imported by tests only.
 // Formatting is not linted here: a formatter owns layout.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
