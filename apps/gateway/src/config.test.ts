@@ -22,6 +22,8 @@ test('every edge setting is read', () => {
     HEADERS_TIMEOUT_MS: '2000',
     REQUEST_TIMEOUT_MS: '4000',
     KEEP_ALIVE_TIMEOUT_MS: '1000',
+    KEY_CACHE_MAX_ENTRIES: '0',
+    KEY_CACHE_TTL_MS: '5000',
   });
   expect(config.bodyLimitBytes).toBe(65536);
   expect(config.edge).toEqual({
@@ -33,6 +35,8 @@ test('every edge setting is read', () => {
     headersTimeoutMs: 2000,
     requestTimeoutMs: 4000,
     keepAliveTimeoutMs: 1000,
+    keyCacheMaxEntries: 0,
+    keyCacheTtlMs: 5000,
   });
   expect(loadGatewayConfig({ ...base, TRUST_PROXY: '2' }).edge?.trustProxy).toBe(2);
   expect(loadGatewayConfig({ ...base, TRUST_PROXY: 'true' }).edge?.trustProxy).toBe(true);
@@ -41,13 +45,23 @@ test('every edge setting is read', () => {
 test('bad values fail at boot, all at once, naming what to set', () => {
   let error: unknown;
   try {
-    loadGatewayConfig({ ...base, AUTH_FAILURE_LIMIT: '0', KEY_RATE_LIMIT: '-1', TRUST_PROXY: 'everyone', HEADERS_TIMEOUT_MS: 'soon' });
+    loadGatewayConfig({
+      ...base,
+      AUTH_FAILURE_LIMIT: '0',
+      KEY_RATE_LIMIT: '-1',
+      TRUST_PROXY: 'everyone',
+      HEADERS_TIMEOUT_MS: 'soon',
+      KEY_CACHE_MAX_ENTRIES: 'lots',
+      KEY_CACHE_TTL_MS: '10',
+    });
   } catch (e) {
     error = e;
   }
   expect(error).toBeInstanceOf(ConfigError);
   const message = (error as Error).message;
-  for (const name of ['AUTH_FAILURE_LIMIT', 'KEY_RATE_LIMIT', 'TRUST_PROXY', 'HEADERS_TIMEOUT_MS']) expect(message).toContain(name);
+  for (const name of ['AUTH_FAILURE_LIMIT', 'KEY_RATE_LIMIT', 'TRUST_PROXY', 'HEADERS_TIMEOUT_MS', 'KEY_CACHE_MAX_ENTRIES', 'KEY_CACHE_TTL_MS']) {
+    expect(message).toContain(name);
+  }
 });
 
 test('headers cannot be given longer than the whole request', () => {

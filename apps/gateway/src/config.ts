@@ -33,6 +33,10 @@ export interface EdgeConfig {
   requestTimeoutMs: number;
   /** How long an idle keep-alive connection stays open. */
   keepAliveTimeoutMs: number;
+  /** Verified API keys kept by this replica (revokes are pushed to it); 0 verifies every request with the registry. */
+  keyCacheMaxEntries: number;
+  /** Backstop: a verified key is asked again after this long even if no revoke was heard. */
+  keyCacheTtlMs: number;
 }
 
 export const edgeDefaults: EdgeConfig = {
@@ -44,6 +48,8 @@ export const edgeDefaults: EdgeConfig = {
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
   keepAliveTimeoutMs: 5_000,
+  keyCacheMaxEntries: 10_000,
+  keyCacheTtlMs: 30_000,
 };
 
 const bytes = (): Setting<number | undefined> => ({
@@ -90,6 +96,8 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
       HEADERS_TIMEOUT_MS: boundedInteger(edgeDefaults.headersTimeoutMs, 100),
       REQUEST_TIMEOUT_MS: boundedInteger(edgeDefaults.requestTimeoutMs, 100),
       KEEP_ALIVE_TIMEOUT_MS: boundedInteger(edgeDefaults.keepAliveTimeoutMs, 100),
+      KEY_CACHE_MAX_ENTRIES: boundedInteger(edgeDefaults.keyCacheMaxEntries, 0, 1_000_000),
+      KEY_CACHE_TTL_MS: boundedInteger(edgeDefaults.keyCacheTtlMs, 100, 3_600_000),
     },
     env,
   );
@@ -112,6 +120,8 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
       headersTimeoutMs: c.HEADERS_TIMEOUT_MS,
       requestTimeoutMs: c.REQUEST_TIMEOUT_MS,
       keepAliveTimeoutMs: c.KEEP_ALIVE_TIMEOUT_MS,
+      keyCacheMaxEntries: c.KEY_CACHE_MAX_ENTRIES,
+      keyCacheTtlMs: c.KEY_CACHE_TTL_MS,
     },
   };
 }

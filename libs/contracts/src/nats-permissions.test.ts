@@ -8,7 +8,12 @@ test('the gateway publishes only public request subjects: no stream, KV, live ou
     '$JS.API.STREAM.MSG.GET.LIFECYCLE',
   ]);
   expect(publish).not.toContain(Subjects.internal.agentLaunchSnapshot);
-  expect(subscribe).toEqual(['live.container.*', 'agentry.events.v1.>', '_INBOX.gateway.>']);
+  expect(subscribe).toEqual(['live.container.*', 'agentry.events.v1.>', 'auth.broadcast.keys-invalidated', '_INBOX.gateway.>']);
+});
+
+test('only the registry tells gateways to drop verified keys; a gateway hears it but cannot send it', () => {
+  const senders = NATS_USERS.filter((user) => natsPermissionsOf(user).publish.some((s) => s === 'auth.broadcast.keys-invalidated' || s === '>'));
+  expect(senders).toEqual(['registry']);
 });
 
 test('a lifecycle subscriber only reads LIFECYCLE through consumers of its own: no publish, no other stream, no request', () => {

@@ -24,6 +24,7 @@
 import { LIFECYCLE_STREAM, LIFECYCLE_SUBJECTS } from '@agentry/events';
 import { EVENTS_STREAM, Subjects } from './subjects.js';
 import { LAUNCH_STREAM, OUTPUT_STREAM, OUTPUT_STREAM_SUBJECTS } from './containers/live.js';
+import { KEY_INVALIDATIONS_SUBJECT } from './accounts/key-invalidation.js';
 
 /** The platform's NATS users: one per service, each replica of a service logs in as it. */
 export const NATS_SERVICE_USERS = ['gateway', 'registry', 'executor', 'output', 'scheduler', 'notifier'] as const;
@@ -111,11 +112,14 @@ const serviceGrants: Readonly<Record<NatsServiceUser, ServiceGrants>> = {
     calls: publicRequestSubjects(),
     // The org events SSE: reads LIFECYCLE by sequence (MSG.GET next by subject) and hears the public subjects
     // only to wake up. Public events, read-only: it still publishes nothing to any stream.
-    subscribes: ['live.container.*', LIFECYCLE_SUBJECTS],
+    // It also hears which verified keys to drop from its cache (revoked keys), from the registry.
+    subscribes: ['live.container.*', LIFECYCLE_SUBJECTS, KEY_INVALIDATIONS_SUBJECT],
     streams: { [LIFECYCLE_STREAM]: { readMessages: true } },
   },
   registry: {
     serves: ['registry.>'],
+    // Tells every gateway replica which verified keys to drop from its cache (on revoke).
+    publishes: [KEY_INVALIDATIONS_SUBJECT],
     // The outbox relay (any service that appends may run it; one is active).
     streams: { [EVENTS_STREAM]: { ensure: true, publish: true, readMessages: true } },
   },

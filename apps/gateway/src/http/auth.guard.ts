@@ -5,6 +5,7 @@ import { DomainError, ErrorCode, isRunKey, Subjects, type Actor } from '@agentry
 import { RegistryClient } from './registry.client.js';
 import { mergedParams } from './params.decorator.js';
 import { AuthRateLimits } from './auth-rate-limits.js';
+import { VerifiedKeyCache } from './auth-key-cache.js';
 import { clientAddressOf } from './client-address.js';
 
 const PUBLIC = 'agentry:public';
@@ -26,9 +27,10 @@ export function extractApiKey(request: FastifyRequest): string | undefined {
 }
 
 /**
- * Every request (but @Public ones) is authenticated by the registry on each call, so a
- * revoked key is refused at once on every gateway replica. Rate limits (auth-rate-limits.ts)
- * come first, so a blocked address costs the registry nothing.
+ * Every request (but @Public ones) is authenticated: by this replica's cache of verified keys
+ * (auth-key-cache.ts; the registry pushes revokes to every replica, which drops them at once), else
+ * by the registry. Rate limits (auth-rate-limits.ts) come first, so a blocked address costs the
+ * registry nothing and a cached key is no way around them.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -36,6 +38,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly registry: RegistryClient,
     private readonly limits: AuthRateLimits,
+    private readonly verifiedKeys: VerifiedKeyCache,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -51,17 +54,25 @@ export class AuthGuard implements CanActivate {
     const org = Array.isArray(orgHeader) ? orgHeader[0] : orgHeader;
     // A run's own key (`buster.apiKey`) is checked by the executor, which knows whether that run is still
     // running; it acts in its run's org only (X-Phantombuster-Org is not honoured) and has its own rate bucket.
+    // Run keys are never cached: whether their run still runs is the executor's to say, each time.
     const runKey = isRunKey(key);
     try {
       request.actor = runKey
         ? await this.registry.callAnonymous(Subjects.executor.verifyRunKey, { key })
-        : await this.registry.callAnonymous(Subjects.auth.verifyKey, { key, org: org || undefined });
+        : (this.verifiedKeys.lookup(key, org) ?? (await this.verifyWithRegistry(key, org)));
     } catch (error) {
       if (error instanceof DomainError && error.code === ErrorCode.UNAUTHENTICATED) this.limits.recordFailure(address);
       throw error;
     }
     this.limits.chargeKey(runKey ? key.split('_')[1]! : request.actor.keyId, runKey);
     return true;
+  }
+
+  private async verifyWithRegistry(key: string, org: string | undefined): Promise<Actor> {
+    const generation = this.verifiedKeys.generation;
+    const actor = await this.registry.callAnonymous(Subjects.auth.verifyKey, { key, org: org || undefined });
+    this.verifiedKeys.remember(key, org, actor, generation);
+    return actor;
   }
 }
 

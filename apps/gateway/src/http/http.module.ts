@@ -5,6 +5,8 @@ import type { RpcClient } from '@agentry/messaging';
 import type { EdgeConfig } from '../config.js';
 import { AuthRateLimits } from './auth-rate-limits.js';
 import { AuthGuard } from './auth.guard.js';
+import { VerifiedKeyCache } from './auth-key-cache.js';
+import { followKeyInvalidations } from './auth-key-invalidations.js';
 import { ApiErrorFilter } from './error.filter.js';
 import { HealthController } from './health.controller.js';
 import { NATS_CONNECTION } from './nats-connection.js';
@@ -15,6 +17,9 @@ import { RegistryClient } from './registry.client.js';
 @Module({})
 export class HttpModule {
   static forRoot(rpc: RpcClient, nats: NatsConnection, edge: EdgeConfig): DynamicModule {
+    const verifiedKeys = new VerifiedKeyCache(edge.keyCacheMaxEntries, edge.keyCacheTtlMs);
+    // Subscribed before the app listens, so no request is answered from a cache that can't hear revokes.
+    followKeyInvalidations(nats, verifiedKeys);
     return {
       module: HttpModule,
       controllers: [HealthController],
@@ -22,6 +27,7 @@ export class HttpModule {
         { provide: RegistryClient, useValue: new RegistryClient(rpc) },
         { provide: NATS_CONNECTION, useValue: nats },
         { provide: AuthRateLimits, useValue: new AuthRateLimits(edge) },
+        { provide: VerifiedKeyCache, useValue: verifiedKeys },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ApiErrorFilter },
       ],

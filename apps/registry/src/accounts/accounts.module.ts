@@ -3,6 +3,7 @@ import { REGISTRY_CONFIG, type RegistryConfig } from '../config.js';
 import { AccountStreams } from './account-streams.js';
 import { AccountsController } from './accounts.controller.js';
 import { ApiKeyHasher } from './domain/api-key-secret.js';
+import { KeyInvalidations } from './key-invalidations.js';
 import { OrgFounder } from './org-founder.js';
 import { ApiKeysLookup } from './read-model/api-keys.lookup.js';
 import { OrgPlans, OrgsLookup } from './read-model/orgs.lookup.js';
@@ -24,6 +25,7 @@ import { VerifyApiKeyUseCase } from './use-cases/verify-api-key/verify-api-key.u
   providers: [
     { provide: ApiKeyHasher, useFactory: (config: RegistryConfig) => new ApiKeyHasher(config.secretKey), inject: [REGISTRY_CONFIG] },
     AccountStreams,
+    KeyInvalidations,
     OrgFounder,
     OrgsLookup,
     OrgPlans,

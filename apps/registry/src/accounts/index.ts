@@ -1,5 +1,7 @@
 import type { RegistryFeature } from '../platform/feature.js';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { AccountsModule } from './accounts.module.js';
+import { KeyInvalidations } from './key-invalidations.js';
 import { bootstrapFirstOrg } from './bootstrap/bootstrap-first-org.js';
 import { AccountsReadModel1732600000300 } from './read-model/accounts-read-model.migration.js';
 import { accountsProjection } from './read-model/accounts.projection.js';
@@ -18,6 +20,8 @@ export const accountsFeature: RegistryFeature = {
   migrations: [AccountsReadModel1732600000300, OrgRunningCap1765000000600],
   projections: [accountsProjection],
   onStart: async (app, config) => {
+    // Revokes are pushed to the gateways on the connection the registry answers on (key-invalidations.ts).
+    if ('unwrap' in app && typeof app.unwrap === 'function') app.get(KeyInvalidations).attach(() => (app.unwrap as () => NatsConnection)());
     await bootstrapFirstOrg(app, config);
   },
 };

@@ -13,11 +13,13 @@ import {
 } from '@agentry/contracts';
 import { AccountStreams, retryOnConflict, toNewEvent } from '../../account-streams.js';
 import { decideRevoke } from '../../domain/api-key.js';
+import { KeyInvalidations } from '../../key-invalidations.js';
 import { ApiKeysLookup } from '../../read-model/api-keys.lookup.js';
 
 /**
  * `DELETE /api/v2/org/api-keys/{id}` (org admin). Answers only once the read model shows the key
- * revoked, and every gateway asks that read model on every request: the key is refused at once.
+ * revoked (what a gateway asks when the key is not in its cache) and the invalidation has been
+ * published to every gateway replica ahead of the answer: the key is refused at once everywhere.
  */
 @Injectable()
 export class RevokeApiKeyUseCase {
@@ -26,6 +28,7 @@ export class RevokeApiKeyUseCase {
     private readonly streams: AccountStreams,
     private readonly projections: ProjectionRunner,
     private readonly keys: ApiKeysLookup,
+    private readonly invalidations: KeyInvalidations,
   ) {}
 
   async execute(envelope: RequestEnvelope<RevokeApiKeyParams>): Promise<ApiKeyDto> {
@@ -46,6 +49,8 @@ export class RevokeApiKeyUseCase {
     });
     const revoked = await this.keys.find(actor.orgId, keyId);
     if (!revoked) throw notFound('API key');
+    // Also when it was already revoked: a retry of a revoke whose publish failed publishes it.
+    this.invalidations.publish({ keyIds: [keyId] });
     return revoked;
   }
 }

@@ -1,0 +1,171 @@
+// Authenticated reads through the gateway (issue 14 item 3): `GET /api/v2/agents/fetch` at c=16 on a
+// gateway that caches verified keys (revokes pushed over NATS), on one that asks the registry for every
+// request (KEY_CACHE_MAX_ENTRIES=0, the old behaviour), and the gateway's own bare route (`/livez`: no
+// key, no bus) as the raw baseline, all in the same run, taking turns. Prints req/s, p50/p99 and the
+// ratio to the bare route. Asserts nothing.
+//
+//   npx turbo run build --filter=@agentry/gateway --filter=@agentry/registry && node bench/gateway/run.mjs
+//
+// BENCH_SECONDS per round (5), BENCH_ROUNDS (2), BENCH_CONCURRENCY (16).
+// Registry and gateways run from their dist/ as child processes (as `npm start` does) on embedded
+// Postgres and NATS; the load comes from this process over keep-alive connections.
+import http from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, startEmbeddedPostgres, startNatsServer } from '@agentry/local-servers';
+import { REPO_ROOT } from '../../deploy/local/lib/paths.mjs';
+import { ServiceProcess } from '../../deploy/local/lib/service-process.mjs';
+import { SERVICES, serviceEnv } from '../../deploy/local/lib/services.mjs';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const VERBOSE = process.env.BENCH_VERBOSE === '1';
+
+const output = {
+  color: false,
+  line(source, text) {
+    if (VERBOSE || /error|fail|crash/i.test(text)) console.log(`[${source}] ${text}`);
+  },
+  red: (text) => text,
+};
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** One GET over a keep-alive agent; answers the status (the body is read and dropped). */
+function get(agent, port, path, headers) {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, path, method: 'GET', headers, agent }, (res) => {
+      res.on('data', () => undefined);
+      res.on('end', () => resolve(res.statusCode));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function waitFor(check, what, timeoutMs = 90_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch {
+      // not yet
+    }
+    if (Date.now() > deadline) throw new Error(`${what} did not happen in time`);
+    await sleep(250);
+  }
+}
+
+/** `CONCURRENCY` loops for `seconds`: req/s and latency percentiles; any non-200 is counted, not hidden. */
+async function load(port, path, headers, seconds) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const latencies = [];
+  let errors = 0;
+  const until = performance.now() + seconds * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (performance.now() < until) {
+        const t = performance.now();
+        const status = await get(agent, port, path, headers);
+        latencies.push(performance.now() - t);
+        if (status !== 200) errors++;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const at = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
+  return { rps: latencies.length / elapsed, p50: at(0.5), p99: at(0.99), errors };
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'agentry-bench-gateway-'));
+await chmod(dir, 0o711);
+const stops = [() => rm(dir, { recursive: true, force: true })];
+try {
+  const pg = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port: await freePort(), user: 'agentry', password: 'bench', database: 'agentry', ephemeral: true });
+  stops.push(() => pg.stop());
+  const nats = await startNatsServer({ port: await freePort(), storeDir: join(dir, 'nats') });
+  stops.push(() => nats.stop());
+
+  const key = `bench_${randomBytes(12).toString('hex')}`;
+  const settings = {
+    DATABASE_URL: pg.url,
+    NATS_URL: nats.url,
+    LOG_LEVEL: 'warn',
+    AGENTRY_SECRET_KEY: randomBytes(32).toString('base64'),
+    AGENTRY_BOOTSTRAP_API_KEY: key,
+    HOST: '127.0.0.1',
+  };
+  const service = (name) => SERVICES.find((s) => s.name === name);
+  const start = (name, label, extraSettings = {}, extraEnv = {}) => {
+    const child = new ServiceProcess({
+      name: label,
+      entry: join(REPO_ROOT, service(name).entry),
+      cwd: REPO_ROOT,
+      env: serviceEnv(service(name), { ...settings, ...extraSettings }, { ...process.env, ...extraEnv }),
+      output,
+      maxRestarts: 0,
+      onGiveUp: () => console.error(`${label} crashed: the figures below are not to be trusted`),
+    });
+    child.start();
+    stops.push(() => child.stop());
+  };
+  start('registry', 'registry');
+  // The per-key rate limit (1,200/min by default) would answer 429 to a benchmark.
+  const cachedPort = await freePort();
+  start('gateway', 'gateway(cache)', { PORT: cachedPort }, { KEY_RATE_LIMIT: '0' });
+  const uncachedPort = await freePort();
+  start('gateway', 'gateway(no cache)', { PORT: uncachedPort }, { KEY_RATE_LIMIT: '0', KEY_CACHE_MAX_ENTRIES: '0' });
+
+  const auth = { 'X-Phantombuster-Key-1': key };
+  const agent = new http.Agent({ keepAlive: true });
+  for (const port of [cachedPort, uncachedPort]) {
+    await waitFor(async () => (await get(agent, port, '/livez', {})) === 200, `gateway on ${port} answering`);
+    await waitFor(async () => (await get(agent, port, '/api/v1/user.json', auth)) === 200, `the bootstrap key accepted on ${port}`);
+  }
+  const post = async (path, body, type) => {
+    const res = await fetch(`http://127.0.0.1:${cachedPort}${path}`, { method: 'POST', headers: { ...auth, 'content-type': type }, body });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${path} answered ${res.status}: ${text}`);
+    return JSON.parse(text);
+  };
+  const scriptId = (await post('/api/v1/script/bench.js', new URLSearchParams({ text: '// bench' }).toString(), 'application/x-www-form-urlencoded')).data;
+  const agentId = (await post('/api/v2/agents/save', JSON.stringify({ name: 'bench', scriptId }), 'application/json')).id;
+  const fetchPath = `/api/v2/agents/fetch?id=${agentId}`;
+  await waitFor(async () => (await get(agent, cachedPort, fetchPath, auth)) === 200, 'agents/fetch answering');
+  agent.destroy();
+
+  const cases = [
+    { name: 'bare route `/livez`, same gateway', port: cachedPort, path: '/livez', headers: {} },
+    { name: 'agents/fetch, verified keys cached', port: cachedPort, path: fetchPath, headers: auth },
+    { name: 'agents/fetch, every key asked (KEY_CACHE_MAX_ENTRIES=0)', port: uncachedPort, path: fetchPath, headers: auth },
+  ];
+  for (const c of cases) await load(c.port, c.path, c.headers, 1); // warm-up (JIT, connections)
+  const results = new Map(cases.map((c) => [c.name, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const c of cases) results.get(c.name).push(await load(c.port, c.path, c.headers, SECONDS));
+  }
+  const merged = (runs) => ({
+    rps: runs.reduce((s, r) => s + r.rps, 0) / runs.length,
+    p50: Math.max(...runs.map((r) => r.p50)),
+    p99: Math.max(...runs.map((r) => r.p99)),
+    errors: runs.reduce((s, r) => s + r.errors, 0),
+  });
+  const bare = merged(results.get(cases[0].name));
+  console.log(`\nc=${CONCURRENCY}, ${ROUNDS} rounds of ${SECONDS} s each, taking turns (p50/p99: worst round)\n`);
+  console.log('| case | req/s | p50 | p99 | non-200 | ÷ bare route |');
+  console.log('|---|---|---|---|---|---|');
+  for (const c of cases) {
+    const r = merged(results.get(c.name));
+    console.log(`| ${c.name} | ${Math.round(r.rps).toLocaleString('en')} | ${r.p50.toFixed(1)} ms | ${r.p99.toFixed(1)} ms | ${r.errors} | ${(r.rps / bare.rps).toFixed(2)}× |`);
+  }
+  console.log('\naims (issue 14): cached agents/fetch ≥ 5,000 req/s, p99 ≤ 20 ms, ≥ 0.2× the bare route');
+} finally {
+  while (stops.length) await stops.pop()().catch(() => undefined);
+}
