@@ -4,6 +4,9 @@ import { javascript } from '@codemirror/lang-javascript';
 import { json } from '@codemirror/lang-json';
 import { EditorState } from '@codemirror/state';
 
+/** The nonce the gateway gave this page load (apps/gateway/src/console): the CSP allows only styles carrying it. */
+const cspNonce = document.querySelector<HTMLMetaElement>('meta[name="csp-nonce"]')?.content ?? '';
+
 /**
  * CodeMirror 6, controlled from outside only at mount (the editor owns its text while typing;
  * onChange reports it). The content element carries the label, so screen readers announce it.
@@ -21,6 +24,7 @@ export function CodeEditor({ value, onChange, language, label, id }: { value: st
       state: EditorState.create({
         doc: value,
         extensions: [
+          EditorView.cspNonce.of(cspNonce),
           basicSetup,
           language === 'json' ? json() : javascript(),
           EditorView.contentAttributes.of({ 'aria-label': label, ...(id ? { id } : {}) }),

@@ -192,7 +192,7 @@ function Webhooks() {
           )}
         </section>
       )}
-      <form onSubmit={submit} className="card" aria-labelledby="new-endpoint-title">
+      <form onSubmit={submit} className="card" aria-labelledby="new-endpoint-title" noValidate>
         <h3 id="new-endpoint-title">New endpoint</h3>
         <Field label="URL" errors={error?.messagesFor('url')}>
           {(p) => <input {...p} type="url" value={url} onChange={(e) => setUrl(e.target.value)} />}

@@ -53,7 +53,7 @@ export function VersionsPanel({ agent, onRolledBack }: { agent: Agent; onRolledB
                 <td>
                   {!v.current && (
                     <>
-                      <button type="button" onClick={() => setSelected(v.versionId)} aria-label={`Compare version ${v.versionNumber} with the current one`}>
+                      <button type="button" onClick={() => setSelected(v.versionId)} aria-label={`Diff version ${v.versionNumber} against the current one`}>
                         Diff
                       </button>{' '}
                       <button
