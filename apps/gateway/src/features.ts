@@ -8,6 +8,7 @@ import { OutOfScopeHttpModule } from './out-of-scope/out-of-scope.controller.js'
 import { WebhooksHttpModule } from './webhooks/webhooks.module.js';
 import { OrgEventsHttpModule } from './org-events/org-events.module.js';
 import { OpenApiHttpModule } from './openapi/openapi.module.js';
+import { ConsoleHttpModule } from './console/console.module.js';
 
 /** Every group of HTTP routes the gateway serves. */
-export const gatewayFeatures: Type<unknown>[] = [AccountsHttpModule, ScriptsHttpModule, AgentsHttpModule, ContainersHttpModule, SchedulingHttpModule, WebhooksHttpModule, OrgEventsHttpModule, OpenApiHttpModule, OutOfScopeHttpModule];
+export const gatewayFeatures: Type<unknown>[] = [AccountsHttpModule, ScriptsHttpModule, AgentsHttpModule, ContainersHttpModule, SchedulingHttpModule, WebhooksHttpModule, OrgEventsHttpModule, OpenApiHttpModule, OutOfScopeHttpModule, ConsoleHttpModule];
