@@ -202,7 +202,7 @@ describe('a user in Chromium', () => {
     await screenshot(page, 'versions');
 
     await page.getByRole('button', { name: 'Roll back to version 1' }).click();
-    await page.getByRole('heading', { name: /^Console agent\s/, level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Console agent active', exact: true, level: 1 }).waitFor();
     const versions = (await platform.request('GET', `/api/v2/agents/versions?id=${agentId}`, { key })).body.versions;
     expect(versions[0]).toMatchObject({ versionNumber: 3, reason: 'rollback', current: true });
   });
@@ -251,13 +251,44 @@ describe('a user in Chromium', () => {
     await screenshot(page, 'result-table');
   });
 
-  test('the history lists both runs and filters them by outcome; the schedule page answers', async () => {
+  test('a stream cut mid-way resumes with Last-Event-ID and the same idempotency key: one container, no gap, no repeat', async () => {
+    const before = (await platform.request('GET', `/api/v2/containers/fetch-all?agentId=${agentId}`, { key })).body.containers.length;
+    const streamRequests: Record<string, string>[] = [];
+    let cutOnce = true;
+    let cutAt = '';
+    await page.route(/\/launch\?output=event-stream/, async (route) => {
+      streamRequests.push(route.request().headers());
+      if (!cutOnce) return route.continue();
+      cutOnce = false;
+      // The first answer is cut after its first output event, as a dropped connection would.
+      const whole = await (await route.fetch()).text();
+      const blocks = whole.split('\n\n');
+      const first = blocks.findIndex((b) => /^id: /m.test(b));
+      cutAt = /^id: (\d+)/m.exec(blocks[first]!)![1]!;
+      await route.fulfill({ status: 200, headers: { 'content-type': 'text/event-stream' }, body: `${blocks.slice(0, first + 1).join('\n\n')}\n\n` });
+    });
+    await page.locator('.actions').getByRole('button', { name: 'Launch' }).click();
+    await page.locator('.run-state').filter({ hasText: 'ended' }).waitFor();
+    await page.unroute(/\/launch\?output=event-stream/);
+
+    expect(await page.locator('.run-state').innerText()).toMatch(/resumed 1×/);
+    expect(streamRequests).toHaveLength(2);
+    expect(streamRequests[1]!['last-event-id']).toBe(cutAt);
+    expect(streamRequests[1]!['idempotency-key']).toBe(streamRequests[0]!['idempotency-key']);
+    expect(streamRequests[0]!['last-event-id']).toBeUndefined();
+    const containers = (await platform.request('GET', `/api/v2/containers/fetch-all?agentId=${agentId}`, { key })).body.containers;
+    expect(containers).toHaveLength(before + 1);
+    const stored = (await platform.request('GET', `/api/v2/containers/fetch-output?id=${containers[0].id}`, { key })).body.output;
+    expect(await page.getByRole('log', { name: 'Console output' }).innerText()).toBe(stored);
+  });
+
+  test('the history lists the three runs and filters them by outcome; the schedule page answers', async () => {
     await page.getByRole('button', { name: 'History' }).click();
     const rows = page.locator('table tbody tr');
-    await page.waitForFunction(() => document.querySelectorAll('table tbody tr').length === 2);
-    await page.getByLabel('Outcome').selectOption('success');
+    await page.waitForFunction(() => document.querySelectorAll('table tbody tr').length === 3);
+    await page.getByLabel('Outcome').selectOption('error');
     await page.waitForFunction(() => document.querySelectorAll('table tbody tr').length === 1);
-    expect(await rows.first().innerText()).toMatch(/success/);
+    expect(await rows.first().innerText()).toMatch(/\berror\b/);
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'history');
     await page.getByRole('button', { name: 'Schedule' }).click();
