@@ -4219,11 +4219,11 @@ export interface operations {
             content: {
                 "application/json": {
                     name?: string;
-                    roles?: string[];
+                    roles: ("org:admin" | "org:manage_agents:create" | "org:manage_agents:update" | "org:manage_scripts:write" | "org:manage_agents:launch" | "org:read")[];
                 };
                 "application/x-www-form-urlencoded": {
                     name?: string;
-                    roles?: string[];
+                    roles: ("org:admin" | "org:manage_agents:create" | "org:manage_agents:update" | "org:manage_scripts:write" | "org:manage_agents:launch" | "org:read")[];
                 };
             };
         };

@@ -125,7 +125,7 @@ export class AgentryClient {
     try {
       return JSON.parse(text) as AnswerOf<O>;
     } catch {
-      throw new AgentryResponseError(response.status, `the server answered invalid JSON (${oneLine(text, 60)})`);
+      throw new AgentryResponseError(response.status, `the server answered invalid JSON (${new TextEncoder().encode(text).length} bytes): is ${this.url} an Agentry gateway?`);
     }
   }
 
@@ -167,7 +167,7 @@ export class AgentryClient {
 
   readonly keys = {
     /** The new key's secret is in the answer (`key`) this once. */
-    create: (name?: string, roles?: string[]) => this.call('apiKeysCreate', { body: { ...(name ? { name } : {}), ...(roles ? { roles } : {}) } }),
+    create: (roles: BodyOf<'apiKeysCreate'>['roles'], name?: string) => this.call('apiKeysCreate', { body: { roles, ...(name ? { name } : {}) } }),
     list: () => this.call('apiKeysList'),
     revoke: (id: string) => this.call('apiKeysRevoke', { path: { id } }),
   };
@@ -208,8 +208,12 @@ export class AgentryClient {
   }
 }
 
+/**
+ * What came back, without echoing it: a page that is not the API's (a portal, a proxy, an
+ * attacker's server) is described by its type and size only, never shown to the user.
+ */
 function describeBody(response: Response, text: string): string {
-  const type = (response.headers.get('content-type') ?? 'no content type').split(';')[0];
+  const type = (response.headers.get('content-type') ?? 'no content type').split(';')[0]!.trim();
   if (/^\s*<(!doctype|html)/i.test(text) || type === 'text/html') return 'an HTML page';
-  return text ? `${type} (${oneLine(text, 60)})` : `${type}`;
+  return `${oneLine(type, 60)} (${new TextEncoder().encode(text).length} bytes)`;
 }

@@ -23,12 +23,14 @@ export class AgentryApiError extends AgentryError {
     readonly fields: FieldError[],
     readonly requestId: string | undefined,
   ) {
-    super(fields.length ? `${apiMessage} (${fields.map((f) => `${f.field}: ${f.message}`).join('; ')})` : apiMessage);
+    // The v2 message already names its fields (`Invalid parameters: id (must be digits)`): only the others are added.
+    const unnamed = fields.filter((f) => !new RegExp(`(^|[^\\w.])${f.field.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w])`).test(apiMessage));
+    super(unnamed.length ? `${apiMessage} (${unnamed.map((f) => `${f.field}: ${f.message}`).join('; ')})` : apiMessage);
+    this.field = fields[0]?.field;
   }
 
-  get field(): string | undefined {
-    return this.fields[0]?.field;
-  }
+  /** The first field the API named, if any. */
+  readonly field: string | undefined;
 }
 
 /** The server could not be reached (refused, DNS, TLS, timeout). */
