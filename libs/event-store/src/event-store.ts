@@ -3,27 +3,21 @@ import { DomainError, ErrorCode } from '@agentry/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ConcurrencyError } from './concurrency-error.js';
 import { appendSignal } from './append-signal.js';
+import { appendAlone, appendBatcher, type AppendCall, type AppendRow } from './append-batcher.js';
 import { checkEventIsRelayable, maxEventBytes } from './event-size.js';
 import { EVENT_COLUMNS, readLog, toStoredEvent, type EventRow } from './log-reader.js';
-import { pgConnection, type PgQueryable } from './pg-access.js';
-import { APPEND_FUNCTION, ID_SEQUENCES, type IdSequence } from './schema-names.js';
+import { pgConnection } from './pg-access.js';
+import { ID_SEQUENCES, type IdSequence } from './schema-names.js';
 import type { AppendResult, ExpectedVersion, LogPosition, NewEvent, StoredEvent } from './types.js';
-
-interface AppendRow {
-  outcome: 'appended' | 'duplicate' | 'partial_duplicate' | 'conflict';
-  stream_version: string | null;
-  last_transaction_id: string | null;
-  last_global_position: string | null;
-}
-
-const UNIQUE_VIOLATION = '23505';
 
 export class EventStore {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
    * Appends events to a stream in one round trip and one transaction (the SQL function
-   * agentry_append_events), or inside the caller's transaction when `manager` is given.
+   * agentry_append_events), or inside the caller's transaction when `manager` is given. Outside
+   * one, concurrent appends share a transaction and its commit (group commit, append-batcher.ts),
+   * each with its own outcome, answered once committed.
    * Event ids already stored make it a no-op answering appended:false (checked before the version);
    * a stale expectedVersion throws ConcurrencyError. An event the relay could not publish (encoded size over
    * the bus's limit: PAYLOAD_TOO_LARGE) or the database could not store (VALIDATION_FAILED) is refused first,
@@ -45,24 +39,12 @@ export class EventStore {
         limit,
       ),
     );
-    const parameters = [
-      streamId,
-      streamType,
-      expectedVersionParameter(options.expectedVersion),
-      ...arrays,
-      inCallerTransaction, // notify at the caller's commit; otherwise raise the signal below
-    ];
-    const db = await pgConnection(this.dataSource, options.manager);
-    let row: AppendRow;
-    try {
-      row = await callAppend(db, parameters);
-    } catch (error) {
-      // Two concurrent appends of the same ids with version 'any': the loser hits the unique index.
-      // Asked again, the function finds the ids stored and answers appended:false. (Inside a
-      // caller's transaction the error has aborted it, so it is theirs to retry.)
-      if ((error as { code?: string }).code !== UNIQUE_VIOLATION || inCallerTransaction) throw error;
-      row = await callAppend(db, parameters);
-    }
+    const [eventIds, types, schemaVersions, data, metadata] = arrays;
+    const call: AppendCall = { streamId, streamType, expectedVersion: expectedVersionParameter(options.expectedVersion), eventIds, types, schemaVersions, data, metadata };
+    // In a caller's transaction: notify at its commit; otherwise raise the signal below.
+    const row: AppendRow = options.manager
+      ? await appendAlone(await pgConnection(this.dataSource, options.manager), call, inCallerTransaction)
+      : await appendBatcher(this.dataSource).append(call);
     if (row.outcome === 'appended' && !inCallerTransaction) appendSignal(this.dataSource).raise();
     switch (row.outcome) {
       case 'conflict':
@@ -118,17 +100,6 @@ export class EventStore {
     const [row]: { id: string }[] = await this.dataSource.query(`SELECT nextval('${name}')::text AS id`);
     return Number(row.id);
   }
-}
-
-const APPEND_STATEMENT = {
-  name: 'agentry_append_events_v1', // prepared once per connection
-  text: `SELECT outcome, stream_version::text, last_transaction_id::text, last_global_position::text
-         FROM ${APPEND_FUNCTION}($1, $2, $3, $4::uuid[], $5::text[], $6::integer[], $7::jsonb[], $8::jsonb[], $9)`,
-};
-
-async function callAppend(db: PgQueryable, values: unknown[]): Promise<AppendRow> {
-  const result = await db.query<AppendRow>({ ...APPEND_STATEMENT, values });
-  return result.rows[0];
 }
 
 function expectedVersionParameter(expected: ExpectedVersion): number | null {

@@ -1,5 +1,7 @@
 /** Names shared by the migrations and the code that uses the schema. */
 export const APPEND_FUNCTION = 'agentry_append_events';
+/** Several appends in one statement (group commit), each through APPEND_FUNCTION. */
+export const APPEND_BATCH_FUNCTION = 'agentry_append_batch';
 /** NOTIFY channel: an append committed (payload empty). Projection runners wake on it. */
 export const EVENTS_CHANNEL = 'agentry_events';
 /** NOTIFY channel: a projection checkpoint moved (payload: projection name). waitFor wakes on it. */
