@@ -1,5 +1,7 @@
 // One Jest run for the whole monorepo: TypeScript sources are transformed by SWC
 // (decorators + metadata for NestJS) and executed as native ES modules.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+
 const swc = {
   jsc: {
     parser: { syntax: 'typescript', decorators: true },
@@ -10,6 +12,29 @@ const swc = {
   sourceMaps: 'inline',
 };
 
+/**
+ * Each app's public entries — the subpaths its package.json "exports" lists ('.', './config', …),
+ * the only way a package outside the app may import it (eslint: agentry/import-boundaries) —
+ * mapped from their dist/ file to the TypeScript source: `@agentry/registry` →
+ * apps/registry/src/index.ts, `@agentry/registry/config` → apps/registry/src/config.ts.
+ */
+function appEntries() {
+  const entries = {};
+  const apps = new URL('./apps/', import.meta.url);
+  for (const app of readdirSync(apps)) {
+    const manifest = new URL(`${app}/package.json`, apps);
+    if (!existsSync(manifest)) continue;
+    const { name, exports } = JSON.parse(readFileSync(manifest, 'utf8'));
+    for (const [subpath, target] of Object.entries(exports ?? {})) {
+      const file = typeof target === 'string' ? target : target?.default;
+      if (!subpath.startsWith('.') || typeof file !== 'string' || !file.startsWith('./dist/')) continue;
+      const specifier = (name + subpath.slice(1)).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+      entries[`^${specifier}$`] = `<rootDir>/apps/${app}/src/${file.slice('./dist/'.length).replace(/\.js$/, '.ts')}`;
+    }
+  }
+  return entries;
+}
+
 export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
@@ -17,10 +42,7 @@ export default {
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
   moduleNameMapper: {
-    // An app's package name resolves to its public entry (apps/<app>/src/index.ts), the only
-    // way a package outside the app may import it (eslint: agentry/import-boundaries).
-    '^@agentry/(registry|gateway|output|executor|scheduler|notifier)$': '<rootDir>/apps/$1/src/index.ts',
-    '^@agentry/(registry|gateway|output|executor|scheduler|notifier)/config$': '<rootDir>/apps/$1/src/config.ts',
+    ...appEntries(),
     '^@agentry/platform-harness$': '<rootDir>/tests/harness/src/index.ts',
     '^@agentry/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
