@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Subjects } from '@agentry/contracts';
-import { EventStore, migrate, ProjectionRunner } from '@agentry/event-store';
+import { EventStore, migrate, ProjectionRunner, rebuildProjections, type RebuildProgress } from '@agentry/event-store';
 import { createRpcClient, type RpcClient } from '@agentry/messaging';
 import { createTestDatabase, startTestNats, waitUntil, type TestDatabase, type TestNats } from '@agentry/testing';
 import type { DataSource } from 'typeorm';
@@ -59,6 +59,10 @@ afterAll(async () => {
   await database?.drop();
 });
 
+beforeEach(() => {
+  launched.length = 0;
+});
+
 const append = (streamId: string, type: string, data: Record<string, unknown>) => store.append(streamId, 'agent', [{ type, data }], { expectedVersion: 'any' });
 const createRateAgent = async (agentId: number) => {
   await append(`agent-${agentId}`, 'AgentCreated', { agentId, orgId: 1, storageFolder: 's', userStorageFolder: 'u', createdBy: BY, createdAt: T0, idempotencyKey: null });
@@ -100,6 +104,64 @@ test('a firer that takes the lead fires nothing until the read model has applied
     expect(launched).toEqual([2]);
   } finally {
     await older.end();
+    await firer.stop();
+    await projections.stop();
+  }
+});
+
+test('while the read model is rebuilt beside its tables, the firer keeps firing and reading its own writes; the switched tables have its fires', async () => {
+  const agents = [11, 12, 13, 14, 15];
+  for (const id of agents) await createRateAgent(id);
+  let now = T0;
+  const projections = new ProjectionRunner(dataSource, schedulerProjections(), { pollIntervalMs: 100, onError: () => undefined });
+  const firer = new Firer({
+    dataSource, store, projections, rpc, lock: new FirerLock(database.url), clock: { now: () => now }, timing: { flexWindowMs: 0, missedGraceMs: MINUTE }, tickMs: 10,
+  });
+  const plan = () =>
+    dataSource.query(`SELECT agent_id, next_fire_at::text AS next, schedule_version FROM scheduler_agents WHERE agent_id = ANY ($1) ORDER BY agent_id`, [agents]);
+  const planned = (next: number, version: number) => agents.map((id) => ({ agent_id: id, next: String(next), schedule_version: version }));
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let paused!: () => void;
+  const pausedAt = new Promise<void>((resolve) => (paused = resolve));
+  const chunks: RebuildProgress[] = [];
+  try {
+    await projections.start();
+    firer.start();
+    await waitUntil(async () => (await plan()).length === agents.length, { message: 'the agents planned' });
+    expect(await plan()).toEqual(planned(T0 + MINUTE, 0));
+
+    // A rebuild in chunks of 2 events, held after its first chunk: its copies are half-filled, nothing is held open.
+    const rebuild = rebuildProjections(dataSource, schedulerProjections(), {
+      batchSize: 2,
+      onChunk: async (progress) => {
+        chunks.push(progress);
+        if (chunks.length === 1) {
+          paused();
+          await released;
+        }
+      },
+    });
+    await pausedAt;
+    // Commands meanwhile: each fire is a launch, a ScheduleFired append, and a tick that waits for the read model
+    // to show it (the firer's read-your-writes); it would time out if the rebuild held back pg_snapshot_xmin.
+    now = T0 + MINUTE;
+    await firer.nextTick();
+    await firer.nextTick();
+    expect([...launched].sort((a, b) => a - b)).toEqual(agents);
+    expect(await plan()).toEqual(planned(T0 + 2 * MINUTE, 1));
+    expect(chunks).toHaveLength(1);
+
+    release();
+    await rebuild;
+    expect(chunks.at(-1)).toMatchObject({ stage: 'switched' });
+    // The switched-in tables hold the fires made during the rebuild: nothing fires twice.
+    expect(await plan()).toEqual(planned(T0 + 2 * MINUTE, 1));
+    await firer.nextTick();
+    await firer.nextTick();
+    expect(launched).toHaveLength(agents.length);
+  } finally {
+    release?.();
     await firer.stop();
     await projections.stop();
   }
