@@ -9,6 +9,7 @@ import { EVENT_COLUMNS, readLog, toStoredEvent, type EventRow } from './log-read
 import { pgConnection } from './pg-access.js';
 import { ID_SEQUENCES, type IdSequence } from './schema-names.js';
 import type { AppendResult, ExpectedVersion, LogPosition, NewEvent, StoredEvent } from './types.js';
+import type { StoredEventOf, TypedEvent } from './projections/projection.js';
 
 export class EventStore {
   constructor(private readonly dataSource: DataSource) {}
@@ -63,11 +64,16 @@ export class EventStore {
     }
   }
 
-  /** The stream's current version and its events from `fromVersion` (inclusive, 1-based; default all). */
-  async readStream<D = unknown>(
+  /**
+   * The stream's current version and its events from `fromVersion` (inclusive, 1-based; default all), as
+   * events of the union E the caller names: the events its stream type holds (`AgentEvent` for an
+   * `agent-<id>` stream). A stream is written by its aggregate alone, which is what this trusts: the one
+   * place stored events are read as their union, so the folds narrow `data` by `type` without casts.
+   */
+  async readStream<E extends TypedEvent = TypedEvent>(
     streamId: string,
     options: { fromVersion?: number } = {},
-  ): Promise<{ version: number; events: StoredEvent<D>[] }> {
+  ): Promise<{ version: number; events: StoredEventOf<E>[] }> {
     // One statement, so the version and the events come from the same snapshot.
     const rows: (Partial<EventRow> & { stream_version: string })[] = await this.dataSource.query(
       `SELECT s.version::text AS stream_version, ${EVENT_COLUMNS}
@@ -80,7 +86,7 @@ export class EventStore {
     if (rows.length === 0) return { version: 0, events: [] };
     return {
       version: Number(rows[0].stream_version),
-      events: rows.filter((row) => row.event_id != null).map((row) => toStoredEvent<D>(row as EventRow)),
+      events: rows.filter((row) => row.event_id != null).map((row) => toStoredEvent(row as EventRow) as StoredEventOf<E>),
     };
   }
 

@@ -13,6 +13,7 @@ export {
   type ParkingPolicy,
   type Projection,
   type StoredEventOf,
+  type StoredEventOfType,
   type TypedEvent,
 } from './projections/projection.js';
 export { ParkedEvents, type ParkedEvent, type ParkRequest } from './parking/parked-events.js';

@@ -113,6 +113,37 @@ describe('EVENTS stream and consumeEvents', () => {
     expect(handled[0]).toEqual(wanted[0]);
   });
 
+  it('a typed consumer hands each handler only its own type of its stream type, even from a publisher that mislabels events', async () => {
+    type Ev = { type: 'Opened'; data: { n: number } } | { type: 'Closed'; data: { n: number } };
+    const opened: StoredEvent[] = [];
+    const closed: StoredEvent[] = [];
+    consumers.push(
+      await consumeEvents<Ev>({
+        nc,
+        durable: 'typed',
+        parking,
+        startAt: 'new',
+        streamType: 'door',
+        handlers: { Opened: async (e) => void opened.push(e), Closed: async (e) => void closed.push(e) },
+      }),
+    );
+    const open = await publish(storedEvent('door', 'Opened'));
+    await publish(storedEvent('door', 'Locked')); // a type with no handler: not subscribed
+    await publish(storedEvent('window', 'Opened')); // another stream type: not subscribed
+    // On a subscribed subject but saying otherwise inside (another stream type, another type): not handed over.
+    const otherStream = storedEvent('window', 'Opened');
+    await js.publish(eventSubject('door', 'Opened'), JSON.stringify(otherStream), { msgID: otherStream.eventId });
+    const otherType = storedEvent('door', 'Locked');
+    await js.publish(eventSubject('door', 'Closed'), JSON.stringify(otherType), { msgID: otherType.eventId });
+    const close = await publish(storedEvent('door', 'Closed'));
+    await waitUntil(() => closed.some((e) => e.eventId === close.eventId));
+    expect(opened.map((e) => e.eventId)).toEqual([open.eventId]);
+    expect(closed.map((e) => e.eventId)).toEqual([close.eventId]);
+    const jsm = await jetstreamManager(nc);
+    // What was delivered and not handed over was acked, not left to come back.
+    await waitUntil(async () => (await jsm.consumers.info(EVENTS_STREAM, 'typed')).num_ack_pending === 0);
+  });
+
   it('redelivers an event whose handler failed', async () => {
     const attempts: number[] = [];
     const e = storedEvent('agent', 'AgentRetired');

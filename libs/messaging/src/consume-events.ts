@@ -9,8 +9,8 @@ import {
   type JsMsg,
 } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
-import { DomainError, ErrorCode, EVENTS_STREAM } from '@agentry/contracts';
-import type { ParkedEvents, StoredEvent } from '@agentry/event-store';
+import { DomainError, ErrorCode, EVENTS_STREAM, eventSubject } from '@agentry/contracts';
+import type { ParkedEvents, StoredEvent, StoredEventOfType, TypedEvent } from '@agentry/event-store';
 import { isDependencyUnavailable } from './dependency-errors.js';
 import { isJetStreamApiError } from './jetstream-errors.js';
 import { settle as settleDelivery, type Settlement } from './settle.js';
@@ -20,14 +20,11 @@ import { eventLogContext } from './trace-headers.js';
 
 const logger = new Logger('consumeEvents');
 
-export interface ConsumeEventsOptions {
+/** What every consumer sets, typed or not. */
+interface ConsumerSettings {
   nc: NatsConnection;
   /** Durable consumer name: replicas using the same name share the work, each event goes to one of them. */
   durable: string;
-  /** Subjects like `events.agent.>` (see `eventSubject`); all events when absent. */
-  filterSubjects?: string[];
-  /** Must be idempotent: delivery is at least once. Throwing makes the event come back later. */
-  handle: (event: StoredEvent) => Promise<void>;
   /**
    * Where an event the handler keeps failing on is parked (the service's `parked_events`), so the events
    * after it still flow; an operator replays or drops it (`npm run parked`).
@@ -46,6 +43,52 @@ export interface ConsumeEventsOptions {
   ackWaitMs?: number;
   /** Where a consumer that does not exist yet starts: the whole stream (default) or only new events. */
   startAt?: 'all' | 'new';
+}
+
+/** A consumer of any events: its handler gets them untyped. */
+export interface ConsumeEventsOptions extends ConsumerSettings {
+  /** Subjects like `events.agent.>` (see `eventSubject`); all events when absent. */
+  filterSubjects?: string[];
+  /** Must be idempotent: delivery is at least once. Throwing makes the event come back later. */
+  handle: (event: StoredEvent) => Promise<void>;
+}
+
+/**
+ * Handles one event type's events. Declared as a method so a handler of one type's events is also a
+ * handler the dispatch can hold by type name (as projectionOf's writers).
+ */
+type EventHandler<Event> = { handle(event: Event): Promise<void> }['handle'];
+
+/**
+ * One handler per event type of the union E, each receiving that type's events with `data` typed (no casts);
+ * each must be idempotent: delivery is at least once, and throwing makes the event come back later.
+ */
+export type EventHandlers<E extends TypedEvent> = { [T in E['type']]?: EventHandler<StoredEventOfType<E, T>> };
+
+/**
+ * A consumer typed by the event union of one stream type (`consumeEvents<ContainerEvent>`): it subscribes to
+ * exactly the types it has handlers for, on `events.<streamType>.<type>`, and hands each handler only its
+ * type's events (checked here too), which is what makes the narrowing true.
+ */
+export interface ConsumeTypedEventsOptions<E extends TypedEvent> extends ConsumerSettings {
+  /** The stream type E's events are written to (`StreamType.container` for `ContainerEvent`). */
+  streamType: string;
+  handlers: EventHandlers<E>;
+}
+
+/** The subjects to subscribe to and the handler that gets every delivered event, typed consumer or not. */
+function routeOf<E extends TypedEvent>(opts: ConsumeEventsOptions | ConsumeTypedEventsOptions<E>) {
+  if (!('handlers' in opts)) return { filterSubjects: opts.filterSubjects, handle: opts.handle };
+  const byType: Partial<Record<string, EventHandler<StoredEvent>>> = opts.handlers;
+  const types = Object.keys(byType).filter((type) => byType[type] !== undefined);
+  if (types.length === 0) throw new Error(`${opts.durable}: a typed consumer needs at least one handler`);
+  return {
+    filterSubjects: types.map((type) => eventSubject(opts.streamType, type)),
+    // The type guard: an event of another type or stream (a consumer left with wider filters) is acked unhandled.
+    handle: async (event: StoredEvent): Promise<void> => {
+      if (event.streamType === opts.streamType) await byType[event.type]?.(event);
+    },
+  };
 }
 
 export interface EventConsumer {
@@ -107,7 +150,10 @@ const retryDelayMs = (msg: JsMsg): number => Math.min(1000 * 2 ** (msg.info.deli
  * event may be handled before it). After `maxAttempts` failures that are not transient the event is parked
  * (recorded, logged by id, terminated on the server) and never redelivered: one bad event cannot stop the rest.
  */
-export async function consumeEvents(opts: ConsumeEventsOptions): Promise<EventConsumer> {
+export async function consumeEvents<E extends TypedEvent>(opts: ConsumeTypedEventsOptions<E>): Promise<EventConsumer>;
+export async function consumeEvents(opts: ConsumeEventsOptions): Promise<EventConsumer>;
+export async function consumeEvents<E extends TypedEvent>(options: ConsumeEventsOptions | ConsumeTypedEventsOptions<E>): Promise<EventConsumer> {
+  const opts = { ...options, ...routeOf(options) };
   const filters = planFilters(opts.nc, opts.filterSubjects);
   const maxAttempts = opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const isTransient = opts.isTransient ?? isTransientFailure;

@@ -1,6 +1,6 @@
-import { ContainerEventType, type ContainerEndedData, type ContainerQueuedData, type ContainerStartedData } from '@agentry/contracts';
+import { ContainerEventType, type ContainerStartedData } from '@agentry/contracts';
 import { Counter, Histogram, metrics } from '@agentry/service-kit';
-import type { ContainerEvent } from './domain/container-event.js';
+import { firstOfType, type ContainerEvent } from './domain/container-event.js';
 
 const launches = new Counter({
   name: 'agentry_launches_total',
@@ -47,14 +47,14 @@ export function countContainerEvents(events: ContainerEvent[], facts: ContainerF
   const started = facts.started ?? null;
   for (const event of events) {
     if (event.type === ContainerEventType.ContainerStarted) {
-      const { startedAt } = event.data as ContainerStartedData;
+      const { startedAt } = event.data;
       if (facts.readyAt !== undefined) queueWait.observe(Math.max(0, startedAt - facts.readyAt) / 1000);
     } else if (event.type === ContainerEventType.ContainerQueued) {
-      launches.inc({ launch_type: String((event.data as ContainerQueuedData).launchType ?? 'unknown') });
+      launches.inc({ launch_type: String(event.data.launchType ?? 'unknown') });
     } else if (event.type === ContainerEventType.ContainerEnded) {
-      const ended = event.data as ContainerEndedData;
+      const ended = event.data;
       ends.inc({ status: ended.status, end_type: ended.endType, cause });
-      const startedAt = started?.startedAt ?? (events.find((e) => e.type === ContainerEventType.ContainerStarted)?.data as ContainerStartedData | undefined)?.startedAt;
+      const startedAt = started?.startedAt ?? firstOfType(events, ContainerEventType.ContainerStarted)?.data.startedAt;
       if (startedAt !== undefined) runDuration.observe({ status: ended.status }, Math.max(0, ended.endedAt - startedAt) / 1000);
     }
   }

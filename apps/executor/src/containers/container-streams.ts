@@ -8,21 +8,24 @@ import {
   LAUNCH_KEY_STREAM_TYPE,
   StreamType,
   streamId,
+  ContainerEventType,
   type ContainerClaimData,
   type ContainerEndedData,
-  type ContainerQueuedData,
   type RequestEnvelope,
 } from '@agentry/contracts';
 import { currentLogContext } from '@agentry/service-kit';
 import { countContainerEvents } from './container-metrics.js';
 import { fold, type ContainerState } from './domain/container.js';
-import type { ContainerEvent } from './domain/container-event.js';
+import { firstOfType, type ContainerEvent } from './domain/container-event.js';
 import { decideEnd, type EndCause } from './domain/end-decision.js';
 
 export const containerStreamId = (id: number): string => streamId(StreamType.container, id);
 export const launchKeyStreamId = (orgId: number, key: string): string =>
   `${LAUNCH_KEY_STREAM_TYPE}-${orgId}-${createHash('sha256').update(key).digest('hex')}`;
 export const retryClaimStreamId = (failedContainerId: number): string => `${CONTAINER_RETRY_STREAM_TYPE}-${failedContainerId}`;
+
+/** The one event of a claim stream (launch key, retry): which container holds the claim. */
+type ContainerClaimEvent = { type: (typeof ContainerClaimEventType)[keyof typeof ContainerClaimEventType]; data: ContainerClaimData };
 
 /** Containers whose first event this replica remembers (a short string and a number each). */
 const REMEMBERED_CONTAINERS = 10_000;
@@ -78,7 +81,7 @@ export class ContainerStreams {
     claim: { streamId: string; kind: 'launch' | 'retry'; orgId: number } | null,
     metadata: EventMetadata | undefined = contextMetadata(),
   ): Promise<AppendResult> {
-    this.remember(containerId, { correlationId: metadata?.correlationId, readyAt: readyAtOf(events[0]?.data as ContainerQueuedData | undefined) });
+    this.remember(containerId, { correlationId: metadata?.correlationId, readyAt: readyAtOf(firstOfType(events, ContainerEventType.ContainerQueued)?.data) });
     if (!claim) return this.append(containerId, events, 'no_stream', { metadata });
     const created = await this.dataSource.transaction(async (manager) => {
       await this.appendClaim(claim.streamId, claim.kind, { orgId: claim.orgId, containerId }, manager);
@@ -89,7 +92,7 @@ export class ContainerStreams {
   }
 
   async load(containerId: number): Promise<LoadedContainer> {
-    const { version, events } = await this.store.readStream(containerStreamId(containerId));
+    const { version, events } = await this.store.readStream<ContainerEvent>(containerStreamId(containerId));
     const state = fold(events);
     this.remember(containerId, { correlationId: events[0]?.metadata?.correlationId, readyAt: readyAtOf(state?.queued) });
     return { state, version };
@@ -124,7 +127,7 @@ export class ContainerStreams {
 
   /** The container a claim stream (launch key, retry) points to, if any. */
   async claimHolder(claimStreamId: string): Promise<number | null> {
-    const { events } = await this.store.readStream<ContainerClaimData>(claimStreamId);
+    const { events } = await this.store.readStream<ContainerClaimEvent>(claimStreamId);
     return events[0]?.data.containerId ?? null;
   }
 
@@ -147,7 +150,8 @@ export class ContainerStreams {
       const events = decideEnd(state, endCause, Date.now());
       try {
         const append = await this.append(containerId, events, version, { started: state.started, endCause: endCause.kind });
-        const ended = events.at(-1)!.data as ContainerEndedData;
+        // decideEnd on a container not ended yet always decides its end.
+        const ended = firstOfType(events, ContainerEventType.ContainerEnded)!.data;
         return { ended, endedHere: true, append };
       } catch (error) {
         if (!(error instanceof ConcurrencyError)) throw error;

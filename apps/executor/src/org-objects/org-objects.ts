@@ -10,6 +10,9 @@ export const GLOBAL_OBJECT_MAX_BYTES = 256 * 1024;
  * An org's global object (a script's `getGlobalObject()` / `setGlobalObject()`): the last
  * `OrgGlobalObjectSaved` of stream `org_object-<orgId>`. Last writer wins, as in the classic API.
  */
+/** The one event type of an `org_object-<orgId>` stream. */
+type OrgGlobalObjectSaved = { type: typeof OrgGlobalObjectSaved; data: OrgGlobalObjectSavedData };
+
 @Injectable()
 export class OrgObjects {
   constructor(private readonly store: EventStore) {}
@@ -19,7 +22,7 @@ export class OrgObjects {
     // The version first, then only the last event: the stream grows with every save.
     const { version } = await this.store.readStream(streamId, { fromVersion: 2 ** 31 - 1 });
     if (version === 0) return null;
-    const { events } = await this.store.readStream<OrgGlobalObjectSavedData>(streamId, { fromVersion: version });
+    const { events } = await this.store.readStream<OrgGlobalObjectSaved>(streamId, { fromVersion: version });
     return events.at(-1)?.data.globalObject ?? null;
   }
 

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DataSource } from 'typeorm';
-import { ParkedEvents, type StoredEvent } from '@agentry/event-store';
+import { ParkedEvents, type StoredEventOfType } from '@agentry/event-store';
 import { consumeEvents, type EventConsumer } from '@agentry/messaging';
-import { ContainerEventType, NatsDurables, StreamType, eventSubject, type ContainerQueuedData } from '@agentry/contracts';
+import { ContainerEventType, NatsDurables, StreamType, type ContainerEvent } from '@agentry/contracts';
 import { ContainerStreams } from '../containers/container-streams.js';
 import { NATS_CONNECTION } from '../platform/platform.module.js';
 import { LaunchQueue } from './launch-queue.js';
@@ -27,11 +27,11 @@ export class LaunchBackstop {
   ) {}
 
   async start(): Promise<void> {
-    this.consumer = await consumeEvents({
+    this.consumer = await consumeEvents<ContainerEvent>({
       nc: this.nc,
       durable: BACKSTOP_CONSUMER,
-      filterSubjects: [eventSubject(StreamType.container, ContainerEventType.ContainerQueued)],
-      handle: (event) => this.onQueued(event),
+      streamType: StreamType.container,
+      handlers: { [ContainerEventType.ContainerQueued]: (event) => this.onQueued(event) },
       parking: new ParkedEvents(this.dataSource),
     });
   }
@@ -40,8 +40,8 @@ export class LaunchBackstop {
     await this.consumer?.stop();
   }
 
-  private async onQueued(event: StoredEvent): Promise<void> {
-    const { containerId, agentId, orgId } = event.data as ContainerQueuedData;
+  private async onQueued(event: StoredEventOfType<ContainerEvent, typeof ContainerEventType.ContainerQueued>): Promise<void> {
+    const { containerId, agentId, orgId } = event.data;
     const { state } = await this.streams.load(containerId);
     if (state?.phase === 'queued') await this.queue.enqueue({ containerId, agentId, orgId });
   }

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { DataSource } from 'typeorm';
-import { ConcurrencyError, EventStore, ParkedEvents, type StoredEvent } from '@agentry/event-store';
+import { ConcurrencyError, EventStore, ParkedEvents, type StoredEventOfType } from '@agentry/event-store';
 import { consumeEvents, type EventConsumer } from '@agentry/messaging';
-import { ContainerEventType, DomainError, ErrorCode, NatsDurables, StreamType, eventSubject, type ContainerEndedData } from '@agentry/contracts';
+import { ContainerEventType, DomainError, ErrorCode, NatsDurables, StreamType, type ContainerEvent } from '@agentry/contracts';
 import { EXECUTOR_CONFIG, type ExecutorConfig } from '../config.js';
 import { ContainerStreams, retryClaimStreamId } from '../containers/container-streams.js';
 import { planRetry, retryQueuedEvent } from '../containers/domain/retry-decision.js';
@@ -34,11 +34,11 @@ export class RetryScheduler {
   ) {}
 
   async start(): Promise<void> {
-    this.consumer = await consumeEvents({
+    this.consumer = await consumeEvents<ContainerEvent>({
       nc: this.nc,
       durable: RETRY_CONSUMER,
-      filterSubjects: [eventSubject(StreamType.container, ContainerEventType.ContainerEnded)],
-      handle: (event) => this.onEnded(event),
+      streamType: StreamType.container,
+      handlers: { [ContainerEventType.ContainerEnded]: (event) => this.onEnded(event) },
       parking: new ParkedEvents(this.dataSource),
     });
   }
@@ -47,8 +47,8 @@ export class RetryScheduler {
     await this.consumer?.stop();
   }
 
-  private async onEnded(event: StoredEvent): Promise<void> {
-    const ended = event.data as ContainerEndedData;
+  private async onEnded(event: StoredEventOfType<ContainerEvent, typeof ContainerEventType.ContainerEnded>): Promise<void> {
+    const ended = event.data;
     if (ended.status !== 'failed' || ended.launchFailed) return;
     const { state } = await this.streams.load(ended.containerId);
     if (!state) return;

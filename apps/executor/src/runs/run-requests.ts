@@ -4,13 +4,16 @@ import type { RuntimeRequest } from '../process/index.js';
 import type { OrgObjects } from '../org-objects/org-objects.js';
 import type { RegistryClient } from '../registry/registry.client.js';
 import { storedFileUrl } from '../storage/storage-paths.js';
+import type { MessageType } from '../containers/domain/container-event.js';
 import type { RunEvents } from './run-events.js';
 import type { RunWriteQuota, ScriptWriteKind } from './script-write-quotas.js';
 
 /** A result object is "small JSON": it is stored in an event and answered whole. */
 export const RESULT_OBJECT_MAX_BYTES = 512 * 1024;
 const MESSAGE_MAX_CHARS = 10_000;
-const MESSAGE_TYPES = new Set(['normal', 'info', 'warning', 'error', 'success']);
+/** Every message type a script may write (the others become `normal`). */
+const MESSAGE_TYPES: ReadonlySet<string> = new Set<MessageType>(['normal', 'info', 'warning', 'error', 'success']);
+const isMessageType = (type: unknown): type is MessageType => typeof type === 'string' && MESSAGE_TYPES.has(type);
 
 export interface RunContext {
   containerId: number;
@@ -51,7 +54,7 @@ export class RunRequests {
         return null;
       case 'message': {
         const text = String(req.text).slice(0, MESSAGE_MAX_CHARS);
-        await this.charged('message', text, () => this.events.message(text, (MESSAGE_TYPES.has(req.type) ? req.type : 'normal') as never));
+        await this.charged('message', text, () => this.events.message(text, isMessageType(req.type) ? req.type : 'normal'));
         return null;
       }
       case 'getAgentObject':

@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { DataSource } from 'typeorm';
-import { EventStore, type StoredEvent } from '@agentry/event-store';
+import { EventStore, type StoredEventOf } from '@agentry/event-store';
 import { connectNats, createRpcClient, type RpcClient } from '@agentry/messaging';
 import { createTestDatabase, startTestNats, waitUntil, type TestDatabase, type TestNats } from '@agentry/testing';
 import {
+  ContainerRuntimeEventType,
   OUTPUT_STREAM,
   Role,
   StreamType,
@@ -19,6 +20,7 @@ import {
   type AbortAgentParams,
   type AbortAgentResult,
   type Actor,
+  type ContainerEvent,
   type LaunchAgentParams,
   type LaunchAgentResult,
   type SaveAgentResult,
@@ -55,7 +57,7 @@ export interface ExecutorTestbed {
   launch(params: Partial<LaunchAgentParams> & { agentId: number }, who?: Actor): Promise<LaunchAgentResult>;
   abort(params: AbortAgentParams, who?: Actor): Promise<AbortAgentResult>;
   container(containerId: number): Promise<ContainerState | null>;
-  containerEvents(containerId: number): Promise<StoredEvent[]>;
+  containerEvents(containerId: number): Promise<StoredEventOf<ContainerEvent>[]>;
   /**
    * The console bytes the executor published to the OUTPUT stream for this container (taken off the
    * work queue: the testbed runs no output service), reassembled by offset; checks they are contiguous.
@@ -166,7 +168,7 @@ export async function startExecutorTestbed(opts: { config?: Partial<ExecutorConf
         return fold(await bed.containerEvents(containerId));
       },
       async containerEvents(containerId) {
-        return (await store.readStream(streamId(StreamType.container, containerId))).events;
+        return (await store.readStream<ContainerEvent>(streamId(StreamType.container, containerId))).events;
       },
       durableOutput: async (containerId) => withoutNoSandboxWarning(await takeDurableOutput(nc, containerId)),
       rawDurableOutput: (containerId) => takeDurableOutput(nc, containerId),
@@ -195,13 +197,8 @@ export async function startExecutorTestbed(opts: { config?: Partial<ExecutorConf
 }
 
 /** Messages of a container's stream, in order. */
-export const messagesOf = (events: StoredEvent[]): { text: string; type: string; context: string[] }[] =>
-  events
-    .filter((e) => e.type === 'ContainerMessageAdded')
-    .map((e) => {
-      const { text, type, context } = e.data as { text: string; type: string; context: string[] };
-      return { text, type, context };
-    });
+export const messagesOf = (events: ContainerEvent[]): { text: string; type: string; context: string[] }[] =>
+  events.flatMap((e) => (e.type === ContainerRuntimeEventType.ContainerMessageAdded ? [{ text: e.data.text, type: e.data.type, context: e.data.context }] : []));
 
 async function takeDurableOutput(nc: NatsConnection, containerId: number): Promise<Buffer> {
   const jsm = await jetstreamManager(nc);

@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { RawServerDefault } from 'fastify';
 import { validationFailed } from '@agentry/contracts';
 import { bodyText, decodePairs, jsonProblems, MAX_JSON_DEPTH, nestsDeeperThan, refuse } from './request-text.js';
 
@@ -13,10 +14,11 @@ export function useStrictBodyParsers(app: NestFastifyApplication, bodyLimit: num
   // Fastify's JSON parser, with Nest's default of refusing `__proto__` / `constructor.prototype`.
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
 
-  app.useBodyParser('application/json', { bodyLimit }, (request, body, done) => {
+  // Typed for the HTTP server the app runs on (fastify's default), the server parseJson is typed for.
+  app.useBodyParser<RawServerDefault>('application/json', { bodyLimit }, (request, body, done) => {
     const text = bodyText(body);
     if (nestsDeeperThan(text, MAX_JSON_DEPTH)) throw validationFailed([{ field: 'body', message: `nests deeper than ${MAX_JSON_DEPTH} levels` }]);
-    parseJson(request as never, text, (error, parsed) => {
+    parseJson(request, text, (error, parsed) => {
       if (error) return done(error, undefined);
       try {
         refuse(jsonProblems(parsed));

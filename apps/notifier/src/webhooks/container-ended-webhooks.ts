@@ -1,8 +1,8 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { DataSource } from 'typeorm';
-import { ContainerEventType, eventSubject, NatsDurables, StreamType, type AgentNotifications, type ContainerEndedData } from '@agentry/contracts';
+import { ContainerEventType, NatsDurables, StreamType, type AgentNotifications, type ContainerEvent } from '@agentry/contracts';
 import { consumeEvents, type EventConsumer } from '@agentry/messaging';
-import { ParkedEvents, positionOf, type ProjectionRunner, type StoredEvent } from '@agentry/event-store';
+import { ParkedEvents, positionOf, type ProjectionRunner, type StoredEventOfType } from '@agentry/event-store';
 import { orgMailRecipients } from '../mail/org-users.projection.js';
 import { runMail, slackMessage } from '../notifications/run-messages.js';
 import { channelsFor, runOutcomeOf, runTriggerOf } from '../notifications/run-outcome.js';
@@ -43,8 +43,8 @@ interface FactsRow {
  */
 export async function startContainerEndedWebhooks(deps: ContainerEndedWebhooksDeps): Promise<EventConsumer> {
   const now = deps.now ?? Date.now;
-  const onEnded = async (event: StoredEvent): Promise<void> => {
-    const ended = event.data as ContainerEndedData;
+  const onEnded = async (event: StoredEventOfType<ContainerEvent, typeof ContainerEventType.ContainerEnded>): Promise<void> => {
+    const ended = event.data;
     // The container's queue/start/result events and its version precede its end in the log.
     await deps.projections.waitFor(positionOf(event));
     const [row]: FactsRow[] = await deps.dataSource.query(
@@ -90,13 +90,13 @@ export async function startContainerEndedWebhooks(deps: ContainerEndedWebhooksDe
     }
     deps.onEnqueued?.();
   };
-  return consumeEvents({
+  return consumeEvents<ContainerEvent>({
     nc: deps.nc,
     durable: NatsDurables.notifierWebhooks,
-    filterSubjects: [eventSubject(StreamType.container, ContainerEventType.ContainerEnded)],
+    streamType: StreamType.container,
     // A first deployment does not notify the ends of the past.
     startAt: 'new',
-    handle: onEnded,
+    handlers: { [ContainerEventType.ContainerEnded]: onEnded },
     parking: new ParkedEvents(deps.dataSource),
   });
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConcurrencyError, EventStore } from '@agentry/event-store';
-import { apiKeyStreamId, orgNameStreamId, orgStreamId } from '@agentry/contracts';
+import { apiKeyStreamId, orgNameStreamId, orgStreamId, type AccountEvent } from '@agentry/contracts';
 import { foldApiKey, type ApiKeyState } from './domain/api-key.js';
 import { foldOrg, type OrgState } from './domain/org.js';
 
@@ -9,18 +9,18 @@ export interface Loaded<S> {
   version: number;
 }
 
-/** Loads the accounts feature's streams from the event store and folds them. */
+/** Loads the accounts feature's streams from the event store (as `AccountEvent`s: the accounts feature alone writes them) and folds them. */
 @Injectable()
 export class AccountStreams {
   constructor(private readonly store: EventStore) {}
 
   async loadOrg(orgId: number): Promise<Loaded<OrgState>> {
-    const { version, events } = await this.store.readStream(orgStreamId(orgId));
+    const { version, events } = await this.store.readStream<AccountEvent>(orgStreamId(orgId));
     return { state: foldOrg(events), version };
   }
 
   async loadApiKey(keyId: number): Promise<Loaded<ApiKeyState>> {
-    const { version, events } = await this.store.readStream(apiKeyStreamId(keyId));
+    const { version, events } = await this.store.readStream<AccountEvent>(apiKeyStreamId(keyId));
     return { state: foldApiKey(events), version };
   }
 

@@ -5,6 +5,7 @@ import {
   AGENT_IDEMPOTENCY_STREAM_TYPE,
   StreamType,
   streamId,
+  AgentIdempotencyKeyReserved,
   type AgentEvent,
   type AgentIdempotencyKeyReservedData,
 } from '@agentry/contracts';
@@ -16,6 +17,9 @@ export interface LoadedAgent {
   /** Log position of the stream's last event (null for an empty stream). */
   position: LogPosition | null;
 }
+
+/** The one event of an agent create idempotency stream: which agent the key made. */
+type AgentIdempotencyKeyReserved = { type: typeof AgentIdempotencyKeyReserved; data: AgentIdempotencyKeyReservedData };
 
 export const agentStreamId = (id: number): string => streamId(StreamType.agent, id);
 
@@ -29,15 +33,15 @@ export class AgentStreams {
   constructor(private readonly store: EventStore) {}
 
   async loadAgent(id: number): Promise<LoadedAgent> {
-    const { version, events } = await this.store.readStream(agentStreamId(id));
-    const last = events.at(-1);
     // An `agent-<id>` stream holds only agent events (its stream type is `agent`): the one place they are read as such.
-    return { state: fold(events as AgentEvent[]), version, position: last ? { transactionId: last.transactionId, globalPosition: last.globalPosition } : null };
+    const { version, events } = await this.store.readStream<AgentEvent>(agentStreamId(id));
+    const last = events.at(-1);
+    return { state: fold(events), version, position: last ? { transactionId: last.transactionId, globalPosition: last.globalPosition } : null };
   }
 
   /** The agent a create idempotency key already made, if any. */
   async idempotencyHolder(orgId: number, key: string): Promise<number | null> {
-    const { events } = await this.store.readStream<AgentIdempotencyKeyReservedData>(idempotencyStreamId(orgId, key));
+    const { events } = await this.store.readStream<AgentIdempotencyKeyReserved>(idempotencyStreamId(orgId, key));
     return events[0]?.data.agentId ?? null;
   }
 }

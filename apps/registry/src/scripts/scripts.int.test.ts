@@ -11,6 +11,7 @@ import {
   scriptNameStreamId,
   type Actor,
   type SaveScriptParams,
+  type ScriptEvent,
 } from '@agentry/contracts';
 import type { DataSource } from 'typeorm';
 import { startRegistry, type RunningRegistry } from '../registry-app.js';
@@ -75,8 +76,8 @@ test('the log holds every save and the delete; the name claim follows the script
   await remove(admin, id);
 
   const store = new EventStore(dataSource);
-  const script = await store.readStream<{ text?: string; nonce?: number }>(scriptStreamId(id));
-  expect(script.events.map((e) => [e.type, e.data.text, e.data.nonce])).toEqual([
+  const script = await store.readStream<ScriptEvent>(scriptStreamId(id));
+  expect(script.events.map((e) => (e.type === ScriptEventType.saved ? [e.type, e.data.text, e.data.nonce] : [e.type, undefined, undefined]))).toEqual([
     [ScriptEventType.saved, 'one', 1],
     [ScriptEventType.saved, 'two', 2],
     [ScriptEventType.deleted, undefined, undefined],

@@ -1,9 +1,9 @@
 import { Logger } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { DataSource } from 'typeorm';
-import { ContainerEventType, eventSubject, NatsDurables, StreamType, type ActorRef, type ContainerEndedData } from '@agentry/contracts';
+import { ContainerEventType, NatsDurables, StreamType, type ActorRef, type ContainerEvent } from '@agentry/contracts';
 import { consumeEvents, type EventConsumer, type RpcClient } from '@agentry/messaging';
-import { ParkedEvents, positionOf, type ProjectionRunner, type StoredEvent } from '@agentry/event-store';
+import { ParkedEvents, positionOf, type ProjectionRunner, type StoredEventOfType } from '@agentry/event-store';
 import { launchThroughExecutor } from '../firing/launcher.js';
 import { afterAgentIdempotencyKey, exitCodeMatches, followUpAt, type Follower } from './follow-up.js';
 
@@ -38,8 +38,8 @@ async function followersOf(dataSource: DataSource, agentId: number): Promise<(Fo
  * redelivered end launches nothing twice). Chains follow by themselves: the follower's end is an end too.
  */
 export async function startAfterAgentLaunches(deps: AfterAgentDeps): Promise<EventConsumer> {
-  const onEnded = async (event: StoredEvent): Promise<void> => {
-    const ended = event.data as ContainerEndedData;
+  const onEnded = async (event: StoredEventOfType<ContainerEvent, typeof ContainerEventType.ContainerEnded>): Promise<void> => {
+    const ended = event.data;
     // A follower saved just before its agent ended is in the read model only once it has caught up to this end.
     await deps.projections.waitFor(positionOf(event));
     for (const follower of await followersOf(deps.dataSource, ended.agentId)) {
@@ -55,13 +55,13 @@ export async function startAfterAgentLaunches(deps: AfterAgentDeps): Promise<Eve
       if (!outcome.launched) logger.warn(`agent ${follower.agentId} after container ${ended.containerId}: launch refused (${outcome.reason})`);
     }
   };
-  return consumeEvents({
+  return consumeEvents<ContainerEvent>({
     nc: deps.nc,
     durable: DURABLE,
-    filterSubjects: [eventSubject(StreamType.container, ContainerEventType.ContainerEnded)],
+    streamType: StreamType.container,
     // A new deployment does not replay the ends of the past.
     startAt: 'new',
-    handle: onEnded,
+    handlers: { [ContainerEventType.ContainerEnded]: onEnded },
     parking: new ParkedEvents(deps.dataSource),
   });
 }

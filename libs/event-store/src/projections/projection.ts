@@ -15,6 +15,9 @@ export type StoredEventOf<E extends TypedEvent = TypedEvent> = E extends TypedEv
   ? Omit<StoredEvent, 'type' | 'data'> & { type: E['type']; data: E['data'] }
   : never;
 
+/** A stored event of one type T of the union E, its data typed (what a handler of T's events receives). */
+export type StoredEventOfType<E extends TypedEvent, T extends E['type']> = StoredEventOf<Extract<E, { type: T }>>;
+
 /**
  * A read model fed by the log. Typed by the event union it handles (`Projection<AgentEvent>`): its
  * `eventTypes` must then be types of that union and its apply functions receive only those events

@@ -1,8 +1,8 @@
 import {
   ContainerEventType,
   ContainerRuntimeEventType,
-  type ContainerAbortRequestedData,
   type ContainerEndedData,
+  type ContainerEvent,
   type ContainerQueuedData,
   type ContainerStartedData,
 } from '@agentry/contracts';
@@ -20,23 +20,19 @@ export interface ContainerState {
   messageCount: number;
 }
 
-export interface EventLike {
-  type: string;
-  data: unknown;
-}
-
-export function evolve(state: ContainerState | null, event: EventLike): ContainerState | null {
+/** Folds one event of the container's stream; `switch (event.type)` narrows its data. */
+export function evolve(state: ContainerState | null, event: ContainerEvent): ContainerState | null {
   if (event.type === ContainerEventType.ContainerQueued) {
-    return { queued: event.data as ContainerQueuedData, phase: 'queued', started: null, ended: null, abort: null, messageCount: 0 };
+    return { queued: event.data, phase: 'queued', started: null, ended: null, abort: null, messageCount: 0 };
   }
   if (!state) return state;
   switch (event.type) {
     case ContainerEventType.ContainerStarted:
-      return state.phase === 'queued' ? { ...state, phase: 'running', started: event.data as ContainerStartedData } : state;
+      return state.phase === 'queued' ? { ...state, phase: 'running', started: event.data } : state;
     case ContainerEventType.ContainerEnded:
-      return state.phase === 'ended' ? state : { ...state, phase: 'ended', ended: event.data as ContainerEndedData };
+      return state.phase === 'ended' ? state : { ...state, phase: 'ended', ended: event.data };
     case ContainerRuntimeEventType.ContainerAbortRequested:
-      return { ...state, abort: { soft: (event.data as ContainerAbortRequestedData).soft } };
+      return { ...state, abort: { soft: event.data.soft } };
     case ContainerRuntimeEventType.ContainerMessageAdded:
       return { ...state, messageCount: state.messageCount + 1 };
     default:
@@ -44,4 +40,4 @@ export function evolve(state: ContainerState | null, event: EventLike): Containe
   }
 }
 
-export const fold = (events: readonly EventLike[]): ContainerState | null => events.reduce<ContainerState | null>(evolve, null);
+export const fold = (events: readonly ContainerEvent[]): ContainerState | null => events.reduce<ContainerState | null>(evolve, null);

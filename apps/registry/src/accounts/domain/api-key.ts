@@ -5,6 +5,7 @@ import {
   ErrorCode,
   isRole,
   validationFailed,
+  type AccountEvent as LoggedAccountEvent,
   type ApiKeyIssuedData,
   type ApiKeyRevokedData,
   type FieldError,
@@ -21,11 +22,12 @@ export interface ApiKeyState {
   revoked: boolean;
 }
 
-export function foldApiKey(events: readonly AccountEvent[]): ApiKeyState | null {
+/** Folds an `api_key-<id>` stream as read from the log (the type narrows each event's data). */
+export function foldApiKey(events: readonly LoggedAccountEvent[]): ApiKeyState | null {
   let state = null as ApiKeyState | null;
   for (const event of events) {
     if (event.type === AccountEventType.apiKeyIssued) {
-      const d = event.data as ApiKeyIssuedData;
+      const d = event.data;
       state = { keyId: d.keyId, orgId: d.orgId, platformAdmin: d.platformAdmin, revoked: false };
     } else if (state && event.type === AccountEventType.apiKeyRevoked) {
       state = { ...state, revoked: true };

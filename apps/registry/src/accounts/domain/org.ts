@@ -8,6 +8,7 @@ import {
   Role,
   TAG_NAME_MAX,
   validationFailed,
+  type AccountEvent as LoggedAccountEvent,
   type FieldError,
   type OrgCreatedData,
   type OrgNameClaimedData,
@@ -26,14 +27,15 @@ export interface OrgState {
   tagNames: string[];
 }
 
-export function foldOrg(events: readonly AccountEvent[]): OrgState | null {
+/** Folds an `org-<id>` stream as read from the log (the type narrows each event's data). */
+export function foldOrg(events: readonly LoggedAccountEvent[]): OrgState | null {
   let state = null as OrgState | null;
   for (const event of events) {
     if (event.type === AccountEventType.orgCreated) {
-      const d = event.data as OrgCreatedData;
+      const d = event.data;
       state = { orgId: d.orgId, name: d.name, plan: d.plan, tagNames: [] };
     } else if (state && event.type === AccountEventType.tagCreated) {
-      state = { ...state, tagNames: [...state.tagNames, (event.data as TagCreatedData).name.toLowerCase()] };
+      state = { ...state, tagNames: [...state.tagNames, event.data.name.toLowerCase()] };
     }
   }
   return state;

@@ -73,8 +73,10 @@ export function decideSaveAgentGroups(orgId: number, agentGroups: AgentGroupEntr
   return { type: AgentGroupsEventType.saved, data };
 }
 
+/** The one event type of an `agent_groups-<orgId>` stream. */
+export type AgentGroupsEvent = { type: typeof AgentGroupsEventType.saved; data: AgentGroupsSavedData };
+
 /** The stream folds to its last saved layout; an org that never saved one has none. */
-export function foldAgentGroups(events: readonly { type: string; data: unknown }[]): AgentGroupEntry[] {
-  const last = [...events].reverse().find((e) => e.type === AgentGroupsEventType.saved);
-  return last ? (last.data as AgentGroupsSavedData).agentGroups : [];
+export function foldAgentGroups(events: readonly AgentGroupsEvent[]): AgentGroupEntry[] {
+  return events.at(-1)?.data.agentGroups ?? [];
 }

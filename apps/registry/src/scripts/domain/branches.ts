@@ -7,6 +7,7 @@ import {
   validationFailed,
   type ScriptBranchCreatedData,
   type ScriptBranchDeletedData,
+  type ScriptEvent,
   type ScriptReleasedData,
   type ScriptSavedData,
 } from '@agentry/contracts';
@@ -20,15 +21,15 @@ export interface BranchesState {
   lastId: number;
 }
 
-export function foldBranches(events: readonly DomainEvent[]): BranchesState {
+export function foldBranches(events: readonly ScriptEvent[]): BranchesState {
   const state: BranchesState = { live: [], lastId: 0 };
   for (const event of events) {
     if (event.type === ScriptEventType.branchCreated) {
-      const d = event.data as ScriptBranchCreatedData;
+      const d = event.data;
       state.live.push({ branchId: d.branchId, name: d.name, createdAt: d.createdAt });
       state.lastId = Math.max(state.lastId, d.branchId);
     } else if (event.type === ScriptEventType.branchDeleted) {
-      const d = event.data as ScriptBranchDeletedData;
+      const d = event.data;
       state.live = state.live.filter((b) => b.branchId !== d.branchId);
     }
   }

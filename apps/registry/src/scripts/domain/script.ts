@@ -1,4 +1,4 @@
-import { MASTER_BRANCH, ScriptEventType, type ScriptReleasedData, type ScriptSavedData, type ScriptStagingSavedData } from '@agentry/contracts';
+import { MASTER_BRANCH, ScriptEventType, type ScriptEvent } from '@agentry/contracts';
 
 /** One branch's code: staging (what was last saved to it) and release (what was last released; null: never). */
 export interface BranchCode {
@@ -26,9 +26,10 @@ export interface DomainEvent<D = unknown> {
   data: D;
 }
 
-function applyScriptEvent(state: ScriptState | null, event: DomainEvent): ScriptState | null {
+/** Folds one event of a `script-<id>` stream; the type narrows its data. */
+function applyScriptEvent(state: ScriptState | null, event: ScriptEvent): ScriptState | null {
   if (event.type === ScriptEventType.saved) {
-    const d = event.data as ScriptSavedData;
+    const d = event.data;
     return {
       scriptId: d.scriptId,
       orgId: d.orgId,
@@ -43,15 +44,16 @@ function applyScriptEvent(state: ScriptState | null, event: DomainEvent): Script
     };
   }
   if (event.type === ScriptEventType.stagingSaved && state) {
-    const d = event.data as ScriptStagingSavedData;
+    const d = event.data;
     return { ...state, branches: { ...state.branches, [d.branch]: { staging: d.text, release: state.branches[d.branch]?.release ?? null } } };
   }
   if (event.type === ScriptEventType.released && state) {
-    const code = state.branches[(event.data as ScriptReleasedData).branch];
-    return code ? { ...state, branches: { ...state.branches, [(event.data as ScriptReleasedData).branch]: { ...code, release: code.staging } } } : state;
+    const { branch } = event.data;
+    const code = state.branches[branch];
+    return code ? { ...state, branches: { ...state.branches, [branch]: { ...code, release: code.staging } } } : state;
   }
   if (event.type === ScriptEventType.deleted && state) return { ...state, deleted: true };
   return state;
 }
 
-export const foldScript = (events: readonly DomainEvent[]): ScriptState | null => events.reduce(applyScriptEvent, null);
+export const foldScript = (events: readonly ScriptEvent[]): ScriptState | null => events.reduce(applyScriptEvent, null);

@@ -11,7 +11,7 @@ import {
   type RequestEnvelope,
   type SaveAgentGroupsParams,
 } from '@agentry/contracts';
-import { agentIdsOf, decideSaveAgentGroups, foldAgentGroups, parseAgentGroups } from '../../domain/agent-groups.js';
+import { agentIdsOf, decideSaveAgentGroups, foldAgentGroups, parseAgentGroups, type AgentGroupsEvent } from '../../domain/agent-groups.js';
 import { AgentsLookup } from '../../read-model/agents.lookup.js';
 
 /**
@@ -52,7 +52,7 @@ export class FetchAgentGroupsUseCase {
 
   async execute(envelope: RequestEnvelope<unknown>): Promise<AgentGroupsResult> {
     const { orgId } = envelope.actor;
-    const layout = foldAgentGroups((await this.store.readStream(agentGroupsStreamId(orgId))).events);
+    const layout = foldAgentGroups((await this.store.readStream<AgentGroupsEvent>(agentGroupsStreamId(orgId))).events);
     const live = await this.agents.liveIds(orgId, agentIdsOf(layout));
     const isLive = (id: string) => live.has(Number(id));
     return {
