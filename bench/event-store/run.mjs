@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { createDataSource, eventStoreMigrations, EventStore, migrate, ProjectionRunner } from '@agentry/event-store';
 import { freePort, startEmbeddedPostgres } from '@agentry/local-servers';
+import { reportFigure } from '../summary.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const CATCHUP_EVENTS = Number(process.env.BENCH_CATCHUP_EVENTS ?? 100_000);
@@ -157,6 +158,14 @@ async function main() {
         `  concurrency ${String(row.concurrency).padEnd(4)}   ${fmt(row.raw)}          ${fmt(row.rawShaped)}  ${fmt(row.appended)}` +
           `        ${ratio(row.appended, row.raw)}              ${ratio(row.appended, row.rawShaped)}`,
       );
+      reportFigure({
+        bench: 'event-store',
+        measure: `appends/s, one event each, c=${row.concurrency}`,
+        figure: fmt(row.appended).trim(),
+        baseline: `raw INSERT ${fmt(row.raw).trim()}`,
+        ratio: ratio(row.appended, row.raw),
+        aim: row.concurrency === 1 ? '≥ 0.8x' : row.concurrency >= 32 ? '≥ 1x' : '',
+      });
     }
     console.log('  (raw: 5-column table with one index; same-shape: the events table\'s columns and all three of its indexes)');
 

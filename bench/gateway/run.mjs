@@ -18,6 +18,7 @@ import { freePort, startEmbeddedPostgres, startNatsServer } from '@agentry/local
 import { REPO_ROOT } from '../../deploy/local/lib/paths.mjs';
 import { ServiceProcess } from '../../deploy/local/lib/service-process.mjs';
 import { SERVICES, serviceEnv } from '../../deploy/local/lib/services.mjs';
+import { reportFigure } from '../summary.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -164,6 +165,15 @@ try {
   for (const c of cases) {
     const r = merged(results.get(c.name));
     console.log(`| ${c.name} | ${Math.round(r.rps).toLocaleString('en')} | ${r.p50.toFixed(1)} ms | ${r.p99.toFixed(1)} ms | ${r.errors} | ${(r.rps / bare.rps).toFixed(2)}× |`);
+    if (c === cases[0]) continue;
+    reportFigure({
+      bench: 'gateway',
+      measure: `${c.name}, c=${CONCURRENCY}: req/s (p50 / p99)`,
+      figure: `${Math.round(r.rps).toLocaleString('en')} (${r.p50.toFixed(1)} / ${r.p99.toFixed(1)} ms)`,
+      baseline: `bare /livez ${Math.round(bare.rps).toLocaleString('en')} (${bare.p50.toFixed(1)} / ${bare.p99.toFixed(1)} ms)`,
+      ratio: `${(r.rps / bare.rps).toFixed(2)}x`,
+      aim: c === cases[1] ? '≥ 5,000 req/s, p99 ≤ 20 ms, ≥ 0.2x' : '',
+    });
   }
   console.log('\naims (issue 14): cached agents/fetch ≥ 5,000 req/s, p99 ≤ 20 ms, ≥ 0.2× the bare route');
 } finally {

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAgent, startPlatform } from './platform.mjs';
 import { now, readEventStream } from './sse-client.mjs';
+import { reportFigure } from '../summary.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 40);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -155,6 +156,9 @@ async function main() {
     console.log(`  ratio gateway / bare         ${(gatewayRate / bareRate).toFixed(2).padStart(9)}x   (aim: ≥ 0.8x)`);
     console.log(`\noutput line → SSE client at ${LINES_PER_SECOND} lines/s (${lines.n} of ${LINES_PER_SECOND * LINE_SECONDS} lines received)`);
     console.log(`  p50 ${ms(lines.p50)}   p99 ${ms(lines.p99)}   max ${ms(lines.max)}   (aim: p99 ≤ 10 ms)`);
+    reportFigure({ bench: 'launch', measure: 'launch → first output line, p50', figure: ms(gateway.p50), baseline: `bare node spawn ${ms(bare.p50)}`, ratio: `${(gateway.p50 / bare.p50).toFixed(2)}x (lower is better)`, aim: '≤ 0.5x' });
+    reportFigure({ bench: 'launch', measure: `completed runs/s, ${CONCURRENCY} at once`, figure: gatewayRate.toFixed(1), baseline: `bare spawns ${bareRate.toFixed(1)}`, ratio: `${(gatewayRate / bareRate).toFixed(2)}x`, aim: '≥ 0.8x' });
+    reportFigure({ bench: 'launch', measure: `output line → SSE client at ${LINES_PER_SECOND} lines/s, p99`, figure: ms(lines.p99), baseline: '', ratio: '', aim: 'p99 ≤ 10 ms' });
   } finally {
     await platform?.stop();
     await rm(dir, { recursive: true, force: true });
