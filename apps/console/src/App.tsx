@@ -19,6 +19,13 @@ export function App() {
 
 function ThemeToggle() {
   const [theme, setTheme] = useState<Theme>(currentTheme());
+  // Without a choice of the user's, the label follows the system's preference as it changes.
+  useEffect(() => {
+    const media = window.matchMedia('(prefers-color-scheme: dark)');
+    const onChange = () => setTheme(currentTheme());
+    media.addEventListener('change', onChange);
+    return () => media.removeEventListener('change', onChange);
+  }, []);
   const next: Theme = theme === 'dark' ? 'light' : 'dark';
   return (
     <button

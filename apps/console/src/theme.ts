@@ -5,10 +5,14 @@
 export type Theme = 'light' | 'dark';
 const KEY = 'agentry.theme';
 
-export function currentTheme(): Theme {
+/** The theme the user picked with the toggle, if any. */
+export function chosenTheme(): Theme | null {
   const chosen = localStorage.getItem(KEY);
-  if (chosen === 'light' || chosen === 'dark') return chosen;
-  return window.matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+  return chosen === 'light' || chosen === 'dark' ? chosen : null;
+}
+
+export function currentTheme(): Theme {
+  return chosenTheme() ?? (window.matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light');
 }
 
 export function applyTheme(theme: Theme, remember: boolean): void {

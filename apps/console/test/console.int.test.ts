@@ -44,7 +44,8 @@ const cspViolations: string[] = [];
 
 beforeAll(async () => {
   if (!existsSync(join(consoleDir, 'dist', 'index.html'))) {
-    execFileSync(process.execPath, [require.resolve('vite/bin/vite.js'), 'build'], { cwd: consoleDir, stdio: 'ignore' });
+    // `npm test` builds it first (turbo); a run of this file alone builds it here.
+    execFileSync('npm', ['run', 'build'], { cwd: consoleDir, stdio: 'ignore' });
   }
   platform = await startPlatform({ execution: true });
   key = (await platform.newOrg({ name: 'Console test org' })).key;
@@ -305,7 +306,10 @@ describe('a user in Chromium', () => {
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     expect(await seriousViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Switch to light theme' }).click();
-    await page.evaluate(() => localStorage.removeItem('agentry.theme'));
+    await page.evaluate(() => {
+      localStorage.removeItem('agentry.theme');
+      delete document.documentElement.dataset.theme;
+    });
     await screenshot(page, 'agents');
   });
 

@@ -3,6 +3,17 @@ import { EditorView, basicSetup } from 'codemirror';
 import { javascript } from '@codemirror/lang-javascript';
 import { json } from '@codemirror/lang-json';
 import { EditorState } from '@codemirror/state';
+import { HighlightStyle, syntaxHighlighting } from '@codemirror/language';
+import { tags } from '@lezer/highlight';
+
+/** Token colours from the page's CSS variables, so the code stays readable (≥ 4.5:1) in light and dark alike. */
+const themedHighlight = HighlightStyle.define([
+  { tag: [tags.keyword, tags.controlKeyword, tags.definitionKeyword, tags.moduleKeyword], color: 'var(--code-keyword)' },
+  { tag: [tags.string, tags.special(tags.string), tags.regexp], color: 'var(--code-string)' },
+  { tag: [tags.number, tags.bool, tags.null], color: 'var(--code-number)' },
+  { tag: [tags.comment, tags.lineComment, tags.blockComment], color: 'var(--muted)', fontStyle: 'italic' },
+  { tag: [tags.propertyName, tags.definition(tags.variableName), tags.variableName], color: 'var(--code-name)' },
+]);
 
 /** The nonce the gateway gave this page load (apps/gateway/src/console): the CSP allows only styles carrying it. */
 const cspNonce = document.querySelector<HTMLMetaElement>('meta[name="csp-nonce"]')?.content ?? '';
@@ -26,6 +37,7 @@ export function CodeEditor({ value, onChange, language, label, id }: { value: st
         extensions: [
           EditorView.cspNonce.of(cspNonce),
           basicSetup,
+          syntaxHighlighting(themedHighlight),
           language === 'json' ? json() : javascript(),
           EditorView.contentAttributes.of({ 'aria-label': label, ...(id ? { id } : {}) }),
           EditorView.updateListener.of((update) => {
