@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { boundedInteger, ConfigError, loadConfig, logLevel, natsUrl, port, withDefault, type LogLevel, type Setting } from '@agentry/config';
+import { boundedInteger, ConfigError, loadConfig, logLevel, natsUrl, optionalInteger, port, withDefault, type LogLevel, type Setting } from '@agentry/config';
 import { observabilityConfig, observabilitySettings, type ObservabilityConfig } from '@agentry/service-kit';
 
 export interface GatewayConfig {
@@ -52,15 +52,6 @@ export const edgeDefaults: EdgeConfig = {
   keyCacheTtlMs: 30_000,
 };
 
-const bytes = (): Setting<number | undefined> => ({
-  read(raw, name) {
-    if (raw === undefined) return { value: undefined };
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 1024) return { problem: `${name} must be a whole number of bytes ≥ 1024, got "${raw}"` };
-    return { value: n };
-  },
-});
-
 /** `false` (default), `true`, a hop count, or a comma-separated list of addresses / CIDRs of the proxies in front. */
 const trustProxy = (): Setting<EdgeConfig['trustProxy']> => ({
   read(raw, name) {
@@ -85,7 +76,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
       NATS_URL: natsUrl(),
       PORT: port(3000),
       HOST: withDefault('127.0.0.1'),
-      BODY_LIMIT_BYTES: bytes(),
+      BODY_LIMIT_BYTES: optionalInteger(1024, undefined, 'of bytes', "for the NATS server's max_payload"),
       LOG_LEVEL: logLevel(),
       ...observabilitySettings(),
       AUTH_FAILURE_LIMIT: boundedInteger(edgeDefaults.authFailureLimit, 1),

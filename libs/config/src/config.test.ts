@@ -1,4 +1,4 @@
-import { boundedInteger, ConfigError, databaseUrl, key256, loadConfig, natsUrl, port, requiredUrl, streamReplicas } from './index.js';
+import { boundedInteger, ConfigError, databaseUrl, key256, loadConfig, natsUrl, optionalInteger, optionalPort, port, requiredUrl, streamReplicas } from './index.js';
 
 const spec = { DATABASE_URL: requiredUrl(['postgres', 'postgresql'], 'postgres://u:p@localhost:5432/db'), PORT: port(3000), KEY: key256() };
 
@@ -56,6 +56,21 @@ test('boundedInteger takes digits only, within its bounds, and says the range it
     expect(() => loadConfig(spec, { SLOTS: bad })).toThrow(`SLOTS must be a whole number from 1 to 1000, got "${bad}"`);
   }
   expect(() => loadConfig(spec, { DAYS: '0' })).toThrow('DAYS must be a whole number of days, at least 1, got "0"');
+});
+
+test('optionalInteger and optionalPort: unset is undefined; set, the same digits-only rules and words, saying what unset means', () => {
+  const spec = { LIMIT: optionalInteger(1024, undefined, 'of bytes', "for the server's limit"), SLOTS: optionalInteger(1, 10), HEALTH: optionalPort('for no health server') };
+  expect(loadConfig(spec, {})).toEqual({ LIMIT: undefined, SLOTS: undefined, HEALTH: undefined });
+  expect(loadConfig(spec, { LIMIT: '1024', SLOTS: '10', HEALTH: '0' })).toEqual({ LIMIT: 1024, SLOTS: 10, HEALTH: 0 });
+  for (const bad of ['1023', '-2048', '1e6', ' 4096', '4096.0', '0x1000']) {
+    expect(() => loadConfig(spec, { LIMIT: bad })).toThrow(`LIMIT must be a whole number of bytes, at least 1024 (or unset for the server's limit), got "${bad}"`);
+  }
+  expect(() => loadConfig(spec, { SLOTS: '11' })).toThrow('SLOTS must be a whole number from 1 to 10, got "11"');
+  for (const bad of ['65536', '-1', '80.0', ' 80', 'http']) {
+    expect(() => loadConfig(spec, { HEALTH: bad })).toThrow(`HEALTH must be a port number 0-65535 (or unset for no health server), got "${bad}"`);
+    // The same reader as a port with a default.
+    expect(() => loadConfig({ PORT: port(3000) }, { PORT: bad })).toThrow(`PORT must be a port number 0-65535, got "${bad}"`);
+  }
 });
 
 test('databaseUrl is required and must be postgres://', () => {

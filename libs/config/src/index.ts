@@ -97,28 +97,47 @@ export const optionalString = (pattern?: RegExp, hint?: string): Setting<string 
 export const databaseUrl = (): Setting<string> => requiredUrl(['postgres', 'postgresql'], 'postgres://agentry:secret@127.0.0.1:5432/agentry');
 
 /**
- * A whole number (digits only: no sign, fraction, exponent or spaces) from `min` to `max`;
- * `unit` completes the message ("of seconds"). Without `max`, any safe integer from `min` up.
+ * `raw` as a whole number (digits only: no sign, fraction, exponent or spaces) from `min` to `max`, or the
+ * problem in the words of `rule` (what the variable must be). The one reader of every integer setting.
+ */
+function wholeNumber(raw: string, name: string, min: number, max: number, rule: string): { value: number } | { problem: string } {
+  const n = Number(raw);
+  if (/^\d+$/.test(raw) && Number.isSafeInteger(n) && n >= min && n <= max) return { value: n };
+  return { problem: `${name} must be ${rule}, got "${raw}"` };
+}
+
+/** "a whole number of days, at least 1" / "a whole number from 1 to 1000". */
+const integerRule = (min: number, max: number, unit: string): string =>
+  `a whole number${unit ? ` ${unit}` : ''}${max === Number.MAX_SAFE_INTEGER ? `, at least ${min}` : ` from ${min} to ${max}`}`;
+
+/** What leaving an optional setting unset means, for its message: " (or unset for no health server)". */
+const orUnset = (unset: string | undefined): string => (unset ? ` (or unset ${unset})` : '');
+
+/**
+ * A whole number from `min` to `max`, `fallback` when unset; `unit` completes the message ("of seconds").
+ * Without `max`, any safe integer from `min` up.
  */
 export const boundedInteger = (fallback: number, min: number, max = Number.MAX_SAFE_INTEGER, unit = ''): Setting<number> => ({
-  read(raw, name) {
-    if (raw === undefined) return { value: fallback };
-    const n = Number(raw);
-    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < min || n > max) {
-      const what = `a whole number${unit ? ` ${unit}` : ''}`;
-      return { problem: `${name} must be ${what}${max === Number.MAX_SAFE_INTEGER ? `, at least ${min}` : ` from ${min} to ${max}`}, got "${raw}"` };
-    }
-    return { value: n };
-  },
+  read: (raw, name) => (raw === undefined ? { value: fallback } : wholeNumber(raw, name, min, max, integerRule(min, max, unit))),
 });
 
+/**
+ * boundedInteger without a default: unset answers undefined (the feature is off, or the value comes from
+ * elsewhere); `unset` says what that means in the message ("for the NATS server's max_payload").
+ */
+export const optionalInteger = (min: number, max = Number.MAX_SAFE_INTEGER, unit = '', unset?: string): Setting<number | undefined> => ({
+  read: (raw, name) => (raw === undefined ? { value: undefined } : wholeNumber(raw, name, min, max, integerRule(min, max, unit) + orUnset(unset))),
+});
+
+const PORT_RULE = 'a port number 0-65535';
+
 export const port = (fallback: number): Setting<number> => ({
-  read(raw, name) {
-    if (raw === undefined) return { value: fallback };
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 0 || n > 65535) return { problem: `${name} must be a port number 0-65535, got "${raw}"` };
-    return { value: n };
-  },
+  read: (raw, name) => (raw === undefined ? { value: fallback } : wholeNumber(raw, name, 0, 65535, PORT_RULE)),
+});
+
+/** A port, undefined when unset; `unset` says what that means ("for no health server"). */
+export const optionalPort = (unset?: string): Setting<number | undefined> => ({
+  read: (raw, name) => (raw === undefined ? { value: undefined } : wholeNumber(raw, name, 0, 65535, PORT_RULE + orUnset(unset))),
 });
 
 export const oneOf = <T extends string>(values: readonly T[], fallback: T): Setting<T> => ({

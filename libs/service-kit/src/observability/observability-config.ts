@@ -1,4 +1,4 @@
-import { oneOf, type Setting } from '@agentry/config';
+import { oneOf, optionalPort, type Setting } from '@agentry/config';
 import type { LogFormatSetting } from './service-logger.js';
 
 export interface ObservabilityConfig {
@@ -11,15 +11,6 @@ export interface ObservabilityConfig {
   /** OTEL_EXPORTER_OTLP_ENDPOINT: where spans are sent (OTLP/HTTP JSON, `<endpoint>/v1/traces`); undefined = not exported. */
   otlpEndpoint?: string;
 }
-
-const optionalPort: Setting<number | undefined> = {
-  read(raw, name) {
-    if (raw === undefined) return { value: undefined };
-    const n = Number(raw);
-    if (!/^\d+$/.test(raw) || n < 0 || n > 65535) return { problem: `${name} must be a port number 0-65535 (or unset for no health server), got "${raw}"` };
-    return { value: n };
-  },
-};
 
 const host: Setting<string> = {
   read(raw, name) {
@@ -46,7 +37,7 @@ const otlpEndpoint: Setting<string | undefined> = {
 };
 
 /** LOG_FORMAT, the health server's port and address, and the trace exporter's endpoint. */
-export const observabilitySettings = () => ({ ...logFormatSettings(), HEALTH_PORT: optionalPort, HEALTH_HOST: host, OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint });
+export const observabilitySettings = () => ({ ...logFormatSettings(), HEALTH_PORT: optionalPort('for no health server'), HEALTH_HOST: host, OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint });
 
 export function observabilityConfig(c: {
   LOG_FORMAT: LogFormatSetting;
