@@ -72,6 +72,53 @@ test('appends waiting together share one statement, and each gets the outcome it
   for (const streamId of fresh) expect((await db.store.readStream(streamId)).version).toBe(1);
 });
 
+test('a batch of distinct streams and fresh ids (done set-based) answers each as alone and stores events in stream order', async () => {
+  const stats = appendBatcher(db.dataSource).stats;
+  const at2 = stream('at2');
+  await db.store.append(at2, 'thing', [one(), one()], { expectedVersion: 'no_stream' });
+  const exists = stream('exists');
+  await db.store.append(exists, 'thing', [one()], { expectedVersion: 'no_stream' });
+  const anyOld = stream('any-old');
+  await db.store.append(anyOld, 'thing', [one()], { expectedVersion: 'no_stream' });
+  const [fresh, anyNew, missing, wrong] = [stream('fresh'), stream('any-new'), stream('missing'), stream('wrong')];
+  await db.store.append(wrong, 'thing', [one()], { expectedVersion: 'no_stream' });
+  const fillers = Array.from({ length: 20 }, () => stream('filler'));
+  const batchesBefore = stats.batches;
+
+  const outcomes = await together([
+    ...fillers.map((streamId) => ({ streamId, events: [one()], expectedVersion: 'any' as const })),
+    { streamId: at2, events: [one(), one(), one()], expectedVersion: 2 },
+    { streamId: exists, events: [one()], expectedVersion: 'no_stream' },
+    { streamId: anyOld, events: [one(), one()], expectedVersion: 'any' },
+    { streamId: fresh, events: [one(), one()], expectedVersion: 'no_stream' },
+    { streamId: anyNew, events: [one()], expectedVersion: 'any' },
+    { streamId: missing, events: [one()], expectedVersion: 3 },
+    { streamId: wrong, events: [one()], expectedVersion: 5 },
+  ]);
+  expect(stats.batches).toBeGreaterThan(batchesBefore);
+  expect(outcomes.slice(20)).toEqual([
+    { ok: expect.objectContaining({ nextVersion: 5, appended: true }) },
+    { error: ErrorCode.CONCURRENCY_CONFLICT },
+    { ok: expect.objectContaining({ nextVersion: 3, appended: true }) },
+    { ok: expect.objectContaining({ nextVersion: 2, appended: true }) },
+    { ok: expect.objectContaining({ nextVersion: 1, appended: true }) },
+    { error: ErrorCode.CONCURRENCY_CONFLICT },
+    { error: ErrorCode.CONCURRENCY_CONFLICT },
+  ]);
+  await expect(db.store.append(wrong, 'thing', [one()], { expectedVersion: 5 })).rejects.toMatchObject({ actual: 1 });
+  expect(await db.store.readStream(missing)).toEqual({ version: 0, events: [] });
+  expect((await db.store.readStream(wrong)).version).toBe(1);
+  expect((await db.store.readStream(exists)).version).toBe(1);
+
+  // Stream positions follow global positions, and each answer's position is its last event's.
+  const written = await db.store.readStream(at2);
+  expect(written.events.map((e) => e.streamPosition)).toEqual([1, 2, 3, 4, 5]);
+  const globals = written.events.map((e) => BigInt(e.globalPosition));
+  expect([...globals].sort((x, y) => (x < y ? -1 : 1))).toEqual(globals);
+  const last = written.events[4]!;
+  expect((outcomes[20] as { ok: AppendResult }).ok.position).toEqual({ transactionId: last.transactionId, globalPosition: last.globalPosition });
+});
+
 test('two concurrent appends of the same ids to a stream with version any store them once', async () => {
   const streamId = stream('same-ids');
   const ids = [randomUUID(), randomUUID()];
