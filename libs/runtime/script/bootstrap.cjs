@@ -62,7 +62,7 @@ channel.on('init', ({ config }) => {
   installProxyAgents(config.proxyAddress);
   channel.release();
   const script = path.resolve(process.argv[2]);
-  installSaveFolder(script, config.storageDir);
+  installSaveFolder(config.scriptFlags, script, config.storageDir);
   process.argv.splice(1, 2, script);
   Module.runMain();
 });

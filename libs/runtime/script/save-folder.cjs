@@ -6,20 +6,6 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-/** Header lines, whole lines only: `'phantombuster flags: save-folder'` (either quote, `;` optional) or `// phantombuster flags: …`. */
-const FLAGS_HEADER = /^[ \t]*(?:(['"])phantombuster flags:([^'"\n]*)\1[ \t]*;?|\/\/[ \t]*phantombuster flags:([^\n]*))[ \t]*\r?$/gm;
-/** Headers sit at the top: a script's first 64 KiB are read for them. */
-const HEADER_SCAN_BYTES = 64 * 1024;
-
-/** The flags a script's header lines set (comma or space separated). */
-function scriptFlags(scriptText) {
-  const flags = new Set();
-  for (const match of scriptText.slice(0, HEADER_SCAN_BYTES).matchAll(FLAGS_HEADER)) {
-    for (const flag of (match[2] ?? match[3] ?? '').split(/[\s,]+/)) if (flag) flags.add(flag);
-  }
-  return flags;
-}
-
 /**
  * Copies the run folder's entries into the storage folder, synchronously (it runs in the process's
  * `exit` event, where nothing asynchronous runs any more). Not copied: what the runner put there (the
@@ -37,17 +23,14 @@ function saveRunFolder(runFolder, storageDir, scriptFile) {
   }
 }
 
-/** Installs the save at exit when the script's header asks for it; answers whether it did. */
-function installSaveFolder(scriptPath, storageDir) {
-  let text;
-  try {
-    text = fs.readFileSync(scriptPath, 'utf8');
-  } catch {
-    return false;
-  }
-  if (!scriptFlags(text).has('save-folder')) return false;
+/**
+ * Installs the save at exit when the script's header asks for it — the executor reads the header
+ * (libs/contracts/src/scripts/header.ts) and hands its flags over in the run's config; answers whether it did.
+ */
+function installSaveFolder(flags, scriptPath, storageDir) {
+  if (!Array.isArray(flags) || !flags.includes('save-folder')) return false;
   process.once('exit', () => saveRunFolder(path.dirname(scriptPath), storageDir, path.basename(scriptPath)));
   return true;
 }
 
-module.exports = { scriptFlags, installSaveFolder };
+module.exports = { installSaveFolder };

@@ -22,6 +22,8 @@ export interface RunConfig {
   modulesDir: string | null;
   /** Chromium's executable as the script sees it; null: no browser on this executor. */
   browserExecutable: string | null;
+  /** The flags of the script's `'phantombuster flags: …'` header lines (e.g. `save-folder`), read here so the runtime has no parser of its own. */
+  scriptFlags: string[];
 }
 
 export type RunnerMessage =

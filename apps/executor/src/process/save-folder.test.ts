@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { bubblewrapUsable, runScript, scratch, type TestIsolation } from './run-script.test-kit.js';
 
 // libs/runtime/script/save-folder.cjs: `'phantombuster flags: save-folder'` copies what the script left in
-// its run folder into the agent's storage folder when its process ends (header parsing: libs/runtime/test).
+// its run folder into the agent's storage folder when its process ends (the header is read by libs/contracts/src/scripts/header.ts and handed over as config.scriptFlags).
 
 /** Writes a file and a folder in its run folder, plants a link to a secret, then ends the way asked. */
 const leavesFiles = (header: string, ending: string) => `${header}

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { scriptHeaderLines } from '@agentry/contracts';
 import { isPackageName } from '../process/runtime-modules.js';
 
 /**
@@ -29,15 +30,14 @@ export const DEFAULT_IMAGE = 'web-node:v1';
  */
 const CLASSIC_PACKAGES: Record<string, string> = { '3': DEFAULT_IMAGE, '4': DEFAULT_IMAGE, '5': DEFAULT_IMAGE };
 
-/** Header lines, whole lines only: `'phantom image: web-node:v1'`, `"phantombuster package: 5"`, `// phantombuster package: 5`. */
-const HEADER = /^\s*(?:(['"])\s*(phantom image|phantombuster package)\s*:\s*([^'"\n]*?)\s*\1\s*;?|\/\/\s*(phantom image|phantombuster package)\s*:\s*(\S+))\s*$/gm;
-
-/** The image a script asks for by its header (the last such line wins), or the default. */
+/**
+ * The image a script asks for by its header (`'phantom image: web-node:v1'`, `"phantombuster package: 5"`,
+ * `// phantombuster package: 5`: libs/contracts/src/scripts/header.ts; the last such line wins), or the default.
+ */
 export function requestedImage(scriptText: string): { name: string; line: string | null } {
   let found: { name: string; line: string | null } = { name: DEFAULT_IMAGE, line: null };
-  for (const match of scriptText.slice(0, 64 * 1024).matchAll(HEADER)) {
-    const kind = match[2] ?? match[4]!;
-    const value = (match[3] ?? match[5]!).trim();
+  for (const { key: kind, value } of scriptHeaderLines(scriptText)) {
+    if (kind !== 'phantom image' && kind !== 'phantombuster package') continue;
     // Clipped: the line is echoed on the run's console when no such image exists.
     const line = `${kind}: ${value.length > 100 ? `${value.slice(0, 100)}…` : value}`;
     if (kind === 'phantom image') found = { name: value, line };

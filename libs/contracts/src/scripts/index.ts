@@ -1,3 +1,4 @@
 export * from './names.js';
 export * from './events.js';
 export * from './dto.js';
+export * from './header.js';

@@ -1,9 +1,4 @@
-/**
- * The header line a script names its `lib-*` dependencies with, in the forms the classic platform
- * accepted: a string statement `'phantombuster dependencies: lib-A.js, lib-B.js'` (either quote,
- * `;` optional) or a comment `// phantombuster dependencies: …`. Only whole lines count.
- */
-const HEADER = /^[ \t]*(?:(['"])phantombuster dependencies:([^'"\n]*)\1[ \t]*;?|\/\/[ \t]*phantombuster dependencies:([^\n]*))[ \t]*\r?$/gm;
+import { scriptHeaderList } from '@agentry/contracts';
 
 /** `lib-<name>.js`: the names a dependency may have (also keeps them safe as a folder name in the run). */
 const LIBRARY_NAME = /^lib-[A-Za-z0-9_][A-Za-z0-9._-]{0,100}\.js$/;
@@ -13,14 +8,12 @@ export const MAX_DEPENDENCIES = 20;
 /** The libraries' texts together: they travel in the launch snapshot beside the script (NATS message bound). */
 export const MAX_DEPENDENCY_BYTES = 384 * 1024;
 
-/** The dependency names a script's header lines list, in order, without repeats. */
+/**
+ * The dependency names a script's header lines list (`'phantombuster dependencies: lib-A.js, lib-B.js'`,
+ * in any of the header forms of libs/contracts/src/scripts/header.ts), in order, without repeats.
+ */
 export function dependencyNames(scriptText: string): string[] {
-  const names = new Set<string>();
-  for (const match of scriptText.matchAll(HEADER)) {
-    const list = match[2] ?? match[3] ?? '';
-    for (const name of list.split(',')) if (name.trim()) names.add(name.trim());
-  }
-  return [...names];
+  return scriptHeaderList(scriptText, 'phantombuster dependencies');
 }
 
 /** Why these names cannot be dependencies, or null: a name that is not `lib-*.js`, or too many. */
