@@ -35,8 +35,38 @@ export interface FoldedAgent {
 /** GREATEST(current, value) as Postgres has it: a null value leaves the current one. */
 const greatest = (current: number, value: number | null | undefined): number => (value == null ? current : Math.max(current, value));
 
-/** As stored in jsonb and read back: what the plan is computed from live, so a fold gives the same next fire. */
-const asStored = <T>(value: T): T => (value === null || value === undefined ? (null as T) : JSON.parse(JSON.stringify(value)));
+/**
+ * As stored in jsonb and read back: what the plan is computed from live, so a fold gives the same next fire.
+ * The same value as `JSON.parse(JSON.stringify(value))` without the text round trip, which was the largest
+ * part of the fold (about half a CPU-second of the 100,000-schedule catch-up).
+ */
+export const asStored = <T>(value: T): T => (value === undefined ? null : asJsonValue(value)) as T;
+
+/** JSON's view of a value: non-finite numbers are null, undefined and functions dropped from objects, null in arrays. */
+function asJsonValue(value: unknown): unknown {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'number':
+      return Number.isFinite(value) ? value + 0 : null; // + 0: -0 reads back as 0
+    case 'object': {
+      if (value === null) return null;
+      if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return JSON.parse(JSON.stringify(value)); // e.g. a Date
+      if (Array.isArray(value)) return value.map((item) => asJsonValue(item) ?? null);
+      const copy: Record<string, unknown> = {};
+      for (const [key, item] of Object.entries(value)) {
+        const json = asJsonValue(item);
+        if (json !== undefined) copy[key] = json;
+      }
+      return copy;
+    }
+    case 'bigint':
+      throw new TypeError('a bigint has no JSON form');
+    default:
+      return undefined;
+  }
+}
 
 /**
  * One event's effect on the agent's row, exactly as the row-at-a-time SQL had it: creation inserts (never
