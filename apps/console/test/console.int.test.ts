@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -96,9 +97,30 @@ async function replaceEditorText(p: Page, label: string, text: string): Promise<
 
 let agentId: string;
 
+/**
+ * A GET of a console path, sent as written: fetch would resolve `..` before sending, and the
+ * platform's request() checks answers against the API's document, which the console's pages are not part of.
+ */
+function get(path: string): Promise<{ status: number; text: string; headers: Headers }> {
+  const { hostname, port } = new URL(platform.baseUrl);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: hostname, port, path, method: 'GET' }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const headers = new Headers();
+        for (const [name, value] of Object.entries(res.headers)) if (typeof value === 'string') headers.set(name, value);
+        resolve({ status: res.statusCode!, text: Buffer.concat(chunks).toString('utf8'), headers });
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 describe('the gateway serves the console', () => {
   test('/ and any page path answer index.html under a CSP allowing only self; hashed assets are immutable; API paths keep their 404', async () => {
-    const home = await platform.request('GET', '/');
+    const home = await get('/');
     expect(home.status).toBe(200);
     expect(home.headers.get('content-type')).toMatch(/^text\/html/);
     expect(home.headers.get('cache-control')).toBe('no-cache');
@@ -107,13 +129,13 @@ describe('the gateway serves the console', () => {
     // The style nonce is this response's own, written into the page for CodeMirror; the next page load gets another.
     const nonce = /'nonce-([^']+)'/.exec(csp)![1]!;
     expect(home.text).toContain(`<meta name="csp-nonce" content="${nonce}"`);
-    expect((await platform.request('GET', '/')).headers.get('content-security-policy')).not.toContain(nonce);
+    expect((await get('/')).headers.get('content-security-policy')).not.toContain(nonce);
     expect(home.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'/);
-    const deep = await platform.request('GET', '/agents/123');
+    const deep = await get('/agents/123');
     expect(deep.headers.get('content-type')).toMatch(/^text\/html/);
     expect(deep.text).toContain('<div id="root"></div>');
     const asset = /src="(\/assets\/[^"]+\.js)"/.exec(home.text)![1]!;
-    const script = await platform.request('GET', asset);
+    const script = await get(asset);
     expect(script.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
 
@@ -126,7 +148,7 @@ describe('the gateway serves the console', () => {
 
   test('hostile paths: traversal, encoded traversal, hidden files and unknown files are 404, not files', async () => {
     for (const path of ['/assets/../../package.json', '/%2e%2e/%2e%2e/package.json', '/..%2f..%2fpackage.json', '/.gitignore', '/assets/nope.js', '/vite.config.ts']) {
-      const res = await platform.request('GET', path);
+      const res = await get(path);
       expect([path, res.status]).toEqual([path, 404]);
       expect(res.text).not.toContain('"name": "@agentry/console"');
     }
@@ -298,6 +320,7 @@ describe('a user in Chromium', () => {
 
   test('the agents list shows status, last run outcome and next launch; axe passes in light and dark', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Agents' }).click();
+    await page.reload();
     const row = page.locator('.agent-row', { hasText: 'Console agent' });
     await row.waitFor();
     expect(await row.innerText()).toMatch(/active[\s\S]*Last run[\s\S]*success[\s\S]*Next launch[\s\S]*none planned/);
@@ -311,6 +334,16 @@ describe('a user in Chromium', () => {
       delete document.documentElement.dataset.theme;
     });
     await screenshot(page, 'agents');
+  });
+
+  test('a hostile agent name is shown as text: no markup, no script', async () => {
+    const name = '<img src=x onerror="window.__pwned=1"><b>bold</b>';
+    const created = await platform.request('POST', '/api/v2/agents/save', { key, json: { name } });
+    expect(created.status).toBe(200);
+    await page.reload();
+    await page.locator('.agent-row', { hasText: name }).waitFor();
+    expect(await page.evaluate(() => ({ pwned: (window as unknown as { __pwned?: number }).__pwned, img: document.querySelectorAll('main img').length, bold: document.querySelectorAll('main b').length }))).toEqual({ pwned: undefined, img: 0, bold: 0 });
+    await platform.request('POST', '/api/v2/agents/delete', { key, json: { id: created.body.id } });
   });
 
   test("org settings: creates and revokes an API key; the webhooks section shows the API's answer", async () => {

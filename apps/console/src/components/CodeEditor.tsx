@@ -38,6 +38,8 @@ export function CodeEditor({ value, onChange, language, label, id }: { value: st
           EditorView.cspNonce.of(cspNonce),
           basicSetup,
           syntaxHighlighting(themedHighlight),
+          // Wrapped lines: no sideways scrolling on a phone, and no scroll region a keyboard user could not reach.
+          EditorView.lineWrapping,
           language === 'json' ? json() : javascript(),
           EditorView.contentAttributes.of({ 'aria-label': label, ...(id ? { id } : {}) }),
           EditorView.updateListener.of((update) => {
