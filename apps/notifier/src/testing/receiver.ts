@@ -18,6 +18,7 @@ export class Receiver {
   connections = 0;
   private port = 0;
   private readonly scripted = new Map<string, number[]>();
+  private readonly held = new Set<string>();
   private server = this.createServer();
 
   private createServer(): http.Server {
@@ -26,7 +27,7 @@ export class Receiver {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         this.received.push({ path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-        if (req.url === '/hang') return; // never answers
+        if (req.url === '/hang' || this.held.has(req.url ?? '')) return; // no answer (the sender times out or dies waiting)
         if (req.url === '/huge') return void res.writeHead(500).end('x'.repeat(200_000)); // an answer far over the log's excerpt
         const status = this.scripted.get(req.url ?? '')?.shift() ?? 200;
         res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'thanks' : 'receiver is down');
@@ -48,6 +49,13 @@ export class Receiver {
   }
   answer(path: string, statuses: number[]): void {
     this.scripted.set(path, statuses);
+  }
+  /** Requests to `path` get no answer until `release(path)`. */
+  hold(path: string): void {
+    this.held.add(path);
+  }
+  release(path: string): void {
+    this.held.delete(path);
   }
   at(path: string): Received[] {
     return this.received.filter((r) => r.path === path);
