@@ -1,6 +1,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { KEY_INVALIDATIONS_SUBJECT, Role, Subjects } from '@agentry/contracts';
 import { connectNats } from '@agentry/messaging';
+import { waitUntil } from '@agentry/testing';
 import { startPlatform, type TestPlatform } from '@agentry/platform-harness';
 import { startGateway, type RunningGateway } from '../gateway-app.js';
 
@@ -15,7 +16,8 @@ const verifications = new Map<string, number>();
 
 beforeAll(async () => {
   // The revoked key's 401s must not get the test's address blocked (429) by the failed-auth limit.
-  const edge = { keyRateLimit: 0, authFailureLimit: 100_000 };
+  // A TTL far beyond the test, so only a push or a dropped connection can make a replica ask again.
+  const edge = { keyRateLimit: 0, authFailureLimit: 100_000, keyCacheTtlMs: 3_600_000 };
   platform = await startPlatform({ edge });
   replicaB = await startGateway({ natsUrl: platform.natsUrlFor('gateway'), port: 0, host: '127.0.0.1', logLevel: 'error', edge });
   nc = await connectNats(platform.natsUrl, 'key-cache-test');
@@ -119,4 +121,28 @@ test('a revoke of an already revoked key still answers; the key stays refused on
   for (const url of replicas()) expect(await listTags(url, key)).toBe(200);
   for (let i = 0; i < 2; i++) expect((await platform.request('DELETE', `/api/v2/org/api-keys/${id}`, { key: org.key })).status).toBe(200);
   for (const url of replicas()) expect(await listTags(url, key)).toBe(401);
+});
+
+test('a replica whose NATS connection dropped forgets every cached key (pushes may have been missed meanwhile)', async () => {
+  const [keyA, keyB] = [await newKey(), await newKey()];
+  expect(await listTags(platform.gateway.url, keyA.key)).toBe(200);
+  expect(await listTags(replicaB.url, keyB.key)).toBe(200);
+  await nc.flush();
+  expect([verifications.get(keyA.key), verifications.get(keyB.key)]).toEqual([1, 1]);
+
+  await platform.natsServer.restart();
+  // Served from the cache, these would never be verified again (1 h TTL): each replica must ask once more.
+  for (const [url, key] of [
+    [platform.gateway.url, keyA.key],
+    [replicaB.url, keyB.key],
+  ] as const) {
+    await waitUntil(
+      async () => {
+        await listTags(url, key).catch(() => 0);
+        await nc.flush().catch(() => undefined);
+        return (verifications.get(key) ?? 0) >= 2;
+      },
+      { timeoutMs: 25_000, intervalMs: 100 },
+    );
+  }
 });
