@@ -45,8 +45,8 @@ const cspViolations: string[] = [];
 
 beforeAll(async () => {
   if (!existsSync(join(consoleDir, 'dist', 'index.html'))) {
-    // `npm test` builds it first (turbo); a run of this file alone builds it here.
-    execFileSync('npm', ['run', 'build'], { cwd: consoleDir, stdio: 'ignore' });
+    // `npm test` builds it first (turbo); a run of this file alone builds it (and @agentry/client) here.
+    execFileSync('npx', ['turbo', 'run', 'build', '--filter=@agentry/console'], { cwd: consoleDir, stdio: 'ignore' });
   }
   platform = await startPlatform({ execution: true });
   key = (await platform.newOrg({ name: 'Console test org' })).key;

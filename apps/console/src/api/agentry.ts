@@ -1,8 +1,8 @@
 /**
- * Every call the console makes to Agentry's API, in one module: when `@agentry/client` (libs/client)
- * is ready, this file is the only one that changes. Paths and answers: docs/api/*.md.
+ * Every call the console makes to Agentry's API, in one module, through the typed client
+ * `@agentry/client` (libs/client) by operationId. Paths and answers: docs/api/*.md.
  */
-import { request, send } from './http';
+import { call, send } from './http';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -116,21 +116,20 @@ export interface WebhookDelivery {
   createdAt: number;
 }
 
-export const fetchOrg = (key?: string) => request<Org>('GET', '/api/v2/orgs/fetch', { key });
+export const fetchOrg = (key?: string) => call<Org>('orgsFetch', {}, { key });
 
-export const listAgents = () => request<Agent[]>('GET', '/api/v2/agents/fetch-all');
-export const fetchAgent = (id: string) => request<Agent>('GET', '/api/v2/agents/fetch', { query: { id } });
-export const saveAgent = (settings: Record<string, unknown>) => request<{ id: string }>('POST', '/api/v2/agents/save', { json: settings });
-export const nextLaunchDates = (id: string, count = 5) => request<{ nextLaunchDates: number[] }>('GET', '/api/v2/agents/next-launch-dates', { query: { id, count } });
-export const agentVersions = (id: string) => request<{ currentVersionId: string; versions: AgentVersion[] }>('GET', '/api/v2/agents/versions', { query: { id } });
-export const rollbackAgent = (id: string, versionId: string) => request<unknown>('POST', '/api/v2/agents/rollback', { json: { id, versionId } });
-export const stopAgent = (id: string, containerId?: string) => request<{ containerIds: string[] }>('POST', '/api/v2/agents/stop', { json: { id, ...(containerId ? { containerId } : {}) } });
-export const agentOutput = (id: string) => request<AgentOutput>('GET', '/api/v2/agents/fetch-output', { query: { id } });
+export const listAgents = () => call<Agent[]>('agentsFetchAll', {});
+export const fetchAgent = (id: string) => call<Agent>('agentsFetch', { query: { id } });
+export const saveAgent = (settings: Record<string, unknown>) => call<{ id: string }>('agentsSave', { body: settings });
+export const nextLaunchDates = (id: string, count = 5) => call<{ nextLaunchDates: number[] }>('agentsNextLaunchDates', { query: { id, count } });
+export const agentVersions = (id: string) => call<{ currentVersionId: string; versions: AgentVersion[] }>('agentsVersions', { query: { id } });
+export const rollbackAgent = (id: string, versionId: string) => call<unknown>('agentsRollback', { body: { id, versionId } });
+export const stopAgent = (id: string, containerId?: string) => call<{ containerIds: string[] }>('agentsStop', { body: { id, ...(containerId ? { containerId } : {}) } });
+export const agentOutput = (id: string) => call<AgentOutput>('agentsFetchOutput', { query: { id } });
 
-export const listContainers = (agentId: string, mode: 'all' | 'finalized' = 'all') =>
-  request<{ containers: Container[] }>('GET', '/api/v2/containers/fetch-all', { query: { agentId, mode, limit: 100 } });
-export const containerOutput = (id: string) => request<{ output: string; outputPos: number }>('GET', '/api/v2/containers/fetch-output', { query: { id } });
-export const resultObject = (containerId: string) => request<{ resultObject: string | null }>('GET', '/api/v2/containers/fetch-result-object', { query: { id: containerId } });
+export const listContainers = (agentId: string, mode: 'all' | 'finalized' = 'all') => call<{ containers: Container[] }>('containersFetchAll', { query: { agentId, mode, limit: 100 } });
+export const containerOutput = (id: string) => call<{ output: string; outputPos: number }>('containersFetchOutput', { query: { id } });
+export const resultObject = (containerId: string) => call<{ resultObject: string | null }>('containersFetchResultObject', { query: { id: containerId } });
 
 /**
  * Launches with the v1 API's event stream: console output as server-sent events whose ids are
@@ -138,26 +137,32 @@ export const resultObject = (containerId: string) => request<{ resultObject: str
  * the same container from that byte instead of launching another (docs/api/execution.md).
  */
 export const launchStream = (agentId: string, argument: Json, idempotencyKey: string, lastEventId: string | undefined, signal: AbortSignal) =>
-  send('POST', `/api/v1/agent/${encodeURIComponent(agentId)}/launch`, {
-    query: { output: 'event-stream' },
-    json: { argument: JSON.stringify(argument) },
-    headers: { 'Idempotency-Key': idempotencyKey, ...(lastEventId ? { 'Last-Event-ID': lastEventId } : {}) },
-    signal,
-  });
+  send(
+    'v1AgentLaunch',
+    { path: { id: agentId }, query: { output: 'event-stream' }, body: { argument: JSON.stringify(argument) } },
+    { headers: { accept: 'text/event-stream', 'Idempotency-Key': idempotencyKey, ...(lastEventId ? { 'Last-Event-ID': lastEventId } : {}) }, signal },
+  );
 
-/** A file a script stored with save(): fetched with the key (never put in the URL), handed over as a Blob. */
-export const storedFile = async (path: string) => (await send('GET', path)).blob();
+/**
+ * A file a script stored with save(), by the URL the run printed (`/api/v1/agent/<id>/storage/<path>`):
+ * fetched with the key in a header (never put in the URL), handed over as a Blob.
+ */
+export async function storedFile(url: string): Promise<Blob> {
+  const match = /^\/api\/v1\/agent\/(\d+)\/storage\/(.+)$/.exec(url);
+  if (!match) throw new Error(`not a stored file's URL: ${url}`);
+  const path = match[2]!.split('/').map(decodeURIComponent).join('/');
+  return (await send('v1AgentStorage', { path: { id: match[1], path } }, { headers: { accept: '*/*' } })).blob();
+}
 
-export const listScripts = () => request<Script[]>('GET', '/api/v2/scripts/fetch-all');
-export const fetchScript = (id: string) => request<Script>('GET', '/api/v2/scripts/fetch', { query: { id, withCode: true } });
-export const saveScript = (script: { id?: string; name?: string; code: string }) => request<{ id: string; name: string }>('POST', '/api/v2/scripts/save', { json: script });
+export const listScripts = () => call<Script[]>('scriptsFetchAll', {});
+export const fetchScript = (id: string) => call<Script>('scriptsFetch', { query: { id, withCode: true } });
+export const saveScript = (script: { id?: string; name?: string; code: string }) => call<{ id: string; name: string }>('scriptsSave', { body: script });
 
-export const listKeys = () => request<{ apiKeys: ApiKeyRecord[] }>('GET', '/api/v2/org/api-keys');
-export const createKey = (name: string, roles: string[]) => request<ApiKeyRecord & { key: string }>('POST', '/api/v2/org/api-keys', { json: { name, roles } });
-export const revokeKey = (id: string) => request<ApiKeyRecord>('POST', `/api/v2/org/api-keys/${encodeURIComponent(id)}/revoke`);
+export const listKeys = () => call<{ apiKeys: ApiKeyRecord[] }>('apiKeysList', {});
+export const createKey = (name: string, roles: string[]) => call<ApiKeyRecord & { key: string }>('apiKeysCreate', { body: { name, roles } });
+export const revokeKey = (id: string) => call<ApiKeyRecord>('apiKeysRevoke', { path: { id } });
 
-const WEBHOOKS = '/api/agentry/v1/webhooks';
-export const listEndpoints = () => request<{ endpoints: WebhookEndpoint[] }>('GET', `${WEBHOOKS}/endpoints`);
-export const createEndpoint = (url: string, description: string) => request<WebhookEndpoint>('POST', `${WEBHOOKS}/endpoints`, { json: { url, ...(description ? { description } : {}) } });
-export const deleteEndpoint = (id: string) => request<unknown>('DELETE', `${WEBHOOKS}/endpoints/${encodeURIComponent(id)}`);
-export const endpointDeliveries = (id: string) => request<{ deliveries: WebhookDelivery[] }>('GET', `${WEBHOOKS}/endpoints/${encodeURIComponent(id)}/deliveries`, { query: { limit: 50 } });
+export const listEndpoints = () => call<{ endpoints: WebhookEndpoint[] }>('webhooksListEndpoints', {});
+export const createEndpoint = (url: string, description: string) => call<WebhookEndpoint>('webhooksCreateEndpoint', { body: { url, ...(description ? { description } : {}) } });
+export const deleteEndpoint = (id: string) => call<unknown>('webhooksDeleteEndpoint', { path: { id } });
+export const endpointDeliveries = (id: string) => call<{ deliveries: WebhookDelivery[] }>('webhooksEndpointDeliveries', { path: { id }, query: { limit: 50 } });

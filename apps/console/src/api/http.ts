@@ -1,12 +1,13 @@
+import { AgentryApiError, AgentryClient, AgentryError, type CallInput, type OperationId } from '@agentry/client';
 import { storedKey } from './session';
 
-/** One field the API refused, as its 400 answers list them (`details` / `data.fields`). */
+/** One field the API refused, as its 400 answers list them. */
 export interface FieldError {
   field: string;
   message: string;
 }
 
-/** An error answer of the API, whatever its shape (v1 JSend, v2, the agents API). */
+/** An error answer of the API (or no answer), as the pages show it: a message and the fields it named. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -22,59 +23,48 @@ export class ApiError extends Error {
   }
 }
 
-type Query = Record<string, string | number | boolean | undefined>;
+/** The typed client (`@agentry/client`) on this page's own origin, with the stored key or the one given. */
+function client(key?: string): AgentryClient {
+  return new AgentryClient({ url: window.location.origin, apiKey: key ?? storedKey() ?? undefined });
+}
 
-export interface RequestOptions {
-  query?: Query;
-  json?: unknown;
-  headers?: Record<string, string>;
-  signal?: AbortSignal;
+/** The client's errors as the pages' ApiError: the API's own message, and its fields for the form. */
+function pageError(error: unknown): unknown {
+  if (error instanceof AgentryApiError) return new ApiError(error.status, error.apiMessage, error.fields);
+  if (error instanceof AgentryError) return new ApiError(0, error.message);
+  return error; // an abort, or a bug: not dressed up as the API's answer
+}
+
+export interface CallOptions {
   /** Send this key instead of the stored one (signing in checks a key before keeping it). */
   key?: string;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
 }
 
-export function urlOf(path: string, query?: Query): string {
-  const params = new URLSearchParams();
-  for (const [name, value] of Object.entries(query ?? {})) if (value !== undefined) params.set(name, String(value));
-  const text = params.toString();
-  return text ? `${path}?${text}` : path;
-}
-
-function errorOf(status: number, body: unknown): ApiError {
-  const b = (body ?? {}) as { message?: string; error?: string; details?: FieldError[]; data?: { fields?: FieldError[] } };
-  const message = b.message ?? b.error ?? `HTTP ${status}`;
-  return new ApiError(status, message, b.details ?? b.data?.fields ?? []);
-}
-
-/** A request with the key in a header (never in the URL), answering the raw Response; errors throw ApiError. */
-export async function send(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
-  const key = options.key ?? storedKey();
-  const headers: Record<string, string> = { ...options.headers };
-  if (key) headers['X-Phantombuster-Key-1'] = key;
-  if (options.json !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(urlOf(path, options.query), {
-    method,
-    headers,
-    body: options.json === undefined ? undefined : JSON.stringify(options.json),
-    signal: options.signal,
-    credentials: 'omit',
-    cache: 'no-store',
-  });
-  if (!response.ok) {
-    const text = await response.text();
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = { message: text || `HTTP ${response.status}` };
+/**
+ * An operation of the API by its operationId, answering its JSON. The console's inputs are
+ * what a person typed (a form may send text where the API wants a number, to get the API's own
+ * message back), so they are not held to the document's types here; answers are typed by the
+ * caller in api/agentry.ts.
+ */
+export async function call<T>(operation: OperationId, input: { path?: Record<string, unknown>; query?: Record<string, unknown>; body?: unknown }, options: CallOptions = {}): Promise<T> {
+  try {
+    if (options.headers || options.signal) {
+      const response = await client(options.key).request(operation, input as CallInput<typeof operation>, { headers: options.headers, signal: options.signal });
+      return (await response.json()) as T;
     }
-    throw errorOf(response.status, body);
+    return (await client(options.key).call(operation, input as CallInput<typeof operation>)) as T;
+  } catch (error) {
+    throw pageError(error);
   }
-  return response;
 }
 
-export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-  const response = await send(method, path, options);
-  const text = await response.text();
-  return (text ? JSON.parse(text) : null) as T;
+/** The same, answering the raw Response (streams, files). */
+export async function send(operation: OperationId, input: { path?: Record<string, unknown>; query?: Record<string, unknown>; body?: unknown }, options: CallOptions = {}): Promise<Response> {
+  try {
+    return await client(options.key).request(operation, input as CallInput<typeof operation>, { headers: options.headers, signal: options.signal });
+  } catch (error) {
+    throw pageError(error);
+  }
 }
