@@ -5,7 +5,7 @@ import { ConsoleOutput1764100000100 } from './console-output.migration.js';
 
 export { ConsoleModule } from './console.module.js';
 export { ChunkStore } from './chunk-store.js';
-export { OutputReader, MAX_OUTPUT_BYTES_PER_READ, type OutputRead, type OutputSource } from './output-reader.js';
+export { OutputReader, type OutputSource } from './output-reader.js';
 
 export const consoleFeature: OutputFeature = {
   name: 'console',

@@ -1,7 +1,7 @@
 import type { OutputFeature } from '../platform/feature.js';
 import { OutputRetention1764100000300 } from './retention.migration.js';
 
-export { archiveOutput, type ArchiveOptions, type ArchiveReport } from './archive-output.js';
+export { archiveOutput } from './archive-output.js';
 
 /** The archive job's bookkeeping; the job itself is a command (`archive.ts`), not part of the service. */
 export const retentionFeature: OutputFeature = {

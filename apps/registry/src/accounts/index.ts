@@ -11,7 +11,6 @@ import { OrgRunningCap1765000000600 } from './read-model/org-running-cap.migrati
 export { AccountsModule } from './accounts.module.js';
 export { OrgPlans } from './read-model/orgs.lookup.js';
 export { TagsLookup } from './read-model/tags.lookup.js';
-export { bootstrapFirstOrg, FIRST_ORG_NAME, type BootstrapOutcome } from './bootstrap/bootstrap-first-org.js';
 
 export const accountsFeature: RegistryFeature = {
   name: 'accounts',

@@ -7,7 +7,7 @@ import { scriptsProjection } from './read-model/scripts.projection.js';
 import { ScriptsModule } from './scripts.module.js';
 
 export { ScriptsModule } from './scripts.module.js';
-export { ScriptsLookup, type ScriptLookupOptions } from './read-model/scripts.lookup.js';
+export { ScriptsLookup } from './read-model/scripts.lookup.js';
 
 export const scriptsFeature: RegistryFeature = {
   name: 'scripts',
