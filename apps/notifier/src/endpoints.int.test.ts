@@ -237,6 +237,8 @@ test('rotation: during the grace both secrets verify; once it has passed only th
   // The grace passes (its end moved into the past, as the hour passing would), then a redelivery.
   await pool.query(`UPDATE webhook_endpoints SET previous_secret_valid_until = $2 WHERE id = $1`, [ep.id, Date.now() - 1]);
   const webhookId = String(during!.headers['webhook-id']);
+  // Another org cannot redeliver it, nor see it in an agent's log (404 / not listed).
+  expect((await api('POST', `/deliveries/${webhookId}/redeliver`, undefined, other.key)).status).toBe(404);
   const again = await api('POST', `/deliveries/${webhookId}/redeliver`);
   expect(again.status).toBe(200);
   await waitUntil(() => containerEndsAt('/rotate', containerId).length === 2, { timeoutMs: 30_000 });
