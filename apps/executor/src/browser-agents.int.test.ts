@@ -112,27 +112,57 @@ const BROWSER_TEST_MS = 240_000;
     const resultObject = events.filter((event) => event.type === 'ContainerResultObjectSet').at(-1)?.data as { resultObject: string } | undefined;
     return { agentId, containerId, state, events, output: (await bed.durableOutput(containerId)).toString(), result: resultObject ? JSON.parse(resultObject.resultObject) : null };
   };
+  const resultFilesOf = (events: { type: string; data: unknown }[]) =>
+    events.filter((event) => event.type === 'ContainerResultFileSaved').map((event) => {
+      const { format, name } = event.data as { format: string; name: string };
+      return { format, name };
+    });
   const readStored = async (agentId: number, path: string) =>
     Buffer.from((await bed.rpc.request(Subjects.executor.readStoredFile, { actor: bed.actor, params: { agentId, path } })).data, 'base64');
 
-  test('screenshot: the page is rendered, screenshot.png stored in the agent storage and linked from the run messages', async () => {
+  test('screenshot: the page is rendered, screenshot.png stored in the agent storage and linked from the run messages by the platform', async () => {
     const { agentId, state, events, result, output } = await run(example('screenshot'), { argument: { url: `${siteUrl}/page` } });
     expect({ ended: state.ended?.status, output }).toEqual({ ended: 'complete', output: '' });
     expect(result).toEqual({ title: 'Example page', screenshot: `/api/v1/agent/${agentId}/storage/screenshot.png` });
-    expect(messagesOf(events).map((message) => message.text)).toContain(`Screenshot of ${siteUrl}/page: ${result.screenshot}`);
+    // The script writes no message: the platform links the saved image.
+    expect(messagesOf(events).filter((message) => message.type === 'info' && message.text.startsWith('Screenshot'))).toEqual([
+      expect.objectContaining({ text: `Screenshot saved: ${result.screenshot}` }),
+    ]);
     const png = await readStored(agentId, 'screenshot.png');
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     expect(png.length).toBeGreaterThan(2000);
   }, BROWSER_TEST_MS);
 
   test('paginated list: every page followed, result.csv and result.json in the agent storage', async () => {
-    const { agentId, state, result, output } = await run(example('paginated-list'), { argument: { url: `${siteUrl}/list` } });
+    const { agentId, state, events, result, output } = await run(example('paginated-list'), { argument: { url: `${siteUrl}/list` } });
+    // Control: saving files that are not images links nothing.
+    expect(messagesOf(events).filter((message) => message.text.startsWith('Screenshot'))).toEqual([]);
     expect({ ended: state.ended?.status, output }).toEqual({ ended: 'complete', output: '7 rows saved to result.csv\n' });
     expect(result).toEqual({ rows: 7, csv: `/api/v1/agent/${agentId}/storage/result.csv` });
     const csv = (await readStored(agentId, 'result.csv')).toString().split(/\r?\n/);
-    expect(csv).toEqual(['name,price', ...Array.from({ length: 7 }, (_, i) => `Item ${i + 1},${(i + 1) * 10}.00`)]);
+    expect(csv).toEqual(['name,price', ...Array.from({ length: 7 }, (_, i) => `Item ${i + 1},${(i + 1) * 10}.00`), '']);
+    // The platform knows which files are the results (answered as the container's csvName / jsonName).
+    expect(resultFilesOf(events)).toEqual([{ format: 'csv', name: 'result' }, { format: 'json', name: 'result' }]);
     expect(JSON.parse((await readStored(agentId, 'result.json')).toString())).toHaveLength(7);
     expect(site.requests.filter((line) => line.startsWith('GET /list'))).toEqual(['GET /list', 'GET /list?page=2', 'GET /list?page=3']);
+  }, BROWSER_TEST_MS);
+
+  test("result files: the argument's csvName / jsonName name them; recorded once per format; other files are not results", async () => {
+    const script = `const buster = require('phantombuster').create();
+(async () => {
+  await buster.saveResults([{ a: 1 }]);
+  await buster.saveResults([{ a: 2 }]);
+  await buster.saveText('x', 'result.csv');
+  await buster.saveText('y', 'other.json');
+})();`;
+    const { agentId, state, events } = await run(script, { argument: { csvName: 'leads.csv', jsonName: 'people' } });
+    expect(state.ended?.status).toBe('complete');
+    expect(resultFilesOf(events)).toEqual([{ format: 'csv', name: 'leads' }, { format: 'json', name: 'people' }]);
+    expect((await readStored(agentId, 'leads.csv')).toString()).toBe('a\r\n2\r\n');
+    expect(JSON.parse((await readStored(agentId, 'people.json')).toString())).toEqual([{ a: 2 }]);
+    // Control: a run saving no result file records none.
+    const other = await run(`require('phantombuster').create().saveText('x', 'notes.txt')`);
+    expect(resultFilesOf(other.events)).toEqual([]);
   }, BROWSER_TEST_MS);
 
   test("login: the agent's stored credentials open the private page; wrong ones are refused", async () => {

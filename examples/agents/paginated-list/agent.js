@@ -1,9 +1,9 @@
 'phantombuster package: 5'
 // Extract a list across paginated pages: argument { url } (the first page). Follows the "next"
-// link until there is none, and stores every row as result.csv and result.json in the agent's storage.
+// link until there is none, and stores every row as result.csv and result.json in the agent's storage
+// (buster.saveResults: the argument's csvName / jsonName when set; the run answers them as its csvName / jsonName).
 const buster = require('phantombuster').create();
 const puppeteer = require('puppeteer');
-const Papa = require('papaparse');
 
 (async () => {
   const browser = await puppeteer.launch();
@@ -20,8 +20,7 @@ const Papa = require('papaparse');
   } finally {
     await browser.close();
   }
-  const csv = await buster.saveText(Papa.unparse(rows), 'result.csv', 'text/csv');
-  await buster.saveText(JSON.stringify(rows), 'result.json', 'application/json');
+  const { csv } = await buster.saveResults(rows);
   await buster.setResultObject({ rows: rows.length, csv });
   console.log(`${rows.length} rows saved to result.csv`);
 })().catch((error) => {

@@ -1,6 +1,6 @@
 'phantom image: web-node:v1'
-// Screenshot a page: argument { url }. Stores screenshot.png in the agent's storage, links it from
-// the run's messages and puts its URL and the page's title in the result object.
+// Screenshot a page: argument { url }. Stores screenshot.png in the agent's storage (the platform
+// links it from the run's messages) and puts its URL and the page's title in the result object.
 const buster = require('phantombuster').create();
 const puppeteer = require('puppeteer');
 
@@ -10,9 +10,7 @@ const puppeteer = require('puppeteer');
     const page = await browser.newPage();
     await page.setViewport({ width: 1024, height: 768 });
     await page.goto(buster.argument.url, { waitUntil: 'load' });
-    await page.screenshot({ path: 'screenshot.png', fullPage: true });
-    const url = await buster.save('screenshot.png', 'screenshot.png');
-    await buster.message(`Screenshot of ${buster.argument.url}: ${url}`, 'success');
+    const url = await buster.screenshot(page, 'screenshot.png');
     await buster.setResultObject({ title: await page.title(), screenshot: url });
   } finally {
     await browser.close();

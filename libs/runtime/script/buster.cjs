@@ -7,6 +7,7 @@ const path = require('node:path');
 /** Loaded on first use: its stream modules would slow every run's start for the few that save files. */
 let filesModule = null;
 const files = () => (filesModule ??= require('./files.cjs'));
+const results = require('./results.cjs');
 
 const LABEL_MAX = 50;
 const MESSAGE_TYPES = new Set(['normal', 'info', 'warning', 'error', 'success']);
@@ -149,6 +150,30 @@ const methods = {
     const source = path.resolve(String(folder));
     const relative = files().storagePath(saveAs, path.basename(source) || 'folder');
     await files().copyInto(this._config.storageDir, relative, source);
+    return this._saved(relative);
+  },
+  /**
+   * Stores `rows` as the agent's conventional result files, `<csvName>.csv` and `<jsonName>.json`
+   * (the argument's `csvName` / `jsonName`, else `result`: the names the executor gives in the config
+   * and records as the run's csvName / jsonName). Answers both URLs.
+   */
+  async saveResults(rows) {
+    if (!Array.isArray(rows)) throw Object.assign(new TypeError('saveResults(rows): rows must be an array of objects'), { code: 'VALIDATION_FAILED' });
+    const names = this._config.resultFiles ?? { csv: 'result', json: 'result' };
+    const csv = await methods.saveText.call(this, results.toCsv(rows), `${names.csv}.csv`);
+    const json = await methods.saveText.call(this, JSON.stringify(rows), `${names.json}.json`);
+    return { csv, json };
+  },
+  /**
+   * A screenshot of a Puppeteer or Playwright page stored in the agent's storage (`screenshot.png`
+   * unless named; `.jpg` / `.jpeg` take a JPEG); the platform links it from the run's messages. Answers its URL.
+   */
+  async screenshot(page, saveAs = 'screenshot.png', options = {}) {
+    if (!page || typeof page.screenshot !== 'function') throw Object.assign(new TypeError('screenshot(page): page must be a Puppeteer or Playwright page'), { code: 'VALIDATION_FAILED' });
+    const relative = files().storagePath(saveAs, 'screenshot.png');
+    const type = /\.jpe?g$/i.test(relative) ? 'jpeg' : 'png';
+    const image = await page.screenshot({ fullPage: true, ...options, type });
+    await files().writeFile(this._config.storageDir, relative, Buffer.from(image));
     return this._saved(relative);
   },
   /** Fetches a remote file to the run's own folder (not persistent); answers its local path. */

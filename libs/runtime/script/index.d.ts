@@ -63,6 +63,13 @@ export interface Buster {
   saveBase64(base64OrDataUri: string, ...rest: [...unknown[], Callback<string>]): void;
   saveFolder(folder?: string, saveAs?: string): Promise<string>;
   saveFolder(...rest: [...unknown[], Callback<string>]): void;
+  /**
+   * Stores rows as the agent's result files `<csvName>.csv` and `<jsonName>.json` (the argument's csvName /
+   * jsonName, else `result`); the platform answers them as the run's csvName / jsonName.
+   */
+  saveResults(rows: object[]): Promise<{ csv: string; json: string }>;
+  /** A full-page screenshot of a Puppeteer or Playwright page stored as `saveAs` (default screenshot.png; .jpg = JPEG), linked from the run's messages by the platform. */
+  screenshot(page: { screenshot(options?: object): Promise<Uint8Array | string> }, saveAs?: string, options?: object): Promise<string>;
   /** Fetches a remote file into the run's own folder (not persistent); answers the local path. */
   download(url: string, saveAs?: string, headers?: Record<string, string>): Promise<string>;
   download(url: string, ...rest: [...unknown[], Callback<string>]): void;

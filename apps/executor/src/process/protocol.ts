@@ -24,6 +24,8 @@ export interface RunConfig {
   browserExecutable: string | null;
   /** The flags of the script's `'phantombuster flags: …'` header lines (e.g. `save-folder`), read here so the runtime has no parser of its own. */
   scriptFlags: string[];
+  /** The names of the agent's result files (`buster.saveResults()`): the argument's csvName / jsonName, else `result`. */
+  resultFiles: { csv: string; json: string };
 }
 
 export type RunnerMessage =

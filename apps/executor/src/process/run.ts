@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { NO_SANDBOX_WARNING, scriptFlags } from '@agentry/contracts';
+import { NO_SANDBOX_WARNING, resultFileNames, scriptFlags } from '@agentry/contracts';
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import type { Socket } from 'node:net';
@@ -256,6 +256,7 @@ class ScriptRun implements RunningProcess {
       modulesDir: req.image ? command.paths.modules : null,
       browserExecutable: req.browserExecutable ?? null,
       scriptFlags: [...scriptFlags(req.scriptText)],
+      resultFiles: resultFileNames(req.argument),
     };
   }
 

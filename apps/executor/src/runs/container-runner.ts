@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { AgentLaunchSnapshot } from '@agentry/contracts';
+import { resultFileNames, type AgentLaunchSnapshot } from '@agentry/contracts';
 import { SecretBox } from '@agentry/secrets';
 import { EXECUTOR_CONFIG, type ExecutorConfig } from '../config.js';
 import { ContainerStreams } from '../containers/container-streams.js';
@@ -107,8 +107,9 @@ export class ContainerRunner {
       maxFolders: settings.fileMgmtMaxFolders,
       containerId: local.containerId,
     });
+    const argument: unknown = JSON.parse(state.queued.argument ?? '{}');
     const requests = new RunRequests(
-      { ...local, actor: runActor(local.orgId, state.queued.launchedBy), storagePrefix: runStorage.prefix },
+      { ...local, actor: runActor(local.orgId, state.queued.launchedBy), storagePrefix: runStorage.prefix, resultFiles: resultFileNames(argument) },
       events,
       this.registry,
       this.orgObjects,
@@ -125,7 +126,7 @@ export class ContainerRunner {
         ...this.imageFor(snapshot.script.text),
         browserExecutable: this.config.browserExecutable,
         egressHostPorts: this.config.egressHostPorts,
-        argument: JSON.parse(state.queued.argument ?? '{}'),
+        argument,
         env: scriptEnv(snapshot, this.secrets),
         workRoot: this.config.workDir,
         storageDir: runStorage.dir,

@@ -41,6 +41,13 @@ export class RunEvents {
     });
   }
 
+  /** The run stored one of the agent's result files (`<name>.csv` / `<name>.json`). */
+  resultFile(format: 'csv' | 'json', name: string): Promise<void> {
+    return this.enqueue(async () => {
+      await this.append({ type: ContainerRuntimeEventType.ContainerResultFileSaved, data: { ...this.ids, format, name, at: Date.now() } });
+    });
+  }
+
   /** Fire and forget (progressHint is synchronous for the script). */
   progress(progress: number, label: string | null): void {
     this.pendingProgress = { progress, label };

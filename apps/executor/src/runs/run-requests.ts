@@ -1,5 +1,5 @@
 import { join } from 'node:path/posix';
-import { validationFailed, type Actor } from '@agentry/contracts';
+import { ErrorCode, resultFileOf, validationFailed, type Actor, type ResultFileNames, type ResultFormat } from '@agentry/contracts';
 import type { RuntimeRequest } from '../process/index.js';
 import type { OrgObjects } from '../org-objects/org-objects.js';
 import type { RegistryClient } from '../registry/registry.client.js';
@@ -13,6 +13,8 @@ export const RESULT_OBJECT_MAX_BYTES = 512 * 1024;
 const MESSAGE_MAX_CHARS = 10_000;
 /** Every message type a script may write (the others become `normal`). */
 const MESSAGE_TYPES: ReadonlySet<string> = new Set<MessageType>(['normal', 'info', 'warning', 'error', 'success']);
+/** The files a save links from the run's messages: images, by their name. */
+const IMAGE_FILE = /\.(png|jpe?g|gif|webp)$/i;
 const isMessageType = (type: unknown): type is MessageType => typeof type === 'string' && MESSAGE_TYPES.has(type);
 
 export interface RunContext {
@@ -23,6 +25,8 @@ export interface RunContext {
   actor: Actor;
   /** The run's save folder relative to the agent's storage folder. */
   storagePrefix: string;
+  /** What the run's result files are called (libs/contracts/src/scripts/result-files.ts): saving one is recorded. */
+  resultFiles: ResultFileNames;
 }
 
 /**
@@ -39,6 +43,9 @@ export class RunRequests {
     private readonly orgObjects: OrgObjects,
     private readonly quota: RunWriteQuota,
   ) {}
+
+  /** The result files already recorded: each format's event is written once per run. */
+  private readonly recordedResults = new Set<ResultFormat>();
 
   async handle(req: RuntimeRequest): Promise<unknown> {
     const { run } = this;
@@ -70,11 +77,34 @@ export class RunRequests {
       case 'overrideTimeLimit':
         // The runner has moved the deadline already.
         return null;
-      case 'saved':
-        return storedFileUrl(run.agentId, join(run.storagePrefix, req.path));
+      case 'saved': {
+        const url = storedFileUrl(run.agentId, join(run.storagePrefix, req.path));
+        if (IMAGE_FILE.test(req.path)) await this.linkImage(url);
+        await this.recordResultFile(req.path);
+        return url;
+      }
       default:
         throw validationFailed([{ field: 'kind', message: `unknown request ${(req as { kind?: unknown }).kind}` }]);
     }
+  }
+
+  private async recordResultFile(savedPath: string): Promise<void> {
+    const result = resultFileOf(savedPath, this.run.resultFiles);
+    if (!result || this.recordedResults.has(result.format)) return;
+    this.recordedResults.add(result.format);
+    await this.events.resultFile(result.format, result.name);
+  }
+
+  /**
+   * A saved image (a screenshot) is linked from the run's messages by the platform, as users expect,
+   * without the script writing the message. It counts as one of the run's messages; once they are used
+   * up the image is still saved, just not linked.
+   */
+  private async linkImage(url: string): Promise<void> {
+    const text = `Screenshot saved: ${url}`;
+    await this.charged('message', text, () => this.events.message(text, 'info')).catch((error: unknown) => {
+      if ((error as { code?: unknown }).code !== ErrorCode.PLAN_LIMIT_REACHED) throw error;
+    });
   }
 
   /** Writes `text` through `write` if the quota allows it; a write that fails gives its share back. */

@@ -20,6 +20,7 @@ export const ContainerRuntimeEventType = {
   ContainerResultObjectSet: 'ContainerResultObjectSet',
   ContainerAbortRequested: 'ContainerAbortRequested',
   ContainerOutputSealed: 'ContainerOutputSealed',
+  ContainerResultFileSaved: 'ContainerResultFileSaved',
 } as const;
 export type ContainerRuntimeEventType = (typeof ContainerRuntimeEventType)[keyof typeof ContainerRuntimeEventType];
 
@@ -50,6 +51,20 @@ export interface ContainerResultObjectSetData {
   agentId: number;
   /** The script's result object as JSON text (small). */
   resultObject: string;
+  at: number;
+}
+
+/**
+ * The run stored one of the agent's conventional result files, `<name>.csv` / `<name>.json` in its
+ * storage folder (the name from the argument's `csvName` / `jsonName`, else `result`): answered as the
+ * container's `csvName` / `jsonName`. Written once per format and run.
+ */
+export interface ContainerResultFileSavedData {
+  containerId: number;
+  agentId: number;
+  format: 'csv' | 'json';
+  /** Without its extension, as the argument names it. */
+  name: string;
   at: number;
 }
 
@@ -96,6 +111,9 @@ export interface ContainerView {
   /** JSON text, only when asked for. */
   resultObject?: string | null;
   outputLength: number;
+  /** The result files the run stored (`<csvName>.csv` / `<jsonName>.json` in the agent's storage folder), null when none. */
+  csvName?: string | null;
+  jsonName?: string | null;
   /** The launch's v2 metadata (null when it had none). */
   userCustomMetadata: MetadataObject | null;
   internalMetadata: MetadataObject | null;
@@ -119,5 +137,6 @@ export type ContainerEvent =
   | { type: typeof ContainerRuntimeEventType.ContainerProgressed; data: ContainerProgressedData }
   | { type: typeof ContainerRuntimeEventType.ContainerResultObjectSet; data: ContainerResultObjectSetData }
   | { type: typeof ContainerRuntimeEventType.ContainerAbortRequested; data: ContainerAbortRequestedData }
-  | { type: typeof ContainerRuntimeEventType.ContainerOutputSealed; data: ContainerOutputSealedData };
+  | { type: typeof ContainerRuntimeEventType.ContainerOutputSealed; data: ContainerOutputSealedData }
+  | { type: typeof ContainerRuntimeEventType.ContainerResultFileSaved; data: ContainerResultFileSavedData };
 
