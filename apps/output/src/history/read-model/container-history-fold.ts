@@ -30,6 +30,9 @@ export interface ContainerRow {
   output_length: number | string | null;
   user_custom_metadata: MetadataObject | null;
   internal_metadata: MetadataObject | null;
+  /** The result files the run stored (ContainerResultFileSaved), by name without extension. */
+  csv_name: string | null;
+  json_name: string | null;
 }
 
 export interface MessageRow {
@@ -87,7 +90,7 @@ export function foldHistory(state: HistoryState, events: HistoryEvent[]): Histor
           agent_version_id: d.agentVersionId, retry_number: d.retryNumber ?? 0, retry_of_container_id: d.retryOfContainerId ?? null,
           queued_at: d.queuedAt, started_at: null, ended_at: null, final_status: null, end_type: null, end_message: null, exit_code: null,
           launch_failed: false, progress: null, progress_label: null, progress_at: null, result_object: null, output_length: null,
-          user_custom_metadata: d.userCustomMetadata ?? null, internal_metadata: d.internalMetadata ?? null,
+          user_custom_metadata: d.userCustomMetadata ?? null, internal_metadata: d.internalMetadata ?? null, csv_name: null, json_name: null,
         });
         break;
       }
@@ -113,6 +116,11 @@ export function foldHistory(state: HistoryState, events: HistoryEvent[]): Histor
       case ContainerRuntimeEventType.ContainerResultObjectSet: {
         const d = event.data;
         update(d.containerId, () => ({ result_object: d.resultObject }));
+        break;
+      }
+      case ContainerRuntimeEventType.ContainerResultFileSaved: {
+        const d = event.data;
+        update(d.containerId, () => (d.format === 'csv' ? { csv_name: d.name } : { json_name: d.name }));
         break;
       }
       case ContainerRuntimeEventType.ContainerOutputSealed: {

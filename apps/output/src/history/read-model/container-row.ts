@@ -34,6 +34,8 @@ export interface ContainerRow {
   output_length: string | null;
   user_custom_metadata: MetadataObject | null;
   internal_metadata: MetadataObject | null;
+  csv_name: string | null;
+  json_name: string | null;
 }
 
 export interface MessageRow {
@@ -72,6 +74,8 @@ export function toContainerView(row: ContainerRow, storedLength: number, opts: {
     progress: row.progress === null ? null : { progress: row.progress, label: row.progress_label, at: Number(row.progress_at) },
     ...(opts.withResultObject ? { resultObject: row.result_object } : {}),
     outputLength: row.output_length === null ? storedLength : Number(row.output_length),
+    csvName: row.csv_name ?? null,
+    jsonName: row.json_name ?? null,
     userCustomMetadata: row.user_custom_metadata ?? null,
     internalMetadata: row.internal_metadata ?? null,
   };

@@ -27,7 +27,7 @@ export interface RunningContainerRow {
 
 const COLUMNS = `id, org_id, agent_id, status, launch_type, launch_number, agent_version_id, retry_number, retry_of_container_id,
   queued_at, started_at, ended_at, final_status, end_type, end_message, exit_code, launch_failed, progress, progress_label, progress_at,
-  result_object, output_length, user_custom_metadata, internal_metadata`;
+  result_object, output_length, user_custom_metadata, internal_metadata, csv_name, json_name`;
 
 /** Queries on the history read model. Callers pass the actor's org; nothing here crosses orgs. */
 @Injectable()

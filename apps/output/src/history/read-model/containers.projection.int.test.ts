@@ -17,6 +17,7 @@ const on = (containerId: number, agentId = 1) => {
     message: (messageNumber: number, text: string) => append('ContainerMessageAdded', { messageNumber, text, type: 'info', context: ['c'], at: T0 + messageNumber }),
     result: (value: string) => append('ContainerResultObjectSet', { resultObject: value, at: T0 }),
     sealed: (outputLength: number) => append('ContainerOutputSealed', { outputLength, at: T0 }),
+    resultFile: (format: 'csv' | 'json', name: string) => append('ContainerResultFileSaved', { format, name, at: T0 }),
   };
 };
 
@@ -37,6 +38,7 @@ async function appendStory(): Promise<void> {
   await on(2).ended(T0 + 5, 'failed');
   await on(2).started(T0 + 30); // late start after the end: ignored
   await on(1).result('{"rows":3}');
+  await on(1).resultFile('csv', 'leads');
   await on(1).sealed(1234);
   await on(1).ended(T0 + 40);
   await on(1).ended(T0 + 50, 'failed'); // a second end: ignored
@@ -49,6 +51,8 @@ async function appendStory(): Promise<void> {
   await on(4).message(1, 'archived: dropped');
   await on(5, 2).queued(T0, { userCustomMetadata: { campaign: 'spring', n: 2 }, internalMetadata: { source: 'ui' } });
   await on(5, 2).progressed(1, T0 + 60);
+  await on(5, 2).resultFile('json', 'result');
+  await on(9).resultFile('csv', 'unknown container: dropped');
 }
 
 test('the set-based fold gives the rows of one event at a time, live and rebuilt', async () => {
@@ -58,10 +62,10 @@ test('the set-based fold gives the rows of one event at a time, live and rebuilt
   const oneAtATime = await bed.foldThreeWays(containersProjection, snapshot);
 
   expect(oneAtATime.containers.map((c: { id: string }) => c.id)).toEqual(['1', '2', '3', '5']);
-  expect(oneAtATime.containers[0]).toMatchObject({ status: 'ended', final_status: 'finished', started_at: String(T0 + 10), progress: 0.333333333333, result_object: '{"rows":3}', output_length: '1234', launch_number: 1 });
+  expect(oneAtATime.containers[0]).toMatchObject({ status: 'ended', final_status: 'finished', started_at: String(T0 + 10), progress: 0.333333333333, result_object: '{"rows":3}', output_length: '1234', launch_number: 1, csv_name: 'leads', json_name: null });
   expect(oneAtATime.containers[1]).toMatchObject({ status: 'ended', final_status: 'failed', started_at: null, launch_number: 2 });
-  expect(oneAtATime.containers[2]).toMatchObject({ queued_at: String(T0), launch_number: 1, user_custom_metadata: null, internal_metadata: null });
-  expect(oneAtATime.containers[3]).toMatchObject({ user_custom_metadata: { campaign: 'spring', n: 2 }, internal_metadata: { source: 'ui' } });
+  expect(oneAtATime.containers[2]).toMatchObject({ queued_at: String(T0), launch_number: 1, user_custom_metadata: null, internal_metadata: null, csv_name: null, json_name: null });
+  expect(oneAtATime.containers[3]).toMatchObject({ user_custom_metadata: { campaign: 'spring', n: 2 }, internal_metadata: { source: 'ui' }, csv_name: null, json_name: 'result' });
   expect(oneAtATime.messages).toEqual([expect.objectContaining({ container_id: '1', message_number: 1, text: 'first', context: ['c'] })]);
   expect(oneAtATime.counters).toEqual([{ agent_id: 1, launches: 3 }, { agent_id: 2, launches: 2 }]);
 });

@@ -8,7 +8,7 @@ const containers = new TableRows<ContainerRow>('output_containers', 'id', {
   agent_version_id: 'text', retry_number: 'integer', retry_of_container_id: 'bigint', queued_at: 'bigint', started_at: 'bigint',
   ended_at: 'bigint', final_status: 'text', end_type: 'text', end_message: 'text', exit_code: 'integer', launch_failed: 'boolean',
   progress: 'double precision', progress_label: 'text', progress_at: 'bigint', result_object: 'text', output_length: 'bigint',
-  user_custom_metadata: 'jsonb', internal_metadata: 'jsonb',
+  user_custom_metadata: 'jsonb', internal_metadata: 'jsonb', csv_name: 'text', json_name: 'text',
 });
 const messages = new TableRows<MessageRow>('output_messages', 'container_id', {
   container_id: 'bigint', message_number: 'integer', message_id: 'bigint', at: 'bigint', text: 'text', type: 'text', context: 'jsonb',
@@ -62,6 +62,7 @@ export const containersProjection: Projection<ContainerEvent> = {
     ContainerRuntimeEventType.ContainerMessageAdded,
     ContainerRuntimeEventType.ContainerResultObjectSet,
     ContainerRuntimeEventType.ContainerOutputSealed,
+    ContainerRuntimeEventType.ContainerResultFileSaved,
   ],
   tables: ['output_containers', 'output_messages', 'output_launch_counters'],
   // The archive job removes containers from the live tables: one archived while a rebuild filled its copies
