@@ -1,4 +1,4 @@
-import { DEFAULT_FILE_MGMT, type AgentSchedule, type AgentVersionView, type AgentView } from '@agentry/contracts';
+import { configuredResultName, DEFAULT_FILE_MGMT, type AgentSchedule, type AgentVersionView, type AgentView } from '@agentry/contracts';
 import { toV2Id } from '../http/shapes.js';
 
 /** v2 answers the user's JSON (`argument`, `agentObject`) as JSON text. */
@@ -77,6 +77,9 @@ export function v2Agent(agent: AgentView, opts: V2AgentOptions = {}) {
     currentVersionNumber: agent.currentVersionNumber,
     nbLaunches: agent.nbLaunches,
     nbContainersRunning: agent.instanceCounts.active,
+    // Agentry's addition: the result files its runs save (the argument's csvName / jsonName, without extension), null when it names none.
+    csvName: configuredResultName(s.argument, 'csv'),
+    jsonName: configuredResultName(s.argument, 'json'),
     s3Folder: agent.storageFolder,
     // Stored files live under <AGENTRY_STORAGE_DIR>/<org id>/<agent folder>: the org's folder is its id.
     orgS3Folder: String(agent.orgId),

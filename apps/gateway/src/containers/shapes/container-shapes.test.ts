@@ -68,6 +68,9 @@ test('v2 vocabulary: statuses, string ids, ms', () => {
   expect(v2Status(ended)).toBe('finished');
   expect(v2Status({ ...ended, startedAt: null, launchFailed: true })).toBe('launch error');
   expect(v2Container(ended)).toMatchObject({ id: '195119', agentId: '4', createdAt: 1427810471_000, endedAt: 1427812088_900, retryOfContainerId: null });
+  // Agentry's addition: the result files the run stored, null when none.
+  expect(v2Container(ended)).toMatchObject({ csvName: null, jsonName: null });
+  expect(v2Container({ ...ended, csvName: 'leads', jsonName: 'result' })).toMatchObject({ csvName: 'leads', jsonName: 'result' });
 });
 
 test('v2 fetch-output: progress a number beside its label, runtime events with slug and timestamp, canSoftAbort while running', () => {

@@ -50,6 +50,9 @@ export function v2Container(c: FetchContainerResult) {
     // What the launch was tagged with (`agents/launch` `userCustomMetadata` / `internalMetadata`); null when none.
     userCustomMetadata: c.userCustomMetadata ?? null,
     internalMetadata: c.internalMetadata ?? null,
+    // Agentry's addition: the result files the run stored (`<csvName>.csv` / `<jsonName>.json` in the agent's storage folder), null when none.
+    csvName: c.csvName ?? null,
+    jsonName: c.jsonName ?? null,
     ...(c.resultObject !== undefined ? { resultObject: c.resultObject } : {}),
     ...(c.output !== undefined ? { output: c.output, outputPos: c.outputPos } : {}),
     ...(c.runtimeEvents !== undefined ? { runtimeEvents: c.runtimeEvents.map(v2RuntimeEvent) } : {}),
