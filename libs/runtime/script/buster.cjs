@@ -26,6 +26,8 @@ function dual(impl) {
   };
 }
 
+const invalid = (message) => Object.assign(new TypeError(message), { code: 'VALIDATION_FAILED' });
+
 function toJsonText(value, what) {
   const text = JSON.stringify(value === undefined ? null : value);
   if (text === undefined) throw new TypeError(`${what} must be JSON-serialisable`);
@@ -182,11 +184,20 @@ const methods = {
     await files().fetchInto(process.cwd(), relative, String(url), headers);
     return path.join(process.cwd(), relative);
   },
-  mail() {
-    throw Object.assign(new Error('mail() is not available on this platform yet'), { code: 'NOT_SUPPORTED' });
+  /**
+   * Mails the org: `to` must be one of the org's users' addresses (else the org's admins get it).
+   * The notifier checks it and counts the call against the org's hourly limit; a refusal rejects.
+   */
+  async mail(subject, text, to) {
+    if (typeof subject !== 'string' || subject === '') throw invalid('mail(subject, text, to?): subject must be a non-empty string');
+    if (typeof text !== 'string' || text === '') throw invalid('mail(subject, text, to?): text must be a non-empty string');
+    if (to !== undefined && to !== null && typeof to !== 'string') throw invalid('mail(subject, text, to?): to must be an email address');
+    await this._channel.request({ kind: 'mail', subject, text, to: to || null });
   },
-  notify() {
-    throw Object.assign(new Error('notify() is not available on this platform yet'), { code: 'NOT_SUPPORTED' });
+  /** Sends `message` to the agent's Slack and the org endpoints subscribed to `script.notification`; `options` is accepted and unused. */
+  async notify(message) {
+    if (typeof message !== 'string' || message === '') throw invalid('notify(message): message must be a non-empty string');
+    await this._channel.request({ kind: 'notify', text: message });
   },
 };
 

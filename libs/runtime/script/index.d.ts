@@ -74,9 +74,14 @@ export interface Buster {
   download(url: string, saveAs?: string, headers?: Record<string, string>): Promise<string>;
   download(url: string, ...rest: [...unknown[], Callback<string>]): void;
 
-  /** Not available yet: rejects with code NOT_SUPPORTED. */
+  /** Mails the org's admins, or `to` when it is one of the org's users; rate-limited per org (rejects RATE_LIMITED). */
   mail(subject: string, text: string, to?: string): Promise<void>;
+  mail(subject: string, text: string, callback: Callback<void>): void;
+  mail(subject: string, text: string, to: string | undefined, callback: Callback<void>): void;
+  /** Sends `message` to the agent's Slack and the org's `script.notification` endpoints; rate-limited per org. */
   notify(message: string, options?: unknown): Promise<void>;
+  notify(message: string, callback: Callback<void>): void;
+  notify(message: string, options: unknown, callback: Callback<void>): void;
 }
 
 /** The run's API object; the classic `create(casper?)` argument is ignored. */

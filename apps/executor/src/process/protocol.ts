@@ -71,6 +71,12 @@ export function parseRuntimeRequest(raw: unknown): RuntimeRequest | null {
       return isNumber(req.seconds) && req.seconds > 0 ? { kind: 'overrideTimeLimit', seconds: req.seconds } : null;
     case 'saved':
       return isString(req.path) ? { kind: 'saved', path: req.path } : null;
+    case 'mail':
+      return isString(req.subject) && isString(req.text) && (req.to === null || req.to === undefined || isString(req.to))
+        ? { kind: 'mail', subject: req.subject, text: req.text, to: req.to ?? null }
+        : null;
+    case 'notify':
+      return isString(req.text) ? { kind: 'notify', text: req.text } : null;
     default:
       return null;
   }

@@ -96,7 +96,10 @@ export type RuntimeRequest =
   | { kind: 'getGlobalObject' }
   | { kind: 'setGlobalObject'; globalObject: string }
   | { kind: 'overrideTimeLimit'; seconds: number }
-  | { kind: 'saved'; path: string };
+  | { kind: 'saved'; path: string }
+  /** `mail(subject, text, to?)` / `notify(message)`: forwarded to the notifier (runs/script-notifications.ts). */
+  | { kind: 'mail'; subject: string; text: string; to: string | null }
+  | { kind: 'notify'; text: string };
 
 export interface RunHooks {
   /** stdout+stderr bytes in arrival order, offsets contiguous from 0. */

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { resultFileNames, type AgentLaunchSnapshot } from '@agentry/contracts';
+import { RpcClient } from '@agentry/messaging';
 import { SecretBox } from '@agentry/secrets';
 import { EXECUTOR_CONFIG, type ExecutorConfig } from '../config.js';
 import { ContainerStreams } from '../containers/container-streams.js';
@@ -19,6 +20,7 @@ import { OutputPublisher } from './output-publisher.js';
 import { RunEvents } from './run-events.js';
 import { OrgWriteUsage } from './org-write-usage.js';
 import { RunRequests } from './run-requests.js';
+import { ScriptNotifications } from './script-notifications.js';
 import { DEFAULT_SCRIPT_WRITE_QUOTAS, RunWriteQuota } from './script-write-quotas.js';
 import { proxyAddressOf, scriptEnv } from './script-env.js';
 import { BUILT_IN_IMAGES_DIR, RuntimeImages, type RuntimeImage } from './runtime-images.js';
@@ -57,6 +59,7 @@ export class ContainerRunner {
     private readonly localRuns: LocalRuns,
     private readonly orgWriteUsage: OrgWriteUsage,
     private readonly live: LivePublisher,
+    private readonly rpc: RpcClient,
   ) {}
 
   /** This executor's runtime images, read once (the operator's were checked at boot by the config). */
@@ -114,6 +117,7 @@ export class ContainerRunner {
       this.registry,
       this.orgObjects,
       new RunWriteQuota(this.config.scriptWrites ?? DEFAULT_SCRIPT_WRITE_QUOTAS, this.orgWriteUsage, local.orgId),
+      new ScriptNotifications(this.rpc),
     );
     const process = await startRun(
       {

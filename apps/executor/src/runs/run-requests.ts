@@ -6,6 +6,7 @@ import type { RegistryClient } from '../registry/registry.client.js';
 import { storedFileUrl } from '../storage/storage-paths.js';
 import type { MessageType } from '../containers/domain/container-event.js';
 import type { RunEvents } from './run-events.js';
+import type { ScriptNotifications } from './script-notifications.js';
 import type { RunWriteQuota, ScriptWriteKind } from './script-write-quotas.js';
 
 /** A result object is "small JSON": it is stored in an event and answered whole. */
@@ -42,6 +43,7 @@ export class RunRequests {
     private readonly registry: RegistryClient,
     private readonly orgObjects: OrgObjects,
     private readonly quota: RunWriteQuota,
+    private readonly notifications: ScriptNotifications,
   ) {}
 
   /** The result files already recorded: each format's event is written once per run. */
@@ -83,6 +85,12 @@ export class RunRequests {
         await this.recordResultFile(req.path);
         return url;
       }
+      case 'mail':
+        await this.notifications.send(run.actor, { containerId: run.containerId, kind: 'mail', subject: req.subject, text: req.text, ...(req.to ? { to: req.to } : {}) });
+        return null;
+      case 'notify':
+        await this.notifications.send(run.actor, { containerId: run.containerId, kind: 'notify', text: req.text });
+        return null;
       default:
         throw validationFailed([{ field: 'kind', message: `unknown request ${(req as { kind?: unknown }).kind}` }]);
     }
