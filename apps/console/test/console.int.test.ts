@@ -321,9 +321,10 @@ describe('a user in Chromium', () => {
   test('the agents list shows status, last run outcome and next launch; axe passes in light and dark', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Agents' }).click();
     await page.reload();
-    const row = page.locator('.agent-row', { hasText: 'Console agent' });
+    // The last run's time comes in after the list (one history call per agent).
+    const row = page.locator('.agent-row', { hasText: 'Console agent' }).filter({ hasText: /· \d+ \w+ \d{4}/ });
     await row.waitFor();
-    expect(await row.innerText()).toMatch(/active[\s\S]*Last run[\s\S]*success[\s\S]*Next launch[\s\S]*none planned/);
+    expect(await row.innerText()).toMatch(/active[\s\S]*Last run\s+success — Agent finished \(success\) · \d+ \w+ \d{4}, \d\d:\d\d[\s\S]*Next launch[\s\S]*none planned/);
     expect(await seriousViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Switch to dark theme' }).click();
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');

@@ -127,7 +127,7 @@ export const rollbackAgent = (id: string, versionId: string) => call<unknown>('a
 export const stopAgent = (id: string, containerId?: string) => call<{ containerIds: string[] }>('agentsStop', { body: { id, ...(containerId ? { containerId } : {}) } });
 export const agentOutput = (id: string) => call<AgentOutput>('agentsFetchOutput', { query: { id } });
 
-export const listContainers = (agentId: string, mode: 'all' | 'finalized' = 'all') => call<{ containers: Container[] }>('containersFetchAll', { query: { agentId, mode, limit: 100 } });
+export const listContainers = (agentId: string, mode: 'all' | 'finalized' = 'all', limit = 100) => call<{ containers: Container[] }>('containersFetchAll', { query: { agentId, mode, limit } });
 export const containerOutput = (id: string) => call<{ output: string; outputPos: number }>('containersFetchOutput', { query: { id } });
 export const resultObject = (containerId: string) => call<{ resultObject: string | null }>('containersFetchResultObject', { query: { id: containerId } });
 

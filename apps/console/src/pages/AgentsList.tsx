@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { listAgents, listScripts, nextLaunchDates, saveAgent, type Agent, type Script } from '../api/agentry';
+import { listAgents, listContainers, listScripts, nextLaunchDates, saveAgent, type Agent, type Container, type Script } from '../api/agentry';
 import { ApiError } from '../api/http';
 import { ErrorBanner, Field } from '../components/Field';
 import { formatDate, timeZoneOf } from '../format';
@@ -9,6 +9,7 @@ import { Link, useRouter } from '../router';
 export function AgentsList() {
   const [agents, setAgents] = useState<Agent[] | null>(null);
   const [nextLaunch, setNextLaunch] = useState<Record<string, number | undefined>>({});
+  const [lastRun, setLastRun] = useState<Record<string, Container | undefined>>({});
   const [error, setError] = useState<unknown>(null);
 
   useEffect(() => {
@@ -17,6 +18,8 @@ export function AgentsList() {
         setAgents(list);
         const dates = await Promise.all(list.map((a) => nextLaunchDates(a.id, 1).then((r) => [a.id, r.nextLaunchDates[0]] as const, () => [a.id, undefined] as const)));
         setNextLaunch(Object.fromEntries(dates));
+        const runs = await Promise.all(list.map((a) => listContainers(a.id, 'finalized', 1).then((r) => [a.id, r.containers[0]] as const, () => [a.id, undefined] as const)));
+        setLastRun(Object.fromEntries(runs));
       })
       .catch(setError);
   }, []);
@@ -44,7 +47,10 @@ export function AgentsList() {
                 </div>
                 <div>
                   <dt>Last run</dt>
-                  <dd>{agent.lastEndStatus ? `${agent.lastEndStatus}${agent.lastEndMessage ? ` — ${agent.lastEndMessage}` : ''}` : 'never launched'}</dd>
+                  <dd>
+                    {agent.lastEndStatus ? `${agent.lastEndStatus}${agent.lastEndMessage ? ` — ${agent.lastEndMessage}` : ''}` : 'never launched'}
+                    {lastRun[agent.id]?.endedAt ? ` · ${formatDate(lastRun[agent.id]!.endedAt)}` : ''}
+                  </dd>
                 </div>
                 <div>
                   <dt>Runs</dt>
