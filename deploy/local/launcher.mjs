@@ -12,7 +12,7 @@ import { planAdminKey, settleAdminKey } from './lib/admin-key.mjs';
 import { readyBanner } from './lib/banner.mjs';
 import { loadLauncherConfig } from './lib/config.mjs';
 import { prepareDataDir, reachableDataFolder, readOrCreateSecretFile } from './lib/data-dir.mjs';
-import { natsUsersDir, prepareNatsLogins } from './lib/nats-logins.mjs';
+import { natsUsersDir, prepareNatsLogins, SUBSCRIBER_USER, subscriberPasswordFile } from './lib/nats-logins.mjs';
 import { probeApiKey, waitForHealth, waitForRegistry } from './lib/gateway-probe.mjs';
 import { Lifecycle, Stopping } from './lib/lifecycle.mjs';
 import { createOutput } from './lib/output.mjs';
@@ -130,6 +130,7 @@ function infrastructureLines(config, databaseUrl, natsUrl) {
   return [
     `Postgres: ${config.databaseUrl ? 'DATABASE_URL' : 'embedded'} ${redactUrl(databaseUrl)}${config.databaseUrl ? '' : ` (password in ${passwordFile})`}`,
     `NATS:     ${config.natsUrl ? 'NATS_URL' : 'embedded'} ${redactUrl(natsUrl)}${config.natsUrl ? '' : ` (a login per service in ${natsUsersDir(config.dataDir)})`}`,
+    ...(config.natsUrl ? [] : [`Events:   lifecycle events on NATS as user '${SUBSCRIBER_USER}' (read-only; password in ${subscriberPasswordFile(config.dataDir)}; see docs/events/README.md)`]),
     `Data:     ${config.dataDir}`,
   ];
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { natsPermissionsOf } from '@agentry/contracts';
+import { lifecycleSubscriberPermissions, natsPermissionsOf } from '@agentry/contracts';
 import { prepareNatsLogins } from '../lib/nats-logins.mjs';
 import { SERVICES } from '../lib/services.mjs';
 
@@ -32,4 +32,16 @@ test('passwords are generated once into files only the owner reads, in a folder 
   }
   // A restart keeps the same logins (services already running keep working).
   expect((await prepareNatsLogins(dir)).map((u: { password: string }) => u.password)).toEqual(first.map((u: { password: string }) => u.password));
+});
+
+test("a read-only 'subscriber' login for the operator's lifecycle subscribers: the LIFECYCLE stream only, no service subject", async () => {
+  const users = await prepareNatsLogins(dir);
+  const subscriber = users.find((u: { user: string }) => u.user === 'subscriber');
+  expect(subscriber.permissions).toEqual(lifecycleSubscriberPermissions('subscriber'));
+  expect((await fs.readFile(path.join(dir, 'nats-users', 'subscriber.password'), 'utf8')).trim()).toBe(subscriber.password);
+  const allowed: string[] = subscriber.permissions.publish;
+  // Control: a service login may call services; the subscriber may not, nor publish events.
+  expect(allowed.every((s) => s.startsWith('$JS.'))).toBe(true);
+  expect(allowed.some((s) => s.includes('EVENTS') || s.startsWith('$JS.API.STREAM.CREATE'))).toBe(false);
+  expect(users.find((u: { user: string }) => u.user === 'gateway').permissions.publish.some((s: string) => s.startsWith('registry.'))).toBe(true);
 });
