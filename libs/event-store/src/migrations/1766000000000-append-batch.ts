@@ -32,6 +32,10 @@ export class AppendBatch1766000000000 implements MigrationInterface {
         -- every append to a different stream, no event id already stored.
         IF (SELECT count(DISTINCT s) FROM unnest(p_stream_ids) s) = cardinality(p_stream_ids)
            AND NOT EXISTS (SELECT 1 FROM events WHERE event_id = ANY (p_event_ids)) THEN
+          -- Lock the streams that exist in id order first, as the append-by-append path does (its appends
+          -- are sorted the same way, by code unit): two batches never wait on each other in opposite orders (a deadlock costs
+          -- deadlock_timeout and a retry of every append alone).
+          PERFORM 1 FROM streams WHERE stream_id = ANY (p_stream_ids) ORDER BY stream_id COLLATE "C" FOR UPDATE;
           RETURN QUERY
           WITH req AS (
             SELECT r.i::integer AS i, r.sid, r.stype, r.expected, r.cnt
