@@ -67,7 +67,7 @@ test('small: nats-server runs the shipped config; each service\'s generated logi
     await nc.close();
   }
   // users.conf holds each user to its subjects (libs/contracts nats-permissions): the executor may
-  // use JetStream, the gateway may not even ask for the account's JetStream info.
+  // use JetStream, the gateway only read LIFECYCLE (its SSE stream): not the internal EVENTS stream.
   const as = async (key: string, secret = 'agentry/agentry-secrets') => {
     const url = new URL(generated.get(secret)![key]);
     const user = decodeURIComponent(url.username);
@@ -77,9 +77,16 @@ test('small: nats-server runs the shipped config; each service\'s generated logi
   expect((await executor.request('$JS.API.INFO', '', { timeout: 5000 })).json()).toHaveProperty('type', 'io.nats.jetstream.api.v1.account_info_response');
   await executor.close();
   const gateway = await as('NATS_URL_GATEWAY');
-  await expect(gateway.request('$JS.API.INFO', '', { timeout: 5000 })).rejects.toThrow(/Permissions Violation/);
+  await expect(gateway.request('$JS.API.STREAM.INFO.EVENTS', '', { timeout: 5000 })).rejects.toThrow(/Permissions Violation/);
   await expect(gateway.request('launches.1', '', { timeout: 5000 })).rejects.toThrow(/Permissions Violation/);
   await gateway.close();
+  // The read-only subscriber login (password in nats-auth/subscriber.conf): LIFECYCLE, nothing else.
+  const subscriberPassword = /password: "([^"]+)"/.exec(generated.get('agentry/nats-auth')!['subscriber.conf']!)![1]!;
+  const subscriber = await connect({ servers, user: 'subscriber', pass: subscriberPassword, inboxPrefix: '_INBOX.subscriber' });
+  expect((await subscriber.request('$JS.API.INFO', '', { timeout: 5000 })).json()).toHaveProperty('type', 'io.nats.jetstream.api.v1.account_info_response');
+  await expect(subscriber.request('$JS.API.STREAM.INFO.EVENTS', '', { timeout: 5000 })).rejects.toThrow(/Permissions Violation/);
+  await expect(subscriber.request('registry.agents.fetch', '', { timeout: 5000 })).rejects.toThrow(/Permissions Violation/);
+  await subscriber.close();
   const url = new URL(generated.get('agentry/agentry-secrets')!.NATS_URL_GATEWAY);
   await expect(connect({ servers, user: decodeURIComponent(url.username), pass: 'not-the-password', reconnect: false })).rejects.toThrow(/Authorization Violation/i);
   await expect(connect({ servers, reconnect: false })).rejects.toThrow(/Authorization Violation/i);

@@ -15,3 +15,12 @@ test('every user of the map takes its password from its own file of the Secret n
   for (const user of NATS_USERS) expect(conf).toContain(`user: "${user}"\n      include "../auth/${user}.conf"`);
   expect(conf).not.toMatch(/password\s*:/);
 });
+
+test("the read-only 'subscriber' login: its password from nats-auth, LIFECYCLE consumers only (no service subject, no event stream write)", () => {
+  const conf = natsUsersConf();
+  expect(conf).toContain('user: "subscriber"\n      include "../auth/subscriber.conf"');
+  const block = conf.slice(conf.indexOf('user: "subscriber"'));
+  const publish = block.slice(block.indexOf('publish:'), block.indexOf('subscribe: {'));
+  expect(publish).toContain('$JS.API.CONSUMER.MSG.NEXT.LIFECYCLE.*');
+  expect(publish).not.toMatch(/registry\.|executor\.|EVENTS|STREAM\.CREATE|agentry\.events/);
+});

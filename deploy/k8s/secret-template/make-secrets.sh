@@ -38,7 +38,7 @@ q() { printf "'%s'" "${1//\'/\'\'}"; }
 
 declare -A nats_url
 password_files=""
-for name in gateway registry executor output scheduler notifier ops; do
+for name in gateway registry executor output scheduler notifier ops subscriber; do
   password="$(openssl rand -hex 24)"
   nats_url[$name]="nats://${name}:${password}@nats.agentry.svc:4222"
   password_files+="  ${name}.conf: $(q "password: \"${password}\"")"$'\n'
@@ -84,4 +84,9 @@ ${password_files}  cluster-routes.conf: |
 ${routes}    ]
 YAML
 chmod 600 "$out/agentry-secrets.yaml"
+# The read-only login for the operator's own lifecycle subscribers (docs/events/README.md): no pod
+# of the platform uses it, so it is handed out here, not in agentry-secrets.
+printf '%s\n' "${nats_url[subscriber]}" > "$out/subscriber-nats-url"
+chmod 600 "$out/subscriber-nats-url"
 echo "$out/agentry-secrets.yaml"
+echo "lifecycle subscribers' NATS login (read-only): $out/subscriber-nats-url" >&2
