@@ -337,6 +337,21 @@ describe('a user in Chromium', () => {
     await screenshot(page, 'agents');
   });
 
+  test('keyboard: the first Tab reaches the skip link, which leads to the page; moving to another page by keyboard puts focus on it', async () => {
+    await page.reload();
+    await page.getByRole('heading', { name: 'Agents', level: 1 }).waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.activeElement?.id === 'main');
+    // The Scripts link, reached and followed with the keyboard only.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Scripts' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Scripts', level: 1 }).waitFor();
+    await page.waitForFunction(() => document.activeElement?.id === 'main');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Agents' }).click();
+  });
+
   test('a hostile agent name is shown as text: no markup, no script', async () => {
     const name = '<img src=x onerror="window.__pwned=1"><b>bold</b>';
     const created = await platform.request('POST', '/api/v2/agents/save', { key, json: { name } });
