@@ -83,22 +83,11 @@ export interface ExecutorConfig {
   scriptWrites?: ScriptWriteQuotas;
 }
 
-/** Address ranges (`10.96.0.0/12, fd00:10::/64`), separated by commas or spaces; empty: none. */
-const cidrList = (): Setting<Cidr[]> => ({
+/** A list read by `parse`, which throws saying what is wrong with the text; unset or empty: none. */
+const listOf = <T>(parse: (text: string) => T[]): Setting<T[]> => ({
   read(raw, name) {
     try {
-      return { value: parseCidrList(raw ?? '') };
-    } catch (error) {
-      return { problem: `${name}: ${(error as Error).message}` };
-    }
-  },
-});
-
-/** TCP ports (`8080, 3128`); empty: none. */
-const hostPortList = (): Setting<number[]> => ({
-  read(raw, name) {
-    try {
-      return { value: parseHostPorts(raw ?? '') };
+      return { value: parse(raw ?? '') };
     } catch (error) {
       return { problem: `${name}: ${(error as Error).message}` };
     }
@@ -149,8 +138,10 @@ export function loadExecutorConfig(env: Record<string, string | undefined> = pro
       AGENTRY_WORK_DIR: folder(join(tmpdir(), 'agentry-work')),
       AGENTRY_STORAGE_DIR: folder('.agentry/storage'),
       AGENTRY_ISOLATION: oneOf(ISOLATION_MODES, 'auto'),
-      AGENTRY_EGRESS_DENY: cidrList(),
-      AGENTRY_EGRESS_HOST_PORTS: hostPortList(),
+      // Address ranges (`10.96.0.0/12, fd00:10::/64`), separated by commas or spaces.
+      AGENTRY_EGRESS_DENY: listOf(parseCidrList),
+      // TCP ports (`8080, 3128`).
+      AGENTRY_EGRESS_HOST_PORTS: listOf(parseHostPorts),
       EXECUTOR_RUNTIME_MODULES_DIR: runtimeImagesFolder(),
       EXECUTOR_CHROMIUM: chromium(),
       // Node's spawn takes 32-bit signed ids.

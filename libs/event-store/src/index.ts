@@ -30,6 +30,7 @@ export {
 export { ProjectionRunner, type ProjectionRunnerOptions } from './projections/projection-runner.js';
 export { lastCommittedPosition } from './log-reader.js';
 export { TableRows } from './projections/table-rows.js';
+export { foldRows } from './projections/fold-rows.js';
 export { rebuildAndReport, rebuildProjections, type RebuildOptions, type RebuildProgress } from './projections/rebuild.js';
 export { eventStoreMigrations } from './migrations/index.js';
 export { migrate } from './migrate.js';

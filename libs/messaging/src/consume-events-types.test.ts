@@ -1,8 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
+import { compileFixture } from '@agentry/testing';
 
 /**
  * A consumer typed by an event union (consume-events.ts) hands each handler its type's events with typed
@@ -30,29 +27,7 @@ export const e4 = consumeEvents({ ...settings, handle: async (e) => void e.data.
 `;
 
 test('a consumer typed by its event union narrows each handler to its type; wrong data, types or a missing stream type do not compile', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'consume-events-types-'));
-  try {
-    const file = join(dir, 'fixture.ts');
-    writeFileSync(join(dir, 'package.json'), '{"type": "module"}');
-    writeFileSync(file, FIXTURE);
-    const program = ts.createProgram([file], {
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.NodeNext,
-      moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      strict: true,
-      noEmit: true,
-      skipLibCheck: true,
-      experimentalDecorators: true,
-      types: ['node'],
-      typeRoots: [fileURLToPath(new URL('../../../node_modules/@types', import.meta.url))],
-    });
-    const diagnostics = ts.getPreEmitDiagnostics(program).filter((d) => d.file?.fileName === file);
-    const errorLines = diagnostics.map((d) => d.file!.getLineAndCharacterOfPosition(d.start!).line + 1);
-    const lines = FIXTURE.split('\n');
-    const expected = lines.flatMap((line, i) => (line.includes('// EXPECT-ERROR') ? [i + 1] : []));
-    expect(expected).toHaveLength(4);
-    expect([...new Set(errorLines)].sort((a, b) => a - b)).toEqual(expected);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const { errorLines, expectedLines } = compileFixture(FIXTURE);
+  expect(expectedLines).toHaveLength(4);
+  expect(errorLines).toEqual(expectedLines);
 });

@@ -4,3 +4,4 @@ export { waitUntil, type WaitUntilOptions } from './wait-until.js';
 export { TEST_PG_URL_ENV, testPostgresUrl } from './env.js';
 export { ProjectionTestBed, useProjectionTestBed } from './projection-test-bed.js';
 export { TestJetStream, useTestJetStream } from './test-jetstream.js';
+export { compileFixture, type FixtureVerdict } from './compile-fixture.js';

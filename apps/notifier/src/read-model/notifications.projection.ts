@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { TableRows, type Projection, type StoredEventOf } from '@agentry/event-store';
+import { foldRows, TableRows, type Projection, type StoredEventOf } from '@agentry/event-store';
 import { AgentEventType, ContainerEventType, ContainerRuntimeEventType, type AgentEvent, type ContainerEvent } from '@agentry/contracts';
 
 type NotifierEvent = StoredEventOf<AgentEvent | ContainerEvent>;
@@ -74,18 +74,8 @@ async function applyBatch(events: NotifierEvent[], m: EntityManager): Promise<vo
   if (containerIds.size === 0) return;
 
   const rows = new Map((await containers.select(m, [...containerIds])).map((row) => [row.container_id, row]));
-  const changed = new Set<number>();
-  for (const event of events) {
-    if (!('containerId' in event.data)) continue;
-    const id = event.data.containerId;
-    const before = rows.get(id);
-    const after = foldContainer(before, event);
-    if (after && after !== before) {
-      rows.set(id, after);
-      changed.add(id);
-    }
-  }
-  await containers.upsert(m, [...changed].map((id) => rows.get(id)!));
+  const changed = foldRows(rows, events, (event) => ('containerId' in event.data ? event.data.containerId : undefined), foldContainer);
+  await containers.upsert(m, [...changed.values()]);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { TableRows, type Projection } from '@agentry/event-store';
+import { foldRows, TableRows, type Projection } from '@agentry/event-store';
 import { AgentEventType, type AgentEvent } from '@agentry/contracts';
 import { ScheduleEventType, type ScheduleEvent } from './schedule-events.js';
 import { agentIdOf, foldScheduleEvent, plannedRow, type FoldedAgent, type SchedulerAgentEvent, type SchedulerAgentRow } from './scheduler-agent-state.js';
@@ -41,20 +41,12 @@ async function applyBatch(events: SchedulerAgentEvent[], m: EntityManager): Prom
   const agentIds = [...new Set(events.map(agentIdOf))];
   const stored = await loadRows(m, agentIds);
   const folded = new Map<number, FoldedAgent>(agentIds.map((id) => [id, { row: stored.get(id) ?? null, replan: false }]));
-  const changed = new Set<number>();
-  for (const event of events) {
-    const id = agentIdOf(event);
-    const before = folded.get(id)!;
-    const after = foldScheduleEvent(before, event);
-    if (after !== before) {
-      folded.set(id, after);
-      changed.add(id);
-    }
-  }
+  // Every agent of the batch has a folded state (row null: none yet), so the fold always has one to start from.
+  const changed = foldRows(folded, events, agentIdOf, (before, event) => foldScheduleEvent(before!, event));
   const deleted: number[] = [];
   const upserts: SchedulerAgentRow[] = [];
-  for (const id of changed) {
-    const row = plannedRow(folded.get(id)!);
+  for (const [id, agent] of changed) {
+    const row = plannedRow(agent);
     if (row) upserts.push(row);
     else if (stored.has(id)) deleted.push(id);
   }

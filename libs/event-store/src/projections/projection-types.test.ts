@@ -1,8 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
+import { compileFixture } from '@agentry/testing';
 
 /**
  * Projections are typed by the event union they read (projection.ts). These rules only exist for the
@@ -31,29 +28,7 @@ export const e4 = projectionOf<Ev>({ name: 'x', writers: { Deleted: async () => 
 `;
 
 test('a projection typed by its event union narrows event data by type; wrong data, types or writers do not compile', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'projection-types-'));
-  try {
-    const file = join(dir, 'fixture.ts');
-    writeFileSync(join(dir, 'package.json'), '{"type": "module"}');
-    writeFileSync(file, FIXTURE);
-    const program = ts.createProgram([file], {
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.NodeNext,
-      moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      strict: true,
-      noEmit: true,
-      skipLibCheck: true,
-      types: [],
-    });
-    const errorLines = ts
-      .getPreEmitDiagnostics(program)
-      .filter((d) => d.file?.fileName === file)
-      .map((d) => d.file!.getLineAndCharacterOfPosition(d.start!).line + 1);
-    const lines = FIXTURE.split('\n');
-    const expected = lines.flatMap((line, i) => (line.includes('// EXPECT-ERROR') ? [i + 1] : []));
-    expect(expected).toHaveLength(4);
-    expect([...new Set(errorLines)].sort((a, b) => a - b)).toEqual(expected);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const { errorLines, expectedLines } = compileFixture(FIXTURE);
+  expect(expectedLines).toHaveLength(4);
+  expect(errorLines).toEqual(expectedLines);
 });

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { TableRows, type Projection, type StoredEventOf } from '@agentry/event-store';
+import { foldRows, TableRows, type Projection, type StoredEventOf } from '@agentry/event-store';
 import { ContainerEventType, ContainerRuntimeEventType, type ContainerEvent } from '@agentry/contracts';
 
 /** An `executor_containers` row as folded (bigints read back arrive as text and are written back as they are). */
@@ -56,17 +56,8 @@ function fold(row: PhaseRow | undefined, event: StoredEventOf<ContainerEvent>): 
 async function applyBatch(events: StoredEventOf<ContainerEvent>[], m: EntityManager): Promise<void> {
   const ids = [...new Set(events.map((e) => e.data.containerId))];
   const rows = new Map((await executorContainers.select(m, ids)).map((row) => [Number(row.container_id), row]));
-  const changed = new Set<number>();
-  for (const event of events) {
-    const id = event.data.containerId;
-    const before = rows.get(id);
-    const after = fold(before, event);
-    if (after && after !== before) {
-      rows.set(id, after);
-      changed.add(id);
-    }
-  }
-  await executorContainers.upsert(m, [...changed].map((id) => rows.get(id)!));
+  const changed = foldRows(rows, events, (event) => event.data.containerId, fold);
+  await executorContainers.upsert(m, [...changed.values()]);
 }
 
 /**

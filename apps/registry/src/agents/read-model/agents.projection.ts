@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { TableRows, type Projection, type StoredEventOf } from '@agentry/event-store';
+import { foldRows, TableRows, type Projection, type StoredEventOf } from '@agentry/event-store';
 import { AgentEventType, type AgentEvent, type AgentVersionSavedData } from '@agentry/contracts';
 
 interface AgentRow {
@@ -106,23 +106,16 @@ const versionOf = (d: AgentVersionSavedData): VersionRow => ({
 async function applyBatch(events: StoredEventOf<AgentEvent>[], m: EntityManager): Promise<void> {
   const ids = [...new Set(events.map((e) => e.data.agentId))];
   const rows = new Map((await agentRows.select(m, ids)).map((row) => [row.id, row]));
-  const changed = new Set<number>();
   const versions = new Map<string, VersionRow>();
   for (const event of events) {
     if (event.type === AgentEventType.AgentVersionSaved) {
       const d = event.data;
       if (!versions.has(d.versionId)) versions.set(d.versionId, versionOf(d)); // a stored one stays (ON CONFLICT DO NOTHING)
     }
-    const id = event.data.agentId;
-    const before = rows.get(id);
-    const after = foldAgent(before, event);
-    if (after && after !== before) {
-      rows.set(id, after);
-      changed.add(id);
-    }
   }
+  const changed = foldRows(rows, events, (event) => event.data.agentId, foldAgent);
   await versionRows.insertMissing(m, [...versions.values()]);
-  await agentRows.upsert(m, [...changed].map((id) => rows.get(id)!));
+  await agentRows.upsert(m, [...changed.values()]);
 }
 
 /**
