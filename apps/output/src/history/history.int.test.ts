@@ -52,6 +52,7 @@ async function finishedRun(agentId: number, times: { queued: number; started: nu
   await message(id, 1, 'Agent started', times.started);
   await kit.runtimeEvent(id, ContainerRuntimeEventType.ContainerProgressed, { agentId, progress: 0.5, label: 'Halfway', at: times.started + 1 });
   await kit.runtimeEvent(id, ContainerRuntimeEventType.ContainerResultObjectSet, { agentId, resultObject: '{"your":"data"}', at: times.ended - 1 });
+  await kit.runtimeEvent(id, ContainerRuntimeEventType.ContainerResultFileSaved, { agentId, format: 'csv', name: 'result', at: times.ended - 1 });
   await message(id, 2, 'Agent finished (success)', times.ended);
   await kit.seal(id, agentId, Buffer.byteLength(output));
   await kit.end(id, agentId, times.ended);
@@ -105,6 +106,9 @@ it('records a container’s whole life from its events, with every fetch option'
     // Launched without metadata (what a launch's v2 metadata gives: containers.projection.int.test.ts).
     userCustomMetadata: null,
     internalMetadata: null,
+    // The run stored result.csv and no JSON result file.
+    csvName: 'result',
+    jsonName: null,
     output: 'hello\n',
     outputPos: 6,
     runtimeEvents: [
