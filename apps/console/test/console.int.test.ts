@@ -316,6 +316,34 @@ describe('a user in Chromium', () => {
     await screenshot(page, 'history');
     await page.getByRole('button', { name: 'Schedule' }).click();
     await page.getByRole('heading', { name: /Next launches \(UTC\)/ }).waitFor();
+    await page.getByText('Nothing planned.').waitFor();
+  });
+
+  test("a repeated schedule saved in the form lists its next fire times in the agent's time zone, as the scheduler plans them", async () => {
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByLabel('Launch').selectOption('repeatedly');
+    await page.getByLabel('Hours (0–23, comma-separated)').fill('9');
+    await page.getByLabel('Minutes (0–59, comma-separated)').fill('30');
+    await page.getByLabel('Time zone (IANA)').fill('Asia/Kolkata');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved as a new version.' }).waitFor();
+    await page.getByRole('button', { name: 'Schedule' }).click();
+    await page.getByRole('heading', { name: 'Next launches (Asia/Kolkata)' }).waitFor();
+    await page.locator('.next-launches li').nth(9).waitFor();
+    const shown = await page.locator('.next-launches li').allInnerTexts();
+    const planned: number[] = (await platform.request('GET', `/api/v2/agents/next-launch-dates?id=${agentId}&count=10`, { key })).body.nextLaunchDates;
+    expect(planned).toHaveLength(10);
+    const inZone = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Kolkata' });
+    expect(shown).toEqual(planned.map((ms) => inZone.format(new Date(ms))));
+    // 09:30 in Kolkata (UTC+05:30) is 04:00 UTC: shown in the agent's zone, not the browser's or UTC.
+    expect(shown.every((t) => t.endsWith('09:30'))).toBe(true);
+    expect(planned.every((ms) => new Date(ms).toISOString().slice(11, 16) === '04:00')).toBe(true);
+    await screenshot(page, 'schedule');
+
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByLabel('Launch').selectOption('manually');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved as a new version.' }).waitFor();
   });
 
   test('the agents list shows status, last run outcome and next launch; axe passes in light and dark', async () => {
