@@ -16,6 +16,10 @@ async function answer(req: RuntimeRequest): Promise<unknown> {
       return '{"shared":2}';
     case 'saved':
       return req.path === 'custom.txt' ? 'https://files.example/custom.txt' : null;
+    case 'mail':
+      // The runtime's request as the executor forwards it (runs/script-notifications.ts).
+      if (req.subject !== 'subject' || req.text !== 'text' || req.to !== null) throw Object.assign(new Error(JSON.stringify(req)), { code: 'UNEXPECTED_REQUEST' });
+      return null;
     default:
       return null;
   }
@@ -58,7 +62,7 @@ const PROMISE_STYLE = `
   out.folder = await buster.saveFolder('dir', 'saved-dir');
   out.custom = await buster.saveText('custom', 'custom.txt');
   out.escape = await buster.saveText('x', '../escape.txt').catch((error) => error.code);
-  out.mail = await buster.mail('subject', 'text').catch((error) => error.code);
+  out.mail = await buster.mail('subject', 'text').then(() => 'sent', (error) => error.code);
   if (buster.argument.url) {
     out.remote = await buster.save(buster.argument.url + '/remote.txt', 'web/');
     out.download = await buster.download(buster.argument.url + '/remote.txt');
@@ -149,7 +153,7 @@ describe.each(['none', 'bubblewrap'] as TestIsolation[])('the script API (%s)', 
         folder: '/api/v1/agent/7/storage/saved-dir',
         custom: 'https://files.example/custom.txt',
         escape: 'INVALID_PATH',
-        mail: 'NOT_SUPPORTED',
+        mail: 'sent',
       });
       expect(filesIn(folders.storageDir)).toEqual({ ...SAVED_FILES, 'custom.txt': 'custom', ...(remoteHost ? { 'web/remote.txt': 'remote file at /remote.txt' } : {}) });
       // overrideTimeLimit(120) counts from the run's start.
@@ -175,6 +179,7 @@ describe.each(['none', 'bubblewrap'] as TestIsolation[])('the script API (%s)', 
         { kind: 'saved', path: 'copies/local.txt' },
         { kind: 'saved', path: 'saved-dir' },
         { kind: 'saved', path: 'custom.txt' },
+        { kind: 'mail', subject: 'subject', text: 'text', to: null },
         ...(remoteHost ? [{ kind: 'saved', path: 'web/remote.txt' }] : []),
       ]);
     } finally {
