@@ -28,7 +28,7 @@ export const EVENT_COLUMNS = `
   e.type, e.schema_version, e.data, e.metadata,
   floor(extract(epoch FROM e.created_at) * 1000)::float8 AS created_at_ms`;
 
-export function toStoredEvent<D>(row: EventRow): StoredEvent<D> {
+export function toStoredEvent(row: EventRow): StoredEvent {
   return {
     globalPosition: row.global_position,
     transactionId: row.transaction_id,
@@ -38,7 +38,7 @@ export function toStoredEvent<D>(row: EventRow): StoredEvent<D> {
     eventId: row.event_id,
     type: row.type,
     schemaVersion: row.schema_version,
-    data: row.data as D,
+    data: row.data,
     metadata: row.metadata,
     createdAt: row.created_at_ms,
   };
