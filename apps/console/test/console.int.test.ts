@@ -24,13 +24,14 @@ const imagesDir = join(consoleDir, '..', '..', 'docs', 'images');
 const SCREENSHOTS = process.env.CONSOLE_SCREENSHOTS === '1';
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-/** Prints a line, then either keeps running (mode "wait": a run to watch and abort) or sets a table as its result. */
+/** Prints a line, then either keeps running (mode "wait": a run to watch and abort) or sets a table as its result and stores a file. */
 const SCRIPT = `const buster = require('phantombuster').create();
 const wait = buster.argument.mode === 'wait';
 console.log('line one from the script');
 if (wait) buster.progressHint(0.5, 'Halfway there');
 if (wait) setInterval(() => console.log('still working'), 300);
 if (!wait) buster.setResultObject([{ name: 'alpha', count: 1 }, { name: 'beta =1+1', count: 2 }]);
+if (!wait) buster.saveText('stored by the run', 'out/report.txt').then((url) => console.log('saved ' + url));
 `;
 
 jest.setTimeout(180_000);
@@ -272,6 +273,11 @@ describe('a user in Chromium', () => {
     const csv = readFileSync((await download.path())!, 'utf8');
     expect(csv).toBe('name,count\r\nalpha,1\r\nbeta =1+1,2\r\n');
     await screenshot(page, 'result-table');
+
+    // The file the run stored: listed from the URL it printed, downloaded with the key in a header.
+    const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'out/report.txt' }).click()]);
+    expect(file.suggestedFilename()).toBe('report.txt');
+    expect(readFileSync((await file.path())!, 'utf8')).toBe('stored by the run');
   });
 
   test('a stream cut mid-way resumes with Last-Event-ID and the same idempotency key: one container, no gap, no repeat', async () => {
