@@ -933,7 +933,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create or update an agent (JSend, validation errors by field) */
+        /** Update an agent (200) or create one (201) (JSend, validation errors by field) */
         post: operations["v1AgentSave"];
         delete?: never;
         options?: never;
@@ -1679,7 +1679,7 @@ export interface components {
             name: string | null;
             roles: string[];
             platformAdmin?: boolean;
-            prefix: string;
+            prefix: string | null;
             userId?: string | null;
             createdAt: number;
             revokedAt?: number | null;
@@ -2010,7 +2010,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": string;
+                    "text/html": string;
                 };
             };
             /** @description an error, in the shape of this API generation */
@@ -2039,7 +2039,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": string;
+                    "text/javascript": string;
                 };
             };
             /** @description an error, in the shape of this API generation */
@@ -2617,7 +2617,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": string;
+                    "application/x-ndjson": string;
                 };
             };
             /** @description an error, in the shape of this API generation */
@@ -3054,6 +3054,7 @@ export interface operations {
                     "application/json": {
                         output?: string | null;
                     };
+                    "text/plain": string;
                 };
             };
             /** @description an error, in the shape of this API generation */
@@ -4104,7 +4105,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": string;
+                    "text/csv": string;
                 };
             };
             /** @description an error, in the shape of this API generation */
@@ -4145,7 +4146,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": string;
+                    "text/csv": string;
                 };
             };
             /** @description an error, in the shape of this API generation */
@@ -4239,7 +4240,7 @@ export interface operations {
                         name: string | null;
                         roles: string[];
                         platformAdmin?: boolean;
-                        prefix: string;
+                        prefix: string | null;
                         userId?: string | null;
                         createdAt: number;
                         revokedAt?: number | null;
@@ -4545,6 +4546,19 @@ export interface operations {
         responses: {
             /** @description success */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        status: "success";
+                        details: Record<string, never>;
+                    };
+                };
+            };
+            /** @description success */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5085,7 +5099,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/octet-stream": string;
+                    "*/*": unknown;
                 };
             };
             /** @description an error, in the shape of this API generation */
@@ -5133,6 +5147,7 @@ export interface operations {
                         status: "success";
                         data?: Record<string, never>;
                     };
+                    "text/plain": string;
                 };
             };
             /** @description an error, in the shape of this API generation */
@@ -5180,6 +5195,7 @@ export interface operations {
                         status: "success";
                         data?: Record<string, never>;
                     };
+                    "text/plain": string;
                 };
             };
             /** @description an error, in the shape of this API generation */

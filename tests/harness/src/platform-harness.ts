@@ -151,8 +151,26 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     } catch {
       parsed = undefined;
     }
+    checkAgainstDocument(method, path, res.status, res.headers.get('content-type'), text === '' ? undefined : parsed);
     return { status: res.status, body: parsed, text, headers: res.headers };
   };
+
+  // Every answer a test gets through `request` is checked against the OpenAPI document the
+  // gateway serves (apps/gateway/src/openapi); close() fails the test on any mismatch, like a NATS
+  // permission violation.
+  const { AnswerValidator } = await import('@agentry/gateway');
+  const validator = new AnswerValidator((await (await fetch(`${baseUrl}/api/openapi.json`)).json()) as ConstructorParameters<typeof AnswerValidator>[0]);
+  const documentMismatches = new Set<string>();
+  function checkAgainstDocument(method: string, path: string, status: number, contentType: string | null, parsed: unknown) {
+    // HEAD and OPTIONS are Fastify's, for every route; the document describes the methods themselves.
+    if (method === 'HEAD' || method === 'OPTIONS') return;
+    if (!validator.operationFor(method, path)) {
+      // Outside the API (the console's pages at /) the document says nothing; inside it, an
+      // unknown path may only be refused.
+      if (!/^\/(api|v1|v2)\//.test(path) || status === 404 || status === 405) return;
+    }
+    for (const problem of validator.check(method, path, status, contentType, parsed)) documentMismatches.add(problem);
+  }
 
   let orgCounter = 0;
   return {
@@ -180,6 +198,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
     close: async () => {
       await cleanUp();
       nats.assertServicesObeyed();
+      if (documentMismatches.size) {
+        throw new Error(`answers that do not match the OpenAPI document (apps/gateway/src/openapi/route-catalog.ts):\n${[...documentMismatches].slice(0, 30).join('\n')}`);
+      }
     },
   };
 }

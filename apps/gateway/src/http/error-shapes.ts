@@ -38,7 +38,8 @@ export const statusOf = (code: ErrorCode): number => STATUS[code] ?? 500;
 
 /** The `POST /api/v1/agent` API lists validation errors as `{field: [messages]}`. */
 const fieldMap = (wire: WireError): Record<string, string[]> => {
-  const map: Record<string, string[]> = {};
+  // No prototype: a field named `constructor` or `__proto__` (a hostile form) is a key like any other.
+  const map: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
   for (const f of wire.fields ?? []) (map[f.field] ??= []).push(f.message);
   return map;
 };

@@ -1,4 +1,4 @@
-import { ERROR_SCHEMAS, NAMED_SCHEMAS, ROUTES, type Answer, type RouteSpec, type Schema } from './route-catalog.js';
+import { ERROR_SCHEMAS, NAMED_SCHEMAS, ROUTES, type Answer, type RouteSpec, type Schema, type TextKind } from './route-catalog.js';
 
 /**
  * Agentry's OpenAPI 3.1 document, built from the route catalog alone. It is deterministic (same
@@ -24,23 +24,28 @@ function errorSchemaOf(route: RouteSpec): Schema {
   return ERROR_SCHEMAS.v1;
 }
 
-const CONTENT_TYPES = { text: 'text/plain', sse: 'text/event-stream' } as const;
+const CONTENT_TYPES: Record<TextKind, string> = { text: 'text/plain', sse: 'text/event-stream', ndjson: 'application/x-ndjson', csv: 'text/csv', html: 'text/html', javascript: 'text/javascript' };
 
 function responseOf(answer: Answer, description: string): Record<string, unknown> {
   if (typeof answer === 'object' && 'also' in answer && 'json' in answer) {
-    const content: Record<string, unknown> = { 'application/json': { schema: answer.json } };
-    for (const kind of answer.also as ('text' | 'sse')[]) content[CONTENT_TYPES[kind]] = { schema: { type: 'string' } };
+    const { json, also } = answer as { json: Schema; also: TextKind[] };
+    const content: Record<string, unknown> = { 'application/json': { schema: json } };
+    for (const kind of also) content[CONTENT_TYPES[kind]] = { schema: { type: 'string' } };
     return { description, content };
   }
   switch (answer) {
     case 'empty':
       return { description };
     case 'text':
-      return { description, content: { 'text/plain': { schema: { type: 'string' } } } };
     case 'sse':
-      return { description, content: { 'text/event-stream': { schema: { type: 'string' } } } };
+    case 'ndjson':
+    case 'csv':
+    case 'html':
+    case 'javascript':
+      return { description, content: { [CONTENT_TYPES[answer]]: { schema: { type: 'string' } } } };
     case 'binary':
-      return { description, content: { 'application/octet-stream': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } } };
+      // Whatever type the file was stored with.
+      return { description, content: { '*/*': { schema: {} } } };
     default:
       return { description, content: { 'application/json': { schema: answer } } };
   }

@@ -93,7 +93,7 @@ test('the answers of a run through the API validate against the document, errors
   await call('POST', '/api/v2/agents/rollback', { json: { id, versionId: versions.body.versions[1].versionId } });
   await call('GET', `/api/v2/agents/next-launch-dates?id=${id}`);
   const launched = await call('POST', '/api/v2/agents/launch', { json: { id } });
-  expect(launched.status).toBe(200);
+  expect({ status: launched.status, body: launched.body }).toMatchObject({ status: 200 });
   await call('GET', `/api/v2/containers/fetch?id=${launched.body.containerId}`);
   await call('GET', `/api/v2/containers/fetch-all?agentId=${id}`);
   await call('GET', `/api/v2/agents/fetch-output?id=${id}`);

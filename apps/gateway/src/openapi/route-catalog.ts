@@ -26,13 +26,15 @@ export interface RouteSpec {
   /** Query-string parameters (a v2 POST reads the same names from its JSON body). */
   query?: Record<string, Schema & { required?: boolean }>;
   body?: Schema;
-  /** Status → schema; `text` answers are text/plain, `sse` text/event-stream; `{json, also}` one of several. */
+  /** Status → schema, or a text kind (`text`, `sse`, `ndjson`, `csv`); `{json, also}` when the request picks one. */
   responses: Record<number, Answer>;
   /** No API key needed (health checks, the document itself). */
   public?: boolean;
 }
 
-export type Answer = Schema | 'text' | 'sse' | 'empty' | 'binary' | { json: Schema; also: ('text' | 'sse')[] };
+/** A streamed or non-JSON answer, by its content type (`openapi-document.ts › CONTENT_TYPES`). */
+export type TextKind = 'text' | 'sse' | 'ndjson' | 'csv' | 'html' | 'javascript';
+export type Answer = Schema | TextKind | 'empty' | 'binary' | { json: Schema; also: TextKind[] };
 
 export type Tag = 'agents (v2)' | 'containers (v2)' | 'scripts (v2)' | 'branches (v2)' | 'orgs (v2)' | 'v1' | 'agents API' | 'webhooks' | 'health' | 'out of scope' | 'document';
 
@@ -96,7 +98,8 @@ const apiKey = object(['id', 'name', 'roles', 'prefix', 'createdAt', 'revoked'],
   name: nullable(str),
   roles: arrayOf(str),
   platformAdmin: bool,
-  prefix: str,
+  /** `ak_<prefix>` of a generated key; null for a chosen one (the bootstrap key). */
+  prefix: nullable(str),
   userId: nullable(str),
   createdAt: num,
   revokedAt: nullable(num),
@@ -108,6 +111,7 @@ const webhookEndpoint = object(['id', 'url'], { id: str, url: str, eventTypes: a
 const delivery = anyObject;
 const health = object(['status'], { status: str, checks: anyObject });
 
+const V1_AGENT_SAVED = object(['status', 'details'], { status: { const: 'success' }, details: anyObject });
 const V1_OUTPUT: Schema = { type: 'string', enum: ['json', 'result-object', 'first-result-object', 'result-object-with-output', 'event-stream', 'raw'] };
 
 /** The v2 launch arguments (also read from the query string). */
@@ -171,8 +175,8 @@ export const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/readyz', operationId: 'readyz', summary: 'Ready: NATS and the services it asks answer', tag: 'health', public: true, responses: { 200: health, 503: health } },
   { method: 'GET', path: '/health', operationId: 'health', summary: 'Alias of /readyz', tag: 'health', public: true, responses: { 200: health, 503: health } },
   { method: 'GET', path: '/api/openapi.json', operationId: 'openapiDocument', summary: 'This document', tag: 'document', public: true, responses: { 200: anyObject } },
-  { method: 'GET', path: '/docs', operationId: 'apiReferencePage', summary: 'The readable reference of this document (HTML)', tag: 'document', public: true, responses: { 200: 'text' } },
-  { method: 'GET', path: '/docs/rapidoc-min.js', operationId: 'apiReferenceScript', summary: "The reference page's script (served from the npm package, no CDN)", tag: 'document', public: true, responses: { 200: 'text' } },
+  { method: 'GET', path: '/docs', operationId: 'apiReferencePage', summary: 'The readable reference of this document (HTML)', tag: 'document', public: true, responses: { 200: 'html' } },
+  { method: 'GET', path: '/docs/rapidoc-min.js', operationId: 'apiReferenceScript', summary: "The reference page's script (served from the npm package, no CDN)", tag: 'document', public: true, responses: { 200: 'javascript' } },
 
   // ── agents (v2) ──────────────────────────────────────────────────────────────────────────────
   {
@@ -190,7 +194,7 @@ export const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/api/v2/agents/versions', operationId: 'agentsVersions', tag: 'agents (v2)', summary: "The agent's saved versions, newest first", query: { id: required(id) }, responses: { 200: object(['agentId', 'currentVersionId', 'versions'], { agentId: str, currentVersionId: str, versions: arrayOf(agentVersion) }) } },
   { method: 'POST', path: '/api/v2/agents/rollback', operationId: 'agentsRollback', tag: 'agents (v2)', summary: 'Save an earlier version as the current one', body: object(['id', 'versionId'], { id, versionId: str }), responses: { 200: object(['id', 'versionId', 'agent'], { id: str, versionId: str, agent: v2Agent }) } },
   { method: 'POST', path: '/api/v2/agents/launch', operationId: 'agentsLaunch', tag: 'agents (v2)', summary: 'Queue a run; answers its container id', body: v2LaunchBody, responses: { 200: v2('POST agents/launch') } },
-  { method: 'POST', path: '/api/v2/agents/launch-sync', operationId: 'agentsLaunchSync', tag: 'agents (v2)', summary: 'Launch and stream the run as JSON lines until it ends', body: v2LaunchBody, query: { includeLogs: flag }, responses: { 200: 'text' } },
+  { method: 'POST', path: '/api/v2/agents/launch-sync', operationId: 'agentsLaunchSync', tag: 'agents (v2)', summary: 'Launch and stream the run as JSON lines until it ends', body: v2LaunchBody, query: { includeLogs: flag }, responses: { 200: 'ndjson' } },
   { method: 'POST', path: '/api/v2/agents/stop', operationId: 'agentsStop', tag: 'agents (v2)', summary: "Abort the agent's running and queued containers", body: object(['id'], { id, containerId: id, softAbort: flag, cascadeToAllSlaves: flag, switchToManualLaunch: flag, dontLaunchSoon: flag }), responses: { 200: object(['containerIds'], { containerIds: arrayOf(str) }) } },
   { method: 'GET', path: '/api/v2/agents/fetch-output', operationId: 'agentsFetchOutput', tag: 'agents (v2)', summary: "The latest container's output and progress since a position", query: { id: required(id), fromOutputPos: int, prevContainerId: id, prevStatus: str, prevRuntimeEventIndex: int }, responses: { 200: v2('GET agents/fetch-output') } },
   { method: 'POST', path: '/api/v2/agents/unschedule-all', operationId: 'agentsUnscheduleAll', tag: 'agents (v2)', summary: "Turn every scheduled agent of the org manual", responses: { 200: object(['nbUnscheduled', 'agentIds'], { nbUnscheduled: int, agentIds: arrayOf({}) }) } },
@@ -201,7 +205,7 @@ export const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/api/v2/containers/attach', operationId: 'containersAttach', tag: 'containers (v2)', summary: "The container's output as printed (chunked text) until it ends", query: { id: required(id) }, responses: { 200: 'text' } },
   { method: 'GET', path: '/api/v2/containers/fetch', operationId: 'containersFetch', tag: 'containers (v2)', summary: 'One container (run): status, exit code, progress, optionally output and result object', query: { id: required(id), withResultObject: flag, withOutput: flag, withRuntimeEvents: flag, withNewerAndOlderContainerId: flag }, responses: { 200: container } },
   { method: 'GET', path: '/api/v2/containers/fetch-all', operationId: 'containersFetchAll', tag: 'containers (v2)', summary: "An agent's containers, newest first", query: { agentId: required(id), limit: int, mode: { type: 'string', enum: ['all', 'finalized'] }, beforeEndedAt: int, withRuntimeEvents: flag }, responses: { 200: containerList } },
-  { method: 'GET', path: '/api/v2/containers/fetch-output', operationId: 'containersFetchOutput', tag: 'containers (v2)', summary: "A container's console output (text with raw=true)", query: { id: required(id), fromOutputPos: int, raw: flag, mode: str }, responses: { 200: v2('GET containers/fetch-output') } },
+  { method: 'GET', path: '/api/v2/containers/fetch-output', operationId: 'containersFetchOutput', tag: 'containers (v2)', summary: "A container's console output (text with raw=true)", query: { id: required(id), fromOutputPos: int, raw: flag, mode: str }, responses: { 200: { json: v2('GET containers/fetch-output'), also: ['text'] } } },
   { method: 'GET', path: '/api/v2/containers/fetch-result-object', operationId: 'containersFetchResultObject', tag: 'containers (v2)', summary: "A container's result object (JSON text)", query: { id: required(id) }, responses: { 200: v2('GET containers/fetch-result-object') } },
   { method: 'GET', path: '/api/v2/orgs/fetch-running-containers', operationId: 'orgsFetchRunningContainers', tag: 'containers (v2)', summary: "The org's running containers", responses: { 200: v2('GET orgs/fetch-running-containers') } },
 
@@ -226,8 +230,8 @@ export const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/api/v2/orgs/fetch-agent-groups', operationId: 'orgsFetchAgentGroups', tag: 'orgs (v2)', summary: "The org's agent groups", responses: { 200: v2('GET orgs/fetch-agent-groups') } },
   { method: 'POST', path: '/api/v2/orgs/save-agent-groups', operationId: 'orgsSaveAgentGroups', tag: 'orgs (v2)', summary: "Save the org's agent groups", body: object(['agentGroups'], { agentGroups: arrayOf(anyJson) }), responses: { 200: v2('POST orgs/save-agent-groups') } },
   { method: 'GET', path: '/api/v2/orgs/events', operationId: 'orgsEvents', tag: 'orgs (v2)', summary: "The org's public events as a live stream (SSE, resumable with Last-Event-ID)", query: { agentId: id }, responses: { 200: 'sse' } },
-  { method: 'GET', path: '/api/v2/orgs/export-agent-usage', operationId: 'orgsExportAgentUsage', tag: 'orgs (v2)', summary: 'Agent usage over the last days (CSV)', query: { days: required(int) }, responses: { 200: 'text' } },
-  { method: 'GET', path: '/api/v2/orgs/export-container-usage', operationId: 'orgsExportContainerUsage', tag: 'orgs (v2)', summary: 'Container usage over the last days (CSV)', query: { days: required(int), agentId: id }, responses: { 200: 'text' } },
+  { method: 'GET', path: '/api/v2/orgs/export-agent-usage', operationId: 'orgsExportAgentUsage', tag: 'orgs (v2)', summary: 'Agent usage over the last days (CSV)', query: { days: required(int) }, responses: { 200: 'csv' } },
+  { method: 'GET', path: '/api/v2/orgs/export-container-usage', operationId: 'orgsExportContainerUsage', tag: 'orgs (v2)', summary: 'Container usage over the last days (CSV)', query: { days: required(int), agentId: id }, responses: { 200: 'csv' } },
   { method: 'POST', path: '/api/v2/org/api-keys', operationId: 'apiKeysCreate', tag: 'orgs (v2)', summary: 'Create an API key (its secret is answered this once)', body: object(['roles'], { name: str, roles: arrayOf({ type: 'string', enum: ['org:admin', 'org:manage_agents:create', 'org:manage_agents:update', 'org:manage_scripts:write', 'org:manage_agents:launch', 'org:read'] }) }), responses: { 200: { ...apiKey, required: [...(apiKey['required'] as string[]), 'key'], properties: { ...(apiKey['properties'] as object), key: str } } } },
   { method: 'GET', path: '/api/v2/org/api-keys', operationId: 'apiKeysList', tag: 'orgs (v2)', summary: "The org's API keys (never their secrets)", responses: { 200: object(['apiKeys'], { apiKeys: arrayOf(apiKey) }) } },
   { method: 'DELETE', path: '/api/v2/org/api-keys/:id', operationId: 'apiKeysDelete', tag: 'orgs (v2)', summary: 'Revoke an API key', responses: { 200: apiKey } },
@@ -237,7 +241,7 @@ export const ROUTES: RouteSpec[] = [
 
   // ── the v1 API ───────────────────────────────────────────────────────────────────────────────
   ...(['/api/v1/agent/:id.json', '/api/v1/agent/:id'] as const).map((path, i): RouteSpec => ({ method: 'GET', path, operationId: i ? 'v1AgentFetchBare' : 'v1AgentFetch', tag: 'v1', summary: 'One agent (JSend)', query: { withScript: flag }, responses: { 200: v1Success(anyObject) } })),
-  { method: 'POST', path: '/api/v1/agent', operationId: 'v1AgentSave', tag: 'v1', summary: 'Create or update an agent (JSend, validation errors by field)', body: anyObject, responses: { 200: object(['status', 'details'], { status: { const: 'success' }, details: anyObject }) } },
+  { method: 'POST', path: '/api/v1/agent', operationId: 'v1AgentSave', tag: 'v1', summary: 'Update an agent (200) or create one (201) (JSend, validation errors by field)', body: anyObject, responses: { 200: V1_AGENT_SAVED, 201: V1_AGENT_SAVED } },
   {
     method: 'POST', path: '/api/v1/agent/:id/launch', operationId: 'v1AgentLaunch', tag: 'v1',
     summary: 'Launch; with output=event-stream the console streams live (SSE, resumable with Last-Event-ID), with output=raw as text',
@@ -250,8 +254,8 @@ export const ROUTES: RouteSpec[] = [
   ...(['/api/v1/agent/:id/output.json', '/api/v1/agent/:id/output'] as const).map((path, i): RouteSpec => ({ method: 'GET', path, operationId: i ? 'v1AgentOutputBare' : 'v1AgentOutput', tag: 'v1', summary: "The agent's output since a position", query: { containerId: int, mode: str, fromOutputPos: int, fromMessageId: int }, responses: { 200: v1Success(anyObject) } })),
   ...(['/api/v1/agent/:id/containers.json', '/api/v1/agent/:id/containers'] as const).map((path, i): RouteSpec => ({ method: 'GET', path, operationId: i ? 'v1AgentContainersBare' : 'v1AgentContainers', tag: 'v1', summary: "The agent's finished containers", responses: { 200: v1Success(arrayOf(anyObject)) } })),
   { method: 'GET', path: '/api/v1/agent/:id/storage/*', operationId: 'v1AgentStorage', tag: 'v1', summary: 'A file the agent stored (served as an attachment, sandboxed)', responses: { 200: 'binary' } },
-  { method: 'GET', path: '/api/v1/script/by-id/:mode/:id', operationId: 'v1ScriptById', tag: 'v1', summary: 'A script by id (mode json or raw)', query: { withoutText: flag }, responses: { 200: v1Success(anyObject) } },
-  { method: 'GET', path: '/api/v1/script/by-name/:mode/:name', operationId: 'v1ScriptByName', tag: 'v1', summary: 'A script by name (mode json or raw)', query: { withoutText: flag }, responses: { 200: v1Success(anyObject) } },
+  { method: 'GET', path: '/api/v1/script/by-id/:mode/:id', operationId: 'v1ScriptById', tag: 'v1', summary: 'A script by id (mode json or raw)', query: { withoutText: flag }, responses: { 200: { json: v1Success(anyObject), also: ['text'] } } },
+  { method: 'GET', path: '/api/v1/script/by-name/:mode/:name', operationId: 'v1ScriptByName', tag: 'v1', summary: 'A script by name (mode json or raw)', query: { withoutText: flag }, responses: { 200: { json: v1Success(anyObject), also: ['text'] } } },
   { method: 'GET', path: '/api/v1/scripts.json', operationId: 'v1Scripts', tag: 'v1', summary: "The org's scripts", responses: { 200: v1Success(arrayOf(anyObject)) } },
   { method: 'DELETE', path: '/api/v1/script/:id.json', operationId: 'v1ScriptDelete', tag: 'v1', summary: 'Delete a script', responses: { 200: object(['status'], { status: { const: 'success' } }) } },
   { method: 'POST', path: '/api/v1/script/:name', operationId: 'v1ScriptSave', tag: 'v1', summary: 'Save a script by name', body: object([], { text: str, source: str, insertOnly: flag }), responses: { 200: v1Success(anyJson) } },
