@@ -259,6 +259,20 @@ describe('a user in Chromium', () => {
     expect(ended).toMatchObject({ status: 'finished', endType: 'killed' });
   });
 
+  test('a run launched elsewhere is followed live when its page opens, and aborted from it', async () => {
+    const launched = await platform.request('POST', '/api/v2/agents/launch', { key, json: { id: agentId, argument: { mode: 'wait' } } });
+    expect(launched.status).toBe(200);
+    const containerId = String(launched.body.containerId);
+    await page.reload();
+    await page.locator('.run-state').filter({ hasText: `Container ${containerId}: running` }).waitFor();
+    const log = page.getByRole('log', { name: 'Console output' });
+    await log.filter({ hasText: 'line one from the script' }).waitFor();
+    await log.filter({ hasText: 'still working' }).waitFor();
+    await page.getByRole('button', { name: 'Abort' }).click();
+    await page.locator('.run-state').filter({ hasText: 'ended' }).waitFor();
+    expect((await platform.request('GET', `/api/v2/containers/fetch?id=${containerId}`, { key })).body).toMatchObject({ status: 'finished', endType: 'killed' });
+  });
+
   test('launches a run that sets a list of objects and reads it as a table, with a CSV download safe for spreadsheets', async () => {
     await replaceEditorText(page, 'Argument (JSON)', '{"mode": "result"}');
     await page.locator('.actions').getByRole('button', { name: 'Launch' }).click();
@@ -311,13 +325,15 @@ describe('a user in Chromium', () => {
     expect(await page.getByRole('log', { name: 'Console output' }).innerText()).toBe(stored);
   });
 
-  test('the history lists the three runs and filters them by outcome; the schedule page answers', async () => {
+  test('the history lists the four runs and filters them by outcome; the schedule page answers', async () => {
     await page.getByRole('button', { name: 'History' }).click();
     const rows = page.locator('table tbody tr');
-    await page.waitForFunction(() => document.querySelectorAll('table tbody tr').length === 3);
+    await page.waitForFunction(() => document.querySelectorAll('table tbody tr').length === 4);
     await page.getByLabel('Outcome').selectOption('error');
-    await page.waitForFunction(() => document.querySelectorAll('table tbody tr').length === 1);
-    expect(await rows.first().innerText()).toMatch(/\berror\b/);
+    await page.waitForFunction(() => document.querySelectorAll('table tbody tr').length === 2);
+    expect(await rows.allInnerTexts()).toEqual([expect.stringMatching(/\berror\b/), expect.stringMatching(/\berror\b/)]);
+    await page.getByLabel('Outcome').selectOption('success');
+    await page.waitForFunction(() => document.querySelectorAll('table tbody tr').length === 2);
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'history');
     await page.getByRole('button', { name: 'Schedule' }).click();

@@ -143,6 +143,9 @@ export const launchStream = (agentId: string, argument: Json, idempotencyKey: st
     { headers: { accept: 'text/event-stream', 'Idempotency-Key': idempotencyKey, ...(lastEventId ? { 'Last-Event-ID': lastEventId } : {}) }, signal },
   );
 
+/** An existing container's console output as it is printed (text/plain, chunked), from its first byte until it ends. */
+export const attachContainer = (containerId: string, signal: AbortSignal) => send('containersAttach', { query: { id: containerId } }, { headers: { accept: 'text/plain' }, signal });
+
 /**
  * A file a script stored with save(), by the URL the run printed (`/api/v1/agent/<id>/storage/<path>`):
  * fetched with the key in a header (never put in the URL), handed over as a Blob.

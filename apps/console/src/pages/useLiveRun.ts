@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { agentOutput, launchStream, stopAgent, type Json } from '../api/agentry';
+import { agentOutput, attachContainer, launchStream, stopAgent, type Json } from '../api/agentry';
 import { ApiError } from '../api/http';
 import { containerComment, EventStreamParser } from '../api/event-stream';
 import { newIdempotencyKey } from '../format';
@@ -95,9 +95,44 @@ export function useLiveRun(agentId: string, onEnded: () => void) {
     [agentId],
   );
 
+  /**
+   * Follows a run started elsewhere (the scheduler, the CLI, another tab) that is already queued
+   * or running: its output from the first byte through `containers/attach`, progress polled.
+   */
+  const attach = useCallback(async () => {
+    const now = await agentOutput(agentId).catch(() => undefined);
+    if (!now?.containerId || !(now.isAgentRunning || now.isAgentQueued)) return;
+    controller.current?.abort();
+    const abort = new AbortController();
+    controller.current = abort;
+    const containerId = now.containerId;
+    setRun({ ...initial, containerId, state: now.isAgentRunning ? 'running' : 'in queue', progress: now.progress, progressLabel: now.progressLabel });
+    const poll = setInterval(() => {
+      agentOutput(agentId).then(
+        (o) => setRun((r) => ({ ...r, state: o.isAgentRunning ? 'running' : r.state, progress: o.progress, progressLabel: o.progressLabel })),
+        () => undefined,
+      );
+    }, 1500);
+    try {
+      const reader = (await attachContainer(containerId, abort.signal)).body!.pipeThrough(new TextDecoderStream()).getReader();
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        setRun((r) => ({ ...r, state: 'running', output: r.output + value }));
+      }
+      const final = await agentOutput(agentId);
+      setRun((r) => ({ ...r, state: 'ended', progress: final.progress, progressLabel: final.progressLabel, exitCode: final.exitCode, endMessage: final.endMessage }));
+      onEndedRef.current();
+    } catch (error) {
+      if (!abort.signal.aborted) setRun((r) => ({ ...r, state: 'failed', error: error as Error }));
+    } finally {
+      clearInterval(poll);
+    }
+  }, [agentId]);
+
   const abortRun = useCallback(async () => {
     await stopAgent(agentId, run.containerId);
   }, [agentId, run.containerId]);
 
-  return { run, launch, abortRun };
+  return { run, launch, attach, abortRun };
 }

@@ -19,7 +19,11 @@ function parseArgument(text: string): { value?: Json; error?: string } {
 export function LaunchPanel({ agent, onChanged }: { agent: Agent; onChanged: () => void }) {
   const [argumentText, setArgumentText] = useState(() => (agent.argument ? JSON.stringify(JSON.parse(agent.argument), null, 2) : '{}'));
   const parsed = useMemo(() => parseArgument(argumentText), [argumentText]);
-  const { run, launch, abortRun } = useLiveRun(agent.id, onChanged);
+  const { run, launch, attach, abortRun } = useLiveRun(agent.id, onChanged);
+  // A run already going on when the page opens (launched by the scheduler, the CLI…) is followed live.
+  useEffect(() => {
+    void attach();
+  }, [attach]);
   const [result, setResult] = useState<Json | undefined>(undefined);
   const [abortError, setAbortError] = useState<unknown>(null);
   const active = run.state === 'launching' || run.state === 'in queue' || run.state === 'running';
