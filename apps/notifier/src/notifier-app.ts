@@ -32,8 +32,8 @@ export async function startNotifier(config: NotifierConfig): Promise<RunningNoti
   const service = await bootService(notifierService, config, {
     messaging,
     nats: { streams: [messaging.ensureEventsStream] },
-    workers: ({ nc, dataSource, projections }) => [
-      { name: 'notifications', start: () => startNotifications({ config, nc, dataSource, projections }) },
+    workers: ({ nc, dataSource, projections, logger }) => [
+      { name: 'notifications', start: () => startNotifications({ config, nc, dataSource, projections, logger }) },
       {
         name: 'public events',
         start: () => startPublicEvents({ dataSource, nc, streams: { replicas: config.natsStreamReplicas }, runner: { onError: projectionErrorLogger() } }),

@@ -1,3 +1,4 @@
+import type { LoggerService } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { DataSource } from 'typeorm';
 import { EventStore, type ProjectionRunner } from '@agentry/event-store';
@@ -28,6 +29,8 @@ export interface NotificationsDeps {
   nc: NatsConnection;
   dataSource: DataSource;
   projections: ProjectionRunner;
+  /** The service's logger, for the Nest app answering notifier.> (see startNotifierRpc). */
+  logger: LoggerService;
 }
 
 /**
@@ -68,6 +71,7 @@ export async function startNotifications(deps: NotificationsDeps): Promise<{ sto
       endpoints: new EndpointsService({ endpoints, secretKey: config.secretKey, privateDestinations: config.webhooks.privateDestinations }),
       deliveries: new DeliveriesService(new DeliveryLog(dataSource), endpoints),
       scriptNotifications: new ScriptNotificationsService({ db: dataSource, deliveries, endpoints, perHour: config.scriptNotificationsPerHour }),
+      logger: deps.logger,
     });
     stops.push(() => rpc.close());
   } catch (error) {

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { QueueGroups } from '@agentry/contracts';
 import { natsMicroserviceOptions, RpcLogContextInterceptor } from '@agentry/messaging';
@@ -13,6 +13,11 @@ export interface NotifierRpcDeps {
   endpoints: EndpointsService;
   deliveries: DeliveriesService;
   scriptNotifications: ScriptNotificationsService;
+  /**
+   * The service's logger. Never `false`: Nest applies an app's logger option to the process-wide
+   * Logger, so `logger: false` here silenced every later line of the notifier (its ready line too).
+   */
+  logger: LoggerService;
 }
 
 /** Answers notifier.> in the `notifier` queue group (any replica may answer). */
@@ -28,7 +33,7 @@ export async function startNotifierRpc(deps: NotifierRpcDeps): Promise<{ close()
   class NotifierRpcModule {}
   const app = await NestFactory.createMicroservice(NotifierRpcModule, {
     ...natsMicroserviceOptions({ url: deps.natsUrl, queue: QueueGroups.notifier, name: 'notifier' }),
-    logger: false,
+    logger: deps.logger,
   });
   app.useGlobalInterceptors(new RpcLogContextInterceptor('notifier'));
   await app.listen();
