@@ -34,6 +34,8 @@ const banner = (admin: object) =>
 test('a new key is printed with a warning that it is shown once, and filled into the curl lines', () => {
   const text = banner({ kind: 'new', key: 'agt_abc12' });
   expect(text).toContain('Agentry is running at http://127.0.0.1:3000');
+  expect(text).toContain('Console: open http://127.0.0.1:3000/ in a browser and sign in with the admin key.');
+  expect(text).toContain('API reference: http://127.0.0.1:3000/docs');
   expect(text).toMatch(/shown only now/);
   expect(text).toContain("KEY='agt_abc12'; URL='http://127.0.0.1:3000'");
 });
