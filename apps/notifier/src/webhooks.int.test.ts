@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import { randomBytes, webcrypto } from 'node:crypto';
 import pg from 'pg';
+import { Webhook } from 'standardwebhooks';
 import { waitUntil } from '@agentry/testing';
 import { startPlatform, type TestPlatform } from '@agentry/platform-harness';
 import { loadNotifierConfig } from './config.js';
@@ -122,6 +123,48 @@ test('a run ends → its notifications.webhook gets the end-of-run POST, signed 
   const delivery = await deliveryOf(String(got!.headers['webhook-id']));
   expect(delivery).toMatchObject({ state: 'delivered', attempts: 1 });
   expect(await attemptsOf(delivery.id)).toEqual([expect.objectContaining({ attempt: 1, status_code: 200, response_excerpt: 'thanks' })]);
+});
+
+const signingSecretOf = (key?: string) => platform.request('GET', '/api/agentry/v1/webhooks/agent-signing-secret', { key });
+
+test("GET …/agent-signing-secret answers an org admin the secret that signs its agents' webhooks: a real delivery verifies with it (standardwebhooks)", async () => {
+  const answered = await signingSecretOf(org.key);
+  expect(answered.status).toBe(200);
+  const { secret } = answered.body as { secret: string };
+  expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+
+  const agentId = await agentWithWebhook('verified-by-api-secret', receiver.url('/api-secret'), 'process.exit(0)');
+  await launch(agentId);
+  await waitUntil(async () => receiver.at('/api-secret').length === 1, { timeoutMs: 30_000 });
+  const [got] = receiver.at('/api-secret');
+  const headers = { 'webhook-id': String(got!.headers['webhook-id']), 'webhook-timestamp': String(got!.headers['webhook-timestamp']), 'webhook-signature': String(got!.headers['webhook-signature']) };
+  expect(new Webhook(secret).verify(got!.body, headers)).toMatchObject({ agentId: String(agentId) });
+  // Control: another org's answered secret does not verify this org's delivery.
+  const other = await platform.newOrg();
+  const theirs = await signingSecretOf(other.key);
+  expect(theirs.status).toBe(200);
+  expect(theirs.body.secret).not.toBe(secret);
+  expect(() => new Webhook(theirs.body.secret).verify(got!.body, headers)).toThrow();
+});
+
+test("agent-signing-secret: the org is the key's only (an orgId parameter is ignored); no key → 401; a key without org:admin → 403", async () => {
+  const other = await platform.newOrg();
+  const own = await signingSecretOf(other.key);
+  expect(own.status).toBe(200);
+  // Hostile: the other org's admin names this org in the query string and the body: still its own secret.
+  const named = await platform.request('GET', `/api/agentry/v1/webhooks/agent-signing-secret?orgId=${org.orgId}`, { key: other.key, headers: { 'x-org-id': org.orgId } });
+  expect(named.status).toBe(200);
+  expect(named.body.secret).toBe(own.body.secret);
+  expect(named.body.secret).not.toBe((await signingSecretOf(org.key)).body.secret);
+
+  const none = await signingSecretOf(undefined);
+  expect(none.status).toBe(401);
+  expect(none.text).not.toContain('whsec_');
+  const key = await platform.request('POST', '/api/v2/org/api-keys', { key: org.key, json: { name: 'reader', roles: ['org:read', 'org:manage_agents:launch'] } });
+  expect(key.status).toBe(200);
+  const limited = await signingSecretOf(String(key.body.apiKey ?? key.body.key));
+  expect(limited.status).toBe(403);
+  expect(limited.text).not.toContain('whsec_');
 });
 
 test('a receiver answering 500 twice then 200 gets the delivery three times under one webhook-id; each attempt is logged', async () => {

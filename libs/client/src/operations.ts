@@ -89,6 +89,7 @@ export const OPERATIONS = {
   webhooksEndpointDeliveries: ['GET', '/api/agentry/v1/webhooks/endpoints/{id}/deliveries'],
   webhooksAgentDeliveries: ['GET', '/api/agentry/v1/webhooks/deliveries'],
   webhooksRedeliver: ['POST', '/api/agentry/v1/webhooks/deliveries/{id}/redeliver'],
+  webhooksAgentSigningSecret: ['GET', '/api/agentry/v1/webhooks/agent-signing-secret'],
   outOfScopeGetApiV2OrgStorage: ['GET', '/api/v2/org-storage/{path}'],
   outOfScopePostApiV2OrgStorage: ['POST', '/api/v2/org-storage/{path}'],
   outOfScopePutApiV2OrgStorage: ['PUT', '/api/v2/org-storage/{path}'],

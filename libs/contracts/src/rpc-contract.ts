@@ -140,6 +140,7 @@ export interface RpcContract {
   [Subjects.webhooks.rotateSecret]: { params: RotateWebhookSecretParams; result: WebhookEndpointWithSecret };
   [Subjects.webhooks.listDeliveries]: { params: ListDeliveriesParams; result: ListDeliveriesResult };
   [Subjects.webhooks.redeliver]: { params: RedeliverParams; result: DeliveryView };
+  [Subjects.webhooks.agentSigningSecret]: { params: NoParams; result: { secret: string } };
 
   [Subjects.internal.agentLaunchSnapshot]: { params: AgentLaunchSnapshotParams; result: AgentLaunchSnapshot };
   [Subjects.internal.getAgentObject]: { params: GetAgentObjectParams; result: AgentObjectResult };

@@ -73,6 +73,8 @@ export const Subjects = {
     rotateSecret: 'notifier.webhook-endpoints.rotate-secret',
     listDeliveries: 'notifier.deliveries.list',
     redeliver: 'notifier.deliveries.redeliver',
+    /** The org's signing secret for its agents' notifications.webhook POSTs (org admins). */
+    agentSigningSecret: 'notifier.agent-webhooks.signing-secret',
   },
   /** Internal (service to service, actor = the platform acting for an org). */
   internal: {

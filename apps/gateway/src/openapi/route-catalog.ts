@@ -279,6 +279,7 @@ export const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/api/agentry/v1/webhooks/endpoints/:id/deliveries', operationId: 'webhooksEndpointDeliveries', tag: 'webhooks', summary: "An endpoint's delivery log", query: { limit: int }, responses: { 200: anyJson } },
   { method: 'GET', path: '/api/agentry/v1/webhooks/deliveries', operationId: 'webhooksAgentDeliveries', tag: 'webhooks', summary: "The deliveries of an agent's runs on every channel", query: { agentId: required(id), limit: int }, responses: { 200: anyJson } },
   { method: 'POST', path: '/api/agentry/v1/webhooks/deliveries/:id/redeliver', operationId: 'webhooksRedeliver', tag: 'webhooks', summary: 'Send a delivery again', responses: { 200: delivery } },
+  { method: 'GET', path: '/api/agentry/v1/webhooks/agent-signing-secret', operationId: 'webhooksAgentSigningSecret', tag: 'webhooks', summary: "The org's secret signing its agents' notifications.webhook POSTs (org admins)", responses: { 200: object(['secret'], { secret: str }) } },
 
   // ── PhantomBuster features Agentry does not offer ────────────────────────────────────────────
   ...['/api/v2/org-storage/*', '/api/v2/identities/*', '/api/v2/ai/*', '/api/v2/location/*', '/api/v2/brightdata/*', '/api/v2/hcaptcha', '/api/v2/recaptcha', '/api/v2/orgs/fetch-crm-access', '/api/v2/orgs/fetch-crm-resources', '/api/v2/orgs/save-crm-contact'].flatMap(outOfScope),

@@ -66,4 +66,10 @@ export class WebhooksController {
   redeliver(@CurrentActor() actor: Actor, @Params() p: RawParams) {
     return this.client.call(Subjects.webhooks.redeliver, actor, { id: String(p.id) });
   }
+
+  /** `{secret}`: the org's secret signing its agents' notifications.webhook POSTs (org admins; the key's org only). */
+  @Get('agent-signing-secret')
+  agentSigningSecret(@CurrentActor() actor: Actor) {
+    return this.client.call(Subjects.webhooks.agentSigningSecret, actor, {});
+  }
 }

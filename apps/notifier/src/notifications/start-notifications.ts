@@ -11,6 +11,7 @@ import { startLifecycleEndpointDeliveries } from '../endpoints/lifecycle-endpoin
 import { WebhookEndpoints } from '../endpoints/webhook-endpoints.js';
 import { smtpMailer, type Mailer } from '../mail/mailer.js';
 import { orgUsersProjection } from '../mail/org-users.projection.js';
+import { AgentSigningSecretService } from '../webhooks/agent-signing-secret.service.js';
 import type { NotifierRpcServices } from '../rpc/notifier-rpc.js';
 import { NotifierScriptNotifications1765100000300 } from '../script-notifications/script-notifications.migration.js';
 import { ScriptNotificationsService } from '../script-notifications/script-notifications.service.js';
@@ -48,6 +49,7 @@ export function notifierRpcServices(config: NotifierConfig, dataSource: DataSour
     endpoints: new EndpointsService({ endpoints, secretKey: config.secretKey, privateDestinations: config.webhooks.privateDestinations }),
     deliveries: new DeliveriesService(new DeliveryLog(dataSource), endpoints),
     scriptNotifications: new ScriptNotificationsService({ db: dataSource, deliveries, endpoints, perHour: config.scriptNotificationsPerHour }),
+    agentSigningSecret: new AgentSigningSecretService(config.secretKey),
   };
 }
 

@@ -3,12 +3,14 @@ import { DeliveriesService } from '../deliveries/deliveries.service.js';
 import { EndpointsService } from '../endpoints/endpoints.service.js';
 import { ScriptNotificationsController } from '../script-notifications/script-notifications.controller.js';
 import { ScriptNotificationsService } from '../script-notifications/script-notifications.service.js';
+import { AgentSigningSecretService } from '../webhooks/agent-signing-secret.service.js';
 import { NotifierController } from './notifier.controller.js';
 
 export interface NotifierRpcServices {
   endpoints: EndpointsService;
   deliveries: DeliveriesService;
   scriptNotifications: ScriptNotificationsService;
+  agentSigningSecret: AgentSigningSecretService;
 }
 
 /**
@@ -22,6 +24,7 @@ export function notifierRpcModule(services: NotifierRpcServices): Type<unknown> 
       { provide: EndpointsService, useValue: services.endpoints },
       { provide: DeliveriesService, useValue: services.deliveries },
       { provide: ScriptNotificationsService, useValue: services.scriptNotifications },
+      { provide: AgentSigningSecretService, useValue: services.agentSigningSecret },
     ],
   })
   class NotifierRpcModule {}

@@ -13,13 +13,15 @@ import {
 } from '@agentry/contracts';
 import { DeliveriesService } from '../deliveries/deliveries.service.js';
 import { EndpointsService } from '../endpoints/endpoints.service.js';
+import { AgentSigningSecretService } from '../webhooks/agent-signing-secret.service.js';
 
-/** The notifier's request/reply subjects (notifier.>): org endpoints and the delivery log. */
+/** The notifier's request/reply subjects (notifier.>): org endpoints, the delivery log and the agent-webhook signing secret. */
 @Controller()
 export class NotifierController {
   constructor(
     @Inject(EndpointsService) private readonly endpoints: EndpointsService,
     @Inject(DeliveriesService) private readonly deliveries: DeliveriesService,
+    @Inject(AgentSigningSecretService) private readonly agentSigningSecret: AgentSigningSecretService,
   ) {}
 
   @MessagePattern(Subjects.webhooks.createEndpoint)
@@ -60,5 +62,10 @@ export class NotifierController {
   @MessagePattern(Subjects.webhooks.redeliver)
   redeliver(@Payload() e: RequestEnvelope<RedeliverParams>) {
     return rpcReply(() => this.deliveries.redeliver(e));
+  }
+
+  @MessagePattern(Subjects.webhooks.agentSigningSecret)
+  agentWebhookSecret(@Payload() e: RequestEnvelope<unknown>) {
+    return rpcReply(() => this.agentSigningSecret.secret(e));
   }
 }
