@@ -74,7 +74,7 @@ const canConnect = (port: number) =>
 
 /** The indented curl lines of the ready banner, as a user would copy them. */
 function curlLines(output: string): string {
-  const banner = output.slice(output.indexOf('Try it:'));
+  const banner = output.slice(output.indexOf('Try it with curl:'));
   const lines = banner.split('\n').slice(1);
   return lines.slice(0, lines.indexOf('')).map((l) => l.trim()).join('\n');
 }
