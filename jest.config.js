@@ -47,7 +47,12 @@ export default {
     '^@agentry/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
-  testMatch: ['<rootDir>/{apps,libs}/*/{src,test}/**/*.test.ts', '<rootDir>/deploy/*/test/**/*.test.ts', '<rootDir>/tests/*/src/**/*.test.ts', '<rootDir>/eslint/*.test.ts'],
+  testMatch: [
+    '<rootDir>/{apps,libs}/*/{src,test}/**/*.test.ts',
+    '<rootDir>/deploy/*/test/**/*.test.ts',
+    '<rootDir>/tests/*/src/**/*.test.ts',
+    '<rootDir>/eslint/*.test.ts',
+  ],
   globalSetup: '<rootDir>/libs/testing/src/jest-global-setup.ts',
   globalTeardown: '<rootDir>/libs/testing/src/jest-global-teardown.ts',
   testTimeout: 60000,

@@ -72,7 +72,7 @@ export function importBoundaries(root = ROOT) {
   return {
     meta: {
       type: 'problem',
-      docs: { description: 'apps never import another app, libs never import apps, others only through an app\'s public entry' },
+      docs: { description: "apps never import another app, libs never import apps, others only through an app's public entry" },
       schema: [],
       messages: {
         crossApp: "apps/{{from}} imports apps/{{to}} ('{{specifier}}'): services talk over NATS; move shared code to libs/",
@@ -100,7 +100,8 @@ export function importBoundaries(root = ROOT) {
         else if (from.area === 'lib') context.report({ node, messageId: 'libToApp', data });
         else if ((from.area === 'other' || from.area === 'tests') && target.deep) context.report({ node, messageId: 'deepImport', data });
       }
-      const literal = (node) => (node?.type === 'Literal' ? node.value : node?.type === 'TemplateLiteral' && node.expressions.length === 0 ? node.quasis[0].value.cooked : undefined);
+      const literal = (node) =>
+        node?.type === 'Literal' ? node.value : node?.type === 'TemplateLiteral' && node.expressions.length === 0 ? node.quasis[0].value.cooked : undefined;
       return {
         ImportDeclaration: (node) => check(node.source, node.source.value),
         ExportAllDeclaration: (node) => check(node.source, node.source.value),

@@ -104,7 +104,10 @@ describe('tests, bench and deploy reach an app only through its public entries',
   });
 
   test.each([
-    ['tests/platform/src/some.test.ts', "import { startRegistry, registryProjections } from '@agentry/registry';\nexport { startRegistry, registryProjections };"],
+    [
+      'tests/platform/src/some.test.ts',
+      "import { startRegistry, registryProjections } from '@agentry/registry';\nexport { startRegistry, registryProjections };",
+    ],
     ['deploy/checks/src/some-file.ts', "import { loadExecutorConfig } from '@agentry/executor/config';\nexport { loadExecutorConfig };"],
     ['bench/launch/run.mjs', "const { startRun } = await import('@agentry/executor/process');\nexport { startRun };"],
   ])('%s: the package name or an exported subpath is fine (control)', (path, code) => {

@@ -38,7 +38,10 @@ if (!modules.every((name) => existsSync(join(image.modulesDir, name, 'package.js
   process.exit(1);
 }
 
-const PAGE = '<!doctype html><html><head><title>bench</title></head><body><h1>A page</h1><ul>' + Array.from({ length: 200 }, (_, i) => `<li>item ${i}</li>`).join('') + '</ul><script>document.title = "loaded"</script></body></html>';
+const PAGE =
+  '<!doctype html><html><head><title>bench</title></head><body><h1>A page</h1><ul>' +
+  Array.from({ length: 200 }, (_, i) => `<li>item ${i}</li>`).join('') +
+  '</ul><script>document.title = "loaded"</script></body></html>';
 const server = createServer((req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE));
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const port = server.address().port;
@@ -101,7 +104,24 @@ async function browserRun() {
   let run;
   const loaded = new Promise((resolve) => {
     startRun(
-      { containerId, agentId: 1, orgId: 1, scriptName: 'bench.js', scriptText: SCRIPT, argument: {}, env: {}, workRoot, storageDir, limits: LIMITS, retryNumber: 0, isolation: 'auto', network: 'internet', egressHostPorts: [port], image, browserExecutable: DEFAULT_CHROMIUM },
+      {
+        containerId,
+        agentId: 1,
+        orgId: 1,
+        scriptName: 'bench.js',
+        scriptText: SCRIPT,
+        argument: {},
+        env: {},
+        workRoot,
+        storageDir,
+        limits: LIMITS,
+        retryNumber: 0,
+        isolation: 'auto',
+        network: 'internet',
+        egressHostPorts: [port],
+        image,
+        browserExecutable: DEFAULT_CHROMIUM,
+      },
       {
         onOutput(_offset, chunk) {
           output += chunk.toString();
@@ -145,7 +165,9 @@ async function bareLoad() {
   const group = bareCgroup(`bench-bare-${process.pid}-${nextId++}`);
   const args = [...CHROMIUM_FLAGS, '--headless', `--user-data-dir=${profile}`, '--dump-dom', `http://127.0.0.1:${port}/`];
   const started = now();
-  const child = spawn('/bin/sh', ['-c', `${group ? `echo $$ > ${group}/cgroup.procs; ` : ''}exec "$@"`, 'bare', DEFAULT_CHROMIUM, ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn('/bin/sh', ['-c', `${group ? `echo $$ > ${group}/cgroup.procs; ` : ''}exec "$@"`, 'bare', DEFAULT_CHROMIUM, ...args], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   let dom = '';
   let loadedMs = null;
   child.stdout.on('data', (chunk) => {
@@ -198,7 +220,9 @@ try {
   const c = summary(bare.map((r) => r.loadedMs));
   console.log(`launch → first page loaded (${RUNS} each, taking turns)`);
   console.log(`  bare chromium --headless --dump-dom: p50 ${c.p50.toFixed(0)} ms, p99 ${c.p99.toFixed(0)} ms`);
-  console.log(`  browser run (sandbox + runtime + puppeteer): p50 ${b.p50.toFixed(0)} ms, p99 ${b.p99.toFixed(0)} ms  (${(b.p50 / c.p50).toFixed(2)}× bare at p50)`);
+  console.log(
+    `  browser run (sandbox + runtime + puppeteer): p50 ${b.p50.toFixed(0)} ms, p99 ${b.p99.toFixed(0)} ms  (${(b.p50 / c.p50).toFixed(2)}× bare at p50)`,
+  );
   const memorySummary = (runs) => {
     const known = runs.map((r) => r.memory).filter((bytes) => bytes !== null);
     return known.length > 0 ? summary(known) : { p50: null, p99: null };
@@ -208,7 +232,9 @@ try {
   console.log(`memory, cgroup peak at first page loaded: browser run p50 ${mb(memBrowser.p50)} (max ${mb(memBrowser.p99)}), bare load p50 ${mb(memBare.p50)}`);
   const barePerMinute = await saturate(bareLoad);
   const browserPerMinute = await saturate(browserRun);
-  console.log(`at saturation (${CONCURRENCY} at once, ${SECONDS} s each): bare loads ${barePerMinute.toFixed(1)}/min, browser runs ${browserPerMinute.toFixed(1)}/min (${(browserPerMinute / barePerMinute).toFixed(2)}× bare)`);
+  console.log(
+    `at saturation (${CONCURRENCY} at once, ${SECONDS} s each): bare loads ${barePerMinute.toFixed(1)}/min, browser runs ${browserPerMinute.toFixed(1)}/min (${(browserPerMinute / barePerMinute).toFixed(2)}× bare)`,
+  );
 } finally {
   server.close();
   rmSync(root, { recursive: true, force: true });

@@ -57,11 +57,7 @@ async function benchAppends(store, rawPool, label) {
     const versions = new Array(concurrency).fill(0);
     const rates = await compare(concurrency, {
       raw: (worker) =>
-        rawPool.query('INSERT INTO raw_events (stream_id, type, data) VALUES ($1, $2, $3)', [
-          `raw-${label}-${concurrency}-${worker}`,
-          'agent-saved',
-          PAYLOAD,
-        ]),
+        rawPool.query('INSERT INTO raw_events (stream_id, type, data) VALUES ($1, $2, $3)', [`raw-${label}-${concurrency}-${worker}`, 'agent-saved', PAYLOAD]),
       // The same row an append stores, into a table with the events table's columns and indexes.
       rawShaped: () =>
         rawPool.query(
@@ -167,12 +163,14 @@ async function main() {
         aim: row.concurrency === 1 ? '≥ 0.8x' : row.concurrency >= 32 ? '≥ 1x' : '',
       });
     }
-    console.log('  (raw: 5-column table with one index; same-shape: the events table\'s columns and all three of its indexes)');
+    console.log("  (raw: 5-column table with one index; same-shape: the events table's columns and all three of its indexes)");
 
     const last = await seedLog(store, CATCHUP_EVENTS);
     const catchUp = await benchCatchUp(dataSource, rawPool, last);
     console.log(`\nwhole-log catch-up (${catchUp.total.toLocaleString('en-US')} events)   raw SELECT/s  projection/s  ratio`);
-    console.log(`  read + trivial apply             ${fmt(catchUp.rawPerSecond)}     ${fmt(catchUp.catchUpPerSecond)}   ${ratio(catchUp.catchUpPerSecond, catchUp.rawPerSecond)}`);
+    console.log(
+      `  read + trivial apply             ${fmt(catchUp.rawPerSecond)}     ${fmt(catchUp.catchUpPerSecond)}   ${ratio(catchUp.catchUpPerSecond, catchUp.rawPerSecond)}`,
+    );
     console.log('\naims: append >= 0.80x raw at every concurrency; catch-up >= 50,000 events/s');
   } finally {
     await rawPool.end();

@@ -89,7 +89,14 @@ const dir = await mkdtemp(join(tmpdir(), 'agentry-bench-gateway-'));
 await chmod(dir, 0o711);
 const stops = [() => rm(dir, { recursive: true, force: true })];
 try {
-  const pg = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port: await freePort(), user: 'agentry', password: 'bench', database: 'agentry', ephemeral: true });
+  const pg = await startEmbeddedPostgres({
+    dataDir: join(dir, 'pg'),
+    port: await freePort(),
+    user: 'agentry',
+    password: 'bench',
+    database: 'agentry',
+    ephemeral: true,
+  });
   stops.push(() => pg.stop());
   const nats = await startNatsServer({ port: await freePort(), storeDir: join(dir, 'nats') });
   stops.push(() => nats.stop());
@@ -164,7 +171,9 @@ try {
   console.log('|---|---|---|---|---|---|');
   for (const c of cases) {
     const r = merged(results.get(c.name));
-    console.log(`| ${c.name} | ${Math.round(r.rps).toLocaleString('en')} | ${r.p50.toFixed(1)} ms | ${r.p99.toFixed(1)} ms | ${r.errors} | ${(r.rps / bare.rps).toFixed(2)}× |`);
+    console.log(
+      `| ${c.name} | ${Math.round(r.rps).toLocaleString('en')} | ${r.p50.toFixed(1)} ms | ${r.p99.toFixed(1)} ms | ${r.errors} | ${(r.rps / bare.rps).toFixed(2)}× |`,
+    );
     if (c === cases[0]) continue;
     reportFigure({
       bench: 'gateway',
@@ -177,5 +186,8 @@ try {
   }
   console.log('\naims (issue 14): cached agents/fetch ≥ 5,000 req/s, p99 ≤ 20 ms, ≥ 0.2× the bare route');
 } finally {
-  while (stops.length) await stops.pop()().catch(() => undefined);
+  while (stops.length)
+    await stops
+      .pop()()
+      .catch(() => undefined);
 }

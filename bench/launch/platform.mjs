@@ -46,10 +46,20 @@ export async function startPlatform({ slots, isolation, services = SERVICES }) {
   await chmod(dir, 0o711);
   const stops = [() => rm(dir, { recursive: true, force: true })];
   const stop = async () => {
-    while (stops.length) await stops.pop()().catch(() => undefined);
+    while (stops.length)
+      await stops
+        .pop()()
+        .catch(() => undefined);
   };
   try {
-    const pg = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port: await freePort(), user: 'agentry', password: 'bench', database: 'agentry', ephemeral: true });
+    const pg = await startEmbeddedPostgres({
+      dataDir: join(dir, 'pg'),
+      port: await freePort(),
+      user: 'agentry',
+      password: 'bench',
+      database: 'agentry',
+      ephemeral: true,
+    });
     stops.push(() => pg.stop());
     const nats = await startNatsServer({ port: await freePort(), storeDir: join(dir, 'nats') });
     stops.push(() => nats.stop());

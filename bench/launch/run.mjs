@@ -149,16 +149,39 @@ async function main() {
     console.log('\nlaunch → first output line          p50         p99');
     console.log(`  bare node spawn              ${ms(bare.p50).padStart(10)}  ${ms(bare.p99).padStart(10)}`);
     console.log(`  through the gateway (SSE)    ${ms(gateway.p50).padStart(10)}  ${ms(gateway.p99).padStart(10)}`);
-    console.log(`  ratio gateway / bare         ${(gateway.p50 / bare.p50).toFixed(2).padStart(9)}x  ${(gateway.p99 / bare.p99).toFixed(2).padStart(9)}x   (aim: p50 ≤ 1.3x)`);
+    console.log(
+      `  ratio gateway / bare         ${(gateway.p50 / bare.p50).toFixed(2).padStart(9)}x  ${(gateway.p99 / bare.p99).toFixed(2).padStart(9)}x   (aim: p50 ≤ 1.3x)`,
+    );
     console.log(`\ncompleted runs per second, ${CONCURRENCY} at once`);
     console.log(`  bare node spawn              ${bareRate.toFixed(1).padStart(10)}`);
     console.log(`  through the gateway (SSE)    ${gatewayRate.toFixed(1).padStart(10)}`);
     console.log(`  ratio gateway / bare         ${(gatewayRate / bareRate).toFixed(2).padStart(9)}x   (aim: ≥ 0.8x)`);
     console.log(`\noutput line → SSE client at ${LINES_PER_SECOND} lines/s (${lines.n} of ${LINES_PER_SECOND * LINE_SECONDS} lines received)`);
     console.log(`  p50 ${ms(lines.p50)}   p99 ${ms(lines.p99)}   max ${ms(lines.max)}   (aim: p99 ≤ 10 ms)`);
-    reportFigure({ bench: 'launch', measure: 'launch → first output line, p50', figure: ms(gateway.p50), baseline: `bare node spawn ${ms(bare.p50)}`, ratio: `${(gateway.p50 / bare.p50).toFixed(2)}x (lower is better)`, aim: '≤ 0.5x' });
-    reportFigure({ bench: 'launch', measure: `completed runs/s, ${CONCURRENCY} at once`, figure: gatewayRate.toFixed(1), baseline: `bare spawns ${bareRate.toFixed(1)}`, ratio: `${(gatewayRate / bareRate).toFixed(2)}x`, aim: '≥ 0.8x' });
-    reportFigure({ bench: 'launch', measure: `output line → SSE client at ${LINES_PER_SECOND} lines/s, p99`, figure: ms(lines.p99), baseline: '', ratio: '', aim: 'p99 ≤ 10 ms' });
+    reportFigure({
+      bench: 'launch',
+      measure: 'launch → first output line, p50',
+      figure: ms(gateway.p50),
+      baseline: `bare node spawn ${ms(bare.p50)}`,
+      ratio: `${(gateway.p50 / bare.p50).toFixed(2)}x (lower is better)`,
+      aim: '≤ 0.5x',
+    });
+    reportFigure({
+      bench: 'launch',
+      measure: `completed runs/s, ${CONCURRENCY} at once`,
+      figure: gatewayRate.toFixed(1),
+      baseline: `bare spawns ${bareRate.toFixed(1)}`,
+      ratio: `${(gatewayRate / bareRate).toFixed(2)}x`,
+      aim: '≥ 0.8x',
+    });
+    reportFigure({
+      bench: 'launch',
+      measure: `output line → SSE client at ${LINES_PER_SECOND} lines/s, p99`,
+      figure: ms(lines.p99),
+      baseline: '',
+      ratio: '',
+      aim: 'p99 ≤ 10 ms',
+    });
   } finally {
     await platform?.stop();
     await rm(dir, { recursive: true, force: true });

@@ -115,7 +115,9 @@ try {
     ...(sandbox ? [['startRun, bubblewrap, no network', () => runnerRun(root, 'bubblewrap', 'none')]] : []),
     ...(sandbox ? [['startRun, bubblewrap, network (auto)', () => runnerRun(root, 'bubblewrap', 'auto')]] : []),
   ];
-  console.log(`${RUNS} sequential runs per mode (+${WARMUP} warm-up), then ${SECONDS} s at concurrency ${CONCURRENCY}${sandbox ? '' : ' — bubblewrap not usable here'}`);
+  console.log(
+    `${RUNS} sequential runs per mode (+${WARMUP} warm-up), then ${SECONDS} s at concurrency ${CONCURRENCY}${sandbox ? '' : ' — bubblewrap not usable here'}`,
+  );
   let baseline = null;
   for (const [name, once] of modes) {
     const result = await measure(once);

@@ -33,13 +33,40 @@ const timed = async (fn) => {
 };
 
 const settingsOf = (agentId, scriptId) => ({
-  name: `bench-${agentId}`, scriptId, branch: null, environment: null, argument: JSON.stringify({ n: agentId }),
-  executionTimeLimit: null, maxParallelism: null, maxRetryNumber: null, fileMgmt: null, fileMgmtMaxFolders: null,
-  launchType: 'repeatedly', launchOnceAt: null, launchAfterAgentId: null, masterAgentLaunchOnExitCodes: null, masterAgentLaunchAfter: null,
-  repeatedLaunchTimes: null, repeatedLaunchPreset: null, notifications: null, proxyType: 'none', proxyAddress: null, proxyUsername: null,
-  squidLeaseIdentifier: null, expireAt: null, applyScriptManifestDefaultSettings: false, userCustomMetadata: null, internalMetadata: null,
-  wasSetupValidWhenSubmittedByTheFrontend: null, shouldPropagateUpdatedSettingsToWorkersRegardlessOfSessionType: null, baseUrl: null,
-  content: null, schedule: { kind: 'rate', mode: 'SCHEDULED', rateMinutes: 60 }, tags: [], stage: 'production', description: null,
+  name: `bench-${agentId}`,
+  scriptId,
+  branch: null,
+  environment: null,
+  argument: JSON.stringify({ n: agentId }),
+  executionTimeLimit: null,
+  maxParallelism: null,
+  maxRetryNumber: null,
+  fileMgmt: null,
+  fileMgmtMaxFolders: null,
+  launchType: 'repeatedly',
+  launchOnceAt: null,
+  launchAfterAgentId: null,
+  masterAgentLaunchOnExitCodes: null,
+  masterAgentLaunchAfter: null,
+  repeatedLaunchTimes: null,
+  repeatedLaunchPreset: null,
+  notifications: null,
+  proxyType: 'none',
+  proxyAddress: null,
+  proxyUsername: null,
+  squidLeaseIdentifier: null,
+  expireAt: null,
+  applyScriptManifestDefaultSettings: false,
+  userCustomMetadata: null,
+  internalMetadata: null,
+  wasSetupValidWhenSubmittedByTheFrontend: null,
+  shouldPropagateUpdatedSettingsToWorkersRegardlessOfSessionType: null,
+  baseUrl: null,
+  content: null,
+  schedule: { kind: 'rate', mode: 'SCHEDULED', rateMinutes: 60 },
+  tags: [],
+  stage: 'production',
+  description: null,
 });
 
 /** Every event of the log, stream by stream in the order a platform would have written them. */
@@ -49,16 +76,31 @@ function* logEvents() {
     yield ev(`org-${orgId}`, 'org', 'OrgCreated', { orgId, name: `org-${orgId}`, plan: { maxAgents: 1000, maxRunningContainers: 10 }, createdAt: T0 });
     yield ev(`org-${orgId}`, 'org', 'OrgUserAdded', { orgId, userId: orgId, email: `u${orgId}@example.test`, roles: ['org:admin'], addedAt: T0 });
     yield ev(`org-${orgId}`, 'org', 'ApiKeyIssued', {
-      keyId: orgId, orgId, userId: orgId, name: 'ci', roles: ['org:admin'], platformAdmin: false, prefix: `k${orgId}`, prefixVisible: true,
-      hash: 'x'.repeat(64), createdAt: T0,
+      keyId: orgId,
+      orgId,
+      userId: orgId,
+      name: 'ci',
+      roles: ['org:admin'],
+      platformAdmin: false,
+      prefix: `k${orgId}`,
+      prefixVisible: true,
+      hash: 'x'.repeat(64),
+      createdAt: T0,
     });
     yield ev(`org-${orgId}`, 'org', 'TagCreated', { orgId, tagId: orgId, name: 'nightly', createdAt: T0, createdBy: BY });
   }
   const orgOf = (agentId) => 1 + (agentId % ORGS);
   for (let scriptId = 1; scriptId <= Math.ceil(AGENTS / 10); scriptId++) {
     yield ev(`script-${scriptId}`, 'script', 'ScriptSaved', {
-      scriptId, orgId: orgOf(scriptId * 10), name: `s${scriptId}.js`, text: 'console.log("hello")\n'.repeat(20), source: 'api', nonce: 1,
-      savedAt: T0, createdAt: T0, savedBy: BY,
+      scriptId,
+      orgId: orgOf(scriptId * 10),
+      name: `s${scriptId}.js`,
+      text: 'console.log("hello")\n'.repeat(20),
+      source: 'api',
+      nonce: 1,
+      savedAt: T0,
+      createdAt: T0,
+      savedBy: BY,
     });
   }
   let containerId = 0;
@@ -66,25 +108,84 @@ function* logEvents() {
     const orgId = orgOf(agentId);
     const stream = `agent-${agentId}`;
     const versionId = randomUUID();
-    yield ev(stream, 'agent', 'AgentCreated', { agentId, orgId, storageFolder: `s${agentId}`, userStorageFolder: `u${agentId}`, createdBy: BY, createdAt: T0, idempotencyKey: null });
+    yield ev(stream, 'agent', 'AgentCreated', {
+      agentId,
+      orgId,
+      storageFolder: `s${agentId}`,
+      userStorageFolder: `u${agentId}`,
+      createdBy: BY,
+      createdAt: T0,
+      idempotencyKey: null,
+    });
     yield ev(stream, 'agent', 'AgentVersionSaved', {
-      agentId, versionId, versionNumber: 1, settingsSchemaVersion: 1, settings: settingsOf(agentId, Math.ceil(agentId / 10)),
-      secrets: { proxyPassword: null, credentials: null }, savedBy: BY, savedAt: T0, reason: 'create', changedFields: [],
+      agentId,
+      versionId,
+      versionNumber: 1,
+      settingsSchemaVersion: 1,
+      settings: settingsOf(agentId, Math.ceil(agentId / 10)),
+      secrets: { proxyPassword: null, credentials: null },
+      savedBy: BY,
+      savedAt: T0,
+      reason: 'create',
+      changedFields: [],
     });
     for (let run = 0; run < RUNS; run++) {
       const id = ++containerId;
       const at = T0 + 3_600_000 * (run + 1);
       const c = `container-${id}`;
-      yield ev(c, 'container', 'ContainerQueued', { containerId: id, agentId, orgId, launchType: 'scheduled repeatedly', agentVersionId: versionId, queuedAt: at, argument: '{}', retryNumber: 0, retryOfContainerId: null, maxParallelism: 1 });
+      yield ev(c, 'container', 'ContainerQueued', {
+        containerId: id,
+        agentId,
+        orgId,
+        launchType: 'scheduled repeatedly',
+        agentVersionId: versionId,
+        queuedAt: at,
+        argument: '{}',
+        retryNumber: 0,
+        retryOfContainerId: null,
+        maxParallelism: 1,
+      });
       yield ev(c, 'container', 'ContainerStarted', { containerId: id, agentId, startedAt: at + 100, executorId: 'e1' });
       yield ev(c, 'container', 'ContainerProgressed', { containerId: id, agentId, progress: 0.5, label: 'half', at: at + 200 });
-      yield ev(c, 'container', 'ContainerMessageAdded', { containerId: id, agentId, messageNumber: 1, text: 'Agent started', type: 'info', context: [], at: at + 100 });
-      yield ev(c, 'container', 'ContainerMessageAdded', { containerId: id, agentId, messageNumber: 2, text: 'Agent finished', type: 'success', context: [], at: at + 900 });
+      yield ev(c, 'container', 'ContainerMessageAdded', {
+        containerId: id,
+        agentId,
+        messageNumber: 1,
+        text: 'Agent started',
+        type: 'info',
+        context: [],
+        at: at + 100,
+      });
+      yield ev(c, 'container', 'ContainerMessageAdded', {
+        containerId: id,
+        agentId,
+        messageNumber: 2,
+        text: 'Agent finished',
+        type: 'success',
+        context: [],
+        at: at + 900,
+      });
       yield ev(c, 'container', 'ContainerResultObjectSet', { containerId: id, agentId, resultObject: JSON.stringify({ rows: run }), at: at + 800 });
       yield ev(c, 'container', 'ContainerOutputSealed', { containerId: id, agentId, outputLength: 1234, at: at + 950 });
-      yield ev(c, 'container', 'ContainerEnded', { containerId: id, agentId, status: 'finished', endType: 'finished', exitCode: 0, endMessage: 'Agent finished (success)', endedAt: at + 1000, launchFailed: false });
+      yield ev(c, 'container', 'ContainerEnded', {
+        containerId: id,
+        agentId,
+        status: 'finished',
+        endType: 'finished',
+        exitCode: 0,
+        endMessage: 'Agent finished (success)',
+        endedAt: at + 1000,
+        launchFailed: false,
+      });
     }
-    yield ev(`schedule-${agentId}`, 'schedule', 'ScheduleFired', { agentId, plannedAt: T0 + 3_600_000, resumeAfter: T0 + 3_600_000, containerId: null, outcome: 'launched', firedAt: T0 + 3_600_000 });
+    yield ev(`schedule-${agentId}`, 'schedule', 'ScheduleFired', {
+      agentId,
+      plannedAt: T0 + 3_600_000,
+      resumeAfter: T0 + 3_600_000,
+      containerId: null,
+      outcome: 'launched',
+      firedAt: T0 + 3_600_000,
+    });
   }
 }
 
@@ -100,7 +201,11 @@ async function seed(pool) {
       `INSERT INTO events (stream_id, stream_type, stream_position, event_id, type, data, metadata)
        SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::uuid[], $5::text[], $6::jsonb[], $7::jsonb[])`,
       [
-        column((e) => e.streamId), column((e) => e.streamType), column((e) => e.position), column(() => randomUUID()), column((e) => e.type),
+        column((e) => e.streamId),
+        column((e) => e.streamType),
+        column((e) => e.position),
+        column(() => randomUUID()),
+        column((e) => e.type),
         column((e) => JSON.stringify(e.data)),
         column(() => JSON.stringify({ correlationId: randomUUID(), causationId: null, actor: { userId: 1, keyId: 1 } })),
       ],
@@ -138,7 +243,14 @@ async function main() {
   await chmod(dir, 0o711); // Postgres may run as its own OS user: it must enter this folder
   const stops = [() => rm(dir, { recursive: true, force: true })];
   try {
-    const postgres = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port: await freePort(), user: 'agentry', password: 'bench', database: 'agentry', ephemeral: true });
+    const postgres = await startEmbeddedPostgres({
+      dataDir: join(dir, 'pg'),
+      port: await freePort(),
+      user: 'agentry',
+      password: 'bench',
+      database: 'agentry',
+      ephemeral: true,
+    });
     stops.push(() => postgres.stop());
     // Each service's data source and projections, from its built app's public entry (npm run build).
     const services = [
@@ -160,7 +272,9 @@ async function main() {
     stops.push(() => pool.end());
     const seeded = await timed(() => seed(pool));
     const total = seeded.value;
-    console.log(`projection rebuild benchmark: ${fmtInt(total)} events (${fmtInt(ORGS)} orgs, ${fmtInt(AGENTS)} agents, ${fmtInt(AGENTS * RUNS)} runs), seeded in ${(seeded.ms / 1000).toFixed(1)} s`);
+    console.log(
+      `projection rebuild benchmark: ${fmtInt(total)} events (${fmtInt(ORGS)} orgs, ${fmtInt(AGENTS)} agents, ${fmtInt(AGENTS * RUNS)} runs), seeded in ${(seeded.ms / 1000).toFixed(1)} s`,
+    );
 
     const { readLog } = await import('../../libs/event-store/dist/log-reader.js');
     // Read twice, the faster counts: the first read also warms the cache the rebuilds then use.
@@ -169,8 +283,12 @@ async function main() {
     const paged = firstRead.ms < secondRead.ms ? firstRead : secondRead;
     const bare = await timed(async () => (await pool.query('SELECT * FROM events ORDER BY transaction_id, global_position')).rowCount);
     console.log(`\nraw reads of the ${fmtInt(total)} events`);
-    console.log(`  readLog pages of ${READ_PAGE} (the rebuild's read)  ${(paged.ms / 1000).toFixed(2).padStart(6)} s  ${fmtInt(total / (paged.ms / 1000)).padStart(9)} events/s`);
-    console.log(`  one SELECT * of the log                 ${(bare.ms / 1000).toFixed(2).padStart(6)} s  ${fmtInt(total / (bare.ms / 1000)).padStart(9)} events/s`);
+    console.log(
+      `  readLog pages of ${READ_PAGE} (the rebuild's read)  ${(paged.ms / 1000).toFixed(2).padStart(6)} s  ${fmtInt(total / (paged.ms / 1000)).padStart(9)} events/s`,
+    );
+    console.log(
+      `  one SELECT * of the log                 ${(bare.ms / 1000).toFixed(2).padStart(6)} s  ${fmtInt(total / (bare.ms / 1000)).padStart(9)} events/s`,
+    );
 
     console.log('\nrebuild (whole log, beside the live tables)      time    events/s   ÷ raw read   aim ≥ 50,000/s');
     for (const [index, [service, [, projectionsOf]]] of services.entries()) {
@@ -185,7 +303,10 @@ async function main() {
       }
     }
   } finally {
-    while (stops.length) await stops.pop()().catch(() => undefined);
+    while (stops.length)
+      await stops
+        .pop()()
+        .catch(() => undefined);
   }
 }
 

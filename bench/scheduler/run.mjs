@@ -62,9 +62,7 @@ function plannedFires(firstFire, from, to) {
 
 /** Lag of a bare setTimeout armed for each planned instant (the floor any timer-driven firer stands on). */
 function timerLags(instants) {
-  return Promise.all(
-    instants.map((at) => new Promise((resolve) => setTimeout(() => resolve(Date.now() - at), Math.max(0, at - Date.now())))),
-  );
+  return Promise.all(instants.map((at) => new Promise((resolve) => setTimeout(() => resolve(Date.now() - at), Math.max(0, at - Date.now())))));
 }
 
 async function waitUntil(check, what, timeoutMs = 600_000, intervalMs = 100) {
@@ -80,7 +78,14 @@ async function main() {
   await chmod(dir, 0o711); // Postgres may run as its own OS user: it must enter this folder
   const stops = [() => rm(dir, { recursive: true, force: true })];
   try {
-    const postgres = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port: await freePort(), user: 'agentry', password: 'bench', database: 'agentry', ephemeral: true });
+    const postgres = await startEmbeddedPostgres({
+      dataDir: join(dir, 'pg'),
+      port: await freePort(),
+      user: 'agentry',
+      password: 'bench',
+      database: 'agentry',
+      ephemeral: true,
+    });
     stops.push(() => postgres.stop());
     const nats = await startNatsServer({ port: await freePort(), storeDir: join(dir, 'nats') });
     stops.push(() => nats.stop());
@@ -91,8 +96,7 @@ async function main() {
     const stub = await startStubExecutor(nats.url);
     stops.push(() => stub.close());
     const env = { DATABASE_URL: postgres.url, NATS_URL: nats.url, ...(TICK_MS ? { SCHEDULER_TICK_MS: TICK_MS } : {}) };
-    const firerConnected = () =>
-      count(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'agentry-scheduler-firer'`).then((n) => n > 0);
+    const firerConnected = () => count(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'agentry-scheduler-firer'`).then((n) => n > 0);
 
     console.log(
       `scheduler benchmark: ${fmtInt(AGENTS)} rate schedules every ${RATE_MINUTES} min (${(AGENTS / (PERIOD_MS / 1000)).toFixed(0)} fires/s), ` +
@@ -149,13 +153,23 @@ async function main() {
     const tableBytes = await count(`SELECT pg_total_relation_size('scheduler_agents')::bigint AS n`);
 
     console.log('\nstart-up (catch-up of an empty read model)        time     per second');
-    console.log(`  scheduler: spawn → ${fmtInt(AGENTS)} schedules planned  ${(startup.ms / 1000).toFixed(2).padStart(6)} s  ${fmtInt((AGENTS * 2) / (startup.ms / 1000)).padStart(9)} events/s`);
+    console.log(
+      `  scheduler: spawn → ${fmtInt(AGENTS)} schedules planned  ${(startup.ms / 1000).toFixed(2).padStart(6)} s  ${fmtInt((AGENTS * 2) / (startup.ms / 1000)).padStart(9)} events/s`,
+    );
     console.log(`  scheduler on an empty log: spawn → firing      ${(emptyStart.ms / 1000).toFixed(2).padStart(6)} s  (process start, schema, connections)`);
     const emptyCpuMs = (emptyProbe.cpu.user + emptyProbe.cpu.system) / 1000;
-    console.log(`  CPU during it: scheduler ${(schedulerCpuMs / 1000).toFixed(2)} s (whole process; ${(emptyCpuMs / 1000).toFixed(2)} s on the empty log), Postgres ${(postgresCpuMs / 1000).toFixed(2)} s (postmaster and live backends, the bench's checkpoint polls included)`);
-    console.log(`  CPU of the raw SELECT below (client + Postgres): ${(rawCpuMs / 1000).toFixed(2)} s   (start-up ${((schedulerCpuMs + postgresCpuMs) / rawCpuMs).toFixed(1)}x in CPU)`);
-    console.log(`  raw SELECT of the ${fmtInt(rawEvents.value)} events          ${(rawEvents.ms / 1000).toFixed(2).padStart(6)} s  ${fmtInt(rawEvents.value / (rawEvents.ms / 1000)).padStart(9)} rows/s   (scheduler ${(startup.ms / rawEvents.ms).toFixed(1)}x)`);
-    console.log(`  raw SELECT of the ${fmtInt(rawRows.value)} read-model rows  ${(rawRows.ms / 1000).toFixed(2).padStart(6)} s  ${fmtInt(rawRows.value / (rawRows.ms / 1000)).padStart(9)} rows/s`);
+    console.log(
+      `  CPU during it: scheduler ${(schedulerCpuMs / 1000).toFixed(2)} s (whole process; ${(emptyCpuMs / 1000).toFixed(2)} s on the empty log), Postgres ${(postgresCpuMs / 1000).toFixed(2)} s (postmaster and live backends, the bench's checkpoint polls included)`,
+    );
+    console.log(
+      `  CPU of the raw SELECT below (client + Postgres): ${(rawCpuMs / 1000).toFixed(2)} s   (start-up ${((schedulerCpuMs + postgresCpuMs) / rawCpuMs).toFixed(1)}x in CPU)`,
+    );
+    console.log(
+      `  raw SELECT of the ${fmtInt(rawEvents.value)} events          ${(rawEvents.ms / 1000).toFixed(2).padStart(6)} s  ${fmtInt(rawEvents.value / (rawEvents.ms / 1000)).padStart(9)} rows/s   (scheduler ${(startup.ms / rawEvents.ms).toFixed(1)}x)`,
+    );
+    console.log(
+      `  raw SELECT of the ${fmtInt(rawRows.value)} read-model rows  ${(rawRows.ms / 1000).toFixed(2).padStart(6)} s  ${fmtInt(rawRows.value / (rawRows.ms / 1000)).padStart(9)} rows/s`,
+    );
     console.log('  aim: ≤ 5 s');
 
     // Warm restart: the read model and its checkpoint are stored, so a restart reads only what came after.
@@ -173,8 +187,12 @@ async function main() {
 
     const perSchedule = (after, before) => (after - before) / AGENTS;
     console.log('\nmemory per schedule (scheduler process after a full GC, N schedules − empty log, ÷ N)');
-    console.log(`  RSS   ${fmtInt(emptyProbe.memory.rss / 2 ** 20)} MiB → ${fmtInt(loadedProbe.memory.rss / 2 ** 20)} MiB   ${perSchedule(loadedProbe.memory.rss, emptyProbe.memory.rss).toFixed(1)} bytes/schedule`);
-    console.log(`  heap  ${(emptyProbe.memory.heapUsed / 2 ** 20).toFixed(1)} MiB → ${(loadedProbe.memory.heapUsed / 2 ** 20).toFixed(1)} MiB   ${perSchedule(loadedProbe.memory.heapUsed, emptyProbe.memory.heapUsed).toFixed(1)} bytes/schedule`);
+    console.log(
+      `  RSS   ${fmtInt(emptyProbe.memory.rss / 2 ** 20)} MiB → ${fmtInt(loadedProbe.memory.rss / 2 ** 20)} MiB   ${perSchedule(loadedProbe.memory.rss, emptyProbe.memory.rss).toFixed(1)} bytes/schedule`,
+    );
+    console.log(
+      `  heap  ${(emptyProbe.memory.heapUsed / 2 ** 20).toFixed(1)} MiB → ${(loadedProbe.memory.heapUsed / 2 ** 20).toFixed(1)} MiB   ${perSchedule(loadedProbe.memory.heapUsed, emptyProbe.memory.heapUsed).toFixed(1)} bytes/schedule`,
+    );
     console.log(`  Postgres read model (scheduler_agents with indexes): ${(tableBytes / AGENTS).toFixed(0)} bytes/schedule`);
 
     // (c) firing over a real-clock window, once the first fires and a warm-up are behind.
@@ -196,15 +214,24 @@ async function main() {
     const bare = summary(await timerLagsDone);
     const cpuMicros = underLoad.cpu.user + underLoad.cpu.system - cpuStart.user - cpuStart.system;
 
-    console.log(`\nfiring over ${SECONDS} s (real clock): ${fmtInt(planned.length)} planned, ${fmtInt(keys.size)} launched, ${fmtInt(launched.length - keys.size)} launched twice, ${fmtInt(planned.length - keys.size)} not launched within ${DRAIN_MS / 1000} s`);
+    console.log(
+      `\nfiring over ${SECONDS} s (real clock): ${fmtInt(planned.length)} planned, ${fmtInt(keys.size)} launched, ${fmtInt(launched.length - keys.size)} launched twice, ${fmtInt(planned.length - keys.size)} not launched within ${DRAIN_MS / 1000} s`,
+    );
     console.log('  lag (actual − planned)             p50          p99          max');
     console.log(`  scheduler → executor request ${fmtMs(lag.p50)}  ${fmtMs(lag.p99)}  ${fmtMs(lag.max)}`);
     console.log(`  bare setTimeout, same instants ${fmtMs(bare.p50)}  ${fmtMs(bare.p99)}  ${fmtMs(bare.max)}`);
     console.log(`  aim: p99 ≤ 100 ms`);
-    console.log(`  CPU per fire: ${(cpuMicros / 1000 / firesInWindow).toFixed(2)} ms (scheduler process, ${fmtInt(firesInWindow)} fires, ${(cpuMicros / 1e4 / SECONDS).toFixed(0)}% of one core; Postgres not counted)`);
-    console.log(`  scheduler under load (after GC): RSS ${fmtInt(underLoad.memory.rss / 2 ** 20)} MiB, heap ${(underLoad.memory.heapUsed / 2 ** 20).toFixed(1)} MiB`);
+    console.log(
+      `  CPU per fire: ${(cpuMicros / 1000 / firesInWindow).toFixed(2)} ms (scheduler process, ${fmtInt(firesInWindow)} fires, ${(cpuMicros / 1e4 / SECONDS).toFixed(0)}% of one core; Postgres not counted)`,
+    );
+    console.log(
+      `  scheduler under load (after GC): RSS ${fmtInt(underLoad.memory.rss / 2 ** 20)} MiB, heap ${(underLoad.memory.heapUsed / 2 ** 20).toFixed(1)} MiB`,
+    );
   } finally {
-    while (stops.length) await stops.pop()().catch(() => undefined);
+    while (stops.length)
+      await stops
+        .pop()()
+        .catch(() => undefined);
   }
 }
 

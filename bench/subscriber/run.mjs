@@ -51,14 +51,31 @@ const dir = await mkdtemp(join(tmpdir(), 'bench-subscriber-'));
 await chmod(dir, 0o711);
 const postgres = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port: await freePort(), ephemeral: true, database: 'bench' });
 const nats = await startNatsServer({ port: await freePort(), storeDir: join(dir, 'nats') });
-const notifier = await startNotifier(loadNotifierConfig({ DATABASE_URL: postgres.url, NATS_URL: nats.url, LOG_LEVEL: 'error', AGENTRY_SECRET_KEY: randomBytes(32).toString('hex') }));
+const notifier = await startNotifier(
+  loadNotifierConfig({ DATABASE_URL: postgres.url, NATS_URL: nats.url, LOG_LEVEL: 'error', AGENTRY_SECRET_KEY: randomBytes(32).toString('hex') }),
+);
 const nc = await connect({ servers: nats.url });
 try {
   // --- through the platform: append → projection → LIFECYCLE → kit handler
   const store = new EventStore(notifier.dataSource);
   const append = (streamId, streamType, type, data) => store.append(streamId, streamType, [{ type, data }], { expectedVersion: 'any' });
-  await append('agent-1', 'agent', 'AgentCreated', { agentId: 1, orgId: 1, storageFolder: 'f', userStorageFolder: 'u', createdBy: { userId: 1, keyId: 1 }, createdAt: Date.now(), idempotencyKey: null });
-  await append('container-1', 'container', 'ContainerQueued', { containerId: 1, agentId: 1, orgId: 1, launchType: 'manual', agentVersionId: null, queuedAt: Date.now() });
+  await append('agent-1', 'agent', 'AgentCreated', {
+    agentId: 1,
+    orgId: 1,
+    storageFolder: 'f',
+    userStorageFolder: 'u',
+    createdBy: { userId: 1, keyId: 1 },
+    createdAt: Date.now(),
+    idempotencyKey: null,
+  });
+  await append('container-1', 'container', 'ContainerQueued', {
+    containerId: 1,
+    agentId: 1,
+    orgId: 1,
+    launchType: 'manual',
+    agentVersionId: null,
+    queuedAt: Date.now(),
+  });
   const appendedAt = new Map();
   const platform = [];
   const sub = await subscribe({
@@ -99,18 +116,32 @@ try {
   await paced(async (i) => {
     const label = `p${i}`;
     sentAt.set(label, performance.now());
-    await js.publish('raw.1', JSON.stringify({ id: `evt_${i}`, type: 'container.progress', version: 1, orgId: '1', agentId: '1', occurredAt: Date.now(), data: { containerId: '1', progress: 0.5, label, at: Date.now() } }), { msgID: label });
+    await js.publish(
+      'raw.1',
+      JSON.stringify({
+        id: `evt_${i}`,
+        type: 'container.progress',
+        version: 1,
+        orgId: '1',
+        agentId: '1',
+        occurredAt: Date.now(),
+        data: { containerId: '1', progress: 0.5, label, at: Date.now() },
+      }),
+      { msgID: label },
+    );
   });
   await reading;
 
   const p = summary(platform);
   const r = summary(raw);
   console.log(`${EVENTS} events at ${RATE}/s`);
-  console.table([
-    { path: 'append → public event handled (kit)', ...p },
-    { path: 'raw JetStream publish → bare consumer', ...r },
-    { path: 'ratio', n: '', p50: (p.p50 / r.p50).toFixed(1) + '×', p99: (p.p99 / r.p99).toFixed(1) + '×', max: '' },
-  ].map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'number' && k !== 'n' ? `${v.toFixed(1)} ms` : v]))));
+  console.table(
+    [
+      { path: 'append → public event handled (kit)', ...p },
+      { path: 'raw JetStream publish → bare consumer', ...r },
+      { path: 'ratio', n: '', p50: (p.p50 / r.p50).toFixed(1) + '×', p99: (p.p99 / r.p99).toFixed(1) + '×', max: '' },
+    ].map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'number' && k !== 'n' ? `${v.toFixed(1)} ms` : v]))),
+  );
 } finally {
   await nc.close();
   await notifier.close();

@@ -48,7 +48,9 @@ function startReceiver() {
     });
   });
   return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${server.address().port}/hook`, arrivals, count: () => count, close: () => new Promise((r) => server.close(r)) })),
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ url: `http://127.0.0.1:${server.address().port}/hook`, arrivals, count: () => count, close: () => new Promise((r) => server.close(r)) }),
+    ),
   );
 }
 
@@ -66,10 +68,17 @@ async function startNotifierProcess(env) {
     env: { ...process.env, ...env, HEALTH_PORT: String(healthPort), HEALTH_HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  await waitFor(async () => {
-    if (child.exitCode !== null) throw new Error(`the notifier exited (${child.exitCode})`);
-    return fetch(`http://127.0.0.1:${healthPort}/readyz`).then((r) => r.ok, () => false);
-  }, 60_000, 'the notifier to be ready');
+  await waitFor(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`the notifier exited (${child.exitCode})`);
+      return fetch(`http://127.0.0.1:${healthPort}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      );
+    },
+    60_000,
+    'the notifier to be ready',
+  );
   return { stop: () => new Promise((r) => (child.exitCode !== null ? r() : (child.once('exit', r), child.kill('SIGTERM')))) };
 }
 
@@ -78,20 +87,26 @@ async function rawPostLoop(url, body, n) {
   let next = 0;
   const one = () =>
     new Promise((resolve, reject) => {
-      const req = http.request(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-        res.resume();
-        res.on('end', resolve);
-      });
+      const req = http.request(
+        url,
+        { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+        (res) => {
+          res.resume();
+          res.on('end', resolve);
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
   const started = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (next < n) {
-      next += 1;
-      await one();
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < n) {
+        next += 1;
+        await one();
+      }
+    }),
+  );
   return (performance.now() - started) / 1000;
 }
 
@@ -99,7 +114,14 @@ const dir = await mkdtemp(join(tmpdir(), 'agentry-bench-webhooks-'));
 await chmod(dir, 0o711);
 const stops = [() => rm(dir, { recursive: true, force: true })];
 try {
-  const pg = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port: await freePort(), user: 'agentry', password: 'bench', database: 'agentry', ephemeral: true });
+  const pg = await startEmbeddedPostgres({
+    dataDir: join(dir, 'pg'),
+    port: await freePort(),
+    user: 'agentry',
+    password: 'bench',
+    database: 'agentry',
+    ephemeral: true,
+  });
   stops.push(() => pg.stop());
   const nats = await startNatsServer({ port: await freePort(), storeDir: join(dir, 'nats') });
   stops.push(() => nats.stop());
@@ -121,7 +143,28 @@ try {
   const relay = await startEventRelay(dataSource, nats.url, {});
   stops.push(() => relay.stop());
   const store = new EventStore(dataSource);
-  await store.append(`agent-${AGENT}`, 'agent', [{ type: 'AgentVersionSaved', data: { agentId: AGENT, versionId: VERSION, versionNumber: 1, settingsSchemaVersion: 1, settings: { name: 'bench', notifications: { webhook: receiver.url } }, secrets: {}, savedBy: null, savedAt: Date.now(), reason: 'save', changedFields: [] } }], { expectedVersion: 'any' });
+  await store.append(
+    `agent-${AGENT}`,
+    'agent',
+    [
+      {
+        type: 'AgentVersionSaved',
+        data: {
+          agentId: AGENT,
+          versionId: VERSION,
+          versionNumber: 1,
+          settingsSchemaVersion: 1,
+          settings: { name: 'bench', notifications: { webhook: receiver.url } },
+          secrets: {},
+          savedBy: null,
+          savedAt: Date.now(),
+          reason: 'save',
+          changedFields: [],
+        },
+      },
+    ],
+    { expectedVersion: 'any' },
+  );
 
   // 1. Latency under a steady flow of ends.
   const total = Math.round((SECONDS * PER_MINUTE) / 60);
@@ -129,11 +172,30 @@ try {
   const began = Date.now();
   for (let i = 1; i <= total; i += 1) {
     const now = Date.now();
-    await store.append(`container-${i}`, 'container', [
-      { type: 'ContainerQueued', data: { containerId: i, agentId: AGENT, orgId: ORG, launchType: 'scheduled repeatedly', agentVersionId: VERSION, queuedAt: now - 5 } },
-      { type: 'ContainerStarted', data: { containerId: i, agentId: AGENT, startedAt: now - 3 } },
-      { type: 'ContainerEnded', data: { containerId: i, agentId: AGENT, status: 'complete', endType: 'finished', exitCode: 0, endMessage: 'Agent finished (success)', endedAt: Date.now() } },
-    ], { expectedVersion: 'no_stream' });
+    await store.append(
+      `container-${i}`,
+      'container',
+      [
+        {
+          type: 'ContainerQueued',
+          data: { containerId: i, agentId: AGENT, orgId: ORG, launchType: 'scheduled repeatedly', agentVersionId: VERSION, queuedAt: now - 5 },
+        },
+        { type: 'ContainerStarted', data: { containerId: i, agentId: AGENT, startedAt: now - 3 } },
+        {
+          type: 'ContainerEnded',
+          data: {
+            containerId: i,
+            agentId: AGENT,
+            status: 'complete',
+            endType: 'finished',
+            exitCode: 0,
+            endMessage: 'Agent finished (success)',
+            endedAt: Date.now(),
+          },
+        },
+      ],
+      { expectedVersion: 'no_stream' },
+    );
     const due = began + i * gapMs;
     if (due > Date.now()) await sleep(due - Date.now());
   }
@@ -156,8 +218,15 @@ try {
 
   const perSecond = DELIVERIES / drainSeconds;
   const rawPerSecond = DELIVERIES / rawSeconds;
-  console.log(`webhooks: ${total} run ends at ${PER_MINUTE}/min over ${SECONDS} s → received: p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms, max ${latencies.at(-1)} ms`);
-  console.log(`webhooks: ${DELIVERIES} due deliveries, one notifier: ${perSecond.toFixed(0)} deliveries/s; raw POST loop (${CONCURRENCY} at a time): ${rawPerSecond.toFixed(0)}/s; ratio ${(rawPerSecond / perSecond).toFixed(2)}× slower than raw`);
+  console.log(
+    `webhooks: ${total} run ends at ${PER_MINUTE}/min over ${SECONDS} s → received: p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms, max ${latencies.at(-1)} ms`,
+  );
+  console.log(
+    `webhooks: ${DELIVERIES} due deliveries, one notifier: ${perSecond.toFixed(0)} deliveries/s; raw POST loop (${CONCURRENCY} at a time): ${rawPerSecond.toFixed(0)}/s; ratio ${(rawPerSecond / perSecond).toFixed(2)}× slower than raw`,
+  );
 } finally {
-  while (stops.length) await stops.pop()().catch(() => undefined);
+  while (stops.length)
+    await stops
+      .pop()()
+      .catch(() => undefined);
 }

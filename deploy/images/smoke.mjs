@@ -38,7 +38,8 @@ const servers = [];
 let failed = false;
 
 async function cleanup() {
-  if (failed && process.env.SMOKE_KEEP === '1') return console.error(`SMOKE_KEEP=1: containers ${containers.join(' ')} left running (podman rm -f them), data in ${work}`);
+  if (failed && process.env.SMOKE_KEEP === '1')
+    return console.error(`SMOKE_KEEP=1: containers ${containers.join(' ')} left running (podman rm -f them), data in ${work}`);
   for (const name of containers.reverse()) spawnSync('podman', [...podmanGlobal, 'rm', '-f', '-t', '5', name], { stdio: 'ignore' });
   for (const server of servers.reverse()) await server.stop().catch(() => undefined);
   rmSync(work, { recursive: true, force: true });
@@ -51,11 +52,14 @@ function logsOf(name) {
 }
 
 try {
-  if (spawnSync('podman', ['image', 'exists', IMAGE]).status !== 0) throw new Error(`image ${IMAGE} not found: run deploy/images/build.sh (or deploy/images/smoke.sh)`);
+  if (spawnSync('podman', ['image', 'exists', IMAGE]).status !== 0)
+    throw new Error(`image ${IMAGE} not found: run deploy/images/build.sh (or deploy/images/smoke.sh)`);
 
   const pgPort = await freePort();
   const pgPassword = randomBytes(16).toString('hex');
-  servers.push(await startEmbeddedPostgres({ dataDir: join(work, 'pg'), port: pgPort, user: 'agentry', password: pgPassword, database: 'agentry', ephemeral: true }));
+  servers.push(
+    await startEmbeddedPostgres({ dataDir: join(work, 'pg'), port: pgPort, user: 'agentry', password: pgPassword, database: 'agentry', ephemeral: true }),
+  );
   const natsPort = await freePort();
   const natsPassword = randomBytes(16).toString('hex');
   const nats = await startNatsServer({ port: natsPort, storeDir: join(work, 'nats'), auth: { users: [{ user: 'agentry', password: natsPassword }] } });
@@ -85,13 +89,23 @@ try {
     executor: {
       env: { ...literalEnv('executor'), ...secrets, EXECUTOR_SLOTS: '2' },
       run: [
-        '--user', `${sc.runAsUser ?? 0}:${sc.runAsGroup ?? 0}`, '--cap-drop', 'ALL', '--cap-add', process.env.SMOKE_EXECUTOR_CAPS ?? sc.capabilities.add.join(','),
+        '--user',
+        `${sc.runAsUser ?? 0}:${sc.runAsGroup ?? 0}`,
+        '--cap-drop',
+        'ALL',
+        '--cap-add',
+        process.env.SMOKE_EXECUTOR_CAPS ?? sc.capabilities.add.join(','),
         ...(sc.allowPrivilegeEscalation === false ? ['--security-opt', 'no-new-privileges'] : []),
-        '--security-opt', 'unmask=/proc/*', // procMount: Unmasked
-        '--tmpfs', `${literalEnv('executor').AGENTRY_WORK_DIR}:rw,size=512m,mode=0755`, '-v', `${storage}:${literalEnv('executor').AGENTRY_STORAGE_DIR}`,
+        '--security-opt',
+        'unmask=/proc/*', // procMount: Unmasked
+        '--tmpfs',
+        `${literalEnv('executor').AGENTRY_WORK_DIR}:rw,size=512m,mode=0755`,
+        '-v',
+        `${storage}:${literalEnv('executor').AGENTRY_STORAGE_DIR}`,
         // slirp4netns (the scripts' network) needs the tun device; on Kubernetes a device plugin
         // provides it (deploy/k8s/components/executor-tun-device).
-        '--device', '/dev/net/tun',
+        '--device',
+        '/dev/net/tun',
       ],
     },
     output: { env: { ...literalEnv('output'), DATABASE_URL: secrets.DATABASE_URL, NATS_URL: secrets.NATS_URL } },
@@ -104,12 +118,34 @@ try {
     service.healthUrl = name === 'gateway' ? `http://127.0.0.1:${gatewayPort}/readyz` : `http://127.0.0.1:${env.HEALTH_PORT}/readyz`;
     // Secrets through an env file (0600), never on podman's command line.
     const envFile = join(work, `${name}.env`);
-    writeFileSync(envFile, Object.entries(env).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+    writeFileSync(
+      envFile,
+      Object.entries(env)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('\n') + '\n',
+    );
     chmodSync(envFile, 0o600);
     const container = `agentry-smoke-${name}-${run}`;
-    podman(['run', '-d', '--name', container, '--network', 'host', '--read-only', '--tmpfs', '/tmp:rw,size=64m',
-      '--ulimit', `nofile=${hardNofile}:${hardNofile}`, '--ulimit', 'nproc=4096:4096',
-      '--env-file', envFile, ...(service.run ?? ['--cap-drop', 'ALL', '--security-opt', 'no-new-privileges']), IMAGE, name]);
+    podman([
+      'run',
+      '-d',
+      '--name',
+      container,
+      '--network',
+      'host',
+      '--read-only',
+      '--tmpfs',
+      '/tmp:rw,size=64m',
+      '--ulimit',
+      `nofile=${hardNofile}:${hardNofile}`,
+      '--ulimit',
+      'nproc=4096:4096',
+      '--env-file',
+      envFile,
+      ...(service.run ?? ['--cap-drop', 'ALL', '--security-opt', 'no-new-privileges']),
+      IMAGE,
+      name,
+    ]);
     containers.push(container);
     service.container = container;
     // The registry migrates first (the others wait on its schema only through the advisory lock).
@@ -117,11 +153,21 @@ try {
   }
   for (const [name, service] of Object.entries(services)) await waitReady(name, service);
   say('every service ready (/readyz 200)');
-  const isolation = logsOf(services.executor.container).split('\n').map((l) => { try { return JSON.parse(l).message; } catch { return ''; } }).find((m) => /isolation/.test(m ?? ''));
+  const isolation = logsOf(services.executor.container)
+    .split('\n')
+    .map((l) => {
+      try {
+        return JSON.parse(l).message;
+      } catch {
+        return '';
+      }
+    })
+    .find((m) => /isolation/.test(m ?? ''));
   say(`executor: ${isolation ?? '(no isolation line in its log)'}`);
   // The manifests give scripts the internet (through slirp4netns, with the egress rules): a
   // sandbox that fell back to no network means a tool or a permission is missing in the image or pod.
-  if (!/isolation bubblewrap/.test(isolation ?? '') || !/network internet/.test(isolation ?? '')) throw new Error('the executor does not run scripts sandboxed with internet access');
+  if (!/isolation bubblewrap/.test(isolation ?? '') || !/network internet/.test(isolation ?? ''))
+    throw new Error('the executor does not run scripts sandboxed with internet access');
 
   const api = `http://127.0.0.1:${gatewayPort}`;
   const headers = { 'X-Phantombuster-Key-1': adminKey };
@@ -161,7 +207,7 @@ try {
     ({ output } = await call('GET', `/api/v2/containers/fetch-output?id=${containerId}`));
   }
   say(`its output:\n${output.replace(/^/gm, '    | ')}`);
-  if (!output.includes('hello from the image')) throw new Error('the script\'s line is not in its output');
+  if (!output.includes('hello from the image')) throw new Error("the script's line is not in its output");
   for (const [name, value] of Object.entries({ ...secrets, AGENTRY_BOOTSTRAP_API_KEY: adminKey })) {
     if (output.includes(value)) throw new Error(`the script read ${name}`);
   }
@@ -169,7 +215,12 @@ try {
   say('the script ran sandboxed: none of the platform secrets in its output');
 
   // The time limit: the executor must kill a script of another uid (and everything it started).
-  await call('POST', '/api/v1/script/forever.js', { text: "require('child_process').spawn('sleep', ['600'], { detached: true }); setInterval(() => console.log('still here'), 500);" }, true);
+  await call(
+    'POST',
+    '/api/v1/script/forever.js',
+    { text: "require('child_process').spawn('sleep', ['600'], { detached: true }); setInterval(() => console.log('still here'), 500);" },
+    true,
+  );
   const stuck = await call('POST', '/api/v2/agents/save', { name: `smoke-limit-${run}`, script: 'forever.js', executionTimeLimit: 2 });
   const { containerId: stuckId } = await call('POST', '/api/v2/agents/launch', { id: stuck.id });
   let ended;
@@ -193,7 +244,10 @@ async function waitReady(name, service) {
   for (const deadline = Date.now() + 120_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 500))) {
     const state = spawnSync('podman', [...podmanGlobal, 'inspect', '-f', '{{.State.Running}}', service.container], { encoding: 'utf8' }).stdout.trim();
     if (state !== 'true') throw new Error(`${name} exited:\n${logsOf(service.container).split('\n').slice(-20).join('\n')}`);
-    const ok = await fetch(service.healthUrl).then((r) => r.ok, () => false);
+    const ok = await fetch(service.healthUrl).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
   }
   throw new Error(`${name} not ready within 120 s (${service.healthUrl})`);

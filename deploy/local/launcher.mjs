@@ -122,7 +122,11 @@ function startService(service, settings, natsUrlFor) {
     onGiveUp: (crashed) => stopAll(1, `stopping Agentry because ${crashed.name} keeps crashing`),
   });
   services.push(child);
-  return lifecycle.start(service.name, () => child.start(), (c) => c.stop());
+  return lifecycle.start(
+    service.name,
+    () => child.start(),
+    (c) => c.stop(),
+  );
 }
 
 function infrastructureLines(config, databaseUrl, natsUrl) {
@@ -130,7 +134,11 @@ function infrastructureLines(config, databaseUrl, natsUrl) {
   return [
     `Postgres: ${config.databaseUrl ? 'DATABASE_URL' : 'embedded'} ${redactUrl(databaseUrl)}${config.databaseUrl ? '' : ` (password in ${passwordFile})`}`,
     `NATS:     ${config.natsUrl ? 'NATS_URL' : 'embedded'} ${redactUrl(natsUrl)}${config.natsUrl ? '' : ` (a login per service in ${natsUsersDir(config.dataDir)})`}`,
-    ...(config.natsUrl ? [] : [`Events:   lifecycle events on NATS as user '${SUBSCRIBER_USER}' (read-only; password in ${subscriberPasswordFile(config.dataDir)}; see docs/events/README.md)`]),
+    ...(config.natsUrl
+      ? []
+      : [
+          `Events:   lifecycle events on NATS as user '${SUBSCRIBER_USER}' (read-only; password in ${subscriberPasswordFile(config.dataDir)}; see docs/events/README.md)`,
+        ]),
     `Data:     ${config.dataDir}`,
   ];
 }

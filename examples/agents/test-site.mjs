@@ -19,14 +19,25 @@ function route(req, body) {
     const page = Math.max(1, Number(url.searchParams.get('page') ?? 1));
     const items = ITEMS.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
     const next = page * PAGE_SIZE < ITEMS.length ? `<a class="next" href="/list?page=${page + 1}">next</a>` : '';
-    return { body: html(`List ${page}`, `<ul>${items.map((item) => `<li class="item"><span class="name">${item.name}</span> <span class="price">${item.price}</span></li>`).join('')}</ul>${next}`) };
+    return {
+      body: html(
+        `List ${page}`,
+        `<ul>${items.map((item) => `<li class="item"><span class="name">${item.name}</span> <span class="price">${item.price}</span></li>`).join('')}</ul>${next}`,
+      ),
+    };
   }
   if (url.pathname === '/login' && req.method === 'GET') {
-    return { body: html('Log in', '<form method="post" action="/login"><input name="login"><input name="password" type="password"><button type="submit">Log in</button></form>') };
+    return {
+      body: html(
+        'Log in',
+        '<form method="post" action="/login"><input name="login"><input name="password" type="password"><button type="submit">Log in</button></form>',
+      ),
+    };
   }
   if (url.pathname === '/login' && req.method === 'POST') {
     const form = new URLSearchParams(body);
-    if (form.get('login') === LOGIN.login && form.get('password') === LOGIN.password) return { status: 303, headers: { location: '/private', 'set-cookie': `${SESSION}; HttpOnly; Path=/` } };
+    if (form.get('login') === LOGIN.login && form.get('password') === LOGIN.password)
+      return { status: 303, headers: { location: '/private', 'set-cookie': `${SESSION}; HttpOnly; Path=/` } };
     return { status: 303, headers: { location: '/login?failed=1' } };
   }
   if (url.pathname === '/private') {
@@ -35,12 +46,15 @@ function route(req, body) {
   }
   if (url.pathname === '/search') {
     return {
-      body: html('Search', `<input id="q"><button id="go">Search</button><ul id="results"></ul><script>
+      body: html(
+        'Search',
+        `<input id="q"><button id="go">Search</button><ul id="results"></ul><script>
         document.getElementById('go').onclick = async () => {
           const answer = await fetch('/api/search?q=' + encodeURIComponent(document.getElementById('q').value));
           const words = await answer.json();
           setTimeout(() => { document.getElementById('results').innerHTML = words.map((w) => '<li>' + w + '</li>').join(''); }, 300);
-        };</script>`),
+        };</script>`,
+      ),
     };
   }
   if (url.pathname === '/api/search') {

@@ -214,7 +214,8 @@ test('an API error is one clear line and a non-zero exit; bad input is a usage e
 
 test('hostile server: HTML, garbage, a 500 page, a dropped connection → one clear line (69), no stack, nothing of the page', async () => {
   const answers: ((res: import('node:http').ServerResponse) => void)[] = [
-    (res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><html><body>Sign in to the captive portal<script>x()</script></body></html>'),
+    (res) =>
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><html><body>Sign in to the captive portal<script>x()</script></body></html>'),
     (res) => res.writeHead(500, { 'content-type': 'text/html' }).end('<html><h1>500 Internal Server Error</h1></html>'),
     (res) => res.writeHead(502, { 'content-type': 'application/octet-stream' }).end('\u0000\u001b]0;pwned\u0007\u001b[2J garbage'),
     (res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"unterminated'),

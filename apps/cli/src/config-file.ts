@@ -40,6 +40,7 @@ export function loadCredentials(env: NodeJS.ProcessEnv = process.env): Credentia
   }
   const url = env['AGENTRY_URL'] || (typeof saved.url === 'string' ? saved.url : '');
   const apiKey = env['AGENTRY_API_KEY'] || (typeof saved.apiKey === 'string' ? saved.apiKey : '');
-  if (!url || !apiKey) throw new CliError(EXIT.config, 'not logged in: run agentry login --url <gateway URL> --key <API key> (or set AGENTRY_URL and AGENTRY_API_KEY)');
+  if (!url || !apiKey)
+    throw new CliError(EXIT.config, 'not logged in: run agentry login --url <gateway URL> --key <API key> (or set AGENTRY_URL and AGENTRY_API_KEY)');
   return { url, apiKey };
 }

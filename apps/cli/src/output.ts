@@ -19,7 +19,7 @@ export function styleFor(stream: NodeJS.WriteStream): Style {
   return { bold: wrap(on, 1, 22), dim: wrap(on, 2, 22), red: wrap(on, 31, 39), green: wrap(on, 32, 39) };
 }
 
-export const printJson = (value: unknown): void => void process.stdout.write(JSON.stringify(value, null, 2) + "\n");
+export const printJson = (value: unknown): void => void process.stdout.write(JSON.stringify(value, null, 2) + '\n');
 
 /** A plain table: columns padded to their widest cell; cells made one line (no terminal escapes from data). */
 export function printTable(headers: string[], rows: unknown[][]): void {

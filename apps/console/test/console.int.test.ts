@@ -22,7 +22,16 @@ const require = createRequire(import.meta.url);
 const consoleDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const imagesDir = join(consoleDir, '..', '..', 'docs', 'images');
 const SCREENSHOTS = process.env.CONSOLE_SCREENSHOTS === '1';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** Prints a line, then either keeps running (mode "wait": a run to watch and abort) or sets a table as its result and stores a file. */
 const SCRIPT = `const buster = require('phantombuster').create();
@@ -73,8 +82,14 @@ async function watched(ctx: BrowserContext): Promise<Page> {
 /** axe-core, evaluated in the page (DevTools evaluation, not an inline script the CSP would block): serious or critical findings. */
 async function seriousViolations(p: Page): Promise<string[]> {
   await p.evaluate(readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'));
-  const result = await p.evaluate(async () => (window as unknown as { axe: { run: (o: unknown) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run({ resultTypes: ['violations'] }));
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  const result = await p.evaluate(async () =>
+    (window as unknown as { axe: { run: (o: unknown) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run({
+      resultTypes: ['violations'],
+    }),
+  );
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 async function screenshot(p: Page, name: string): Promise<void> {
@@ -148,7 +163,14 @@ describe('the gateway serves the console', () => {
   });
 
   test('hostile paths: traversal, encoded traversal, hidden files and unknown files are 404, not files', async () => {
-    for (const path of ['/assets/../../package.json', '/%2e%2e/%2e%2e/package.json', '/..%2f..%2fpackage.json', '/.gitignore', '/assets/nope.js', '/vite.config.ts']) {
+    for (const path of [
+      '/assets/../../package.json',
+      '/%2e%2e/%2e%2e/package.json',
+      '/..%2f..%2fpackage.json',
+      '/.gitignore',
+      '/assets/nope.js',
+      '/vite.config.ts',
+    ]) {
       const res = await get(path);
       expect([path, res.status]).toEqual([path, 404]);
       expect(res.text).not.toContain('"name": "@agentry/console"');
@@ -157,7 +179,7 @@ describe('the gateway serves the console', () => {
 });
 
 describe('a user in Chromium', () => {
-  test('signs in with an API key: a wrong key is refused with the API\'s message, the right one is kept in sessionStorage only', async () => {
+  test("signs in with an API key: a wrong key is refused with the API's message, the right one is kept in sessionStorage only", async () => {
     await page.goto(platform.baseUrl);
     expect(await seriousViolations(page)).toEqual([]);
     await page.getByLabel('API key').fill('ak_wrong_key_0000000000');
@@ -196,7 +218,7 @@ describe('a user in Chromium', () => {
     expect(await seriousViolations(page)).toEqual([]);
   });
 
-  test('a setting the API refuses shows the API\'s own message next to its field, and nothing is saved', async () => {
+  test("a setting the API refuses shows the API's own message next to its field, and nothing is saved", async () => {
     await page.getByRole('button', { name: 'Settings' }).click();
     const limit = page.getByLabel('Execution time limit (seconds)');
     await limit.fill('ten minutes');
@@ -264,13 +286,19 @@ describe('a user in Chromium', () => {
     expect(launched.status).toBe(200);
     const containerId = String(launched.body.containerId);
     await page.reload();
-    await page.locator('.run-state').filter({ hasText: `Container ${containerId}: running` }).waitFor();
+    await page
+      .locator('.run-state')
+      .filter({ hasText: `Container ${containerId}: running` })
+      .waitFor();
     const log = page.getByRole('log', { name: 'Console output' });
     await log.filter({ hasText: 'line one from the script' }).waitFor();
     await log.filter({ hasText: 'still working' }).waitFor();
     await page.getByRole('button', { name: 'Abort' }).click();
     await page.locator('.run-state').filter({ hasText: 'ended' }).waitFor();
-    expect((await platform.request('GET', `/api/v2/containers/fetch?id=${containerId}`, { key })).body).toMatchObject({ status: 'finished', endType: 'killed' });
+    expect((await platform.request('GET', `/api/v2/containers/fetch?id=${containerId}`, { key })).body).toMatchObject({
+      status: 'finished',
+      endType: 'killed',
+    });
   });
 
   test('launches a run that sets a list of objects and reads it as a table, with a CSV download safe for spreadsheets', async () => {
@@ -374,7 +402,9 @@ describe('a user in Chromium', () => {
     // The last run's time comes in after the list (one history call per agent).
     const row = page.locator('.agent-row', { hasText: 'Console agent' }).filter({ hasText: /· \d+ \w+ \d{4}/ });
     await row.waitFor();
-    expect(await row.innerText()).toMatch(/active[\s\S]*Last run\s+success — Agent finished \(success\) · \d+ \w+ \d{4}, \d\d:\d\d[\s\S]*Next launch[\s\S]*none planned/);
+    expect(await row.innerText()).toMatch(
+      /active[\s\S]*Last run\s+success — Agent finished \(success\) · \d+ \w+ \d{4}, \d\d:\d\d[\s\S]*Next launch[\s\S]*none planned/,
+    );
     expect(await seriousViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Switch to dark theme' }).click();
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
@@ -408,7 +438,13 @@ describe('a user in Chromium', () => {
     expect(created.status).toBe(200);
     await page.reload();
     await page.locator('.agent-row', { hasText: name }).waitFor();
-    expect(await page.evaluate(() => ({ pwned: (window as unknown as { __pwned?: number }).__pwned, img: document.querySelectorAll('main img').length, bold: document.querySelectorAll('main b').length }))).toEqual({ pwned: undefined, img: 0, bold: 0 });
+    expect(
+      await page.evaluate(() => ({
+        pwned: (window as unknown as { __pwned?: number }).__pwned,
+        img: document.querySelectorAll('main img').length,
+        bold: document.querySelectorAll('main b').length,
+      })),
+    ).toEqual({ pwned: undefined, img: 0, bold: 0 });
     await platform.request('POST', '/api/v2/agents/delete', { key, json: { id: created.body.id } });
   });
 

@@ -23,7 +23,12 @@ describe("an agent's proxy", () => {
   });
 
   test('reaches the script as buster.proxyAddress and HTTP(S)_PROXY, with its user and opened password', async () => {
-    const agentId = await bed.agentWithScript(PRINT_PROXY, { proxyType: 'http', proxyAddress: '203.0.113.20:3128', proxyUsername: 'scraper', proxyPassword: 's3cret' });
+    const agentId = await bed.agentWithScript(PRINT_PROXY, {
+      proxyType: 'http',
+      proxyAddress: '203.0.113.20:3128',
+      proxyUsername: 'scraper',
+      proxyPassword: 's3cret',
+    });
     const { containerId } = await bed.launch({ agentId });
     expect((await bed.waitEnded(containerId)).ended).toMatchObject({ status: 'complete' });
     expect(JSON.parse((await bed.durableOutput(containerId)).toString('utf8'))).toEqual({
@@ -39,7 +44,12 @@ describe("an agent's proxy", () => {
     ['localhost', 'localhost:8080', 'the proxy host localhost is in a range scripts may not reach (127.0.0.0/8)'],
     ['a range of AGENTRY_EGRESS_DENY', '198.51.100.7:3128', 'the proxy host 198.51.100.7 is in a range scripts may not reach (198.51.100.0/24)'],
   ])('on %s fails the run before the script starts, saying why on its console, never the password', async (_name, proxyAddress, reason) => {
-    const agentId = await bed.agentWithScript(`console.log('the script ran')`, { proxyType: 'http', proxyAddress, proxyUsername: 'scraper', proxyPassword: 's3cret' });
+    const agentId = await bed.agentWithScript(`console.log('the script ran')`, {
+      proxyType: 'http',
+      proxyAddress,
+      proxyUsername: 'scraper',
+      proxyPassword: 's3cret',
+    });
     const { containerId } = await bed.launch({ agentId });
     expect((await bed.waitEnded(containerId)).ended).toMatchObject({ status: 'failed' });
     const output = (await bed.durableOutput(containerId)).toString('utf8');

@@ -64,7 +64,9 @@ test('AGENTRY_EGRESS_DENY: ranges scripts may not reach, checked at boot', () =>
     { family: 4, address: '10.96.0.0', prefix: 12 },
     { family: 6, address: 'fd00:10::', prefix: 64 },
   ]);
-  expect(() => loadExecutorConfig({ ...base, AGENTRY_EGRESS_DENY: '10.96.0.1/12' })).toThrow(/AGENTRY_EGRESS_DENY: "10\.96\.0\.1\/12" has bits set below its \/12 prefix/);
+  expect(() => loadExecutorConfig({ ...base, AGENTRY_EGRESS_DENY: '10.96.0.1/12' })).toThrow(
+    /AGENTRY_EGRESS_DENY: "10\.96\.0\.1\/12" has bits set below its \/12 prefix/,
+  );
 });
 
 test("a run's time limit is the agent's or the default, capped by the ceiling", () => {

@@ -116,7 +116,9 @@ const chromium = (): Setting<string | undefined> => ({
       accessSync(path, constants.X_OK);
       return { value: path };
     } catch {
-      return raw ? { problem: `${name}: ${raw} is not an executable (install Chromium: apt-get install chromium; its binary is ${DEFAULT_CHROMIUM})` } : { value: undefined };
+      return raw
+        ? { problem: `${name}: ${raw} is not an executable (install Chromium: apt-get install chromium; its binary is ${DEFAULT_CHROMIUM})` }
+        : { value: undefined };
     }
   },
 });

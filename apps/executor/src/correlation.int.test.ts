@@ -25,8 +25,11 @@ test('a failing run and its automatic retry: every event of both containers has 
   await client.connect();
   try {
     const retryOf = async () =>
-      (await client.query(`SELECT (data->>'containerId')::int AS id FROM events WHERE type = 'ContainerQueued' AND (data->>'retryOfContainerId')::int = $1`, [containerId])).rows[0]
-        ?.id as number | undefined;
+      (
+        await client.query(`SELECT (data->>'containerId')::int AS id FROM events WHERE type = 'ContainerQueued' AND (data->>'retryOfContainerId')::int = $1`, [
+          containerId,
+        ])
+      ).rows[0]?.id as number | undefined;
     await waitUntil(async () => (await retryOf()) !== undefined, { timeoutMs: 30_000, message: 'the failed run was retried' });
     const retry = (await retryOf())!;
     await bed.waitEnded(retry);

@@ -22,7 +22,8 @@ afterAll(async () => {
 async function handedBack(first: number): Promise<ContainerQueuedData[]> {
   const found: ContainerQueuedData[] = [];
   for (let page = await bed.store.readAll(); page.length > 0; page = await bed.store.readAll({ after: page.at(-1)! })) {
-    for (const e of page) if (e.type === 'ContainerQueued' && (e.data as ContainerQueuedData).retryOfContainerId === first) found.push(e.data as ContainerQueuedData);
+    for (const e of page)
+      if (e.type === 'ContainerQueued' && (e.data as ContainerQueuedData).retryOfContainerId === first) found.push(e.data as ContainerQueuedData);
   }
   return found;
 }
@@ -53,7 +54,10 @@ test('a run longer than the grace is stopped and handed back: it runs again on a
     { maxRetryNumber: 0 },
   );
   const { containerId } = await bed.launch({ agentId });
-  await waitUntil(async () => (await bed.container(containerId))?.started?.executorId === draining.executorId, { timeoutMs: 20_000, message: 'run started on the draining replica' });
+  await waitUntil(async () => (await bed.container(containerId))?.started?.executorId === draining.executorId, {
+    timeoutMs: 20_000,
+    message: 'run started on the draining replica',
+  });
 
   await draining.close();
   expect((await bed.container(containerId))?.ended).toMatchObject({ status: 'failed', endMessage: 'Executor stopped' });

@@ -53,7 +53,10 @@ export const executorProjections = () => executorService.projections();
  */
 async function checkHost(config: ExecutorConfig): Promise<string> {
   const problems: string[] = [];
-  for (const [name, dir] of [['AGENTRY_WORK_DIR', config.workDir], ['AGENTRY_STORAGE_DIR', config.storageDir]] as const) {
+  for (const [name, dir] of [
+    ['AGENTRY_WORK_DIR', config.workDir],
+    ['AGENTRY_STORAGE_DIR', config.storageDir],
+  ] as const) {
     try {
       await mkdir(dir, { recursive: true });
       await access(dir, constants.W_OK);
@@ -61,7 +64,16 @@ async function checkHost(config: ExecutorConfig): Promise<string> {
       problems.push(`${name} (${dir}) is not a writable folder: ${(error as Error).message}`);
     }
   }
-  problems.push(...(await checkIsolation({ isolation: config.isolation, runUser: config.runUser, folders: [['AGENTRY_WORK_DIR', config.workDir], ['AGENTRY_STORAGE_DIR', config.storageDir]] })));
+  problems.push(
+    ...(await checkIsolation({
+      isolation: config.isolation,
+      runUser: config.runUser,
+      folders: [
+        ['AGENTRY_WORK_DIR', config.workDir],
+        ['AGENTRY_STORAGE_DIR', config.storageDir],
+      ],
+    })),
+  );
   if (problems.length) throw new ConfigError(problems);
   return describeIsolation({ isolation: config.isolation, runUser: config.runUser });
 }

@@ -181,7 +181,8 @@ test('drill: one of two executors SIGKILLed mid-run and restarted 3 s later: eve
   const launched: number[] = [];
   for (let i = 0; i < 24; i++) launched.push((await bed.launch({ agentId: agents[i % 3]! })).containerId);
 
-  const onVictim = async () => (await Promise.all(launched.map((id) => bed.container(id)))).filter((s) => s?.phase === 'running' && s.started?.executorId === victim!.executorId);
+  const onVictim = async () =>
+    (await Promise.all(launched.map((id) => bed.container(id)))).filter((s) => s?.phase === 'running' && s.started?.executorId === victim!.executorId);
   await waitUntil(async () => (await onVictim()).length >= 2, { timeoutMs: 60_000, message: 'runs on the executor to kill' });
   victim!.child.kill('SIGKILL');
   await new Promise((resolve) => (victim!.child.exitCode !== null || victim!.child.signalCode !== null ? resolve(null) : victim!.child.once('exit', resolve)));
@@ -200,10 +201,12 @@ test('drill: one of two executors SIGKILLed mid-run and restarted 3 s later: eve
     launched.every((first) => all.some((c) => (c.id === first || c.state.queued.retryOfContainerId === first) && c.state.ended?.status === 'complete'));
   let last: Awaited<ReturnType<typeof chains>> = [];
   // Generous: reaped within TTL + a sweep of the victim's last beat, then retried and run (~20 s here).
-  await waitUntil(async () => settled((last = await chains())), { timeoutMs: 120_000, intervalMs: 500, message: 'every launch ended' }).catch((error: Error) => {
-    const stuck = last.filter((c) => c.state.phase !== 'ended').map((c) => `${c.id}:${c.state.phase}@${c.state.started?.executorId ?? '-'}`);
-    throw new Error(`${error.message}; still not ended: ${stuck.join(', ')}`);
-  });
+  await waitUntil(async () => settled((last = await chains())), { timeoutMs: 120_000, intervalMs: 500, message: 'every launch ended' }).catch(
+    (error: Error) => {
+      const stuck = last.filter((c) => c.state.phase !== 'ended').map((c) => `${c.id}:${c.state.phase}@${c.state.started?.executorId ?? '-'}`);
+      throw new Error(`${error.message}; still not ended: ${stuck.join(', ')}`);
+    },
+  );
 
   for (const c of last) {
     // Exactly one end per container, whoever wrote it (the run, the reaper).

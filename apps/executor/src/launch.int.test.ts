@@ -144,7 +144,9 @@ test('the executor read model rebuilt from the log equals the live one', async (
   // live snapshot and the rebuild would show up only in the rebuilt rows. So wait until every
   // container has ended on record and the live model has applied it.
   const unsettled = async () =>
-    (await bed.dataSource.query(`SELECT container_id FROM executor_containers WHERE phase <> 'ended'`)).map((r: { container_id: string }) => Number(r.container_id));
+    (await bed.dataSource.query(`SELECT container_id FROM executor_containers WHERE phase <> 'ended'`)).map((r: { container_id: string }) =>
+      Number(r.container_id),
+    );
   for (const id of await unsettled()) await bed.waitEnded(id, 60_000);
   await waitUntil(async () => (await unsettled()).length === 0, { timeoutMs: 30_000, message: 'the live executor read model applied every end' });
   const before = await bed.dataSource.query(`SELECT * FROM executor_containers ORDER BY container_id`);

@@ -88,7 +88,10 @@ test('a run over its memory (all its processes together) ends "Memory limit reac
     else { for (let i = 0; i < 4; i++) fork(__filename, ['child']); setInterval(() => {}, 1000); }`);
   const diskFill = await bed.agentWithScript(`const fs = require('fs'); let i = 0;
     const write = () => { fs.writeFileSync(process.env.TMPDIR + '/f' + (i++), Buffer.alloc(1 << 20, 7)); setTimeout(write, 5); }; write();`);
-  for (const [agentId, endMessage] of [[memoryBomb, 'Memory limit reached'], [diskFill, 'Disk limit reached']] as const) {
+  for (const [agentId, endMessage] of [
+    [memoryBomb, 'Memory limit reached'],
+    [diskFill, 'Disk limit reached'],
+  ] as const) {
     const { containerId } = await bed.launch({ agentId });
     const state = await bed.waitEnded(containerId);
     expect(state.ended).toMatchObject({ status: 'failed', endType: 'killed', endMessage });
@@ -196,7 +199,8 @@ function watchLiveOutput() {
 async function retriesOf(first: number): Promise<ContainerQueuedData[]> {
   const queued: ContainerQueuedData[] = [];
   for (let page = await bed.store.readAll(); page.length > 0; page = await bed.store.readAll({ after: page.at(-1)! })) {
-    for (const e of page) if (e.type === 'ContainerQueued' && (e.data as ContainerQueuedData).retryOfContainerId === first) queued.push(e.data as ContainerQueuedData);
+    for (const e of page)
+      if (e.type === 'ContainerQueued' && (e.data as ContainerQueuedData).retryOfContainerId === first) queued.push(e.data as ContainerQueuedData);
   }
   return queued.sort((a, b) => (a.retryNumber ?? 0) - (b.retryNumber ?? 0));
 }

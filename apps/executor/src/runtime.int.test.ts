@@ -95,8 +95,7 @@ describe.each(isolations)('isolation %s', (isolation) => {
     const seen = JSON.parse(output.trim().split('\n').at(-1)!);
     expect(seen).toEqual({ global: { shared: containerId }, url: `/api/v1/agent/${agentId}/storage/out/note.txt`, same: true, refused: 'Agent not found' });
 
-    const read = (params: ReadStoredFileParams, actor = bed.actor) =>
-      bed.rpc.request(Subjects.executor.readStoredFile, { actor, params });
+    const read = (params: ReadStoredFileParams, actor = bed.actor) => bed.rpc.request(Subjects.executor.readStoredFile, { actor, params });
     const file = await read({ agentId, path: 'out/note.txt' });
     expect(Buffer.from(file.data, 'base64').toString()).toBe('saved text');
     expect(file).toMatchObject({ size: 10, offset: 0, contentType: 'text/plain; charset=utf-8' });
@@ -122,7 +121,9 @@ describe.each(isolations)('isolation %s', (isolation) => {
     await expect(read(`${ids[1]}/f.txt`)).resolves.toMatchObject({ size: expect.any(Number) });
     await expect(read(`${ids[2]}/f.txt`)).resolves.toMatchObject({ size: expect.any(Number) });
 
-    const deleting = await bed.agentWithScript(`const b = require('agentry').create(); b.saveText('x', 'run-' + b.containerId + '.txt');`, { fileMgmt: 'delete' });
+    const deleting = await bed.agentWithScript(`const b = require('agentry').create(); b.saveText('x', 'run-' + b.containerId + '.txt');`, {
+      fileMgmt: 'delete',
+    });
     const first = await bed.launch({ agentId: deleting });
     await bed.waitEnded(first.containerId);
     const second = await bed.launch({ agentId: deleting });

@@ -44,7 +44,10 @@ console.log(JSON.stringify({ greeting: greet('lib'), count: count(), unlisted })
   });
 
   test('an ES module script imports a lib', async () => {
-    const scriptId = await bed.saveScript('esm-user.mjs', `'phantombuster dependencies: lib-Greeter.js'\nimport lib from 'lib-Greeter';\nconsole.log(lib.greet('esm'));\n`);
+    const scriptId = await bed.saveScript(
+      'esm-user.mjs',
+      `'phantombuster dependencies: lib-Greeter.js'\nimport lib from 'lib-Greeter';\nconsole.log(lib.greet('esm'));\n`,
+    );
     const { status, output } = await run((await bed.saveAgent({ scriptId })).id);
     expect(status === 'complete' ? 'complete' : output).toBe('complete');
     expect(output.trim()).toBe('hello esm');

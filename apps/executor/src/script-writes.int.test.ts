@@ -87,7 +87,10 @@ describe('what scripts write: quotas and the event size limit', () => {
     expect(tally.message).toEqual([20, 330]);
     // Agent and global object writes share one quota.
     expect(tally.agentObject[0] + tally.globalObject[0]).toBe(15);
-    expect(refusals.result).toEqual({ code: ErrorCode.PLAN_LIMIT_REACHED, message: expect.stringMatching(/^Quota reached: at most 10 result objects per run\. The run goes on/) });
+    expect(refusals.result).toEqual({
+      code: ErrorCode.PLAN_LIMIT_REACHED,
+      message: expect.stringMatching(/^Quota reached: at most 10 result objects per run\. The run goes on/),
+    });
     expect(refusals.message.message).toMatch(/at most 20 messages per run/);
     expect(refusals.globalObject.message).toMatch(/at most 15 agent\/global object writes per run/);
 
@@ -119,7 +122,9 @@ describe('what scripts write: quotas and the event size limit', () => {
     const outcomes: string[] = await outputLine(second.containerId, 'OUTCOMES ');
     // 2 MiB per window: ten objects of ~200 KiB fit, the eleventh does not.
     expect(outcomes.slice(0, 4)).toEqual(['ok', 'ok', 'ok', 'ok']);
-    expect(outcomes.slice(4)).toEqual([0, 1].map(() => expect.stringMatching(/^PLAN_LIMIT_REACHED: Quota reached: the org's scripts may write at most 2097152 bytes per 1 h/)));
+    expect(outcomes.slice(4)).toEqual(
+      [0, 1].map(() => expect.stringMatching(/^PLAN_LIMIT_REACHED: Quota reached: the org's scripts may write at most 2097152 bytes per 1 h/)),
+    );
     const usage = new OrgWriteUsage(bed.dataSource);
     expect(await usage.current(org.orgId, 3600)).toBeLessThanOrEqual(QUOTAS.orgMaxWrittenBytes);
 

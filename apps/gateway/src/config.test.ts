@@ -65,5 +65,7 @@ test('bad values fail at boot, all at once, naming what to set', () => {
 });
 
 test('headers cannot be given longer than the whole request', () => {
-  expect(() => loadGatewayConfig({ ...base, HEADERS_TIMEOUT_MS: '5000', REQUEST_TIMEOUT_MS: '1000' })).toThrow(/HEADERS_TIMEOUT_MS .* must not exceed REQUEST_TIMEOUT_MS/);
+  expect(() => loadGatewayConfig({ ...base, HEADERS_TIMEOUT_MS: '5000', REQUEST_TIMEOUT_MS: '1000' })).toThrow(
+    /HEADERS_TIMEOUT_MS .* must not exceed REQUEST_TIMEOUT_MS/,
+  );
 });

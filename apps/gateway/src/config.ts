@@ -58,7 +58,10 @@ const trustProxy = (): Setting<EdgeConfig['trustProxy']> => ({
     if (raw === undefined || raw === 'false') return { value: false };
     if (raw === 'true') return { value: true };
     if (/^\d+$/.test(raw)) return { value: Number(raw) };
-    const entries = raw.split(',').map((s) => s.trim()).filter(Boolean);
+    const entries = raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const bad = entries.filter((e) => {
       const [address, bits, extra] = e.split('/');
       return extra !== undefined || !isIP(address ?? '') || (bits !== undefined && !/^\d{1,3}$/.test(bits));
@@ -93,7 +96,9 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
     env,
   );
   if (c.HEADERS_TIMEOUT_MS > c.REQUEST_TIMEOUT_MS) {
-    throw new ConfigError([`HEADERS_TIMEOUT_MS (${c.HEADERS_TIMEOUT_MS}) must not exceed REQUEST_TIMEOUT_MS (${c.REQUEST_TIMEOUT_MS}): the headers are part of the request`]);
+    throw new ConfigError([
+      `HEADERS_TIMEOUT_MS (${c.HEADERS_TIMEOUT_MS}) must not exceed REQUEST_TIMEOUT_MS (${c.REQUEST_TIMEOUT_MS}): the headers are part of the request`,
+    ]);
   }
   return {
     natsUrl: c.NATS_URL,

@@ -11,4 +11,15 @@ import { OpenApiHttpModule } from './openapi/openapi.module.js';
 import { ConsoleHttpModule } from './console/console.module.js';
 
 /** Every group of HTTP routes the gateway serves. */
-export const gatewayFeatures: Type<unknown>[] = [AccountsHttpModule, ScriptsHttpModule, AgentsHttpModule, ContainersHttpModule, SchedulingHttpModule, WebhooksHttpModule, OrgEventsHttpModule, OpenApiHttpModule, OutOfScopeHttpModule, ConsoleHttpModule];
+export const gatewayFeatures: Type<unknown>[] = [
+  AccountsHttpModule,
+  ScriptsHttpModule,
+  AgentsHttpModule,
+  ContainersHttpModule,
+  SchedulingHttpModule,
+  WebhooksHttpModule,
+  OrgEventsHttpModule,
+  OpenApiHttpModule,
+  OutOfScopeHttpModule,
+  ConsoleHttpModule,
+];

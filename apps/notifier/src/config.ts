@@ -51,7 +51,8 @@ const smtpUrl = (): Setting<string | undefined> => ({
     if (raw === undefined) return { value: undefined };
     try {
       const url = new URL(raw);
-      if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') return { problem: `${name} must use smtp:// or smtps:// (e.g. smtps://user:password@mail.example.com:465)` };
+      if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:')
+        return { problem: `${name} must use smtp:// or smtps:// (e.g. smtps://user:password@mail.example.com:465)` };
       if (!url.hostname) return { problem: `${name} names no host (e.g. smtp://mail.example.com:587)` };
       return { value: raw };
     } catch {
@@ -84,7 +85,9 @@ export function loadNotifierConfig(env: Record<string, string | undefined> = pro
   // A sender without a server (or the reverse) would be a setting that does nothing: both or neither.
   if (Boolean(c.NOTIFIER_SMTP_URL) !== Boolean(c.NOTIFIER_MAIL_FROM)) {
     throw new ConfigError([
-      c.NOTIFIER_SMTP_URL ? 'NOTIFIER_MAIL_FROM is required with NOTIFIER_SMTP_URL (e.g. agentry@example.com)' : 'NOTIFIER_SMTP_URL is required with NOTIFIER_MAIL_FROM (e.g. smtps://user:password@mail.example.com:465)',
+      c.NOTIFIER_SMTP_URL
+        ? 'NOTIFIER_MAIL_FROM is required with NOTIFIER_SMTP_URL (e.g. agentry@example.com)'
+        : 'NOTIFIER_SMTP_URL is required with NOTIFIER_MAIL_FROM (e.g. smtps://user:password@mail.example.com:465)',
     ]);
   }
   return {

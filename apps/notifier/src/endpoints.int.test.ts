@@ -48,7 +48,10 @@ beforeAll(async () => {
   pool = new pg.Pool({ connectionString: platform.databaseUrl, max: 2 });
   notifier = await startNotifier(notifierConfig());
   // An org whose admin has an address: it is told by mail when an endpoint is disabled.
-  const created = await platform.request('POST', '/api/v2/orgs', { key: platform.adminKey, json: { name: 'hooks-org', plan: { maxAgents: 50 }, adminEmail: 'ops@hooks.example.test' } });
+  const created = await platform.request('POST', '/api/v2/orgs', {
+    key: platform.adminKey,
+    json: { name: 'hooks-org', plan: { maxAgents: 50 }, adminEmail: 'ops@hooks.example.test' },
+  });
   expect(created.status).toBe(200);
   org = { orgId: String(created.body.id), key: String(created.body.apiKey) };
   other = await platform.newOrg();
@@ -82,7 +85,11 @@ async function runAgent(name: string, code = 'process.exit(0)'): Promise<{ agent
 /** The reference Standard Webhooks implementation (the `standardwebhooks` package) accepts the request with this secret. */
 function verifies(secret: string, r: Received): boolean {
   try {
-    new Webhook(secret).verify(r.body, { 'webhook-id': String(r.headers['webhook-id']), 'webhook-timestamp': String(r.headers['webhook-timestamp']), 'webhook-signature': String(r.headers['webhook-signature']) });
+    new Webhook(secret).verify(r.body, {
+      'webhook-id': String(r.headers['webhook-id']),
+      'webhook-timestamp': String(r.headers['webhook-timestamp']),
+      'webhook-signature': String(r.headers['webhook-signature']),
+    });
     return true;
   } catch {
     return false;
@@ -93,7 +100,12 @@ const containerEndsAt = (path: string, containerId: string) => receiver.at(path)
 
 test('endpoint CRUD: create shows the secret once; list, fetch and update never do; delete removes it', async () => {
   const created = await createEndpoint('/crud', { description: 'CRM', eventTypes: ['container.ended'] });
-  expect(created).toMatchObject({ id: expect.stringMatching(/^ep_[0-9a-f]{24}$/), secret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{43}=$/), enabled: true, url: receiver.url('/crud') });
+  expect(created).toMatchObject({
+    id: expect.stringMatching(/^ep_[0-9a-f]{24}$/),
+    secret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{43}=$/),
+    enabled: true,
+    url: receiver.url('/crud'),
+  });
 
   const listed = await api('GET', '/endpoints');
   expect(listed.status).toBe(200);
@@ -129,7 +141,10 @@ test("tenant isolation: another org's endpoint id answers 404 on every route, an
 });
 
 test('only org admins manage endpoints: a key without org:admin gets 403 (control: the admin key is served)', async () => {
-  const key = await platform.request('POST', '/api/v2/org/api-keys', { key: org.key, json: { name: 'launcher', roles: ['org:read', 'org:manage_agents:launch'] } });
+  const key = await platform.request('POST', '/api/v2/org/api-keys', {
+    key: org.key,
+    json: { name: 'launcher', roles: ['org:read', 'org:manage_agents:launch'] },
+  });
   expect(key.status).toBe(200);
   const limited = String(key.body.apiKey ?? key.body.key);
   expect((await api('GET', '/endpoints', undefined, limited)).status).toBe(403);
@@ -178,8 +193,18 @@ test('hostile input: bad, oversized and malformed fields answer 400 naming the f
 test('with private destinations refused, endpoint URLs on 127.0.0.1, 10.x, 169.254.x or localhost are refused at registration (control: a public name is accepted)', async () => {
   const service = new EndpointsService({ endpoints: new WebhookEndpoints(notifier.dataSource), secretKey: masterKey, privateDestinations: 'refuse' });
   const actor = { orgId: Number(org.orgId), userId: 1, keyId: 1, roles: ['org:admin' as const], platformAdmin: false };
-  for (const url of ['http://127.0.0.1:8080/hook', 'http://10.1.2.3/hook', 'http://169.254.169.254/latest/meta-data', 'http://[::1]/hook', 'http://localhost/hook', 'http://[::ffff:10.0.0.1]/hook']) {
-    await expect(service.create({ actor, params: { url } })).rejects.toMatchObject({ code: 'VALIDATION_FAILED', fields: [expect.objectContaining({ field: 'url' })] });
+  for (const url of [
+    'http://127.0.0.1:8080/hook',
+    'http://10.1.2.3/hook',
+    'http://169.254.169.254/latest/meta-data',
+    'http://[::1]/hook',
+    'http://localhost/hook',
+    'http://[::ffff:10.0.0.1]/hook',
+  ]) {
+    await expect(service.create({ actor, params: { url } })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      fields: [expect.objectContaining({ field: 'url' })],
+    });
   }
   const accepted = await service.create({ actor, params: { url: 'https://hooks.example.test/hook', enabled: false } });
   expect(accepted.url).toBe('https://hooks.example.test/hook');
@@ -195,7 +220,11 @@ test('a run ends → each subscribed endpoint gets the container.ended envelope,
 
   const [atA] = containerEndsAt('/a', containerId);
   const [atB] = containerEndsAt('/b', containerId);
-  expect(JSON.parse(atA!.body)).toMatchObject({ type: 'container.ended', timestamp: expect.any(String), data: { agentId, containerId, exitCode: 0, exitMessage: 'finished' } });
+  expect(JSON.parse(atA!.body)).toMatchObject({
+    type: 'container.ended',
+    timestamp: expect.any(String),
+    data: { agentId, containerId, exitCode: 0, exitMessage: 'finished' },
+  });
   expect(verifies(a.secret, atA!)).toBe(true);
   expect(verifies(b.secret, atB!)).toBe(true);
   // Controls: each secret is its endpoint's alone, and a tampered body fails.
@@ -262,10 +291,15 @@ test('a receiver down (connections refused) then up: retried under one webhook-i
   notifier = await startNotifier(notifierConfig({ NOTIFIER_WEBHOOK_RETRY_BASE_MS: '300', NOTIFIER_WEBHOOK_MAX_RETRY_DELAY_MS: '300' }));
   try {
     const { containerId } = await runAgent('outage-run');
-    await waitUntil(async () => {
-      const d = (await api('GET', `/endpoints/${ep.id}/deliveries`)).body.deliveries.find((x: { containerId: number }) => String(x.containerId) === containerId);
-      return d?.attempts.length >= 2;
-    }, { timeoutMs: 30_000 });
+    await waitUntil(
+      async () => {
+        const d = (await api('GET', `/endpoints/${ep.id}/deliveries`)).body.deliveries.find(
+          (x: { containerId: number }) => String(x.containerId) === containerId,
+        );
+        return d?.attempts.length >= 2;
+      },
+      { timeoutMs: 30_000 },
+    );
     await flaky.listen();
     await waitUntil(() => flaky.at('/outage').length === 1, { timeoutMs: 30_000 });
     const [got] = flaky.at('/outage');
@@ -323,7 +357,17 @@ test('a replica that dies mid-delivery (its claim never recorded): another deliv
   const webhookId = `msg_${randomBytes(16).toString('hex')}`;
   const deliveries = new WebhookDeliveries(notifier.dataSource);
   await deliveries.enqueue(
-    { webhookId, eventId: crypto.randomUUID(), orgId: Number(org.orgId), agentId: null, containerId: null, url: ep.url, body: '{"type":"container.ended","data":{}}', channel: 'endpoint', endpointId: ep.id },
+    {
+      webhookId,
+      eventId: crypto.randomUUID(),
+      orgId: Number(org.orgId),
+      agentId: null,
+      containerId: null,
+      url: ep.url,
+      body: '{"type":"container.ended","data":{}}',
+      channel: 'endpoint',
+      endpointId: ep.id,
+    },
     T,
   );
   // The dying replica claims it for 30 s and is gone before recording anything.
@@ -355,7 +399,14 @@ test('public lifecycle events reach the endpoints subscribed to their type (agen
   expect(JSON.parse(got!.body)).toMatchObject({
     type: 'agent.saved',
     timestamp: expect.any(String),
-    data: { id: expect.stringMatching(/^evt_/), type: 'agent.saved', version: 1, orgId: org.orgId, agentId, data: { name: 'lifecycle-agent', reason: 'create' } },
+    data: {
+      id: expect.stringMatching(/^evt_/),
+      type: 'agent.saved',
+      version: 1,
+      orgId: org.orgId,
+      agentId,
+      data: { name: 'lifecycle-agent', reason: 'create' },
+    },
   });
   expect(verifies(saves.secret, got!)).toBe(true);
   // agent.created was not chosen: only the one delivery; the container.ended endpoint heard nothing of it.

@@ -79,7 +79,11 @@ async function startDoomedNotifier(): Promise<ChildProcess> {
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
-  const ready = () => fetch(`http://127.0.0.1:${healthPort}/readyz`).then((r) => r.ok, () => false);
+  const ready = () =>
+    fetch(`http://127.0.0.1:${healthPort}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
   await waitUntil(async () => child.exitCode !== null || (await ready()), { timeoutMs: 30_000, message: 'child notifier ready' }).catch((e) => {
     throw new Error(`${(e as Error).message}:\n${output.slice(-3000)}`);
   });
@@ -92,7 +96,10 @@ test('a notifier killed mid-delivery: the delivery is not lost, is sent again un
   receiver.hold('/held');
   const org = await platform.newOrg();
   const script = await platform.request('POST', '/api/v1/script/killed.js', { key: org.key, form: { text: 'process.exit(0)' } });
-  const saved = await platform.request('POST', '/api/v2/agents/save', { key: org.key, json: { name: 'killed', scriptId: script.body.data, notifications: { webhook: receiver.url('/held') } } });
+  const saved = await platform.request('POST', '/api/v2/agents/save', {
+    key: org.key,
+    json: { name: 'killed', scriptId: script.body.data, notifications: { webhook: receiver.url('/held') } },
+  });
   await platform.request('POST', '/api/v2/agents/launch', { key: org.key, json: { id: String(saved.body.id) } });
 
   // The doomed notifier's POST is at the receiver, unanswered: kill it there.
@@ -109,9 +116,18 @@ test('a notifier killed mid-delivery: the delivery is not lost, is sent again un
   await pool.query(`UPDATE webhook_deliveries SET claimed_until = 0 WHERE webhook_id = $1`, [webhookId]);
   receiver.release('/held');
   survivor = await startNotifier(
-    loadNotifierConfig({ DATABASE_URL: env.DATABASE_URL(), NATS_URL: env.NATS_URL(), LOG_LEVEL: 'error', AGENTRY_SECRET_KEY: masterKey.toString('hex'), NOTIFIER_PRIVATE_DESTINATIONS: 'allow', NOTIFIER_POLL_MS: '20' }),
+    loadNotifierConfig({
+      DATABASE_URL: env.DATABASE_URL(),
+      NATS_URL: env.NATS_URL(),
+      LOG_LEVEL: 'error',
+      AGENTRY_SECRET_KEY: masterKey.toString('hex'),
+      NOTIFIER_PRIVATE_DESTINATIONS: 'allow',
+      NOTIFIER_POLL_MS: '20',
+    }),
   );
-  await waitUntil(async () => (await pool.query(`SELECT state FROM webhook_deliveries WHERE webhook_id = $1`, [webhookId])).rows[0].state === 'delivered', { timeoutMs: 30_000 });
+  await waitUntil(async () => (await pool.query(`SELECT state FROM webhook_deliveries WHERE webhook_id = $1`, [webhookId])).rows[0].state === 'delivered', {
+    timeoutMs: 30_000,
+  });
   expect(receiver.at('/held').map((r) => r.headers['webhook-id'])).toEqual([webhookId, webhookId]);
   // One delivery row for the end (the replay of the end event by the durable consumer enqueued nothing new) …
   expect((await pool.query(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE url = $1`, [receiver.url('/held')])).rows[0].n).toBe(1);

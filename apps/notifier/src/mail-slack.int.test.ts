@@ -42,7 +42,10 @@ beforeAll(async () => {
   smtp = await startSmtpSink();
   pool = new pg.Pool({ connectionString: platform.databaseUrl, max: 2 });
   notifier = await startNotifier(notifierConfig());
-  const created = await platform.request('POST', '/api/v2/orgs', { key: platform.adminKey, json: { name: 'mail-org', plan: { maxAgents: 50 }, adminEmail: 'owner@mail.example.test' } });
+  const created = await platform.request('POST', '/api/v2/orgs', {
+    key: platform.adminKey,
+    json: { name: 'mail-org', plan: { maxAgents: 50 }, adminEmail: 'owner@mail.example.test' },
+  });
   expect(created.status).toBe(200);
   org = { orgId: String(created.body.id), key: String(created.body.apiKey) };
 });
@@ -63,7 +66,10 @@ async function launchWith(name: string, flags: NotificationFlag[], opts: { code?
     scriptId = script.body.data;
   }
   const notifications = { ...Object.fromEntries(flags.map((f) => [f, true])), slackWebHook: slack.url(`/slack/${name}`) };
-  const saved = await platform.request('POST', '/api/v2/agents/save', { key: org.key, json: { name, ...(scriptId ? { scriptId } : {}), notifications, ...(opts.executionTimeLimit ? { executionTimeLimit: opts.executionTimeLimit } : {}) } });
+  const saved = await platform.request('POST', '/api/v2/agents/save', {
+    key: org.key,
+    json: { name, ...(scriptId ? { scriptId } : {}), notifications, ...(opts.executionTimeLimit ? { executionTimeLimit: opts.executionTimeLimit } : {}) },
+  });
   expect(saved.status).toBe(200);
   const launched = await platform.request('POST', '/api/v2/agents/launch', { key: org.key, json: { id: String(saved.body.id) } });
   expect(launched.status).toBe(200);
@@ -71,20 +77,37 @@ async function launchWith(name: string, flags: NotificationFlag[], opts: { code?
 }
 
 const channelsOf = async (containerId: number) =>
-  ((await pool.query(`SELECT channel FROM webhook_deliveries WHERE container_id = $1 ORDER BY channel`, [containerId])).rows as { channel: string }[]).map((r) => r.channel);
+  ((await pool.query(`SELECT channel FROM webhook_deliveries WHERE container_id = $1 ORDER BY channel`, [containerId])).rows as { channel: string }[]).map(
+    (r) => r.channel,
+  );
 const ended = async (containerId: number) =>
   typeof (await platform.request('GET', `/api/v2/containers/fetch?id=${containerId}`, { key: org.key })).body?.endedAt === 'number';
 const mailsAbout = (name: string) => smtp.mails.filter((m) => m.raw.includes(`Agent "${name}"`));
 
 test('mail and Slack fire for exactly the outcome and launch kind each flag names (a table with controls)', async () => {
   // Every run below is launched by API (manual); the automatic flags set beside are controls that must stay silent.
-  const success = await launchWith('ok-run', ['mailManualExitSuccess', 'slackManualExitSuccess', 'mailAutomaticExitSuccess', 'slackAutomaticExitSuccess', 'mailManualExitError']);
-  const error = await launchWith('error-run', ['slackManualExitError', 'mailManualExitSuccess', 'slackManualExitSuccess', 'slackAutomaticExitError', 'mailAutomaticExitError'], { code: 'process.exit(4)' });
+  const success = await launchWith('ok-run', [
+    'mailManualExitSuccess',
+    'slackManualExitSuccess',
+    'mailAutomaticExitSuccess',
+    'slackAutomaticExitSuccess',
+    'mailManualExitError',
+  ]);
+  const error = await launchWith(
+    'error-run',
+    ['slackManualExitError', 'mailManualExitSuccess', 'slackManualExitSuccess', 'slackAutomaticExitError', 'mailAutomaticExitError'],
+    { code: 'process.exit(4)' },
+  );
   const launchError = await launchWith('no-script-run', ['mailManualLaunchError', 'slackManualExitError', 'mailAutomaticLaunchError'], { noScript: true });
-  const timeLimit = await launchWith('slow-run', ['slackManualTimeError', 'mailManualTimeError', 'slackManualExitError', 'slackAutomaticTimeError'], { code: 'setTimeout(() => process.exit(0), 60000)', executionTimeLimit: 1 });
+  const timeLimit = await launchWith('slow-run', ['slackManualTimeError', 'mailManualTimeError', 'slackManualExitError', 'slackAutomaticTimeError'], {
+    code: 'setTimeout(() => process.exit(0), 60000)',
+    executionTimeLimit: 1,
+  });
   const silent = await launchWith('silent-run', ['mailManualExitError', 'slackManualExitError', 'mailAutomaticExitSuccess', 'slackAutomaticExitSuccess']);
 
-  await waitUntil(async () => (await Promise.all([success, error, launchError, timeLimit, silent].map((r) => ended(r.containerId)))).every(Boolean), { timeoutMs: 60_000 });
+  await waitUntil(async () => (await Promise.all([success, error, launchError, timeLimit, silent].map((r) => ended(r.containerId)))).every(Boolean), {
+    timeoutMs: 60_000,
+  });
   // The notifier handles ends in log order; a later end it has handled is the barrier for all of the above.
   const barrier = await launchWith('barrier-run', ['slackManualExitSuccess']);
   await waitUntil(() => slack.at('/slack/barrier-run').length === 1, { timeoutMs: 30_000 });
@@ -96,8 +119,12 @@ test('mail and Slack fire for exactly the outcome and launch kind each flag name
   expect(await channelsOf(silent.containerId)).toEqual([]);
   expect(await channelsOf(barrier.containerId)).toEqual(['slack']);
 
-  await waitUntil(() => mailsAbout('ok-run').length === 1 && mailsAbout('no-script-run').length === 1 && mailsAbout('slow-run').length === 1, { timeoutMs: 30_000 });
-  await waitUntil(() => slack.at('/slack/ok-run').length === 1 && slack.at('/slack/error-run').length === 1 && slack.at('/slack/slow-run').length === 1, { timeoutMs: 30_000 });
+  await waitUntil(() => mailsAbout('ok-run').length === 1 && mailsAbout('no-script-run').length === 1 && mailsAbout('slow-run').length === 1, {
+    timeoutMs: 30_000,
+  });
+  await waitUntil(() => slack.at('/slack/ok-run').length === 1 && slack.at('/slack/error-run').length === 1 && slack.at('/slack/slow-run').length === 1, {
+    timeoutMs: 30_000,
+  });
 
   // What arrived: Slack a JSON text message naming the outcome; mail from the configured sender to the org admin.
   expect(JSON.parse(slack.at('/slack/ok-run')[0]!.body).text).toMatch(/^Agent "ok-run" finished successfully \(manual launch\)/);
@@ -127,9 +154,22 @@ describe('mail and Slack deliveries attempted by hand (due in an hour: the runni
   async function enqueue(channel: 'mail' | 'slack', url: string, body: string) {
     const deliveries = new WebhookDeliveries(notifier.dataSource);
     const webhookId = `msg_${randomBytes(16).toString('hex')}`;
-    await deliveries.enqueue({ webhookId, eventId: crypto.randomUUID(), orgId: Number(org.orgId), agentId: null, containerId: null, url, body, channel }, Date.now() + 3_600_000);
+    await deliveries.enqueue(
+      { webhookId, eventId: crypto.randomUUID(), orgId: Number(org.orgId), agentId: null, containerId: null, url, body, channel },
+      Date.now() + 3_600_000,
+    );
     const [due] = (await deliveries.claimDue(Date.now() + 3_600_000, 60_000, 1000)).filter((d) => d.webhookId === webhookId);
-    return { deliveries, due: due!, row: async () => (await pool.query(`SELECT d.state, a.error FROM webhook_deliveries d JOIN webhook_delivery_attempts a ON a.delivery_id = d.id WHERE d.webhook_id = $1`, [webhookId])).rows[0] };
+    return {
+      deliveries,
+      due: due!,
+      row: async () =>
+        (
+          await pool.query(
+            `SELECT d.state, a.error FROM webhook_deliveries d JOIN webhook_delivery_attempts a ON a.delivery_id = d.id WHERE d.webhook_id = $1`,
+            [webhookId],
+          )
+        ).rows[0],
+    };
   }
 
   test('no SMTP server configured: a mail notification is logged as unavailable, saying what the operator sets (not silently dropped)', async () => {
@@ -143,12 +183,18 @@ describe('mail and Slack deliveries attempted by hand (due in an hour: the runni
   test('a Slack URL on a private or link-local address is refused before any connection when they are not allowed (control: allowed, it is sent)', async () => {
     for (const url of ['http://10.20.30.40/services/T/B/x', 'http://169.254.169.254/latest/meta-data/']) {
       const refused = await enqueue('slack', url, '{"text":"x"}');
-      await attemptDelivery({ deliveries: refused.deliveries, secretKey: masterKey, config: { ...notifierConfig().webhooks, privateDestinations: 'refuse' } }, refused.due);
+      await attemptDelivery(
+        { deliveries: refused.deliveries, secretKey: masterKey, config: { ...notifierConfig().webhooks, privateDestinations: 'refuse' } },
+        refused.due,
+      );
       expect((await refused.row()).state).toBe('refused');
     }
     const connections = slack.connections;
     const loopback = await enqueue('slack', slack.url('/slack/by-hand'), '{"text":"x"}');
-    await attemptDelivery({ deliveries: loopback.deliveries, secretKey: masterKey, config: { ...notifierConfig().webhooks, privateDestinations: 'refuse' } }, loopback.due);
+    await attemptDelivery(
+      { deliveries: loopback.deliveries, secretKey: masterKey, config: { ...notifierConfig().webhooks, privateDestinations: 'refuse' } },
+      loopback.due,
+    );
     expect((await loopback.row()).state).toBe('refused');
     expect(slack.connections).toBe(connections);
     const allowed = await enqueue('slack', slack.url('/slack/by-hand'), '{"text":"x"}');

@@ -40,7 +40,10 @@ beforeAll(async () => {
   );
   org = await newOrg('script-api-org', 'admin@script-api.example.test');
   limited = await newOrg('script-api-limited', 'admin@limited.example.test');
-  const endpoint = await platform.request('POST', '/api/agentry/v1/webhooks/endpoints', { key: org.key, json: { url: receiver.url('/endpoint'), eventTypes: ['script.notification'] } });
+  const endpoint = await platform.request('POST', '/api/agentry/v1/webhooks/endpoints', {
+    key: org.key,
+    json: { url: receiver.url('/endpoint'), eventTypes: ['script.notification'] },
+  });
   expect(endpoint.status).toBe(201);
 });
 afterAll(async () => {
@@ -65,12 +68,17 @@ async function runScript(o: Org, name: string, body: string): Promise<{ containe
 (async () => { ${body} })().catch(async (e) => { await buster.setResultObject({ crashed: e.message }); process.exit(1); });`;
   const script = await platform.request('POST', `/api/v1/script/${name}.js`, { key: o.key, form: { text } });
   expect(script.status).toBe(200);
-  const saved = await platform.request('POST', '/api/v2/agents/save', { key: o.key, json: { name, scriptId: script.body.data, notifications: { slackWebHook: receiver.url(`/slack/${name}`) } } });
+  const saved = await platform.request('POST', '/api/v2/agents/save', {
+    key: o.key,
+    json: { name, scriptId: script.body.data, notifications: { slackWebHook: receiver.url(`/slack/${name}`) } },
+  });
   expect(saved.status).toBe(200);
   const launched = await platform.request('POST', '/api/v2/agents/launch', { key: o.key, json: { id: String(saved.body.id) } });
   expect(launched.status).toBe(200);
   const containerId = Number(launched.body.containerId);
-  await waitUntil(async () => typeof (await platform.request('GET', `/api/v2/containers/fetch?id=${containerId}`, { key: o.key })).body?.endedAt === 'number', { timeoutMs: 60_000 });
+  await waitUntil(async () => typeof (await platform.request('GET', `/api/v2/containers/fetch?id=${containerId}`, { key: o.key })).body?.endedAt === 'number', {
+    timeoutMs: 60_000,
+  });
   const fetched = await platform.request('GET', `/api/v2/containers/fetch-result-object?id=${containerId}`, { key: o.key });
   return { containerId, result: JSON.parse(String(fetched.body.resultObject)) as Record<string, unknown> };
 }
@@ -87,7 +95,11 @@ test("a script's mail() arrives at the SMTP server and notify() at the org endpo
      await buster.setResultObject({ mailed, notified });`,
   );
   expect(result).toEqual({ mailed: { ok: true }, notified: { ok: true } });
-  await waitUntil(() => smtp.mails.some((m) => m.subject === '[Agentry] Rows ready') && receiver.at('/endpoint').length >= 1 && receiver.at('/slack/mailing-script').length === 1, { timeoutMs: 30_000 });
+  await waitUntil(
+    () =>
+      smtp.mails.some((m) => m.subject === '[Agentry] Rows ready') && receiver.at('/endpoint').length >= 1 && receiver.at('/slack/mailing-script').length === 1,
+    { timeoutMs: 30_000 },
+  );
   const mail = smtp.mails.find((m) => m.subject === '[Agentry] Rows ready')!;
   expect(mail.to).toEqual(['admin@script-api.example.test']);
   expect(mail.raw).toContain('found 3 rows');
@@ -120,7 +132,9 @@ test('a hostile script cannot mail outside the org, inject mail headers, pick an
   expect(result.badSubject).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringContaining('subject') });
   expect(result.badRaw).toMatchObject({ code: 'VALIDATION_FAILED' });
 
-  await waitUntil(() => smtp.mails.some((m) => m.subject.startsWith('[Agentry] Report')) && receiver.at('/endpoint').some((r) => r.body.includes('spoofed')), { timeoutMs: 30_000 });
+  await waitUntil(() => smtp.mails.some((m) => m.subject.startsWith('[Agentry] Report')) && receiver.at('/endpoint').some((r) => r.body.includes('spoofed')), {
+    timeoutMs: 30_000,
+  });
   const injectedMail = smtp.mails.find((m) => m.subject.startsWith('[Agentry] Report'))!;
   expect(injectedMail.to).toEqual(['admin@script-api.example.test']);
   expect(injectedMail.raw).not.toMatch(/^Bcc:/im);

@@ -31,13 +31,20 @@ beforeAll(async () => {
     }),
   );
   ({ key } = await platform.newOrg({ name: 'sweep-hooks' }));
-  const created = await platform.request('POST', '/api/agentry/v1/webhooks/endpoints', { key, json: { url: 'https://hooks.example.test/in', eventTypes: ['container.ended'] } });
+  const created = await platform.request('POST', '/api/agentry/v1/webhooks/endpoints', {
+    key,
+    json: { url: 'https://hooks.example.test/in', eventTypes: ['container.ended'] },
+  });
   expect(created.status).toBe(201);
   endpointId = created.body.id;
   const document = (await (await fetch(`${platform.baseUrl}/api/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
   routes = Object.entries(document.paths)
     .filter(([path]) => path.startsWith('/api/agentry/v1/webhooks') || path === '/api/v2/orgs/events')
-    .flatMap(([path, operations]) => Object.keys(operations).filter((m) => ['get', 'post', 'patch', 'put', 'delete'].includes(m)).map((m) => ({ method: m.toUpperCase(), path })));
+    .flatMap(([path, operations]) =>
+      Object.keys(operations)
+        .filter((m) => ['get', 'post', 'patch', 'put', 'delete'].includes(m))
+        .map((m) => ({ method: m.toUpperCase(), path })),
+    );
 });
 afterAll(async () => {
   await notifier?.close();
@@ -48,7 +55,11 @@ afterAll(async () => {
  * One request; the answer's status and text. The SSE route streams forever once accepted, so its
  * body is read only when it is not a stream (a refusal), and the connection is then closed.
  */
-async function probe(method: string, path: string, opts: { key?: string; json?: unknown; form?: Record<string, string> } = {}): Promise<{ status: number; text: string }> {
+async function probe(
+  method: string,
+  path: string,
+  opts: { key?: string; json?: unknown; form?: Record<string, string> } = {},
+): Promise<{ status: number; text: string }> {
   const headers: Record<string, string> = {};
   if (opts.key) headers['X-Phantombuster-Key-1'] = opts.key;
   let body: string | undefined;
@@ -92,7 +103,12 @@ function expectNoServerError(label: string, res: { status: number; text: string 
 
 test('the document lists the webhook routes and the SSE stream, and each answers an admin key (control: a sweep of no route proves nothing)', async () => {
   expect(routes.length).toBeGreaterThanOrEqual(10);
-  expect(routes).toEqual(expect.arrayContaining([{ method: 'GET', path: '/api/v2/orgs/events' }, { method: 'POST', path: '/api/agentry/v1/webhooks/endpoints' }]));
+  expect(routes).toEqual(
+    expect.arrayContaining([
+      { method: 'GET', path: '/api/v2/orgs/events' },
+      { method: 'POST', path: '/api/agentry/v1/webhooks/endpoints' },
+    ]),
+  );
   for (const { method, path } of routes.filter((r) => r.method === 'GET')) {
     const query = path.endsWith('/webhooks/deliveries') ? '?agentId=1' : '';
     const res = await probe(method, withId(path, endpointId) + query, { key });
@@ -115,14 +131,24 @@ test('hostile path ids, query values and JSON / form bodies never answer 500 nor
     const calls: [string, Promise<{ status: number; text: string }>][] = [];
     if (path.includes('{')) for (const id of HOSTILE_IDS) calls.push([`${method} ${path} id ${JSON.stringify(id)}`, probe(method, withId(path, id), { key })]);
     const target = withId(path, endpointId);
-    for (const pattern of QUERY_VALUES) calls.push([`${method} ${path} ?${pattern}`, probe(method, `${target}?${NAMES.map((n) => pattern.replaceAll('N', n)).join('&')}`, { key })]);
+    for (const pattern of QUERY_VALUES)
+      calls.push([`${method} ${path} ?${pattern}`, probe(method, `${target}?${NAMES.map((n) => pattern.replaceAll('N', n)).join('&')}`, { key })]);
     if (method !== 'GET' && method !== 'DELETE') {
       for (const [label, value] of JSON_VALUES) {
         calls.push([`${method} ${path} ${label} (json)`, probe(method, target, { key, json: Object.fromEntries(NAMES.map((n) => [n, value])) })]);
-        if (typeof value !== 'object' || value === null) calls.push([`${method} ${path} ${label} (form)`, probe(method, target, { key, form: Object.fromEntries(NAMES.map((n) => [n, String(value)])) })]);
+        if (typeof value !== 'object' || value === null)
+          calls.push([`${method} ${path} ${label} (form)`, probe(method, target, { key, form: Object.fromEntries(NAMES.map((n) => [n, String(value)])) })]);
       }
-      calls.push([`${method} ${path} prototype keys`, probe(method, target, { key, json: JSON.parse('{"__proto__":{"admin":true},"constructor":{"prototype":{"admin":true}}}') })]);
-      calls.push([`${method} ${path} a body that is not JSON`, fetch(platform.baseUrl + target, { method, headers: { 'X-Phantombuster-Key-1': key, 'content-type': 'application/json' }, body: '{"url":' }).then(async (r) => ({ status: r.status, text: await r.text() }))]);
+      calls.push([
+        `${method} ${path} prototype keys`,
+        probe(method, target, { key, json: JSON.parse('{"__proto__":{"admin":true},"constructor":{"prototype":{"admin":true}}}') }),
+      ]);
+      calls.push([
+        `${method} ${path} a body that is not JSON`,
+        fetch(platform.baseUrl + target, { method, headers: { 'X-Phantombuster-Key-1': key, 'content-type': 'application/json' }, body: '{"url":' }).then(
+          async (r) => ({ status: r.status, text: await r.text() }),
+        ),
+      ]);
     }
     for (const [label, call] of calls) expectNoServerError(label, await call);
   }

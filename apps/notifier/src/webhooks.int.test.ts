@@ -40,7 +40,12 @@ let receiver: Receiver;
 let pool: pg.Pool;
 let org: { orgId: string; key: string };
 const masterKey = randomBytes(32);
-const fastRetries = { NOTIFIER_WEBHOOK_RETRY_BASE_MS: '50', NOTIFIER_WEBHOOK_MAX_RETRY_DELAY_MS: '200', NOTIFIER_POLL_MS: '20', NOTIFIER_WEBHOOK_TIMEOUT_MS: '5000' };
+const fastRetries = {
+  NOTIFIER_WEBHOOK_RETRY_BASE_MS: '50',
+  NOTIFIER_WEBHOOK_MAX_RETRY_DELAY_MS: '200',
+  NOTIFIER_POLL_MS: '20',
+  NOTIFIER_WEBHOOK_TIMEOUT_MS: '5000',
+};
 const notifierConfig = (env: Record<string, string>) =>
   loadNotifierConfig({
     DATABASE_URL: platform.databaseUrl,
@@ -82,10 +87,17 @@ async function launch(agentId: number): Promise<string> {
 }
 
 const deliveryOf = async (webhookId: string) =>
-  (await pool.query(`SELECT id, state, attempts FROM webhook_deliveries WHERE webhook_id = $1`, [webhookId])).rows[0] as { id: string; state: string; attempts: number };
+  (await pool.query(`SELECT id, state, attempts FROM webhook_deliveries WHERE webhook_id = $1`, [webhookId])).rows[0] as {
+    id: string;
+    state: string;
+    attempts: number;
+  };
 const attemptsOf = async (deliveryId: string) =>
-  (await pool.query(`SELECT attempt, status_code, latency_ms, response_excerpt FROM webhook_delivery_attempts WHERE delivery_id = $1 ORDER BY attempt`, [deliveryId]))
-    .rows as { attempt: number; status_code: number | null; latency_ms: number; response_excerpt: string | null }[];
+  (
+    await pool.query(`SELECT attempt, status_code, latency_ms, response_excerpt FROM webhook_delivery_attempts WHERE delivery_id = $1 ORDER BY attempt`, [
+      deliveryId,
+    ])
+  ).rows as { attempt: number; status_code: number | null; latency_ms: number; response_excerpt: string | null }[];
 
 test('a run ends → its notifications.webhook gets the end-of-run POST, signed per Standard Webhooks with the org secret', async () => {
   const agentId = await agentWithWebhook(
@@ -137,7 +149,11 @@ test("GET …/agent-signing-secret answers an org admin the secret that signs it
   await launch(agentId);
   await waitUntil(async () => receiver.at('/api-secret').length === 1, { timeoutMs: 30_000 });
   const [got] = receiver.at('/api-secret');
-  const headers = { 'webhook-id': String(got!.headers['webhook-id']), 'webhook-timestamp': String(got!.headers['webhook-timestamp']), 'webhook-signature': String(got!.headers['webhook-signature']) };
+  const headers = {
+    'webhook-id': String(got!.headers['webhook-id']),
+    'webhook-timestamp': String(got!.headers['webhook-timestamp']),
+    'webhook-signature': String(got!.headers['webhook-signature']),
+  };
   expect(new Webhook(secret).verify(got!.body, headers)).toMatchObject({ agentId: String(agentId) });
   // Control: another org's answered secret does not verify this org's delivery.
   const other = await platform.newOrg();
@@ -152,7 +168,10 @@ test("agent-signing-secret: the org is the key's only (an orgId parameter is ign
   const own = await signingSecretOf(other.key);
   expect(own.status).toBe(200);
   // Hostile: the other org's admin names this org in the query string and the body: still its own secret.
-  const named = await platform.request('GET', `/api/agentry/v1/webhooks/agent-signing-secret?orgId=${org.orgId}`, { key: other.key, headers: { 'x-org-id': org.orgId } });
+  const named = await platform.request('GET', `/api/agentry/v1/webhooks/agent-signing-secret?orgId=${org.orgId}`, {
+    key: other.key,
+    headers: { 'x-org-id': org.orgId },
+  });
   expect(named.status).toBe(200);
   expect(named.body.secret).toBe(own.body.secret);
   expect(named.body.secret).not.toBe((await signingSecretOf(org.key)).body.secret);
@@ -160,7 +179,10 @@ test("agent-signing-secret: the org is the key's only (an orgId parameter is ign
   const none = await signingSecretOf(undefined);
   expect(none.status).toBe(401);
   expect(none.text).not.toContain('whsec_');
-  const key = await platform.request('POST', '/api/v2/org/api-keys', { key: org.key, json: { name: 'reader', roles: ['org:read', 'org:manage_agents:launch'] } });
+  const key = await platform.request('POST', '/api/v2/org/api-keys', {
+    key: org.key,
+    json: { name: 'reader', roles: ['org:read', 'org:manage_agents:launch'] },
+  });
   expect(key.status).toBe(200);
   const limited = await signingSecretOf(String(key.body.apiKey ?? key.body.key));
   expect(limited.status).toBe(403);
@@ -192,7 +214,9 @@ test('an agent whose version sets no webhook gets no delivery (ends are handled 
   const script = await platform.request('POST', `/api/v1/script/quiet.js`, { key: org.key, form: { text: 'process.exit(0)' } });
   const saved = await platform.request('POST', '/api/v2/agents/save', { key: org.key, json: { name: 'quiet', scriptId: script.body.data } });
   const quietContainer = await launch(Number(saved.body.id));
-  await waitUntil(async () => (await platform.request('GET', `/api/v2/containers/fetch?id=${quietContainer}`, { key: org.key })).body?.status === 'finished', { timeoutMs: 30_000 });
+  await waitUntil(async () => (await platform.request('GET', `/api/v2/containers/fetch?id=${quietContainer}`, { key: org.key })).body?.status === 'finished', {
+    timeoutMs: 30_000,
+  });
   const barrier = await agentWithWebhook('barrier', receiver.url('/barrier'), 'process.exit(0)');
   await launch(barrier);
   await waitUntil(async () => receiver.at('/barrier').length === 1, { timeoutMs: 30_000 });
@@ -205,7 +229,9 @@ test('nothing is lost across notifier restarts: an end while it is down is deliv
   const agentId = await agentWithWebhook('across-restarts', receiver.url('/restart'), `process.exit(0)`);
   await notifier.close();
   const containerId = await launch(agentId);
-  await waitUntil(async () => (await platform.request('GET', `/api/v2/containers/fetch?id=${containerId}`, { key: org.key })).body?.status === 'finished', { timeoutMs: 30_000 });
+  await waitUntil(async () => (await platform.request('GET', `/api/v2/containers/fetch?id=${containerId}`, { key: org.key })).body?.status === 'finished', {
+    timeoutMs: 30_000,
+  });
 
   // Back after the end: the durable consumer hands it over; the first attempt fails and its retry is an hour away.
   notifier = await startNotifier(notifierConfig({ NOTIFIER_PRIVATE_DESTINATIONS: 'allow', NOTIFIER_WEBHOOK_RETRY_BASE_MS: '3600000' }));
@@ -227,7 +253,10 @@ describe('private destinations', () => {
   /** A delivery row the running notifier's worker leaves alone (due in an hour), attempted here by hand. */
   async function enqueue(url: string) {
     const webhookId = `msg_test_${randomBytes(8).toString('hex')}`;
-    await deliveries().enqueue({ webhookId, eventId: webcrypto.randomUUID(), orgId: Number(org.orgId), agentId: 1, containerId: 1, url, body: '{}' }, Date.now() + 3_600_000);
+    await deliveries().enqueue(
+      { webhookId, eventId: webcrypto.randomUUID(), orgId: Number(org.orgId), agentId: 1, containerId: 1, url, body: '{}' },
+      Date.now() + 3_600_000,
+    );
     const row = await deliveryOf(webhookId);
     return { webhookId, due: { id: Number(row.id), webhookId, orgId: Number(org.orgId), url, body: '{}', attempts: 0 } };
   }
@@ -257,7 +286,10 @@ describe('private destinations', () => {
 
     // The name's addresses come from a resolver the test controls (documentation and private ranges; no lookup leaves the machine).
     const rebinding = await enqueue('http://hooks.example.test/hook');
-    const resolve = async () => [{ address: '203.0.113.7', family: 4 }, { address: '192.168.1.20', family: 4 }];
+    const resolve = async () => [
+      { address: '203.0.113.7', family: 4 },
+      { address: '192.168.1.20', family: 4 },
+    ];
     await attemptDelivery({ deliveries: deliveries(), secretKey: masterKey, config: config('refuse'), resolve }, rebinding.due);
     expect(await deliveryOf(rebinding.webhookId)).toMatchObject({ state: 'refused' });
   });

@@ -30,9 +30,12 @@ test('names every variable to fix', () => {
 
 test('LOG_FORMAT and the health server are read and checked like every other setting', () => {
   expect(
-    loadOutputConfig({ ...env, LOG_FORMAT: 'json', HEALTH_PORT: '9464', HEALTH_HOST: '0.0.0.0', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).observability,
+    loadOutputConfig({ ...env, LOG_FORMAT: 'json', HEALTH_PORT: '9464', HEALTH_HOST: '0.0.0.0', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' })
+      .observability,
   ).toEqual({ logFormat: 'json', healthPort: 9464, healthHost: '0.0.0.0', otlpEndpoint: 'http://collector:4318' });
   expect(() =>
     loadOutputConfig({ ...env, LOG_FORMAT: 'xml', HEALTH_PORT: 'ninety', HEALTH_HOST: 'a b', OTEL_EXPORTER_OTLP_ENDPOINT: 'ftp://collector' }),
-  ).toThrow(/LOG_FORMAT must be one of auto, json, pretty[\s\S]*HEALTH_PORT must be a port number[\s\S]*HEALTH_HOST must be an address[\s\S]*OTEL_EXPORTER_OTLP_ENDPOINT must be the http\(s\) URL/);
+  ).toThrow(
+    /LOG_FORMAT must be one of auto, json, pretty[\s\S]*HEALTH_PORT must be a port number[\s\S]*HEALTH_HOST must be an address[\s\S]*OTEL_EXPORTER_OTLP_ENDPOINT must be the http\(s\) URL/,
+  );
 });

@@ -24,8 +24,12 @@ async function hangablePostgres(target: URL): Promise<{ url: string; hang(): voi
     upstream.connect(Number(target.port), target.hostname, () => undefined);
     sockets.add(upstream);
     upstream.on('close', () => sockets.delete(upstream));
-    client.on('data', (d) => { if (!hung) upstream.write(d); });
-    upstream.on('data', (d) => { if (!hung) client.write(d); });
+    client.on('data', (d) => {
+      if (!hung) upstream.write(d);
+    });
+    upstream.on('data', (d) => {
+      if (!hung) client.write(d);
+    });
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
   });

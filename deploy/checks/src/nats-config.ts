@@ -4,17 +4,24 @@ import type { SecretSet } from './secrets.js';
 import { podTemplates } from './workloads.js';
 
 /** Files a container sees from ConfigMap / Secret volumes: absolute path → where it comes from (null: no such key). */
-function mountedFiles(objects: K8sObject[], template: SecretSet, natsPod: ReturnType<typeof podTemplates>[number]): Map<string, { text?: string; from: string }> {
+function mountedFiles(
+  objects: K8sObject[],
+  template: SecretSet,
+  natsPod: ReturnType<typeof podTemplates>[number],
+): Map<string, { text?: string; from: string }> {
   const files = new Map<string, { text?: string; from: string }>();
   const container = natsPod.spec.containers[0];
   for (const mount of (container as { volumeMounts?: { name: string; mountPath: string }[] }).volumeMounts ?? []) {
     const volume = natsPod.spec.volumes?.find((v) => v.name === mount.name);
     if (volume?.configMap) {
-      const cm = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.namespace === natsPod.namespace && o.metadata.name === volume.configMap!.name) as { data?: Record<string, string> } | undefined;
-      for (const [key, text] of Object.entries(cm?.data ?? {})) files.set(posix.join(mount.mountPath, key), { text, from: `ConfigMap ${volume.configMap.name}` });
+      const cm = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.namespace === natsPod.namespace && o.metadata.name === volume.configMap!.name) as
+        { data?: Record<string, string> } | undefined;
+      for (const [key, text] of Object.entries(cm?.data ?? {}))
+        files.set(posix.join(mount.mountPath, key), { text, from: `ConfigMap ${volume.configMap.name}` });
     }
     if (volume?.secret) {
-      for (const key of Object.keys(template.get(`${natsPod.namespace}/${volume.secret.secretName}`) ?? {})) files.set(posix.join(mount.mountPath, key), { from: `Secret ${volume.secret.secretName}` });
+      for (const key of Object.keys(template.get(`${natsPod.namespace}/${volume.secret.secretName}`) ?? {}))
+        files.set(posix.join(mount.mountPath, key), { from: `Secret ${volume.secret.secretName}` });
     }
   }
   return files;
@@ -35,7 +42,8 @@ export function natsConfigViolations(objects: K8sObject[], template: SecretSet):
   const pod = pods[0];
   const nats = pod.spec.containers.find((c) => (c.image ?? '').startsWith('nats:'))!;
   const args = [...(nats.command ?? []), ...(nats.args ?? [])];
-  if (args.some((a) => /^--?(pass|user|auth)\b|\$\(NATS_PASSWORD\)/.test(a))) out.push(`${pod.where}: credentials on the nats-server command line (${args.join(' ')})`);
+  if (args.some((a) => /^--?(pass|user|auth)\b|\$\(NATS_PASSWORD\)/.test(a)))
+    out.push(`${pod.where}: credentials on the nats-server command line (${args.join(' ')})`);
   const configPath = args[args.indexOf('--config') + 1] ?? args[args.indexOf('-c') + 1];
   if (!configPath) return [...out, `${pod.where}: nats-server runs without --config`];
   const files = mountedFiles(objects, template, pod);
@@ -60,9 +68,11 @@ export function natsConfigViolations(objects: K8sObject[], template: SecretSet):
     config += `${text}\n`;
     for (const m of text.matchAll(/^\s*include\s+["']?([^"'\s]+)["']?/gm)) pending.push(posix.join(posix.dirname(path), m[1]));
   }
-  if (!/jetstream\s*\{[^}]*\bsync_interval\s*:\s*always\b/s.test(config)) out.push(`${pod.where}: JetStream without sync_interval: always (acknowledged writes could be lost in a node crash)`);
+  if (!/jetstream\s*\{[^}]*\bsync_interval\s*:\s*always\b/s.test(config))
+    out.push(`${pod.where}: JetStream without sync_interval: always (acknowledged writes could be lost in a node crash)`);
   const http = /^\s*(http|monitor_port|http_port)\s*:\s*(\S+)/m.exec(config);
-  if (http && !/^127\.0\.0\.1:\d+$|^localhost:\d+$/.test(http[2])) out.push(`${pod.where}: monitoring listens on ${http[2]} (only loopback keeps it unexposed)`);
+  if (http && !/^127\.0\.0\.1:\d+$|^localhost:\d+$/.test(http[2]))
+    out.push(`${pod.where}: monitoring listens on ${http[2]} (only loopback keeps it unexposed)`);
   const replicas = (pod.owner.spec as { replicas?: number }).replicas ?? 1;
   if (replicas > 1 && !/\bcluster\s*\{/.test(config)) out.push(`${pod.where}: ${replicas} nodes but no cluster block in the configuration`);
   for (const o of objects) {

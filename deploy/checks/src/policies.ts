@@ -12,7 +12,21 @@ const LEVELS = ['privileged', 'baseline', 'restricted'] as const;
 type Level = (typeof LEVELS)[number];
 
 /** Capabilities Pod Security `baseline` lets a container add. */
-const BASELINE_CAPABILITIES = new Set(['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT']);
+const BASELINE_CAPABILITIES = new Set([
+  'AUDIT_WRITE',
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'MKNOD',
+  'NET_BIND_SERVICE',
+  'SETFCAP',
+  'SETGID',
+  'SETPCAP',
+  'SETUID',
+  'SYS_CHROOT',
+]);
 /** Volume types Pod Security `restricted` allows. */
 const RESTRICTED_VOLUMES = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret']);
 
@@ -49,7 +63,9 @@ export const seccompSet: Policy = (objects) =>
   podTemplates(objects).flatMap((p) =>
     allContainers(p.spec).flatMap((c) => {
       const type = seccompOf(p, c);
-      return type === 'RuntimeDefault' || type === 'Localhost' ? [] : [`${inContainer(p, c)}: seccompProfile is ${type ?? 'not set'} (RuntimeDefault or Localhost)`];
+      return type === 'RuntimeDefault' || type === 'Localhost'
+        ? []
+        : [`${inContainer(p, c)}: seccompProfile is ${type ?? 'not set'} (RuntimeDefault or Localhost)`];
     }),
   );
 
@@ -57,7 +73,8 @@ export const seccompSet: Policy = (objects) =>
 export const containerHardening: Policy = (objects) =>
   podTemplates(objects).flatMap((p) => {
     const out: string[] = [];
-    if (p.spec.automountServiceAccountToken !== false) out.push(`${p.where}: automountServiceAccountToken is not false (no Agentry pod talks to the Kubernetes API)`);
+    if (p.spec.automountServiceAccountToken !== false)
+      out.push(`${p.where}: automountServiceAccountToken is not false (no Agentry pod talks to the Kubernetes API)`);
     for (const c of allContainers(p.spec)) {
       const sc: SecurityContext = c.securityContext ?? {};
       if (sc.privileged) out.push(`${inContainer(p, c)}: privileged`);
@@ -129,7 +146,8 @@ export const podSecurityLevels: Policy = (objects) => {
       for (const cap of added) if (!allowed.has(cap)) out.push(`${where}: adds capability ${cap} (${level})`);
       if (seccompOf(p, c) === 'Unconfined') out.push(`${where}: seccomp Unconfined (${level})`);
       if ((sc.appArmorProfile?.type ?? p.spec.securityContext?.appArmorProfile?.type) === 'Unconfined') out.push(`${where}: AppArmor Unconfined (${level})`);
-      if (sc.procMount && sc.procMount !== 'Default' && !(level === 'baseline' && userns)) out.push(`${where}: procMount ${sc.procMount} (${level}${userns ? '' : ', and the pod does not set hostUsers: false'})`);
+      if (sc.procMount && sc.procMount !== 'Default' && !(level === 'baseline' && userns))
+        out.push(`${where}: procMount ${sc.procMount} (${level}${userns ? '' : ', and the pod does not set hostUsers: false'})`);
       if (level === 'restricted') {
         if (sc.allowPrivilegeEscalation !== false) out.push(`${where}: allowPrivilegeEscalation must be false (restricted)`);
         if (!sc.capabilities?.drop?.includes('ALL')) out.push(`${where}: must drop ALL capabilities (restricted)`);
@@ -156,7 +174,10 @@ export const defaultDenyNetwork: Policy = (objects) => {
         !objects.some((o) => {
           if (o.kind !== 'NetworkPolicy' || o.metadata.namespace !== ns) return false;
           const spec = o.spec as { podSelector?: Record<string, unknown>; policyTypes?: string[]; ingress?: unknown[]; egress?: unknown[] };
-          const all = !spec.podSelector || Object.keys(spec.podSelector).length === 0 || Object.values(spec.podSelector).every((v) => v && typeof v === 'object' && Object.keys(v).length === 0);
+          const all =
+            !spec.podSelector ||
+            Object.keys(spec.podSelector).length === 0 ||
+            Object.values(spec.podSelector).every((v) => v && typeof v === 'object' && Object.keys(v).length === 0);
           return all && spec.policyTypes?.includes('Ingress') && spec.policyTypes?.includes('Egress') && !spec.ingress?.length && !spec.egress?.length;
         }),
     )
@@ -172,7 +193,12 @@ export const availability: Policy = (objects) =>
     .filter((p) => p.longRunning)
     .flatMap((p) => {
       const out: string[] = [];
-      const pdb = objects.some((o) => o.kind === 'PodDisruptionBudget' && o.metadata.namespace === p.namespace && selects((o.spec as { selector?: { matchLabels?: Record<string, string> } }).selector, p.labels));
+      const pdb = objects.some(
+        (o) =>
+          o.kind === 'PodDisruptionBudget' &&
+          o.metadata.namespace === p.namespace &&
+          selects((o.spec as { selector?: { matchLabels?: Record<string, string> } }).selector, p.labels),
+      );
       if (!pdb) out.push(`${p.where}: no PodDisruptionBudget selects its pods`);
       const spread = (p.spec.topologySpreadConstraints ?? []) as { topologyKey?: string }[];
       if (!spread.some((t) => t.topologyKey === 'kubernetes.io/hostname')) out.push(`${p.where}: no topologySpreadConstraints over kubernetes.io/hostname`);
@@ -183,7 +209,9 @@ export const availability: Policy = (objects) =>
 export const configMapsExist: Policy = (objects) =>
   podTemplates(objects).flatMap((p) => {
     const out: string[] = [];
-    const find = (name: string) => objects.find((o) => o.kind === 'ConfigMap' && o.metadata.namespace === p.namespace && o.metadata.name === name) as (K8sObject & { data?: Record<string, string> }) | undefined;
+    const find = (name: string) =>
+      objects.find((o) => o.kind === 'ConfigMap' && o.metadata.namespace === p.namespace && o.metadata.name === name) as
+        (K8sObject & { data?: Record<string, string> }) | undefined;
     const need = (name: string, key: string | undefined, optional: boolean | undefined, how: string) => {
       if (optional) return;
       const cm = find(name);
@@ -191,8 +219,11 @@ export const configMapsExist: Policy = (objects) =>
       else if (key !== undefined && !(key in (cm.data ?? {}))) out.push(`${p.where}: ${how} key ${key} of ConfigMap ${name}, which has no such key`);
     };
     for (const c of allContainers(p.spec)) {
-      for (const from of c.envFrom ?? []) if (from.configMapRef) need(from.configMapRef.name, undefined, from.configMapRef.optional, `container ${c.name} reads`);
-      for (const e of c.env ?? []) if (e.valueFrom?.configMapKeyRef) need(e.valueFrom.configMapKeyRef.name, e.valueFrom.configMapKeyRef.key, e.valueFrom.configMapKeyRef.optional, `container ${c.name} reads`);
+      for (const from of c.envFrom ?? [])
+        if (from.configMapRef) need(from.configMapRef.name, undefined, from.configMapRef.optional, `container ${c.name} reads`);
+      for (const e of c.env ?? [])
+        if (e.valueFrom?.configMapKeyRef)
+          need(e.valueFrom.configMapKeyRef.name, e.valueFrom.configMapKeyRef.key, e.valueFrom.configMapKeyRef.optional, `container ${c.name} reads`);
     }
     for (const v of p.spec.volumes ?? []) {
       if (!v.configMap) continue;
@@ -215,7 +246,7 @@ export const egressToInternetOnly: Policy = (objects) =>
   objects
     .filter((o) => o.kind === 'NetworkPolicy')
     .flatMap((o) => {
-      const egress = ((o.spec as { egress?: { to?: { ipBlock?: { cidr: string; except?: string[] } }[]; ports?: unknown[] }[] }).egress ?? []);
+      const egress = (o.spec as { egress?: { to?: { ipBlock?: { cidr: string; except?: string[] } }[]; ports?: unknown[] }[] }).egress ?? [];
       return egress.flatMap((rule) => {
         if (rule.ports?.length) return [];
         if (!rule.to?.length) return [`${objectName(o)}: an egress rule to everything (no "to", no ports)`];

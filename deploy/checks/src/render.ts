@@ -19,7 +19,10 @@ export const OVERLAYS_DIR = join(K8S_DIR, 'overlays');
 
 /** Every overlay under deploy/k8s/overlays: each must render and pass every check. */
 export const overlayNames = (): string[] =>
-  readdirSync(OVERLAYS_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  readdirSync(OVERLAYS_DIR, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
 
 /** Why kustomize can't run here, or null when `kubectl kustomize` works. */
 export function kubectlMissing(): string | null {
@@ -39,7 +42,10 @@ export const renderOverlay = (name: string): K8sObject[] => renderKustomization(
 
 /** The optional kustomize components under deploy/k8s/components. */
 export const componentNames = (): string[] =>
-  readdirSync(join(K8S_DIR, 'components'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  readdirSync(join(K8S_DIR, 'components'), { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
 
 /** An overlay with extra components, as an operator's own kustomization would add them. */
 export function renderOverlayWith(overlay: string, components: string[]): K8sObject[] {

@@ -36,7 +36,12 @@ export function generateSecrets(databaseUrl = 'postgres://agentry:db-password@db
   }
 }
 
-interface SecretUse { where: string; secret: string; key?: string; optional: boolean }
+interface SecretUse {
+  where: string;
+  secret: string;
+  key?: string;
+  optional: boolean;
+}
 
 /** Every reference a pod makes to a Secret: env secretKeyRef, envFrom secretRef, secret volumes (and their items). */
 export function secretUses(objects: K8sObject[]): SecretUse[] {
@@ -45,16 +50,19 @@ export function secretUses(objects: K8sObject[]): SecretUse[] {
     for (const c of allContainers(p.spec)) {
       for (const e of c.env ?? []) {
         const ref = e.valueFrom?.secretKeyRef;
-        if (ref) uses.push({ where: `${p.where}: container ${c.name} env ${e.name}`, secret: `${p.namespace}/${ref.name}`, key: ref.key, optional: !!ref.optional });
+        if (ref)
+          uses.push({ where: `${p.where}: container ${c.name} env ${e.name}`, secret: `${p.namespace}/${ref.name}`, key: ref.key, optional: !!ref.optional });
       }
       for (const from of c.envFrom ?? []) {
-        if (from.secretRef) uses.push({ where: `${p.where}: container ${c.name} envFrom`, secret: `${p.namespace}/${from.secretRef.name}`, optional: !!from.secretRef.optional });
+        if (from.secretRef)
+          uses.push({ where: `${p.where}: container ${c.name} envFrom`, secret: `${p.namespace}/${from.secretRef.name}`, optional: !!from.secretRef.optional });
       }
     }
     for (const v of p.spec.volumes ?? []) {
       if (!v.secret) continue;
       const secret = `${p.namespace}/${v.secret.secretName}`;
-      if (v.secret.items?.length) for (const item of v.secret.items) uses.push({ where: `${p.where}: volume ${v.name}`, secret, key: item.key, optional: !!v.secret.optional });
+      if (v.secret.items?.length)
+        for (const item of v.secret.items) uses.push({ where: `${p.where}: volume ${v.name}`, secret, key: item.key, optional: !!v.secret.optional });
       else uses.push({ where: `${p.where}: volume ${v.name}`, secret, optional: !!v.secret.optional });
     }
   }
@@ -69,7 +77,9 @@ export function secretUses(objects: K8sObject[]): SecretUse[] {
  */
 export function secretTemplateViolations(objects: K8sObject[], template: SecretSet, { unusedKeys = true } = {}): string[] {
   const out: string[] = [];
-  for (const o of objects) if (o.kind === 'Secret') out.push(`Secret ${o.metadata.namespace}/${o.metadata.name}: rendered by the overlay (secrets are created apart: see secret-template/)`);
+  for (const o of objects)
+    if (o.kind === 'Secret')
+      out.push(`Secret ${o.metadata.namespace}/${o.metadata.name}: rendered by the overlay (secrets are created apart: see secret-template/)`);
   const used = new Map<string, Set<string> | 'all'>();
   for (const use of secretUses(objects)) {
     const keys = template.get(use.secret);
@@ -103,7 +113,8 @@ export function generatedMatchesTemplate(generated: SecretSet, template: SecretS
     else for (const key of Object.keys(keys)) if (!made[key]) out.push(`make-secrets.sh writes no value for ${secret} ${key}`);
   }
   for (const [secret, keys] of generated) {
-    for (const key of Object.keys(keys)) if (!template.get(secret) || !(key in template.get(secret)!)) out.push(`make-secrets.sh writes ${secret} ${key}, which the template does not list`);
+    for (const key of Object.keys(keys))
+      if (!template.get(secret) || !(key in template.get(secret)!)) out.push(`make-secrets.sh writes ${secret} ${key}, which the template does not list`);
   }
   return out;
 }

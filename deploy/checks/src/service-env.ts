@@ -59,7 +59,11 @@ export function imageEnv(dockerfile = join(REPO_ROOT, 'deploy/images/Dockerfile'
 export function containerEnv(p: PodTemplate, c: Container, objects: K8sObject[], secrets: SecretSet): { set: Env; missing: string[] } {
   const set: Env = {};
   const missing: string[] = [];
-  const configMap = (name: string) => (objects.find((o) => o.kind === 'ConfigMap' && o.metadata.namespace === p.namespace && o.metadata.name === name) as { data?: Record<string, string> } | undefined)?.data;
+  const configMap = (name: string) =>
+    (
+      objects.find((o) => o.kind === 'ConfigMap' && o.metadata.namespace === p.namespace && o.metadata.name === name) as
+        { data?: Record<string, string> } | undefined
+    )?.data;
   for (const from of c.envFrom ?? []) {
     if (from.configMapRef) Object.assign(set, configMap(from.configMapRef.name) ?? {});
     if (from.secretRef) Object.assign(set, secrets.get(`${p.namespace}/${from.secretRef.name}`) ?? {});

@@ -10,7 +10,12 @@ export interface EnvVar {
     fieldRef?: unknown;
   };
 }
-export interface Probe { httpGet?: unknown; exec?: unknown; tcpSocket?: unknown; grpc?: unknown }
+export interface Probe {
+  httpGet?: unknown;
+  exec?: unknown;
+  tcpSocket?: unknown;
+  grpc?: unknown;
+}
 export interface SecurityContext {
   privileged?: boolean;
   allowPrivilegeEscalation?: boolean;
@@ -68,7 +73,8 @@ export interface PodTemplate {
 }
 
 type Template = { metadata?: { labels?: Record<string, string> }; spec?: PodSpec };
-const dig = (o: unknown, ...path: string[]): unknown => path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), o);
+const dig = (o: unknown, ...path: string[]): unknown =>
+  path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), o);
 
 /** Every pod template of the rendering: workloads, Jobs, CronJobs, bare Pods. */
 export function podTemplates(objects: K8sObject[]): PodTemplate[] {

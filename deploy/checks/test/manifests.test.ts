@@ -21,7 +21,8 @@ const rendered = new Map<string, K8sObject[]>(overlays.map((name) => [name, rend
 // ha with every optional component (AppArmor, queue-depth HPA) must pass the same checks.
 const extra = componentNames().filter((c) => c !== 'executor-tun-device');
 rendered.set('ha+components', renderOverlayWith('ha', extra));
-const find = (name: string, kind: string, objectName: string) => rendered.get(name)!.find((o) => o.kind === kind && o.metadata.name === objectName) as (K8sObject & { spec: Record<string, unknown> }) | undefined;
+const find = (name: string, kind: string, objectName: string) =>
+  rendered.get(name)!.find((o) => o.kind === kind && o.metadata.name === objectName) as (K8sObject & { spec: Record<string, unknown> }) | undefined;
 
 test('the overlays small and ha exist (and every overlay is checked below), and ha+components has what each component adds', () => {
   expect(overlays).toEqual(expect.arrayContaining(['small', 'ha']));
@@ -63,7 +64,8 @@ test('every key of the secret template is read by a pod of some overlay', () => 
 });
 
 test('small: one replica of every service and one NATS node', () => {
-  for (const name of ['gateway', 'registry', 'executor', 'output', 'scheduler', 'notifier']) expect([name, find('small', 'Deployment', name)?.spec.replicas]).toEqual([name, 1]);
+  for (const name of ['gateway', 'registry', 'executor', 'output', 'scheduler', 'notifier'])
+    expect([name, find('small', 'Deployment', name)?.spec.replicas]).toEqual([name, 1]);
   expect(find('small', 'StatefulSet', 'nats')?.spec.replicas).toBe(1);
 });
 
@@ -80,21 +82,29 @@ test('ha: two or more replicas, HPAs for gateway and executor, a three-node NATS
     expect([name, find('ha', 'Deployment', name)?.spec.replicas]).toEqual([name, undefined]);
   }
   expect(find('ha', 'StatefulSet', 'nats')?.spec.replicas).toBe(3);
-  const raise = find('ha', 'CronJob', 'nats-stream-replicas') as K8sObject & { spec: { jobTemplate: { spec: { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } } } } };
+  const raise = find('ha', 'CronJob', 'nats-stream-replicas') as K8sObject & {
+    spec: { jobTemplate: { spec: { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } } } };
+  };
   expect(raise.spec.jobTemplate.spec.template.spec.containers[0].env).toEqual(expect.arrayContaining([{ name: 'STREAM_REPLICAS', value: '3' }]));
 });
 
 test('make-secrets.sh writes every Secret and key of the template, with values', () => {
   expect(generatedMatchesTemplate(generated, template)).toEqual([]);
   // Each service's NATS login is one nats-server is configured with, and no two services share one.
-  const logins = [...generated.values()].flatMap((keys) => Object.entries(keys).filter(([key]) => key.startsWith('NATS_URL_'))).map(([, value]) => new URL(value));
+  const logins = [...generated.values()]
+    .flatMap((keys) => Object.entries(keys).filter(([key]) => key.startsWith('NATS_URL_')))
+    .map(([, value]) => new URL(value));
   expect(new Set(logins.map((url) => url.username)).size).toBe(7);
-  for (const url of logins) expect(generated.get('agentry/nats-auth')![`${decodeURIComponent(url.username)}.conf`]).toBe(`password: "${decodeURIComponent(url.password)}"`);
+  for (const url of logins)
+    expect(generated.get('agentry/nats-auth')![`${decodeURIComponent(url.username)}.conf`]).toBe(`password: "${decodeURIComponent(url.password)}"`);
   expect(generated.get('agentry-executor/agentry-secrets')!.AGENTRY_SECRET_KEY).toBe(generated.get('agentry/agentry-secrets')!.AGENTRY_SECRET_KEY);
 });
 
 test('make-secrets.sh refuses to write secrets inside the repository, and without DATABASE_URL', () => {
-  const inRepo = spawnSync(MAKE_SECRETS, [join(REPO_ROOT, 'deploy/k8s/secrets')], { encoding: 'utf8', env: { PATH: process.env.PATH, DATABASE_URL: 'postgres://a:b@db/x' } });
+  const inRepo = spawnSync(MAKE_SECRETS, [join(REPO_ROOT, 'deploy/k8s/secrets')], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, DATABASE_URL: 'postgres://a:b@db/x' },
+  });
   expect([inRepo.status, inRepo.stderr]).toEqual([64, expect.stringContaining('refusing to write secrets inside the repository')]);
   expect(existsSync(join(REPO_ROOT, 'deploy/k8s/secrets/agentry-secrets.yaml'))).toBe(false);
   rmSync(join(REPO_ROOT, 'deploy/k8s/secrets'), { recursive: true, force: true });

@@ -27,7 +27,9 @@ afterAll(() => {
 /** Writes the overlay's nats-config ConfigMap and the generated nats-auth Secret as the pod mounts them. */
 function layOut(overlay: string, port: number, monitorPort: number): string {
   const root = join(dir, overlay);
-  const config = renderOverlay(overlay).find((o: K8sObject) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('nats-config')) as K8sObject & { data: Record<string, string> };
+  const config = renderOverlay(overlay).find((o: K8sObject) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('nats-config')) as K8sObject & {
+    data: Record<string, string>;
+  };
   mkdirSync(join(root, 'conf'), { recursive: true });
   mkdirSync(join(root, 'auth'), { recursive: true });
   for (const [name, text] of Object.entries(config.data)) {
@@ -44,7 +46,7 @@ function layOut(overlay: string, port: number, monitorPort: number): string {
   return join(root, 'conf/nats.conf');
 }
 
-test('small: nats-server runs the shipped config; each service\'s generated login works and is held to its subjects, a wrong or no password is refused', async () => {
+test("small: nats-server runs the shipped config; each service's generated login works and is held to its subjects, a wrong or no password is refused", async () => {
   const binary = await ensureNatsServerBinary();
   const port = await freePort();
   const conf = layOut('small', port, await freePort());
@@ -60,7 +62,9 @@ test('small: nats-server runs the shipped config; each service\'s generated logi
     server!.once('exit', (code) => reject(new Error(`nats-server exited (${code}):\n${log}`)));
   });
   const servers = `nats://127.0.0.1:${port}`;
-  const logins = [...generated.values()].flatMap((keys) => Object.entries(keys).filter(([key]) => key.startsWith('NATS_URL_'))).map(([, value]) => new URL(value));
+  const logins = [...generated.values()]
+    .flatMap((keys) => Object.entries(keys).filter(([key]) => key.startsWith('NATS_URL_')))
+    .map(([, value]) => new URL(value));
   for (const url of logins) {
     const nc = await connect({ servers, user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) });
     await nc.flush();
@@ -88,7 +92,9 @@ test('small: nats-server runs the shipped config; each service\'s generated logi
   await expect(subscriber.request('registry.agents.fetch', '', { timeout: 5000 })).rejects.toThrow(/Permissions Violation/);
   await subscriber.close();
   const url = new URL(generated.get('agentry/agentry-secrets')!.NATS_URL_GATEWAY);
-  await expect(connect({ servers, user: decodeURIComponent(url.username), pass: 'not-the-password', reconnect: false })).rejects.toThrow(/Authorization Violation/i);
+  await expect(connect({ servers, user: decodeURIComponent(url.username), pass: 'not-the-password', reconnect: false })).rejects.toThrow(
+    /Authorization Violation/i,
+  );
   await expect(connect({ servers, reconnect: false })).rejects.toThrow(/Authorization Violation/i);
 });
 

@@ -65,9 +65,9 @@ test('every metric and label the alert rules and the dashboard query is exported
 
 test('a renamed metric is caught (control: the check is not vacuous)', async () => {
   const known = await exported();
-  expect(selections('rate(agentry_launches_total{launch_typ="x"}[5m])').flatMap(({ metric, labels }) => labels.filter((l) => !known.get(metric)?.labels.has(l)))).toEqual([
-    'launch_typ',
-  ]);
+  expect(
+    selections('rate(agentry_launches_total{launch_typ="x"}[5m])').flatMap(({ metric, labels }) => labels.filter((l) => !known.get(metric)?.labels.has(l))),
+  ).toEqual(['launch_typ']);
   expect(known.has('agentry_launch_total')).toBe(false);
 });
 
@@ -75,7 +75,13 @@ test('every alert has a duration, a severity, a summary and a description', () =
   const alerts = rules.groups.flatMap((g) => g.rules);
   expect(alerts.length).toBeGreaterThan(5);
   for (const r of alerts) {
-    expect({ alert: r.alert, for: typeof r.for, severity: r.labels?.severity, summary: typeof r.annotations?.summary, description: typeof r.annotations?.description }).toEqual({
+    expect({
+      alert: r.alert,
+      for: typeof r.for,
+      severity: r.labels?.severity,
+      summary: typeof r.annotations?.summary,
+      description: typeof r.annotations?.description,
+    }).toEqual({
       alert: r.alert,
       for: 'string',
       severity: expect.stringMatching(/^(warning|critical)$/),

@@ -82,7 +82,11 @@ test('schema: a wrong type or a bad quantity is an error', () => {
 });
 
 test.each<[string, (d: Deployment) => void, RegExp]>([
-  ['a container without resources', (d) => delete container(d).resources, /\[resourcesSet\].*no resources requests.cpu, requests.memory, requests.ephemeral-storage, limits.memory, limits.ephemeral-storage/],
+  [
+    'a container without resources',
+    (d) => delete container(d).resources,
+    /\[resourcesSet\].*no resources requests.cpu, requests.memory, requests.ephemeral-storage, limits.memory, limits.ephemeral-storage/,
+  ],
   ['no ephemeral-storage limit', (d) => delete container(d).resources.limits['ephemeral-storage'], /\[resourcesSet\].*limits.ephemeral-storage/],
   ['no readiness probe', (d) => delete container(d).readinessProbe, /\[probesSet\].*no readinessProbe/],
   ['no liveness probe', (d) => delete container(d).livenessProbe, /\[probesSet\].*no livenessProbe/],
@@ -94,8 +98,16 @@ test.each<[string, (d: Deployment) => void, RegExp]>([
   ['capabilities kept', (d) => delete container(d).securityContext.capabilities, /\[containerHardening\].*drop does not include ALL/],
   ['image latest', (d) => (container(d).image = 'agentry:latest'), /\[imagesPinned\].*"agentry:latest"/],
   ['image without tag', (d) => (container(d).image = 'registry.example.com:5000/agentry'), /\[imagesPinned\]/],
-  ['root in a restricted namespace', (d) => (pod(d).securityContext = { runAsUser: 0, seccompProfile: { type: 'RuntimeDefault' } }), /\[podSecurityLevels\].*runAsNonRoot must be true \(restricted\)/],
-  ['a capability added in a restricted namespace', (d) => (container(d).securityContext.capabilities.add = ['SETUID']), /\[podSecurityLevels\].*adds capability SETUID \(restricted\)/],
+  [
+    'root in a restricted namespace',
+    (d) => (pod(d).securityContext = { runAsUser: 0, seccompProfile: { type: 'RuntimeDefault' } }),
+    /\[podSecurityLevels\].*runAsNonRoot must be true \(restricted\)/,
+  ],
+  [
+    'a capability added in a restricted namespace',
+    (d) => (container(d).securityContext.capabilities.add = ['SETUID']),
+    /\[podSecurityLevels\].*adds capability SETUID \(restricted\)/,
+  ],
   ['an unmasked /proc in a restricted namespace', (d) => (container(d).securityContext.procMount = 'Unmasked'), /\[podSecurityLevels\].*procMount Unmasked/],
   ['a hostPath volume', (d) => (pod(d).volumes = [{ name: 'h', hostPath: { path: '/' } }]), /\[podSecurityLevels\].*hostPath/],
   ['the host network', (d) => (pod(d).hostNetwork = true), /\[podSecurityLevels\].*host namespace/],
@@ -116,8 +128,12 @@ test('policy: the executor exception passes only in its own user namespace: base
   expect(policyViolations(executorLike('baseline', ['SETUID', 'SETGID'], false))).toEqual([]);
   expect(policyViolations(executorLike('privileged', ['SETUID', 'SYS_ADMIN', 'NET_ADMIN'], false))).toEqual([]);
   expect(policyViolations(executorLike('baseline', ['SYS_ADMIN'], false)).join('\n')).toMatch(/adds capability SYS_ADMIN \(baseline\)/);
-  expect(policyViolations(executorLike('restricted', ['SETUID'], false)).join('\n')).toMatch(/adds capability SETUID \(restricted\)[\s\S]*procMount Unmasked \(restricted\)/);
-  expect(policyViolations(executorLike('baseline', [], undefined)).join('\n')).toMatch(/procMount Unmasked \(baseline, and the pod does not set hostUsers: false\)/);
+  expect(policyViolations(executorLike('restricted', ['SETUID'], false)).join('\n')).toMatch(
+    /adds capability SETUID \(restricted\)[\s\S]*procMount Unmasked \(restricted\)/,
+  );
+  expect(policyViolations(executorLike('baseline', [], undefined)).join('\n')).toMatch(
+    /procMount Unmasked \(baseline, and the pod does not set hostUsers: false\)/,
+  );
   expect(policyViolations(executorLike('privileged', ['SYS_ADMIN'], undefined)).join('\n')).toMatch(/enforces only "privileged", without hostUsers: false/);
   const privileged = fixture(({ deployment, objects }) => {
     objects[0].metadata.labels = { 'pod-security.kubernetes.io/enforce': 'privileged' };
@@ -131,8 +147,14 @@ test('policy: the executor exception passes only in its own user namespace: base
 test('policy: a namespace without a Pod Security label, without default deny, a workload without PDB', () => {
   const objects = fixture(({ objects }) => {
     objects[0].metadata.labels = {};
-    objects.splice(objects.findIndex((o) => o.kind === 'NetworkPolicy'), 1);
-    objects.splice(objects.findIndex((o) => o.kind === 'PodDisruptionBudget'), 1);
+    objects.splice(
+      objects.findIndex((o) => o.kind === 'NetworkPolicy'),
+      1,
+    );
+    objects.splice(
+      objects.findIndex((o) => o.kind === 'PodDisruptionBudget'),
+      1,
+    );
   });
   const violations = policyViolations(objects).join('\n');
   expect(violations).toMatch(/Namespace app: not rendered with a pod-security.kubernetes.io\/enforce label/);
@@ -142,11 +164,22 @@ test('policy: a namespace without a Pod Security label, without default deny, a 
 
 test('policy: an egress rule open to all addresses on all ports must except private, loopback and link-local ranges', () => {
   const withEgress = (egress: unknown[]) =>
-    fixture(({ objects }) => objects.push({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'open', namespace: 'app' }, spec: { podSelector: {}, policyTypes: ['Egress'], egress } }));
+    fixture(({ objects }) =>
+      objects.push({
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: 'open', namespace: 'app' },
+        spec: { podSelector: {}, policyTypes: ['Egress'], egress },
+      }),
+    );
   const cut = (cidr: string, except: string[]) => [{ to: [{ ipBlock: { cidr, except } }] }];
-  expect(policyViolations(withEgress(cut('0.0.0.0/0', ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16'])))).toEqual([]);
+  expect(
+    policyViolations(withEgress(cut('0.0.0.0/0', ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16']))),
+  ).toEqual([]);
   expect(policyViolations(withEgress([{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 5432 }] }]))).toEqual([]);
-  expect(policyViolations(withEgress(cut('0.0.0.0/0', ['10.0.0.0/8']))).join('\n')).toMatch(/egress to 0.0.0.0\/0 on every port does not except 172.16.0.0\/12, 192.168.0.0\/16, 100.64.0.0\/10, 127.0.0.0\/8, 169.254.0.0\/16/);
+  expect(policyViolations(withEgress(cut('0.0.0.0/0', ['10.0.0.0/8']))).join('\n')).toMatch(
+    /egress to 0.0.0.0\/0 on every port does not except 172.16.0.0\/12, 192.168.0.0\/16, 100.64.0.0\/10, 127.0.0.0\/8, 169.254.0.0\/16/,
+  );
   expect(policyViolations(withEgress(cut('::/0', []))).join('\n')).toMatch(/::\/0 on every port does not except fc00::\/7, fe80::\/10/);
   expect(policyViolations(withEgress([{}])).join('\n')).toMatch(/an egress rule to everything/);
 });
@@ -164,7 +197,7 @@ test('secrets: a key missing from the template, a template with a value, an unus
   expect(violations).toMatch(/Secret app\/agentry-secrets: rendered by the overlay/);
 });
 
-test("service env: a variable the loader requires is missing, an invalid value, a variable it never reads", () => {
+test('service env: a variable the loader requires is missing, an invalid value, a variable it never reads', () => {
   const missing = fixture(({ deployment }) => (container(deployment).env = []));
   expect(serviceEnvViolations(missing, SECRETS).join('\n')).toMatch(/gateway config loader refuses this environment: .*NATS_URL is required/);
   const invalid = fixture(({ deployment }) => container(deployment).env.push({ name: 'PORT', value: 'eighty' }));
@@ -205,10 +238,16 @@ const NATS_TEMPLATE: SecretSet = new Map([['app/nats-auth', { 'auth.conf': '' }]
 test('nats: the good configuration passes; no fsync, exposed monitoring, password on the command line, a missing include, no cluster for 3 nodes fail', () => {
   const good = 'http: 127.0.0.1:8222\njetstream {\n  store_dir: /data\n  sync_interval: always\n}\ninclude ../auth/auth.conf\n';
   expect(natsConfigViolations(natsFixture(good), NATS_TEMPLATE)).toEqual([]);
-  expect(natsConfigViolations(natsFixture(good.replace('sync_interval: always', '# sync_interval: always')), NATS_TEMPLATE).join()).toMatch(/without sync_interval: always/);
+  expect(natsConfigViolations(natsFixture(good.replace('sync_interval: always', '# sync_interval: always')), NATS_TEMPLATE).join()).toMatch(
+    /without sync_interval: always/,
+  );
   expect(natsConfigViolations(natsFixture(good.replace('127.0.0.1:8222', '0.0.0.0:8222')), NATS_TEMPLATE).join()).toMatch(/monitoring listens on 0.0.0.0:8222/);
-  expect(natsConfigViolations(natsFixture(good, ['--config', '/etc/nats/conf/nats.conf', '--pass', '$(NATS_PASSWORD)']), NATS_TEMPLATE).join()).toMatch(/credentials on the nats-server command line/);
-  expect(natsConfigViolations(natsFixture(`${good}include ../auth/routes.conf\n`), NATS_TEMPLATE).join()).toMatch(/\/etc\/nats\/auth\/routes.conf is included but/);
+  expect(natsConfigViolations(natsFixture(good, ['--config', '/etc/nats/conf/nats.conf', '--pass', '$(NATS_PASSWORD)']), NATS_TEMPLATE).join()).toMatch(
+    /credentials on the nats-server command line/,
+  );
+  expect(natsConfigViolations(natsFixture(`${good}include ../auth/routes.conf\n`), NATS_TEMPLATE).join()).toMatch(
+    /\/etc\/nats\/auth\/routes.conf is included but/,
+  );
   const three = natsFixture(good);
   (three[1] as any).spec.replicas = 3;
   expect(natsConfigViolations(three, NATS_TEMPLATE).join()).toMatch(/3 nodes but no cluster block/);

@@ -24,7 +24,10 @@ beforeAll(async () => {
     mkdirSync(join(dir, `n${i}`));
     const routes = nodes.filter((n) => n.i !== i).map((n) => `nats-route://127.0.0.1:${n.route}`);
     const conf = join(dir, `n${i}.conf`);
-    writeFileSync(conf, `server_name: n${i}\nlisten: 127.0.0.1:${client}\njetstream { store_dir: ${join(dir, `n${i}`)} }\ncluster { name: t, listen: 127.0.0.1:${route}, routes: [${routes.join(', ')}] }\n`);
+    writeFileSync(
+      conf,
+      `server_name: n${i}\nlisten: 127.0.0.1:${client}\njetstream { store_dir: ${join(dir, `n${i}`)} }\ncluster { name: t, listen: 127.0.0.1:${route}, routes: [${routes.join(', ')}] }\n`,
+    );
     const server = spawn(binary, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
     servers.push(server);
     return new Promise<void>((resolve, reject) => {
@@ -60,7 +63,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const raise = (env: Record<string, string>) => spawnSync(process.execPath, [SCRIPT], { encoding: 'utf8', env: { PATH: process.env.PATH, NATS_URL: url, ...env } });
+const raise = (env: Record<string, string>) =>
+  spawnSync(process.execPath, [SCRIPT], { encoding: 'utf8', env: { PATH: process.env.PATH, NATS_URL: url, ...env } });
 const replicasOf = async (name: string) => (await (await jetstreamManager(nc)).streams.info(name)).config.num_replicas;
 
 test('every stream below STREAM_REPLICAS is raised to it, once', async () => {

@@ -21,7 +21,10 @@ if (!process.env.NATS_URL) {
   console.error('NATS_URL is required (e.g. nats://user:password@nats:4222)');
   process.exit(2);
 }
-const required = (process.env.REQUIRED_STREAMS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const required = (process.env.REQUIRED_STREAMS ?? '')
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 
 const nc = await connect({ ...natsConnectionOptions(process.env.NATS_URL), name: 'raise-stream-replicas', timeout: 10_000 });
 try {

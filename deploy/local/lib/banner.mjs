@@ -21,10 +21,7 @@ function describeAdminKey(admin, dataDir, bold) {
     case 'new':
       return ['Admin API key (shown only now: Agentry keeps only its hash, so store it safely):', `    ${bold(admin.key)}`];
     case 'new-unconfirmed':
-      return [
-        'Admin API key (the gateway could not confirm it yet; if it is refused, look at the registry output above):',
-        `    ${bold(admin.key)}`,
-      ];
+      return ['Admin API key (the gateway could not confirm it yet; if it is refused, look at the registry output above):', `    ${bold(admin.key)}`];
     case 'env':
       return ['Admin API key: the value of AGENTRY_BOOTSTRAP_API_KEY.'];
     case 'env-rejected':

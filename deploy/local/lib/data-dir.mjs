@@ -55,7 +55,14 @@ export async function reachableDataFolder(dataDir, name, root = REACHABLE_DATA_R
   const linked = await fs.readlink(inside).catch(() => undefined);
   if (linked) return path.resolve(dataDir, linked);
   if (!(await folderBlockingPostgresUser(inside))) return inside;
-  if ((await exists(inside)) && !(await fs.rmdir(inside).then(() => true, () => false))) return inside;
+  if (
+    (await exists(inside)) &&
+    !(await fs.rmdir(inside).then(
+      () => true,
+      () => false,
+    ))
+  )
+    return inside;
   const home = path.join(root, name);
   await fs.mkdir(home, { recursive: true, mode: 0o755 });
   const target = path.join(home, randomBytes(8).toString('hex'));

@@ -42,8 +42,7 @@ export const waitForHealth = (baseUrl, options) => waitForStatus(`${baseUrl}/hea
  * gateway verifies every API key with the registry, so an unknown key answers 401 only when
  * the registry replied (503 while it is not listening yet).
  */
-export const waitForRegistry = (baseUrl, options) =>
-  waitForStatus(`${baseUrl}/api/v1/user.json`, { [KEY_HEADER]: PROBE_KEY }, 401, options);
+export const waitForRegistry = (baseUrl, options) => waitForStatus(`${baseUrl}/api/v1/user.json`, { [KEY_HEADER]: PROBE_KEY }, 401, options);
 
 /**
  * 'accepted' when `GET /api/v1/user.json` answers 200 with the key; 'rejected' when it keeps

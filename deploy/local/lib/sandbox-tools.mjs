@@ -33,7 +33,12 @@ export function findBinary(name, env = process.env) {
  * Installs what is missing (root with apt-get only; otherwise says what to install) and answers
  * the banner line: which isolation the executor will use.
  */
-export async function ensureSandboxTools({ isolation = process.env.AGENTRY_ISOLATION ?? 'auto', log = () => undefined, find = findBinary, install = aptInstall } = {}) {
+export async function ensureSandboxTools({
+  isolation = process.env.AGENTRY_ISOLATION ?? 'auto',
+  log = () => undefined,
+  find = findBinary,
+  install = aptInstall,
+} = {}) {
   if (isolation === 'none') {
     return 'Sandbox:  NONE (AGENTRY_ISOLATION=none): scripts run without a sandbox — development only';
   }
@@ -41,7 +46,10 @@ export async function ensureSandboxTools({ isolation = process.env.AGENTRY_ISOLA
   if (missing.length && process.getuid?.() === 0 && find('apt-get')) {
     log(`${missing.map((t) => t.binary).join(' and ')} not found: installing ${missing.map((t) => t.pkg).join(' ')} with apt-get (the scripts' sandbox)`);
     try {
-      await install(missing.map((t) => t.pkg), log);
+      await install(
+        missing.map((t) => t.pkg),
+        log,
+      );
     } catch (error) {
       log(`apt-get could not install ${missing.map((t) => t.pkg).join(' ')}: ${error?.message ?? error}`);
     }
@@ -49,7 +57,9 @@ export async function ensureSandboxTools({ isolation = process.env.AGENTRY_ISOLA
   }
   if (missing.some((t) => t.binary === 'bwrap')) {
     // The executor refuses to start and says why; this line says it first.
-    log(`bubblewrap is not installed: install it (sudo apt-get install bubblewrap slirp4netns), or set AGENTRY_ISOLATION=none to run scripts without a sandbox (development only)`);
+    log(
+      `bubblewrap is not installed: install it (sudo apt-get install bubblewrap slirp4netns), or set AGENTRY_ISOLATION=none to run scripts without a sandbox (development only)`,
+    );
     return 'Sandbox:  bubblewrap MISSING — the executor will not start without it (or AGENTRY_ISOLATION=none)';
   }
   const network = missing.length ? 'no network for scripts (slirp4netns missing)' : 'network through slirp4netns';

@@ -20,7 +20,7 @@ test('generated keys have the format clients accept', () => {
 test('first start: a generated key, the same one until it has been shown, then never again', async () => {
   const first = await plan();
   expect(first.source).toBe('generated');
-  expect(((await fs.stat(path.join(dataDir, 'admin-key.embedded.pending'))).mode & 0o777)).toBe(0o600);
+  expect((await fs.stat(path.join(dataDir, 'admin-key.embedded.pending'))).mode & 0o777).toBe(0o600);
   expect((await plan()).key).toBe(first.key);
 
   expect(await settleAdminKey(first, answering('accepted'))).toEqual({ kind: 'new', key: first.key });

@@ -28,8 +28,7 @@ test('the printed curl lines, pasted into bash, create a script and an agent and
   }
 });
 
-const banner = (admin: object) =>
-  readyBanner({ url: 'http://127.0.0.1:3000', admin, dataDir: '/data', infrastructure: ['Postgres: embedded'] });
+const banner = (admin: object) => readyBanner({ url: 'http://127.0.0.1:3000', admin, dataDir: '/data', infrastructure: ['Postgres: embedded'] });
 
 test('a new key is printed with a warning that it is shown once, and filled into the curl lines', () => {
   const text = banner({ kind: 'new', key: 'agt_abc12' });

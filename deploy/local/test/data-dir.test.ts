@@ -35,26 +35,29 @@ test('two launchers racing for the file end up with the same secret', async () =
 });
 
 const asRoot = process.getuid?.() === 0 ? test : test.skip;
-asRoot('as root with the data folder under a 0700 folder (a clone under /root), the cluster and the storage are kept in a reachable folder, linked from the data folder', async () => {
-  const home = path.join(dir, 'root-home');
-  await fs.mkdir(home, { mode: 0o700 });
-  await fs.chmod(dir, 0o755);
-  const dataDir = path.join(home, 'agentry', '.agentry');
-  await fs.mkdir(path.join(dataDir, 'storage'), { recursive: true, mode: 0o755 }); // left empty by a failed start
-  const root = path.join(dir, 'var-lib-agentry');
+asRoot(
+  'as root with the data folder under a 0700 folder (a clone under /root), the cluster and the storage are kept in a reachable folder, linked from the data folder',
+  async () => {
+    const home = path.join(dir, 'root-home');
+    await fs.mkdir(home, { mode: 0o700 });
+    await fs.chmod(dir, 0o755);
+    const dataDir = path.join(home, 'agentry', '.agentry');
+    await fs.mkdir(path.join(dataDir, 'storage'), { recursive: true, mode: 0o755 }); // left empty by a failed start
+    const root = path.join(dir, 'var-lib-agentry');
 
-  const cluster = await reachableDataFolder(dataDir, 'postgres', root);
-  expect(path.dirname(cluster)).toBe(path.join(root, 'postgres'));
-  expect(await fs.readlink(path.join(dataDir, 'postgres'))).toBe(cluster);
-  expect((await fs.stat(cluster)).mode & 0o777).toBe(0o755);
-  expect(await reachableDataFolder(dataDir, 'postgres', root)).toBe(cluster); // the next start finds the same cluster
-  const storage = await reachableDataFolder(dataDir, 'storage', root);
-  expect(path.dirname(storage)).toBe(path.join(root, 'storage'));
-  expect(await fs.readlink(path.join(dataDir, 'storage'))).toBe(storage);
+    const cluster = await reachableDataFolder(dataDir, 'postgres', root);
+    expect(path.dirname(cluster)).toBe(path.join(root, 'postgres'));
+    expect(await fs.readlink(path.join(dataDir, 'postgres'))).toBe(cluster);
+    expect((await fs.stat(cluster)).mode & 0o777).toBe(0o755);
+    expect(await reachableDataFolder(dataDir, 'postgres', root)).toBe(cluster); // the next start finds the same cluster
+    const storage = await reachableDataFolder(dataDir, 'storage', root);
+    expect(path.dirname(storage)).toBe(path.join(root, 'storage'));
+    expect(await fs.readlink(path.join(dataDir, 'storage'))).toBe(storage);
 
-  // Control: where others can enter, the folders stay inside the data folder.
-  await fs.chmod(home, 0o755);
-  const reachable = path.join(dir, 'reachable');
-  await fs.mkdir(reachable);
-  expect(await reachableDataFolder(reachable, 'postgres', root)).toBe(path.join(reachable, 'postgres'));
-});
+    // Control: where others can enter, the folders stay inside the data folder.
+    await fs.chmod(home, 0o755);
+    const reachable = path.join(dir, 'reachable');
+    await fs.mkdir(reachable);
+    expect(await reachableDataFolder(reachable, 'postgres', root)).toBe(path.join(reachable, 'postgres'));
+  },
+);

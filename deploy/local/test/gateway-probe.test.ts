@@ -26,7 +26,7 @@ test('waitForHealth ends with the abort reason when shutdown begins', async () =
 
 test('probeApiKey: accepted once user.json answers 200 for the key, after refusals and errors', async () => {
   const statuses = [503, 401, 200];
-  const server = await fakeHttp((req) => ({ status: req.headers['x-phantombuster-key-1'] === 'agt_key' ? statuses.shift() ?? 200 : 400 }));
+  const server = await fakeHttp((req) => ({ status: req.headers['x-phantombuster-key-1'] === 'agt_key' ? (statuses.shift() ?? 200) : 400 }));
   try {
     expect(await probeApiKey(server.url, 'agt_key', { rejectAfterMs: 30_000 })).toBe('accepted');
     expect(server.requests.map((r) => r.url)).toEqual(['/api/v1/user.json', '/api/v1/user.json', '/api/v1/user.json']);
@@ -48,7 +48,9 @@ test('probeApiKey: rejected when the key keeps being refused; unknown when there
 
 test('waitForRegistry: true once an unknown key answers 401 (the registry replied), not 503', async () => {
   const statuses = [503, 503, 401];
-  const server = await fakeHttp((req) => ({ status: req.url === '/api/v1/user.json' && req.headers['x-phantombuster-key-1'] ? statuses.shift() ?? 401 : 400 }));
+  const server = await fakeHttp((req) => ({
+    status: req.url === '/api/v1/user.json' && req.headers['x-phantombuster-key-1'] ? (statuses.shift() ?? 401) : 400,
+  }));
   try {
     expect(await waitForRegistry(server.url, { timeoutMs: 30_000 })).toBe(true);
     expect(server.requests).toHaveLength(3);

@@ -76,7 +76,10 @@ const canConnect = (port: number) =>
 function curlLines(output: string): string {
   const banner = output.slice(output.indexOf('Try it with curl:'));
   const lines = banner.split('\n').slice(1);
-  return lines.slice(0, lines.indexOf('')).map((l) => l.trim()).join('\n');
+  return lines
+    .slice(0, lines.indexOf(''))
+    .map((l) => l.trim())
+    .join('\n');
 }
 
 const embeddedPorts = (output: string) => ({
@@ -125,54 +128,64 @@ describe('with embedded Postgres and NATS', () => {
     baseUrl = `http://127.0.0.1:${port}`;
   });
 
-  test('first start prints the URL, a working admin key and curl lines that work; Ctrl-C stops everything in order', async () => {
-    const first = launch({ PORT: String(port), AGENTRY_DATA_DIR: dataDir });
-    await first.waitFor(/Stop with Ctrl-C/);
-    expect(first.output).toContain(`Agentry is running at ${baseUrl}`);
-    adminKey = first.output.match(/^ {6}(agt_[A-Za-z0-9_-]+)$/m)![1];
-    expect(first.output).toContain(`KEY='${adminKey}'`);
-    for (const service of SERVICES) expect(first.output).toMatch(new RegExp(`^${service.name} +\\| `, 'm'));
-    // The scripts' sandbox: the launcher says which isolation runs, and the executor's start line agrees.
-    expect(first.output).toMatch(/Sandbox: +bubblewrap \(AGENTRY_ISOLATION=auto\)/);
-    expect(first.output).toMatch(/^executor +\| .*isolation bubblewrap \(AGENTRY_ISOLATION=auto\): scripts run sandboxed/m);
+  test(
+    'first start prints the URL, a working admin key and curl lines that work; Ctrl-C stops everything in order',
+    async () => {
+      const first = launch({ PORT: String(port), AGENTRY_DATA_DIR: dataDir });
+      await first.waitFor(/Stop with Ctrl-C/);
+      expect(first.output).toContain(`Agentry is running at ${baseUrl}`);
+      adminKey = first.output.match(/^ {6}(agt_[A-Za-z0-9_-]+)$/m)![1];
+      expect(first.output).toContain(`KEY='${adminKey}'`);
+      for (const service of SERVICES) expect(first.output).toMatch(new RegExp(`^${service.name} +\\| `, 'm'));
+      // The scripts' sandbox: the launcher says which isolation runs, and the executor's start line agrees.
+      expect(first.output).toMatch(/Sandbox: +bubblewrap \(AGENTRY_ISOLATION=auto\)/);
+      expect(first.output).toMatch(/^executor +\| .*isolation bubblewrap \(AGENTRY_ISOLATION=auto\): scripts run sandboxed/m);
 
-    const { stdout } = await run('bash', ['-c', curlLines(first.output)]);
-    expect(stdout).toMatch(/^\{"status":"success","data":\d+\}$/m);
-    agentId = stdout.match(/^agent id: (\d+)$/m)![1];
-    const agent = await (await fetchAgent()).json();
-    expect(agent).toMatchObject({ id: agentId, name: 'hello', script: 'hello.js' });
+      const { stdout } = await run('bash', ['-c', curlLines(first.output)]);
+      expect(stdout).toMatch(/^\{"status":"success","data":\d+\}$/m);
+      agentId = stdout.match(/^agent id: (\d+)$/m)![1];
+      const agent = await (await fetchAgent()).json();
+      expect(agent).toMatchObject({ id: agentId, name: 'hello', script: 'hello.js' });
 
-    const ports = embeddedPorts(first.output);
-    expect(await first.ctrlC()).toBe(0);
-    const order = ['stopped gateway', 'stopped registry', 'stopped NATS', 'stopped Postgres'].map((line) => first.output.search(new RegExp(`agentry +\\| ${line}`)));
-    expect(order.every((at, i) => at > 0 && (i === 0 || at > order[i - 1]))).toBe(true);
-    expect(await canConnect(port)).toBe(false);
-    expect(await canConnect(ports.postgres)).toBe(false);
-    expect(await canConnect(ports.nats)).toBe(false);
-    expect((await fs.stat(path.join(dataDir, 'secret.key'))).mode & 0o777).toBe(0o600);
-    for (const service of SERVICES) expect((await fs.stat(path.join(dataDir, 'nats-users', `${service.name}.password`))).mode & 0o777).toBe(0o600);
-    // Every service did its work as its own NATS user without one refusal (the server logs each as "… Violation").
-    expect(first.output).not.toMatch(/Violation/);
-  }, FLOW_TIMEOUT_MS);
+      const ports = embeddedPorts(first.output);
+      expect(await first.ctrlC()).toBe(0);
+      const order = ['stopped gateway', 'stopped registry', 'stopped NATS', 'stopped Postgres'].map((line) =>
+        first.output.search(new RegExp(`agentry +\\| ${line}`)),
+      );
+      expect(order.every((at, i) => at > 0 && (i === 0 || at > order[i - 1]))).toBe(true);
+      expect(await canConnect(port)).toBe(false);
+      expect(await canConnect(ports.postgres)).toBe(false);
+      expect(await canConnect(ports.nats)).toBe(false);
+      expect((await fs.stat(path.join(dataDir, 'secret.key'))).mode & 0o777).toBe(0o600);
+      for (const service of SERVICES) expect((await fs.stat(path.join(dataDir, 'nats-users', `${service.name}.password`))).mode & 0o777).toBe(0o600);
+      // Every service did its work as its own NATS user without one refusal (the server logs each as "… Violation").
+      expect(first.output).not.toMatch(/Violation/);
+    },
+    FLOW_TIMEOUT_MS,
+  );
 
-  test('a second start keeps the data and does not show a key again; a service crashing twice stops the launcher', async () => {
-    const second = launch({ PORT: String(port), AGENTRY_DATA_DIR: dataDir });
-    await second.waitFor(/Stop with Ctrl-C/);
-    expect(second.output).toContain('Admin API key: shown at first start');
-    expect(second.output).not.toContain(adminKey);
-    expect(await (await fetchAgent()).json()).toMatchObject({ id: agentId, name: 'hello' });
+  test(
+    'a second start keeps the data and does not show a key again; a service crashing twice stops the launcher',
+    async () => {
+      const second = launch({ PORT: String(port), AGENTRY_DATA_DIR: dataDir });
+      await second.waitFor(/Stop with Ctrl-C/);
+      expect(second.output).toContain('Admin API key: shown at first start');
+      expect(second.output).not.toContain(adminKey);
+      expect(await (await fetchAgent()).json()).toMatchObject({ id: agentId, name: 'hello' });
 
-    const firstPid = Number((await second.waitFor(/started registry \(pid (\d+)\)/))[1]);
-    process.kill(firstPid, 'SIGKILL');
-    await second.waitFor(/registry crashed \(killed by SIGKILL\); restarting it \(restart 1 of 1\)/);
-    const secondPid = Number((await second.waitFor(new RegExp(`started registry \\(pid (?!${firstPid}\\))(\\d+)\\)`)))[1]);
-    await waitUntil(async () => (await fetchAgent()).status === 200, { timeoutMs: 60_000, message: 'the restarted registry answers' });
+      const firstPid = Number((await second.waitFor(/started registry \(pid (\d+)\)/))[1]);
+      process.kill(firstPid, 'SIGKILL');
+      await second.waitFor(/registry crashed \(killed by SIGKILL\); restarting it \(restart 1 of 1\)/);
+      const secondPid = Number((await second.waitFor(new RegExp(`started registry \\(pid (?!${firstPid}\\))(\\d+)\\)`)))[1]);
+      await waitUntil(async () => (await fetchAgent()).status === 200, { timeoutMs: 60_000, message: 'the restarted registry answers' });
 
-    process.kill(secondPid, 'SIGKILL');
-    expect(await second.exited).toBe(1);
-    expect(second.output).toContain('registry crashed again (killed by SIGKILL)');
-    expect(second.output).toContain('stopping Agentry because registry keeps crashing');
-    expect(second.output).toMatch(/agentry +\| stopped Postgres/);
-    expect(await canConnect(port)).toBe(false);
-  }, FLOW_TIMEOUT_MS);
+      process.kill(secondPid, 'SIGKILL');
+      expect(await second.exited).toBe(1);
+      expect(second.output).toContain('registry crashed again (killed by SIGKILL)');
+      expect(second.output).toContain('stopping Agentry because registry keeps crashing');
+      expect(second.output).toMatch(/agentry +\| stopped Postgres/);
+      expect(await canConnect(port)).toBe(false);
+    },
+    FLOW_TIMEOUT_MS,
+  );
 });

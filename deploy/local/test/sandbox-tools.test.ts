@@ -23,7 +23,12 @@ asRoot('as root with apt-get, missing tools are installed by their Debian packag
     for (const pkg of packages) present.add(pkg === 'bubblewrap' ? 'bwrap' : pkg);
   });
   const lines: string[] = [];
-  const line = await ensureSandboxTools({ isolation: 'auto', find: (name: string) => (present.has(name) ? `/usr/bin/${name}` : undefined), install, log: (l: string) => lines.push(l) });
+  const line = await ensureSandboxTools({
+    isolation: 'auto',
+    find: (name: string) => (present.has(name) ? `/usr/bin/${name}` : undefined),
+    install,
+    log: (l: string) => lines.push(l),
+  });
   expect(install).toHaveBeenCalledWith(['bubblewrap', 'slirp4netns'], expect.any(Function));
   expect(line).toMatch(/^Sandbox: +bubblewrap/);
   expect(lines[0]).toMatch(/installing bubblewrap slirp4netns with apt-get/);

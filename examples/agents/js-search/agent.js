@@ -1,4 +1,4 @@
-'phantom image: web-node:v1'
+'phantom image: web-node:v1';
 // Fill a search form and wait for results rendered by the page's JavaScript: argument { url, query }.
 const buster = require('phantombuster').create();
 const puppeteer = require('puppeteer');

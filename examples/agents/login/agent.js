@@ -1,4 +1,4 @@
-'phantom image: web-node:v1'
+'phantom image: web-node:v1';
 // Log into a form with the agent's stored credentials (the agents API's `credentials`, given to
 // the run as AGENT_CREDENTIALS) and read a private page: argument { url } (the login page).
 const buster = require('phantombuster').create();

@@ -1,4 +1,4 @@
-'phantom image: web-node:v1'
+'phantom image: web-node:v1';
 // Screenshot a page: argument { url }. Stores screenshot.png in the agent's storage (the platform
 // links it from the run's messages) and puts its URL and the page's title in the result object.
 const buster = require('phantombuster').create();

@@ -48,7 +48,17 @@ export async function startResultsTable(opts: ResultsTableOptions): Promise<Runn
         `INSERT INTO run_results (container_id, org_id, agent_id, status, exit_code, ended_at, result_object, result_object_path, event_id)
          VALUES ($1, $2, $3, $4, $5, to_timestamp($6 / 1000.0), $7, $8, $9)
          ON CONFLICT (container_id) DO NOTHING`,
-        [run.containerId, event.orgId, event.agentId, run.status, run.exitCode, run.endedAt, run.resultObject === null ? null : JSON.stringify(run.resultObject), run.resultObjectPath, event.id],
+        [
+          run.containerId,
+          event.orgId,
+          event.agentId,
+          run.status,
+          run.exitCode,
+          run.endedAt,
+          run.resultObject === null ? null : JSON.stringify(run.resultObject),
+          run.resultObjectPath,
+          event.id,
+        ],
       );
     });
   };

@@ -19,7 +19,10 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-const answer = (status: number, type: string, body: string): Handler => (_req, res) => void res.writeHead(status, { 'content-type': type }).end(body);
+const answer =
+  (status: number, type: string, body: string): Handler =>
+  (_req, res) =>
+    void res.writeHead(status, { 'content-type': type }).end(body);
 
 test('the generated types and operation table match openapi.json (a stale one fails the check)', () => {
   const script = fileURLToPath(new URL('../scripts/generate.mjs', import.meta.url));
@@ -42,15 +45,32 @@ test('a call sends the key, the method, path and query of its operation, and ans
 
 test("an API error is an AgentryApiError carrying the API's message, code and field (all four shapes)", async () => {
   const client = new AgentryClient({ url, apiKey: 'k' });
-  handler = answer(400, 'application/json', JSON.stringify({ status: 'error', error: 'VALIDATION_FAILED', message: 'Invalid request', details: [{ field: 'id', message: 'must be digits' }] }));
+  handler = answer(
+    400,
+    'application/json',
+    JSON.stringify({ status: 'error', error: 'VALIDATION_FAILED', message: 'Invalid request', details: [{ field: 'id', message: 'must be digits' }] }),
+  );
   const v2 = await client.agents.fetch('x').catch((e: unknown) => e);
   expect(v2).toBeInstanceOf(AgentryApiError);
-  expect(v2).toMatchObject({ status: 400, code: 'VALIDATION_FAILED', apiMessage: 'Invalid request', field: 'id', message: 'Invalid request (id: must be digits)' });
+  expect(v2).toMatchObject({
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    apiMessage: 'Invalid request',
+    field: 'id',
+    message: 'Invalid request (id: must be digits)',
+  });
 
-  handler = answer(400, 'application/json', JSON.stringify({ status: 'error', code: 'validation_errors', message: 'Invalid', errors: { name: ['is too long'] } }));
+  handler = answer(
+    400,
+    'application/json',
+    JSON.stringify({ status: 'error', code: 'validation_errors', message: 'Invalid', errors: { name: ['is too long'] } }),
+  );
   expect(await client.call('v1AgentSave', { body: {} }).catch((e: unknown) => e)).toMatchObject({ field: 'name', code: 'validation_errors' });
   handler = answer(404, 'application/json', JSON.stringify({ error: 'Agent not found' }));
-  expect(await client.call('externalAgentExecute', { path: { agentId: '1' } }).catch((e: unknown) => e)).toMatchObject({ status: 404, message: 'Agent not found' });
+  expect(await client.call('externalAgentExecute', { path: { agentId: '1' } }).catch((e: unknown) => e)).toMatchObject({
+    status: 404,
+    message: 'Agent not found',
+  });
   handler = answer(404, 'application/json', JSON.stringify({ status: 'error', message: 'Not found', code: 'NOT_FOUND' }));
   expect(await client.call('v1User').catch((e: unknown) => e)).toMatchObject({ status: 404, code: 'NOT_FOUND', message: 'Not found' });
 });
@@ -58,8 +78,14 @@ test("an API error is an AgentryApiError carrying the API's message, code and fi
 test('hostile server: HTML, garbage, a 500 page, a JSON that is no error, control characters — one clear line, never the body', async () => {
   const client = new AgentryClient({ url, apiKey: 'k' });
   const cases: [Handler, RegExp][] = [
-    [answer(502, 'text/html', '<!DOCTYPE html><html><body>Bad gateway<script>alert(1)</script></body></html>'), /^the server answered 502 .* with an HTML page, not Agentry's API/],
-    [answer(500, 'text/plain', '\u0000\u001b[31mGARBAGE\u0007'), /^the server answered 500 Internal Server Error with text\/plain \(\d+ bytes\), not Agentry's API/],
+    [
+      answer(502, 'text/html', '<!DOCTYPE html><html><body>Bad gateway<script>alert(1)</script></body></html>'),
+      /^the server answered 502 .* with an HTML page, not Agentry's API/,
+    ],
+    [
+      answer(500, 'text/plain', '\u0000\u001b[31mGARBAGE\u0007'),
+      /^the server answered 500 Internal Server Error with text\/plain \(\d+ bytes\), not Agentry's API/,
+    ],
     [answer(200, 'text/html', '<html>login portal</html>'), /an HTML page where JSON was expected/],
     [answer(200, 'application/json', '{"trunc'), /invalid JSON/],
     [answer(500, 'application/json', '[1,2,3]'), /without an Agentry error/],

@@ -72,7 +72,11 @@ export class AgentryClient {
   }
 
   /** The request of an operation, answered as the raw Response once its status is 2xx (streams, text). */
-  async request<O extends OperationId>(operation: O, input: CallInput<O> = {} as CallInput<O>, init: { headers?: Record<string, string>; signal?: AbortSignal } = {}): Promise<Response> {
+  async request<O extends OperationId>(
+    operation: O,
+    input: CallInput<O> = {} as CallInput<O>,
+    init: { headers?: Record<string, string>; signal?: AbortSignal } = {},
+  ): Promise<Response> {
     const [method, template] = OPERATIONS[operation];
     const path = template.replace(/\{([^}]+)\}/g, (_m, name: string) => {
       const value = (input.path as Record<string, unknown> | undefined)?.[name];
@@ -100,7 +104,9 @@ export class AgentryClient {
     } catch (error) {
       if ((error as Error)?.name === 'AbortError') throw error;
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      throw new AgentryConnectionError(`cannot reach ${this.url}: ${oneLine(cause?.code ?? cause?.message ?? (error as Error).message ?? 'unknown error', 120)}`);
+      throw new AgentryConnectionError(
+        `cannot reach ${this.url}: ${oneLine(cause?.code ?? cause?.message ?? (error as Error).message ?? 'unknown error', 120)}`,
+      );
     }
     if (response.ok) return response;
     const text = await response.text().catch(() => '');
@@ -108,7 +114,10 @@ export class AgentryClient {
     try {
       parsed = JSON.parse(text);
     } catch {
-      throw new AgentryResponseError(response.status, `the server answered ${response.status} ${oneLine(response.statusText, 60)} with ${describeBody(response, text)}, not Agentry's API (is ${this.url} an Agentry gateway?)`);
+      throw new AgentryResponseError(
+        response.status,
+        `the server answered ${response.status} ${oneLine(response.statusText, 60)} with ${describeBody(response, text)}, not Agentry's API (is ${this.url} an Agentry gateway?)`,
+      );
     }
     throw errorFromAnswer(response.status, parsed, response.headers.get('x-request-id') ?? undefined);
   }
@@ -120,12 +129,18 @@ export class AgentryClient {
     const type = response.headers.get('content-type') ?? '';
     if (!type.includes('json')) {
       if (type.startsWith('text/plain')) return text as AnswerOf<O>;
-      throw new AgentryResponseError(response.status, `the server answered ${describeBody(response, text)} where JSON was expected (is ${this.url} an Agentry gateway?)`);
+      throw new AgentryResponseError(
+        response.status,
+        `the server answered ${describeBody(response, text)} where JSON was expected (is ${this.url} an Agentry gateway?)`,
+      );
     }
     try {
       return JSON.parse(text) as AnswerOf<O>;
     } catch {
-      throw new AgentryResponseError(response.status, `the server answered invalid JSON (${new TextEncoder().encode(text).length} bytes): is ${this.url} an Agentry gateway?`);
+      throw new AgentryResponseError(
+        response.status,
+        `the server answered invalid JSON (${new TextEncoder().encode(text).length} bytes): is ${this.url} an Agentry gateway?`,
+      );
     }
   }
 
@@ -184,7 +199,11 @@ export class AgentryClient {
   async *follow(agentId: string, opts: { argument?: Record<string, unknown>; signal?: AbortSignal } = {}): AsyncGenerator<RunEvent> {
     const response = await this.request(
       'v1AgentLaunch',
-      { path: { id: agentId }, query: { output: 'event-stream' }, body: opts.argument === undefined ? undefined : ({ argument: opts.argument } as BodyOf<'v1AgentLaunch'>) },
+      {
+        path: { id: agentId },
+        query: { output: 'event-stream' },
+        body: opts.argument === undefined ? undefined : ({ argument: opts.argument } as BodyOf<'v1AgentLaunch'>),
+      },
       { headers: { accept: 'text/event-stream' }, signal: opts.signal },
     );
     if (!response.body || !(response.headers.get('content-type') ?? '').startsWith('text/event-stream')) {

@@ -54,18 +54,27 @@ const text = (v: unknown): string | undefined => (typeof v === 'string' && v.tri
 
 /** Fields from `details` (v2, agents API), `data.fields` (v1) or `errors` (`POST /api/v1/agent`). */
 function fieldsOf(body: Record<string, unknown>): FieldError[] {
-  const list = Array.isArray(body['details']) ? body['details'] : isObject(body['data']) && Array.isArray(body['data']['fields']) ? body['data']['fields'] : undefined;
+  const list = Array.isArray(body['details'])
+    ? body['details']
+    : isObject(body['data']) && Array.isArray(body['data']['fields'])
+      ? body['data']['fields']
+      : undefined;
   if (list) return list.filter(isObject).flatMap((f) => (text(f['field']) ? [{ field: String(f['field']), message: String(f['message'] ?? '') }] : []));
   if (isObject(body['errors'])) {
-    return Object.entries(body['errors']).flatMap(([field, messages]) => (Array.isArray(messages) ? messages : [messages]).map((m) => ({ field, message: String(m) })));
+    return Object.entries(body['errors']).flatMap(([field, messages]) =>
+      (Array.isArray(messages) ? messages : [messages]).map((m) => ({ field, message: String(m) })),
+    );
   }
   return [];
 }
 
 /** One printable line out of anything (no control characters, bounded). */
 export const oneLine = (value: string, max = 300): string => {
-  // eslint-disable-next-line no-control-regex
-  const flat = value.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const flat = value
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 };
 
@@ -75,7 +84,13 @@ export function errorFromAnswer(status: number, body: unknown, requestId: string
     const message = text(body['message']) ?? (text(body['error']) && !text(body['message']) ? String(body['error']) : undefined);
     if (message) {
       const code = text(body['code']) ?? (text(body['message']) ? text(body['error']) : undefined);
-      return new AgentryApiError(status, code, oneLine(message), fieldsOf(body).map((f) => ({ field: oneLine(f.field, 100), message: oneLine(f.message) })), requestId);
+      return new AgentryApiError(
+        status,
+        code,
+        oneLine(message),
+        fieldsOf(body).map((f) => ({ field: oneLine(f.field, 100), message: oneLine(f.message) })),
+        requestId,
+      );
     }
   }
   return new AgentryResponseError(status, `the server answered ${status} without an Agentry error (is the URL an Agentry gateway?)`);

@@ -1,4 +1,16 @@
-import { boundedInteger, ConfigError, databaseUrl, key256, loadConfig, natsUrl, optionalInteger, optionalPort, port, requiredUrl, streamReplicas } from './index.js';
+import {
+  boundedInteger,
+  ConfigError,
+  databaseUrl,
+  key256,
+  loadConfig,
+  natsUrl,
+  optionalInteger,
+  optionalPort,
+  port,
+  requiredUrl,
+  streamReplicas,
+} from './index.js';
 
 const spec = { DATABASE_URL: requiredUrl(['postgres', 'postgresql'], 'postgres://u:p@localhost:5432/db'), PORT: port(3000), KEY: key256() };
 
@@ -25,7 +37,9 @@ test('parses valid values and applies defaults', () => {
 
 test('NATS_URL takes one server or a comma-separated cluster with one login; a bad entry is named without echoing it', () => {
   const spec = { NATS_URL: natsUrl() };
-  expect(loadConfig(spec, { NATS_URL: 'nats://u:p@a:4222,nats://u:p@b:4222,nats://c:4222' }).NATS_URL).toBe('nats://u:p@a:4222,nats://u:p@b:4222,nats://c:4222');
+  expect(loadConfig(spec, { NATS_URL: 'nats://u:p@a:4222,nats://u:p@b:4222,nats://c:4222' }).NATS_URL).toBe(
+    'nats://u:p@a:4222,nats://u:p@b:4222,nats://c:4222',
+  );
   const problem = (raw: string) => {
     try {
       loadConfig(spec, { NATS_URL: raw });
@@ -45,7 +59,8 @@ test('NATS_STREAM_REPLICAS: unset by default (streams keep their replicas), 1 to
   const spec = { NATS_STREAM_REPLICAS: streamReplicas() };
   expect(loadConfig(spec, {}).NATS_STREAM_REPLICAS).toBeUndefined();
   expect(loadConfig(spec, { NATS_STREAM_REPLICAS: '3' }).NATS_STREAM_REPLICAS).toBe(3);
-  for (const bad of ['0', '6', '3.0', 'three', '-1']) expect(() => loadConfig(spec, { NATS_STREAM_REPLICAS: bad })).toThrow(/NATS_STREAM_REPLICAS must be 1 to 5/);
+  for (const bad of ['0', '6', '3.0', 'three', '-1'])
+    expect(() => loadConfig(spec, { NATS_STREAM_REPLICAS: bad })).toThrow(/NATS_STREAM_REPLICAS must be 1 to 5/);
 });
 
 test('boundedInteger takes digits only, within its bounds, and says the range it wants', () => {
@@ -59,11 +74,17 @@ test('boundedInteger takes digits only, within its bounds, and says the range it
 });
 
 test('optionalInteger and optionalPort: unset is undefined; set, the same digits-only rules and words, saying what unset means', () => {
-  const spec = { LIMIT: optionalInteger(1024, undefined, 'of bytes', "for the server's limit"), SLOTS: optionalInteger(1, 10), HEALTH: optionalPort('for no health server') };
+  const spec = {
+    LIMIT: optionalInteger(1024, undefined, 'of bytes', "for the server's limit"),
+    SLOTS: optionalInteger(1, 10),
+    HEALTH: optionalPort('for no health server'),
+  };
   expect(loadConfig(spec, {})).toEqual({ LIMIT: undefined, SLOTS: undefined, HEALTH: undefined });
   expect(loadConfig(spec, { LIMIT: '1024', SLOTS: '10', HEALTH: '0' })).toEqual({ LIMIT: 1024, SLOTS: 10, HEALTH: 0 });
   for (const bad of ['1023', '-2048', '1e6', ' 4096', '4096.0', '0x1000']) {
-    expect(() => loadConfig(spec, { LIMIT: bad })).toThrow(`LIMIT must be a whole number of bytes, at least 1024 (or unset for the server's limit), got "${bad}"`);
+    expect(() => loadConfig(spec, { LIMIT: bad })).toThrow(
+      `LIMIT must be a whole number of bytes, at least 1024 (or unset for the server's limit), got "${bad}"`,
+    );
   }
   expect(() => loadConfig(spec, { SLOTS: '11' })).toThrow('SLOTS must be a whole number from 1 to 10, got "11"');
   for (const bad of ['65536', '-1', '80.0', ' 80', 'http']) {
@@ -76,5 +97,7 @@ test('optionalInteger and optionalPort: unset is undefined; set, the same digits
 test('databaseUrl is required and must be postgres://', () => {
   expect(() => loadConfig({ DATABASE_URL: databaseUrl() }, {})).toThrow(/DATABASE_URL/);
   expect(() => loadConfig({ DATABASE_URL: databaseUrl() }, { DATABASE_URL: 'mysql://db/x' })).toThrow(/DATABASE_URL/);
-  expect(loadConfig({ DATABASE_URL: databaseUrl() }, { DATABASE_URL: 'postgres://u:p@db:5432/agentry' })).toEqual({ DATABASE_URL: 'postgres://u:p@db:5432/agentry' });
+  expect(loadConfig({ DATABASE_URL: databaseUrl() }, { DATABASE_URL: 'postgres://u:p@db:5432/agentry' })).toEqual({
+    DATABASE_URL: 'postgres://u:p@db:5432/agentry',
+  });
 });

@@ -62,7 +62,9 @@ export const natsUrl = (example = 'nats://127.0.0.1:4222'): Setting<string> => (
       try {
         url = new URL(entry);
       } catch {
-        return { problem: `${name} holds ${entry ? 'an entry' : 'an empty entry'} that is not a valid URL (e.g. ${example}; separate several servers with commas)` };
+        return {
+          problem: `${name} holds ${entry ? 'an entry' : 'an empty entry'} that is not a valid URL (e.g. ${example}; separate several servers with commas)`,
+        };
       }
       if (url.protocol !== 'nats:') return { problem: `${name} must use nats:// for every server (e.g. ${example})` };
       if (url.username) logins.add(`${url.username}:${url.password}`);

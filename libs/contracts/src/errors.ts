@@ -59,11 +59,7 @@ export class DomainError extends Error {
 }
 
 export const validationFailed = (fields: FieldError[], message?: string): DomainError =>
-  new DomainError(
-    ErrorCode.VALIDATION_FAILED,
-    message ?? `Invalid parameters: ${fields.map((f) => `${f.field} (${f.message})`).join('; ')}`,
-    fields,
-  );
+  new DomainError(ErrorCode.VALIDATION_FAILED, message ?? `Invalid parameters: ${fields.map((f) => `${f.field} (${f.message})`).join('; ')}`, fields);
 
 export const notFound = (what: string): DomainError => new DomainError(ErrorCode.NOT_FOUND, `${what} not found`);
 

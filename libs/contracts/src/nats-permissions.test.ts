@@ -18,7 +18,9 @@ test('only the registry tells gateways to drop verified keys; a gateway hears it
 
 test('a lifecycle subscriber only reads LIFECYCLE through consumers of its own: no publish, no other stream, no request', () => {
   const { publish, subscribe } = lifecycleSubscriberPermissions('acme');
-  expect(publish.filter((s) => !/^\$JS\.(API\.(INFO|STREAM\.INFO\.LIFECYCLE|CONSUMER\.[A-Z.]+\.LIFECYCLE\.\*(\.>)?)|ACK\.(\*\.\*\.)?LIFECYCLE\.\*\.>)$/.test(s))).toEqual([]);
+  expect(
+    publish.filter((s) => !/^\$JS\.(API\.(INFO|STREAM\.INFO\.LIFECYCLE|CONSUMER\.[A-Z.]+\.LIFECYCLE\.\*(\.>)?)|ACK\.(\*\.\*\.)?LIFECYCLE\.\*\.>)$/.test(s)),
+  ).toEqual([]);
   expect(publish.filter((s) => s.includes('EVENTS') || s.startsWith('agentry.') || /DELETE|PURGE|MSG\.GET/.test(s))).toEqual([]);
   expect(subscribe).toEqual(['_INBOX.acme.>']);
 });
@@ -33,7 +35,9 @@ test('each user reads only its own inbox; only services that answer requests may
 
 test('each durable consumer is pulled from by exactly one user', () => {
   for (const durable of Object.values(NatsDurables)) {
-    const pullers = NATS_USERS.filter((user) => natsPermissionsOf(user).publish.some((s) => s.startsWith('$JS.API.CONSUMER.MSG.NEXT.') && s.endsWith(`.${durable}`)));
+    const pullers = NATS_USERS.filter((user) =>
+      natsPermissionsOf(user).publish.some((s) => s.startsWith('$JS.API.CONSUMER.MSG.NEXT.') && s.endsWith(`.${durable}`)),
+    );
     expect([durable, pullers.length]).toEqual([durable, 1]);
   }
 });

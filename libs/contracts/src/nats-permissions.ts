@@ -169,9 +169,7 @@ const serviceGrants: Readonly<Record<NatsServiceUser, ServiceGrants>> = {
 
 /** Every JetStream stream the services use (a KV bucket is the stream `KV_<bucket>`). */
 export const platformStreams = (): string[] => [
-  ...new Set(
-    Object.values(serviceGrants).flatMap((g) => [...Object.keys(g.streams ?? {}), ...(g.kvBuckets ?? []).map((bucket) => `KV_${bucket}`)]),
-  ),
+  ...new Set(Object.values(serviceGrants).flatMap((g) => [...Object.keys(g.streams ?? {}), ...(g.kvBuckets ?? []).map((bucket) => `KV_${bucket}`)])),
 ];
 
 export const NatsUserGrants: Readonly<Record<NatsUser, ServiceGrants>> = {

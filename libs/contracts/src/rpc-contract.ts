@@ -1,4 +1,19 @@
-import type { ApiKeyDto, CreateApiKeyParams, CreatedApiKeyDto, CreateOrgParams, CreateOrgResult, CreateTagParams, CurrentUserDto, FetchOrgParams, ListApiKeysParams, ListTagsParams, OrgDto, RevokeApiKeyParams, TagDto, VerifyKeyParams } from './accounts/dto.js';
+import type {
+  ApiKeyDto,
+  CreateApiKeyParams,
+  CreatedApiKeyDto,
+  CreateOrgParams,
+  CreateOrgResult,
+  CreateTagParams,
+  CurrentUserDto,
+  FetchOrgParams,
+  ListApiKeysParams,
+  ListTagsParams,
+  OrgDto,
+  RevokeApiKeyParams,
+  TagDto,
+  VerifyKeyParams,
+} from './accounts/dto.js';
 import type { AgentGroupsResult, SaveAgentGroupsParams } from './agents/agent-groups.js';
 import type {
   AgentLifecycleResult,
@@ -159,5 +174,9 @@ type SubjectValues<T> = T extends string ? T : { [K in keyof T]: SubjectValues<T
  * Compile-time completeness check: a subject in `Subjects` missing from the map (or an entry for a
  * subject that does not exist) makes this line fail to type-check.
  */
-const everySubjectMapped: [SubjectValues<typeof Subjects>] extends [RpcSubject] ? ([RpcSubject] extends [SubjectValues<typeof Subjects>] ? true : never) : never = true;
+const everySubjectMapped: [SubjectValues<typeof Subjects>] extends [RpcSubject]
+  ? [RpcSubject] extends [SubjectValues<typeof Subjects>]
+    ? true
+    : never
+  : never = true;
 void everySubjectMapped;

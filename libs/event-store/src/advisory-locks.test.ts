@@ -36,6 +36,8 @@ test('every platform advisory lock has its own namespace (locks are per database
 
 test('no source takes a platform lock namespace from a literal of its own (the reaper once reused the scheduler firer’s and never reaped)', () => {
   const literal = /0x4147[0-9a-f]{4}/i;
-  const offenders = sources().filter((file) => !file.endsWith('schema-names.ts') && !file.endsWith('advisory-locks.test.ts') && literal.test(readFileSync(file, 'utf8')));
+  const offenders = sources().filter(
+    (file) => !file.endsWith('schema-names.ts') && !file.endsWith('advisory-locks.test.ts') && literal.test(readFileSync(file, 'utf8')),
+  );
   expect(offenders.map((file) => file.slice(REPO.length + 1))).toEqual([]);
 });

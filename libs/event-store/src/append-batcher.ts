@@ -44,7 +44,17 @@ const APPEND_BATCH_STATEMENT = {
  * finds the ids stored and answers 'duplicate'.
  */
 export async function appendAlone(db: PgQueryable, call: AppendCall, inCallerTransaction: boolean): Promise<AppendRow> {
-  const values = [call.streamId, call.streamType, call.expectedVersion, call.eventIds, call.types, call.schemaVersions, call.data, call.metadata, inCallerTransaction];
+  const values = [
+    call.streamId,
+    call.streamType,
+    call.expectedVersion,
+    call.eventIds,
+    call.types,
+    call.schemaVersions,
+    call.data,
+    call.metadata,
+    inCallerTransaction,
+  ];
   const once = async () => (await db.query<AppendRow>({ ...APPEND_STATEMENT, values })).rows[0]!;
   try {
     return await once();

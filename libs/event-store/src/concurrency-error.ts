@@ -8,10 +8,7 @@ export class ConcurrencyError extends DomainError {
     readonly expected: ExpectedVersion,
     readonly actual: number,
   ) {
-    super(
-      ErrorCode.CONCURRENCY_CONFLICT,
-      `${streamId} was modified concurrently: expected version ${expected}, actual version ${actual}`,
-    );
+    super(ErrorCode.CONCURRENCY_CONFLICT, `${streamId} was modified concurrently: expected version ${expected}, actual version ${actual}`);
     this.name = 'ConcurrencyError';
   }
 }

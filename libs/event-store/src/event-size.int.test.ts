@@ -34,11 +34,20 @@ describe('append refuses what the relay could not publish or Postgres could not 
 
   it('the limit is the encoded size of the whole event: one byte over is refused, exactly at it is accepted', async () => {
     setMaxEventBytes(db.dataSource, 4000);
-    const event = (n: number) => ({ streamId: 'container-2', streamType: 'container', type: 'ContainerMessageAdded', schemaVersion: 1, data: { text: '"'.repeat(n) }, dataJson: JSON.stringify({ text: '"'.repeat(n) }), metadataJson: '{}' });
+    const event = (n: number) => ({
+      streamId: 'container-2',
+      streamType: 'container',
+      type: 'ContainerMessageAdded',
+      schemaVersion: 1,
+      data: { text: '"'.repeat(n) },
+      dataJson: JSON.stringify({ text: '"'.repeat(n) }),
+      metadataJson: '{}',
+    });
     let n = 0;
     while (encodedEventBytes(event(n + 1)) <= 4000) n += 1;
     expect(encodedEventBytes(event(n))).toBeLessThanOrEqual(4000);
-    const append = (text: string) => db.store.append('container-2', 'container', [{ type: 'ContainerMessageAdded', data: { text } }], { expectedVersion: 'any' });
+    const append = (text: string) =>
+      db.store.append('container-2', 'container', [{ type: 'ContainerMessageAdded', data: { text } }], { expectedVersion: 'any' });
     await expect(append('"'.repeat(n))).resolves.toMatchObject({ appended: true });
     await expect(append('"'.repeat(n + 1))).rejects.toMatchObject({ code: ErrorCode.PAYLOAD_TOO_LARGE, fields: [{ field: 'text' }] });
   });
@@ -49,14 +58,25 @@ describe('append refuses what the relay could not publish or Postgres could not 
     await db.store.append('container-3', 'container', [{ type: 'ContainerMessageAdded', data, metadata }], { expectedVersion: 'any' });
     const [stored] = (await db.store.readStream('container-3')).events;
     const published = Buffer.byteLength(JSON.stringify(stored), 'utf8');
-    const estimate = encodedEventBytes({ streamId: 'container-3', streamType: 'container', type: 'ContainerMessageAdded', schemaVersion: 1, data, dataJson: JSON.stringify(data), metadataJson: JSON.stringify(metadata) });
+    const estimate = encodedEventBytes({
+      streamId: 'container-3',
+      streamType: 'container',
+      type: 'ContainerMessageAdded',
+      schemaVersion: 1,
+      data,
+      dataJson: JSON.stringify(data),
+      metadataJson: JSON.stringify(metadata),
+    });
     expect(estimate).toBeGreaterThanOrEqual(published);
     expect(estimate - published).toBeLessThan(64);
   });
 
   it('a NUL character or an unpaired surrogate is a field error (jsonb refuses them), an escaped-looking text is fine', async () => {
     expect(await appendError({ containerId: 4, text: 'a\u0000b' })).toMatchObject({ code: ErrorCode.VALIDATION_FAILED, fields: [{ field: 'text' }] });
-    expect(await appendError({ containerId: 4, nested: { label: 'x\ud800y' } })).toMatchObject({ code: ErrorCode.VALIDATION_FAILED, fields: [{ field: 'nested.label' }] });
+    expect(await appendError({ containerId: 4, nested: { label: 'x\ud800y' } })).toMatchObject({
+      code: ErrorCode.VALIDATION_FAILED,
+      fields: [{ field: 'nested.label' }],
+    });
     expect(await appendError({ containerId: 4, text: 'lone low \udc00' })).toMatchObject({ fields: [{ field: 'text' }] });
     // Literal backslash-u text and paired surrogates are ordinary characters.
     expect(await appendError({ containerId: 4, text: '\\u0000 \\ud800 😀' })).toBeUndefined();

@@ -94,8 +94,7 @@ export function checkEventIsRelayable(event: EncodedEvent, limit: number): void 
   }
 }
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** How deep the blame for a too-large event goes: `settings.argument`, not a key deep inside the user's argument. */
 const BLAME_DEPTH = 2;

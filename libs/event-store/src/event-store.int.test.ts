@@ -105,17 +105,15 @@ describe('append and readStream', () => {
     expect(retry).toEqual({ ...first, appended: false });
     expect((await db.store.readStream(streamId)).events.map((e) => e.type)).toEqual(['a', 'b', 'c']);
 
-    await expect(
-      db.store.append(streamId, 'thing', [batch[0], event('d')], { expectedVersion: 'any' }),
-    ).rejects.toMatchObject({ code: ErrorCode.ALREADY_EXISTS });
+    await expect(db.store.append(streamId, 'thing', [batch[0], event('d')], { expectedVersion: 'any' })).rejects.toMatchObject({
+      code: ErrorCode.ALREADY_EXISTS,
+    });
   });
 
   it('stores an event id once when the same append is sent concurrently', async () => {
     const streamId = newStreamId();
     const batch = [event('a', {}, randomUUID())];
-    const results = await Promise.all(
-      Array.from({ length: 10 }, () => db.store.append(streamId, 'thing', batch, { expectedVersion: 'any' })),
-    );
+    const results = await Promise.all(Array.from({ length: 10 }, () => db.store.append(streamId, 'thing', batch, { expectedVersion: 'any' })));
     expect(results.filter((r) => r.appended)).toHaveLength(1);
     expect(new Set(results.map((r) => r.position.globalPosition)).size).toBe(1);
     expect((await db.store.readStream(streamId)).events).toHaveLength(1);

@@ -36,12 +36,29 @@ export class EventStore {
     const limit = maxEventBytes(this.dataSource);
     events.forEach((event, i) =>
       checkEventIsRelayable(
-        { streamId, streamType, type: arrays[1][i]!, schemaVersion: arrays[2][i]!, data: event.data ?? null, dataJson: arrays[3][i]!, metadataJson: arrays[4][i]! },
+        {
+          streamId,
+          streamType,
+          type: arrays[1][i]!,
+          schemaVersion: arrays[2][i]!,
+          data: event.data ?? null,
+          dataJson: arrays[3][i]!,
+          metadataJson: arrays[4][i]!,
+        },
         limit,
       ),
     );
     const [eventIds, types, schemaVersions, data, metadata] = arrays;
-    const call: AppendCall = { streamId, streamType, expectedVersion: expectedVersionParameter(options.expectedVersion), eventIds, types, schemaVersions, data, metadata };
+    const call: AppendCall = {
+      streamId,
+      streamType,
+      expectedVersion: expectedVersionParameter(options.expectedVersion),
+      eventIds,
+      types,
+      schemaVersions,
+      data,
+      metadata,
+    };
     // In a caller's transaction: notify at its commit; otherwise raise the signal below.
     const row: AppendRow = options.manager
       ? await appendAlone(await pgConnection(this.dataSource, options.manager), call, inCallerTransaction)
@@ -51,10 +68,7 @@ export class EventStore {
       case 'conflict':
         throw new ConcurrencyError(streamId, options.expectedVersion, Number(row.stream_version));
       case 'partial_duplicate':
-        throw new DomainError(
-          ErrorCode.ALREADY_EXISTS,
-          `some event ids appended to ${streamId} are already stored by another append`,
-        );
+        throw new DomainError(ErrorCode.ALREADY_EXISTS, `some event ids appended to ${streamId} are already stored by another append`);
       default:
         return {
           nextVersion: Number(row.stream_version),

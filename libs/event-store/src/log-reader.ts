@@ -87,8 +87,11 @@ export async function readLogPage(db: Queryable, after: LogPosition, limit: numb
   }
   const rows: (EventRow & { wanted: boolean })[] = await db.query(
     `SELECT e.type = ANY ($4::text[]) AS wanted,
-       ${EVENT_COLUMNS.replace('e.data, e.metadata', `CASE WHEN e.type = ANY ($4::text[]) THEN e.data END AS data,
-       CASE WHEN e.type = ANY ($4::text[]) THEN e.metadata END AS metadata`)}
+       ${EVENT_COLUMNS.replace(
+         'e.data, e.metadata',
+         `CASE WHEN e.type = ANY ($4::text[]) THEN e.data END AS data,
+       CASE WHEN e.type = ANY ($4::text[]) THEN e.metadata END AS metadata`,
+       )}
      FROM events e
      WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
        AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())

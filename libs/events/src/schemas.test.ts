@@ -5,7 +5,9 @@ import { LIFECYCLE_EVENT_TYPES, lifecycleEventSchema, lifecycleFilterSubjects, l
 const DOCS = join(process.cwd(), 'docs/events');
 
 test('docs/events holds exactly the package schemas, one file per type and version (npm run schemas -w @agentry/events writes them)', () => {
-  const files = readdirSync(DOCS).filter((f) => f.endsWith('.schema.json')).sort();
+  const files = readdirSync(DOCS)
+    .filter((f) => f.endsWith('.schema.json'))
+    .sort();
   expect(files).toEqual(LIFECYCLE_EVENT_TYPES.map((t) => lifecycleSchemaFileName(t)).sort());
   for (const type of LIFECYCLE_EVENT_TYPES) {
     expect(JSON.parse(readFileSync(join(DOCS, lifecycleSchemaFileName(type)), 'utf8'))).toEqual(lifecycleEventSchema(type));

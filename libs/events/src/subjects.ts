@@ -11,12 +11,14 @@ const ORG_TOKEN = /^[0-9]+$/;
 
 function orgToken(orgId: string | number | '*', wildcard = false): string {
   const token = String(orgId);
-  if (!(wildcard && token === '*') && !ORG_TOKEN.test(token)) throw new Error(`orgId must be a numeric id${wildcard ? " or '*'" : ''}, got ${JSON.stringify(orgId)}`);
+  if (!(wildcard && token === '*') && !ORG_TOKEN.test(token))
+    throw new Error(`orgId must be a numeric id${wildcard ? " or '*'" : ''}, got ${JSON.stringify(orgId)}`);
   return token;
 }
 
 /** The subject of one org's events of one type (`'*'` for every org). */
-export const lifecycleSubject = (orgId: string | number | '*', type: LifecycleEventType): string => `${LIFECYCLE_SUBJECT_PREFIX}.${orgToken(orgId, true)}.${type}`;
+export const lifecycleSubject = (orgId: string | number | '*', type: LifecycleEventType): string =>
+  `${LIFECYCLE_SUBJECT_PREFIX}.${orgToken(orgId, true)}.${type}`;
 
 /** Every event of one org. */
 export const orgLifecycleSubjects = (orgId: string | number): string => `${LIFECYCLE_SUBJECT_PREFIX}.${orgToken(orgId)}.>`;

@@ -67,9 +67,7 @@ describe('startEmbeddedPostgres', () => {
     if (process.getuid?.() !== 0) return; // only root hands the server to another OS user
     const closed = await mkdtemp(join(tmpdir(), 'agentry-closed-')); // mode 0700, owned by root
     try {
-      await expect(startEmbeddedPostgres({ dataDir: join(closed, 'pg'), port: await freePort() })).rejects.toThrow(
-        `cannot enter ${closed}`,
-      );
+      await expect(startEmbeddedPostgres({ dataDir: join(closed, 'pg'), port: await freePort() })).rejects.toThrow(`cannot enter ${closed}`);
     } finally {
       await rm(closed, { recursive: true, force: true });
     }

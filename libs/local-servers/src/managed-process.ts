@@ -140,10 +140,7 @@ export class ManagedProcess {
     for (const signal of signals) {
       if (this.hasExited) return;
       this.child.kill(signal);
-      const timedOut = await Promise.race([
-        this.exited.then(() => false),
-        new Promise<boolean>((resolve) => setTimeout(() => resolve(true), graceMs).unref()),
-      ]);
+      const timedOut = await Promise.race([this.exited.then(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(true), graceMs).unref())]);
       if (!timedOut) return;
     }
     await this.exited;

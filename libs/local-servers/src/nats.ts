@@ -158,12 +158,7 @@ export function renderNatsAuthorization(auth: { users: NatsUserEntry[]; noAuthUs
     const lines = [`      user: ${JSON.stringify(u.user)}`, passwordLine(u)];
     if (u.permissions) {
       const p = u.permissions;
-      lines.push(
-        '      permissions: {',
-        `        publish: { allow: ${list(p.publish)} }`,
-        `        subscribe: { allow: ${list(p.subscribe)} }`,
-        '      }',
-      );
+      lines.push('      permissions: {', `        publish: { allow: ${list(p.publish)} }`, `        subscribe: { allow: ${list(p.subscribe)} }`, '      }');
     }
     return `    {\n${lines.join('\n')}\n    }`;
   });

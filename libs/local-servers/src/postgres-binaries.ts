@@ -89,7 +89,9 @@ async function binariesVersion(nativeDir: string): Promise<string> {
 async function assertOnlyRootWrites(folder: string): Promise<void> {
   const info = await stat(folder);
   if (info.uid !== 0 || (info.mode & 0o022) !== 0) {
-    throw new Error(`${folder} must belong to root and be writable by root only (it holds the Postgres binaries run as "postgres"); remove it or fix its owner and mode`);
+    throw new Error(
+      `${folder} must belong to root and be writable by root only (it holds the Postgres binaries run as "postgres"); remove it or fix its owner and mode`,
+    );
   }
 }
 

@@ -4,7 +4,15 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 import { ManagedProcess } from './managed-process.js';
-import { folderBlocking, postgresBinaries, postgresOsUser, reachablePostgresBinaries, REACHABLE_BINARIES_ROOT, type OsUser, type PostgresBinaries } from './postgres-binaries.js';
+import {
+  folderBlocking,
+  postgresBinaries,
+  postgresOsUser,
+  reachablePostgresBinaries,
+  REACHABLE_BINARIES_ROOT,
+  type OsUser,
+  type PostgresBinaries,
+} from './postgres-binaries.js';
 import type { RunningServer } from './running-server.js';
 
 export interface EmbeddedPostgresOptions {
@@ -68,8 +76,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   await server.waitReady(server.waitForLine(READY_LINE), options.startTimeoutMs ?? 60_000);
 
   const stop = () => server.stop(['SIGINT', 'SIGQUIT', 'SIGKILL'], SHUTDOWN_GRACE_MS); // fast, immediate, kill
-  const url = (db: string) =>
-    `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${options.port}/${encodeURIComponent(db)}`;
+  const url = (db: string) => `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${options.port}/${encodeURIComponent(db)}`;
   try {
     await createDatabaseIfMissing(url('postgres'), database);
   } catch (error) {
@@ -126,8 +133,7 @@ async function assertEnterable(folder: string, user: OsUser): Promise<void> {
   const dir = await folderBlocking(folder, user);
   if (dir === undefined) return;
   throw new Error(
-    `Postgres runs as the OS user "postgres" (uid ${user.uid}), which cannot enter ${dir}: ` +
-      `\`chmod o+x ${dir}\` or keep the data folder elsewhere`,
+    `Postgres runs as the OS user "postgres" (uid ${user.uid}), which cannot enter ${dir}: ` + `\`chmod o+x ${dir}\` or keep the data folder elsewhere`,
   );
 }
 

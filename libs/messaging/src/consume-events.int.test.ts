@@ -189,9 +189,7 @@ describe('EVENTS stream and consumeEvents', () => {
     await crashingNc.close();
 
     const seenBySuccessor: StoredEvent[] = [];
-    consumers.push(
-      await consumeEvents({ nc, durable, parking, ackWaitMs: 1000, handle: async (got) => void seenBySuccessor.push(got) }),
-    );
+    consumers.push(await consumeEvents({ nc, durable, parking, ackWaitMs: 1000, handle: async (got) => void seenBySuccessor.push(got) }));
     await waitUntil(() => seenBySuccessor.length >= 1);
     expect(seenByCrashing).toEqual([e.eventId]);
     expect(seenBySuccessor[0]).toEqual(e);

@@ -1,13 +1,5 @@
 import { Logger } from '@nestjs/common';
-import {
-  AckPolicy,
-  DeliverPolicy,
-  JetStreamApiCodes,
-  jetstream,
-  jetstreamManager,
-  type ConsumerConfig,
-  type JsMsg,
-} from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, JetStreamApiCodes, jetstream, jetstreamManager, type ConsumerConfig, type JsMsg } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
 import { DomainError, ErrorCode, EVENTS_STREAM, eventSubject } from '@agentry/contracts';
 import type { ParkedEvents, StoredEvent, StoredEventOfType, TypedEvent } from '@agentry/event-store';

@@ -54,7 +54,9 @@ describe('event relay (event store -> JetStream EVENTS)', () => {
       const [streamType, type] = i % 3 === 0 ? ['script', 'ScriptSaved'] : ['agent', i % 2 ? 'AgentSaved' : 'AgentRetired'];
       last = (await store.append(`${streamType}-${i % 4}`, streamType, [{ type, data: { i } }], { expectedVersion: 'any' })).position.globalPosition;
     }
-    await waitUntil(async () => (await store.readAll({ limit: 100_000 })).some((e) => e.globalPosition === last), { message: 'appended events visible to readers' });
+    await waitUntil(async () => (await store.readAll({ limit: 100_000 })).some((e) => e.globalPosition === last), {
+      message: 'appended events visible to readers',
+    });
   }
 
   async function streamMessages(): Promise<StreamMessage[]> {

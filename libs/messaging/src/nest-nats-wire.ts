@@ -19,7 +19,6 @@ export interface NestResponsePacket<R> {
   isDisposed?: boolean;
 }
 
-export const encodeNestRequest = <P>(pattern: string, data: P, id: string): string =>
-  JSON.stringify({ pattern, data, id } satisfies NestRequestPacket<P>);
+export const encodeNestRequest = <P>(pattern: string, data: P, id: string): string => JSON.stringify({ pattern, data, id } satisfies NestRequestPacket<P>);
 
 export const decodeNestResponse = <R>(raw: string): NestResponsePacket<R> => JSON.parse(raw) as NestResponsePacket<R>;

@@ -51,7 +51,13 @@ describe('poisoned events: the relay and consumers park them and keep flowing', 
   });
 
   const runProjection = async (projection: Projection, onError: (error: unknown) => void = () => undefined) => {
-    const runner = new ProjectionRunner(dataSource, [projection], { batchSize: 50, pollIntervalMs: 100, leadershipRetryMs: 50, onError, onParking: () => undefined });
+    const runner = new ProjectionRunner(dataSource, [projection], {
+      batchSize: 50,
+      pollIntervalMs: 100,
+      leadershipRetryMs: 50,
+      onError,
+      onParking: () => undefined,
+    });
     await runner.start();
     cleanups.push(() => runner.stop());
     return runner;

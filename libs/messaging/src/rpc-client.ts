@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
+import { ClosedConnectionError, DrainingConnectionError, RequestError, TimeoutError, type NatsConnection } from '@nats-io/transport-node';
 import {
-  ClosedConnectionError,
-  DrainingConnectionError,
-  RequestError,
-  TimeoutError,
-  type NatsConnection,
-} from '@nats-io/transport-node';
-import { DomainError, ErrorCode, type RequestEnvelope, type RpcParams, type RpcReply, type RpcResult, type RpcSubject, type WireError } from '@agentry/contracts';
+  DomainError,
+  ErrorCode,
+  type RequestEnvelope,
+  type RpcParams,
+  type RpcReply,
+  type RpcResult,
+  type RpcSubject,
+  type WireError,
+} from '@agentry/contracts';
 import { decodeNestResponse, encodeNestRequest } from './nest-nats-wire.js';
 import { connectNats } from './nats-connection.js';
 import { traceHeaders, withRequestId } from './trace-headers.js';
@@ -45,16 +48,10 @@ const tooLargeForBus = (subject: string, bytes: number, maxPayload: number): Dom
 
 /** Errors meaning "nobody answered": no subscriber, no reply in time, or no connection to NATS. */
 const isUnanswered = (err: unknown): boolean =>
-  err instanceof TimeoutError ||
-  err instanceof RequestError ||
-  err instanceof ClosedConnectionError ||
-  err instanceof DrainingConnectionError;
+  err instanceof TimeoutError || err instanceof RequestError || err instanceof ClosedConnectionError || err instanceof DrainingConnectionError;
 
 const isWireError = (err: unknown): err is WireError =>
-  typeof err === 'object' &&
-  err !== null &&
-  Object.values(ErrorCode).includes((err as WireError).code) &&
-  typeof (err as WireError).message === 'string';
+  typeof err === 'object' && err !== null && Object.values(ErrorCode).includes((err as WireError).code) && typeof (err as WireError).message === 'string';
 
 /**
  * Calls NestJS `@MessagePattern` handlers over NATS request/reply and unwraps their `RpcReply`:

@@ -17,7 +17,11 @@ describe('rpcReply', () => {
       error: { code: ErrorCode.NOT_FOUND, message: 'Agent not found' },
     });
     const limited = new DomainError(ErrorCode.RATE_LIMITED, 'slow down', undefined, 30);
-    await expect(rpcReply(() => { throw limited; })).resolves.toEqual({
+    await expect(
+      rpcReply(() => {
+        throw limited;
+      }),
+    ).resolves.toEqual({
       ok: false,
       error: { code: ErrorCode.RATE_LIMITED, message: 'slow down', retryAfterSeconds: 30 },
     });

@@ -21,7 +21,11 @@ export async function rpcReply<T>(fn: () => Promise<T> | T): Promise<RpcReply<T>
       logger.warn(`dependency unavailable: ${e.message}`);
       return {
         ok: false,
-        error: { code: ErrorCode.SERVICE_UNAVAILABLE, message: 'Service temporarily unavailable, retry later', retryAfterSeconds: SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS },
+        error: {
+          code: ErrorCode.SERVICE_UNAVAILABLE,
+          message: 'Service temporarily unavailable, retry later',
+          retryAfterSeconds: SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS,
+        },
       };
     }
     logger.error(e.message, e.stack);

@@ -65,10 +65,10 @@ function testModule(replica: string) {
 }
 
 async function startReplica(url: string, replica: string): Promise<INestMicroservice> {
-  const app = await NestFactory.createMicroservice(
-    testModule(replica),
-    { ...natsMicroserviceOptions({ url, queue: 'test', name: replica, gracePeriodMs: 0 }), logger: false },
-  );
+  const app = await NestFactory.createMicroservice(testModule(replica), {
+    ...natsMicroserviceOptions({ url, queue: 'test', name: replica, gracePeriodMs: 0 }),
+    logger: false,
+  });
   await app.listen();
   return app;
 }

@@ -1,14 +1,7 @@
 import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node';
 import type { RequestEnvelope } from '@agentry/contracts';
 import type { StoredEvent } from '@agentry/event-store';
-import {
-  currentLogContext,
-  isSafeRequestId,
-  isValidTraceparent,
-  REQUEST_ID_HEADER,
-  TRACEPARENT_HEADER,
-  type LogContext,
-} from '@agentry/service-kit';
+import { currentLogContext, isSafeRequestId, isValidTraceparent, REQUEST_ID_HEADER, TRACEPARENT_HEADER, type LogContext } from '@agentry/service-kit';
 
 /**
  * NATS headers carrying the current request's id and W3C trace context to the next service

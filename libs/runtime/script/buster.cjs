@@ -103,7 +103,9 @@ const methods = {
   overrideTimeLimit(seconds) {
     const value = Number(seconds);
     if (!(value > 0) || !Number.isFinite(value)) {
-      throw Object.assign(new RangeError(`overrideTimeLimit: seconds must be a number > 0 (got ${String(seconds)}); a run always has a time limit`), { code: 'INVALID_TIME_LIMIT' });
+      throw Object.assign(new RangeError(`overrideTimeLimit: seconds must be a number > 0 (got ${String(seconds)}); a run always has a time limit`), {
+        code: 'INVALID_TIME_LIMIT',
+      });
     }
     return this._channel.request({ kind: 'overrideTimeLimit', seconds: value }).then(() => undefined);
   },
@@ -171,7 +173,8 @@ const methods = {
    * unless named; `.jpg` / `.jpeg` take a JPEG); the platform links it from the run's messages. Answers its URL.
    */
   async screenshot(page, saveAs = 'screenshot.png', options = {}) {
-    if (!page || typeof page.screenshot !== 'function') throw Object.assign(new TypeError('screenshot(page): page must be a Puppeteer or Playwright page'), { code: 'VALIDATION_FAILED' });
+    if (!page || typeof page.screenshot !== 'function')
+      throw Object.assign(new TypeError('screenshot(page): page must be a Puppeteer or Playwright page'), { code: 'VALIDATION_FAILED' });
     const relative = files().storagePath(saveAs, 'screenshot.png');
     const type = /\.jpe?g$/i.test(relative) ? 'jpeg' : 'png';
     const image = await page.screenshot({ fullPage: true, ...options, type });

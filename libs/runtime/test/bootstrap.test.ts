@@ -22,7 +22,17 @@ function processesWith(marker: string): number[] {
     .map(Number);
 }
 
-const configFor = (storageDir: string) => ({ argument: {}, agentId: 1, containerId: 1, orgId: 1, retryNumber: 0, storageDir, proxyAddress: '', apiKey: null, deadline: null });
+const configFor = (storageDir: string) => ({
+  argument: {},
+  agentId: 1,
+  containerId: 1,
+  orgId: 1,
+  retryNumber: 0,
+  storageDir,
+  proxyAddress: '',
+  apiKey: null,
+  deadline: null,
+});
 
 describe('bootstrap', () => {
   const dir = mkdtempSync(join(tmpdir(), 'agentry-bootstrap-test-'));
@@ -32,12 +42,15 @@ describe('bootstrap', () => {
   // inherited one keeps no flag and would otherwise stay open in the script and its children.
   test('descriptors leaked by the parent (no close-on-exec) are closed before the script runs', async () => {
     const script = join(dir, 'fds.js');
-    writeFileSync(script, `
+    writeFileSync(
+      script,
+      `
       const fs = require('fs');
       const inherited = fs.readdirSync('/proc/self/fd').map(Number).filter((fd) => {
         try { return (parseInt(/^flags:\\s*([0-7]+)/m.exec(fs.readFileSync('/proc/self/fdinfo/' + fd, 'utf8'))[1], 8) & 0o2000000) === 0; } catch { return false; }
       });
-      console.log(JSON.stringify(inherited.sort((a, b) => a - b)));`);
+      console.log(JSON.stringify(inherited.sort((a, b) => a - b)));`,
+    );
     // fd 60 stands for whatever the executor inherited without close-on-exec.
     const leaked = Array.from({ length: 57 }, (_, i) => (i === 56 ? 'pipe' : 'ignore'));
     const child = spawn(process.execPath, [bootstrap, script], { stdio: ['ignore', 'pipe', 'inherit', 'pipe', ...leaked] as never });
@@ -52,7 +65,10 @@ describe('bootstrap', () => {
   test('when the channel closes, the run takes its whole process group down', async () => {
     const marker = `agentry-orphan-${randomUUID()}`;
     const script = join(dir, 'orphan.js');
-    writeFileSync(script, `require('child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', '${marker}'], { stdio: 'ignore' }); console.log('ready'); setInterval(() => {}, 1000);`);
+    writeFileSync(
+      script,
+      `require('child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', '${marker}'], { stdio: 'ignore' }); console.log('ready'); setInterval(() => {}, 1000);`,
+    );
     const child = spawn(process.execPath, [bootstrap, script], { stdio: ['ignore', 'pipe', 'inherit', 'pipe'], detached: true });
     const channel = child.stdio[3] as Socket;
     channel.write(JSON.stringify({ t: 'init', config: configFor(dir) }) + '\n');

@@ -12,7 +12,26 @@ const openssl = spawnSync('openssl', ['version']).status === 0;
 let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'agentry-proxy-agents-'));
-  if (openssl) execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=secure.invalid', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1'], { stdio: 'ignore' });
+  if (openssl)
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-subj',
+        '/CN=secure.invalid',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+        '-days',
+        '1',
+      ],
+      { stdio: 'ignore' },
+    );
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

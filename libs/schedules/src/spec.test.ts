@@ -25,11 +25,19 @@ describe('scheduleSpecOf', () => {
 
   it.each<[string, AgentSchedule, unknown]>([
     ['manual', { kind: 'manual', mode: 'SCHEDULED', times: [] }, null],
-    ['daily', { kind: 'daily', mode: 'SCHEDULED', times: ['09:00', '17:00'], tasksPerDay: 2, timezone: 'Europe/Paris' }, { kind: 'daily', times: ['09:00', '17:00'], timezone: 'Europe/Paris' }],
+    [
+      'daily',
+      { kind: 'daily', mode: 'SCHEDULED', times: ['09:00', '17:00'], tasksPerDay: 2, timezone: 'Europe/Paris' },
+      { kind: 'daily', times: ['09:00', '17:00'], timezone: 'Europe/Paris' },
+    ],
     ['rate', { kind: 'rate', mode: 'SCHEDULED', rateMinutes: 120 }, { kind: 'rate', rateMinutes: 120, anchor: ANCHOR }],
     ['cron', { kind: 'cron', mode: 'SCHEDULED', cronExpression: 'cron(0 9 ? * MON *)' }, { kind: 'cron', expression: 'cron(0 9 ? * MON *)' }],
     ['ONCE in UTC', { kind: 'once', mode: 'ONCE', at: '2026-06-15T14:30' }, { kind: 'once', at: Date.parse('2026-06-15T14:30Z') }],
-    ['ONCE in a time zone', { kind: 'once', mode: 'ONCE', at: '2026-06-15T14:30', timezone: 'America/New_York' }, { kind: 'once', at: Date.parse('2026-06-15T18:30Z') }],
+    [
+      'ONCE in a time zone',
+      { kind: 'once', mode: 'ONCE', at: '2026-06-15T14:30', timezone: 'America/New_York' },
+      { kind: 'once', at: Date.parse('2026-06-15T18:30Z') },
+    ],
   ])('reads an agents API %s schedule, which wins over the v2 API settings', (_label, schedule, expected) => {
     const launchType = schedule.kind === 'once' ? LaunchType.once : LaunchType.repeatedly;
     expect(scheduleSpecOf(settings({ launchType, schedule, repeatedLaunchTimes: TIMES, launchOnceAt: 1 }), ANCHOR)).toEqual(expected);

@@ -10,8 +10,7 @@ export const at = (iso: string): number => {
 /** An instant (or null) as UTC ISO text, so failures read as dates. */
 export const utc = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
-const range = (from: number, to: number, step = 1): number[] =>
-  Array.from({ length: Math.floor((to - from) / step) + 1 }, (_, i) => from + i * step);
+const range = (from: number, to: number, step = 1): number[] => Array.from({ length: Math.floor((to - from) / step) + 1 }, (_, i) => from + i * step);
 
 /** repeatedLaunchTimes as the registry stores them (absent lists = every value). */
 export function repeated(times: Partial<RepeatedLaunchTimes> & Pick<RepeatedLaunchTimes, 'minute' | 'hour'>): RepeatedLaunchTimes {

@@ -94,12 +94,21 @@ test('order per agent: a failing handler is retried in place, holding its agent`
 });
 
 test('hostile: an event breaking its schema, or not JSON, never reaches the handler; later events still do', async () => {
-  await bed.js.publish(lifecycleSubject('30', 'container.ended'), JSON.stringify({ id: 'evt_' + 'a'.repeat(32), type: 'container.ended', version: 1, orgId: '30', agentId: '1', occurredAt: 1, data: { status: 'pwned' } }));
+  await bed.js.publish(
+    lifecycleSubject('30', 'container.ended'),
+    JSON.stringify({ id: 'evt_' + 'a'.repeat(32), type: 'container.ended', version: 1, orgId: '30', agentId: '1', occurredAt: 1, data: { status: 'pwned' } }),
+  );
   await bed.js.publish(lifecycleSubject('30', 'container.progress'), '{not json');
   const good = await publishProgress('30', '1', 'after');
   const handled: string[] = [];
   const givenUp: string[] = [];
-  const sub = await subscribe({ nc: bed.nc, durable: 'kit-hostile', orgs: ['30'], handler: (e) => void handled.push(e.id), onGiveUp: (reason) => void givenUp.push(reason) });
+  const sub = await subscribe({
+    nc: bed.nc,
+    durable: 'kit-hostile',
+    orgs: ['30'],
+    handler: (e) => void handled.push(e.id),
+    onGiveUp: (reason) => void givenUp.push(reason),
+  });
   await waitUntil(() => handled.length === 1 && givenUp.length === 2, { message: 'the good event handled, two given up' });
   await sub.stop();
   expect(handled).toEqual([good.id]);

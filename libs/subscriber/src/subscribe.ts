@@ -1,4 +1,13 @@
-import { AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, type ConsumerConfig, type JsMsg } from '@nats-io/jetstream';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  jetstream,
+  jetstreamManager,
+  type ConsumerConfig,
+  type JsMsg,
+} from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
 import {
   LIFECYCLE_STREAM,
@@ -115,7 +124,8 @@ export async function subscribe(opts: SubscribeOptions): Promise<Subscription> {
   const maxAttempts = opts.maxAttempts ?? 10;
   const store = opts.store ?? new InMemoryProcessedEvents();
   const validate = opts.validate ?? true;
-  const onGiveUp = opts.onGiveUp ?? ((reason, d) => console.error(`[agentry-subscriber] ${opts.durable}: gave up on #${d.streamSequence} ${d.subject}: ${reason}`));
+  const onGiveUp =
+    opts.onGiveUp ?? ((reason, d) => console.error(`[agentry-subscriber] ${opts.durable}: gave up on #${d.streamSequence} ${d.subject}: ${reason}`));
   if (!opts.nc && !opts.natsUrl) throw new Error('give natsUrl or nc');
   const ownConnection = !opts.nc;
   const nc = opts.nc ?? (await connectSubscriber(opts.natsUrl!, `subscriber ${opts.durable}`));
@@ -164,7 +174,12 @@ export async function subscribe(opts: SubscribeOptions): Promise<Subscription> {
         return true;
       } catch (error) {
         if (attempt >= maxAttempts || stopping) {
-          if (!stopping) onGiveUp(`handler failed ${attempt} times: ${error instanceof Error ? error.message : String(error)}`, { streamSequence: msg.info.streamSequence, subject: msg.subject, eventId: event.id });
+          if (!stopping)
+            onGiveUp(`handler failed ${attempt} times: ${error instanceof Error ? error.message : String(error)}`, {
+              streamSequence: msg.info.streamSequence,
+              subject: msg.subject,
+              eventId: event.id,
+            });
           return false;
         }
         await sleep(Math.min(RETRY_BASE_MS * 2 ** (attempt - 1), RETRY_MAX_MS));
@@ -188,7 +203,8 @@ export async function subscribe(opts: SubscribeOptions): Promise<Subscription> {
     if (!isLifecycleEventType(event?.type)) return void msg.ack();
     const problem = validate ? lifecycleEventProblem(event) : null;
     // The envelope must name the org and type its subject does: a filter by org is only as good as this.
-    const misaddressed = event.orgId !== address.org || event.type !== address.type ? `addressed to ${address.org}/${address.type}, says ${event.orgId}/${event.type}` : null;
+    const misaddressed =
+      event.orgId !== address.org || event.type !== address.type ? `addressed to ${address.org}/${address.type}, says ${event.orgId}/${event.type}` : null;
     if (problem || misaddressed) {
       onGiveUp(problem ?? misaddressed!, { streamSequence: msg.info.streamSequence, subject: msg.subject, eventId: event.id });
       return void msg.term();
@@ -208,13 +224,15 @@ export async function subscribe(opts: SubscribeOptions): Promise<Subscription> {
     if (stopping) return void msg.nak();
     inFlight += 1;
     // The lane key: events of one agent in order. Unparseable ones get a lane of their own.
-    const lane = (/"agentId":"([0-9]+)"/.exec(msg.string())?.[1] ?? `#${msg.info.streamSequence}`);
+    const lane = /"agentId":"([0-9]+)"/.exec(msg.string())?.[1] ?? `#${msg.info.streamSequence}`;
     const previous = lanes.get(lane) ?? Promise.resolve();
-    const run = previous.then(() => handleOne(msg)).catch((error: unknown) => {
-      // Store or ack trouble (e.g. Postgres away): the message comes back after ack_wait.
-      console.error(`[agentry-subscriber] ${opts.durable}: #${msg.info.streamSequence}: ${error instanceof Error ? error.message : String(error)}`);
-      msg.nak(RECONSUME_DELAY_MS);
-    });
+    const run = previous
+      .then(() => handleOne(msg))
+      .catch((error: unknown) => {
+        // Store or ack trouble (e.g. Postgres away): the message comes back after ack_wait.
+        console.error(`[agentry-subscriber] ${opts.durable}: #${msg.info.streamSequence}: ${error instanceof Error ? error.message : String(error)}`);
+        msg.nak(RECONSUME_DELAY_MS);
+      });
     const tail = run.finally(() => {
       settled();
       if (lanes.get(lane) === tail) lanes.delete(lane);

@@ -11,15 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { connect, type Msg, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import {
-  EVENTS_STREAM,
-  EXECUTOR_LEASES_BUCKET,
-  LAUNCH_STREAM,
-  NatsDurables,
-  Subjects,
-  liveContainerSubject,
-  type NatsServiceUser,
-} from '@agentry/contracts';
+import { EVENTS_STREAM, EXECUTOR_LEASES_BUCKET, LAUNCH_STREAM, NatsDurables, Subjects, liveContainerSubject, type NatsServiceUser } from '@agentry/contracts';
 import { connectNats } from '@agentry/messaging';
 import { startTestNats, type TestNats } from './test-nats.js';
 import { waitUntil } from './wait-until.js';
@@ -199,9 +191,9 @@ describe('the executor', () => {
 describe('the scheduler', () => {
   test('cannot take launches off the executor queue, publish live output or call internal subjects', async () => {
     const scheduler = await loginAs('scheduler');
-    await expect(scheduler.request(`$JS.API.CONSUMER.MSG.NEXT.${LAUNCH_STREAM}.${NatsDurables.executorLaunches}`, '{"batch":1}', { timeout: 5000 })).rejects.toThrow(
-      /Permissions Violation/,
-    );
+    await expect(
+      scheduler.request(`$JS.API.CONSUMER.MSG.NEXT.${LAUNCH_STREAM}.${NatsDurables.executorLaunches}`, '{"batch":1}', { timeout: 5000 }),
+    ).rejects.toThrow(/Permissions Violation/);
     await expect(scheduler.request(`$JS.API.CONSUMER.CREATE.${LAUNCH_STREAM}.mine`, '{}', { timeout: 5000 })).rejects.toThrow(/Permissions Violation/);
     await expect(scheduler.request(Subjects.internal.agentLaunchSnapshot, 'q', { timeout: 5000 })).rejects.toThrow(/Permissions Violation/);
     // Pulling from another service's durable on EVENTS would steal its events: refused too.
@@ -263,13 +255,9 @@ describe('without the platform credentials (what an agent script has)', () => {
   test('no login, a wrong password, or another user name with a service password: refused at connect', async () => {
     const address = natsOptions(nats.anonymousUrl);
     await expect(connect({ ...address, reconnect: false, timeout: 3000 })).rejects.toThrow(/Authorization Violation/);
-    await expect(connect({ ...address, user: 'gateway', pass: 'guessed', reconnect: false, timeout: 3000 })).rejects.toThrow(
-      /Authorization Violation/,
-    );
+    await expect(connect({ ...address, user: 'gateway', pass: 'guessed', reconnect: false, timeout: 3000 })).rejects.toThrow(/Authorization Violation/);
     const gatewayPassword = decodeURIComponent(new URL(nats.urlFor('gateway')).password);
-    await expect(connect({ ...address, user: 'executor', pass: gatewayPassword, reconnect: false, timeout: 3000 })).rejects.toThrow(
-      /Authorization Violation/,
-    );
+    await expect(connect({ ...address, user: 'executor', pass: gatewayPassword, reconnect: false, timeout: 3000 })).rejects.toThrow(/Authorization Violation/);
   });
 });
 

@@ -8,10 +8,7 @@ export interface WaitUntilOptions {
  * Polls `predicate` until it answers true. A predicate that throws counts as "not yet"; the last
  * error is quoted if the wait times out.
  */
-export async function waitUntil(
-  predicate: () => Promise<boolean> | boolean,
-  opts: WaitUntilOptions = {},
-): Promise<void> {
+export async function waitUntil(predicate: () => Promise<boolean> | boolean, opts: WaitUntilOptions = {}): Promise<void> {
   const { timeoutMs = 10_000, intervalMs = 25 } = opts;
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;

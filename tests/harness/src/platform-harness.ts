@@ -29,7 +29,11 @@ export interface TestPlatform {
   /** A fresh org with its own org-admin key, created through the API. */
   newOrg(opts?: { name?: string; maxAgents?: number }): Promise<{ orgId: string; key: string }>;
   /** fetch against the gateway with a key (JSON in, parsed JSON or text out). */
-  request(method: string, path: string, opts?: { key?: string; json?: unknown; form?: Record<string, string>; headers?: Record<string, string> }): Promise<{ status: number; body: any; text: string; headers: Headers }>;
+  request(
+    method: string,
+    path: string,
+    opts?: { key?: string; json?: unknown; form?: Record<string, string>; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: any; text: string; headers: Headers }>;
   close(): Promise<void>;
 }
 
@@ -199,7 +203,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Test
       await cleanUp();
       nats.assertServicesObeyed();
       if (documentMismatches.size) {
-        throw new Error(`answers that do not match the OpenAPI document (apps/gateway/src/openapi/route-catalog.ts):\n${[...documentMismatches].slice(0, 30).join('\n')}`);
+        throw new Error(
+          `answers that do not match the OpenAPI document (apps/gateway/src/openapi/route-catalog.ts):\n${[...documentMismatches].slice(0, 30).join('\n')}`,
+        );
       }
     },
   };

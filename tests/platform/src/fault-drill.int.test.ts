@@ -215,7 +215,10 @@ test('faults in a row — executor, NATS node, gateway, registry, output, schedu
     `containers: ${all.length} (${all.filter((c) => c.queued.launchType === 'retry').length} retries), ended complete ${all.filter((c) => c.ended[0]?.status === 'complete').length}, executor lost ${lost}, executor stopped ${stopped}, not ended ${all.filter((c) => c.ended.length === 0).length}`,
     `answers: ${client.summary()}`,
     `live streams: ${followed.filter((f) => f.connections > 1).length} resumed on another connection, ${followed.reduce((s, f) => s + f.connections, 0)} connections`,
-    `service starts: ${Object.values(env.replicas).flat().map((r) => `${r.name} ${r.starts}${r.bootCrashes ? ` (${r.bootCrashes} exited while starting)` : ''}`).join(', ')}`,
+    `service starts: ${Object.values(env.replicas)
+      .flat()
+      .map((r) => `${r.name} ${r.starts}${r.bootCrashes ? ` (${r.bootCrashes} exited while starting)` : ''}`)
+      .join(', ')}`,
     `logs: ${env.logDir}`,
   ].join('\n');
   console.log(report);
@@ -229,7 +232,14 @@ test('faults in a row — executor, NATS node, gateway, registry, output, schedu
   const firsts = [...accepted, ...followed.flatMap((f) => (f.containerId === null ? [] : [f.containerId]))];
   expect(firsts.length).toBeGreaterThan(100);
   const notCompletedOnce = firsts.filter((id) => chains(id).filter((c) => c.ended[0]?.status === 'complete').length !== 1);
-  expect(notCompletedOnce.map((id) => `${id}: ${chains(id).map((c) => `${c.id}=${c.ended[0]?.status}/${c.ended[0]?.endMessage}`).join(' ')}`)).toEqual([]);
+  expect(
+    notCompletedOnce.map(
+      (id) =>
+        `${id}: ${chains(id)
+          .map((c) => `${c.id}=${c.ended[0]?.status}/${c.ended[0]?.endMessage}`)
+          .join(' ')}`,
+    ),
+  ).toEqual([]);
   expect(notAccepted).toEqual([]);
 
   // Output: every completed run's stored output has all its lines, in order. A run's end is recorded
@@ -239,7 +249,9 @@ test('faults in a row — executor, NATS node, gateway, registry, output, schedu
   const expected = Array.from({ length: LINES }, (_, i) => `line ${i + 1}/${LINES}`);
   const storedLines = async (id: number) => {
     const answer = await client.untilAccepted('GET', `/api/v2/containers/fetch-output?id=${id}`);
-    return String(answer.body?.output ?? '').split('\n').filter((l) => l.startsWith('line '));
+    return String(answer.body?.output ?? '')
+      .split('\n')
+      .filter((l) => l.startsWith('line '));
   };
   const outputDeadline = Date.now() + OUTPUT_SETTLE_BOUND_MS;
   const incomplete: string[] = [];

@@ -69,7 +69,10 @@ export function agentsCommand(program: Command): void {
       const style = styleFor(process.stdout);
       const a = agent as Record<string, unknown>;
       for (const field of ['id', 'name', 'script', 'branch', 'environment', 'launchType', 'argument', 'lastEndType', 'lastExitCode', 'nbLaunches']) {
-        if (a[field] !== undefined) process.stdout.write(`${style.bold(field.padEnd(14))}${oneLine(typeof a[field] === 'string' ? (a[field] as string) : JSON.stringify(a[field]), 200)}\n`);
+        if (a[field] !== undefined)
+          process.stdout.write(
+            `${style.bold(field.padEnd(14))}${oneLine(typeof a[field] === 'string' ? (a[field] as string) : JSON.stringify(a[field]), 200)}\n`,
+          );
       }
       const next = (a['nextLaunchDates'] as number[] | undefined) ?? [];
       process.stdout.write(`${style.bold('next launches'.padEnd(14))}${next.length ? next.map(formatTime).join(', ') : 'none'}\n`);
@@ -116,7 +119,9 @@ export function agentsCommand(program: Command): void {
       const before = findVersion(versions, v1).settings as Record<string, unknown>;
       const after = findVersion(versions, v2).settings as Record<string, unknown>;
       if (opts.json) {
-        const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((f) => JSON.stringify(before[f] ?? null) !== JSON.stringify(after[f] ?? null)).sort();
+        const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])]
+          .filter((f) => JSON.stringify(before[f] ?? null) !== JSON.stringify(after[f] ?? null))
+          .sort();
         return printJson(Object.fromEntries(fields.map((f) => [f, { before: before[f] ?? null, after: after[f] ?? null }])));
       }
       const lines = diffSettings(before, after);

@@ -10,7 +10,10 @@ export function keysCommand(program: Command): void {
     .command('create')
     .description('create an API key; its secret is printed this once')
     .option('--name <name>', 'what the key is for')
-    .requiredOption('--role <role...>', 'its roles: org:admin, org:read, org:manage_agents:create, org:manage_agents:update, org:manage_agents:launch, org:manage_scripts:write')
+    .requiredOption(
+      '--role <role...>',
+      'its roles: org:admin, org:read, org:manage_agents:create, org:manage_agents:update, org:manage_agents:launch, org:manage_scripts:write',
+    )
     .option('--json', 'print the API answer as JSON')
     .action(async (opts: ReadOptions & { name?: string; role: string[] }) => {
       const created = await connect().keys.create(opts.role as Parameters<AgentryClient['keys']['create']>[0], opts.name);
@@ -25,7 +28,10 @@ export function keysCommand(program: Command): void {
     .action(async (opts: ReadOptions) => {
       const { apiKeys } = await connect().keys.list();
       if (opts.json) return printJson(apiKeys);
-      printTable(['ID', 'NAME', 'PREFIX', 'ROLES', 'CREATED', 'REVOKED'], apiKeys.map((k) => [k.id, k.name, k.prefix, k.roles.join(','), formatTime(k.createdAt), k.revoked ? formatTime(k.revokedAt) : '']));
+      printTable(
+        ['ID', 'NAME', 'PREFIX', 'ROLES', 'CREATED', 'REVOKED'],
+        apiKeys.map((k) => [k.id, k.name, k.prefix, k.roles.join(','), formatTime(k.createdAt), k.revoked ? formatTime(k.revokedAt) : '']),
+      );
     });
 
   keys

@@ -23,6 +23,8 @@ export function loginCommand(program: Command): void {
       // Only a key the gateway accepts is saved.
       const org = await client.orgs.fetch();
       const path = saveCredentials({ url: client.url, apiKey });
-      process.stdout.write(`logged in to ${client.url} (org ${String((org as { name?: unknown }).name ?? (org as { id?: unknown }).id ?? '?')}); saved in ${path}\n`);
+      process.stdout.write(
+        `logged in to ${client.url} (org ${String((org as { name?: unknown }).name ?? (org as { id?: unknown }).id ?? '?')}); saved in ${path}\n`,
+      );
     });
 }

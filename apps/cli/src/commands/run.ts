@@ -14,7 +14,8 @@ export function parseArgument(text: string | undefined): Record<string, unknown>
   } catch (error) {
     throw new CliError(EXIT.usage, `--arg is not JSON: ${oneLine((error as Error).message, 120)}`);
   }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new CliError(EXIT.usage, '--arg must be a JSON object, e.g. --arg \'{"query":"x"}\'');
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new CliError(EXIT.usage, '--arg must be a JSON object, e.g. --arg \'{"query":"x"}\'');
   return parsed as Record<string, unknown>;
 }
 

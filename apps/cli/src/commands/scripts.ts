@@ -23,7 +23,10 @@ export function scriptsCommand(program: Command): void {
     .action(async (opts: ReadOptions) => {
       const list = await connect().scripts.list();
       if (opts.json) return printJson(list);
-      printTable(['ID', 'NAME', 'UPDATED'], (list as Record<string, unknown>[]).map((s) => [s['id'], s['name'], formatTime(s['lastSaveAt'] ?? s['updatedAt'])]));
+      printTable(
+        ['ID', 'NAME', 'UPDATED'],
+        (list as Record<string, unknown>[]).map((s) => [s['id'], s['name'], formatTime(s['lastSaveAt'] ?? s['updatedAt'])]),
+      );
     });
 
   scripts

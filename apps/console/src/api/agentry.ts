@@ -124,10 +124,12 @@ export const saveAgent = (settings: Record<string, unknown>) => call<{ id: strin
 export const nextLaunchDates = (id: string, count = 5) => call<{ nextLaunchDates: number[] }>('agentsNextLaunchDates', { query: { id, count } });
 export const agentVersions = (id: string) => call<{ currentVersionId: string; versions: AgentVersion[] }>('agentsVersions', { query: { id } });
 export const rollbackAgent = (id: string, versionId: string) => call<unknown>('agentsRollback', { body: { id, versionId } });
-export const stopAgent = (id: string, containerId?: string) => call<{ containerIds: string[] }>('agentsStop', { body: { id, ...(containerId ? { containerId } : {}) } });
+export const stopAgent = (id: string, containerId?: string) =>
+  call<{ containerIds: string[] }>('agentsStop', { body: { id, ...(containerId ? { containerId } : {}) } });
 export const agentOutput = (id: string) => call<AgentOutput>('agentsFetchOutput', { query: { id } });
 
-export const listContainers = (agentId: string, mode: 'all' | 'finalized' = 'all', limit = 100) => call<{ containers: Container[] }>('containersFetchAll', { query: { agentId, mode, limit } });
+export const listContainers = (agentId: string, mode: 'all' | 'finalized' = 'all', limit = 100) =>
+  call<{ containers: Container[] }>('containersFetchAll', { query: { agentId, mode, limit } });
 export const containerOutput = (id: string) => call<{ output: string; outputPos: number }>('containersFetchOutput', { query: { id } });
 export const resultObject = (containerId: string) => call<{ resultObject: string | null }>('containersFetchResultObject', { query: { id: containerId } });
 
@@ -144,7 +146,8 @@ export const launchStream = (agentId: string, argument: Json, idempotencyKey: st
   );
 
 /** An existing container's console output as it is printed (text/plain, chunked), from its first byte until it ends. */
-export const attachContainer = (containerId: string, signal: AbortSignal) => send('containersAttach', { query: { id: containerId } }, { headers: { accept: 'text/plain' }, signal });
+export const attachContainer = (containerId: string, signal: AbortSignal) =>
+  send('containersAttach', { query: { id: containerId } }, { headers: { accept: 'text/plain' }, signal });
 
 /**
  * A file a script stored with save(), by the URL the run printed (`/api/v1/agent/<id>/storage/<path>`):
@@ -166,6 +169,7 @@ export const createKey = (name: string, roles: string[]) => call<ApiKeyRecord & 
 export const revokeKey = (id: string) => call<ApiKeyRecord>('apiKeysRevoke', { path: { id } });
 
 export const listEndpoints = () => call<{ endpoints: WebhookEndpoint[] }>('webhooksListEndpoints', {});
-export const createEndpoint = (url: string, description: string) => call<WebhookEndpoint>('webhooksCreateEndpoint', { body: { url, ...(description ? { description } : {}) } });
+export const createEndpoint = (url: string, description: string) =>
+  call<WebhookEndpoint>('webhooksCreateEndpoint', { body: { url, ...(description ? { description } : {}) } });
 export const deleteEndpoint = (id: string) => call<unknown>('webhooksDeleteEndpoint', { path: { id } });
 export const endpointDeliveries = (id: string) => call<{ deliveries: WebhookDelivery[] }>('webhooksEndpointDeliveries', { path: { id }, query: { limit: 50 } });

@@ -7,7 +7,13 @@ test('events split anywhere across chunks come out whole: comments, ids, and dat
     const parser = new EventStreamParser();
     expect([...parser.push(wire.slice(0, cut)), ...parser.push(wire.slice(cut))]).toEqual(whole);
   }
-  expect(whole).toEqual([{ comment: 'container 42 in queue' }, { id: '6', data: 'hello\n' }, { comment: 'container 42 still running' }, { id: '9', data: 'wor' }, { comment: 'container 42 ended' }]);
+  expect(whole).toEqual([
+    { comment: 'container 42 in queue' },
+    { id: '6', data: 'hello\n' },
+    { comment: 'container 42 still running' },
+    { id: '9', data: 'wor' },
+    { comment: 'container 42 ended' },
+  ]);
 });
 
 test('CRLF line endings read like LF; an event not yet ended by an empty line is held back', () => {

@@ -48,7 +48,11 @@ export interface CallOptions {
  * message back), so they are not held to the document's types here; answers are typed by the
  * caller in api/agentry.ts.
  */
-export async function call<T>(operation: OperationId, input: { path?: Record<string, unknown>; query?: Record<string, unknown>; body?: unknown }, options: CallOptions = {}): Promise<T> {
+export async function call<T>(
+  operation: OperationId,
+  input: { path?: Record<string, unknown>; query?: Record<string, unknown>; body?: unknown },
+  options: CallOptions = {},
+): Promise<T> {
   try {
     if (options.headers || options.signal) {
       const response = await client(options.key).request(operation, input as CallInput<typeof operation>, { headers: options.headers, signal: options.signal });
@@ -61,7 +65,11 @@ export async function call<T>(operation: OperationId, input: { path?: Record<str
 }
 
 /** The same, answering the raw Response (streams, files). */
-export async function send(operation: OperationId, input: { path?: Record<string, unknown>; query?: Record<string, unknown>; body?: unknown }, options: CallOptions = {}): Promise<Response> {
+export async function send(
+  operation: OperationId,
+  input: { path?: Record<string, unknown>; query?: Record<string, unknown>; body?: unknown },
+  options: CallOptions = {},
+): Promise<Response> {
   try {
     return await client(options.key).request(operation, input as CallInput<typeof operation>, { headers: options.headers, signal: options.signal });
   } catch (error) {

@@ -23,7 +23,19 @@ const cspNonce = document.querySelector<HTMLMetaElement>('meta[name="csp-nonce"]
  * onChange reports it). The content element carries the label, so screen readers announce it.
  * Tab moves focus out (CodeMirror's default keymap does not trap Tab).
  */
-export function CodeEditor({ value, onChange, language, label, id }: { value: string; onChange: (text: string) => void; language: 'javascript' | 'json'; label: string; id?: string }) {
+export function CodeEditor({
+  value,
+  onChange,
+  language,
+  label,
+  id,
+}: {
+  value: string;
+  onChange: (text: string) => void;
+  language: 'javascript' | 'json';
+  label: string;
+  id?: string;
+}) {
   const host = useRef<HTMLDivElement>(null);
   const onChangeRef = useRef(onChange);
   onChangeRef.current = onChange;

@@ -4,7 +4,17 @@ import { useId, type ReactNode } from 'react';
  * A labelled form control with the API's messages for its field under it: the same words the API
  * answered in its 400 (`details[].message`), tied to the control for screen readers.
  */
-export function Field({ label, errors = [], hint, children }: { label: string; errors?: string[]; hint?: string; children: (props: { id: string; 'aria-invalid'?: boolean; 'aria-describedby'?: string }) => ReactNode }) {
+export function Field({
+  label,
+  errors = [],
+  hint,
+  children,
+}: {
+  label: string;
+  errors?: string[];
+  hint?: string;
+  children: (props: { id: string; 'aria-invalid'?: boolean; 'aria-describedby'?: string }) => ReactNode;
+}) {
   const id = useId();
   const describedBy = [hint ? `${id}-hint` : '', errors.length ? `${id}-errors` : ''].filter(Boolean).join(' ') || undefined;
   return (

@@ -2,7 +2,11 @@ import { columnsOf, isTable, toCsv } from './csv';
 
 test('a cell a spreadsheet would run as a formula is prefixed with a quote; quotes, commas and newlines are escaped', () => {
   // A result object holds what a script scraped: a page can put a formula in it.
-  const rows = [{ name: '=HYPERLINK("http://example.invalid","x")', note: 'a, "b"\nc' }, { name: '+1', note: '@SUM(A1)' }, { name: '-2', note: 'plain' }];
+  const rows = [
+    { name: '=HYPERLINK("http://example.invalid","x")', note: 'a, "b"\nc' },
+    { name: '+1', note: '@SUM(A1)' },
+    { name: '-2', note: 'plain' },
+  ];
   expect(toCsv(columnsOf(rows), rows)).toBe('name,note\r\n"\'=HYPERLINK(""http://example.invalid"",""x"")","a, ""b""\nc"\r\n\'+1,\'@SUM(A1)\r\n\'-2,plain\r\n');
 });
 

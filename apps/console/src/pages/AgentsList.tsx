@@ -16,9 +16,23 @@ export function AgentsList() {
     listAgents()
       .then(async (list) => {
         setAgents(list);
-        const dates = await Promise.all(list.map((a) => nextLaunchDates(a.id, 1).then((r) => [a.id, r.nextLaunchDates[0]] as const, () => [a.id, undefined] as const)));
+        const dates = await Promise.all(
+          list.map((a) =>
+            nextLaunchDates(a.id, 1).then(
+              (r) => [a.id, r.nextLaunchDates[0]] as const,
+              () => [a.id, undefined] as const,
+            ),
+          ),
+        );
         setNextLaunch(Object.fromEntries(dates));
-        const runs = await Promise.all(list.map((a) => listContainers(a.id, 'finalized', 1).then((r) => [a.id, r.containers[0]] as const, () => [a.id, undefined] as const)));
+        const runs = await Promise.all(
+          list.map((a) =>
+            listContainers(a.id, 'finalized', 1).then(
+              (r) => [a.id, r.containers[0]] as const,
+              () => [a.id, undefined] as const,
+            ),
+          ),
+        );
         setLastRun(Object.fromEntries(runs));
       })
       .catch(setError);

@@ -1,5 +1,16 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { createEndpoint, createKey, deleteEndpoint, endpointDeliveries, listEndpoints, listKeys, revokeKey, type ApiKeyRecord, type WebhookDelivery, type WebhookEndpoint } from '../api/agentry';
+import {
+  createEndpoint,
+  createKey,
+  deleteEndpoint,
+  endpointDeliveries,
+  listEndpoints,
+  listKeys,
+  revokeKey,
+  type ApiKeyRecord,
+  type WebhookDelivery,
+  type WebhookEndpoint,
+} from '../api/agentry';
 import { ApiError } from '../api/http';
 import { ErrorBanner, Field } from '../components/Field';
 import { formatDate } from '../format';
@@ -24,7 +35,11 @@ function ApiKeys() {
   const [name, setName] = useState('');
   const [roles, setRoles] = useState<string[]>(['org:read']);
   const [created, setCreated] = useState<string | null>(null);
-  const load = () => listKeys().then((r) => setKeys(r.apiKeys), (e) => setError(e as ApiError));
+  const load = () =>
+    listKeys().then(
+      (r) => setKeys(r.apiKeys),
+      (e) => setError(e as ApiError),
+    );
   useEffect(() => void load(), []);
 
   async function submit(event: FormEvent) {
@@ -74,7 +89,12 @@ function ApiKeys() {
                   {k.revoked ? (
                     `revoked ${formatDate(asMs(k.revokedAt))}`
                   ) : (
-                    <button type="button" className="danger" aria-label={`Revoke key ${k.name ?? k.prefix ?? k.id}`} onClick={() => void revokeKey(k.id).then(load, (e) => setError(e as ApiError))}>
+                    <button
+                      type="button"
+                      className="danger"
+                      aria-label={`Revoke key ${k.name ?? k.prefix ?? k.id}`}
+                      onClick={() => void revokeKey(k.id).then(load, (e) => setError(e as ApiError))}
+                    >
                       Revoke
                     </button>
                   )}
@@ -93,7 +113,12 @@ function ApiKeys() {
           <legend>Roles</legend>
           {ROLES.map((role) => (
             <div className="checkbox" key={role}>
-              <input id={`role-${role}`} type="checkbox" checked={roles.includes(role)} onChange={(e) => setRoles((r) => (e.target.checked ? [...r, role] : r.filter((x) => x !== role)))} />
+              <input
+                id={`role-${role}`}
+                type="checkbox"
+                checked={roles.includes(role)}
+                onChange={(e) => setRoles((r) => (e.target.checked ? [...r, role] : r.filter((x) => x !== role)))}
+              />
               <label htmlFor={`role-${role}`}>{role}</label>
             </div>
           ))}
@@ -116,7 +141,11 @@ function Webhooks() {
   const [description, setDescription] = useState('');
   const [secret, setSecret] = useState<string | null>(null);
   const [log, setLog] = useState<{ id: string; deliveries: WebhookDelivery[] } | null>(null);
-  const load = () => listEndpoints().then((r) => setEndpoints(r.endpoints), (e) => setError(e as ApiError));
+  const load = () =>
+    listEndpoints().then(
+      (r) => setEndpoints(r.endpoints),
+      (e) => setError(e as ApiError),
+    );
   useEffect(() => void load(), []);
 
   async function submit(event: FormEvent) {
@@ -146,10 +175,23 @@ function Webhooks() {
         {(endpoints ?? []).map((e) => (
           <li key={e.id}>
             <code>{e.url}</code> · {e.eventTypes.join(', ')} · {e.enabled ? 'enabled' : 'disabled'}{' '}
-            <button type="button" onClick={() => void endpointDeliveries(e.id).then((r) => setLog({ id: e.id, deliveries: r.deliveries }), (x) => setError(x as ApiError))}>
+            <button
+              type="button"
+              onClick={() =>
+                void endpointDeliveries(e.id).then(
+                  (r) => setLog({ id: e.id, deliveries: r.deliveries }),
+                  (x) => setError(x as ApiError),
+                )
+              }
+            >
               Delivery log
             </button>{' '}
-            <button type="button" className="danger" aria-label={`Delete endpoint ${e.url}`} onClick={() => void deleteEndpoint(e.id).then(load, (x) => setError(x as ApiError))}>
+            <button
+              type="button"
+              className="danger"
+              aria-label={`Delete endpoint ${e.url}`}
+              onClick={() => void deleteEndpoint(e.id).then(load, (x) => setError(x as ApiError))}
+            >
               Delete
             </button>
           </li>

@@ -30,7 +30,11 @@ export function SignIn({ onSignedIn }: { onSignedIn: (org: Org) => void }) {
     <section className="card narrow">
       <h1>Sign in</h1>
       <form onSubmit={submit} autoComplete="off">
-        <Field label="API key" errors={error ? [error] : []} hint="Printed by npm start, or created under Settings. Kept in this tab only unless you tick Remember.">
+        <Field
+          label="API key"
+          errors={error ? [error] : []}
+          hint="Printed by npm start, or created under Settings. Kept in this tab only unless you tick Remember."
+        >
           {(props) => <input {...props} type="password" value={key} onChange={(e) => setKey(e.target.value)} required spellCheck={false} />}
         </Field>
         <div className="checkbox">

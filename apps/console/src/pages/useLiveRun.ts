@@ -65,7 +65,11 @@ export function useLiveRun(agentId: string, onEnded: () => void) {
                 const status = event.comment ? containerComment(event.comment) : undefined;
                 if (status) {
                   if (status.state === 'ended') ended = true;
-                  setRun((r) => ({ ...r, containerId: status.containerId, state: status.state === 'ended' ? r.state : status.state === 'in queue' ? 'in queue' : 'running' }));
+                  setRun((r) => ({
+                    ...r,
+                    containerId: status.containerId,
+                    state: status.state === 'ended' ? r.state : status.state === 'in queue' ? 'in queue' : 'running',
+                  }));
                 }
                 if (event.data !== undefined) {
                   const data = event.data;
@@ -84,7 +88,14 @@ export function useLiveRun(agentId: string, onEnded: () => void) {
           }
         }
         const final = await agentOutput(agentId);
-        setRun((r) => ({ ...r, state: 'ended', progress: final.progress, progressLabel: final.progressLabel, exitCode: final.exitCode, endMessage: final.endMessage }));
+        setRun((r) => ({
+          ...r,
+          state: 'ended',
+          progress: final.progress,
+          progressLabel: final.progressLabel,
+          exitCode: final.exitCode,
+          endMessage: final.endMessage,
+        }));
         onEndedRef.current();
       } catch (error) {
         if (!abort.signal.aborted) setRun((r) => ({ ...r, state: 'failed', error: error as Error }));
@@ -121,7 +132,14 @@ export function useLiveRun(agentId: string, onEnded: () => void) {
         setRun((r) => ({ ...r, state: 'running', output: r.output + value }));
       }
       const final = await agentOutput(agentId);
-      setRun((r) => ({ ...r, state: 'ended', progress: final.progress, progressLabel: final.progressLabel, exitCode: final.exitCode, endMessage: final.endMessage }));
+      setRun((r) => ({
+        ...r,
+        state: 'ended',
+        progress: final.progress,
+        progressLabel: final.progressLabel,
+        exitCode: final.exitCode,
+        endMessage: final.endMessage,
+      }));
       onEndedRef.current();
     } catch (error) {
       if (!abort.signal.aborted) setRun((r) => ({ ...r, state: 'failed', error: error as Error }));

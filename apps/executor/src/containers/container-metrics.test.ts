@@ -9,7 +9,10 @@ const value = async (name: string, labels: Record<string, string>) => {
 };
 
 const ended = (status: string, endType: string, endedAt: number) =>
-  ({ type: ContainerEventType.ContainerEnded, data: { containerId: 1, agentId: 2, status, endType, exitCode: null, endMessage: 'x', endedAt } }) as unknown as ContainerEvent;
+  ({
+    type: ContainerEventType.ContainerEnded,
+    data: { containerId: 1, agentId: 2, status, endType, exitCode: null, endMessage: 'x', endedAt },
+  }) as unknown as ContainerEvent;
 
 test('an end is counted by status, end type and cause; a started one observes its run time', async () => {
   countContainerEvents([ended('failed', 'unknown', 10_000)], { started: { containerId: 1, agentId: 2, startedAt: 4_000 }, endCause: 'executor-lost' });

@@ -20,8 +20,7 @@ import { firstOfType, type ContainerEvent } from './domain/container-event.js';
 import { decideEnd, type EndCause } from './domain/end-decision.js';
 
 export const containerStreamId = (id: number): string => streamId(StreamType.container, id);
-export const launchKeyStreamId = (orgId: number, key: string): string =>
-  `${LAUNCH_KEY_STREAM_TYPE}-${orgId}-${createHash('sha256').update(key).digest('hex')}`;
+export const launchKeyStreamId = (orgId: number, key: string): string => `${LAUNCH_KEY_STREAM_TYPE}-${orgId}-${createHash('sha256').update(key).digest('hex')}`;
 export const retryClaimStreamId = (failedContainerId: number): string => `${CONTAINER_RETRY_STREAM_TYPE}-${failedContainerId}`;
 
 /** The one event of a claim stream (launch key, retry): which container holds the claim. */

@@ -32,4 +32,3 @@ export class OrgObjects {
     await this.store.append(orgObjectStreamId(orgId), ORG_OBJECT_STREAM_TYPE, [{ type: OrgGlobalObjectSaved, data }], { expectedVersion: 'any' });
   }
 }
-

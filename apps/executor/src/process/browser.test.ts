@@ -33,9 +33,11 @@ const browserRun = (mark = `AGENTRY_BROWSER_TEST_${randomBytes(6).toString('hex'
 });
 
 (usable ? describe : describe.skip)('a browser inside the sandbox', () => {
-  test("require('puppeteer') launches the system Chromium headless, renders a page and screenshots it; nothing of it is left after the run", async () => {
-    const { mark, options } = browserRun();
-    const script = `
+  test(
+    "require('puppeteer') launches the system Chromium headless, renders a page and screenshots it; nothing of it is left after the run",
+    async () => {
+      const { mark, options } = browserRun();
+      const script = `
       const puppeteer = require('puppeteer');
       (async () => {
         const browser = await puppeteer.launch();
@@ -46,15 +48,23 @@ const browserRun = (mark = `AGENTRY_BROWSER_TEST_${randomBytes(6).toString('hex'
         console.log(JSON.stringify({ text, png: png.subarray(1, 4).toString(), version: await browser.version() }));
         await browser.close();
       })().catch((e) => { console.error(e); process.exit(1); });`;
-    const result = await runScript('bubblewrap', script, options);
-    expect(result.outcome).toMatchObject({ reason: 'exited', exitCode: 0 });
-    expect(JSON.parse(result.output.toString())).toMatchObject({ text: 'Hello from the sandbox and JS', png: 'PNG', version: expect.stringMatching(/Chrom/) });
-    expect(processesMarked(mark)).toEqual([]);
-  }, BROWSER_TEST_MS);
+      const result = await runScript('bubblewrap', script, options);
+      expect(result.outcome).toMatchObject({ reason: 'exited', exitCode: 0 });
+      expect(JSON.parse(result.output.toString())).toMatchObject({
+        text: 'Hello from the sandbox and JS',
+        png: 'PNG',
+        version: expect.stringMatching(/Chrom/),
+      });
+      expect(processesMarked(mark)).toEqual([]);
+    },
+    BROWSER_TEST_MS,
+  );
 
-  test("require('playwright') drives the same Chromium; import of cheerio and lodash from the image works in an ES module", async () => {
-    const { options } = browserRun();
-    const script = `
+  test(
+    "require('playwright') drives the same Chromium; import of cheerio and lodash from the image works in an ES module",
+    async () => {
+      const { options } = browserRun();
+      const script = `
       import { chromium } from 'playwright';
       import * as cheerio from 'cheerio';
       import _ from 'lodash';
@@ -64,18 +74,22 @@ const browserRun = (mark = `AGENTRY_BROWSER_TEST_${randomBytes(6).toString('hex'
       const $ = cheerio.load(await page.content());
       console.log(_.sortBy($('li').map((i, e) => $(e).text()).get()).join(','));
       await browser.close();`;
-    const result = await runScript('bubblewrap', script, { ...options, scriptName: 'script.mjs' });
-    expect(result.outcome).toMatchObject({ reason: 'exited', exitCode: 0 });
-    expect(result.output.toString().trim()).toBe('a,b');
-  }, BROWSER_TEST_MS);
+      const result = await runScript('bubblewrap', script, { ...options, scriptName: 'script.mjs' });
+      expect(result.outcome).toMatchObject({ reason: 'exited', exitCode: 0 });
+      expect(result.output.toString().trim()).toBe('a,b');
+    },
+    BROWSER_TEST_MS,
+  );
 
   test.each([
     ['an abort', 'aborted'],
     ['the time limit', 'time-limit'],
     ['a crash of the script', 'exited'],
-  ])('%s while the browser runs leaves no Chromium process', async (_name, reason) => {
-    const { mark, options } = browserRun();
-    const script = `
+  ])(
+    '%s while the browser runs leaves no Chromium process',
+    async (_name, reason) => {
+      const { mark, options } = browserRun();
+      const script = `
       const puppeteer = require('puppeteer');
       (async () => {
         const browser = await puppeteer.launch();
@@ -88,12 +102,14 @@ const browserRun = (mark = `AGENTRY_BROWSER_TEST_${randomBytes(6).toString('hex'
         if (${JSON.stringify(reason)} === 'exited') setTimeout(() => { process.removeAllListeners('exit'); throw new Error('the script crashed'); }, 500);
         await new Promise(() => {});
       })();`;
-    const run = await startScript('bubblewrap', script, options);
-    await outputContains(run, 'browser up');
-    expect(processesMarked(mark).length).toBeGreaterThan(2); // control: the browser's processes are there, and this finds them
-    if (reason === 'aborted') run.running.abort();
-    const { outcome } = await run.result;
-    expect(outcome.reason).toBe(reason);
-    expect(processesMarked(mark)).toEqual([]);
-  }, BROWSER_TEST_MS);
+      const run = await startScript('bubblewrap', script, options);
+      await outputContains(run, 'browser up');
+      expect(processesMarked(mark).length).toBeGreaterThan(2); // control: the browser's processes are there, and this finds them
+      if (reason === 'aborted') run.running.abort();
+      const { outcome } = await run.result;
+      expect(outcome.reason).toBe(reason);
+      expect(processesMarked(mark)).toEqual([]);
+    },
+    BROWSER_TEST_MS,
+  );
 });

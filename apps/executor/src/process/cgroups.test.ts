@@ -40,7 +40,11 @@ maybe("the CPU quota holds the run's processes back (throttled periods); with a 
     const group = await cgroups!.create(`test-cpu-${process.pid}-${Date.now()}`, { memoryMb: 256, maxProcesses: 20, cpuPercent });
     try {
       // Busy for 50 ms of CPU time (not wall time): at 10 % of a core (10 ms per 100 ms period) it is throttled.
-      const busy = spawn(process.execPath, ['-e', 'process.stdin.once("data", () => { const end = process.cpuUsage().user + 50e3; while (process.cpuUsage().user < end); process.exit(0); })'], { stdio: ['pipe', 'ignore', 'ignore'] });
+      const busy = spawn(
+        process.execPath,
+        ['-e', 'process.stdin.once("data", () => { const end = process.cpuUsage().user + 50e3; while (process.cpuUsage().user < end); process.exit(0); })'],
+        { stdio: ['pipe', 'ignore', 'ignore'] },
+      );
       await new Promise((resolve) => busy.once('spawn', resolve));
       await group.adopt([busy.pid!]);
       busy.stdin!.write('go');

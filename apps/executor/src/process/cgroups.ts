@@ -119,7 +119,11 @@ function ownGroups(): Map<string, string> {
 }
 
 const read = (path: string) => readFile(path, 'utf8').catch(() => '');
-const writable = (path: string) => access(path, constants.W_OK).then(() => true, () => false);
+const writable = (path: string) =>
+  access(path, constants.W_OK).then(
+    () => true,
+    () => false,
+  );
 
 /** `key value` lines (memory.events, cpu.stat, memory.oom_control) → the value of `key`. */
 function statValue(text: string, key: string): number {
@@ -128,7 +132,7 @@ function statValue(text: string, key: string): number {
 }
 
 async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  for (const until = Date.now() + timeoutMs; ; ) {
+  for (const until = Date.now() + timeoutMs; ;) {
     if (await check()) return true;
     if (Date.now() >= until) return false;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));

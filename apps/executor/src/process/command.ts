@@ -28,7 +28,16 @@ const MIN_HEAP_MB = 16;
  * keeps the pid, which leads the run's process group. In a sandbox, prlimit (util-linux) sets the
  * process limit too — inside it, so the count is the sandbox's own.
  */
-export function buildRunCommand(isolation: Isolation, network: boolean, folder: RunFolder, storageDir: string, limits: RunLimits, cgroup = false, user: RunUser | null = null, imageModulesDir?: string): RunCommand {
+export function buildRunCommand(
+  isolation: Isolation,
+  network: boolean,
+  folder: RunFolder,
+  storageDir: string,
+  limits: RunLimits,
+  cgroup = false,
+  user: RunUser | null = null,
+  imageModulesDir?: string,
+): RunCommand {
   const sandboxed = isolation === 'bubblewrap';
   const sandboxNetwork = sandboxed && network ? { resolvConf: folder.resolvConf, identity: runIdentity(user) } : undefined;
   const paths = sandboxed
@@ -47,7 +56,13 @@ export function buildRunCommand(isolation: Isolation, network: boolean, folder: 
   ].join(' && ');
   const shell = `exec 2>&1; ${limitsLine} && exec "$@"`;
   const command = sandboxed
-    ? [...(sandboxNetwork ? networkHolderCommand() : []), requireExecutable('bwrap'), ...bubblewrapArgs({ workDir: folder.dir, tmpDir: folder.tmpDir, storageDir, network: sandboxNetwork, reportPid: true, imageModulesDir }), ...processLimit(limits), ...node]
+    ? [
+        ...(sandboxNetwork ? networkHolderCommand() : []),
+        requireExecutable('bwrap'),
+        ...bubblewrapArgs({ workDir: folder.dir, tmpDir: folder.tmpDir, storageDir, network: sandboxNetwork, reportPid: true, imageModulesDir }),
+        ...processLimit(limits),
+        ...node,
+      ]
     : node;
   return { file: '/bin/sh', args: ['-c', shell, 'agentry-run', ...command], paths, sandboxed, network: sandboxNetwork !== undefined };
 }

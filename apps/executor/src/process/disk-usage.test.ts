@@ -14,7 +14,13 @@ afterEach(() => rmSync(root, { recursive: true, force: true }));
 test("what storage held before the run (earlier runs' files) does not count; what the run writes there and in its folder does", async () => {
   writeFileSync(join(root, 'storage', 'earlier.bin'), Buffer.alloc(5 * MiB, 1));
   const over: number[] = [];
-  const watch = await DiskWatch.start({ runDir: join(root, 'run'), storageDir: join(root, 'storage'), limitBytes: 2 * MiB, intervalMs: 60_000, over: (used) => over.push(used) });
+  const watch = await DiskWatch.start({
+    runDir: join(root, 'run'),
+    storageDir: join(root, 'storage'),
+    limitBytes: 2 * MiB,
+    intervalMs: 60_000,
+    over: (used) => over.push(used),
+  });
   try {
     expect(await watch.used()).toBeLessThan(MiB / 2);
     writeFileSync(join(root, 'run', 'a.bin'), Buffer.alloc(MiB, 1));

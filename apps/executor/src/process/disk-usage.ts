@@ -53,7 +53,13 @@ export class DiskWatch {
     private readonly intervalMs: number,
   ) {}
 
-  static async start(opts: { runDir: string; storageDir: string; limitBytes: number; intervalMs?: number; over: (usedBytes: number) => void }): Promise<DiskWatch> {
+  static async start(opts: {
+    runDir: string;
+    storageDir: string;
+    limitBytes: number;
+    intervalMs?: number;
+    over: (usedBytes: number) => void;
+  }): Promise<DiskWatch> {
     const baseline = await diskUse(opts.storageDir);
     const watch = new DiskWatch(opts.runDir, opts.storageDir, baseline, opts.limitBytes, opts.over, opts.intervalMs ?? 500);
     watch.schedule();

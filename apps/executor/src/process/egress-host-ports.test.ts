@@ -43,7 +43,11 @@ const tryAll = (targets: [string, number][]) => `
   });
 
   test('the opened port is reached at 10.0.2.2; another listening port of the host is refused in the sandbox (EACCES); 127.0.0.1 stays the sandbox own', async () => {
-    const targets: [string, number][] = [['10.0.2.2', opened.port], ['10.0.2.2', closed.port], ['127.0.0.1', opened.port]];
+    const targets: [string, number][] = [
+      ['10.0.2.2', opened.port],
+      ['10.0.2.2', closed.port],
+      ['127.0.0.1', opened.port],
+    ];
     const result = await runScript('bubblewrap', tryAll(targets), { network: 'internet', egressHostPorts: [opened.port] });
     expect(JSON.parse(result.output.toString())).toEqual({
       [`10.0.2.2:${opened.port}`]: 'hello from the host',

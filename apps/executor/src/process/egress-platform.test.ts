@@ -36,7 +36,15 @@ function reachFromHost(host: string, port: number): Promise<string> {
   test('Postgres and NATS answer the host, and are refused to the script by loopback, gateway and every host address', async () => {
     const servers = { postgres: Number(new URL(testPostgresUrl()).port), nats: Number(new URL(nats.url).port) };
     for (const port of Object.values(servers)) expect(await reachFromHost('127.0.0.1', port)).toBe('connected');
-    const hosts = [...new Set(['127.0.0.1', '10.0.2.2', ...Object.values(networkInterfaces()).flat().map((entry) => entry!.address.split('%')[0]!)])];
+    const hosts = [
+      ...new Set([
+        '127.0.0.1',
+        '10.0.2.2',
+        ...Object.values(networkInterfaces())
+          .flat()
+          .map((entry) => entry!.address.split('%')[0]!),
+      ]),
+    ];
     const script = `
       const net = require('net');
       const tryConnect = (host, port) => new Promise((resolve) => {

@@ -26,7 +26,23 @@ describe('egress ranges', () => {
 
   test('the denied ranges hold the fixed ranges, every address of this host and the operator ranges', () => {
     const denied = deniedRanges(parseCidrList('203.0.113.0/24'));
-    for (const address of ['127.0.0.1', '10.0.2.2', '172.31.255.1', '192.168.1.1', '100.64.0.1', '169.254.169.254', '0.1.2.3', '224.0.0.251', '255.255.255.255', '::1', 'fe80::1', 'fd12::1', 'ff02::1', '::ffff:10.0.0.1', '203.0.113.5']) {
+    for (const address of [
+      '127.0.0.1',
+      '10.0.2.2',
+      '172.31.255.1',
+      '192.168.1.1',
+      '100.64.0.1',
+      '169.254.169.254',
+      '0.1.2.3',
+      '224.0.0.251',
+      '255.255.255.255',
+      '::1',
+      'fe80::1',
+      'fd12::1',
+      'ff02::1',
+      '::ffff:10.0.0.1',
+      '203.0.113.5',
+    ]) {
       expect({ address, denied: deniedRangeOf(address, denied) !== null }).toEqual({ address, denied: true });
     }
     for (const entry of Object.values(networkInterfaces()).flat()) expect(deniedRangeOf(entry!.address.split('%')[0]!, denied)).not.toBeNull();

@@ -67,11 +67,13 @@ export const formatCidr = (cidr: Cidr): string => `${cidr.address}/${cidr.prefix
 
 /** Every address of every interface of this host (its loopback and the rest), as /32 and /128 ranges. */
 export function hostAddresses(): Cidr[] {
-  return Object.values(networkInterfaces())
-    .flat()
-    .filter((entry) => entry !== undefined)
-    // A link-local IPv6 address comes with its zone (fe80::1%eth0): the range is the address.
-    .map((entry) => parseCidr(entry.address.split('%')[0]!));
+  return (
+    Object.values(networkInterfaces())
+      .flat()
+      .filter((entry) => entry !== undefined)
+      // A link-local IPv6 address comes with its zone (fe80::1%eth0): the range is the address.
+      .map((entry) => parseCidr(entry.address.split('%')[0]!))
+  );
 }
 
 /**
@@ -107,10 +109,13 @@ export const SLIRP_HOST = '10.0.2.2';
 
 /** `8080, 3128`: TCP ports (1…65535), separated by commas or spaces; empty: none. */
 export function parseHostPorts(text: string): HostPort[] {
-  const ports = text.split(/[\s,]+/).filter(Boolean).map((part) => {
-    if (!/^\d{1,5}$/.test(part) || Number(part) < 1 || Number(part) > 65535) throw new Error(`${JSON.stringify(part)} is not a TCP port (1…65535)`);
-    return Number(part);
-  });
+  const ports = text
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((part) => {
+      if (!/^\d{1,5}$/.test(part) || Number(part) < 1 || Number(part) > 65535) throw new Error(`${JSON.stringify(part)} is not a TCP port (1…65535)`);
+      return Number(part);
+    });
   return [...new Set(ports)];
 }
 

@@ -60,7 +60,9 @@ try {
   const outcome = await run.outcome;
   // runnerUid: the test checks its runner is who it meant (root, or an unprivileged executor).
   // sandboxNetwork: what the executor's start line would say about it.
-  process.stdout.write(`${JSON.stringify({ outcome, output: Buffer.concat(chunks).toString('utf8'), runnerUid: process.getuid!(), sandboxNetwork: await describeSandboxNetwork(runUserFor()) })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ outcome, output: Buffer.concat(chunks).toString('utf8'), runnerUid: process.getuid!(), sandboxNetwork: await describeSandboxNetwork(runUserFor()) })}\n`,
+  );
 } finally {
   rmSync(root, { recursive: true, force: true });
 }

@@ -48,7 +48,7 @@ afterAll(() => {
   for (const name of Object.keys(SECRETS)) delete process.env[name];
 });
 
-describe.each(isolations)('a hostile script (%s) cannot read the platform\'s secrets or the host', (isolation) => {
+describe.each(isolations)("a hostile script (%s) cannot read the platform's secrets or the host", (isolation) => {
   const sandboxed = isolation === 'bubblewrap';
   const rootOnly = asRoot ? test : test.skip;
 
@@ -80,14 +80,20 @@ describe.each(isolations)('a hostile script (%s) cannot read the platform\'s sec
   });
 
   rootOnly('the script runs as the unprivileged run user, with no capabilities', async () => {
-    const result = await probe(isolation, `${TRY_READ} console.log(JSON.stringify({ uid: process.getuid(), gid: process.getgid(), groups: process.getgroups(), caps: /CapEff:\\s*(\\w+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'))[1] }))`);
+    const result = await probe(
+      isolation,
+      `${TRY_READ} console.log(JSON.stringify({ uid: process.getuid(), gid: process.getgid(), groups: process.getgroups(), caps: /CapEff:\\s*(\\w+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'))[1] }))`,
+    );
     // Inside the sandbox's user namespace the run user keeps its own id (bwrap maps it to itself).
     expect(result).toMatchObject({ uid: DEFAULT_RUN_USER.uid, gid: DEFAULT_RUN_USER.gid, caps: '0000000000000000' });
     expect(result.groups).not.toContain(0);
   });
 
-  rootOnly('/etc/shadow and the host\'s pid 1 environment are out of reach', async () => {
-    const result = await probe(isolation, `${TRY_READ} console.log(JSON.stringify({ shadow: tryRead('/etc/shadow'), init: tryRead('/proc/1/environ'), initCmd: tryRead('/proc/1/cmdline') }))`);
+  rootOnly("/etc/shadow and the host's pid 1 environment are out of reach", async () => {
+    const result = await probe(
+      isolation,
+      `${TRY_READ} console.log(JSON.stringify({ shadow: tryRead('/etc/shadow'), init: tryRead('/proc/1/environ'), initCmd: tryRead('/proc/1/cmdline') }))`,
+    );
     expect(result.shadow).toEqual({ error: sandboxed ? 'ENOENT' : 'EACCES' });
     if (sandboxed) {
       // pid 1 is the sandbox's own init (bwrap), not the host's.
@@ -103,7 +109,11 @@ describe.each(isolations)('a hostile script (%s) cannot read the platform\'s sec
       const otherOrg = join(folders.storageDir, '..', 'other-org-storage');
       mkdirSync(otherOrg);
       writeFileSync(join(otherOrg, 'leads.csv'), 'other org data');
-      const result = await probe(isolation, `${TRY_READ} console.log(JSON.stringify({ repo: tryRead(${JSON.stringify(join(process.cwd(), 'package.json'))}), other: tryRead(${JSON.stringify(join(otherOrg, 'leads.csv'))}), viaStorage: tryRead('/storage/../other-org-storage/leads.csv') }))`, folders);
+      const result = await probe(
+        isolation,
+        `${TRY_READ} console.log(JSON.stringify({ repo: tryRead(${JSON.stringify(join(process.cwd(), 'package.json'))}), other: tryRead(${JSON.stringify(join(otherOrg, 'leads.csv'))}), viaStorage: tryRead('/storage/../other-org-storage/leads.csv') }))`,
+        folders,
+      );
       expect(result).toEqual({ repo: { error: 'ENOENT' }, other: { error: 'ENOENT' }, viaStorage: { error: 'ENOENT' } });
     } finally {
       folders.cleanup();
@@ -111,13 +121,25 @@ describe.each(isolations)('a hostile script (%s) cannot read the platform\'s sec
   });
 
   (sandboxed ? test : test.skip)('no nested user namespaces (their root could mount or reach kernel code): unshare -U fails inside', async () => {
-    const result = await probe(isolation, `const r = require('child_process').spawnSync('unshare', ['-U', 'true'], { encoding: 'utf8' }); console.log(JSON.stringify({ status: r.status, stderr: r.stderr }))`);
+    const result = await probe(
+      isolation,
+      `const r = require('child_process').spawnSync('unshare', ['-U', 'true'], { encoding: 'utf8' }); console.log(JSON.stringify({ status: r.status, stderr: r.stderr }))`,
+    );
     expect(result.status).not.toBe(0);
     expect(result.stderr).toMatch(/No space left on device|Operation not permitted/);
   });
 
   (sandboxed && asRoot ? test : test.skip)('control: the run user may create user namespaces on this host, outside the sandbox', () => {
-    const r = spawnSync('setpriv', ['--reuid', String(DEFAULT_RUN_USER.uid), '--regid', String(DEFAULT_RUN_USER.gid), '--clear-groups', 'unshare', '-U', 'true']);
+    const r = spawnSync('setpriv', [
+      '--reuid',
+      String(DEFAULT_RUN_USER.uid),
+      '--regid',
+      String(DEFAULT_RUN_USER.gid),
+      '--clear-groups',
+      'unshare',
+      '-U',
+      'true',
+    ]);
     expect(r.status).toBe(0);
   });
 });
@@ -128,10 +150,11 @@ describe.each(isolations)('stored files (%s): links a script plants are never fo
   let storage: AgentStorage;
   let hostSecret: string;
   let otherOrgFile: string;
-  const read = (path: string) => storage.read({ orgId: 3, storageFolder: 'agent-a', path, offset: 0, maxBytes: 1 << 20 }).then(
-    (file) => Buffer.from(file.data, 'base64').toString(),
-    (error: { code?: string }) => error.code ?? String(error),
-  );
+  const read = (path: string) =>
+    storage.read({ orgId: 3, storageFolder: 'agent-a', path, offset: 0, maxBytes: 1 << 20 }).then(
+      (file) => Buffer.from(file.data, 'base64').toString(),
+      (error: { code?: string }) => error.code ?? String(error),
+    );
 
   beforeEach(() => {
     folders = scratch();
@@ -210,7 +233,7 @@ describe.each(isolations)('stored files (%s): links a script plants are never fo
 describe.each(isolations)('resource attacks (%s)', (isolation) => {
   const withCgroups = cgroups ? test : test.skip;
 
-  withCgroups('a fork bomb stops at the run\'s process cap; the same script with a higher cap gets further (control)', async () => {
+  withCgroups("a fork bomb stops at the run's process cap; the same script with a higher cap gets further (control)", async () => {
     const bomb = `const { spawn } = require('child_process'); let n = 0;
       const next = () => { const child = spawn('sleep', ['60'], { stdio: 'ignore', detached: true });
         child.on('spawn', () => { n++; next(); }); child.on('error', (error) => { console.log(JSON.stringify({ n, code: error.code })); process.exit(0); }); };
@@ -246,7 +269,7 @@ describe.each(isolations)('resource attacks (%s)', (isolation) => {
     const filled = await runScript(isolation, fill, { limits: { diskMb: 10 } });
     expect(filled.outcome.reason).toBe('disk-limit');
     expect(filled.output.toString()).toContain('big file EFBIG');
-    const under = await runScript(isolation, fill.replace("process.argv[2] || 1e9", '4'), { limits: { diskMb: 64 } });
+    const under = await runScript(isolation, fill.replace('process.argv[2] || 1e9', '4'), { limits: { diskMb: 64 } });
     expect(under.outcome).toMatchObject({ reason: 'exited', exitCode: 0 });
     expect(under.output.toString()).toBe('wrote 4\n');
   });
@@ -315,10 +338,14 @@ describe.each(isolations)('resource attacks (%s)', (isolation) => {
     const workRoot = join(folders.root, 'listable-work');
     mkdirSync(workRoot, { mode: 0o755 });
     try {
-      const result = await probe('none', `${TRY_READ}
+      const result = await probe(
+        'none',
+        `${TRY_READ}
         const path = require('path'); const root = path.dirname(process.cwd());
         let list; try { list = fs.readdirSync(root); } catch (error) { list = error.code; }
-        console.log(JSON.stringify({ list, own: fs.readdirSync(process.cwd()).length > 0 }))`, { workRoot, storageDir: folders.storageDir });
+        console.log(JSON.stringify({ list, own: fs.readdirSync(process.cwd()).length > 0 }))`,
+        { workRoot, storageDir: folders.storageDir },
+      );
       expect(result).toEqual({ list: 'EACCES', own: true });
     } finally {
       folders.cleanup();

@@ -8,12 +8,15 @@ const asRoot = process.getuid?.() === 0 ? test : test.skip;
 const noSandbox = async () => 'none' as const;
 const sandbox = async () => 'bubblewrap' as const;
 
-test.each(['auto', 'bubblewrap'] as const)('AGENTRY_ISOLATION=%s without a usable sandbox: the executor does not start, and is told what to install or set', async (isolation) => {
-  const problems = await checkIsolation({ isolation, runUser: DEFAULT_RUN_USER, folders: [] }, noSandbox);
-  expect(problems).toHaveLength(1);
-  expect(problems[0]).toMatch(new RegExp(`^AGENTRY_ISOLATION=${isolation} runs every script in a bubblewrap sandbox, and none is usable here`));
-  expect(problems[0]).toContain('AGENTRY_ISOLATION=none');
-});
+test.each(['auto', 'bubblewrap'] as const)(
+  'AGENTRY_ISOLATION=%s without a usable sandbox: the executor does not start, and is told what to install or set',
+  async (isolation) => {
+    const problems = await checkIsolation({ isolation, runUser: DEFAULT_RUN_USER, folders: [] }, noSandbox);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(new RegExp(`^AGENTRY_ISOLATION=${isolation} runs every script in a bubblewrap sandbox, and none is usable here`));
+    expect(problems[0]).toContain('AGENTRY_ISOLATION=none');
+  },
+);
 
 test('only an explicit AGENTRY_ISOLATION=none runs without a sandbox; a usable sandbox passes', async () => {
   expect(await checkIsolation({ isolation: 'none', runUser: DEFAULT_RUN_USER, folders: [] }, noSandbox)).toEqual([]);
@@ -37,6 +40,7 @@ test('the start-up line says which isolation runs, as whom, with which limits', 
   const none = await describeIsolation({ isolation: 'none', runUser: DEFAULT_RUN_USER });
   expect(none).toMatch(/^isolation none: scripts run WITHOUT a sandbox, as /);
   const sandboxed = await describeIsolation({ isolation: 'auto', runUser: DEFAULT_RUN_USER });
-  expect(sandboxed).toMatch(/^isolation bubblewrap \(AGENTRY_ISOLATION=auto\): scripts run sandboxed, as .*, network .*, with (per-run cgroup|per-process rlimits)/);
+  expect(sandboxed).toMatch(
+    /^isolation bubblewrap \(AGENTRY_ISOLATION=auto\): scripts run sandboxed, as .*, network .*, with (per-run cgroup|per-process rlimits)/,
+  );
 });
-

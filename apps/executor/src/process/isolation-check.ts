@@ -48,7 +48,10 @@ export async function checkIsolation(
   if (user) {
     for (const [name, path] of settings.folders) {
       const blocker = untraversable(path, user);
-      if (blocker) problems.push(`${name} (${path}): the run user (uid ${user.uid}) cannot reach it: ${blocker} gives it no search (x) permission; choose another folder or \`chmod o+x ${blocker}\``);
+      if (blocker)
+        problems.push(
+          `${name} (${path}): the run user (uid ${user.uid}) cannot reach it: ${blocker} gives it no search (x) permission; choose another folder or \`chmod o+x ${blocker}\``,
+        );
     }
   }
   return problems;
@@ -116,7 +119,9 @@ export async function describeIsolation(settings: IsolationSettings): Promise<st
   const user = runUserFor(settings.runUser);
   const as = user ? `as uid ${user.uid}:${user.gid}` : `as the executor's own uid ${process.getuid?.()} (not root: it cannot switch users)`;
   const cgroups = await detectCgroups();
-  const limits = cgroups ? `per-run cgroup ${cgroups.version} limits (memory, pids, cpu) under ${cgroups.root}` : 'per-process rlimits only (no writable cgroup: memory and processes are not capped per run as a whole)';
+  const limits = cgroups
+    ? `per-run cgroup ${cgroups.version} limits (memory, pids, cpu) under ${cgroups.root}`
+    : 'per-process rlimits only (no writable cgroup: memory and processes are not capped per run as a whole)';
   if (settings.isolation === 'none') {
     return `isolation none: scripts run WITHOUT a sandbox, ${as}, with ${limits}; they can read what that user may read, see the host's processes and reach its network`;
   }

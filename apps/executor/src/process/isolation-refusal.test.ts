@@ -45,7 +45,10 @@ async function startExecutorInUserNamespace(env: Record<string, string>, maxUser
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const own = readlinkSync('/proc/self/ns/user');
-  await waitUntil(() => child.exitCode !== null || readlinkSync(`/proc/${child.pid}/ns/user`) !== own, { timeoutMs: 10_000, message: 'the executor has its user namespace' });
+  await waitUntil(() => child.exitCode !== null || readlinkSync(`/proc/${child.pid}/ns/user`) !== own, {
+    timeoutMs: 10_000,
+    message: 'the executor has its user namespace',
+  });
   writeFileSync(`/proc/${child.pid}/uid_map`, '0 0 65536\n');
   writeFileSync(`/proc/${child.pid}/gid_map`, '0 0 65536\n');
   child.stdin!.end('mapped\n');
@@ -98,7 +101,10 @@ async function startExecutorInUserNamespace(env: Record<string, string>, maxUser
     children.push(executor.child);
     await waitUntil(() => / ready \(/.test(executor.output()) || executor.child.exitCode !== null, { timeoutMs: 45_000, message: 'the executor ready' });
     expect(executor.output()).toMatch(/ ready \(/);
-    const warning = executor.output().split('\n').find((line) => line.includes('AGENTRY_ISOLATION=none: isolation none: scripts run WITHOUT a sandbox'));
+    const warning = executor
+      .output()
+      .split('\n')
+      .find((line) => line.includes('AGENTRY_ISOLATION=none: isolation none: scripts run WITHOUT a sandbox'));
     expect(warning).toMatch(/"level":"warn"/);
     executor.child.kill('SIGTERM');
     expect(await executor.exited).toBe(0);

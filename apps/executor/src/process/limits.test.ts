@@ -36,7 +36,10 @@ describe.each(['none', 'bubblewrap'] as TestIsolation[])('limits and stops (%s)'
   });
 
   maybe.each([
-    ['JavaScript objects', 'const keep = []; for (let mb = 1; ; mb++) { keep.push(Array.from({ length: 32768 }, (_, i) => ({ i }))); if (mb % 8 === 0) console.log("allocated", mb); }'],
+    [
+      'JavaScript objects',
+      'const keep = []; for (let mb = 1; ; mb++) { keep.push(Array.from({ length: 32768 }, (_, i) => ({ i }))); if (mb % 8 === 0) console.log("allocated", mb); }',
+    ],
     ['Buffers', 'const keep = []; for (let mb = 1; ; mb++) { keep.push(Buffer.alloc(1 << 20, 1)); if (mb % 8 === 0) console.log("allocated", mb); }'],
   ])('a script that fills memory with %s dies on the memory limit', async (_kind, script) => {
     const result = await runScript(isolation, script, { limits: { memoryMb: 128 } });

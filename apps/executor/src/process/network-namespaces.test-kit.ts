@@ -54,12 +54,26 @@ const ip = (...args: string[]) => execFileSync('ip', args, { stdio: ['ignore', '
  * How the runner (the executor's side) runs in the host namespace: as root, like the tests, or as
  * an unprivileged user — the executor started by a user who is not root.
  */
-export type RunnerIdentity = { kind: 'root' } | { kind: 'unprivileged'; uid: number; /** /dev/net/tun as this host has it (0600), not as Debian's udev makes it. */ tunUnusable?: boolean };
+export type RunnerIdentity =
+  | { kind: 'root' }
+  | { kind: 'unprivileged'; uid: number; /** /dev/net/tun as this host has it (0600), not as Debian's udev makes it. */ tunUnusable?: boolean };
 
 /** An unprivileged user who may make user namespaces here (bwrap and the network holder need them). */
 export const UNPRIVILEGED_RUNNER = 65534;
 export const unprivilegedNamespacesUsable =
-  namespacesUsable && spawnSync('setpriv', ['--reuid', `${UNPRIVILEGED_RUNNER}`, '--regid', `${UNPRIVILEGED_RUNNER}`, '--clear-groups', 'unshare', '--user', '--map-root-user', '--net', 'true']).status === 0;
+  namespacesUsable &&
+  spawnSync('setpriv', [
+    '--reuid',
+    `${UNPRIVILEGED_RUNNER}`,
+    '--regid',
+    `${UNPRIVILEGED_RUNNER}`,
+    '--clear-groups',
+    'unshare',
+    '--user',
+    '--map-root-user',
+    '--net',
+    'true',
+  ]).status === 0;
 
 export async function createTestNetwork(runner: RunnerIdentity = { kind: 'root' }): Promise<TestNetwork> {
   const id = `${process.pid % 100_000}`;
@@ -121,7 +135,10 @@ const unprivilegedStart = (uid: number, tunMode: string) =>
 
 async function runInNamespace(ns: string, runner: RunnerIdentity, options: object): Promise<any> {
   const runnerCommand = [process.execPath, '--import', here('./ts-source-loader.test-kit.mjs'), here('./egress-run.test-kit.ts'), JSON.stringify(options)];
-  const command = runner.kind === 'root' ? runnerCommand : ['/bin/sh', '-c', unprivilegedStart(runner.uid, runner.tunUnusable ? '0600' : '0666'), 'agentry-test-runner', ...runnerCommand];
+  const command =
+    runner.kind === 'root'
+      ? runnerCommand
+      : ['/bin/sh', '-c', unprivilegedStart(runner.uid, runner.tunUnusable ? '0600' : '0666'), 'agentry-test-runner', ...runnerCommand];
   const child = spawn('ip', ['netns', 'exec', ns, ...command], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -136,7 +153,11 @@ async function runInNamespace(ns: string, runner: RunnerIdentity, options: objec
 
 /** A listener on PORT (TCP on every address, HTTP on HTTP_PORT, UDP too, joined to 224.0.0.251 on the veth) and, in the world, a DNS server for WORLD_NAMES. */
 async function listen(ns: string, dns: boolean): Promise<Listener> {
-  const child = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', LISTENER, String(PORT), dns ? JSON.stringify(WORLD_NAMES) : '{}', dns ? RESOLVER_ADDRESS : HOST_ADDRESS], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    'ip',
+    ['netns', 'exec', ns, process.execPath, '-e', LISTENER, String(PORT), dns ? JSON.stringify(WORLD_NAMES) : '{}', dns ? RESOLVER_ADDRESS : HOST_ADDRESS],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const listener: Listener = { log: [], process: child };
   const lines = createInterface({ input: child.stdout! });
   await new Promise<void>((resolve, reject) => {

@@ -18,7 +18,7 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
  * may take a while, but it runs nothing.
  */
 export async function groupExited(pgid: number, timeoutMs: number): Promise<boolean> {
-  for (const until = Date.now() + timeoutMs; ; ) {
+  for (const until = Date.now() + timeoutMs; ;) {
     if (!(await groupRunning(pgid))) return true;
     if (Date.now() >= until) return false;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
@@ -27,7 +27,7 @@ export async function groupExited(pgid: number, timeoutMs: number): Promise<bool
 
 /** Resolves once the process is gone or a zombie, or after `timeoutMs`. */
 export async function processExited(pid: number, timeoutMs: number): Promise<boolean> {
-  for (const until = Date.now() + timeoutMs; ; ) {
+  for (const until = Date.now() + timeoutMs; ;) {
     if (!running(await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => ''))) return true;
     if (Date.now() >= until) return false;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));

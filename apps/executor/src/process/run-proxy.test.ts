@@ -44,7 +44,9 @@ describe("an agent's proxy", () => {
   });
 
   test("a proxy on one of this host's own addresses is refused", () => {
-    const own = Object.values(networkInterfaces()).flat().find((entry) => entry && !entry.internal && entry.family === 'IPv4');
+    const own = Object.values(networkInterfaces())
+      .flat()
+      .find((entry) => entry && !entry.internal && entry.family === 'IPv4');
     if (!own) return;
     expect(() => proxyEnvironment(`http://${own.address}:3128`)).toThrow(/in a range scripts may not reach/);
   });

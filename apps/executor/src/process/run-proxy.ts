@@ -17,7 +17,11 @@ const NO_PROXY = 'localhost,127.0.0.1,::1';
  * script connects to it from inside the sandbox, where the kernel's rules refuse a name that
  * leads to a denied address (EACCES) like any other connection.
  */
-export function proxyEnvironment(proxyAddress: string | undefined, operatorDenied: readonly Cidr[] = [], hostPorts: readonly HostPort[] = []): Record<string, string> {
+export function proxyEnvironment(
+  proxyAddress: string | undefined,
+  operatorDenied: readonly Cidr[] = [],
+  hostPorts: readonly HostPort[] = [],
+): Record<string, string> {
   if (!proxyAddress) return {};
   const url = proxyUrl(proxyAddress);
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');

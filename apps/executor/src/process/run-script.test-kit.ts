@@ -10,8 +10,15 @@ export type TestIsolation = 'none' | 'bubblewrap';
 /** Both isolation paths where bubblewrap works here; 'none' alone otherwise (jest shows the skipped ones). */
 export const bubblewrapUsable = (await isolationAvailable()) === 'bubblewrap';
 
-export const DEFAULT_LIMITS: RunLimits = { timeLimitSeconds: 60, maxTimeLimitSeconds: 600, memoryMb: 256, maxFileDescriptors: 256, maxProcesses: 128, cpuPercent: 100, diskMb: 256 };
-
+export const DEFAULT_LIMITS: RunLimits = {
+  timeLimitSeconds: 60,
+  maxTimeLimitSeconds: 600,
+  memoryMb: 256,
+  maxFileDescriptors: 256,
+  maxProcesses: 128,
+  cpuPercent: 100,
+  diskMb: 256,
+};
 
 export interface ScriptResult {
   outcome: RunOutcome;

@@ -61,7 +61,14 @@ export async function startRun(req: RunRequest, hooks: RunHooks): Promise<Runnin
   }
   if (req.dependencies?.problem) return notStarted(new Error(req.dependencies.problem), hooks);
   if (req.imageProblem) return notStarted(new Error(req.imageProblem), hooks);
-  const folder = await createRunFolder(req.workRoot, req.containerId, req.scriptName, req.scriptText, req.dependencies?.libraries ?? [], moduleLinks(req, isolation));
+  const folder = await createRunFolder(
+    req.workRoot,
+    req.containerId,
+    req.scriptName,
+    req.scriptText,
+    req.dependencies?.libraries ?? [],
+    moduleLinks(req, isolation),
+  );
   let cgroup: RunCgroup | null = null;
   try {
     await giveToRunUser(folder.dir, user);
@@ -84,7 +91,9 @@ export async function startRun(req: RunRequest, hooks: RunHooks): Promise<Runnin
 async function chooseIsolation(wanted: RunRequest['isolation'], user: RunUser | null): Promise<Isolation> {
   if (wanted === 'none') return 'none';
   if ((await isolationAvailable(user)) !== 'bubblewrap') {
-    throw new Error('bubblewrap is not usable on this machine: install bubblewrap (apt-get install bubblewrap slirp4netns), or run without a sandbox with AGENTRY_ISOLATION=none');
+    throw new Error(
+      'bubblewrap is not usable on this machine: install bubblewrap (apt-get install bubblewrap slirp4netns), or run without a sandbox with AGENTRY_ISOLATION=none',
+    );
   }
   return 'bubblewrap';
 }
@@ -228,7 +237,8 @@ class ScriptRun implements RunningProcess {
    * its namespaces (synchronously, nothing in between): the pid is still this run's, never reused.
    */
   private connectNetwork(): Promise<AttachedNetwork> {
-    if (this.exited || this.child.exitCode !== null || this.child.signalCode !== null) return Promise.reject(new Error('the sandbox ended before its network was attached'));
+    if (this.exited || this.child.exitCode !== null || this.child.signalCode !== null)
+      return Promise.reject(new Error('the sandbox ended before its network was attached'));
     return attachNetwork(this.pid, runIdentity(this.user), this.req.egressDenied, this.req.egressHostPorts);
   }
 

@@ -18,7 +18,8 @@ async function answer(req: RuntimeRequest): Promise<unknown> {
       return req.path === 'custom.txt' ? 'https://files.example/custom.txt' : null;
     case 'mail':
       // The runtime's request as the executor forwards it (runs/script-notifications.ts).
-      if (req.subject !== 'subject' || req.text !== 'text' || req.to !== null) throw Object.assign(new Error(JSON.stringify(req)), { code: 'UNEXPECTED_REQUEST' });
+      if (req.subject !== 'subject' || req.text !== 'text' || req.to !== null)
+        throw Object.assign(new Error(JSON.stringify(req)), { code: 'UNEXPECTED_REQUEST' });
       return null;
     default:
       return null;
@@ -141,7 +142,16 @@ describe.each(['none', 'bubblewrap'] as TestIsolation[])('the script API (%s)', 
       expect(result.outcome).toMatchObject({ reason: 'exited', exitCode: 0 });
       const out = JSON.parse(result.output.toString());
       expect(out).toMatchObject({
-        props: { argument, agentId: 7, containerId: 41, apiKey: 'rk_41_AAAAAAAAAAAAAAAAAAAAAAAA', proxyAddress: 'http://proxy:3128', retryCount: 2, maxRetries: 3, same: true },
+        props: {
+          argument,
+          agentId: 7,
+          containerId: 41,
+          apiKey: 'rk_41_AAAAAAAAAAAAAAAAAAAAAAAA',
+          proxyAddress: 'http://proxy:3128',
+          retryCount: 2,
+          maxRetries: 3,
+          same: true,
+        },
         agent: { runs: 1 },
         other: { other: true },
         missing: { code: 'NOT_FOUND', message: 'Agent not found' },
@@ -155,7 +165,11 @@ describe.each(['none', 'bubblewrap'] as TestIsolation[])('the script API (%s)', 
         escape: 'INVALID_PATH',
         mail: 'sent',
       });
-      expect(filesIn(folders.storageDir)).toEqual({ ...SAVED_FILES, 'custom.txt': 'custom', ...(remoteHost ? { 'web/remote.txt': 'remote file at /remote.txt' } : {}) });
+      expect(filesIn(folders.storageDir)).toEqual({
+        ...SAVED_FILES,
+        'custom.txt': 'custom',
+        ...(remoteHost ? { 'web/remote.txt': 'remote file at /remote.txt' } : {}),
+      });
       // overrideTimeLimit(120) counts from the run's start.
       expect(out.left).toBeGreaterThan(100);
       expect(out.left).toBeLessThanOrEqual(120);
@@ -214,7 +228,22 @@ describe.each(['none', 'bubblewrap'] as TestIsolation[])('the script API (%s)', 
       });
       expect(filesIn(folders.storageDir)).toEqual(SAVED_FILES);
       expect(result.requests[0]).toEqual({ kind: 'progressHint', progress: 0.25, label: 'quarter' });
-      expect(result.requests.map((req) => req.kind)).toEqual(['progressHint', 'setResultObject', 'message', 'getAgentObject', 'getAgentObject', 'getAgentObject', 'setAgentObject', 'getGlobalObject', 'setGlobalObject', 'overrideTimeLimit', 'saved', 'saved', 'saved', 'saved']);
+      expect(result.requests.map((req) => req.kind)).toEqual([
+        'progressHint',
+        'setResultObject',
+        'message',
+        'getAgentObject',
+        'getAgentObject',
+        'getAgentObject',
+        'setAgentObject',
+        'getGlobalObject',
+        'setGlobalObject',
+        'overrideTimeLimit',
+        'saved',
+        'saved',
+        'saved',
+        'saved',
+      ]);
     } finally {
       folders.cleanup();
     }

@@ -18,7 +18,12 @@ export function reachableForRunUser(dir: string, copyRoot = REACHABLE_RUNTIME_RO
   // Every file, sub-folders included (browser/): a change anywhere is a new copy.
   const files = (readdirSync(dir, { recursive: true }) as string[]).filter((file) => !statSync(join(dir, file)).isDirectory()).sort();
   const hash = createHash('sha256');
-  for (const file of files) hash.update(file).update('\0').update(readFileSync(join(dir, file))).update('\0');
+  for (const file of files)
+    hash
+      .update(file)
+      .update('\0')
+      .update(readFileSync(join(dir, file)))
+      .update('\0');
   const copy = join(copyRoot, `runtime-${hash.digest('hex').slice(0, 16)}`);
   if (!isDirectory(copy)) {
     mkdirSync(copyRoot, { recursive: true, mode: 0o755 });
@@ -36,7 +41,8 @@ export function reachableForRunUser(dir: string, copyRoot = REACHABLE_RUNTIME_RO
   // The folder above too: whoever may write there could swap the copy for another.
   for (const folder of [copyRoot, copy]) {
     const info = statSync(folder);
-    if (info.uid !== 0 || (info.mode & 0o022) !== 0) throw new Error(`${folder} must belong to root and be writable by root only (every script loads the runtime from it)`);
+    if (info.uid !== 0 || (info.mode & 0o022) !== 0)
+      throw new Error(`${folder} must belong to root and be writable by root only (every script loads the runtime from it)`);
   }
   return copy;
 }

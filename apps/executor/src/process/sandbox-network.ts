@@ -49,7 +49,8 @@ async function whyNoPolicedNetwork(user: RunUser | null): Promise<string | null>
   if (!existsSync(TUN)) return `${TUN} does not exist (in a container, give it the device)`;
   // Root opens it whatever its mode; Debian's udev makes it 0666 for everyone else (no privilege:
   // a tap device can only be made in a network namespace one has CAP_NET_ADMIN over).
-  if (process.getuid?.() !== 0 && !readWritable(TUN)) return `${TUN} is not read-writable by the executor's user (uid ${process.getuid?.()}): \`chmod 0666 ${TUN}\` (what Debian's udev does)`;
+  if (process.getuid?.() !== 0 && !readWritable(TUN))
+    return `${TUN} is not read-writable by the executor's user (uid ${process.getuid?.()}): \`chmod 0666 ${TUN}\` (what Debian's udev does)`;
   if (!(await networkHolderUsable(user))) {
     return `a sandbox inside its network holder (\`unshare --user --map-root-user --net\`, then bwrap) does not run here as uid ${runIdentity(user).uid}: unprivileged user namespaces restricted to some programs (AppArmor's kernel.apparmor_restrict_unprivileged_userns) or too few allowed (user.max_user_namespaces)?`;
   }
@@ -102,7 +103,12 @@ export function sandboxPid(info: Readable): Promise<number> {
  * are opened before this function first awaits, so a pid that was reused can not lend its
  * namespaces. `owner` is the holder's owner on the host (runIdentity()).
  */
-export async function attachNetwork(holderPid: number, owner: RunUser, operatorDenied: readonly Cidr[] = [], hostPorts: readonly HostPort[] = []): Promise<AttachedNetwork> {
+export async function attachNetwork(
+  holderPid: number,
+  owner: RunUser,
+  operatorDenied: readonly Cidr[] = [],
+  hostPorts: readonly HostPort[] = [],
+): Promise<AttachedNetwork> {
   // Opened once and used through these descriptors: the rules go to the holder's namespace, never
   // to another process's (the host's: prohibiting 10/8 there would cut the host off its networks).
   const netns = openSync(`/proc/${holderPid}/ns/net`, 'r');
@@ -111,7 +117,8 @@ export async function attachNetwork(holderPid: number, owner: RunUser, operatorD
     userns = openSync(`/proc/${holderPid}/ns/user`, 'r');
     const own = statSync('/proc/self/ns/net');
     const target = fstatSync(netns);
-    if (target.ino === own.ino && target.dev === own.dev) throw new Error("the sandbox has no network namespace of its own: the executor's would get the rules");
+    if (target.ino === own.ino && target.dev === own.dev)
+      throw new Error("the sandbox has no network namespace of its own: the executor's would get the rules");
     return await attachTo({ netns, userns, owner }, operatorDenied, hostPorts);
   } finally {
     closeSync(netns);
@@ -140,7 +147,18 @@ async function attachTo(holder: Holder, operatorDenied: readonly Cidr[], hostPor
   const hostLoopback = hostPorts.length > 0 ? [] : ['--disable-host-loopback'];
   const slirp = spawn(
     findExecutable('slirp4netns')!,
-    ['--configure', `--mtu=${MTU}`, ...hostLoopback, '--enable-seccomp', `--ready-fd=${READY_FD}`, `--exit-fd=${EXIT_FD}`, `--userns-path=/proc/self/fd/${SLIRP_USERNS_FD}`, '--netns-type=path', `/proc/self/fd/${SLIRP_NETNS_FD}`, 'tap0'],
+    [
+      '--configure',
+      `--mtu=${MTU}`,
+      ...hostLoopback,
+      '--enable-seccomp',
+      `--ready-fd=${READY_FD}`,
+      `--exit-fd=${EXIT_FD}`,
+      `--userns-path=/proc/self/fd/${SLIRP_USERNS_FD}`,
+      '--netns-type=path',
+      `/proc/self/fd/${SLIRP_NETNS_FD}`,
+      'tap0',
+    ],
     { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe', holder.netns, holder.userns] },
   );
   const close = () => {
@@ -185,14 +203,22 @@ function inHolder(holder: Holder, command: string[], input: string): Promise<voi
     // (a root executor switches to it): its uid is the holder's root, so `ip` keeps every
     // capability there at exec. --preserve-credentials: the owner is already that root, and
     // setgroups is denied in a namespace an unprivileged user mapped.
-    const child = spawn(findExecutable('nsenter')!, [`--user=/proc/self/fd/${NSENTER_USERNS_FD}`, `--net=/proc/self/fd/${NSENTER_NETNS_FD}`, '--preserve-credentials', '--', ...command], {
-      stdio: ['pipe', 'ignore', 'pipe', holder.netns, holder.userns],
-      ...(process.getuid?.() === 0 ? holder.owner : {}),
-    });
+    const child = spawn(
+      findExecutable('nsenter')!,
+      [`--user=/proc/self/fd/${NSENTER_USERNS_FD}`, `--net=/proc/self/fd/${NSENTER_NETNS_FD}`, '--preserve-credentials', '--', ...command],
+      {
+        stdio: ['pipe', 'ignore', 'pipe', holder.netns, holder.userns],
+        ...(process.getuid?.() === 0 ? holder.owner : {}),
+      },
+    );
     let errors = '';
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (errors += chunk));
     child.once('error', reject);
-    child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`the egress rules could not be applied (${command.slice(1, 3).join(' ')}): ${errors.trim() || `exit ${code}`}`))));
+    child.once('close', (code) =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`the egress rules could not be applied (${command.slice(1, 3).join(' ')}): ${errors.trim() || `exit ${code}`}`)),
+    );
     child.stdin!.on('error', () => undefined);
     child.stdin!.end(input);
   });

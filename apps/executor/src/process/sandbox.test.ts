@@ -57,14 +57,17 @@ describe('what a script can see', () => {
     delete process.env.AGENTRY_SECRET_KEY;
   });
 
-  test.each((bubblewrapUsable ? ['none', 'bubblewrap'] : ['none']) as TestIsolation[])("(%s) the environment holds only the run's variables, none of the executor's", async (isolation) => {
-    const script = `console.log(JSON.stringify({ env: process.env, initial: require('fs').readFileSync('/proc/self/environ', 'utf8') }))`;
-    const result = await runScript(isolation, script, { env: { API_TOKEN: 'agent-credential', LANG: 'fr_FR.UTF-8' } });
-    const { env, initial } = JSON.parse(result.output.toString());
-    expect(Object.keys(env).sort()).toEqual(['API_TOKEN', 'HOME', 'LANG', 'PATH', 'PWD', 'TMPDIR']);
-    expect(env).toMatchObject({ API_TOKEN: 'agent-credential', LANG: 'fr_FR.UTF-8', PATH: '/usr/local/bin:/usr/bin:/bin', PWD: env.HOME });
-    for (const leaked of ['DATABASE_URL', 'NATS_URL', 'AGENTRY_', 'secret', 'JEST']) expect(initial).not.toContain(leaked);
-  });
+  test.each((bubblewrapUsable ? ['none', 'bubblewrap'] : ['none']) as TestIsolation[])(
+    "(%s) the environment holds only the run's variables, none of the executor's",
+    async (isolation) => {
+      const script = `console.log(JSON.stringify({ env: process.env, initial: require('fs').readFileSync('/proc/self/environ', 'utf8') }))`;
+      const result = await runScript(isolation, script, { env: { API_TOKEN: 'agent-credential', LANG: 'fr_FR.UTF-8' } });
+      const { env, initial } = JSON.parse(result.output.toString());
+      expect(Object.keys(env).sort()).toEqual(['API_TOKEN', 'HOME', 'LANG', 'PATH', 'PWD', 'TMPDIR']);
+      expect(env).toMatchObject({ API_TOKEN: 'agent-credential', LANG: 'fr_FR.UTF-8', PATH: '/usr/local/bin:/usr/bin:/bin', PWD: env.HOME });
+      for (const leaked of ['DATABASE_URL', 'NATS_URL', 'AGENTRY_', 'secret', 'JEST']) expect(initial).not.toContain(leaked);
+    },
+  );
 
   test('(none) without a sandbox the script reaches the host: what bubblewrap takes away', async () => {
     const result = await runScript('none', probeScript({ repo: join(process.cwd(), 'package.json'), secret: secretFile }, port, { loopback: '127.0.0.1' }));
@@ -73,26 +76,32 @@ describe('what a script can see', () => {
     expect(probe.pids).toContain(process.pid);
   });
 
-  (bubblewrapUsable ? test.each : test.skip.each)(['none', 'auto'] as const)('(bubblewrap, network %s) no host files, no host processes, no loopback services', async (network) => {
-    const paths = { repo: join(process.cwd(), 'package.json'), secret: secretFile, shadow: '/etc/shadow', hostProc: `/proc/${process.pid}/environ` };
-    // 10.0.2.2 is the host as slirp4netns' gateway: with --disable-host-loopback it leads nowhere.
-    const result = await runScript('bubblewrap', probeScript(paths, port, { loopback: '127.0.0.1', gateway: '10.0.2.2' }), { network });
-    const probe = JSON.parse(result.output.toString());
-    expect(probe.reads).toEqual({ repo: 'ENOENT', secret: 'ENOENT', shadow: 'ENOENT', hostProc: 'ENOENT' });
-    expect(probe.reach.loopback).not.toBe('connected');
-    expect(probe.reach.gateway).not.toBe('connected');
-    // Only the sandbox's own processes: its init, the script (and whatever the script starts).
-    expect(probe.pids.length).toBeLessThanOrEqual(3);
-  });
+  (bubblewrapUsable ? test.each : test.skip.each)(['none', 'auto'] as const)(
+    '(bubblewrap, network %s) no host files, no host processes, no loopback services',
+    async (network) => {
+      const paths = { repo: join(process.cwd(), 'package.json'), secret: secretFile, shadow: '/etc/shadow', hostProc: `/proc/${process.pid}/environ` };
+      // 10.0.2.2 is the host as slirp4netns' gateway: with --disable-host-loopback it leads nowhere.
+      const result = await runScript('bubblewrap', probeScript(paths, port, { loopback: '127.0.0.1', gateway: '10.0.2.2' }), { network });
+      const probe = JSON.parse(result.output.toString());
+      expect(probe.reads).toEqual({ repo: 'ENOENT', secret: 'ENOENT', shadow: 'ENOENT', hostProc: 'ENOENT' });
+      expect(probe.reach.loopback).not.toBe('connected');
+      expect(probe.reach.gateway).not.toBe('connected');
+      // Only the sandbox's own processes: its init, the script (and whatever the script starts).
+      expect(probe.pids.length).toBeLessThanOrEqual(3);
+    },
+  );
 
   // What a sandbox does reach (the public internet, by name through the forwarder) is shown in
   // egress.test.ts, against addresses of its own network namespaces.
-  (bubblewrapUsable && slirpInstalled && hostAddress ? test : test.skip)("(bubblewrap, network internet) the host's own addresses are refused by the egress rules, DNS through slirp4netns", async () => {
-    const result = await runScript('bubblewrap', probeScript({}, port, { outside: hostAddress! }), { network: 'internet' });
-    const probe = JSON.parse(result.output.toString());
-    expect(probe.reach).toEqual({ outside: 'EACCES' });
-    expect(probe.resolv).toBe('nameserver 10.0.2.3\n');
-  });
+  (bubblewrapUsable && slirpInstalled && hostAddress ? test : test.skip)(
+    "(bubblewrap, network internet) the host's own addresses are refused by the egress rules, DNS through slirp4netns",
+    async () => {
+      const result = await runScript('bubblewrap', probeScript({}, port, { outside: hostAddress! }), { network: 'internet' });
+      const probe = JSON.parse(result.output.toString());
+      expect(probe.reach).toEqual({ outside: 'EACCES' });
+      expect(probe.resolv).toBe('nameserver 10.0.2.3\n');
+    },
+  );
 
   (bubblewrapUsable && hostAddress ? test : test.skip)('(bubblewrap, network none) the script reaches nothing', async () => {
     const result = await runScript('bubblewrap', probeScript({}, port, { outside: hostAddress! }), { network: 'none' });

@@ -21,7 +21,26 @@ export const SANDBOX = {
 /** Top-level system folders: bound read-only, or re-created as the same symlink (merged /usr). */
 const SYSTEM_ROOTS = ['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32'];
 /** /etc entries a node script needs (DNS, TLS roots, users, time zone) — nothing else of /etc. */
-const ETC_ENTRIES = ['resolv.conf', 'hosts', 'nsswitch.conf', 'host.conf', 'gai.conf', 'ssl', 'ca-certificates', 'ca-certificates.conf', 'pki', 'localtime', 'timezone', 'alternatives', 'passwd', 'group', 'ld.so.cache', 'ld.so.conf', 'ld.so.conf.d', 'fonts'];
+const ETC_ENTRIES = [
+  'resolv.conf',
+  'hosts',
+  'nsswitch.conf',
+  'host.conf',
+  'gai.conf',
+  'ssl',
+  'ca-certificates',
+  'ca-certificates.conf',
+  'pki',
+  'localtime',
+  'timezone',
+  'alternatives',
+  'passwd',
+  'group',
+  'ld.so.cache',
+  'ld.so.conf',
+  'ld.so.conf.d',
+  'fonts',
+];
 /** Caches a browser reads (fontconfig's, else every run rebuilds it into its HOME): read-only, where the host has them. */
 const SYSTEM_CACHES = ['/var/cache/fontconfig'];
 
@@ -145,7 +164,14 @@ async function probeSandbox(user: RunUser | null, holder: boolean): Promise<bool
     writeFileSync(resolvConf, '');
     if (user) chownSync(scratch, user.uid, user.gid);
     const network = holder ? { resolvConf, identity: runIdentity(user) } : undefined;
-    const command = [...(holder ? networkHolderCommand() : []), bwrap, ...bubblewrapArgs({ workDir: scratch, tmpDir: scratch, storageDir: scratch, network }), process.execPath, '-e', 'require("phantombuster")'];
+    const command = [
+      ...(holder ? networkHolderCommand() : []),
+      bwrap,
+      ...bubblewrapArgs({ workDir: scratch, tmpDir: scratch, storageDir: scratch, network }),
+      process.execPath,
+      '-e',
+      'require("phantombuster")',
+    ];
     return await new Promise<boolean>((resolve) => {
       const child = spawn(command[0]!, command.slice(1), { stdio: 'ignore', env: { PATH: '/usr/bin:/bin' }, cwd: scratch, ...(user ?? {}) });
       child.on('error', () => resolve(false));

@@ -18,7 +18,8 @@ const repo = fileURLToPath(new URL('../../../../', import.meta.url));
  */
 export async function resolve(specifier, context, next) {
   const library = /^@agentry\/([a-z-]+)$/.exec(specifier);
-  if (library && existsSync(`${repo}libs/${library[1]}/src/index.ts`)) return { url: new URL(`libs/${library[1]}/src/index.ts`, `file://${repo}`).href, shortCircuit: true };
+  if (library && existsSync(`${repo}libs/${library[1]}/src/index.ts`))
+    return { url: new URL(`libs/${library[1]}/src/index.ts`, `file://${repo}`).href, shortCircuit: true };
   if (specifier.startsWith('.') && specifier.endsWith('.js') && context.parentURL?.endsWith('.ts')) {
     const url = new URL(specifier.replace(/\.js$/, '.ts'), context.parentURL);
     if (existsSync(fileURLToPath(url))) return { url: url.href, shortCircuit: true };

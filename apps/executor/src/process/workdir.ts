@@ -20,7 +20,9 @@ const SLIRP_DNS = '10.0.2.3';
 
 /** A safe file name for the script: its base name, odd characters replaced, `.js` unless `.mjs` / `.cjs` / `.js`. */
 export function scriptFileName(scriptName: string): string {
-  const base = basename(scriptName.replace(/\\/g, '/')).replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '');
+  const base = basename(scriptName.replace(/\\/g, '/'))
+    .replace(/[^A-Za-z0-9._-]/g, '_')
+    .replace(/^\.+/, '');
   if (!base) return 'script.js';
   return /\.(c|m)?js$/.test(base) ? base : `${base}.js`;
 }

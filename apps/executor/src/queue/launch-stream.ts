@@ -1,12 +1,4 @@
-import {
-  AckPolicy,
-  DiscardPolicy,
-  JetStreamApiCodes,
-  jetstreamManager,
-  RetentionPolicy,
-  StorageType,
-  type ConsumerConfig,
-} from '@nats-io/jetstream';
+import { AckPolicy, DiscardPolicy, JetStreamApiCodes, jetstreamManager, RetentionPolicy, StorageType, type ConsumerConfig } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
 import { LAUNCH_STREAM, NatsDurables, StreamSubjects } from '@agentry/contracts';
 import { ensureStream, isJetStreamApiError, replicasOf, type StreamDefinition, type StreamPlacement } from '@agentry/messaging';

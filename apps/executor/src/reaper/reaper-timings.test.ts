@@ -9,8 +9,11 @@ test('short TTLs (tests) keep floors a loaded machine can meet; long ones cap th
   expect(reaperTimings(600_000).callTimeoutMs).toBe(10_000);
 });
 
-test.each([1000, 2000, 15_000, 60_000, 600_000])('TTL %i ms: every call fits in a sweep, and a live leader always speaks before its session is closed', (ttl) => {
-  const t = reaperTimings(ttl);
-  expect(t.callTimeoutMs).toBeLessThan(t.sweepDeadlineMs);
-  expect(t.sweepEveryMs + t.sweepDeadlineMs).toBeLessThan(t.leaderIdleTimeoutMs);
-});
+test.each([1000, 2000, 15_000, 60_000, 600_000])(
+  'TTL %i ms: every call fits in a sweep, and a live leader always speaks before its session is closed',
+  (ttl) => {
+    const t = reaperTimings(ttl);
+    expect(t.callTimeoutMs).toBeLessThan(t.sweepDeadlineMs);
+    expect(t.sweepEveryMs + t.sweepDeadlineMs).toBeLessThan(t.leaderIdleTimeoutMs);
+  },
+);

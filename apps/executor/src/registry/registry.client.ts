@@ -1,12 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { RpcClient } from '@agentry/messaging';
-import {
-  Subjects,
-  type Actor,
-  type ActorRef,
-  type AgentLaunchSnapshot,
-  type AgentView,
-} from '@agentry/contracts';
+import { Subjects, type Actor, type ActorRef, type AgentLaunchSnapshot, type AgentView } from '@agentry/contracts';
 
 /**
  * The platform acting for an org on a run's behalf: the launching user's ids, no roles (the

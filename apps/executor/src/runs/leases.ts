@@ -16,7 +16,11 @@ export const LEASES_KV = Symbol('LEASES_KV');
 export async function openLeases(nc: NatsConnection, ttlMs: number, placement: StreamPlacement = {}): Promise<KV> {
   // Every lease call (create, update, put, get, delete) is a JetStream request bounded by this:
   // a heartbeat or slot call never hangs a keep-alive tick or a reaper sweep, NATS down or not.
-  return new Kvm(jetstream(nc, { timeout: LEASE_CALL_TIMEOUT_MS })).create(LEASES_BUCKET, { ttl: ttlMs, history: 1, ...(placement.replicas === undefined ? {} : { replicas: placement.replicas }) });
+  return new Kvm(jetstream(nc, { timeout: LEASE_CALL_TIMEOUT_MS })).create(LEASES_BUCKET, {
+    ttl: ttlMs,
+    history: 1,
+    ...(placement.replicas === undefined ? {} : { replicas: placement.replicas }),
+  });
 }
 
 /** Longest wait for one KV answer (the library's default, stated: the watchdogs rely on it). */

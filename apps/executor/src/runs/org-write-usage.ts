@@ -31,18 +31,19 @@ export class OrgWriteUsage {
 
   /** Takes back bytes added for a write that then failed (never below zero; nothing once the window has passed). */
   async giveBack(orgId: number, bytes: number, windowSeconds: number, now = Date.now()): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE executor_org_write_usage SET bytes = GREATEST(bytes - $3::bigint, 0) WHERE org_id = $1 AND window_start = $2`,
-      [orgId, windowStartOf(now, windowSeconds), bytes],
-    );
+    await this.dataSource.query(`UPDATE executor_org_write_usage SET bytes = GREATEST(bytes - $3::bigint, 0) WHERE org_id = $1 AND window_start = $2`, [
+      orgId,
+      windowStartOf(now, windowSeconds),
+      bytes,
+    ]);
   }
 
   /** Bytes written in the org's current window. */
   async current(orgId: number, windowSeconds: number, now = Date.now()): Promise<number> {
-    const rows: { bytes: string }[] = await this.dataSource.query(
-      `SELECT bytes::text FROM executor_org_write_usage WHERE org_id = $1 AND window_start = $2`,
-      [orgId, windowStartOf(now, windowSeconds)],
-    );
+    const rows: { bytes: string }[] = await this.dataSource.query(`SELECT bytes::text FROM executor_org_write_usage WHERE org_id = $1 AND window_start = $2`, [
+      orgId,
+      windowStartOf(now, windowSeconds),
+    ]);
     return Number(rows[0]?.bytes ?? 0);
   }
 }

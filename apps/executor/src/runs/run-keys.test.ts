@@ -3,11 +3,15 @@ import { queuedState } from '../containers/domain/fixtures.test-kit.js';
 import { containerOfRunKey, issueRunKey, runKeyActor, runKeyHash } from './run-keys.js';
 
 const started = (hash: string, phase: 'running' | 'ended' = 'running') =>
-  queuedState({}, {
-    phase,
-    started: { containerId: 100, agentId: 7, startedAt: 2000, executorId: 'e1', runKeyHash: hash },
-    ended: phase === 'ended' ? { containerId: 100, agentId: 7, status: 'complete', endType: 'finished', exitCode: 0, endMessage: 'done', endedAt: 3000 } : null,
-  });
+  queuedState(
+    {},
+    {
+      phase,
+      started: { containerId: 100, agentId: 7, startedAt: 2000, executorId: 'e1', runKeyHash: hash },
+      ended:
+        phase === 'ended' ? { containerId: 100, agentId: 7, status: 'complete', endType: 'finished', exitCode: 0, endMessage: 'done', endedAt: 3000 } : null,
+    },
+  );
 
 const refusal = (call: () => unknown): string => {
   try {

@@ -86,7 +86,13 @@ export class RunRequests {
         return url;
       }
       case 'mail':
-        await this.notifications.send(run.actor, { containerId: run.containerId, kind: 'mail', subject: req.subject, text: req.text, ...(req.to ? { to: req.to } : {}) });
+        await this.notifications.send(run.actor, {
+          containerId: run.containerId,
+          kind: 'mail',
+          subject: req.subject,
+          text: req.text,
+          ...(req.to ? { to: req.to } : {}),
+        });
         return null;
       case 'notify':
         await this.notifications.send(run.actor, { containerId: run.containerId, kind: 'notify', text: req.text });

@@ -43,13 +43,21 @@ test('an unknown image or package fails the run naming it and what this executor
   const images = RuntimeImages.load(root);
   imageFolder(root, 'a', 'web-node:v1', ['left-pad']);
   const loaded = RuntimeImages.load(root);
-  expect(loaded.forScript(`'phantombuster package: 2'`)).toEqual({ image: null, problem: "'phantombuster package: 2': no such runtime image on this executor (available: web-node:v1)" });
+  expect(loaded.forScript(`'phantombuster package: 2'`)).toEqual({
+    image: null,
+    problem: "'phantombuster package: 2': no such runtime image on this executor (available: web-node:v1)",
+  });
   expect(loaded.forScript(`'phantom image: other:v1'`).problem).toContain("'phantom image: other:v1': no such runtime image");
   // A path is no image name: nothing is looked up on disk at run time.
-  expect(loaded.forScript(`'phantom image: ../../etc'`)).toEqual({ image: null, problem: "'phantom image: ../../etc': no such runtime image on this executor (available: web-node:v1)" });
+  expect(loaded.forScript(`'phantom image: ../../etc'`)).toEqual({
+    image: null,
+    problem: "'phantom image: ../../etc': no such runtime image on this executor (available: web-node:v1)",
+  });
   expect(loaded.forScript('').image).toMatchObject({ name: 'web-node:v1', modules: ['left-pad'] });
   expect(images.forScript('')).toEqual({ image: null, problem: null });
-  expect(images.forScript(`'phantom image: web-node:v1'`).problem).toBe("'phantom image: web-node:v1': no such runtime image on this executor (none installed)");
+  expect(images.forScript(`'phantom image: web-node:v1'`).problem).toBe(
+    "'phantom image: web-node:v1': no such runtime image on this executor (none installed)",
+  );
 });
 
 test("a built-in image that is not installed is a logged problem, not an image; an operator's one stops the boot, saying how to install it", () => {
@@ -67,18 +75,21 @@ test("a built-in image that is not installed is a logged problem, not an image; 
   expect(() => RuntimeImages.load(builtIn, operator)).toThrow(/not package names: \.\.\/\.\.\/etc/);
 });
 
-(bubblewrapUsable ? test : test.skip)("an operator's image (EXECUTOR_RUNTIME_MODULES_DIR) extends the set: its modules are required and imported in the sandbox, read-only", async () => {
-  const operator = join(root, 'operator');
-  imageFolder(operator, 'extra', 'extra:v1', ['house-helpers', '@acme/tools']);
-  const image = RuntimeImages.load(join(root, 'none'), operator).forScript(`'phantom image: extra:v1'`).image!;
-  const script = `'phantom image: extra:v1'
+(bubblewrapUsable ? test : test.skip)(
+  "an operator's image (EXECUTOR_RUNTIME_MODULES_DIR) extends the set: its modules are required and imported in the sandbox, read-only",
+  async () => {
+    const operator = join(root, 'operator');
+    imageFolder(operator, 'extra', 'extra:v1', ['house-helpers', '@acme/tools']);
+    const image = RuntimeImages.load(join(root, 'none'), operator).forScript(`'phantom image: extra:v1'`).image!;
+    const script = `'phantom image: extra:v1'
     const fs = require('fs');
     let write;
     try { fs.writeFileSync(require.resolve('house-helpers'), 'x'); write = 'written'; } catch (error) { write = error.code; }
     console.log(JSON.stringify([require('house-helpers'), require('@acme/tools'), write]));`;
-  const result = await runScript('bubblewrap', script, { image });
-  expect(JSON.parse(result.output.toString())).toEqual(['house-helpers from extra:v1', '@acme/tools from extra:v1', 'EROFS']);
-  // Control: a run without the image has none of its modules.
-  const without = await runScript('bubblewrap', `try { require('house-helpers'); console.log('found') } catch (e) { console.log(e.code) }`);
-  expect(without.output.toString().trim()).toBe('MODULE_NOT_FOUND');
-});
+    const result = await runScript('bubblewrap', script, { image });
+    expect(JSON.parse(result.output.toString())).toEqual(['house-helpers from extra:v1', '@acme/tools from extra:v1', 'EROFS']);
+    // Control: a run without the image has none of its modules.
+    const without = await runScript('bubblewrap', `try { require('house-helpers'); console.log('found') } catch (e) { console.log(e.code) }`);
+    expect(without.output.toString().trim()).toBe('MODULE_NOT_FOUND');
+  },
+);

@@ -47,7 +47,10 @@ export function requestedImage(scriptText: string): { name: string; line: string
 }
 
 export class RuntimeImages {
-  private constructor(private readonly images: Map<string, RuntimeImage>, readonly problems: string[]) {}
+  private constructor(
+    private readonly images: Map<string, RuntimeImage>,
+    readonly problems: string[],
+  ) {}
 
   /**
    * The images under `builtInDir` (a missing or uninstalled one is a problem to log: runs asking for
@@ -61,7 +64,8 @@ export class RuntimeImages {
     for (const image of readImages(builtInDir, problems)) images.set(image.name, image);
     if (operatorDir) {
       const operatorProblems: string[] = [];
-      if (!existsSync(operatorDir) || !statSync(operatorDir).isDirectory()) operatorProblems.push(`EXECUTOR_RUNTIME_MODULES_DIR: ${operatorDir} is not a folder`);
+      if (!existsSync(operatorDir) || !statSync(operatorDir).isDirectory())
+        operatorProblems.push(`EXECUTOR_RUNTIME_MODULES_DIR: ${operatorDir} is not a folder`);
       else for (const image of readImages(operatorDir, operatorProblems)) images.set(image.name, image);
       if (operatorProblems.length > 0) throw new Error(operatorProblems.join('; '));
     }
@@ -80,7 +84,10 @@ export class RuntimeImages {
     // No header and no default image installed: the run has Node's built-ins and the runtime only.
     if (wanted.line === null) return { image: null, problem: null };
     const known = this.names();
-    return { image: null, problem: `'${wanted.line}': no such runtime image on this executor (${known.length > 0 ? `available: ${known.join(', ')}` : 'none installed'})` };
+    return {
+      image: null,
+      problem: `'${wanted.line}': no such runtime image on this executor (${known.length > 0 ? `available: ${known.join(', ')}` : 'none installed'})`,
+    };
   }
 }
 
@@ -106,7 +113,8 @@ function readImages(root: string, problems: string[]): RuntimeImage[] {
     const bad = modules.filter((name) => !isPackageName(name));
     const missing = modules.filter((name) => !existsSync(join(dir, 'node_modules', name, 'package.json')));
     if (bad.length > 0) problems.push(`runtime image ${pkg.agentryImage} (${dir}): not package names: ${bad.join(', ')}`);
-    else if (missing.length > 0) problems.push(`runtime image ${pkg.agentryImage} (${dir}) is not installed (missing ${missing.join(', ')}): run npm ci --ignore-scripts --prefix ${dir}`);
+    else if (missing.length > 0)
+      problems.push(`runtime image ${pkg.agentryImage} (${dir}) is not installed (missing ${missing.join(', ')}): run npm ci --ignore-scripts --prefix ${dir}`);
     else images.push({ name: pkg.agentryImage, modulesDir: join(dir, 'node_modules'), modules });
   }
   return images;

@@ -37,8 +37,7 @@ const COUNT_LIMITS: Record<ScriptWriteKind, { quota: keyof ScriptWriteQuotas; wh
   object: { quota: 'runMaxObjectWrites', what: 'agent/global object writes' },
 };
 
-const quotaReached = (message: string) =>
-  new DomainError(ErrorCode.PLAN_LIMIT_REACHED, `Quota reached: ${message}. The run goes on; this write was refused.`);
+const quotaReached = (message: string) => new DomainError(ErrorCode.PLAN_LIMIT_REACHED, `Quota reached: ${message}. The run goes on; this write was refused.`);
 
 /**
  * One run's account of what its script wrote. `reserve` is called before the write and answers a release for

@@ -34,7 +34,13 @@ export class AgentStorage {
   constructor(@Inject(EXECUTOR_CONFIG) private readonly config: ExecutorConfig) {}
 
   /** Applies `fileMgmt` before a run and answers where it saves. */
-  async prepareRun(opts: { orgId: number; storageFolder: string; fileMgmt: FileMgmt | null; maxFolders: number | null; containerId: number }): Promise<RunStorage> {
+  async prepareRun(opts: {
+    orgId: number;
+    storageFolder: string;
+    fileMgmt: FileMgmt | null;
+    maxFolders: number | null;
+    containerId: number;
+  }): Promise<RunStorage> {
     const root = agentStorageRoot(this.config.storageDir, opts.orgId, opts.storageFolder);
     await mkdir(root, { recursive: true });
     const mode = opts.fileMgmt ?? DEFAULT_FILE_MGMT;

@@ -11,6 +11,12 @@ test('keeps at most fileMgmtMaxFolders run folders counting the new one, removin
   expect(foldersToRemove(['9', '10', '100', 'notes.txt'], 3, '101')).toEqual(['9']);
   expect(foldersToRemove(['9', '10', '100'], 1, '101')).toEqual(['9', '10', '100']);
   expect(foldersToRemove(['9', '10'], 5, '101')).toEqual([]);
-  expect(foldersToRemove(Array.from({ length: 12 }, (_, i) => String(i + 1)), null, '13')).toEqual(['1', '2', '3']);
+  expect(
+    foldersToRemove(
+      Array.from({ length: 12 }, (_, i) => String(i + 1)),
+      null,
+      '13',
+    ),
+  ).toEqual(['1', '2', '3']);
   expect(foldersToRemove(['5', '101'], 2, '101')).toEqual([]);
 });

@@ -20,9 +20,7 @@ export function runFolderOf(fileMgmt: FileMgmt | null, containerId: number): str
  */
 export function foldersToRemove(entries: string[], maxFolders: number | null, newFolder: string): string[] {
   const keep = Math.max(1, maxFolders ?? DEFAULT_MAX_FOLDERS);
-  const runFolders = entries
-    .filter((name) => /^\d+$/.test(name) && name !== newFolder)
-    .sort((a, b) => Number(BigInt(a) - BigInt(b)));
+  const runFolders = entries.filter((name) => /^\d+$/.test(name) && name !== newFolder).sort((a, b) => Number(BigInt(a) - BigInt(b)));
   const excess = runFolders.length + 1 - keep;
   return excess > 0 ? runFolders.slice(0, excess) : [];
 }

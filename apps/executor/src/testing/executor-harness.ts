@@ -104,7 +104,15 @@ export async function startExecutorTestbed(opts: { config?: Partial<ExecutorConf
       slots: 4,
       defaultTimeLimitSeconds: 60,
       runUser: { uid: 65534, gid: 65534 },
-      runLimits: { memoryMb: 256, maxFileDescriptors: 256, maxProcesses: 128, maxOutputBytes: 64 * 1024 * 1024, cpuPercent: 100, diskMb: 256, maxTimeLimitSeconds: 3600 },
+      runLimits: {
+        memoryMb: 256,
+        maxFileDescriptors: 256,
+        maxProcesses: 128,
+        maxOutputBytes: 64 * 1024 * 1024,
+        cpuPercent: 100,
+        diskMb: 256,
+        maxTimeLimitSeconds: 3600,
+      },
       heartbeatTtlMs: 3000,
       retryBackoffMs: 100,
       logLevel: 'warn',
@@ -161,8 +169,7 @@ export async function startExecutorTestbed(opts: { config?: Partial<ExecutorConf
         const scriptId = await bed.saveScript(`script-${randomBytes(4).toString('hex')}.js`, text, who);
         return (await bed.saveAgent({ scriptId, ...fields }, who)).id;
       },
-      launch: (params, who = actor) =>
-        rpc.request(Subjects.executor.launch, { actor: who, params: { launchType: 'manual', ...params } }),
+      launch: (params, who = actor) => rpc.request(Subjects.executor.launch, { actor: who, params: { launchType: 'manual', ...params } }),
       abort: (params, who = actor) => rpc.request(Subjects.executor.abort, { actor: who, params }),
       async container(containerId) {
         return fold(await bed.containerEvents(containerId));
@@ -198,7 +205,9 @@ export async function startExecutorTestbed(opts: { config?: Partial<ExecutorConf
 
 /** Messages of a container's stream, in order. */
 export const messagesOf = (events: ContainerEvent[]): { text: string; type: string; context: string[] }[] =>
-  events.flatMap((e) => (e.type === ContainerRuntimeEventType.ContainerMessageAdded ? [{ text: e.data.text, type: e.data.type, context: e.data.context }] : []));
+  events.flatMap((e) =>
+    e.type === ContainerRuntimeEventType.ContainerMessageAdded ? [{ text: e.data.text, type: e.data.type, context: e.data.context }] : [],
+  );
 
 async function takeDurableOutput(nc: NatsConnection, containerId: number): Promise<Buffer> {
   const jsm = await jetstreamManager(nc);

@@ -59,7 +59,7 @@ describe('API key transport', () => {
     expect(res.status).toBe(200);
   });
 
-  test('a missing key is 401 in each generation\'s shape', async () => {
+  test("a missing key is 401 in each generation's shape", async () => {
     const v2 = await platform.request('GET', '/api/v2/org/tags');
     expectV2Error(v2, 401, 'UNAUTHENTICATED');
     const v1 = await platform.request('GET', '/api/v1/user.json');
@@ -81,7 +81,7 @@ describe('API key transport', () => {
 });
 
 describe('X-Phantombuster-Org', () => {
-  test("a key acts in its own org with or without naming it; naming another org is 403, even an existing one", async () => {
+  test('a key acts in its own org with or without naming it; naming another org is 403, even an existing one', async () => {
     expect((await listTags(orgA.key, { 'X-Phantombuster-Org': orgA.orgId })).status).toBe(200);
     expectV2Error(await listTags(orgA.key, { 'X-Phantombuster-Org': orgB.orgId }), 403, 'FORBIDDEN');
     expectV2Error(await listTags(orgA.key, { 'X-Phantombuster-Org': 'accounts-b' }), 403, 'FORBIDDEN');
@@ -157,7 +157,10 @@ describe('orgs', () => {
   });
 
   test('plan.maxRunningContainers (fair share) is kept and shown by orgs/fetch; form fields work too', async () => {
-    const res = await platform.request('POST', '/api/v2/orgs', { key: platform.adminKey, json: { name: 'capped-org', plan: { maxAgents: 5, maxRunningContainers: 2 } } });
+    const res = await platform.request('POST', '/api/v2/orgs', {
+      key: platform.adminKey,
+      json: { name: 'capped-org', plan: { maxAgents: 5, maxRunningContainers: 2 } },
+    });
     expect(res.status).toBe(200);
     expect(res.body.plan).toEqual({ maxAgents: 5, maxRunningContainers: 2 });
     const fetched = await platform.request('GET', '/api/v2/orgs/fetch', { key: res.body.apiKey });
@@ -282,7 +285,7 @@ describe('roles (403)', () => {
 });
 
 describe('tags', () => {
-  test('POST answers {id}; GET lists the org\'s tags only; names are unique per org', async () => {
+  test("POST answers {id}; GET lists the org's tags only; names are unique per org", async () => {
     const made = await platform.request('POST', '/api/v2/org/tags', { key: orgB.key, json: { name: 'Leads' } });
     expect(made.status).toBe(200);
     expect(made.body).toEqual({ id: expect.stringMatching(/^\d+$/) });

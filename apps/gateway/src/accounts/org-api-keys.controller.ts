@@ -1,11 +1,5 @@
 import { Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
-import {
-  Subjects,
-  type Actor,
-  type CreateApiKeyParams,
-  type RevokeApiKeyParams,
-  type Role,
-} from '@agentry/contracts';
+import { Subjects, type Actor, type CreateApiKeyParams, type RevokeApiKeyParams, type Role } from '@agentry/contracts';
 import { CurrentActor } from '../http/auth.guard.js';
 import { readId, readList, readString } from '../http/coerce.js';
 import { Params, type RawParams } from '../http/params.decorator.js';

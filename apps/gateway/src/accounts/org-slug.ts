@@ -7,7 +7,10 @@ import type { OrgDto } from '@agentry/contracts';
  * compared with what the caller's own org derives to, never used to find another org.
  */
 export function orgSlugOf(org: Pick<OrgDto, 'name'>): string {
-  let slug = org.name.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^[^a-z]+/, '');
+  let slug = org.name
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '-')
+    .replace(/^[^a-z]+/, '');
   slug = slug.slice(0, 49).replace(/-+$/, '');
   return (slug.length >= 2 ? slug : `org-${slug}`).padEnd(3, '_');
 }

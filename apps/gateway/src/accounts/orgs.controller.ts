@@ -1,9 +1,5 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
-import {
-  Subjects,
-  type Actor,
-  type CreateOrgParams,
-} from '@agentry/contracts';
+import { Subjects, type Actor, type CreateOrgParams } from '@agentry/contracts';
 import { CurrentActor } from '../http/auth.guard.js';
 import { readString } from '../http/coerce.js';
 import { Params, type RawParams } from '../http/params.decorator.js';
@@ -49,19 +45,13 @@ export class OrgsController {
   /** The caller's org: its plan and what it uses of it. */
   @Get('fetch')
   async fetch(@CurrentActor() actor: Actor) {
-    const [org, { agents }] = await Promise.all([
-      this.registry.call(Subjects.orgs.fetch, actor, {}),
-      this.registry.call(Subjects.agents.fetchAll, actor, {}),
-    ]);
+    const [org, { agents }] = await Promise.all([this.registry.call(Subjects.orgs.fetch, actor, {}), this.registry.call(Subjects.agents.fetchAll, actor, {})]);
     return v2Org(org, agents.length);
   }
 
   @Get('fetch-resources')
   async fetchResources(@CurrentActor() actor: Actor) {
-    const [org, { agents }] = await Promise.all([
-      this.registry.call(Subjects.orgs.fetch, actor, {}),
-      this.registry.call(Subjects.agents.fetchAll, actor, {}),
-    ]);
+    const [org, { agents }] = await Promise.all([this.registry.call(Subjects.orgs.fetch, actor, {}), this.registry.call(Subjects.agents.fetchAll, actor, {})]);
     return v2OrgResources(org, agents.length, new Date());
   }
 

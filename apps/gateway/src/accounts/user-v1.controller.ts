@@ -13,10 +13,7 @@ export class UserV1Controller {
   /** The v1 document's `/user`, and the v1 API's `/user.json`. */
   @Get(['user.json', 'user'])
   async user(@CurrentActor() actor: Actor) {
-    const [user, { agents }] = await Promise.all([
-      this.registry.call(Subjects.users.me, actor, {}),
-      this.registry.call(Subjects.agents.fetchAll, actor, {}),
-    ]);
+    const [user, { agents }] = await Promise.all([this.registry.call(Subjects.users.me, actor, {}), this.registry.call(Subjects.agents.fetchAll, actor, {})]);
     return jsend(v1User(user, agents));
   }
 }

@@ -177,9 +177,7 @@ describe('concurrency', () => {
 
     const { versions } = (await api.versions(id)).body;
     expect(versions).toHaveLength(1 + ok.length);
-    expect(versions.map((v: any) => v.versionNumber).sort((a: number, b: number) => a - b)).toEqual(
-      Array.from({ length: 1 + ok.length }, (_, i) => i + 1),
-    );
+    expect(versions.map((v: any) => v.versionNumber).sort((a: number, b: number) => a - b)).toEqual(Array.from({ length: 1 + ok.length }, (_, i) => i + 1));
     const saved = new Set(versions.slice(0, ok.length).map((v: any) => v.settings.description));
     expect(saved.size).toBe(ok.length);
     const events = await eventsOf(id);
@@ -187,7 +185,7 @@ describe('concurrency', () => {
   });
 });
 
-describe('tenant isolation: another org\'s agent is 404 by every endpoint, with no data', () => {
+describe("tenant isolation: another org's agent is 404 by every endpoint, with no data", () => {
   let id: string;
   let versionId: string;
   beforeAll(async () => {

@@ -158,7 +158,7 @@ describe('POST /api/v2/agents/save creates and updates (the v2 API)', () => {
     expect(clone.name).toBe('Clone');
   });
 
-  test('an unknown id, or another org\'s, is 404 and changes nothing', async () => {
+  test("an unknown id, or another org's, is 404 and changes nothing", async () => {
     const mine = await api.create({ name: 'Mine' });
     expect((await api.save({ id: '999999', name: 'x' })).status).toBe(404);
     const foreign = await api.save({ id: mine, name: 'Hijacked' }, other.key);
@@ -281,7 +281,7 @@ describe('bad input → 400 in the v2 shape, naming the field', () => {
 });
 
 describe('plan limits and roles', () => {
-  test('the org\'s agent limit answers 402 (the v2 API); deleting frees a slot', async () => {
+  test("the org's agent limit answers 402 (the v2 API); deleting frees a slot", async () => {
     const small = await platform.newOrg({ name: 'small', maxAgents: 2 });
     const smallApi = agentsApi(platform, small.key);
     const first = await smallApi.create();
@@ -331,7 +331,7 @@ describe('GET /api/v2/agents/fetch-all filters', () => {
 
   const names = (res: { body: { name: string }[] }) => res.body.map((a) => a.name);
 
-  test('all of the org\'s agents, by id, without argument unless asked', async () => {
+  test("all of the org's agents, by id, without argument unless asked", async () => {
     const res = await filterApi.fetchAll();
     expect(res.status).toBe(200);
     expect(names(res)).toEqual(['a', 'b', 'c']);

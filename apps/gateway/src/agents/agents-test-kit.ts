@@ -13,8 +13,7 @@ export function agentsApi(platform: TestPlatform, key: string) {
     retire: (id: string | number, k = key) => request('POST', '/api/v2/agents/retire', { key: k, json: { id: String(id) } }),
     reinstate: (id: string | number, k = key) => request('POST', '/api/v2/agents/reinstate', { key: k, json: { id: String(id) } }),
     versions: (id: string | number, k = key) => request('GET', `/api/v2/agents/versions?id=${id}`, { key: k }),
-    rollback: (id: string | number, versionId: string, k = key) =>
-      request('POST', '/api/v2/agents/rollback', { key: k, json: { id: String(id), versionId } }),
+    rollback: (id: string | number, versionId: string, k = key) => request('POST', '/api/v2/agents/rollback', { key: k, json: { id: String(id), versionId } }),
     v1Record: (id: string | number, query = '', k = key) => request('GET', `/api/v1/agent/${id}.json${query}`, { key: k }),
     v1Create: (json: Record<string, unknown>, k = key) => request('POST', '/api/v1/agent', { key: k, json }),
     /** Creates an agent and answers its id (a string, as v2 does). */

@@ -4,9 +4,28 @@ import { agentsApi, createScript, type AgentsApi } from './agents-test-kit.js';
 
 /** The v1 API's agent record, field for field and in PhantomBuster's order. */
 const RECORD_FIELDS = [
-  'id', 'name', 'scriptId', 'proxy', 'proxyAddress', 'proxyUsername', 'proxyPassword', 'disableWebSecurity', 'ignoreSslErrors',
-  'loadImages', 'launch', 'nbLaunches', 'showDebug', 'awsFolder', 'executionTimeLimit', 'fileMgmt', 'fileMgmtMaxFolders',
-  'lastEndMessage', 'lastEndStatus', 'maxParallelExecs', 'userAwsFolder', 'nonce',
+  'id',
+  'name',
+  'scriptId',
+  'proxy',
+  'proxyAddress',
+  'proxyUsername',
+  'proxyPassword',
+  'disableWebSecurity',
+  'ignoreSslErrors',
+  'loadImages',
+  'launch',
+  'nbLaunches',
+  'showDebug',
+  'awsFolder',
+  'executionTimeLimit',
+  'fileMgmt',
+  'fileMgmtMaxFolders',
+  'lastEndMessage',
+  'lastEndStatus',
+  'maxParallelExecs',
+  'userAwsFolder',
+  'nonce',
 ];
 const DOCUMENTED_SCRIPT_TEXT = ' ... script contents ... ';
 
@@ -73,10 +92,17 @@ describe('GET /api/v1/agent/{id}.json (the v1 API)', () => {
     expect(Object.keys(res.body.data)).toEqual(RECORD_FIELDS);
   });
 
-  test('withScript adds PhantomBuster\'s script record; without a script it is left out', async () => {
+  test("withScript adds PhantomBuster's script record; without a script it is left out", async () => {
     const res = await api.v1Record(id, '?withScript=1');
     expect(Object.keys(res.body.data)).toEqual([...RECORD_FIELDS, 'script']);
-    expect(res.body.data.script).toEqual({ id: scriptId, name: 'nice_agent.coffee', source: 'api', url: null, text: DOCUMENTED_SCRIPT_TEXT, httpHeaders: null });
+    expect(res.body.data.script).toEqual({
+      id: scriptId,
+      name: 'nice_agent.coffee',
+      source: 'api',
+      url: null,
+      text: DOCUMENTED_SCRIPT_TEXT,
+      httpHeaders: null,
+    });
     expect(Object.keys(res.body.data.script)).toEqual(['id', 'name', 'source', 'url', 'text', 'httpHeaders']);
 
     const bare = await api.create({ name: 'no script' });
@@ -103,8 +129,17 @@ describe('POST /api/v1/agent (the `POST /api/v1/agent` API)', () => {
     expect(res.body.status).toBe('success');
     const d = res.body.details;
     expect(Object.keys(d)).toEqual([
-      'available_actions', 'current_schema_version_id', 'current_version_id', 'environment_id', 'id', 'inserted_at',
-      'instance_counts', 'name', 'status', 'type', 'updated_at',
+      'available_actions',
+      'current_schema_version_id',
+      'current_version_id',
+      'environment_id',
+      'id',
+      'inserted_at',
+      'instance_counts',
+      'name',
+      'status',
+      'type',
+      'updated_at',
     ]);
     expect(d).toEqual({
       available_actions: { delete: true, reinstate: false, retire: true, update: true },
@@ -122,7 +157,7 @@ describe('POST /api/v1/agent (the `POST /api/v1/agent` API)', () => {
     expect((await api.fetch(d.id)).body).toMatchObject({ name: 'My Agent', currentVersionId: d.current_version_id });
   });
 
-  test('validation errors take the `POST /api/v1/agent` API\'s validation_errors form', async () => {
+  test("validation errors take the `POST /api/v1/agent` API's validation_errors form", async () => {
     const res = await api.v1Create({ name: '', maxParallelism: 0, launchType: 'once' });
     expect(res.status).toBe(400);
     expect(res.body).toEqual({
@@ -137,7 +172,7 @@ describe('POST /api/v1/agent (the `POST /api/v1/agent` API)', () => {
     expect(withId.body).toMatchObject({ code: 'validation_errors', errors: { id: [expect.any(String)] } });
   });
 
-  test('other errors keep the `POST /api/v1/agent` API\'s {status, code, message} form', async () => {
+  test("other errors keep the `POST /api/v1/agent` API's {status, code, message} form", async () => {
     const res = await platform.request('POST', '/api/v1/agent', { json: { name: 'x' } });
     expect(res.status).toBe(401);
     expect(res.body).toEqual({ status: 'error', code: 'unauthenticated', message: expect.any(String) });
@@ -191,10 +226,9 @@ describe('secrets are write-only', () => {
     const [{ dump }] = await db.query(`SELECT string_agg(data::text || metadata::text, ' ') AS dump FROM events`);
     expect(dump).not.toContain(PROXY_PASSWORD);
     expect(dump).not.toContain(CREDENTIAL);
-    const [created] = await db.query(
-      `SELECT data FROM events WHERE stream_id = $1 AND type = 'AgentVersionSaved' ORDER BY stream_position LIMIT 1`,
-      [`agent-${id}`],
-    );
+    const [created] = await db.query(`SELECT data FROM events WHERE stream_id = $1 AND type = 'AgentVersionSaved' ORDER BY stream_position LIMIT 1`, [
+      `agent-${id}`,
+    ]);
     expect(created.data.secrets.proxyPassword).toMatch(/^v1\.[\w-]+\.[\w-]+\.[\w-]+$/);
     expect(created.data.secrets.credentials).toMatch(/^v1\./);
     for (const table of ['agents_agents', 'agents_versions']) {

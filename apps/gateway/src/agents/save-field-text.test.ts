@@ -74,7 +74,7 @@ describe('decodeSaveFields: query-string and form text becomes what a JSON body 
     });
   });
 
-  test('an object field whose text is not JSON is a 400 naming it, with the registry\'s words', () => {
+  test("an object field whose text is not JSON is a 400 naming it, with the registry's words", () => {
     expect(refusal({ notifications: '{oops', userCustomMetadata: '{"a":1}', repeatedLaunchTimes: 'x' })).toEqual([
       { field: 'notifications', message: NOT_JSON },
       { field: 'repeatedLaunchTimes', message: NOT_JSON },

@@ -89,7 +89,7 @@ test("master's staging code waits for its release; a save without branch goes li
   expect(await runOf(masterStaging)).toBe('v3');
 });
 
-test("another org: its own branches only — our branch id is a 400, our script a 412, our branch not listed", async () => {
+test('another org: its own branches only — our branch id is a 400, our script a 412, our branch not listed', async () => {
   const other = (await platform.newOrg({ name: 'branches-other' })).key;
   const deleted = await post('branches/delete', { id: devId }, other);
   expect({ status: deleted.status, fields: fieldsOf(deleted) }).toEqual({ status: 400, fields: ['id'] });

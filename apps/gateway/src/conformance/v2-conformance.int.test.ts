@@ -132,7 +132,10 @@ describe('manifest and master/slave parameters answer what Agentry has (no scrip
     }
     expect((await get('agents/fetch-all')).body.map((a: { id: string }) => a.id)).toContain(agentId);
   });
-  test.each([['inputTypes=profile%20url', 'inputTypes'], [`outputTypes=${'x'.repeat(101)}`, 'outputTypes']])('a bad type name (%s) is a 400 naming the field', async (query, field) => {
+  test.each([
+    ['inputTypes=profile%20url', 'inputTypes'],
+    [`outputTypes=${'x'.repeat(101)}`, 'outputTypes'],
+  ])('a bad type name (%s) is a 400 naming the field', async (query, field) => {
     const res = await get(`agents/fetch-all?${query}`);
     expect(res.status).toBe(400);
     expect(res.body.details.map((d: { field: string }) => d.field)).toEqual([field]);

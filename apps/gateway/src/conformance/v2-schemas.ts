@@ -14,7 +14,9 @@ const num: Schema = { type: 'number' };
 const bool: Schema = { type: 'boolean' };
 const anyObject: Schema = { type: 'object' };
 const nullable = (schema: Schema): Schema =>
-  schema['enum'] ? { ...schema, type: [schema['type'], 'null'], enum: [...(schema['enum'] as unknown[]), null] } : { ...schema, type: [schema['type'], 'null'] };
+  schema['enum']
+    ? { ...schema, type: [schema['type'], 'null'], enum: [...(schema['enum'] as unknown[]), null] }
+    : { ...schema, type: [schema['type'], 'null'] };
 const oneOf = (...values: string[]): Schema => ({ type: 'string', enum: values });
 const arrayOf = (items: Schema): Schema => ({ type: 'array', items });
 const object = (required: string[], properties: Record<string, Schema>): Schema => ({ type: 'object', required, properties });
@@ -189,7 +191,10 @@ export const V2_ANSWERS: Record<string, Schema> = {
       object(['type', 'data'], { type: { const: 'start' }, data: object(['containerId'], { containerId: str }) }),
       object(['type'], { type: { const: 'heartbeat' } }),
       object(['type', 'data'], { type: { const: 'logs' }, data: arrayOf(str) }),
-      object(['type', 'data'], { type: { const: 'summary' }, data: object(['containerId', 'executionTime'], { containerId: str, executionTime: num, exitCode: nullable(num) }) }),
+      object(['type', 'data'], {
+        type: { const: 'summary' },
+        data: object(['containerId', 'executionTime'], { containerId: str, executionTime: num, exitCode: nullable(num) }),
+      }),
       object(['type', 'data'], { type: { const: 'error' }, data: str }),
     ],
   },

@@ -52,6 +52,7 @@ test('hashed assets are cached for a year, index.html is asked again every time'
 });
 
 test('API paths are never shadowed by the console', () => {
-  for (const path of ['/api/v2/agents/nope', '/api', '/v1/agents/1', '/docs', '/docs/x.js', '/livez', '/readyz', '/metrics']) expect(isApiPath(path)).toBe(true);
+  for (const path of ['/api/v2/agents/nope', '/api', '/v1/agents/1', '/docs', '/docs/x.js', '/livez', '/readyz', '/metrics'])
+    expect(isApiPath(path)).toBe(true);
   for (const path of ['/', '/agents/12', '/apis', '/documents']) expect(isApiPath(path)).toBe(false);
 });

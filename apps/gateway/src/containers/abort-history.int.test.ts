@@ -99,7 +99,18 @@ describe('history and output', () => {
     expect(res.status).toBe(200);
     const data = res.body.data;
     expect(Object.keys(data).sort()).toEqual(
-      ['agentStatus', 'containerStatus', 'runningContainers', 'queuedContainers', 'containerId', 'progress', 'messages', 'output', 'outputPos', 'resultObject'].sort(),
+      [
+        'agentStatus',
+        'containerStatus',
+        'runningContainers',
+        'queuedContainers',
+        'containerId',
+        'progress',
+        'messages',
+        'output',
+        'outputPos',
+        'resultObject',
+      ].sort(),
     );
     expect(data).toMatchObject({
       agentStatus: 'not running',
@@ -114,12 +125,17 @@ describe('history and output', () => {
     });
     const texts = data.messages.map((m: any) => m.text);
     expect(texts).toContain('hello from the script');
-    for (const m of data.messages) expect(m).toEqual({ id: expect.any(Number), date: expect.any(Number), text: expect.any(String), type: expect.any(String), context: expect.any(Array) });
+    for (const m of data.messages)
+      expect(m).toEqual({ id: expect.any(Number), date: expect.any(Number), text: expect.any(String), type: expect.any(String), context: expect.any(Array) });
     expect(data.messages[0].date).toBeLessThan(Date.now() / 1000 + 1);
 
     // Newer messages only: from the biggest id received.
     const lastId = Math.max(...data.messages.map((m: any) => m.id));
-    const newer = await platform.request('GET', `/api/v1/agent/${agent}/output.json?containerId=${containerId}&fromMessageId=${lastId}&fromOutputPos=${WORKING_END}`, { key: api.key });
+    const newer = await platform.request(
+      'GET',
+      `/api/v1/agent/${agent}/output.json?containerId=${containerId}&fromMessageId=${lastId}&fromOutputPos=${WORKING_END}`,
+      { key: api.key },
+    );
     expect(newer.body.data).toMatchObject({ messages: [], output: '', outputPos: WORKING_END });
 
     // Most-recent mode (containerId 0): no containerStatus; no messages by default.
@@ -135,7 +151,9 @@ describe('history and output', () => {
     expect(res.status).toBe(200);
     expect(res.body.data.map((c: any) => c.id)).toEqual([second, containerId]);
     const entry = res.body.data[1];
-    expect(Object.keys(entry).sort()).toEqual(['id', 'queueDate', 'launchDate', 'launchType', 'launchNumber', 'endDate', 'lastEndMessage', 'lastEndStatus', 'exitCode'].sort());
+    expect(Object.keys(entry).sort()).toEqual(
+      ['id', 'queueDate', 'launchDate', 'launchType', 'launchNumber', 'endDate', 'lastEndMessage', 'lastEndStatus', 'exitCode'].sort(),
+    );
     expect(entry).toMatchObject({ launchType: 'manual', launchNumber: 1, lastEndMessage: 'Agent finished (success)', lastEndStatus: 'success', exitCode: 0 });
     expect(res.body.data[0].launchNumber).toBe(2);
     expect(entry.queueDate).toBeLessThanOrEqual(entry.launchDate);
@@ -183,9 +201,13 @@ describe('history and output', () => {
 
     const latest = await platform.request('GET', `/api/v2/agents/fetch-output?id=${agent}`, { key: api.key });
     expect(latest.body).toMatchObject({ status: 'finished', isAgentRunning: false, output: WORKING, outputPos: WORKING_END, exitCode: 0, endType: 'finished' });
-    const again = await platform.request('GET', `/api/v2/agents/fetch-output?id=${agent}&prevContainerId=${latest.body.containerId}&fromOutputPos=${WORKING_END}&prevRuntimeEventIndex=${latest.body.nextRuntimeEventIndex}`, {
-      key: api.key,
-    });
+    const again = await platform.request(
+      'GET',
+      `/api/v2/agents/fetch-output?id=${agent}&prevContainerId=${latest.body.containerId}&fromOutputPos=${WORKING_END}&prevRuntimeEventIndex=${latest.body.nextRuntimeEventIndex}`,
+      {
+        key: api.key,
+      },
+    );
     expect(again.body).toMatchObject({ output: '', runtimeEvents: [] });
   });
 
@@ -195,7 +217,15 @@ describe('history and output', () => {
     await api.running(running);
     const res = await platform.request('GET', '/api/v2/orgs/fetch-running-containers', { key: api.key });
     expect(res.body.containers).toEqual([
-      { id: String(running), agentId: forever, agentName: 'forever_listed', createdAt: expect.any(Number), retryNumber: 0, launchType: 'user api call', scriptSlug: 'forever_listed.js' },
+      {
+        id: String(running),
+        agentId: forever,
+        agentName: 'forever_listed',
+        createdAt: expect.any(Number),
+        retryNumber: 0,
+        launchType: 'user api call',
+        scriptSlug: 'forever_listed.js',
+      },
     ]);
     await api.abort(forever);
     await api.ended(running);

@@ -62,11 +62,7 @@ export class ContainersV2Controller {
 
     const { containers, maxLimitReached } = await this.client.call(Subjects.output.listContainers, actor, params);
     const records: FetchContainerResult[] = withRuntimeEvents
-      ? await Promise.all(
-          containers.map((c) =>
-            this.client.call(Subjects.output.fetchContainer, actor, { containerId: c.id, withRuntimeEvents: true }),
-          ),
-        )
+      ? await Promise.all(containers.map((c) => this.client.call(Subjects.output.fetchContainer, actor, { containerId: c.id, withRuntimeEvents: true })))
       : containers;
     return { maxLimitReached, containers: records.map(v2Container) };
   }

@@ -54,7 +54,12 @@ export function executionApi(platform: TestPlatform, key: string) {
     },
 
     /** A streaming launch read to its end. */
-    async stream(agentId: string, query: string, extraHeaders: Record<string, string> = {}, method = 'POST'): Promise<{ status: number; text: string; headers: Headers }> {
+    async stream(
+      agentId: string,
+      query: string,
+      extraHeaders: Record<string, string> = {},
+      method = 'POST',
+    ): Promise<{ status: number; text: string; headers: Headers }> {
       const res = await fetch(`${platform.baseUrl}/api/v1/agent/${agentId}/launch?${query}`, { method, headers: headers(extraHeaders) });
       return { status: res.status, text: await res.text(), headers: res.headers };
     },

@@ -1,13 +1,6 @@
 import { Controller, Get, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import {
-  READ_STORED_FILE_MAX_BYTES,
-  Subjects,
-  validationFailed,
-  type Actor,
-  type AgentOutputParams,
-  type ListContainersParams,
-} from '@agentry/contracts';
+import { READ_STORED_FILE_MAX_BYTES, Subjects, validationFailed, type Actor, type AgentOutputParams, type ListContainersParams } from '@agentry/contracts';
 import { CurrentActor } from '../http/auth.guard.js';
 import { readId, readInt, readString } from '../http/coerce.js';
 import { Params, type RawParams } from '../http/params.decorator.js';

@@ -86,7 +86,10 @@ test('first-result-object answers at the first result object, while the run goes
   // The container history is a read model: it may still say "starting" for a moment after the
   // script's first result object went out live. The rule is that the run goes on (it never ends here).
   let status = '';
-  await waitUntil(async () => (status = (await api.container(body.data.containerId)).status) !== 'starting', { timeoutMs: 30_000, message: 'the container history shows the run started' });
+  await waitUntil(async () => (status = (await api.container(body.data.containerId)).status) !== 'starting', {
+    timeoutMs: 30_000,
+    message: 'the container history shows the run started',
+  });
   expect(status).toBe('running');
   expect((await api.abort(agent)).status).toBe(200);
 });
@@ -136,7 +139,13 @@ test('v2 launch answers a string container id; launch-sync streams heartbeat, lo
   expect(quiet.at(-1)).toMatchObject({ type: 'summary', data: { exitCode: 0 } });
   expect(summary).toMatchObject({
     type: 'summary',
-    data: { containerId: expect.stringMatching(/^\d+$/), status: 'finished', exitCode: 0, executionTime: expect.any(Number), resultObject: '{"your":"data","is":{"here":[123]}}' },
+    data: {
+      containerId: expect.stringMatching(/^\d+$/),
+      status: 'finished',
+      exitCode: 0,
+      executionTime: expect.any(Number),
+      resultObject: '{"your":"data","is":{"here":[123]}}',
+    },
   });
 });
 

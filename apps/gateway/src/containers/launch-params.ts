@@ -33,7 +33,8 @@ export function readIdempotencyKey(request: FastifyRequest, p: RawParams): strin
   const header = request.headers['idempotency-key'];
   const value = Array.isArray(header) ? header[0] : header;
   if (value !== undefined && value !== '') {
-    if (value.length > IDEMPOTENCY_KEY_MAX) throw validationFailed([{ field: 'Idempotency-Key', message: `must be at most ${IDEMPOTENCY_KEY_MAX} characters` }]);
+    if (value.length > IDEMPOTENCY_KEY_MAX)
+      throw validationFailed([{ field: 'Idempotency-Key', message: `must be at most ${IDEMPOTENCY_KEY_MAX} characters` }]);
     return value;
   }
   return readString(p, 'idempotencyKey', { maxLength: IDEMPOTENCY_KEY_MAX });

@@ -94,7 +94,11 @@ describe('event-stream resume (Last-Event-ID)', () => {
     expect(atEnd.status).toBe(204);
     // From 0 after the end: the whole output from storage.
     const replay = await fetch(url, { method: 'POST', headers: { ...headers, 'Last-Event-ID': '0' } });
-    expect(parseSse(await replay.text()).events.map((e) => e.data).join('')).toBe(SLOW_OUTPUT);
+    expect(
+      parseSse(await replay.text())
+        .events.map((e) => e.data)
+        .join(''),
+    ).toBe(SLOW_OUTPUT);
   });
 
   test('Last-Event-ID without an idempotency key would launch another container: 400 naming idempotencyKey', async () => {

@@ -1,12 +1,19 @@
 import { attachmentDisposition, isPassiveType, storedFileHeaders, STORED_FILE_CSP } from './stored-file-headers.js';
 
-test.each(['text/html; charset=utf-8', 'image/svg+xml', 'application/xml', 'text/xml', 'application/xhtml+xml', 'application/pdf', 'application/octet-stream', 'application/javascript', 'TEXT/HTML'])(
-  '%s is downloaded, never rendered',
-  (type) => {
-    expect(isPassiveType(type)).toBe(false);
-    expect(storedFileHeaders('out/x', type)['content-disposition']).toMatch(/^attachment; /);
-  },
-);
+test.each([
+  'text/html; charset=utf-8',
+  'image/svg+xml',
+  'application/xml',
+  'text/xml',
+  'application/xhtml+xml',
+  'application/pdf',
+  'application/octet-stream',
+  'application/javascript',
+  'TEXT/HTML',
+])('%s is downloaded, never rendered', (type) => {
+  expect(isPassiveType(type)).toBe(false);
+  expect(storedFileHeaders('out/x', type)['content-disposition']).toMatch(/^attachment; /);
+});
 
 test.each(['text/plain; charset=utf-8', 'text/csv; charset=utf-8', 'application/json', 'image/png', 'image/jpeg'])('%s is shown inline', (type) => {
   expect(storedFileHeaders('out/x', type)['content-disposition']).toBeUndefined();

@@ -81,7 +81,10 @@ export function readList(p: RawParams, field: string): string[] | undefined {
         throw bad(field, 'must be a JSON array or a comma-separated list');
       }
     }
-    return v.split(',').map((s) => s.trim()).filter(Boolean);
+    return v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   }
   if (typeof v === 'number') return [String(v)];
   throw bad(field, 'must be a list');

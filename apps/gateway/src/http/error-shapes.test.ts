@@ -30,7 +30,14 @@ test('codes map to the statuses the v1 and v2 API documents give', () => {
 });
 
 test("fields named like Object's own members (constructor, __proto__) are listed, not crashed on", () => {
-  const hostile = { code: ErrorCode.VALIDATION_FAILED, message: 'Invalid', fields: [{ field: 'constructor', message: 'bad' }, { field: '__proto__', message: 'bad' }] };
+  const hostile = {
+    code: ErrorCode.VALIDATION_FAILED,
+    message: 'Invalid',
+    fields: [
+      { field: 'constructor', message: 'bad' },
+      { field: '__proto__', message: 'bad' },
+    ],
+  };
   const body = errorBody('v1-agent', hostile) as { errors: Record<string, string[]> };
   expect(JSON.parse(JSON.stringify(body.errors))).toEqual({ constructor: ['bad'], ['__proto__']: ['bad'] });
 });

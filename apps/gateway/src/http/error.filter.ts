@@ -24,8 +24,7 @@ function toWire(error: unknown, request: FastifyRequest): { status: number; wire
   if (error instanceof DomainError) return { status: statusOf(error.code), wire: error.toWire() };
   if (error instanceof HttpException) {
     const status = error.getStatus();
-    const message =
-      status === 404 ? `Not found: ${request.method} ${request.url.split('?')[0]}` : (error.message ?? 'Request failed');
+    const message = status === 404 ? `Not found: ${request.method} ${request.url.split('?')[0]}` : (error.message ?? 'Request failed');
     return { status, wire: { code: HTTP_STATUS_CODES[status] ?? ErrorCode.INTERNAL, message } };
   }
   const status = (error as { statusCode?: number }).statusCode;
@@ -52,7 +51,10 @@ export function sendError(error: unknown, request: FastifyRequest, reply: Fastif
   if (reply.sent) return;
   const retryAfter = wire.retryAfterSeconds ?? (status === 503 ? DEFAULT_RETRY_AFTER_SECONDS : undefined);
   if (retryAfter !== undefined) reply.header('Retry-After', String(retryAfter));
-  reply.status(status).type('application/json; charset=utf-8').send(errorBody(generationOf(request.method, request.url), wire));
+  reply
+    .status(status)
+    .type('application/json; charset=utf-8')
+    .send(errorBody(generationOf(request.method, request.url), wire));
 }
 
 @Catch()

@@ -185,13 +185,17 @@ async function rawRequest(head: Buffer | string): Promise<string> {
 }
 
 test('a NUL byte inside a key header is refused by the HTTP parser (400), never reaching a service', async () => {
-  const answer = await rawRequest(Buffer.from(`GET /api/v2/agents/fetch-all HTTP/1.1\r\nHost: x\r\nX-Phantombuster-Key-1: abc\u0000def\r\nConnection: close\r\n\r\n`, 'latin1'));
+  const answer = await rawRequest(
+    Buffer.from(`GET /api/v2/agents/fetch-all HTTP/1.1\r\nHost: x\r\nX-Phantombuster-Key-1: abc\u0000def\r\nConnection: close\r\n\r\n`, 'latin1'),
+  );
   expect(answer).toMatch(/^HTTP\/1\.1 400 /);
 });
 
 test('raw (not percent-encoded) invalid UTF-8 bytes in the path or query answer 400, never 500', async () => {
   for (const target of ['/api/v1/script/by-name/raw/a\xffb.js', '/api/v2/agents/fetch?id=1\xc0\xae']) {
-    const answer = await rawRequest(Buffer.from(`GET ${target} HTTP/1.1\r\nHost: x\r\nX-Phantombuster-Key-1: ${platform.adminKey}\r\nConnection: close\r\n\r\n`, 'latin1'));
+    const answer = await rawRequest(
+      Buffer.from(`GET ${target} HTTP/1.1\r\nHost: x\r\nX-Phantombuster-Key-1: ${platform.adminKey}\r\nConnection: close\r\n\r\n`, 'latin1'),
+    );
     expect(answer).toMatch(/^HTTP\/1\.1 400 /);
   }
 });
@@ -205,9 +209,9 @@ describe('bodies and the bus: never 500', () => {
   });
 
   test('a BODY_LIMIT_BYTES above max_payload stops the gateway at start, saying what to set', async () => {
-    await expect(
-      startGateway({ natsUrl: platform.natsUrl, port: 0, host: '127.0.0.1', logLevel: 'error', bodyLimitBytes: 5 * 1024 * 1024 }),
-    ).rejects.toThrow(/BODY_LIMIT_BYTES \(5242880\) is larger than the NATS server's max_payload \(1048576\)/);
+    await expect(startGateway({ natsUrl: platform.natsUrl, port: 0, host: '127.0.0.1', logLevel: 'error', bodyLimitBytes: 5 * 1024 * 1024 })).rejects.toThrow(
+      /BODY_LIMIT_BYTES \(5242880\) is larger than the NATS server's max_payload \(1048576\)/,
+    );
   });
 
   test('900 KiB of JSON reaches the service, which answers about the field (400, not 413 or 500)', async () => {

@@ -9,6 +9,4 @@ export function mergedParams(request: FastifyRequest): RawParams {
   return { ...(request.query as RawParams), ...(body as RawParams), ...(request.params as RawParams) };
 }
 
-export const Params = createParamDecorator((_: unknown, ctx: ExecutionContext): RawParams =>
-  mergedParams(ctx.switchToHttp().getRequest<FastifyRequest>()),
-);
+export const Params = createParamDecorator((_: unknown, ctx: ExecutionContext): RawParams => mergedParams(ctx.switchToHttp().getRequest<FastifyRequest>()));

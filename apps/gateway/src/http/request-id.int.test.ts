@@ -36,7 +36,8 @@ async function eventsCorrelatedWith(requestId: string): Promise<{ stream_id: str
   const client = new pg.Client({ connectionString: platform.databaseUrl });
   await client.connect();
   try {
-    return (await client.query(`SELECT stream_id, type, metadata FROM events WHERE metadata->>'correlationId' = $1 ORDER BY global_position`, [requestId])).rows;
+    return (await client.query(`SELECT stream_id, type, metadata FROM events WHERE metadata->>'correlationId' = $1 ORDER BY global_position`, [requestId]))
+      .rows;
   } finally {
     await client.end();
   }
@@ -88,7 +89,8 @@ test("a launch with X-Request-Id: its id is answered back, logged by the gateway
   });
   const client = new pg.Client({ connectionString: platform.databaseUrl });
   await client.connect();
-  const all = (await client.query(`SELECT type, metadata FROM events WHERE stream_id = $1 ORDER BY stream_position`, [container]).finally(() => client.end())).rows;
+  const all = (await client.query(`SELECT type, metadata FROM events WHERE stream_id = $1 ORDER BY stream_position`, [container]).finally(() => client.end()))
+    .rows;
   expect(all[0]).toMatchObject({ type: 'ContainerQueued', metadata: { correlationId: requestId } });
   expect(all.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['ContainerQueued', 'ContainerStarted', 'ContainerEnded']));
   for (const event of all) expect(event.metadata.correlationId).toBe(requestId);
@@ -96,7 +98,11 @@ test("a launch with X-Request-Id: its id is answered back, logged by the gateway
 
 test('an agent saved with X-Request-Id: the registry appends its events with that correlation id', async () => {
   const requestId = `save-${Date.now()}`;
-  const res = await platform.request('POST', '/api/v2/agents/save', { key: api.key, json: { id: agentId, name: 'traced again' }, headers: { 'X-Request-Id': requestId } });
+  const res = await platform.request('POST', '/api/v2/agents/save', {
+    key: api.key,
+    json: { id: agentId, name: 'traced again' },
+    headers: { 'X-Request-Id': requestId },
+  });
   expect(res.status).toBe(200);
   expect(res.headers.get('x-request-id')).toBe(requestId);
   const events = await eventsCorrelatedWith(requestId);
@@ -120,7 +126,13 @@ test('a hostile X-Request-Id (log-line forgery, oversized) is replaced, never ec
     expect(res.status).toBe(200);
     const answered = res.headers.get('x-request-id')!;
     expect(answered).toMatch(/^[0-9a-f-]{36}$/);
-    await waitUntil(() => records().slice(before).some((r) => r.requestId === answered), { message: 'lines with the replacement id' });
+    await waitUntil(
+      () =>
+        records()
+          .slice(before)
+          .some((r) => r.requestId === answered),
+      { message: 'lines with the replacement id' },
+    );
     const logged = lines.slice(before).join('\n');
     expect(logged).not.toContain(hostile.slice(0, 60).replace('\n', ' '));
     expect(logged).not.toContain('forged');
@@ -135,7 +147,9 @@ test('a launch is counted by the executor: launches by type, ends by status, run
   };
   const res = await platform.request('GET', `/api/v1/agent/${agentId}/launch?output=json`, { key: api.key });
   expect(res.status).toBe(200);
-  await waitUntil(async () => (await sample('agentry_containers_ended_total', { status: 'complete' })) > before.ended, { message: 'the end was never counted' });
+  await waitUntil(async () => (await sample('agentry_containers_ended_total', { status: 'complete' })) > before.ended, {
+    message: 'the end was never counted',
+  });
   expect(await sample('agentry_launches_total', { launch_type: 'user api call' })).toBe(before.launched + 1);
   expect(await sample('agentry_containers_ended_total', { status: 'complete' })).toBe(before.ended + 1);
   expect(await sample('agentry_run_duration_seconds_count', { status: 'complete' })).toBe(before.runs + 1);

@@ -58,8 +58,13 @@ export function decodeComponent(raw: string, plusIsSpace = false): { text: strin
 
 /** A name safe to echo back in an error: invalid bytes replaced, NUL shown as `\0`. */
 function printableName(raw: string, plusIsSpace: boolean): string {
-  // eslint-disable-next-line no-control-regex -- finding NUL is the point: it is shown as `\0`
-  return percentBytes(raw, plusIsSpace).toString('utf8').replace(/\u0000/g, '\\0').slice(0, 100);
+  return (
+    percentBytes(raw, plusIsSpace)
+      .toString('utf8')
+      // eslint-disable-next-line no-control-regex -- finding NUL is the point: it is shown as `\0`
+      .replace(/\u0000/g, '\\0')
+      .slice(0, 100)
+  );
 }
 
 /** `a=1&b=2` (query string or form body) → problems per field, and the decoded pairs. */

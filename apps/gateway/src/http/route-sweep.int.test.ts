@@ -69,7 +69,34 @@ const ROUTES: [method: string, path: () => string][] = [
 ];
 
 /** Parameter names the routes read, each given the same hostile value. */
-const NAMES = ['id', 'agentId', 'containerId', 'name', 'text', 'script', 'argument', 'mode', 'output', 'fromOutputPos', 'fromMessageId', 'count', 'minutes', 'versionId', 'version', 'withoutResultObject', 'schedule', 'launchType', 'org', 'plan', 'roles', 'tags', 'cascadeToAllSlaves', 'bonusArgument', 'saveArgument', 'manualLaunch'];
+const NAMES = [
+  'id',
+  'agentId',
+  'containerId',
+  'name',
+  'text',
+  'script',
+  'argument',
+  'mode',
+  'output',
+  'fromOutputPos',
+  'fromMessageId',
+  'count',
+  'minutes',
+  'versionId',
+  'version',
+  'withoutResultObject',
+  'schedule',
+  'launchType',
+  'org',
+  'plan',
+  'roles',
+  'tags',
+  'cascadeToAllSlaves',
+  'bonusArgument',
+  'saveArgument',
+  'manualLaunch',
+];
 
 const JSON_VALUES: [string, unknown][] = [
   ['an array', [1, 2]],
@@ -100,32 +127,51 @@ function expectNoServerError(label: string, res: { status: number; text: string 
 
 const key = () => ({ key: platform.adminKey });
 
-test.each(ROUTES.map(([method, path]) => ({ method, path, label: `${method} ${path.toString().match(/`(.*)`|'(.*)'/)?.slice(1).find(Boolean)}` })))(
-  '$label: hostile JSON, form and query values never answer 500',
-  async ({ method, path }) => {
-    const calls: [string, Promise<{ status: number; text: string }>][] = [];
-    for (const [valueLabel, value] of JSON_VALUES) {
-      const body = Object.fromEntries(NAMES.map((n) => [n, value]));
-      if (method !== 'GET' && method !== 'DELETE') {
-        calls.push([`${valueLabel} (json)`, platform.request(method, path(), { ...key(), json: body })]);
-        if (typeof value !== 'object' || value === null) {
-          const form = Object.fromEntries(NAMES.map((n) => [n, String(value)]));
-          calls.push([`${valueLabel} (form)`, platform.request(method, path(), { ...key(), form })]);
-        }
+test.each(
+  ROUTES.map(([method, path]) => ({
+    method,
+    path,
+    label: `${method} ${path
+      .toString()
+      .match(/`(.*)`|'(.*)'/)
+      ?.slice(1)
+      .find(Boolean)}`,
+  })),
+)('$label: hostile JSON, form and query values never answer 500', async ({ method, path }) => {
+  const calls: [string, Promise<{ status: number; text: string }>][] = [];
+  for (const [valueLabel, value] of JSON_VALUES) {
+    const body = Object.fromEntries(NAMES.map((n) => [n, value]));
+    if (method !== 'GET' && method !== 'DELETE') {
+      calls.push([`${valueLabel} (json)`, platform.request(method, path(), { ...key(), json: body })]);
+      if (typeof value !== 'object' || value === null) {
+        const form = Object.fromEntries(NAMES.map((n) => [n, String(value)]));
+        calls.push([`${valueLabel} (form)`, platform.request(method, path(), { ...key(), form })]);
       }
     }
-    for (const [valueLabel, pattern] of QUERY_VALUES) {
-      const query = NAMES.map((n) => pattern.replaceAll('N', n)).join('&');
-      calls.push([`${valueLabel} (query)`, platform.request(method, `${path()}?${query}`, key())]);
-    }
-    for (const [label, call] of calls) expectNoServerError(label, await call);
-    if (method !== 'GET' && method !== 'DELETE') {
-      const proto = await platform.request(method, path(), { ...key(), json: JSON.parse('{"__proto__":{"admin":true},"constructor":{"prototype":{"admin":true}}}') });
-      expectNoServerError('prototype keys (json)', proto);
-      expectNoServerError('prototype keys (form)', await platform.request(method, path(), { ...key(), form: Object.fromEntries([['__proto__', 'x'], ['constructor', 'y']]) }));
-    }
-  },
-);
+  }
+  for (const [valueLabel, pattern] of QUERY_VALUES) {
+    const query = NAMES.map((n) => pattern.replaceAll('N', n)).join('&');
+    calls.push([`${valueLabel} (query)`, platform.request(method, `${path()}?${query}`, key())]);
+  }
+  for (const [label, call] of calls) expectNoServerError(label, await call);
+  if (method !== 'GET' && method !== 'DELETE') {
+    const proto = await platform.request(method, path(), {
+      ...key(),
+      json: JSON.parse('{"__proto__":{"admin":true},"constructor":{"prototype":{"admin":true}}}'),
+    });
+    expectNoServerError('prototype keys (json)', proto);
+    expectNoServerError(
+      'prototype keys (form)',
+      await platform.request(method, path(), {
+        ...key(),
+        form: Object.fromEntries([
+          ['__proto__', 'x'],
+          ['constructor', 'y'],
+        ]),
+      }),
+    );
+  }
+});
 
 /**
  * Given one at a time (all at once, the first bad id answers 400 before any text reaches a

@@ -50,7 +50,8 @@ export class AnswerValidator {
     const mediaType = (contentType ?? '').split(';')[0]!.trim();
     if (answer.content['*/*']) return [];
     const media = answer.content[mediaType];
-    if (!media) return [`${method} ${found.template} ${status}: content type ${mediaType || '(none)'} is not documented (${Object.keys(answer.content).join(', ')})`];
+    if (!media)
+      return [`${method} ${found.template} ${status}: content type ${mediaType || '(none)'} is not documented (${Object.keys(answer.content).join(', ')})`];
     if (mediaType !== 'application/json') return [];
     const pointer = `${DOCUMENT_ID}#/paths/${escape(found.template)}/${method.toLowerCase()}/responses/${responses[String(status)] ? status : `${String(status)[0]}XX`}/content/${escape(mediaType)}/schema`;
     let validate = this.compiled.get(pointer);

@@ -24,7 +24,14 @@ function errorSchemaOf(route: RouteSpec): Schema {
   return ERROR_SCHEMAS.v1;
 }
 
-const CONTENT_TYPES: Record<TextKind, string> = { text: 'text/plain', sse: 'text/event-stream', ndjson: 'application/x-ndjson', csv: 'text/csv', html: 'text/html', javascript: 'text/javascript' };
+const CONTENT_TYPES: Record<TextKind, string> = {
+  text: 'text/plain',
+  sse: 'text/event-stream',
+  ndjson: 'application/x-ndjson',
+  csv: 'text/csv',
+  html: 'text/html',
+  javascript: 'text/javascript',
+};
 
 function responseOf(answer: Answer, description: string): Record<string, unknown> {
   if (typeof answer === 'object' && 'also' in answer && 'json' in answer) {
@@ -66,7 +73,14 @@ function operationOf(route: RouteSpec): Record<string, unknown> {
     summary: route.summary,
     tags: [route.tag],
     ...(parameters.length ? { parameters } : {}),
-    ...(route.body ? { requestBody: { required: false, content: { 'application/json': { schema: route.body }, 'application/x-www-form-urlencoded': { schema: route.body } } } } : {}),
+    ...(route.body
+      ? {
+          requestBody: {
+            required: false,
+            content: { 'application/json': { schema: route.body }, 'application/x-www-form-urlencoded': { schema: route.body } },
+          },
+        }
+      : {}),
     responses,
     ...(route.public ? { security: [] } : {}),
   };

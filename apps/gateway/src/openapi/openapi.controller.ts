@@ -13,7 +13,8 @@ const gatewayVersion = (require('../../package.json') as { version: string }).ve
  * node_modules — no CDN) and the document. RapiDoc styles itself with inline styles and fonts as
  * data: URLs; no other origin is reachable from the page.
  */
-export const DOCS_CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+export const DOCS_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 const DOCS_PAGE = `<!doctype html>
 <html lang="en">
@@ -55,6 +56,10 @@ export class OpenApiController {
   @Public()
   @Get('docs/rapidoc-min.js')
   script(@Res() reply: FastifyReply) {
-    void reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').header('x-content-type-options', 'nosniff').send(rapiDoc());
+    void reply
+      .type('text/javascript; charset=utf-8')
+      .header('cache-control', 'public, max-age=3600')
+      .header('x-content-type-options', 'nosniff')
+      .send(rapiDoc());
   }
 }

@@ -27,7 +27,8 @@ afterAll(async () => {
 });
 
 /** `METHOD /path/{param}` of every operation in a document. */
-const operationsOf = (doc: OpenApiDocument) => Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
+const operationsOf = (doc: OpenApiDocument) =>
+  Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
 
 test('every route the running gateway registered is in the document, and the document lists no route it does not serve', () => {
   const registered = platform.gateway.app
@@ -44,8 +45,13 @@ test('every route the running gateway registered is in the document, and the doc
 test('control: a route missing from the document is reported by the comparison above', () => {
   const trimmed = structuredClone(document);
   delete trimmed.paths['/api/v2/agents/versions'];
-  const registered = platform.gateway.app.get(RegisteredRoutes).list().map((r) => `${r.method} ${openApiPath(r.path)}`);
-  expect(registered.filter((r) => DOCUMENTED_METHODS.includes(r.split(' ')[0]!) && !operationsOf(trimmed).includes(r))).toEqual(['GET /api/v2/agents/versions']);
+  const registered = platform.gateway.app
+    .get(RegisteredRoutes)
+    .list()
+    .map((r) => `${r.method} ${openApiPath(r.path)}`);
+  expect(registered.filter((r) => DOCUMENTED_METHODS.includes(r.split(' ')[0]!) && !operationsOf(trimmed).includes(r))).toEqual([
+    'GET /api/v2/agents/versions',
+  ]);
 });
 
 test('the document is valid OpenAPI 3.1 (and a broken one is not)', async () => {

@@ -35,7 +35,9 @@ afterAll(async () => {
 async function publish(orgId: string, type: LifecycleEventType, agentId = '5'): Promise<string> {
   counter += 1;
   const id = `evt_${counter.toString(16).padStart(32, '0')}`;
-  await js.publish(lifecycleSubject(orgId, type), JSON.stringify({ id, type, version: 1, orgId, agentId, occurredAt: 1_800_000_000_000 + counter, data: {} }), { msgID: id });
+  await js.publish(lifecycleSubject(orgId, type), JSON.stringify({ id, type, version: 1, orgId, agentId, occurredAt: 1_800_000_000_000 + counter, data: {} }), {
+    msgID: id,
+  });
   return id;
 }
 
@@ -63,7 +65,12 @@ async function openEvents(key: string, query = '', lastEventId?: string) {
         const block = buffer.slice(0, cut);
         buffer = buffer.slice(cut + 2);
         if (block.includes(': org ')) opened = true;
-        const fields = Object.fromEntries(block.split('\n').filter((l) => !l.startsWith(':') && l.includes(': ')).map((l) => [l.slice(0, l.indexOf(': ')), l.slice(l.indexOf(': ') + 2)]));
+        const fields = Object.fromEntries(
+          block
+            .split('\n')
+            .filter((l) => !l.startsWith(':') && l.includes(': '))
+            .map((l) => [l.slice(0, l.indexOf(': ')), l.slice(l.indexOf(': ') + 2)]),
+        );
         if (fields.data) messages.push({ id: fields.id!, event: fields.event!, data: JSON.parse(fields.data) });
       }
     }
@@ -108,7 +115,11 @@ test('Last-Event-ID resumes right after the last event seen: nothing missed whil
   await first.close();
   const lastId = first.messages.at(-1)!.id;
 
-  const whileAway = [await publish(orgA.orgId, 'container.progress'), await publish(orgB.orgId, 'container.progress'), await publish(orgA.orgId, 'container.ended')];
+  const whileAway = [
+    await publish(orgA.orgId, 'container.progress'),
+    await publish(orgB.orgId, 'container.progress'),
+    await publish(orgA.orgId, 'container.ended'),
+  ];
   const resumed = await openEvents(orgA.key, '', lastId);
   const live = await publish(orgA.orgId, 'agent.retired');
   await waitUntil(() => resumed.messages.length >= 3, { message: 'the missed events and the live one' });

@@ -1,11 +1,5 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
-import {
-  LaunchType,
-  Subjects,
-  type Actor,
-  type LaunchAgentParams,
-  type SaveAgentParams,
-} from '@agentry/contracts';
+import { LaunchType, Subjects, type Actor, type LaunchAgentParams, type SaveAgentParams } from '@agentry/contracts';
 import { CurrentActor } from '../http/auth.guard.js';
 import { readId, readInt } from '../http/coerce.js';
 import { Params, type RawParams } from '../http/params.decorator.js';

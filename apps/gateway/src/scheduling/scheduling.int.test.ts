@@ -109,14 +109,24 @@ describe('the agents API POST /v1/agents', () => {
   });
 
   test('schedule as a JSON string, the 09:00 default, manual and ONCE forms', async () => {
-    const asString = await create({ name: 'rate', baseUrl: 'https://a.example', mode: 'SCHEDULED', schedule: JSON.stringify({ mode: 'SCHEDULED', rateMinutes: 60 }) });
+    const asString = await create({
+      name: 'rate',
+      baseUrl: 'https://a.example',
+      mode: 'SCHEDULED',
+      schedule: JSON.stringify({ mode: 'SCHEDULED', rateMinutes: 60 }),
+    });
     expect(asString.status).toBe(201);
     expect(JSON.parse(asString.body.data.schedule)).toEqual({ mode: 'SCHEDULED', rateMinutes: 60 });
     const byDefault = await create({ name: 'default', baseUrl: 'https://a.example', mode: 'SCHEDULED' });
     expect(JSON.parse(byDefault.body.data.schedule)).toEqual({ mode: 'SCHEDULED', tasksPerDay: 1, times: ['09:00'] });
     const manual = await create({ name: 'manual', baseUrl: 'https://a.example', mode: 'SCHEDULED', schedule: { mode: 'SCHEDULED', times: [] } });
     expect((await platform.request('GET', `/api/v2/agents/fetch?id=${manual.body.data.id}`, { key })).body.launchType).toBe('manually');
-    const once = await create({ name: 'once', baseUrl: 'https://a.example', mode: 'SCHEDULED', schedule: { mode: 'ONCE', at: '2030-06-15T14:30', cronExpression: 'cron(30 14 15 6 ? 2030)' } });
+    const once = await create({
+      name: 'once',
+      baseUrl: 'https://a.example',
+      mode: 'SCHEDULED',
+      schedule: { mode: 'ONCE', at: '2030-06-15T14:30', cronExpression: 'cron(30 14 15 6 ? 2030)' },
+    });
     expect(once.status).toBe(201);
     const onceDates = (await platform.request('GET', `/api/v2/agents/next-launch-dates?id=${once.body.data.id}`, { key })).body.nextLaunchDates;
     expect(onceDates).toEqual([Date.UTC(2030, 5, 15, 14, 30)]);
@@ -129,7 +139,10 @@ describe('the agents API POST /v1/agents', () => {
     [{ name: 'x', baseUrl: 'https://a.example', mode: 'ONCE' }, 'mode'],
     [{ name: 'x', baseUrl: 'https://a.example', mode: 'SCHEDULED', schedule: '{not json' }, 'schedule'],
     [{ name: 'x', baseUrl: 'https://a.example', mode: 'SCHEDULED', schedule: { mode: 'SCHEDULED', rateMinutes: 0 } }, 'schedule.rateMinutes'],
-    [{ name: 'x', baseUrl: 'https://a.example', mode: 'SCHEDULED', schedule: { mode: 'SCHEDULED', cronExpression: 'cron(0 9 * * * *)' } }, 'schedule.cronExpression'],
+    [
+      { name: 'x', baseUrl: 'https://a.example', mode: 'SCHEDULED', schedule: { mode: 'SCHEDULED', cronExpression: 'cron(0 9 * * * *)' } },
+      'schedule.cronExpression',
+    ],
   ])('400 for %j naming %s', async (body, field) => {
     const res = await create(body);
     expect(res.status).toBe(400);

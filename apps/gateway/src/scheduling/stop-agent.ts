@@ -1,10 +1,4 @@
-import {
-  LaunchType,
-  Subjects,
-  type AbortAgentParams,
-  type Actor,
-  type SaveAgentParams,
-} from '@agentry/contracts';
+import { LaunchType, Subjects, type AbortAgentParams, type Actor, type SaveAgentParams } from '@agentry/contracts';
 import type { RegistryClient } from '../http/registry.client.js';
 import { followersOf } from './followers.js';
 

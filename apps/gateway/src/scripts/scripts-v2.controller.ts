@@ -62,7 +62,10 @@ export class ScriptsV2Controller {
     if (org !== undefined && !(await this.isOwnOrg(actor, org))) return [];
     const scripts = await this.registry.call(Subjects.scripts.list, actor, {});
     // `branch`: only the scripts with code in it (every script has code in master; no such branch is a 400).
-    const inBranch = branch === undefined || branch === SCRIPT_BRANCH ? null : new Set((await this.registry.call(Subjects.scripts.branchDiff, actor, { name: branch })).map((s) => s.id));
+    const inBranch =
+      branch === undefined || branch === SCRIPT_BRANCH
+        ? null
+        : new Set((await this.registry.call(Subjects.scripts.branchDiff, actor, { name: branch })).map((s) => s.id));
     return scripts.filter((script) => (!ids || ids.includes(String(script.id))) && (!inBranch || inBranch.has(script.id))).map(v2ListedScript);
   }
 

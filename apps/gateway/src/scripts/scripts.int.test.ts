@@ -35,8 +35,7 @@ async function createScript(key: string, name: string, text = 'console.log(1)', 
   return res.body.data as number;
 }
 
-const getById = (key: string, id: number | string, mode = 'json', query = '') =>
-  platform.request('GET', `/api/v1/script/by-id/${mode}/${id}${query}`, { key });
+const getById = (key: string, id: number | string, mode = 'json', query = '') => platform.request('GET', `/api/v1/script/by-id/${mode}/${id}${query}`, { key });
 const getByName = (key: string, name: string, mode = 'json', query = '') =>
   platform.request('GET', `/api/v1/script/by-name/${mode}/${enc(name)}${query}`, { key });
 
@@ -185,9 +184,7 @@ describe('create, update and nonce', () => {
   });
 
   test('concurrent creates of one new name make one script; every save lands', async () => {
-    const saves = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => saveForm(orgA.key, 'raced.js', { text: `save ${i}` })),
-    );
+    const saves = await Promise.all(Array.from({ length: 8 }, (_, i) => saveForm(orgA.key, 'raced.js', { text: `save ${i}` })));
     expect(saves.map((r) => r.status)).toEqual(Array(8).fill(200));
     const ids = saves.map((r) => r.body.data).filter((d) => d !== null);
     expect(ids).toHaveLength(1);
@@ -312,7 +309,16 @@ describe('v2 scripts endpoints', () => {
     expect(updated.body).toEqual({ id, name: 'v2.js', created: false, nonce: 2 });
 
     const fetched = await platform.request('GET', `/api/v2/scripts/fetch?id=${id}&withText=true`, { key: orgB.key });
-    expect(fetched.body).toMatchObject({ id, name: 'v2.js', source: 'sdk', nonce: 2, lastSaveDate: expect.any(Number), createdAt: expect.any(Number), text: 'let b', code: 'let b' });
+    expect(fetched.body).toMatchObject({
+      id,
+      name: 'v2.js',
+      source: 'sdk',
+      nonce: 2,
+      lastSaveDate: expect.any(Number),
+      createdAt: expect.any(Number),
+      text: 'let b',
+      code: 'let b',
+    });
     expect(fetched.body.lastSaveDate).toBeGreaterThanOrEqual(before);
 
     const byName = await platform.request('GET', '/api/v2/scripts/fetch?name=v2.js', { key: orgB.key });

@@ -26,9 +26,13 @@ const onlyBranch = () => ({
 
 /** The branches a script has code in: `release` where it was released there, else `staging`. */
 const branchesOf = (script: ScriptDto) =>
-  script.branches?.map((b) => ({ id: String(b.id), name: b.name, visibility: SCRIPT_VISIBILITY, accessList: [], environment: b.released ? 'release' : 'staging' })) ?? [
-    onlyBranch(),
-  ];
+  script.branches?.map((b) => ({
+    id: String(b.id),
+    name: b.name,
+    visibility: SCRIPT_VISIBILITY,
+    accessList: [],
+    environment: b.released ? 'release' : 'staging',
+  })) ?? [onlyBranch()];
 
 /**
  * v2 `scripts/fetch`: the documented record (`code` only when asked for: the code of the asked branch

@@ -34,7 +34,13 @@ export class WebhooksController {
   /** Any of `{url, eventTypes, description, enabled}`; `enabled: true` re-enables an endpoint the notifier disabled. */
   @Patch('endpoints/:id')
   update(@CurrentActor() actor: Actor, @Params() p: RawParams) {
-    return this.client.call(Subjects.webhooks.updateEndpoint, actor, { id: String(p.id), url: p.url, eventTypes: p.eventTypes, description: p.description, enabled: p.enabled });
+    return this.client.call(Subjects.webhooks.updateEndpoint, actor, {
+      id: String(p.id),
+      url: p.url,
+      eventTypes: p.eventTypes,
+      description: p.description,
+      enabled: p.enabled,
+    });
   }
 
   @Delete('endpoints/:id')

@@ -1,4 +1,13 @@
-import { notFound, validationFailed, type DeliveryView, type FieldError, type ListDeliveriesParams, type ListDeliveriesResult, type RedeliverParams, type RequestEnvelope } from '@agentry/contracts';
+import {
+  notFound,
+  validationFailed,
+  type DeliveryView,
+  type FieldError,
+  type ListDeliveriesParams,
+  type ListDeliveriesResult,
+  type RedeliverParams,
+  type RequestEnvelope,
+} from '@agentry/contracts';
 import { isEndpointId } from '../endpoints/endpoint-input.js';
 import { requireOrgAdmin } from '../endpoints/endpoints.service.js';
 import type { WebhookEndpoints } from '../endpoints/webhook-endpoints.js';
@@ -20,14 +29,16 @@ export class DeliveriesService {
     const p = params ?? {};
     const problems: FieldError[] = [];
     const agentId = p.agentId === undefined ? undefined : Number(p.agentId);
-    if (agentId !== undefined && (typeof p.agentId !== 'number' || !Number.isSafeInteger(agentId) || agentId < 1)) problems.push({ field: 'agentId', message: 'must be a positive whole number' });
+    if (agentId !== undefined && (typeof p.agentId !== 'number' || !Number.isSafeInteger(agentId) || agentId < 1))
+      problems.push({ field: 'agentId', message: 'must be a positive whole number' });
     const limit = p.limit === undefined ? DEFAULT_DELIVERIES_LIMIT : Number(p.limit);
     if (typeof p.limit !== 'undefined' && (typeof p.limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_DELIVERIES_LIMIT)) {
       problems.push({ field: 'limit', message: `must be a whole number from 1 to ${MAX_DELIVERIES_LIMIT}` });
     }
     if (p.endpointId === undefined && agentId === undefined && problems.length === 0) problems.push({ field: 'endpointId', message: 'or agentId is required' });
     if (problems.length) throw validationFailed(problems);
-    if (p.endpointId !== undefined && !(isEndpointId(p.endpointId) && (await this.endpoints.find(actor.orgId, p.endpointId)))) throw notFound('webhook endpoint');
+    if (p.endpointId !== undefined && !(isEndpointId(p.endpointId) && (await this.endpoints.find(actor.orgId, p.endpointId))))
+      throw notFound('webhook endpoint');
     return { deliveries: await this.log.list(actor.orgId, { endpointId: p.endpointId, agentId }, limit) };
   }
 

@@ -75,7 +75,14 @@ export class DeliveryLog {
     const byDelivery = new Map<string, DeliveryAttemptView[]>();
     for (const a of attempts) {
       const list = byDelivery.get(a.delivery_id) ?? [];
-      list.push({ attempt: a.attempt, at: Number(a.at), statusCode: a.status_code, latencyMs: a.latency_ms, error: a.error, responseExcerpt: a.response_excerpt });
+      list.push({
+        attempt: a.attempt,
+        at: Number(a.at),
+        statusCode: a.status_code,
+        latencyMs: a.latency_ms,
+        error: a.error,
+        responseExcerpt: a.response_excerpt,
+      });
       byDelivery.set(a.delivery_id, list);
     }
     return rows.map((r) => ({

@@ -14,10 +14,15 @@ export function tellOrgEndpointDisabled(eventStore: EventStore, deliveries: Webh
   return async (m: EntityManager, d: DisabledEndpoint): Promise<void> => {
     const data: WebhookEndpointDisabledData = { orgId: d.orgId, endpointId: d.endpointId, failingSince: d.failingSince, disabledAt: d.disabledAt };
     const eventId = crypto.randomUUID();
-    await eventStore.append(`${WEBHOOK_ENDPOINT_STREAM}-${d.endpointId}`, WEBHOOK_ENDPOINT_STREAM, [{ eventId, type: WebhookEndpointEventType.WebhookEndpointDisabled, data }], {
-      expectedVersion: 'any',
-      manager: m,
-    });
+    await eventStore.append(
+      `${WEBHOOK_ENDPOINT_STREAM}-${d.endpointId}`,
+      WEBHOOK_ENDPOINT_STREAM,
+      [{ eventId, type: WebhookEndpointEventType.WebhookEndpointDisabled, data }],
+      {
+        expectedVersion: 'any',
+        manager: m,
+      },
+    );
     if (!mailConfigured) return;
     const to = await orgMailRecipients(m, d.orgId);
     const days = Math.round((d.disabledAt - d.failingSince) / 86_400_000);
@@ -30,7 +35,17 @@ export function tellOrgEndpointDisabled(eventStore: EventStore, deliveries: Webh
         `with {"enabled": true}) and they resume; the delivery log shows what the endpoint answered.\n`,
     };
     await deliveries.enqueue(
-      { webhookId: webhookIdOf(eventId, 'mail'), eventId, orgId: d.orgId, agentId: null, containerId: null, url: `mailto:${to.join(',')}`, body: JSON.stringify(mail), channel: 'mail', eventType: 'endpoint.disabled' },
+      {
+        webhookId: webhookIdOf(eventId, 'mail'),
+        eventId,
+        orgId: d.orgId,
+        agentId: null,
+        containerId: null,
+        url: `mailto:${to.join(',')}`,
+        body: JSON.stringify(mail),
+        channel: 'mail',
+        eventType: 'endpoint.disabled',
+      },
       d.disabledAt,
       m,
     );

@@ -39,7 +39,8 @@ export function readEventTypes(raw: unknown, problems: FieldError[]): WebhookEve
     return void problems.push({ field: 'eventTypes', message: `must be a non-empty list of: ${WEBHOOK_EVENT_TYPES.join(', ')}` });
   }
   const unknown = raw.find((t) => !(WEBHOOK_EVENT_TYPES as readonly unknown[]).includes(t));
-  if (unknown !== undefined) return void problems.push({ field: 'eventTypes', message: `${JSON.stringify(unknown).slice(0, 60)} is not one of: ${WEBHOOK_EVENT_TYPES.join(', ')}` });
+  if (unknown !== undefined)
+    return void problems.push({ field: 'eventTypes', message: `${JSON.stringify(unknown).slice(0, 60)} is not one of: ${WEBHOOK_EVENT_TYPES.join(', ')}` });
   return [...new Set(raw as WebhookEventType[])];
 }
 

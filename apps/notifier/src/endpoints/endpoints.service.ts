@@ -1,5 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import { DomainError, ErrorCode, forbidden, notFound, Role, type Actor, type CreateWebhookEndpointParams, type FieldError, type RequestEnvelope, type RotateWebhookSecretParams, type UpdateWebhookEndpointParams, type WebhookEndpointIdParams, type WebhookEndpointView, type WebhookEndpointWithSecret } from '@agentry/contracts';
+import {
+  DomainError,
+  ErrorCode,
+  forbidden,
+  notFound,
+  Role,
+  type Actor,
+  type CreateWebhookEndpointParams,
+  type FieldError,
+  type RequestEnvelope,
+  type RotateWebhookSecretParams,
+  type UpdateWebhookEndpointParams,
+  type WebhookEndpointIdParams,
+  type WebhookEndpointView,
+  type WebhookEndpointWithSecret,
+} from '@agentry/contracts';
 import { endpointSigningSecret } from '../webhooks/signing.js';
 import { isEndpointId, readDescription, readEnabled, readEndpointUrl, readEventTypes, readGraceSeconds, throwIfProblems } from './endpoint-input.js';
 import { endpointView, type EndpointChanges, type StoredEndpoint, type WebhookEndpoints } from './webhook-endpoints.js';

@@ -58,7 +58,10 @@ export class WebhookEndpoints {
     return row!.n;
   }
 
-  async create(e: { id: string; orgId: number; url: string; description: string; eventTypes: WebhookEventType[]; enabled: boolean }, now: number): Promise<StoredEndpoint> {
+  async create(
+    e: { id: string; orgId: number; url: string; description: string; eventTypes: WebhookEventType[]; enabled: boolean },
+    now: number,
+  ): Promise<StoredEndpoint> {
     const [row]: EndpointRow[] = await this.db.query(
       `INSERT INTO webhook_endpoints (id, org_id, url, description, event_types, enabled, disabled_reason, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6::boolean, CASE WHEN $6::boolean THEN NULL ELSE 'manual' END, $7, $7) RETURNING *`,
@@ -105,7 +108,10 @@ export class WebhookEndpoints {
    */
   async delete(orgId: number, id: string, now: number): Promise<boolean> {
     return this.db.transaction(async (m) => {
-      const deleted: { id: string }[] = await m.query(`WITH gone AS (DELETE FROM webhook_endpoints WHERE org_id = $1 AND id = $2 RETURNING id) SELECT id FROM gone`, [orgId, id]);
+      const deleted: { id: string }[] = await m.query(
+        `WITH gone AS (DELETE FROM webhook_endpoints WHERE org_id = $1 AND id = $2 RETURNING id) SELECT id FROM gone`,
+        [orgId, id],
+      );
       if (deleted.length === 0) return false;
       await m.query(`UPDATE webhook_deliveries SET state = 'refused', finished_at = $2 WHERE endpoint_id = $1 AND state = 'pending'`, [id, now]);
       return true;

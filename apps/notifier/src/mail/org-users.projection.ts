@@ -15,10 +15,12 @@ export const orgUsersProjection: Projection<OrgUserAdded> = {
   tables: ['notifier_org_users'],
   async apply(event: StoredEventOf<OrgUserAdded>, m: EntityManager): Promise<void> {
     const d = event.data;
-    await m.query(
-      `INSERT INTO notifier_org_users (user_id, org_id, email, roles) VALUES ($1, $2, $3, $4) ON CONFLICT (user_id) DO NOTHING`,
-      [d.userId, d.orgId, d.email, d.roles],
-    );
+    await m.query(`INSERT INTO notifier_org_users (user_id, org_id, email, roles) VALUES ($1, $2, $3, $4) ON CONFLICT (user_id) DO NOTHING`, [
+      d.userId,
+      d.orgId,
+      d.email,
+      d.roles,
+    ]);
   },
   async reset(m: EntityManager): Promise<void> {
     await m.query(`TRUNCATE notifier_org_users`);

@@ -78,7 +78,14 @@ export async function startNotifications(deps: NotificationsDeps): Promise<{ sto
     if (mailer) stops.push(() => mailer.close());
     const worker = startDeliveryWorker({ deliveries, secretKey: config.secretKey, config: config.webhooks, mailer });
     stops.push(() => worker.stop());
-    const ended = await startContainerEndedWebhooks({ nc: deps.nc, dataSource, projections: deps.projections, deliveries, endpoints, onEnqueued: () => worker.nudge() });
+    const ended = await startContainerEndedWebhooks({
+      nc: deps.nc,
+      dataSource,
+      projections: deps.projections,
+      deliveries,
+      endpoints,
+      onEnqueued: () => worker.nudge(),
+    });
     stops.push(() => ended.stop());
     const lifecycle = await startLifecycleEndpointDeliveries({
       nc: deps.nc,

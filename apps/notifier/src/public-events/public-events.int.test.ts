@@ -54,18 +54,65 @@ const append = (streamId: string, streamType: string, type: string, data: Record
 async function appendAgentLife(orgId: number, agentId: number, containerId: number, t: number): Promise<void> {
   const agent = `agent-${agentId}`;
   const container = `container-${containerId}`;
-  await append(agent, 'agent', 'AgentCreated', { agentId, orgId, storageFolder: 'f', userStorageFolder: 'u', createdBy: by, createdAt: t, idempotencyKey: null });
-  await append(agent, 'agent', 'AgentVersionSaved', {
-    agentId, versionId: `v-${agentId}-1`, versionNumber: 1, settingsSchemaVersion: 1, settings: { name: `agent ${agentId}` }, secrets: {}, savedBy: by, savedAt: t, reason: 'create', changedFields: [],
+  await append(agent, 'agent', 'AgentCreated', {
+    agentId,
+    orgId,
+    storageFolder: 'f',
+    userStorageFolder: 'u',
+    createdBy: by,
+    createdAt: t,
+    idempotencyKey: null,
   });
-  await append(container, 'container', 'ContainerQueued', { containerId, agentId, orgId, launchType: 'scheduled repeatedly', agentVersionId: `v-${agentId}-1`, queuedAt: t + 10 });
+  await append(agent, 'agent', 'AgentVersionSaved', {
+    agentId,
+    versionId: `v-${agentId}-1`,
+    versionNumber: 1,
+    settingsSchemaVersion: 1,
+    settings: { name: `agent ${agentId}` },
+    secrets: {},
+    savedBy: by,
+    savedAt: t,
+    reason: 'create',
+    changedFields: [],
+  });
+  await append(container, 'container', 'ContainerQueued', {
+    containerId,
+    agentId,
+    orgId,
+    launchType: 'scheduled repeatedly',
+    agentVersionId: `v-${agentId}-1`,
+    queuedAt: t + 10,
+  });
   await append(`schedule-${agentId}`, 'schedule', 'ScheduleFired', { agentId, plannedAt: t, resumeAfter: t, firedAt: t + 5, containerId, outcome: 'launched' });
   await append(container, 'container', 'ContainerStarted', { containerId, agentId, startedAt: t + 110 });
   await append(container, 'container', 'ContainerProgressed', { containerId, agentId, progress: 0.5, label: 'half way', at: t + 200 });
   await append(container, 'container', 'ContainerResultObjectSet', { containerId, agentId, resultObject: '{"rows":3}', at: t + 300 });
-  await append(container, 'container', 'ContainerEnded', { containerId, agentId, status: 'complete', endType: 'finished', exitCode: 0, endMessage: 'Agent finished (success)', endedAt: t + 1110 });
-  await append(`schedule-${agentId}`, 'schedule', 'ScheduleFired', { agentId, plannedAt: t + 60_000, resumeAfter: t + 60_000, firedAt: t + 60_001, containerId: null, outcome: 'refused', reason: 'parallelism limit' });
-  await append(`schedule-${agentId}`, 'schedule', 'ScheduleFired', { agentId, plannedAt: t + 120_000, resumeAfter: t + 120_000, firedAt: t + 900_000, containerId: null, outcome: 'skipped' });
+  await append(container, 'container', 'ContainerEnded', {
+    containerId,
+    agentId,
+    status: 'complete',
+    endType: 'finished',
+    exitCode: 0,
+    endMessage: 'Agent finished (success)',
+    endedAt: t + 1110,
+  });
+  await append(`schedule-${agentId}`, 'schedule', 'ScheduleFired', {
+    agentId,
+    plannedAt: t + 60_000,
+    resumeAfter: t + 60_000,
+    firedAt: t + 60_001,
+    containerId: null,
+    outcome: 'refused',
+    reason: 'parallelism limit',
+  });
+  await append(`schedule-${agentId}`, 'schedule', 'ScheduleFired', {
+    agentId,
+    plannedAt: t + 120_000,
+    resumeAfter: t + 120_000,
+    firedAt: t + 900_000,
+    containerId: null,
+    outcome: 'skipped',
+  });
   await append(agent, 'agent', 'AgentRetired', { agentId, by, at: t + 2000 });
   await append(agent, 'agent', 'AgentReinstated', { agentId, by, at: t + 3000 });
   await append(agent, 'agent', 'AgentDeleted', { agentId, by, at: t + 4000 });
@@ -94,8 +141,19 @@ beforeAll(async () => {
   storeDir = await mkdtemp(join(tmpdir(), 'public-events-nats-'));
   port = await freePort();
   await startServer();
-  nc = await connect({ servers: server.urlFor('test').replace(/^nats:\/\/[^@]*@/, 'nats://'), user: 'test', pass: auth.users[0]!.password, maxReconnectAttempts: -1 });
-  const notifierNc = await connect({ servers: `nats://127.0.0.1:${port}`, user: 'notifier', pass: auth.users[1]!.password, inboxPrefix: '_INBOX.notifier', maxReconnectAttempts: -1 });
+  nc = await connect({
+    servers: server.urlFor('test').replace(/^nats:\/\/[^@]*@/, 'nats://'),
+    user: 'test',
+    pass: auth.users[0]!.password,
+    maxReconnectAttempts: -1,
+  });
+  const notifierNc = await connect({
+    servers: `nats://127.0.0.1:${port}`,
+    user: 'notifier',
+    pass: auth.users[1]!.password,
+    inboxPrefix: '_INBOX.notifier',
+    maxReconnectAttempts: -1,
+  });
   publisher = await startPublicEvents({ dataSource, nc: notifierNc, runner: { pollIntervalMs: 200 } });
   const stopPublisher = publisher.stop;
   publisher = { ...publisher, stop: async () => (await stopPublisher(), await notifierNc.close()) };
@@ -116,8 +174,18 @@ test('every internal lifecycle event becomes one public event on agentry.events.
   await waitUntil(async () => (await streamCount()) >= EVENTS_PER_LIFE, { message: 'public events of agent 10 published' });
   const messages = await lifecycleMessages();
   expect(messages.map((m) => m.event.type)).toEqual([
-    'agent.created', 'agent.saved', 'container.queued', 'schedule.fired', 'container.started', 'container.progress', 'container.ended',
-    'schedule.skipped', 'schedule.missed', 'agent.retired', 'agent.reinstated', 'agent.deleted',
+    'agent.created',
+    'agent.saved',
+    'container.queued',
+    'schedule.fired',
+    'container.started',
+    'container.progress',
+    'container.ended',
+    'schedule.skipped',
+    'schedule.missed',
+    'agent.retired',
+    'agent.reinstated',
+    'agent.deleted',
   ]);
   expect(new Set(messages.map((m) => m.event.type))).toEqual(new Set(LIFECYCLE_EVENT_TYPES));
   // Validated with the published files themselves, not the package code that wrote them.
@@ -132,8 +200,17 @@ test('every internal lifecycle event becomes one public event on agentry.events.
   }
   const ended = messages.find((m) => m.event.type === 'container.ended')!.event;
   expect(ended.data).toMatchObject({
-    containerId: '100', status: 'complete', exitCode: 0, endType: 'finished', launchType: 'scheduled repeatedly', agentVersionId: 'v-10-1', agentVersionNumber: 1,
-    durations: { queuedMs: 100, runMs: 1000, totalMs: 1100 }, resultObject: { rows: 3 }, hasResultObject: true, resultObjectPath: '/api/v2/containers/fetch-result-object?id=100',
+    containerId: '100',
+    status: 'complete',
+    exitCode: 0,
+    endType: 'finished',
+    launchType: 'scheduled repeatedly',
+    agentVersionId: 'v-10-1',
+    agentVersionNumber: 1,
+    durations: { queuedMs: 100, runMs: 1000, totalMs: 1100 },
+    resultObject: { rows: 3 },
+    hasResultObject: true,
+    resultObjectPath: '/api/v2/containers/fetch-result-object?id=100',
   });
   // A schema that would accept anything proves nothing: a broken event is refused by the same validator.
   const validateEnded = ajv.getSchema('container.ended.v1.schema.json')!;
@@ -143,7 +220,9 @@ test('every internal lifecycle event becomes one public event on agentry.events.
 test('the public id is stable: the same log published again (a projection reset) adds nothing to LIFECYCLE', async () => {
   const before = await lifecycleMessages();
   await publisher.stop();
-  const [rewound] = await dataSource.query(`UPDATE projection_checkpoints SET global_position = 0, transaction_id = '0' WHERE name = 'notifier:public-events' RETURNING name`);
+  const [rewound] = await dataSource.query(
+    `UPDATE projection_checkpoints SET global_position = 0, transaction_id = '0' WHERE name = 'notifier:public-events' RETURNING name`,
+  );
   expect(rewound).toBeDefined();
   const republished: string[] = [];
   const notifierNc = await connect({ servers: `nats://127.0.0.1:${port}`, user: 'notifier', pass: auth.users[1]!.password, inboxPrefix: '_INBOX.notifier' });
@@ -186,7 +265,10 @@ describe('a subscriber built with @agentry/subscriber', () => {
     await server.stop(); // NATS restart: the consumer's position survives in its store
     await startServer();
     await appendAgentLife(1, 11, 110, T0 + 20_000);
-    await waitUntil(async () => nc.isClosed() === false && (await streamCount().catch(() => 0)) >= published + EVENTS_PER_LIFE, { message: 'published after the NATS restart', timeoutMs: 30_000 });
+    await waitUntil(async () => nc.isClosed() === false && (await streamCount().catch(() => 0)) >= published + EVENTS_PER_LIFE, {
+      message: 'published after the NATS restart',
+      timeoutMs: 30_000,
+    });
     await waitUntil(() => handled.size >= published - 1 + EVENTS_PER_LIFE, { message: 'events after the NATS restart handled', timeoutMs: 30_000 });
     await sub.stop();
 
@@ -201,11 +283,20 @@ describe('a subscriber built with @agentry/subscriber', () => {
     // A forged message on org 2's subject claiming org 1 (only a writer could put it there; the kit still refuses it).
     await jetstream(nc).publish('agentry.events.v1.2.agent.created', JSON.stringify({ ...(await lifecycleMessages())[0]!.event, id: 'evt_' + 'f'.repeat(32) }));
     const total = await streamCount();
-    const sub = await subscribe({ natsUrl: subscriberUrl(), durable: 'kit-org-2', orgs: ['2'], handler: (e) => void seen.push(e), onGiveUp: (reason) => void givenUp.push(reason) });
-    await waitUntil(async () => {
-      const info = await (await jetstreamManager(nc)).consumers.info(LIFECYCLE_STREAM, 'kit-org-2');
-      return info.num_pending === 0 && info.num_ack_pending === 0;
-    }, { message: 'kit-org-2 caught up' });
+    const sub = await subscribe({
+      natsUrl: subscriberUrl(),
+      durable: 'kit-org-2',
+      orgs: ['2'],
+      handler: (e) => void seen.push(e),
+      onGiveUp: (reason) => void givenUp.push(reason),
+    });
+    await waitUntil(
+      async () => {
+        const info = await (await jetstreamManager(nc)).consumers.info(LIFECYCLE_STREAM, 'kit-org-2');
+        return info.num_pending === 0 && info.num_ack_pending === 0;
+      },
+      { message: 'kit-org-2 caught up' },
+    );
     await sub.stop();
     expect(seen.length).toBe(EVENTS_PER_LIFE);
     expect(seen.every((e) => e.orgId === '2')).toBe(true);
@@ -220,7 +311,9 @@ describe('a subscriber built with @agentry/subscriber', () => {
     const seen = violations.length;
     await expect(jetstream(acme).publish('agentry.events.v1.2.container.ended', '{}', { timeout: 1000 })).rejects.toThrow();
     acme.publish('agentry.events.v1.1.agent.deleted', '{}');
-    await expect((await jetstreamManager(acme, { checkAPI: false })).consumers.add('EVENTS', { durable_name: 'steal', ack_policy: 'explicit' as never })).rejects.toThrow();
+    await expect(
+      (await jetstreamManager(acme, { checkAPI: false })).consumers.add('EVENTS', { durable_name: 'steal', ack_policy: 'explicit' as never }),
+    ).rejects.toThrow();
     await acme.flush();
     await acme.close();
     expect(await streamCount()).toBe(before);

@@ -25,7 +25,10 @@ async function rememberFacts(event: StoredEventOf<SourceEvent>, m: EntityManager
     }
     case AgentEventType.AgentVersionSaved: {
       const d = event.data;
-      await m.query(`INSERT INTO public_event_agent_versions (version_id, version_number) VALUES ($1, $2) ON CONFLICT (version_id) DO NOTHING`, [d.versionId, d.versionNumber]);
+      await m.query(`INSERT INTO public_event_agent_versions (version_id, version_number) VALUES ($1, $2) ON CONFLICT (version_id) DO NOTHING`, [
+        d.versionId,
+        d.versionNumber,
+      ]);
       return;
     }
     case ContainerEventType.ContainerQueued: {
@@ -92,7 +95,8 @@ async function versionNumber(m: EntityManager, versionId: string | null): Promis
 
 /** The facts an event needs; undefined when the log never told which org it belongs to. */
 async function factsFor(event: StoredEventOf<SourceEvent>, m: EntityManager): Promise<EventFacts | undefined> {
-  if (event.type === ContainerEventType.ContainerQueued) return { orgId: event.data.orgId, versionNumber: await versionNumber(m, event.data.agentVersionId ?? null) };
+  if (event.type === ContainerEventType.ContainerQueued)
+    return { orgId: event.data.orgId, versionNumber: await versionNumber(m, event.data.agentVersionId ?? null) };
   if (event.streamType === 'container' && 'containerId' in event.data && event.data.containerId !== null) {
     const container = await containerFacts(m, event.data.containerId);
     return container && { orgId: container.orgId, container };

@@ -24,7 +24,12 @@ let org: { orgId: string; key: string };
 beforeAll(async () => {
   platform = await startPlatform({ execution: true });
   notifier = await startNotifier(
-    loadNotifierConfig({ DATABASE_URL: platform.databaseUrl, NATS_URL: platform.natsUrlFor('notifier'), LOG_LEVEL: 'error', AGENTRY_SECRET_KEY: randomBytes(32).toString('hex') }),
+    loadNotifierConfig({
+      DATABASE_URL: platform.databaseUrl,
+      NATS_URL: platform.natsUrlFor('notifier'),
+      LOG_LEVEL: 'error',
+      AGENTRY_SECRET_KEY: randomBytes(32).toString('hex'),
+    }),
   );
   exampleDb = await createTestDatabase();
   pool = new pg.Pool({ connectionString: exampleDb.url, max: 2 });
@@ -50,12 +55,17 @@ async function launch(agentId: string): Promise<string> {
   expect(res.status).toBe(200);
   return String(res.body.containerId);
 }
-const rows = async () => (await pool.query(`SELECT container_id, org_id, agent_id, status, exit_code, result_object FROM run_results ORDER BY container_id`)).rows;
-const ended = async (containerId: string) => (await platform.request('GET', `/api/v2/containers/fetch?id=${containerId}`, { key: org.key })).body?.status === 'finished';
+const rows = async () =>
+  (await pool.query(`SELECT container_id, org_id, agent_id, status, exit_code, result_object FROM run_results ORDER BY container_id`)).rows;
+const ended = async (containerId: string) =>
+  (await platform.request('GET', `/api/v2/containers/fetch?id=${containerId}`, { key: org.key })).body?.status === 'finished';
 
 test('a finished run`s result object lands in run_results once, across a restart of the copier; a run without one adds no row', async () => {
   example = await startResultsTable({ natsUrl: platform.natsUrl, databaseUrl: exampleDb.url, orgs: [org.orgId] });
-  const withResult = await agentRunning('with_result', `const buster = require('phantombuster').create(); buster.setResultObject({ rows: 3, source: 'example' }, (err) => process.exit(err ? 2 : 0));`);
+  const withResult = await agentRunning(
+    'with_result',
+    `const buster = require('phantombuster').create(); buster.setResultObject({ rows: 3, source: 'example' }, (err) => process.exit(err ? 2 : 0));`,
+  );
   const without = await agentRunning('without_result', `console.log('nothing to keep')`);
 
   const first = await launch(withResult);
@@ -70,7 +80,14 @@ test('a finished run`s result object lands in run_results once, across a restart
   await waitUntil(async () => (await rows()).length === 2, { timeoutMs: 60_000, message: 'the second run copied after the restart' });
 
   expect(await rows()).toEqual(
-    [first, second].sort().map((containerId) => ({ container_id: containerId, org_id: org.orgId, agent_id: withResult, status: 'complete', exit_code: 0, result_object: { rows: 3, source: 'example' } })),
+    [first, second].sort().map((containerId) => ({
+      container_id: containerId,
+      org_id: org.orgId,
+      agent_id: withResult,
+      status: 'complete',
+      exit_code: 0,
+      result_object: { rows: 3, source: 'example' },
+    })),
   );
   expect((await pool.query(`SELECT count(*)::int AS n FROM run_results_events`)).rows[0].n).toBe(2);
 });

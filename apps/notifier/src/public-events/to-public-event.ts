@@ -78,7 +78,14 @@ function inlineResultObject(text: string | null): PublicContainerEnded['resultOb
   }
 }
 
-function envelope<T extends LifecycleEventType>(event: { eventId: string }, type: T, orgId: number, agentId: number, occurredAt: number, data: LifecycleEventData[T]): LifecycleEvent {
+function envelope<T extends LifecycleEventType>(
+  event: { eventId: string },
+  type: T,
+  orgId: number,
+  agentId: number,
+  occurredAt: number,
+  data: LifecycleEventData[T],
+): LifecycleEvent {
   return { id: publicEventIdOf(event.eventId), type, version: 1, orgId: String(orgId), agentId: String(agentId), occurredAt, data } as LifecycleEvent;
 }
 
@@ -107,7 +114,8 @@ export function toPublicEvent(event: StoredEventOf<SourceEvent>, facts: EventFac
     case AgentEventType.AgentReinstated:
     case AgentEventType.AgentDeleted: {
       const d = event.data;
-      const type = event.type === AgentEventType.AgentRetired ? 'agent.retired' : event.type === AgentEventType.AgentReinstated ? 'agent.reinstated' : 'agent.deleted';
+      const type =
+        event.type === AgentEventType.AgentRetired ? 'agent.retired' : event.type === AgentEventType.AgentReinstated ? 'agent.reinstated' : 'agent.deleted';
       return envelope(event, type, orgId, d.agentId, d.at, { at: d.at, by: actorOf(d.by) });
     }
     case ContainerEventType.ContainerQueued: {
@@ -132,7 +140,12 @@ export function toPublicEvent(event: StoredEventOf<SourceEvent>, facts: EventFac
     }
     case ContainerRuntimeEventType.ContainerProgressed: {
       const d = event.data;
-      return envelope(event, 'container.progress', orgId, d.agentId, d.at, { containerId: String(d.containerId), progress: d.progress, label: d.label, at: d.at });
+      return envelope(event, 'container.progress', orgId, d.agentId, d.at, {
+        containerId: String(d.containerId),
+        progress: d.progress,
+        label: d.label,
+        at: d.at,
+      });
     }
     case ContainerEventType.ContainerEnded: {
       const d = event.data;
@@ -161,10 +174,18 @@ export function toPublicEvent(event: StoredEventOf<SourceEvent>, facts: EventFac
     case SCHEDULE_FIRED: {
       const d = event.data;
       if (d.outcome === 'launched' && d.containerId !== null) {
-        return envelope(event, 'schedule.fired', orgId, d.agentId, d.firedAt, { plannedAt: d.plannedAt, firedAt: d.firedAt, containerId: String(d.containerId) });
+        return envelope(event, 'schedule.fired', orgId, d.agentId, d.firedAt, {
+          plannedAt: d.plannedAt,
+          firedAt: d.firedAt,
+          containerId: String(d.containerId),
+        });
       }
       if (d.outcome === 'refused') {
-        return envelope(event, 'schedule.skipped', orgId, d.agentId, d.firedAt, { plannedAt: d.plannedAt, firedAt: d.firedAt, reason: d.reason ?? 'launch refused' });
+        return envelope(event, 'schedule.skipped', orgId, d.agentId, d.firedAt, {
+          plannedAt: d.plannedAt,
+          firedAt: d.firedAt,
+          reason: d.reason ?? 'launch refused',
+        });
       }
       if (d.outcome === 'skipped') return envelope(event, 'schedule.missed', orgId, d.agentId, d.firedAt, { plannedAt: d.plannedAt, firedAt: d.firedAt });
       return null;

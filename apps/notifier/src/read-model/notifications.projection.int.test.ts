@@ -10,12 +10,21 @@ const bed = useProjectionTestBed(notifierDataSource);
 
 const saved = (agentId: number, versionId: string, name: string, notifications: unknown) =>
   bed.append(`agent-${agentId}`, 'agent', 'AgentVersionSaved', {
-    agentId, versionId, versionNumber: 1, settingsSchemaVersion: 1, settings: { name, notifications }, secrets: { proxyPassword: null, credentials: null },
-    savedBy: BY, savedAt: T0, reason: 'update', changedFields: [],
+    agentId,
+    versionId,
+    versionNumber: 1,
+    settingsSchemaVersion: 1,
+    settings: { name, notifications },
+    secrets: { proxyPassword: null, credentials: null },
+    savedBy: BY,
+    savedAt: T0,
+    reason: 'update',
+    changedFields: [],
   });
 
 const on = (containerId: number) => {
-  const append = (type: string, data: Record<string, unknown>) => bed.append(`container-${containerId}`, 'container', type, { containerId, agentId: 7, ...data });
+  const append = (type: string, data: Record<string, unknown>) =>
+    bed.append(`container-${containerId}`, 'container', type, { containerId, agentId: 7, ...data });
   return {
     queued: (versionId: string | null, at = T0) => append('ContainerQueued', { orgId: 3, launchType: 'manual', agentVersionId: versionId, queuedAt: at }),
     started: (at: number) => append('ContainerStarted', { startedAt: at, executorId: 'e1' }),
@@ -50,8 +59,26 @@ test('the set-based fold gives the rows of one event at a time, live and rebuilt
       { version_id: 'v2', agent_id: 8, agent_name: 'second', notifications: null },
     ],
     containers: [
-      { container_id: 1, agent_id: 7, org_id: 3, agent_version_id: 'v1', launch_type: 'manual', queued_at: String(T0), started_at: String(T0 + 1), result_object: '{"n":2}' },
-      { container_id: 2, agent_id: 7, org_id: 3, agent_version_id: 'v2', launch_type: 'manual', queued_at: String(T0 + 3), started_at: null, result_object: '' },
+      {
+        container_id: 1,
+        agent_id: 7,
+        org_id: 3,
+        agent_version_id: 'v1',
+        launch_type: 'manual',
+        queued_at: String(T0),
+        started_at: String(T0 + 1),
+        result_object: '{"n":2}',
+      },
+      {
+        container_id: 2,
+        agent_id: 7,
+        org_id: 3,
+        agent_version_id: 'v2',
+        launch_type: 'manual',
+        queued_at: String(T0 + 3),
+        started_at: null,
+        result_object: '',
+      },
       { container_id: 4, agent_id: 7, org_id: 3, agent_version_id: null, launch_type: 'manual', queued_at: String(T0), started_at: null, result_object: null },
     ],
   });

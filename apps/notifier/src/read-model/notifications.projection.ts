@@ -24,11 +24,20 @@ interface ContainerRow {
 }
 
 const versions = new TableRows<VersionRow>('notifier_agent_versions', 'version_id', {
-  version_id: 'text', agent_id: 'integer', agent_name: 'text', notifications: 'jsonb',
+  version_id: 'text',
+  agent_id: 'integer',
+  agent_name: 'text',
+  notifications: 'jsonb',
 });
 const containers = new TableRows<ContainerRow>('notifier_containers', 'container_id', {
-  container_id: 'integer', agent_id: 'integer', org_id: 'integer', agent_version_id: 'text', launch_type: 'text', queued_at: 'bigint',
-  started_at: 'bigint', result_object: 'text',
+  container_id: 'integer',
+  agent_id: 'integer',
+  org_id: 'integer',
+  agent_version_id: 'text',
+  launch_type: 'text',
+  queued_at: 'bigint',
+  started_at: 'bigint',
+  result_object: 'text',
 });
 
 /**
@@ -41,8 +50,14 @@ function foldContainer(row: ContainerRow | undefined, event: NotifierEvent): Con
       const d = event.data;
       return (
         row ?? {
-          container_id: d.containerId, agent_id: d.agentId, org_id: d.orgId, agent_version_id: d.agentVersionId, launch_type: d.launchType,
-          queued_at: d.queuedAt, started_at: null, result_object: null,
+          container_id: d.containerId,
+          agent_id: d.agentId,
+          org_id: d.orgId,
+          agent_version_id: d.agentVersionId,
+          launch_type: d.launchType,
+          queued_at: d.queuedAt,
+          started_at: null,
+          result_object: null,
         }
       );
     }
@@ -66,7 +81,12 @@ async function applyBatch(events: NotifierEvent[], m: EntityManager): Promise<vo
     if (event.type === AgentEventType.AgentVersionSaved) {
       const d = event.data;
       if (!newVersions.has(d.versionId)) {
-        newVersions.set(d.versionId, { version_id: d.versionId, agent_id: d.agentId, agent_name: d.settings.name, notifications: d.settings.notifications || null });
+        newVersions.set(d.versionId, {
+          version_id: d.versionId,
+          agent_id: d.agentId,
+          agent_name: d.settings.name,
+          notifications: d.settings.notifications || null,
+        });
       }
     } else if ('containerId' in event.data) containerIds.add(event.data.containerId);
   }

@@ -1,6 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { DomainError, ErrorCode, forbidden, notFound, validationFailed, type FieldError, type RequestEnvelope, type SendScriptNotificationParams, type SendScriptNotificationResult } from '@agentry/contracts';
+import {
+  DomainError,
+  ErrorCode,
+  forbidden,
+  notFound,
+  validationFailed,
+  type FieldError,
+  type RequestEnvelope,
+  type SendScriptNotificationParams,
+  type SendScriptNotificationResult,
+} from '@agentry/contracts';
 import type { WebhookEndpoints } from '../endpoints/webhook-endpoints.js';
 import { orgMailRecipients } from '../mail/org-users.projection.js';
 import { blankControlCharacters } from '../notifications/blank-control-characters.js';
@@ -19,7 +29,6 @@ export interface ScriptNotificationsDeps {
   now?: () => number;
 }
 
-
 /**
  * A running script's `mail()` / `notify()`, sent through the same outbox as the run notifications (so the
  * same destination rules, retries and log), each call counted against the org's hourly limit. The
@@ -37,7 +46,8 @@ export class ScriptNotificationsService {
     const p = params ?? ({} as SendScriptNotificationParams);
     const problems: FieldError[] = [];
     if (p.kind !== 'mail' && p.kind !== 'notify') problems.push({ field: 'kind', message: 'must be mail or notify' });
-    if (typeof p.text !== 'string' || p.text.length === 0 || p.text.length > MAX_SCRIPT_TEXT) problems.push({ field: 'text', message: `must be a text of 1 to ${MAX_SCRIPT_TEXT} characters` });
+    if (typeof p.text !== 'string' || p.text.length === 0 || p.text.length > MAX_SCRIPT_TEXT)
+      problems.push({ field: 'text', message: `must be a text of 1 to ${MAX_SCRIPT_TEXT} characters` });
     if (p.kind === 'mail' && (typeof p.subject !== 'string' || p.subject.length === 0 || p.subject.length > MAX_SCRIPT_SUBJECT)) {
       problems.push({ field: 'subject', message: `must be a text of 1 to ${MAX_SCRIPT_SUBJECT} characters` });
     }
@@ -64,11 +74,17 @@ export class ScriptNotificationsService {
       );
       if (n >= this.deps.perHour) {
         const retryAfterSeconds = Math.max(1, Math.ceil((Number(oldest ?? at) + HOUR_MS - at) / 1000));
-        throw new DomainError(ErrorCode.RATE_LIMITED, `at most ${this.deps.perHour} script mail / notify calls per hour for an org`, undefined, retryAfterSeconds);
+        throw new DomainError(
+          ErrorCode.RATE_LIMITED,
+          `at most ${this.deps.perHour} script mail / notify calls per hour for an org`,
+          undefined,
+          retryAfterSeconds,
+        );
       }
       const eventId = randomUUID();
       await m.query(`INSERT INTO script_notification_calls (org_id, at, event_id) VALUES ($1, $2, $3)`, [orgId, at, eventId]);
-      const rows = p.kind === 'mail' ? await this.mailRows(m, orgId, p, container.agent_id) : await this.notifyRows(m, orgId, p, container.agent_id, container.slack);
+      const rows =
+        p.kind === 'mail' ? await this.mailRows(m, orgId, p, container.agent_id) : await this.notifyRows(m, orgId, p, container.agent_id, container.slack);
       const base = { eventId, orgId, agentId: container.agent_id, containerId: p.containerId };
       const enqueued: NewDelivery[] = rows.map((r) => ({ ...base, ...r, webhookId: webhookIdOf(eventId, `${r.channel}:${r.endpointId ?? r.url}`) }));
       for (const d of enqueued) await this.deps.deliveries.enqueue(d, at, m);
@@ -76,7 +92,12 @@ export class ScriptNotificationsService {
     });
   }
 
-  private async mailRows(m: EntityManager, orgId: number, p: SendScriptNotificationParams, agentId: number): Promise<Omit<NewDelivery, 'webhookId' | 'eventId' | 'orgId' | 'agentId' | 'containerId'>[]> {
+  private async mailRows(
+    m: EntityManager,
+    orgId: number,
+    p: SendScriptNotificationParams,
+    agentId: number,
+  ): Promise<Omit<NewDelivery, 'webhookId' | 'eventId' | 'orgId' | 'agentId' | 'containerId'>[]> {
     let to: string[];
     if (typeof p.to === 'string' && p.to.length > 0) {
       // A script may only mail the org's own people: anything else would make the platform an open relay.
@@ -86,7 +107,11 @@ export class ScriptNotificationsService {
     } else {
       to = await orgMailRecipients(m, orgId);
     }
-    const mail = { to, subject: `[Agentry] ${blankControlCharacters(String(p.subject))}`, text: `${blankControlCharacters(String(p.text), true)}\n\n(sent by a script of agent ${agentId})\n` };
+    const mail = {
+      to,
+      subject: `[Agentry] ${blankControlCharacters(String(p.subject))}`,
+      text: `${blankControlCharacters(String(p.text), true)}\n\n(sent by a script of agent ${agentId})\n`,
+    };
     return [{ url: `mailto:${to.join(',')}`, body: JSON.stringify(mail), channel: 'mail', eventType: 'script.mail' }];
   }
 
@@ -94,7 +119,11 @@ export class ScriptNotificationsService {
     const text = blankControlCharacters(String(p.text), true);
     const rows: Omit<NewDelivery, 'webhookId' | 'eventId' | 'orgId' | 'agentId' | 'containerId'>[] = [];
     if (slack) rows.push({ url: slack, body: JSON.stringify({ text }), channel: 'slack', eventType: 'script.notification' });
-    const body = JSON.stringify({ type: 'script.notification', timestamp: new Date(this.now()).toISOString(), data: { agentId: String(agentId), containerId: String(p.containerId), message: text } });
+    const body = JSON.stringify({
+      type: 'script.notification',
+      timestamp: new Date(this.now()).toISOString(),
+      data: { agentId: String(agentId), containerId: String(p.containerId), message: text },
+    });
     for (const e of await this.deps.endpoints.subscribedTo(m, orgId, 'script.notification')) {
       rows.push({ url: e.url, body, channel: 'endpoint', endpointId: e.id, eventType: 'script.notification' });
     }

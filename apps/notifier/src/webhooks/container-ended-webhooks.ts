@@ -72,7 +72,10 @@ export async function startContainerEndedWebhooks(deps: ContainerEndedWebhooksDe
     if (endpoints.length) {
       const body = JSON.stringify({ type: 'container.ended', timestamp: new Date(ended.endedAt).toISOString(), data: payload });
       for (const e of endpoints) {
-        await deps.deliveries.enqueue({ ...base, webhookId: webhookIdOf(event.eventId, `endpoint:${e.id}`), url: e.url, body, channel: 'endpoint', endpointId: e.id }, at);
+        await deps.deliveries.enqueue(
+          { ...base, webhookId: webhookIdOf(event.eventId, `endpoint:${e.id}`), url: e.url, body, channel: 'endpoint', endpointId: e.id },
+          at,
+        );
       }
     }
 
@@ -81,12 +84,18 @@ export async function startContainerEndedWebhooks(deps: ContainerEndedWebhooksDe
     const wanted = channelsFor(row.notifications, trigger, outcome);
     if (wanted.slack) {
       const slackUrl = row.notifications?.slackWebHook ?? '';
-      await deps.deliveries.enqueue({ ...base, webhookId: webhookIdOf(event.eventId, `slack:${slackUrl}`), url: slackUrl, body: slackMessage(payload, trigger, outcome), channel: 'slack' }, at);
+      await deps.deliveries.enqueue(
+        { ...base, webhookId: webhookIdOf(event.eventId, `slack:${slackUrl}`), url: slackUrl, body: slackMessage(payload, trigger, outcome), channel: 'slack' },
+        at,
+      );
     }
     if (wanted.mail) {
       const to = await orgMailRecipients(deps.dataSource, row.org_id);
       const mail = runMail(to, payload, trigger, outcome);
-      await deps.deliveries.enqueue({ ...base, webhookId: webhookIdOf(event.eventId, 'mail'), url: `mailto:${to.join(',')}`, body: JSON.stringify(mail), channel: 'mail' }, at);
+      await deps.deliveries.enqueue(
+        { ...base, webhookId: webhookIdOf(event.eventId, 'mail'), url: `mailto:${to.join(',')}`, body: JSON.stringify(mail), channel: 'mail' },
+        at,
+      );
     }
     deps.onEnqueued?.();
   };

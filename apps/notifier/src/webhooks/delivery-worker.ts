@@ -28,7 +28,8 @@ export const NO_MAIL_RECIPIENT = 'the org has no admin with an email address';
  * current secret and, until the rotation's grace ends, the previous one too (receivers accept any).
  */
 function signatureOf(deps: DeliveryWorkerDeps, d: DueDelivery, timestamp: number, at: number): string {
-  if (d.channel !== 'endpoint' || !d.endpointId || !d.secretGeneration) return signWebhook(orgSigningSecret(deps.secretKey, d.orgId), d.webhookId, timestamp, d.body);
+  if (d.channel !== 'endpoint' || !d.endpointId || !d.secretGeneration)
+    return signWebhook(orgSigningSecret(deps.secretKey, d.orgId), d.webhookId, timestamp, d.body);
   const secrets = [endpointSigningSecret(deps.secretKey, d.endpointId, d.secretGeneration)];
   if (d.secretGeneration > 1 && d.previousSecretValidUntil !== null && d.previousSecretValidUntil !== undefined && at < d.previousSecretValidUntil) {
     secrets.push(endpointSigningSecret(deps.secretKey, d.endpointId, d.secretGeneration - 1));
@@ -74,7 +75,8 @@ export async function attemptDelivery(deps: DeliveryWorkerDeps, d: DueDelivery):
   }
   await deps.deliveries.recordAttempt(d, now(), outcome, verdict, policy);
   // The URL is the org's own setting, but may carry a token in its query: log the delivery's id, not the URL.
-  if (verdict !== 'delivered') logger.warn(`${d.channel ?? 'webhook'} ${d.webhookId} attempt ${d.attempts + 1}: ${verdict} (${outcome.statusCode ?? outcome.error})`);
+  if (verdict !== 'delivered')
+    logger.warn(`${d.channel ?? 'webhook'} ${d.webhookId} attempt ${d.attempts + 1}: ${verdict} (${outcome.statusCode ?? outcome.error})`);
 }
 
 export interface DeliveryWorker {

@@ -1,14 +1,31 @@
 import { checkDestination, DestinationRefused, isNonPublicAddress } from './destination.js';
 
 /** The test's own resolver: no name ever leaves the machine. */
-const resolvesTo = (...addresses: string[]) => async () => addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+const resolvesTo =
+  (...addresses: string[]) =>
+  async () =>
+    addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
 const neverResolve = async () => {
   throw new Error('resolver must not be called');
 };
 
 test.each([
-  '127.0.0.1', '10.255.255.1', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '224.0.0.1', '255.255.255.255',
-  '::1', '::', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1', 'not-an-address',
+  '127.0.0.1',
+  '10.255.255.1',
+  '172.16.0.1',
+  '192.168.1.1',
+  '169.254.169.254',
+  '100.64.0.1',
+  '0.0.0.0',
+  '224.0.0.1',
+  '255.255.255.255',
+  '::1',
+  '::',
+  'fe80::1',
+  'fd00::1',
+  '::ffff:127.0.0.1',
+  '::ffff:10.0.0.1',
+  'not-an-address',
 ])('%s is not a public address', (address) => {
   expect(isNonPublicAddress(address)).toBe(true);
 });
@@ -28,9 +45,12 @@ test.each([
   await expect(checkDestination(url, 'refuse', resolve)).rejects.toThrow(DestinationRefused);
 });
 
-test.each(['ftp://example.test/x', 'file:///etc/passwd', 'javascript:alert(1)', 'http://user:pw@example.test/', 'not a url'])('%s is refused whatever the policy', async (url) => {
-  await expect(checkDestination(url, 'allow', resolvesTo('8.8.8.8'))).rejects.toThrow(DestinationRefused);
-});
+test.each(['ftp://example.test/x', 'file:///etc/passwd', 'javascript:alert(1)', 'http://user:pw@example.test/', 'not a url'])(
+  '%s is refused whatever the policy',
+  async (url) => {
+    await expect(checkDestination(url, 'allow', resolvesTo('8.8.8.8'))).rejects.toThrow(DestinationRefused);
+  },
+);
 
 test('a public name is pinned to the address that was checked; allowed private destinations pass when the operator says so', async () => {
   await expect(checkDestination('https://hooks.example.test/x', 'refuse', resolvesTo('8.8.4.4'))).resolves.toMatchObject({ address: '8.8.4.4', family: 4 });

@@ -23,7 +23,8 @@ export function postOnce(dest: CheckedDestination, headers: Record<string, strin
   const started = performance.now();
   const latency = () => Math.round(performance.now() - started);
   const pinned: LookupFunction = (_host, options, callback) => {
-    if ((options as { all?: boolean }).all) (callback as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address: dest.address, family: dest.family }]);
+    if ((options as { all?: boolean }).all)
+      (callback as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address: dest.address, family: dest.family }]);
     else callback(null, dest.address, dest.family);
   };
   const client = dest.url.protocol === 'https:' ? https : http;

@@ -71,7 +71,19 @@ export class WebhookDeliveries {
     await m.query(
       `INSERT INTO webhook_deliveries (webhook_id, event_id, org_id, agent_id, container_id, url, body, next_attempt_at, created_at, channel, endpoint_id, event_type)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11) ON CONFLICT (webhook_id) DO NOTHING`,
-      [d.webhookId, d.eventId, d.orgId, d.agentId, d.containerId, d.url, d.body, now, d.channel ?? 'webhook', d.endpointId ?? null, d.eventType ?? 'container.ended'],
+      [
+        d.webhookId,
+        d.eventId,
+        d.orgId,
+        d.agentId,
+        d.containerId,
+        d.url,
+        d.body,
+        now,
+        d.channel ?? 'webhook',
+        d.endpointId ?? null,
+        d.eventType ?? 'container.ended',
+      ],
     );
   }
 

@@ -21,14 +21,10 @@ const ORG = 21;
 const OTHER_ORG = 22;
 let kit: OutputTestKit;
 
-const fetchContainer = (orgId: number, params: FetchContainerParams) =>
-  kit.request(Subjects.output.fetchContainer, orgId, params);
-const listContainers = (orgId: number, params: ListContainersParams) =>
-  kit.request(Subjects.output.listContainers, orgId, params);
-const agentOutput = (orgId: number, params: AgentOutputParams) =>
-  kit.request(Subjects.output.agentOutput, orgId, params);
-const containerOutput = (orgId: number, containerId: number) =>
-  kit.request(Subjects.output.containerOutput, orgId, { containerId });
+const fetchContainer = (orgId: number, params: FetchContainerParams) => kit.request(Subjects.output.fetchContainer, orgId, params);
+const listContainers = (orgId: number, params: ListContainersParams) => kit.request(Subjects.output.listContainers, orgId, params);
+const agentOutput = (orgId: number, params: AgentOutputParams) => kit.request(Subjects.output.agentOutput, orgId, params);
+const containerOutput = (orgId: number, containerId: number) => kit.request(Subjects.output.containerOutput, orgId, { containerId });
 const runningContainers = (orgId: number) => kit.request(Subjects.output.runningContainers, orgId, {});
 
 async function errorOf(call: Promise<unknown>): Promise<DomainError> {
@@ -42,7 +38,14 @@ async function errorOf(call: Promise<unknown>): Promise<DomainError> {
 }
 
 const message = (containerId: number, messageNumber: number, text: string, at: number) =>
-  kit.runtimeEvent(containerId, ContainerRuntimeEventType.ContainerMessageAdded, { agentId: 0, messageNumber, text, type: 'normal', context: [`n${messageNumber}`], at });
+  kit.runtimeEvent(containerId, ContainerRuntimeEventType.ContainerMessageAdded, {
+    agentId: 0,
+    messageNumber,
+    text,
+    type: 'normal',
+    context: [`n${messageNumber}`],
+    at,
+  });
 
 /** A container that ran to its end with output, progress, messages and a result object. */
 async function finishedRun(agentId: number, times: { queued: number; started: number; ended: number }, output = 'hello\n') {
@@ -121,7 +124,15 @@ it('records a container’s whole life from its events, with every fetch option'
   expect(fetched.runtimeEvents![1].id).toBeGreaterThan(fetched.runtimeEvents![0].id);
 
   const plain = await fetchContainer(ORG, { containerId: newer });
-  expect(plain).toMatchObject({ status: 'queued', launchType: 'retry', launchNumber: 3, retryNumber: 1, retryOfContainerId: id, startedAt: null, outputLength: 0 });
+  expect(plain).toMatchObject({
+    status: 'queued',
+    launchType: 'retry',
+    launchNumber: 3,
+    retryNumber: 1,
+    retryOfContainerId: id,
+    startedAt: null,
+    outputLength: 0,
+  });
   expect(plain).not.toHaveProperty('resultObject');
   expect(plain).not.toHaveProperty('output');
 });
@@ -129,7 +140,13 @@ it('records a container’s whole life from its events, with every fetch option'
 it('records a launch that failed before running', async () => {
   const agentId = await kit.createAgent(ORG, 'No script');
   const id = await kit.queue(ORG, agentId);
-  await kit.end(id, agentId, 1_000_001, { status: 'failed', endType: 'unknown', exitCode: null, endMessage: 'Agent has no associated script', launchFailed: true });
+  await kit.end(id, agentId, 1_000_001, {
+    status: 'failed',
+    endType: 'unknown',
+    exitCode: null,
+    endMessage: 'Agent has no associated script',
+    launchFailed: true,
+  });
   expect(await fetchContainer(ORG, { containerId: id })).toMatchObject({ status: 'ended', finalStatus: 'failed', launchFailed: true, startedAt: null });
 });
 
@@ -138,7 +155,11 @@ it('lists an agent’s containers newest first: unfinished ones, then by end dat
   const ids: number[] = [];
   for (let i = 0; i < 5; i++) ids.push(await kit.queue(ORG, agentId, { at: 100 + i }));
   const [c1, c2, c3, c4, c5] = ids;
-  for (const [id, endedAt] of [[c1, 1_000], [c2, 3_000], [c3, 2_000]]) {
+  for (const [id, endedAt] of [
+    [c1, 1_000],
+    [c2, 3_000],
+    [c3, 2_000],
+  ]) {
     await kit.start(id, agentId, 500);
     await kit.end(id, agentId, endedAt);
   }
@@ -323,8 +344,12 @@ it('names the field of a bad parameter', async () => {
     fields: [{ field: 'containerId', message: 'must be an integer at least 1' }],
   });
   expect((await errorOf(listContainers(ORG, { agentId: 1, limit: 0 }))).fields).toEqual([{ field: 'limit', message: 'must be an integer between 1 and 1000' }]);
-  expect((await errorOf(listContainers(ORG, { agentId: 1, mode: 'some' as 'all' }))).fields).toEqual([{ field: 'mode', message: 'must be one of all, finalized' }]);
-  expect((await errorOf(agentOutput(ORG, { agentId: 1, fromMessageId: -2 }))).fields).toEqual([{ field: 'fromMessageId', message: 'must be an integer at least -1' }]);
+  expect((await errorOf(listContainers(ORG, { agentId: 1, mode: 'some' as 'all' }))).fields).toEqual([
+    { field: 'mode', message: 'must be one of all, finalized' },
+  ]);
+  expect((await errorOf(agentOutput(ORG, { agentId: 1, fromMessageId: -2 }))).fields).toEqual([
+    { field: 'fromMessageId', message: 'must be an integer at least -1' },
+  ]);
 });
 
 it('rebuilding the read models from the log gives identical rows', async () => {

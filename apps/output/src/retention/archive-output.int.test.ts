@@ -15,16 +15,21 @@ const NOW = Date.UTC(2026, 0, 20);
 let kit: OutputTestKit;
 let archiveDir: string;
 
-const containerOutput = (containerId: number) =>
-  kit.request(Subjects.output.containerOutput, ORG, { containerId });
-const fetchContainer = (containerId: number) =>
-  kit.request(Subjects.output.fetchContainer, ORG, { containerId });
+const containerOutput = (containerId: number) => kit.request(Subjects.output.containerOutput, ORG, { containerId });
+const fetchContainer = (containerId: number) => kit.request(Subjects.output.fetchContainer, ORG, { containerId });
 
 async function run(agentId: number, endedAt: number | null, output: string): Promise<number> {
   const id = await kit.queue(ORG, agentId, { at: (endedAt ?? NOW) - 60_000 });
   await kit.start(id, agentId, (endedAt ?? NOW) - 50_000);
   await kit.publishChunk(id, 0, Buffer.from(output));
-  await kit.runtimeEvent(id, ContainerRuntimeEventType.ContainerMessageAdded, { agentId, messageNumber: 1, text: 'Agent started', type: 'normal', context: [], at: 1 });
+  await kit.runtimeEvent(id, ContainerRuntimeEventType.ContainerMessageAdded, {
+    agentId,
+    messageNumber: 1,
+    text: 'Agent started',
+    type: 'normal',
+    context: [],
+    at: 1,
+  });
   await waitUntil(async () => (await containerOutput(id)).output === output);
   if (endedAt !== null) {
     await kit.seal(id, agentId, Buffer.byteLength(output));
@@ -57,7 +62,11 @@ it('exports and removes containers ended before the retention period, and only t
 
   // The export holds the record, its messages and its console bytes.
   expect(await readdir(archiveDir)).toEqual(['output-archive-2026-01-20T00-00-00-000Z.ndjson.gz']);
-  const lines = gunzipSync(await readFile(report.file!)).toString('utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const lines = gunzipSync(await readFile(report.file!))
+    .toString('utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   expect(lines.map((l) => l.kind)).toEqual(['container', 'message', 'chunk']);
   expect(lines[0].container).toMatchObject({ id: expired, agentId, orgId: ORG, status: 'ended', endedAt: NOW - 8 * DAY, outputLength: 14 });
   expect(lines[1]).toMatchObject({ containerId: expired, message: { text: 'Agent started' } });
@@ -73,7 +82,14 @@ it('exports and removes containers ended before the retention period, and only t
   expect(await containerOutput(stillRunning)).toMatchObject({ output: 'running for ages\n', status: 'running' });
 
   // Neither a late runtime event, a redelivered chunk nor a rebuild brings it back; launch numbers stay.
-  await kit.runtimeEvent(expired, ContainerRuntimeEventType.ContainerMessageAdded, { agentId, messageNumber: 2, text: 'late', type: 'normal', context: [], at: 2 });
+  await kit.runtimeEvent(expired, ContainerRuntimeEventType.ContainerMessageAdded, {
+    agentId,
+    messageNumber: 2,
+    text: 'late',
+    type: 'normal',
+    context: [],
+    at: 2,
+  });
   await kit.publishChunk(expired, 0, Buffer.from('old output é\n'));
   const marker = await kit.queue(ORG, agentId);
   await kit.publishChunk(marker, 0, Buffer.from('after'));

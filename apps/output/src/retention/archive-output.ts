@@ -34,14 +34,16 @@ export interface ArchiveReport {
 export async function archiveOutput(opts: ArchiveOptions): Promise<ArchiveReport> {
   const now = opts.now ?? Date.now();
   const cutoff = now - opts.retentionDays * DAY_MS;
-  const expired: { id: string }[] = await opts.dataSource.query(
-    `SELECT id FROM output_containers WHERE status = 'ended' AND ended_at < $1 ORDER BY id`,
-    [cutoff],
-  );
+  const expired: { id: string }[] = await opts.dataSource.query(`SELECT id FROM output_containers WHERE status = 'ended' AND ended_at < $1 ORDER BY id`, [
+    cutoff,
+  ]);
   if (expired.length === 0) return { cutoff, containers: 0, file: null };
 
   const file = join(opts.archiveDir, `output-archive-${new Date(now).toISOString().replace(/[:.]/g, '-')}.ndjson.gz`);
-  const batches = chunked(expired.map((r) => Number(r.id)), CONTAINERS_PER_BATCH);
+  const batches = chunked(
+    expired.map((r) => Number(r.id)),
+    CONTAINERS_PER_BATCH,
+  );
   const writer = await ArchiveWriter.create(file);
   try {
     for (const ids of batches) await exportContainers(opts.dataSource, ids, writer);
@@ -66,7 +68,7 @@ async function exportContainers(dataSource: DataSource, ids: number[], writer: A
       [containerId],
     );
     for (const message of messages) await writer.write({ kind: 'message', containerId, message: toMessageView(message) });
-    for (let after = -1; ; ) {
+    for (let after = -1; ;) {
       const page: { byte_offset: string; data: Buffer }[] = await dataSource.query(
         `SELECT byte_offset, data FROM output_chunks WHERE container_id = $1 AND byte_offset > $2 ORDER BY byte_offset LIMIT ${CHUNKS_PER_PAGE}`,
         [containerId, after],

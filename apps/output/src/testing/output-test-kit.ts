@@ -99,7 +99,16 @@ export class OutputTestKit {
   }
 
   async createScript(orgId: number, scriptId: number, name: string): Promise<void> {
-    await this.append(streamId(StreamType.script, scriptId), ScriptEventType.saved, { scriptId, orgId, name, text: '', source: 'test', nonce: 1, savedAt: 1, createdAt: 1 });
+    await this.append(streamId(StreamType.script, scriptId), ScriptEventType.saved, {
+      scriptId,
+      orgId,
+      name,
+      text: '',
+      source: 'test',
+      nonce: 1,
+      savedAt: 1,
+      createdAt: 1,
+    });
   }
 
   async createAgent(orgId: number, name: string, scriptId: number | null = null): Promise<number> {
@@ -161,6 +170,11 @@ export class OutputTestKit {
   }
 }
 
-const outputConfig = (db: TestDatabase, nats: TestNats) => ({ databaseUrl: db.url, natsUrl: nats.urlFor('output'), logLevel: 'warn' as const, retentionDays: 7 });
+const outputConfig = (db: TestDatabase, nats: TestNats) => ({
+  databaseUrl: db.url,
+  natsUrl: nats.urlFor('output'),
+  logLevel: 'warn' as const,
+  retentionDays: 7,
+});
 
 export const containerStream = (containerId: number) => streamId(StreamType.container, containerId);

@@ -66,9 +66,7 @@ describe('read model rebuild', () => {
     await dataSource.initialize();
     const snapshot = async () =>
       Promise.all(
-        ['accounts_orgs', 'accounts_users', 'accounts_api_keys', 'accounts_tags'].map((table) =>
-          dataSource.query(`SELECT * FROM ${table} ORDER BY id`),
-        ),
+        ['accounts_orgs', 'accounts_users', 'accounts_api_keys', 'accounts_tags'].map((table) => dataSource.query(`SELECT * FROM ${table} ORDER BY id`)),
       );
     try {
       const before = await snapshot();

@@ -1,16 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ConcurrencyError, EventStore, ProjectionRunner } from '@agentry/event-store';
-import {
-  API_KEY_STREAM_TYPE,
-  ORG_NAME_STREAM_TYPE,
-  ORG_STREAM_TYPE,
-  Role,
-  apiKeyStreamId,
-  orgNameStreamId,
-  orgStreamId,
-  type Actor,
-} from '@agentry/contracts';
+import { API_KEY_STREAM_TYPE, ORG_NAME_STREAM_TYPE, ORG_STREAM_TYPE, Role, apiKeyStreamId, orgNameStreamId, orgStreamId, type Actor } from '@agentry/contracts';
 import { AccountStreams, toNewEvent } from './account-streams.js';
 import { decideIssueKey } from './domain/api-key.js';
 import { ApiKeyHasher } from './domain/api-key-secret.js';
@@ -67,7 +58,12 @@ export class OrgFounder {
     try {
       const last = await this.dataSource.transaction(async (manager) => {
         await this.store.append(orgNameStreamId(command.name), ORG_NAME_STREAM_TYPE, [toNewEvent(org.claim, by)], { expectedVersion: 0, manager });
-        await this.store.append(orgStreamId(orgId), ORG_STREAM_TYPE, org.org.map((e) => toNewEvent(e, by)), { expectedVersion: 0, manager });
+        await this.store.append(
+          orgStreamId(orgId),
+          ORG_STREAM_TYPE,
+          org.org.map((e) => toNewEvent(e, by)),
+          { expectedVersion: 0, manager },
+        );
         return this.store.append(apiKeyStreamId(keyId), API_KEY_STREAM_TYPE, [toNewEvent(issued, by)], { expectedVersion: 0, manager });
       });
       await this.projections.waitFor(last.position);

@@ -52,7 +52,10 @@ async function runContainer(agentId: number) {
   const events = [
     { type: ContainerEventType.ContainerQueued, data: { ...base, orgId: admin.orgId, launchType: 'manual', agentVersionId: null, queuedAt: 1 } },
     { type: ContainerEventType.ContainerStarted, data: { ...base, startedAt: 2 } },
-    { type: ContainerEventType.ContainerEnded, data: { ...base, endType: 'finished', exitCode: 0, endMessage: 'Agent finished (success)', endedAt: 3, status: 'complete' } },
+    {
+      type: ContainerEventType.ContainerEnded,
+      data: { ...base, endType: 'finished', exitCode: 0, endMessage: 'Agent finished (success)', endedAt: 3, status: 'complete' },
+    },
   ];
   const appended = await store.append(streamId(StreamType.container, containerSeq), StreamType.container, events, { expectedVersion: 'any' });
   await registry.app.get(ProjectionRunner).waitFor(appended.position);
@@ -77,7 +80,11 @@ test('N saves decided on the same loaded version: exactly one wins, the rest are
   const loaded = await streams.loadAgent(id);
   const attempts = await Promise.allSettled(
     Array.from({ length: 10 }, (_, i) => {
-      const events = decideUpdate(loaded.state, { patch: { description: `same base ${i}` }, secrets: {}, versionId: randomUUID() }, { by: { userId: 1, keyId: 1 }, now: i });
+      const events = decideUpdate(
+        loaded.state,
+        { patch: { description: `same base ${i}` }, secrets: {}, versionId: randomUUID() },
+        { by: { userId: 1, keyId: 1 }, now: i },
+      );
       return store.append(streamId(StreamType.agent, id), StreamType.agent, events, { expectedVersion: loaded.version });
     }),
   );

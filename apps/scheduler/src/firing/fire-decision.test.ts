@@ -18,8 +18,18 @@ test.each([
   // Downtime across three fires, back within the grace of the latest: only the latest launches.
   ['several due, latest on time: the latest only', rate(), T0 + 3 * MIN + 5_000, { action: 'launch', plannedAt: T0 + 3 * MIN, missed: false }],
   ['missed, skip: settle the latest without launching', rate(), T0 + 3 * MIN + 30_000, { action: 'skip', plannedAt: T0 + 3 * MIN }],
-  ['missed, runOnce: one catch-up launch of the latest', rate({ missedPolicy: 'runOnce' }), T0 + 3 * MIN + 30_000, { action: 'launch', plannedAt: T0 + 3 * MIN, missed: true }],
-  ['ONCE missed, runOnce: launch it', rate({ spec: { kind: 'once', at: T0 }, missedPolicy: 'runOnce' }), T0 + 60 * MIN, { action: 'launch', plannedAt: T0, missed: true }],
+  [
+    'missed, runOnce: one catch-up launch of the latest',
+    rate({ missedPolicy: 'runOnce' }),
+    T0 + 3 * MIN + 30_000,
+    { action: 'launch', plannedAt: T0 + 3 * MIN, missed: true },
+  ],
+  [
+    'ONCE missed, runOnce: launch it',
+    rate({ spec: { kind: 'once', at: T0 }, missedPolicy: 'runOnce' }),
+    T0 + 60 * MIN,
+    { action: 'launch', plannedAt: T0, missed: true },
+  ],
   ['ONCE missed, skip: skip it', rate({ spec: { kind: 'once', at: T0 } }), T0 + 60 * MIN, { action: 'skip', plannedAt: T0 }],
 ])('%s', (_name, schedule, now, expected) => {
   expect(decideFire(schedule, now, exact)).toEqual(expected);

@@ -14,13 +14,40 @@ const T0 = Date.parse('2026-03-01T00:00:00Z');
 const BY = { userId: 1, keyId: 1 };
 
 const settings = {
-  name: 'a', scriptId: null, branch: null, environment: null, argument: null, executionTimeLimit: null, maxParallelism: null,
-  maxRetryNumber: null, fileMgmt: null, fileMgmtMaxFolders: null, launchType: 'repeatedly', launchOnceAt: null, launchAfterAgentId: null,
-  masterAgentLaunchOnExitCodes: null, masterAgentLaunchAfter: null, repeatedLaunchTimes: null, repeatedLaunchPreset: null,
-  notifications: null, proxyType: 'none', proxyAddress: null, proxyUsername: null, squidLeaseIdentifier: null, expireAt: null,
-  applyScriptManifestDefaultSettings: false, userCustomMetadata: null, internalMetadata: null, wasSetupValidWhenSubmittedByTheFrontend: null,
-  shouldPropagateUpdatedSettingsToWorkersRegardlessOfSessionType: null, baseUrl: null, content: null,
-  schedule: { kind: 'rate', mode: 'SCHEDULED', rateMinutes: 1 }, tags: [], stage: 'production', description: null,
+  name: 'a',
+  scriptId: null,
+  branch: null,
+  environment: null,
+  argument: null,
+  executionTimeLimit: null,
+  maxParallelism: null,
+  maxRetryNumber: null,
+  fileMgmt: null,
+  fileMgmtMaxFolders: null,
+  launchType: 'repeatedly',
+  launchOnceAt: null,
+  launchAfterAgentId: null,
+  masterAgentLaunchOnExitCodes: null,
+  masterAgentLaunchAfter: null,
+  repeatedLaunchTimes: null,
+  repeatedLaunchPreset: null,
+  notifications: null,
+  proxyType: 'none',
+  proxyAddress: null,
+  proxyUsername: null,
+  squidLeaseIdentifier: null,
+  expireAt: null,
+  applyScriptManifestDefaultSettings: false,
+  userCustomMetadata: null,
+  internalMetadata: null,
+  wasSetupValidWhenSubmittedByTheFrontend: null,
+  shouldPropagateUpdatedSettingsToWorkersRegardlessOfSessionType: null,
+  baseUrl: null,
+  content: null,
+  schedule: { kind: 'rate', mode: 'SCHEDULED', rateMinutes: 1 },
+  tags: [],
+  stage: 'production',
+  description: null,
 };
 
 let database: TestDatabase;
@@ -65,10 +92,26 @@ beforeEach(() => {
 
 const append = (streamId: string, type: string, data: Record<string, unknown>) => store.append(streamId, 'agent', [{ type, data }], { expectedVersion: 'any' });
 const createRateAgent = async (agentId: number) => {
-  await append(`agent-${agentId}`, 'AgentCreated', { agentId, orgId: 1, storageFolder: 's', userStorageFolder: 'u', createdBy: BY, createdAt: T0, idempotencyKey: null });
+  await append(`agent-${agentId}`, 'AgentCreated', {
+    agentId,
+    orgId: 1,
+    storageFolder: 's',
+    userStorageFolder: 'u',
+    createdBy: BY,
+    createdAt: T0,
+    idempotencyKey: null,
+  });
   await append(`agent-${agentId}`, 'AgentVersionSaved', {
-    agentId, versionId: `v-${agentId}`, versionNumber: 1, settingsSchemaVersion: 1, settings, secrets: { proxyPassword: null, credentials: null },
-    savedBy: BY, savedAt: T0, reason: 'create', changedFields: [],
+    agentId,
+    versionId: `v-${agentId}`,
+    versionNumber: 1,
+    settingsSchemaVersion: 1,
+    settings,
+    secrets: { proxyPassword: null, credentials: null },
+    savedBy: BY,
+    savedAt: T0,
+    reason: 'create',
+    changedFields: [],
   });
 };
 
@@ -86,7 +129,14 @@ test('a firer that takes the lead fires nothing until the read model has applied
   const projections = new ProjectionRunner(dataSource, schedulerProjections(), { pollIntervalMs: 100, onError: () => undefined });
   const lock = new FirerLock(database.url);
   const firer = new Firer({
-    dataSource, store, projections, rpc, lock, clock: { now: () => T0 + MINUTE }, timing: { flexWindowMs: 0, missedGraceMs: MINUTE }, tickMs: 10,
+    dataSource,
+    store,
+    projections,
+    rpc,
+    lock,
+    clock: { now: () => T0 + MINUTE },
+    timing: { flexWindowMs: 0, missedGraceMs: MINUTE },
+    tickMs: 10,
   });
   try {
     await projections.start();
@@ -115,10 +165,19 @@ test('while the read model is rebuilt beside its tables, the firer keeps firing 
   let now = T0;
   const projections = new ProjectionRunner(dataSource, schedulerProjections(), { pollIntervalMs: 100, onError: () => undefined });
   const firer = new Firer({
-    dataSource, store, projections, rpc, lock: new FirerLock(database.url), clock: { now: () => now }, timing: { flexWindowMs: 0, missedGraceMs: MINUTE }, tickMs: 10,
+    dataSource,
+    store,
+    projections,
+    rpc,
+    lock: new FirerLock(database.url),
+    clock: { now: () => now },
+    timing: { flexWindowMs: 0, missedGraceMs: MINUTE },
+    tickMs: 10,
   });
   const plan = () =>
-    dataSource.query(`SELECT agent_id, next_fire_at::text AS next, schedule_version FROM scheduler_agents WHERE agent_id = ANY ($1) ORDER BY agent_id`, [agents]);
+    dataSource.query(`SELECT agent_id, next_fire_at::text AS next, schedule_version FROM scheduler_agents WHERE agent_id = ANY ($1) ORDER BY agent_id`, [
+      agents,
+    ]);
   const planned = (next: number, version: number) => agents.map((id) => ({ agent_id: id, next: String(next), schedule_version: version }));
   let release!: () => void;
   const released = new Promise<void>((resolve) => (release = resolve));

@@ -163,7 +163,9 @@ export class Firer {
           launchType: row.launchType,
           idempotencyKey: scheduleIdempotencyKey(row.agentId, decision.plannedAt),
         });
-        record = outcome.launched ? { containerId: outcome.containerId, outcome: 'launched' } : { containerId: null, outcome: 'refused', reason: outcome.reason };
+        record = outcome.launched
+          ? { containerId: outcome.containerId, outcome: 'launched' }
+          : { containerId: null, outcome: 'refused', reason: outcome.reason };
       } catch (error) {
         logger.warn(`agent ${row.agentId}: launch of ${decision.plannedAt} failed, tried again next tick (${(error as Error).message})`);
         return null;

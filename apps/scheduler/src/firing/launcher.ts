@@ -45,7 +45,12 @@ async function launch(rpc: RpcClient, req: LaunchRequest): Promise<LaunchOutcome
       Subjects.executor.launch,
       {
         actor: schedulerActor(req.orgId, req.launchedBy),
-        params: { agentId: req.agentId, launchType: req.launchType, idempotencyKey: req.idempotencyKey, ...(req.notBefore ? { notBefore: req.notBefore } : {}) },
+        params: {
+          agentId: req.agentId,
+          launchType: req.launchType,
+          idempotencyKey: req.idempotencyKey,
+          ...(req.notBefore ? { notBefore: req.notBefore } : {}),
+        },
       },
       { timeoutMs: LAUNCH_TIMEOUT_MS },
     );

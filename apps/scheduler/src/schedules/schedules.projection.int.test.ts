@@ -12,13 +12,40 @@ const bed = useProjectionTestBed(schedulerDataSource);
 
 /** Every agent setting unset except what the case needs. */
 const settings = (patch: Record<string, unknown>) => ({
-  name: 'a', scriptId: null, branch: null, environment: null, argument: null, executionTimeLimit: null, maxParallelism: null,
-  maxRetryNumber: null, fileMgmt: null, fileMgmtMaxFolders: null, launchType: 'manually', launchOnceAt: null, launchAfterAgentId: null,
-  masterAgentLaunchOnExitCodes: null, masterAgentLaunchAfter: null, repeatedLaunchTimes: null, repeatedLaunchPreset: null,
-  notifications: null, proxyType: 'none', proxyAddress: null, proxyUsername: null, squidLeaseIdentifier: null, expireAt: null,
-  applyScriptManifestDefaultSettings: false, userCustomMetadata: null, internalMetadata: null, wasSetupValidWhenSubmittedByTheFrontend: null,
-  shouldPropagateUpdatedSettingsToWorkersRegardlessOfSessionType: null, baseUrl: null, content: null, schedule: null, tags: [],
-  stage: 'production', description: null,
+  name: 'a',
+  scriptId: null,
+  branch: null,
+  environment: null,
+  argument: null,
+  executionTimeLimit: null,
+  maxParallelism: null,
+  maxRetryNumber: null,
+  fileMgmt: null,
+  fileMgmtMaxFolders: null,
+  launchType: 'manually',
+  launchOnceAt: null,
+  launchAfterAgentId: null,
+  masterAgentLaunchOnExitCodes: null,
+  masterAgentLaunchAfter: null,
+  repeatedLaunchTimes: null,
+  repeatedLaunchPreset: null,
+  notifications: null,
+  proxyType: 'none',
+  proxyAddress: null,
+  proxyUsername: null,
+  squidLeaseIdentifier: null,
+  expireAt: null,
+  applyScriptManifestDefaultSettings: false,
+  userCustomMetadata: null,
+  internalMetadata: null,
+  wasSetupValidWhenSubmittedByTheFrontend: null,
+  shouldPropagateUpdatedSettingsToWorkersRegardlessOfSessionType: null,
+  baseUrl: null,
+  content: null,
+  schedule: null,
+  tags: [],
+  stage: 'production',
+  description: null,
   ...patch,
 });
 const rate = (rateMinutes: number) => ({ launchType: 'repeatedly', schedule: { kind: 'rate', mode: 'SCHEDULED', rateMinutes } });
@@ -26,15 +53,44 @@ const rate = (rateMinutes: number) => ({ launchType: 'repeatedly', schedule: { k
 let versions = 0;
 const agent = (agentId: number) => ({
   created: (orgId = 1) =>
-    bed.store.append(`agent-${agentId}`, 'agent', [{ type: 'AgentCreated', data: { agentId, orgId, storageFolder: 's', userStorageFolder: 'u', createdBy: BY, createdAt: T0, idempotencyKey: null } }], { expectedVersion: 'any' }),
+    bed.store.append(
+      `agent-${agentId}`,
+      'agent',
+      [{ type: 'AgentCreated', data: { agentId, orgId, storageFolder: 's', userStorageFolder: 'u', createdBy: BY, createdAt: T0, idempotencyKey: null } }],
+      { expectedVersion: 'any' },
+    ),
   saved: (savedAt: number, patch: Record<string, unknown>) =>
-    bed.store.append(`agent-${agentId}`, 'agent', [{ type: 'AgentVersionSaved', data: {
-      agentId, versionId: `v-${agentId}-${++versions}`, versionNumber: versions, settingsSchemaVersion: 1, settings: settings(patch),
-      secrets: { proxyPassword: null, credentials: null }, savedBy: BY, savedAt, reason: 'update', changedFields: [] } }], { expectedVersion: 'any' }),
+    bed.store.append(
+      `agent-${agentId}`,
+      'agent',
+      [
+        {
+          type: 'AgentVersionSaved',
+          data: {
+            agentId,
+            versionId: `v-${agentId}-${++versions}`,
+            versionNumber: versions,
+            settingsSchemaVersion: 1,
+            settings: settings(patch),
+            secrets: { proxyPassword: null, credentials: null },
+            savedBy: BY,
+            savedAt,
+            reason: 'update',
+            changedFields: [],
+          },
+        },
+      ],
+      { expectedVersion: 'any' },
+    ),
   lifecycle: (type: 'AgentRetired' | 'AgentReinstated' | 'AgentDeleted', at: number) =>
     bed.store.append(`agent-${agentId}`, 'agent', [{ type, data: { agentId, at, by: BY } }], { expectedVersion: 'any' }),
   fired: (plannedAt: number, resumeAfter: number) =>
-    bed.store.append(scheduleStreamId(agentId), 'schedule', [{ type: 'ScheduleFired', data: { agentId, plannedAt, resumeAfter, containerId: null, outcome: 'skipped', firedAt: resumeAfter } }], { expectedVersion: 'any' }),
+    bed.store.append(
+      scheduleStreamId(agentId),
+      'schedule',
+      [{ type: 'ScheduleFired', data: { agentId, plannedAt, resumeAfter, containerId: null, outcome: 'skipped', firedAt: resumeAfter } }],
+      { expectedVersion: 'any' },
+    ),
 });
 
 const rows = () => bed.dataSource.query(`SELECT * FROM scheduler_agents ORDER BY agent_id`);
@@ -79,7 +135,13 @@ test('the set-based fold gives the rows of one event at a time, live and rebuilt
   const byId = new Map<number, Record<string, unknown>>(oneAtATime.map((r: { agent_id: number }) => [r.agent_id, r]));
   expect([...byId.keys()]).toEqual([1, 2, 3, 4, 5, 8, 9]); // 6 deleted, 7 never created
   // Agent 1: re-anchored at its last save; resume point from the skipped fires, then the save.
-  expect(byId.get(1)).toMatchObject({ status: 'active', schedule_version: 2, last_planned_at: String(T0 + 20 * MINUTE), resume_after: String(T0 + 41 * MINUTE), next_fire_at: String(T0 + 51 * MINUTE) });
+  expect(byId.get(1)).toMatchObject({
+    status: 'active',
+    schedule_version: 2,
+    last_planned_at: String(T0 + 20 * MINUTE),
+    resume_after: String(T0 + 41 * MINUTE),
+    next_fire_at: String(T0 + 51 * MINUTE),
+  });
   expect(byId.get(2)).toMatchObject({ org_id: 2, launch_type: 'scheduled once', next_fire_at: String(Date.parse('2026-03-02T10:00Z')) });
   expect(byId.get(3)).toMatchObject({ after_agent_id: 1, exit_codes: [0, 2], delay_seconds: 30, next_fire_at: null });
   expect(byId.get(4)).toMatchObject({ status: 'retired', next_fire_at: null });

@@ -7,9 +7,22 @@ import { agentIdOf, foldScheduleEvent, plannedRow, type FoldedAgent, type Schedu
 const TABLE = 'scheduler_agents';
 
 const schedulerAgents = new TableRows<SchedulerAgentRow>(TABLE, 'agent_id', {
-  agent_id: 'integer', org_id: 'integer', status: 'text', version_id: 'text', launched_by: 'jsonb', spec: 'jsonb', launch_type: 'text',
-  missed_policy: 'text', resume_after: 'bigint', next_fire_at: 'bigint', schedule_version: 'integer', last_planned_at: 'bigint',
-  expire_at: 'bigint', after_agent_id: 'integer', exit_codes: 'jsonb', delay_seconds: 'integer',
+  agent_id: 'integer',
+  org_id: 'integer',
+  status: 'text',
+  version_id: 'text',
+  launched_by: 'jsonb',
+  spec: 'jsonb',
+  launch_type: 'text',
+  missed_policy: 'text',
+  resume_after: 'bigint',
+  next_fire_at: 'bigint',
+  schedule_version: 'integer',
+  last_planned_at: 'bigint',
+  expire_at: 'bigint',
+  after_agent_id: 'integer',
+  exit_codes: 'jsonb',
+  delay_seconds: 'integer',
 });
 
 const toNumber = (value: unknown): number | null => (value === null ? null : Number(value));

@@ -60,7 +60,13 @@ export async function startSchedulerTestKit(): Promise<SchedulerTestKit> {
     clock,
     key,
     async startReplica(env = {}) {
-      const config = loadSchedulerConfig({ DATABASE_URL: platform.databaseUrl, NATS_URL: platform.natsUrlFor('scheduler'), LOG_LEVEL: 'warn', SCHEDULER_TICK_MS: '20', ...env });
+      const config = loadSchedulerConfig({
+        DATABASE_URL: platform.databaseUrl,
+        NATS_URL: platform.natsUrlFor('scheduler'),
+        LOG_LEVEL: 'warn',
+        SCHEDULER_TICK_MS: '20',
+        ...env,
+      });
       const replica = await startScheduler(config, { clock });
       replicas.push(replica);
       return replica;
@@ -80,13 +86,17 @@ export async function startSchedulerTestKit(): Promise<SchedulerTestKit> {
     async plannedFires(agentIds) {
       let rows: { id: number; next: string }[] = [];
       await waitUntil(async () => {
-        rows = await query(`SELECT agent_id AS id, next_fire_at::text AS next FROM scheduler_agents WHERE agent_id = ANY($1) AND next_fire_at IS NOT NULL`, [agentIds]);
+        rows = await query(`SELECT agent_id AS id, next_fire_at::text AS next FROM scheduler_agents WHERE agent_id = ANY($1) AND next_fire_at IS NOT NULL`, [
+          agentIds,
+        ]);
         return rows.length === agentIds.length;
       });
       return new Map(rows.map((r) => [r.id, Number(r.next)]));
     },
     async launchCount(agentIds) {
-      const rows = await query<{ n: string }>(`SELECT count(*)::text AS n FROM events WHERE type = 'ContainerQueued' AND (data->>'agentId')::int = ANY($1)`, [agentIds]);
+      const rows = await query<{ n: string }>(`SELECT count(*)::text AS n FROM events WHERE type = 'ContainerQueued' AND (data->>'agentId')::int = ANY($1)`, [
+        agentIds,
+      ]);
       return Number(rows[0]!.n);
     },
     async launchKeysOf(agentIds) {

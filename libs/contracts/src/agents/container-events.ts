@@ -13,14 +13,7 @@ export const ContainerEventType = {
 export type ContainerEventType = (typeof ContainerEventType)[keyof typeof ContainerEventType];
 
 /** v2 container launch types. */
-export const CONTAINER_LAUNCH_TYPES = [
-  'manual',
-  'user api call',
-  'scheduled once',
-  'scheduled repeatedly',
-  'scheduled after agent',
-  'retry',
-] as const;
+export const CONTAINER_LAUNCH_TYPES = ['manual', 'user api call', 'scheduled once', 'scheduled repeatedly', 'scheduled after agent', 'retry'] as const;
 export type ContainerLaunchType = (typeof CONTAINER_LAUNCH_TYPES)[number];
 
 /** How an instance finished, as counted in the `POST /api/v1/agent` API's `instance_counts`. */

@@ -21,9 +21,11 @@ export function metadataErrors(field: string, value: Record<string, unknown>): F
   if (entries.length > METADATA_MAX_KEYS) return [{ field, message: `must have at most ${METADATA_MAX_KEYS} keys` }];
   const errors: FieldError[] = [];
   for (const [key, v] of entries) {
-    if (key.length === 0 || key.length > METADATA_MAX_KEY_LENGTH) errors.push({ field, message: `keys must be 1 to ${METADATA_MAX_KEY_LENGTH} characters long` });
+    if (key.length === 0 || key.length > METADATA_MAX_KEY_LENGTH)
+      errors.push({ field, message: `keys must be 1 to ${METADATA_MAX_KEY_LENGTH} characters long` });
     if (!isScalar(v)) errors.push({ field: `${field}.${key}`, message: 'must be a string, number, boolean or null (metadata values are flat)' });
-    else if (typeof v === 'string' && v.length > METADATA_MAX_TEXT_VALUE) errors.push({ field: `${field}.${key}`, message: `must be at most ${METADATA_MAX_TEXT_VALUE} characters long` });
+    else if (typeof v === 'string' && v.length > METADATA_MAX_TEXT_VALUE)
+      errors.push({ field: `${field}.${key}`, message: `must be at most ${METADATA_MAX_TEXT_VALUE} characters long` });
   }
   return errors;
 }

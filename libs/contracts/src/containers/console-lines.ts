@@ -3,4 +3,4 @@
  * their script runs in. Part of what clients read in a run's output, so it lives with the contracts.
  */
 export const NO_SANDBOX_WARNING =
-  '[agentry] WARNING: this run is not sandboxed (AGENTRY_ISOLATION=none): the script can read what the host lets its user read, see the host\'s processes and reach its network. For development only.\n';
+  "[agentry] WARNING: this run is not sandboxed (AGENTRY_ISOLATION=none): the script can read what the host lets its user read, see the host's processes and reach its network. For development only.\n";

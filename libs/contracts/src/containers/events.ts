@@ -139,4 +139,3 @@ export type ContainerEvent =
   | { type: typeof ContainerRuntimeEventType.ContainerAbortRequested; data: ContainerAbortRequestedData }
   | { type: typeof ContainerRuntimeEventType.ContainerOutputSealed; data: ContainerOutputSealedData }
   | { type: typeof ContainerRuntimeEventType.ContainerResultFileSaved; data: ContainerResultFileSavedData };
-

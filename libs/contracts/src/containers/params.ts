@@ -115,5 +115,13 @@ export interface AgentOutputResult {
 }
 
 export interface RunningContainersResult {
-  containers: { id: number; agentId: number; agentName: string | null; createdAt: number; retryNumber: number; launchType: ContainerLaunchType; scriptSlug: string | null }[];
+  containers: {
+    id: number;
+    agentId: number;
+    agentName: string | null;
+    createdAt: number;
+    retryNumber: number;
+    launchType: ContainerLaunchType;
+    scriptSlug: string | null;
+  }[];
 }

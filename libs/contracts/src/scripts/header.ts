@@ -26,10 +26,7 @@ export interface ScriptHeaderLine {
 
 const KEY = String.raw`phantombuster [a-z]+|phantom image`;
 /** Group 2/3: key/value of the quoted form; group 4/5: of the comment form. */
-const HEADER_LINE = new RegExp(
-  String.raw`^[ \t]*(?:(['"])[ \t]*(${KEY})[ \t]*:([^'"\n]*)\1[ \t]*;?|\/\/[ \t]*(${KEY})[ \t]*:([^\n]*))[ \t]*\r?$`,
-  'gm',
-);
+const HEADER_LINE = new RegExp(String.raw`^[ \t]*(?:(['"])[ \t]*(${KEY})[ \t]*:([^'"\n]*)\1[ \t]*;?|\/\/[ \t]*(${KEY})[ \t]*:([^\n]*))[ \t]*\r?$`, 'gm');
 
 /** Every header line of a script, in order. */
 export function scriptHeaderLines(scriptText: string): ScriptHeaderLine[] {
@@ -42,7 +39,9 @@ export function scriptHeaderLines(scriptText: string): ScriptHeaderLine[] {
 
 /** The values of one directive's lines, in order. */
 export function scriptHeaderValues(scriptText: string, key: ScriptHeaderKey): string[] {
-  return scriptHeaderLines(scriptText).filter((line) => line.key === key).map((line) => line.value);
+  return scriptHeaderLines(scriptText)
+    .filter((line) => line.key === key)
+    .map((line) => line.value);
 }
 
 /** The items of one directive's lines split on `separator`, trimmed, in order, without repeats or empties. */

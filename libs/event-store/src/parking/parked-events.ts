@@ -67,10 +67,7 @@ export class ParkedEvents {
 
   /** Every parked event (of one consumer), oldest first. */
   async list(consumer?: string): Promise<ParkedEvent[]> {
-    return this.rows(
-      `SELECT ${COLUMNS} FROM parked_events WHERE $1::text IS NULL OR consumer = $1 ORDER BY id`,
-      [consumer ?? null],
-    );
+    return this.rows(`SELECT ${COLUMNS} FROM parked_events WHERE $1::text IS NULL OR consumer = $1 ORDER BY id`, [consumer ?? null]);
   }
 
   /** How many events each consumer has parked (for metrics and the list's summary). */

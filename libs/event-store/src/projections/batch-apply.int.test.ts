@@ -51,8 +51,17 @@ describe('batch apply: a projection with applyBatch gets whole batches in one ca
     await runner.waitFor(before);
 
     batched.failOn = 'poison';
-    const poison = (await bed.db.store.append('s-x', 's', [{ type: 'counted', data: {} }, { type: 'poison', data: {} }], { expectedVersion: 'any' }))
-      .position;
+    const poison = (
+      await bed.db.store.append(
+        's-x',
+        's',
+        [
+          { type: 'counted', data: {} },
+          { type: 'poison', data: {} },
+        ],
+        { expectedVersion: 'any' },
+      )
+    ).position;
     await expect(runner.waitFor(poison, { timeoutMs: 300 })).rejects.toMatchObject({ code: ErrorCode.SERVICE_UNAVAILABLE });
     expect(await batched.appliedCount(bed.db.dataSource)).toBe(3);
 
@@ -66,9 +75,18 @@ describe('batch apply: a projection with applyBatch gets whole batches in one ca
     const runner = start([batched]);
     await runner.start();
     batched.failOn = 'poison';
-    await bed.db.store.append('s-x', 's', [{ type: 'counted', data: {} }, { type: 'poison', data: {} }, { type: 'counted', data: {} }], {
-      expectedVersion: 'any',
-    });
+    await bed.db.store.append(
+      's-x',
+      's',
+      [
+        { type: 'counted', data: {} },
+        { type: 'poison', data: {} },
+        { type: 'counted', data: {} },
+      ],
+      {
+        expectedVersion: 'any',
+      },
+    );
     const parked = new ParkedEvents(bed.db.dataSource);
     await waitUntil(async () => (await parked.list('picky')).length === 1, { message: 'the poisoned event parked' });
     const [entry] = await parked.list('picky');

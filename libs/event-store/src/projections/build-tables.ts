@@ -63,7 +63,8 @@ export class BuildTables {
       );
       for (const constraint of constraints) {
         // A foreign key would tie the copy to a table it does not own (and the swap would break it).
-        if (constraint.type === 'f') throw new Error(`${projection.name}: ${table.name} has a foreign key (${constraint.name}); read tables cannot be rebuilt beside with one`);
+        if (constraint.type === 'f')
+          throw new Error(`${projection.name}: ${table.name} has a foreign key (${constraint.name}); read tables cannot be rebuilt beside with one`);
         await db.query(`ALTER TABLE ${build.copyOf(table)} ADD CONSTRAINT ${quoteIdent(constraint.name)} ${constraint.definition}`);
       }
     }

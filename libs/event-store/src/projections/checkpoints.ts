@@ -34,10 +34,11 @@ export async function advanceCheckpoint(db: Queryable, name: string, from: LogPo
 
 /** Overwrites the checkpoint (rebuild). */
 export async function setCheckpoint(db: Queryable, name: string, to: LogPosition): Promise<void> {
-  await db.query(
-    `UPDATE projection_checkpoints SET transaction_id = $2::xid8, global_position = $3::bigint, updated_at = now() WHERE name = $1`,
-    [name, to.transactionId, to.globalPosition],
-  );
+  await db.query(`UPDATE projection_checkpoints SET transaction_id = $2::xid8, global_position = $3::bigint, updated_at = now() WHERE name = $1`, [
+    name,
+    to.transactionId,
+    to.globalPosition,
+  ]);
   await db.query(`SELECT pg_notify('${CHECKPOINTS_CHANNEL}', $1)`, [name]);
 }
 

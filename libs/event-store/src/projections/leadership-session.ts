@@ -44,10 +44,10 @@ export class LeadershipSession {
   }
 
   async tryLock(projectionName: string): Promise<boolean> {
-    const result = await this.client.query<{ locked: boolean }>(
-      'SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked',
-      [ADVISORY_LOCK_NAMESPACE.projections, projectionName],
-    );
+    const result = await this.client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked', [
+      ADVISORY_LOCK_NAMESPACE.projections,
+      projectionName,
+    ]);
     return result.rows[0]?.locked === true;
   }
 

@@ -52,7 +52,12 @@ async function appendFive(): Promise<StoredEvent[]> {
 }
 
 function start(projection: Projection): ProjectionRunner {
-  const runner = new ProjectionRunner(db.dataSource, [projection], { pollIntervalMs: 100, leadershipRetryMs: 50, onError: () => undefined, onParking: () => undefined });
+  const runner = new ProjectionRunner(db.dataSource, [projection], {
+    pollIntervalMs: 100,
+    leadershipRetryMs: 50,
+    onError: () => undefined,
+    onParking: () => undefined,
+  });
   runners.push(runner);
   return runner;
 }
@@ -68,7 +73,12 @@ describe('parking: a projection with a parking policy gets past an event it keep
     await runner.start();
     await runner.waitFor(log[4]!);
 
-    expect((await applied('picky')).sort()).toEqual(log.filter((e) => e !== bad).map((e) => e.eventId).sort());
+    expect((await applied('picky')).sort()).toEqual(
+      log
+        .filter((e) => e !== bad)
+        .map((e) => e.eventId)
+        .sort(),
+    );
     const parked = new ParkedEvents(db.dataSource);
     const [row] = await parked.list('picky');
     expect(row).toMatchObject({ consumer: 'picky', eventId: bad.eventId, eventType: 'happened', attempts: 3, reason: 'cannot apply this one' });

@@ -65,7 +65,10 @@ describe('ProjectionRunner', () => {
     await projections.waitFor(before);
 
     projection.failOn = 'poison';
-    const batch = [{ type: 'counted', data: {} }, { type: 'poison', data: {} }];
+    const batch = [
+      { type: 'counted', data: {} },
+      { type: 'poison', data: {} },
+    ];
     const poison = (await db.store.append('s-x', 's', batch, { expectedVersion: 'any' })).position;
     await expect(projections.waitFor(poison, { timeoutMs: 300 })).rejects.toMatchObject({ code: ErrorCode.SERVICE_UNAVAILABLE });
     // The batch held a good event and the poison one: nothing of it is visible, checkpoint unchanged.
@@ -97,11 +100,12 @@ describe('ProjectionRunner', () => {
     await Promise.all([first.start(), second.start()]);
 
     const appended = await Promise.all(
-      Array.from({ length: 100 }, (_, i) =>
-        db.store.append(`c-${i % 10}`, 'c', [{ type: 'counted', data: { i } }], { expectedVersion: 'any' }),
-      ),
+      Array.from({ length: 100 }, (_, i) => db.store.append(`c-${i % 10}`, 'c', [{ type: 'counted', data: { i } }], { expectedVersion: 'any' })),
     );
-    const latest = appended.map((r) => r.position).sort((a, b) => (BigInt(a.transactionId) < BigInt(b.transactionId) ? -1 : 1)).at(-1)!;
+    const latest = appended
+      .map((r) => r.position)
+      .sort((a, b) => (BigInt(a.transactionId) < BigInt(b.transactionId) ? -1 : 1))
+      .at(-1)!;
     await Promise.all([first.waitFor(latest), second.waitFor(latest)]);
 
     expect([...first.leading(), ...second.leading()]).toEqual(['shared']);

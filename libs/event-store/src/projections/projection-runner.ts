@@ -53,9 +53,7 @@ export class ProjectionRunner {
     const duplicate = names.find((name, i) => names.indexOf(name) !== i);
     if (duplicate) throw new Error(`two projections are named ${duplicate}`);
     this.settings = { ...DEFAULTS, ...withoutUndefined(options) } as Required<Omit<ProjectionRunnerOptions, 'onError' | 'onParking'>>;
-    this.onError =
-      options.onError ??
-      ((error, projection) => console.error(`[projections] ${projection}:`, error instanceof Error ? error.message : error));
+    this.onError = options.onError ?? ((error, projection) => console.error(`[projections] ${projection}:`, error instanceof Error ? error.message : error));
     this.workers = projections.map(
       (projection) =>
         new ProjectionWorker(dataSource, projection, {

@@ -96,8 +96,7 @@ export class EventApplyFailed extends Error {
   }
 }
 
-export const projectionAccepts = (projection: Projection, event: StoredEvent): boolean =>
-  !projection.eventTypes || projection.eventTypes.includes(event.type);
+export const projectionAccepts = (projection: Projection, event: StoredEvent): boolean => !projection.eventTypes || projection.eventTypes.includes(event.type);
 
 /**
  * Writes one event's data into read tables, inside the projection's batch transaction. Declared as a

@@ -13,7 +13,14 @@ interface Row {
 }
 
 const rows = new TableRows<Row>('table_rows_probe', 'id', {
-  id: 'integer', label: 'text', big: 'bigint', ratio: 'double precision', flag: 'boolean', doc: 'jsonb', tags: 'integer[]', names: 'text[]',
+  id: 'integer',
+  label: 'text',
+  big: 'bigint',
+  ratio: 'double precision',
+  flag: 'boolean',
+  doc: 'jsonb',
+  tags: 'integer[]',
+  names: 'text[]',
 });
 
 let db: TestEventStore;
@@ -31,7 +38,16 @@ const stored = async (): Promise<Row[]> =>
 // Values a read model copies from event data an API caller chose: every one must come back as it went in.
 const hostile: Row[] = [
   { id: 1, label: 'NULL', big: '9007199254740993', ratio: 0.1, flag: true, doc: 'NULL', tags: [], names: ['NULL', ''] },
-  { id: 2, label: 'a "quoted", {braced} \\ back\\slashed\nline', big: 1, ratio: -1.5e300, flag: false, doc: { a: ['x', { '"k"': '\\' }], b: null }, tags: [1, null, 3], names: ['{1,2}', 'a,b', '"', '\\'] },
+  {
+    id: 2,
+    label: 'a "quoted", {braced} \\ back\\slashed\nline',
+    big: 1,
+    ratio: -1.5e300,
+    flag: false,
+    doc: { a: ['x', { '"k"': '\\' }], b: null },
+    tags: [1, null, 3],
+    names: ['{1,2}', 'a,b', '"', '\\'],
+  },
   { id: 3, label: '', big: null, ratio: null, flag: null, doc: null, tags: null, names: null },
   { id: 4, label: 'ünïcødé 🙂 \u2028', big: '-9223372036854775808', ratio: 0, flag: true, doc: [1, 'two', true, null], tags: [2147483647], names: ['ünï 🙂'] },
   { id: 5, label: '{}', big: 0, ratio: 1, flag: false, doc: 42, tags: [-1], names: [] },

@@ -29,10 +29,11 @@ export class CountingProjection implements Projection {
     const failing = events.find((event) => event.type === this.failOn);
     if (failing) throw new Error(`cannot apply ${failing.type}`);
     this.calls.batched += events.length;
-    await manager.query(
-      `INSERT INTO ${this.applied} (event_id, stream_id, type) SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[])`,
-      [events.map((e) => e.eventId), events.map((e) => e.streamId), events.map((e) => e.type)],
-    );
+    await manager.query(`INSERT INTO ${this.applied} (event_id, stream_id, type) SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[])`, [
+      events.map((e) => e.eventId),
+      events.map((e) => e.streamId),
+      events.map((e) => e.type),
+    ]);
     await manager.query(
       `INSERT INTO ${this.counts} (stream_id, count) SELECT stream_id, count(*) FROM unnest($1::text[]) AS s(stream_id) GROUP BY stream_id
        ON CONFLICT (stream_id) DO UPDATE SET count = ${this.counts}.count + EXCLUDED.count`,
@@ -55,11 +56,7 @@ export class CountingProjection implements Projection {
   async apply(event: StoredEvent, manager: EntityManager): Promise<void> {
     if (event.type === this.failOn) throw new Error(`cannot apply ${event.type}`);
     this.calls.single += 1;
-    await manager.query(`INSERT INTO ${this.applied} (event_id, stream_id, type) VALUES ($1, $2, $3)`, [
-      event.eventId,
-      event.streamId,
-      event.type,
-    ]);
+    await manager.query(`INSERT INTO ${this.applied} (event_id, stream_id, type) VALUES ($1, $2, $3)`, [event.eventId, event.streamId, event.type]);
     await manager.query(
       `INSERT INTO ${this.counts} (stream_id, count) VALUES ($1, 1)
        ON CONFLICT (stream_id) DO UPDATE SET count = ${this.counts}.count + 1`,

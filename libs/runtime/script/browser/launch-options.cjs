@@ -37,7 +37,12 @@ function runSettings() {
   if (!config.browserExecutable) throw new Error('No browser on this executor: install Chromium (apt-get install chromium) where the executor runs');
   if (!config.modulesDir) throw new Error('This run has no runtime image: the browser libraries come with one (see the "phantom image:" header line)');
   const home = process.env.HOME || process.cwd();
-  return { executablePath: config.browserExecutable, modulesDir: config.modulesDir, proxy: proxySettings(buster.proxyAddress), downloadsDir: path.join(home, 'downloads') };
+  return {
+    executablePath: config.browserExecutable,
+    modulesDir: config.modulesDir,
+    proxy: proxySettings(buster.proxyAddress),
+    downloadsDir: path.join(home, 'downloads'),
+  };
 }
 
 /** A module of the run's image (puppeteer-core, playwright-core), loaded from the image itself. */
@@ -55,7 +60,10 @@ function proxySettings(proxyAddress) {
   if (!proxyAddress) return null;
   const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(proxyAddress) ? proxyAddress : `http://${proxyAddress}`);
   // Chromium's scheme for SOCKS5 is socks5; socks5h (remote DNS) is what it does anyway.
-  const scheme = url.protocol.replace(/:$/, '').replace(/^socks5h$/, 'socks5').replace(/^socks4a$/, 'socks4');
+  const scheme = url.protocol
+    .replace(/:$/, '')
+    .replace(/^socks5h$/, 'socks5')
+    .replace(/^socks4a$/, 'socks4');
   return {
     server: `${scheme}://${url.host}`,
     username: url.username ? decodeURIComponent(url.username) : null,
@@ -96,7 +104,11 @@ function puppeteerOptions(options = {}, settings = runSettings()) {
 function playwrightOptions(options = {}, settings = runSettings()) {
   fs.mkdirSync(settings.downloadsDir, { recursive: true });
   const proxy = settings.proxy
-    ? { server: settings.proxy.server, ...(settings.proxy.username ? { username: settings.proxy.username } : {}), ...(settings.proxy.password ? { password: settings.proxy.password } : {}) }
+    ? {
+        server: settings.proxy.server,
+        ...(settings.proxy.username ? { username: settings.proxy.username } : {}),
+        ...(settings.proxy.password ? { password: settings.proxy.password } : {}),
+      }
     : options.proxy;
   return {
     ...options,

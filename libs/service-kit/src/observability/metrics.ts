@@ -118,7 +118,12 @@ new Gauge({
  * replica reports every projection it runs, leading or not) and loops. Answers the function that
  * stops reporting them (on close).
  */
-export function reportProgress(source: { dataSource?: DataSource; projections?: ProjectionRunner[]; projectionNames?: string[]; loops?: LoopProgress[] }): () => void {
+export function reportProgress(source: {
+  dataSource?: DataSource;
+  projections?: ProjectionRunner[];
+  projectionNames?: string[];
+  loops?: LoopProgress[];
+}): () => void {
   const projection: ProjectionSource | undefined = source.dataSource
     ? { dataSource: source.dataSource, runners: source.projections ?? [], projections: source.projectionNames ?? [] }
     : undefined;

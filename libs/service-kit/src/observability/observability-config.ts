@@ -37,7 +37,12 @@ const otlpEndpoint: Setting<string | undefined> = {
 };
 
 /** LOG_FORMAT, the health server's port and address, and the trace exporter's endpoint. */
-export const observabilitySettings = () => ({ ...logFormatSettings(), HEALTH_PORT: optionalPort('for no health server'), HEALTH_HOST: host, OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint });
+export const observabilitySettings = () => ({
+  ...logFormatSettings(),
+  HEALTH_PORT: optionalPort('for no health server'),
+  HEALTH_HOST: host,
+  OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint,
+});
 
 export function observabilityConfig(c: {
   LOG_FORMAT: LogFormatSetting;

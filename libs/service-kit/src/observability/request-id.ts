@@ -37,5 +37,4 @@ export function childTraceparent(parent: unknown): string {
   return `00-${traceId}-${randomBytes(8).toString('hex')}-${flags}`;
 }
 
-export const traceIdOf = (traceparent: string | undefined): string | undefined =>
-  isValidTraceparent(traceparent) ? traceparent.slice(3, 35) : undefined;
+export const traceIdOf = (traceparent: string | undefined): string | undefined => (isValidTraceparent(traceparent) ? traceparent.slice(3, 35) : undefined);

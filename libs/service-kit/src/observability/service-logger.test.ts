@@ -84,7 +84,7 @@ test('JSON into pipes, readable text only on a terminal or when asked; colours o
   expect(pretty.lines[0]).toMatch(/INFO +\[Ctx\] hello/);
 });
 
-test("every `new Logger(context)` of the process writes through the installed logger", () => {
+test('every `new Logger(context)` of the process writes through the installed logger', () => {
   const { logger, records } = capture();
   Logger.overrideLogger(logger);
   try {

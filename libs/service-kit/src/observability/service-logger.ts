@@ -106,9 +106,7 @@ export class ServiceLogger implements LoggerService {
       message: '',
     };
     const error = [message, ...extra].find((m): m is Error => m instanceof Error);
-    record.message = redactSecrets(
-      message instanceof Error ? message.message : typeof message === 'string' ? message : stringifyForLog(message),
-    );
+    record.message = redactSecrets(message instanceof Error ? message.message : typeof message === 'string' ? message : stringifyForLog(message));
     const details = extra.filter((m) => !(m instanceof Error) && m !== undefined);
     if (details.length) record.message += ' ' + details.map((d) => (typeof d === 'string' ? redactSecrets(d) : stringifyForLog(d))).join(' ');
     record.message = capped(record.message);
@@ -117,7 +115,8 @@ export class ServiceLogger implements LoggerService {
     if (traceId) record.traceId = traceId;
     if (ctx.orgId !== undefined) record.orgId = ctx.orgId;
     if (ctx.containerId !== undefined) record.containerId = ctx.containerId;
-    if (error) record.error = { name: error.name, message: capped(redactSecrets(error.message)), ...(error.stack ? { stack: capped(redactSecrets(error.stack)) } : {}) };
+    if (error)
+      record.error = { name: error.name, message: capped(redactSecrets(error.message)), ...(error.stack ? { stack: capped(redactSecrets(error.stack)) } : {}) };
     else if (stack) record.error = { name: 'Error', message: record.message, stack: capped(redactSecrets(stack)) };
     return record;
   }

@@ -90,10 +90,6 @@ export function serviceProbes(deps: ServiceDependencies): HealthProbes {
     ...Object.entries(deps.projections ?? {}).map(([name, runner]) => projectionsCheck(runner, name)),
     ...(deps.loops ?? []).map((loop) => loop.check()),
   ];
-  const ready = [
-    ...Object.entries(deps.nats).map(([name, nc]) => natsCheck(nc, name)),
-    ...(deps.dataSource ? [postgresCheck(deps.dataSource)] : []),
-    ...live,
-  ];
+  const ready = [...Object.entries(deps.nats).map(([name, nc]) => natsCheck(nc, name)), ...(deps.dataSource ? [postgresCheck(deps.dataSource)] : []), ...live];
   return { live, ready };
 }

@@ -41,7 +41,13 @@ const EXPORT_TIMEOUT_MS = 5000;
 
 const nowNanos = (): string => (BigInt(Date.now()) * 1_000_000n).toString();
 const encode = (value: Attribute) =>
-  typeof value === 'string' ? { stringValue: value } : typeof value === 'boolean' ? { boolValue: value } : Number.isInteger(value) ? { intValue: String(value) } : { doubleValue: value };
+  typeof value === 'string'
+    ? { stringValue: value }
+    : typeof value === 'boolean'
+      ? { boolValue: value }
+      : Number.isInteger(value)
+        ? { intValue: String(value) }
+        : { doubleValue: value };
 
 /** Sends finished spans to `<endpoint>/v1/traces` in batches; drops them (and says so, rarely) when the collector is away. */
 class OtlpExporter {

@@ -214,7 +214,7 @@ test('a part the service did not declare is a clear error, not undefined', async
   ).rejects.toThrow('kit-no-db declares no database');
 });
 
-test('the rebuild command rebuilds the schema\'s read models through its own session, and closes it', async () => {
+test("the rebuild command rebuilds the schema's read models through its own session, and closes it", async () => {
   const applied: string[] = [];
   const schema = defineService({
     name: 'kit-rebuild',
@@ -247,7 +247,9 @@ async function stdoutOf(fn: () => Promise<void>): Promise<string[]> {
 test('LOG_LEVEL applies to a service without a Nest app: the ready line at info, nothing at warn', async () => {
   const schema = defineService({ name: 'kit-logs' });
   const boot = (logLevel: BootConfig['logLevel']) =>
-    stdoutOf(async () => (await bootService(schema, { ...config, logLevel, observability: { logFormat: 'json', healthHost: '127.0.0.1' } }, { messaging, nats: {} })).close());
+    stdoutOf(async () =>
+      (await bootService(schema, { ...config, logLevel, observability: { logFormat: 'json', healthHost: '127.0.0.1' } }, { messaging, nats: {} })).close(),
+    );
   const info = (await boot('info')).map((line) => JSON.parse(line));
   expect(info).toContainEqual(expect.objectContaining({ level: 'info', service: 'kit-logs', context: 'Kit-logs', message: 'kit-logs ready' }));
   expect(await boot('warn')).toEqual([]);

@@ -9,7 +9,10 @@ import type { BootConfig, BootContext, NestPart } from './boot-service.js';
  * interceptor. `module` builds the root module from what the builder opened (data source,
  * projections, connection); it may acquire more (`ctx.onClose` to release it).
  */
-export function natsMicroservice<C extends BootConfig>(opts: { queue: string; module: (ctx: BootContext<C>) => Promise<Type<unknown>> | Type<unknown> }): NestPart<INestMicroservice, C> {
+export function natsMicroservice<C extends BootConfig>(opts: {
+  queue: string;
+  module: (ctx: BootContext<C>) => Promise<Type<unknown>> | Type<unknown>;
+}): NestPart<INestMicroservice, C> {
   return {
     async create(ctx) {
       const app = await NestFactory.createMicroservice(await opts.module(ctx), {

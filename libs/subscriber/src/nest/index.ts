@@ -38,7 +38,11 @@ export class LifecycleSubscriberModule {
       module: LifecycleSubscriberModule,
       imports: options.imports ?? [],
       providers: [
-        { provide: LIFECYCLE_SUBSCRIBER_OPTIONS, useFactory: options.useFactory as (...deps: unknown[]) => SubscribeOptions, inject: (options.inject ?? []) as never[] },
+        {
+          provide: LIFECYCLE_SUBSCRIBER_OPTIONS,
+          useFactory: options.useFactory as (...deps: unknown[]) => SubscribeOptions,
+          inject: (options.inject ?? []) as never[],
+        },
         LifecycleSubscriber,
       ],
       exports: [LifecycleSubscriber],

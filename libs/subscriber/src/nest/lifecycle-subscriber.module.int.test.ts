@@ -18,7 +18,15 @@ class InboxModule {}
 
 test('the NestJS module subscribes at bootstrap with injected providers, and stops at shutdown (its consumer is idle after close)', async () => {
   await (await jetstreamManager(bed.nc)).streams.add({ name: LIFECYCLE_STREAM, subjects: [LIFECYCLE_SUBJECTS] });
-  const event = { id: `evt_${'1'.repeat(32)}`, type: 'agent.deleted', version: 1, orgId: '5', agentId: '6', occurredAt: 1, data: { at: 1, by: { userId: '1', keyId: '2' } } };
+  const event = {
+    id: `evt_${'1'.repeat(32)}`,
+    type: 'agent.deleted',
+    version: 1,
+    orgId: '5',
+    agentId: '6',
+    occurredAt: 1,
+    data: { at: 1, by: { userId: '1', keyId: '2' } },
+  };
   await bed.js.publish(lifecycleSubject('5', 'agent.deleted'), JSON.stringify(event), { msgID: event.id });
 
   @Module({

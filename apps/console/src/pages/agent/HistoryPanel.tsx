@@ -18,7 +18,10 @@ export function HistoryPanel({ agent }: { agent: Agent }) {
     listContainers(agent.id).then((r) => setContainers(r.containers), setError);
   }, [agent.id]);
 
-  const shown = useMemo(() => (containers ?? []).filter((c) => (!outcome || outcomeOf(c) === outcome) && (!launchType || c.launchType === launchType)), [containers, outcome, launchType]);
+  const shown = useMemo(
+    () => (containers ?? []).filter((c) => (!outcome || outcomeOf(c) === outcome) && (!launchType || c.launchType === launchType)),
+    [containers, outcome, launchType],
+  );
   const launchTypes = [...new Set((containers ?? []).map((c) => c.launchType))];
 
   async function show(id: string) {

@@ -31,7 +31,10 @@ export function LaunchPanel({ agent, onChanged }: { agent: Agent; onChanged: () 
   useEffect(() => {
     setResult(undefined);
     if (run.state !== 'ended' || !run.containerId) return;
-    resultObject(run.containerId).then((r) => setResult(r.resultObject === null ? undefined : (JSON.parse(r.resultObject) as Json)), () => undefined);
+    resultObject(run.containerId).then(
+      (r) => setResult(r.resultObject === null ? undefined : (JSON.parse(r.resultObject) as Json)),
+      () => undefined,
+    );
   }, [run.state, run.containerId]);
 
   return (

@@ -56,7 +56,9 @@ export function SettingsForm({ agent, onSaved }: { agent: Agent; onSaved: () => 
         maxParallelism: numberOrText(form.maxParallelism),
         maxRetryNumber: numberOrText(form.maxRetryNumber),
         launchType: form.launchType,
-        ...(form.launchType === 'repeatedly' ? { repeatedLaunchTimes: { hour: listOf(form.hours), minute: listOf(form.minutes), timezone: form.timezone } } : {}),
+        ...(form.launchType === 'repeatedly'
+          ? { repeatedLaunchTimes: { hour: listOf(form.hours), minute: listOf(form.minutes), timezone: form.timezone } }
+          : {}),
       });
       setSaved(true);
       onSaved();
@@ -113,7 +115,13 @@ export function SettingsForm({ agent, onSaved }: { agent: Agent; onSaved: () => 
           <Field label="Minutes (0–59, comma-separated)" errors={errors('repeatedLaunchTimes.minute')}>
             {(p) => <input {...p} value={form.minutes} onChange={set('minutes')} />}
           </Field>
-          <Field label="Time zone (IANA)" errors={[...errors('repeatedLaunchTimes.timezone'), ...(error?.fields.filter((f) => f.field === 'repeatedLaunchTimes').map((f) => f.message) ?? [])]}>
+          <Field
+            label="Time zone (IANA)"
+            errors={[
+              ...errors('repeatedLaunchTimes.timezone'),
+              ...(error?.fields.filter((f) => f.field === 'repeatedLaunchTimes').map((f) => f.message) ?? []),
+            ]}
+          >
             {(p) => <input {...p} value={form.timezone} onChange={set('timezone')} />}
           </Field>
         </fieldset>

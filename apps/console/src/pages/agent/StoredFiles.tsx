@@ -16,7 +16,11 @@ export function StoredFiles({ output }: { output: string }) {
       <ul>
         {paths.map((path) => (
           <li key={path}>
-            <button type="button" className="link" onClick={() => void storedFile(path).then((blob) => download(decodeURIComponent(path.split('/').pop() ?? 'file'), blob))}>
+            <button
+              type="button"
+              className="link"
+              onClick={() => void storedFile(path).then((blob) => download(decodeURIComponent(path.split('/').pop() ?? 'file'), blob))}
+            >
               {decodeURIComponent(path.split('/storage/')[1] ?? path)}
             </button>
           </li>

@@ -10,7 +10,12 @@ const summary = (r: Partial<RunResult>) => {
 test('the v1 API end statuses and messages for each way a run ends', () => {
   expect(summary({})).toEqual({ status: 'complete', endType: 'finished', endMessage: 'Agent finished (success)', exitCode: 0 });
   expect(summary({ exitCode: 3 })).toEqual({ status: 'failed', endType: 'finished', endMessage: 'Agent finished (error)', exitCode: 3 });
-  expect(summary({ exitCode: null, signal: 'SIGKILL' })).toEqual({ status: 'failed', endType: 'finished', endMessage: 'Agent finished (error)', exitCode: null });
+  expect(summary({ exitCode: null, signal: 'SIGKILL' })).toEqual({
+    status: 'failed',
+    endType: 'finished',
+    endMessage: 'Agent finished (error)',
+    exitCode: null,
+  });
   expect(summary({ reason: 'time-limit', exitCode: null, signal: 'SIGKILL' })).toEqual({
     status: 'failed',
     endType: 'agent timeout',
@@ -19,10 +24,22 @@ test('the v1 API end statuses and messages for each way a run ends', () => {
   });
   expect(summary({ reason: 'aborted', exitCode: null })).toMatchObject({ status: 'cancelled', endType: 'killed', endMessage: 'Agent aborted' });
   expect(summary({ reason: 'output-limit' })).toMatchObject({ status: 'failed', endType: 'killed' });
-  expect(summary({ reason: 'memory-limit', exitCode: null, signal: 'SIGKILL' })).toMatchObject({ status: 'failed', endType: 'killed', endMessage: 'Memory limit reached' });
-  expect(summary({ reason: 'disk-limit', exitCode: null, signal: 'SIGKILL' })).toMatchObject({ status: 'failed', endType: 'killed', endMessage: 'Disk limit reached' });
+  expect(summary({ reason: 'memory-limit', exitCode: null, signal: 'SIGKILL' })).toMatchObject({
+    status: 'failed',
+    endType: 'killed',
+    endMessage: 'Memory limit reached',
+  });
+  expect(summary({ reason: 'disk-limit', exitCode: null, signal: 'SIGKILL' })).toMatchObject({
+    status: 'failed',
+    endType: 'killed',
+    endMessage: 'Disk limit reached',
+  });
   expect(summarizeEnd({ kind: 'executor-lost' })).toMatchObject({ status: 'failed', endMessage: 'Executor lost' });
-  expect(summarizeEnd({ kind: 'launch-failed', message: 'Agent is retired' })).toMatchObject({ status: 'failed', launchFailed: true, endMessage: 'Agent is retired' });
+  expect(summarizeEnd({ kind: 'launch-failed', message: 'Agent is retired' })).toMatchObject({
+    status: 'failed',
+    launchFailed: true,
+    endMessage: 'Agent is retired',
+  });
 });
 
 test('a run ends with the sealed output length, the end message (next number) and ContainerEnded', () => {

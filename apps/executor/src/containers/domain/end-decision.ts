@@ -1,9 +1,4 @@
-import {
-  ContainerEventType,
-  ContainerRuntimeEventType,
-  type ContainerEndType,
-  type ContainerFinalStatus,
-} from '@agentry/contracts';
+import { ContainerEventType, ContainerRuntimeEventType, type ContainerEndType, type ContainerFinalStatus } from '@agentry/contracts';
 import type { ContainerState } from './container.js';
 import { messageEvent, type ContainerEvent, type MessageType } from './container-event.js';
 import { END_MESSAGES } from './lifecycle-messages.js';

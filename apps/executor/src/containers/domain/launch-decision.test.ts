@@ -5,7 +5,14 @@ import { snapshotOf } from './fixtures.test-kit.js';
 const facts = { containerId: 100, versionId: 'v-2', argument: '{"a":1}', launchedBy: { userId: 1, keyId: 2 }, now: 5000 };
 
 test('records a queued container with its version, argument, parallelism, launcher and launch metadata', () => {
-  const req = parseLaunchRequest({ agentId: 7, launchType: 'manual', bonusArgument: { a: 1 }, idempotencyKey: 'k', notBefore: 1_800_000_000_000, userCustomMetadata: { campaign: 'spring' } });
+  const req = parseLaunchRequest({
+    agentId: 7,
+    launchType: 'manual',
+    bonusArgument: { a: 1 },
+    idempotencyKey: 'k',
+    notBefore: 1_800_000_000_000,
+    userCustomMetadata: { campaign: 'spring' },
+  });
   const decision = decideLaunch(req, snapshotOf({ settings: { maxParallelism: 3 } }), facts);
   expect(decision.runnable).toBe(true);
   expect(decision.events).toEqual([
@@ -50,7 +57,9 @@ test('an agent whose script is .coffee is recorded and fails at once, saying the
   expect(decision.events[1]!.data).toMatchObject({ text: expect.stringMatching(message), type: 'error' });
   // Control: the same agent with a .js or .mjs script runs.
   for (const name of ['nice_agent.js', 'nice_agent.mjs']) {
-    expect(decideLaunch(parseLaunchRequest({ agentId: 7, launchType: 'manual' }), { ...coffee, script: { ...coffee.script, name } }, facts).runnable).toBe(true);
+    expect(decideLaunch(parseLaunchRequest({ agentId: 7, launchType: 'manual' }), { ...coffee, script: { ...coffee.script, name } }, facts).runnable).toBe(
+      true,
+    );
   }
 });
 

@@ -78,12 +78,9 @@ export function decideLaunch(req: LaunchRequest, snapshot: AgentLaunchSnapshot, 
   ];
   const failure = unrunnableScriptReason(snapshot.script);
   if (failure === null) return { events, runnable: true };
-  events.push(
-    messageEvent(ids, 1, failure, 'error', facts.now),
-    {
-      type: ContainerEventType.ContainerEnded,
-      data: { ...ids, status: 'failed', endType: 'unknown', exitCode: null, endMessage: failure, endedAt: facts.now, launchFailed: true },
-    },
-  );
+  events.push(messageEvent(ids, 1, failure, 'error', facts.now), {
+    type: ContainerEventType.ContainerEnded,
+    data: { ...ids, status: 'failed', endType: 'unknown', exitCode: null, endMessage: failure, endedAt: facts.now, launchFailed: true },
+  });
   return { events, runnable: false };
 }

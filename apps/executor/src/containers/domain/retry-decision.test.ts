@@ -9,7 +9,11 @@ const endedAs = (status: 'complete' | 'failed' | 'cancelled', extra: object = {}
 
 test('only failed runs are retried, up to maxRetryNumber, with a doubling back-off', () => {
   expect(planRetry(endedAs('failed'), 2, 1000)).toEqual({ retryNumber: 1, retryOfContainerId: 100, notBefore: 11_000 });
-  expect(planRetry(endedAs('failed', {}, { retryNumber: 1, retryOfContainerId: 90 }), 2, 1000)).toEqual({ retryNumber: 2, retryOfContainerId: 90, notBefore: 12_000 });
+  expect(planRetry(endedAs('failed', {}, { retryNumber: 1, retryOfContainerId: 90 }), 2, 1000)).toEqual({
+    retryNumber: 2,
+    retryOfContainerId: 90,
+    notBefore: 12_000,
+  });
   expect(planRetry(endedAs('failed', {}, { retryNumber: 2, retryOfContainerId: 90 }), 2, 1000)).toBeNull();
   expect(planRetry(endedAs('failed'), null, 1000)).toBeNull();
   expect(planRetry(endedAs('complete'), 3, 1000)).toBeNull();
@@ -19,7 +23,11 @@ test('only failed runs are retried, up to maxRetryNumber, with a doubling back-o
 });
 
 test("the retry is a new container with the failed one's version, argument, launcher and launch metadata, linked to the first", () => {
-  const failed = endedAs('failed', {}, { argument: '{"q":1}', retryNumber: 1, retryOfContainerId: 90, maxParallelism: 2, userCustomMetadata: { campaign: 'spring' } });
+  const failed = endedAs(
+    'failed',
+    {},
+    { argument: '{"q":1}', retryNumber: 1, retryOfContainerId: 90, maxParallelism: 2, userCustomMetadata: { campaign: 'spring' } },
+  );
   const plan = planRetry(failed, 3, 1000)!;
   expect(retryQueuedEvent(failed, plan, 101, 10_500)).toEqual({
     type: 'ContainerQueued',

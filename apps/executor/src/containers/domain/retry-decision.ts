@@ -13,8 +13,7 @@ export interface RetryPlan {
 }
 
 /** Back-off before the n-th retry (1-based): base, 2×base, 4×base … capped at 10 minutes. */
-export const retryBackoffMs = (retryNumber: number, baseMs: number): number =>
-  Math.min(baseMs * 2 ** Math.max(0, retryNumber - 1), MAX_BACKOFF_MS);
+export const retryBackoffMs = (retryNumber: number, baseMs: number): number => Math.min(baseMs * 2 ** Math.max(0, retryNumber - 1), MAX_BACKOFF_MS);
 
 /**
  * A failed run is tried again while the agent's `maxRetryNumber` allows, as a new container. An

@@ -11,7 +11,10 @@ export function decideStart(
   if (state.phase !== 'queued') return null;
   const ids = { containerId: state.queued.containerId, agentId: state.queued.agentId };
   return [
-    { type: ContainerEventType.ContainerStarted, data: { ...ids, startedAt: facts.now, executorId: facts.executorId, ...(facts.runKeyHash ? { runKeyHash: facts.runKeyHash } : {}) } },
+    {
+      type: ContainerEventType.ContainerStarted,
+      data: { ...ids, startedAt: facts.now, executorId: facts.executorId, ...(facts.runKeyHash ? { runKeyHash: facts.runKeyHash } : {}) },
+    },
     messageEvent(ids, state.messageCount + 1, STARTED_MESSAGE, 'normal', facts.now, startedContext(state.queued.launchType, facts.timeLimitSeconds)),
   ];
 }

@@ -7,7 +7,8 @@ const T0 = Date.parse('2026-03-01T00:00:00Z');
 const bed = useProjectionTestBed(executorDataSource);
 
 const on = (containerId: number) => {
-  const append = (type: string, data: Record<string, unknown>) => bed.append(`container-${containerId}`, 'container', type, { containerId, agentId: 7, ...data });
+  const append = (type: string, data: Record<string, unknown>) =>
+    bed.append(`container-${containerId}`, 'container', type, { containerId, agentId: 7, ...data });
   return {
     queued: (at = T0) => append('ContainerQueued', { orgId: 3, launchType: 'manual', agentVersionId: 'v1', queuedAt: at }),
     started: (at: number, executorId?: string) => append('ContainerStarted', { startedAt: at, ...(executorId ? { executorId } : {}) }),
@@ -36,7 +37,14 @@ test('the set-based fold gives the rows of one event at a time, live and rebuilt
 
   const oneAtATime = await bed.foldThreeWays(executorContainersProjection, rows);
   expect(oneAtATime).toEqual([
-    expect.objectContaining({ container_id: '1', phase: 'ended', queued_at: String(T0), started_at: String(T0 + 1), ended_at: String(T0 + 9), executor_id: 'e1' }),
+    expect.objectContaining({
+      container_id: '1',
+      phase: 'ended',
+      queued_at: String(T0),
+      started_at: String(T0 + 1),
+      ended_at: String(T0 + 9),
+      executor_id: 'e1',
+    }),
     expect.objectContaining({ container_id: '2', phase: 'ended', started_at: null, ended_at: String(T0 + 2), abort_requested: true, abort_soft: true }),
     expect.objectContaining({ container_id: '4', phase: 'running', executor_id: null, abort_requested: true, abort_soft: true }),
   ]);

@@ -17,8 +17,16 @@ interface PhaseRow {
 }
 
 const executorContainers = new TableRows<PhaseRow>('executor_containers', 'container_id', {
-  container_id: 'bigint', agent_id: 'bigint', org_id: 'bigint', phase: 'text', queued_at: 'bigint', started_at: 'bigint',
-  ended_at: 'bigint', executor_id: 'text', abort_requested: 'boolean', abort_soft: 'boolean',
+  container_id: 'bigint',
+  agent_id: 'bigint',
+  org_id: 'bigint',
+  phase: 'text',
+  queued_at: 'bigint',
+  started_at: 'bigint',
+  ended_at: 'bigint',
+  executor_id: 'text',
+  abort_requested: 'boolean',
+  abort_soft: 'boolean',
 });
 
 /**
@@ -32,8 +40,16 @@ function fold(row: PhaseRow | undefined, event: StoredEventOf<ContainerEvent>): 
       const d = event.data;
       return (
         row ?? {
-          container_id: d.containerId, agent_id: d.agentId, org_id: d.orgId, phase: 'queued', queued_at: d.queuedAt, started_at: null,
-          ended_at: null, executor_id: null, abort_requested: false, abort_soft: false,
+          container_id: d.containerId,
+          agent_id: d.agentId,
+          org_id: d.orgId,
+          phase: 'queued',
+          queued_at: d.queuedAt,
+          started_at: null,
+          ended_at: null,
+          executor_id: null,
+          abort_requested: false,
+          abort_soft: false,
         }
       );
     }

@@ -23,7 +23,10 @@ test('lines come with the offset past them; any chunking gives the same text and
     // Every end is a character boundary: resuming there gives the rest of the output exactly.
     const strict = new TextDecoder('utf-8', { fatal: true });
     for (const p of pieces) expect(() => strict.decode(bytes.subarray(p.end))).not.toThrow();
-    expect(pieces.filter((p) => p.newline).map((p) => p.end)).toEqual([Buffer.byteLength('héllo wörld\n'), Buffer.byteLength('héllo wörld\npartial €uro 😀 line\n')]);
+    expect(pieces.filter((p) => p.newline).map((p) => p.end)).toEqual([
+      Buffer.byteLength('héllo wörld\n'),
+      Buffer.byteLength('héllo wörld\npartial €uro 😀 line\n'),
+    ]);
     expect(pieces[pieces.length - 1]!.end).toBe(bytes.length);
   }
 });

@@ -79,9 +79,7 @@ export function v2AgentOutput(result: AgentOutputResult, prev: { containerId?: n
     runtimeEvents: result.messages.slice(from).map(v2RuntimeEvent),
     nextRuntimeEventIndex: Math.max(result.messages.length, from),
     // The document's `progress` is a number (0..1) beside its `progressLabel`; the runtime is Agentry's.
-    ...(result.progress
-      ? { progress: result.progress.progress, progressLabel: result.progress.label ?? '', progressRuntime: result.progress.runtime }
-      : {}),
+    ...(result.progress ? { progress: result.progress.progress, progressLabel: result.progress.label ?? '', progressRuntime: result.progress.runtime } : {}),
     ...(container?.endedAt ? { mostRecentEndedAt: container.endedAt } : {}),
     isAgentRunning: result.agentStatus === 'running',
     // A running container can be stopped with `agents/stop {softAbort: true}` (the script is told first).

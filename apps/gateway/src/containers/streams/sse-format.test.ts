@@ -22,10 +22,12 @@ test("PhantomBuster's documented sample: whole lines end with an empty data line
   ]
     .map(sseOutputEvent)
     .join('');
-  expect(out).toBe(
-    'id: 28\ndata: This a console output line!\ndata: \n\n' + 'id: 39\ndata: And this is\n\n' + 'id: 54\ndata: another one :)\ndata: \n\n',
-  );
-  expect(parseEvents(out).map((e) => e.data).join('')).toBe('This a console output line!\nAnd this isanother one :)\n');
+  expect(out).toBe('id: 28\ndata: This a console output line!\ndata: \n\n' + 'id: 39\ndata: And this is\n\n' + 'id: 54\ndata: another one :)\ndata: \n\n');
+  expect(
+    parseEvents(out)
+      .map((e) => e.data)
+      .join(''),
+  ).toBe('This a console output line!\nAnd this isanother one :)\n');
 });
 
 test('carriage returns cannot travel in SSE data: CRLF reads as LF, a lone CR as a new data line', () => {

@@ -21,5 +21,4 @@ export type ContainerPhase = 'queued' | 'running' | 'ended';
 const PHASE_WORDS: Record<ContainerPhase, string> = { queued: 'in queue', running: 'still running', ended: 'ended' };
 
 /** The keep-alive comment naming the container's state (`: container 76426 in queue`). */
-export const sseStateComment = (containerId: number, phase: ContainerPhase): string =>
-  `: container ${containerId} ${PHASE_WORDS[phase]}\n\n`;
+export const sseStateComment = (containerId: number, phase: ContainerPhase): string => `: container ${containerId} ${PHASE_WORDS[phase]}\n\n`;

@@ -1,12 +1,6 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import {
-  Subjects,
-  type Actor,
-  type AgentView,
-  type ContainerView,
-  type ListContainersParams,
-} from '@agentry/contracts';
+import { Subjects, type Actor, type AgentView, type ContainerView, type ListContainersParams } from '@agentry/contracts';
 import { CurrentActor } from '../../http/auth.guard.js';
 import { readId, readInt } from '../../http/coerce.js';
 import { Params, type RawParams } from '../../http/params.decorator.js';
@@ -38,8 +32,7 @@ export class UsageExportController {
   async containerUsage(@CurrentActor() actor: Actor, @Params() p: RawParams, @Res({ passthrough: true }) reply: FastifyReply) {
     const since = Date.now() - readInt(p, 'days', { required: true, min: 1, max: 365 })! * DAY_MS;
     const agentId = readId(p, 'agentId', { required: false });
-    const agents =
-      agentId === undefined ? await this.agents(actor) : [await this.client.call(Subjects.agents.fetch, actor, { id: agentId })];
+    const agents = agentId === undefined ? await this.agents(actor) : [await this.client.call(Subjects.agents.fetch, actor, { id: agentId })];
     const containers: ContainerView[] = [];
     for (const agent of agents) containers.push(...(await this.containersSince(actor, agent.id, since)));
     containers.sort((a, b) => b.queuedAt - a.queuedAt);

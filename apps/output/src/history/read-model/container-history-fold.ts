@@ -86,11 +86,32 @@ export function foldHistory(state: HistoryState, events: HistoryEvent[]): Histor
         changes.launches.set(d.agentId, launches);
         if (state.archived.has(d.containerId)) break;
         changes.containers.set(d.containerId, {
-          id: d.containerId, org_id: d.orgId, agent_id: d.agentId, status: 'queued', launch_type: d.launchType, launch_number: launches,
-          agent_version_id: d.agentVersionId, retry_number: d.retryNumber ?? 0, retry_of_container_id: d.retryOfContainerId ?? null,
-          queued_at: d.queuedAt, started_at: null, ended_at: null, final_status: null, end_type: null, end_message: null, exit_code: null,
-          launch_failed: false, progress: null, progress_label: null, progress_at: null, result_object: null, output_length: null,
-          user_custom_metadata: d.userCustomMetadata ?? null, internal_metadata: d.internalMetadata ?? null, csv_name: null, json_name: null,
+          id: d.containerId,
+          org_id: d.orgId,
+          agent_id: d.agentId,
+          status: 'queued',
+          launch_type: d.launchType,
+          launch_number: launches,
+          agent_version_id: d.agentVersionId,
+          retry_number: d.retryNumber ?? 0,
+          retry_of_container_id: d.retryOfContainerId ?? null,
+          queued_at: d.queuedAt,
+          started_at: null,
+          ended_at: null,
+          final_status: null,
+          end_type: null,
+          end_message: null,
+          exit_code: null,
+          launch_failed: false,
+          progress: null,
+          progress_label: null,
+          progress_at: null,
+          result_object: null,
+          output_length: null,
+          user_custom_metadata: d.userCustomMetadata ?? null,
+          internal_metadata: d.internalMetadata ?? null,
+          csv_name: null,
+          json_name: null,
         });
         break;
       }
@@ -104,7 +125,15 @@ export function foldHistory(state: HistoryState, events: HistoryEvent[]): Histor
         update(d.containerId, (row) =>
           row.status === 'ended'
             ? null
-            : { status: 'ended', ended_at: d.endedAt, final_status: d.status, end_type: d.endType, end_message: d.endMessage, exit_code: d.exitCode, launch_failed: d.launchFailed === true },
+            : {
+                status: 'ended',
+                ended_at: d.endedAt,
+                final_status: d.status,
+                end_type: d.endType,
+                end_message: d.endMessage,
+                exit_code: d.exitCode,
+                launch_failed: d.launchFailed === true,
+              },
         );
         break;
       }
@@ -135,7 +164,12 @@ export function foldHistory(state: HistoryState, events: HistoryEvent[]): Histor
         if (!current(d.containerId) || messageKeys.has(key)) break;
         messageKeys.add(key);
         changes.messages.push({
-          container_id: d.containerId, message_number: d.messageNumber, message_id: event.globalPosition, at: d.at, text: d.text, type: d.type,
+          container_id: d.containerId,
+          message_number: d.messageNumber,
+          message_id: event.globalPosition,
+          at: d.at,
+          text: d.text,
+          type: d.type,
           context: d.context ?? [],
         });
         break;

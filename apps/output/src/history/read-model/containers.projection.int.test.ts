@@ -12,9 +12,11 @@ const on = (containerId: number, agentId = 1) => {
     queued: (at = T0, extra: Record<string, unknown> = {}) =>
       append('ContainerQueued', { orgId: 1, launchType: 'manual', agentVersionId: 'v1', queuedAt: at, retryNumber: 0, retryOfContainerId: null, ...extra }),
     started: (at: number) => append('ContainerStarted', { startedAt: at, executorId: 'e1' }),
-    ended: (at: number, status = 'finished') => append('ContainerEnded', { status, endType: status, exitCode: status === 'finished' ? 0 : 1, endMessage: `Agent ${status}`, endedAt: at }),
+    ended: (at: number, status = 'finished') =>
+      append('ContainerEnded', { status, endType: status, exitCode: status === 'finished' ? 0 : 1, endMessage: `Agent ${status}`, endedAt: at }),
     progressed: (progress: number, at: number) => append('ContainerProgressed', { progress, label: `p${progress}`, at }),
-    message: (messageNumber: number, text: string) => append('ContainerMessageAdded', { messageNumber, text, type: 'info', context: ['c'], at: T0 + messageNumber }),
+    message: (messageNumber: number, text: string) =>
+      append('ContainerMessageAdded', { messageNumber, text, type: 'info', context: ['c'], at: T0 + messageNumber }),
     result: (value: string) => append('ContainerResultObjectSet', { resultObject: value, at: T0 }),
     sealed: (outputLength: number) => append('ContainerOutputSealed', { outputLength, at: T0 }),
     resultFile: (format: 'csv' | 'json', name: string) => append('ContainerResultFileSaved', { format, name, at: T0 }),
@@ -56,16 +58,43 @@ async function appendStory(): Promise<void> {
 }
 
 test('the set-based fold gives the rows of one event at a time, live and rebuilt', async () => {
-  await bed.dataSource.query(`INSERT INTO output_archived_containers (container_id, org_id, agent_id, ended_at, archived_at, archive_file) VALUES (4, 1, 1, 0, 0, 'x')`);
+  await bed.dataSource.query(
+    `INSERT INTO output_archived_containers (container_id, org_id, agent_id, ended_at, archived_at, archive_file) VALUES (4, 1, 1, 0, 0, 'x')`,
+  );
   await appendStory();
 
   const oneAtATime = await bed.foldThreeWays(containersProjection, snapshot);
 
   expect(oneAtATime.containers.map((c: { id: string }) => c.id)).toEqual(['1', '2', '3', '5']);
-  expect(oneAtATime.containers[0]).toMatchObject({ status: 'ended', final_status: 'finished', started_at: String(T0 + 10), progress: 0.333333333333, result_object: '{"rows":3}', output_length: '1234', launch_number: 1, csv_name: 'leads', json_name: null });
+  expect(oneAtATime.containers[0]).toMatchObject({
+    status: 'ended',
+    final_status: 'finished',
+    started_at: String(T0 + 10),
+    progress: 0.333333333333,
+    result_object: '{"rows":3}',
+    output_length: '1234',
+    launch_number: 1,
+    csv_name: 'leads',
+    json_name: null,
+  });
   expect(oneAtATime.containers[1]).toMatchObject({ status: 'ended', final_status: 'failed', started_at: null, launch_number: 2 });
-  expect(oneAtATime.containers[2]).toMatchObject({ queued_at: String(T0), launch_number: 1, user_custom_metadata: null, internal_metadata: null, csv_name: null, json_name: null });
-  expect(oneAtATime.containers[3]).toMatchObject({ user_custom_metadata: { campaign: 'spring', n: 2 }, internal_metadata: { source: 'ui' }, csv_name: null, json_name: 'result' });
+  expect(oneAtATime.containers[2]).toMatchObject({
+    queued_at: String(T0),
+    launch_number: 1,
+    user_custom_metadata: null,
+    internal_metadata: null,
+    csv_name: null,
+    json_name: null,
+  });
+  expect(oneAtATime.containers[3]).toMatchObject({
+    user_custom_metadata: { campaign: 'spring', n: 2 },
+    internal_metadata: { source: 'ui' },
+    csv_name: null,
+    json_name: 'result',
+  });
   expect(oneAtATime.messages).toEqual([expect.objectContaining({ container_id: '1', message_number: 1, text: 'first', context: ['c'] })]);
-  expect(oneAtATime.counters).toEqual([{ agent_id: 1, launches: 3 }, { agent_id: 2, launches: 2 }]);
+  expect(oneAtATime.counters).toEqual([
+    { agent_id: 1, launches: 3 },
+    { agent_id: 2, launches: 2 },
+  ]);
 });

@@ -4,14 +4,41 @@ import { ContainerEventType, ContainerRuntimeEventType, type ContainerEvent } fr
 import { containerIdOf, foldHistory, type ContainerRow, type HistoryEvent, type HistoryState, type MessageRow } from './container-history-fold.js';
 
 const containers = new TableRows<ContainerRow>('output_containers', 'id', {
-  id: 'bigint', org_id: 'integer', agent_id: 'integer', status: 'text', launch_type: 'text', launch_number: 'integer',
-  agent_version_id: 'text', retry_number: 'integer', retry_of_container_id: 'bigint', queued_at: 'bigint', started_at: 'bigint',
-  ended_at: 'bigint', final_status: 'text', end_type: 'text', end_message: 'text', exit_code: 'integer', launch_failed: 'boolean',
-  progress: 'double precision', progress_label: 'text', progress_at: 'bigint', result_object: 'text', output_length: 'bigint',
-  user_custom_metadata: 'jsonb', internal_metadata: 'jsonb', csv_name: 'text', json_name: 'text',
+  id: 'bigint',
+  org_id: 'integer',
+  agent_id: 'integer',
+  status: 'text',
+  launch_type: 'text',
+  launch_number: 'integer',
+  agent_version_id: 'text',
+  retry_number: 'integer',
+  retry_of_container_id: 'bigint',
+  queued_at: 'bigint',
+  started_at: 'bigint',
+  ended_at: 'bigint',
+  final_status: 'text',
+  end_type: 'text',
+  end_message: 'text',
+  exit_code: 'integer',
+  launch_failed: 'boolean',
+  progress: 'double precision',
+  progress_label: 'text',
+  progress_at: 'bigint',
+  result_object: 'text',
+  output_length: 'bigint',
+  user_custom_metadata: 'jsonb',
+  internal_metadata: 'jsonb',
+  csv_name: 'text',
+  json_name: 'text',
 });
 const messages = new TableRows<MessageRow>('output_messages', 'container_id', {
-  container_id: 'bigint', message_number: 'integer', message_id: 'bigint', at: 'bigint', text: 'text', type: 'text', context: 'jsonb',
+  container_id: 'bigint',
+  message_number: 'integer',
+  message_id: 'bigint',
+  at: 'bigint',
+  text: 'text',
+  type: 'text',
+  context: 'jsonb',
 });
 const launchCounters = new TableRows<{ agent_id: number; launches: number }>('output_launch_counters', 'agent_id', {
   agent_id: 'integer',
@@ -25,7 +52,9 @@ async function loadState(events: HistoryEvent[], m: EntityManager): Promise<Hist
   const rows = await containers.select(m, ids);
   const counters = await launchCounters.select(m, [...new Set(queued.map((d) => d.agentId))]);
   const archived: { id: string }[] = queued.length
-    ? await m.query(`SELECT container_id::text AS id FROM output_archived_containers WHERE container_id = ANY ($1::bigint[])`, [queued.map((d) => d.containerId)])
+    ? await m.query(`SELECT container_id::text AS id FROM output_archived_containers WHERE container_id = ANY ($1::bigint[])`, [
+        queued.map((d) => d.containerId),
+      ])
     : [];
   return {
     containers: new Map(rows.map((row) => [Number(row.id), row])),
@@ -41,7 +70,10 @@ async function loadState(events: HistoryEvent[], m: EntityManager): Promise<Hist
 async function applyBatch(events: HistoryEvent[], m: EntityManager): Promise<void> {
   const changes = foldHistory(await loadState(events, m), events);
   await containers.upsert(m, [...changes.containers.values()]);
-  await launchCounters.upsert(m, [...changes.launches].map(([agent_id, launches]) => ({ agent_id, launches })));
+  await launchCounters.upsert(
+    m,
+    [...changes.launches].map(([agent_id, launches]) => ({ agent_id, launches })),
+  );
   // The first message of a number wins: one already stored stays.
   await messages.insertMissing(m, changes.messages, 'container_id, message_number');
 }

@@ -18,7 +18,13 @@ interface DirectoryScript {
   name: string;
 }
 
-const agents = new TableRows<DirectoryAgent>('output_agents', 'agent_id', { agent_id: 'integer', org_id: 'integer', name: 'text', script_id: 'integer', deleted: 'boolean' });
+const agents = new TableRows<DirectoryAgent>('output_agents', 'agent_id', {
+  agent_id: 'integer',
+  org_id: 'integer',
+  name: 'text',
+  script_id: 'integer',
+  deleted: 'boolean',
+});
 const scripts = new TableRows<DirectoryScript>('output_scripts', 'script_id', { script_id: 'integer', org_id: 'integer', name: 'text' });
 
 /**
@@ -71,7 +77,10 @@ async function applyBatch(events: StoredEventOf<DirectoryEvent>[], m: EntityMana
       }
     }
   }
-  await agents.upsert(m, [...changedAgents].map((id) => rows.get(id)!));
+  await agents.upsert(
+    m,
+    [...changedAgents].map((id) => rows.get(id)!),
+  );
   await scripts.delete(m, [...deletedScripts]);
   await scripts.upsert(m, [...savedScripts.values()]);
 }
@@ -82,13 +91,7 @@ async function applyBatch(events: StoredEventOf<DirectoryEvent>[], m: EntityMana
  */
 export const directoryProjection: Projection<DirectoryEvent> = {
   name: 'output:directory',
-  eventTypes: [
-    AgentEventType.AgentCreated,
-    AgentEventType.AgentVersionSaved,
-    AgentEventType.AgentDeleted,
-    ScriptEventType.saved,
-    ScriptEventType.deleted,
-  ],
+  eventTypes: [AgentEventType.AgentCreated, AgentEventType.AgentVersionSaved, AgentEventType.AgentDeleted, ScriptEventType.saved, ScriptEventType.deleted],
   tables: ['output_agents', 'output_scripts'],
 
   applyBatch,

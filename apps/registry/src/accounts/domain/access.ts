@@ -9,8 +9,7 @@ export interface KeyGrant {
   platformAdmin: boolean;
 }
 
-export const orgNotAccessible = (org: string): DomainError =>
-  new DomainError(ErrorCode.FORBIDDEN, `Org ${org} is not accessible with this API key`);
+export const orgNotAccessible = (org: string): DomainError => new DomainError(ErrorCode.FORBIDDEN, `Org ${org} is not accessible with this API key`);
 
 /**
  * `X-Phantombuster-Org` carries the numeric id of the org to act in. Absent or empty: the key's

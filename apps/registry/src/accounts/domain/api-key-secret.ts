@@ -4,8 +4,7 @@ import { GENERATED_KEY_PATTERN } from '@agentry/contracts';
 const PREFIX_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 const SECRET_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
-const randomString = (alphabet: string, length: number): string =>
-  Array.from({ length }, () => alphabet[randomInt(alphabet.length)]).join('');
+const randomString = (alphabet: string, length: number): string => Array.from({ length }, () => alphabet[randomInt(alphabet.length)]).join('');
 
 /** A fresh key `ak_<10-char prefix>_<32-char secret>` (46 characters, ~190 random bits in the secret). */
 export const generateApiKey = (): string => `ak_${randomString(PREFIX_ALPHABET, 10)}_${randomString(SECRET_ALPHABET, 32)}`;
@@ -37,9 +36,7 @@ export class ApiKeyHasher {
   digest(key: string): ApiKeyDigest {
     const hash = createHmac('sha256', this.hmacKey).update(key, 'utf8').digest('hex');
     const generated = GENERATED_KEY_PATTERN.exec(key);
-    return generated
-      ? { hash, prefix: generated[1]!, prefixVisible: true }
-      : { hash, prefix: `h${hash.slice(0, 9)}`, prefixVisible: false };
+    return generated ? { hash, prefix: generated[1]!, prefixVisible: true } : { hash, prefix: `h${hash.slice(0, 9)}`, prefixVisible: false };
   }
 
   /** Constant-time comparison of a presented key's hash with a stored hash. */

@@ -21,9 +21,7 @@ test.each([
   [{ roles: [], name: 5 }, 'name'],
   [{ roles: [], name: 'x'.repeat(101) }, 'name'],
 ])('parseCreateApiKey rejects %j naming %s', (params, field) => {
-  expect(() => parseCreateApiKey(params)).toThrow(
-    expect.objectContaining({ code: ErrorCode.VALIDATION_FAILED, fields: [expect.objectContaining({ field })] }),
-  );
+  expect(() => parseCreateApiKey(params)).toThrow(expect.objectContaining({ code: ErrorCode.VALIDATION_FAILED, fields: [expect.objectContaining({ field })] }));
 });
 
 test('an issued key stores the digest only and folds to an active key', () => {
@@ -35,16 +33,12 @@ test('an issued key stores the digest only and folds to an active key', () => {
 
 test('revoking: once, then idempotent', () => {
   const revoke = decideRevoke(foldApiKey([issued()]), orgAdmin, 900);
-  expect(revoke).toEqual([
-    { type: AccountEventType.apiKeyRevoked, data: { keyId: 3, orgId: 1, revokedAt: 900, revokedBy: { userId: 2, keyId: 1 } } },
-  ]);
+  expect(revoke).toEqual([{ type: AccountEventType.apiKeyRevoked, data: { keyId: 3, orgId: 1, revokedAt: 900, revokedBy: { userId: 2, keyId: 1 } } }]);
   expect(decideRevoke(foldApiKey([issued(), ...revoke]), orgAdmin, 901)).toEqual([]);
 });
 
 test("revoking another org's or an unknown key is NOT_FOUND", () => {
-  expect(() => decideRevoke(foldApiKey([issued()]), { ...orgAdmin, orgId: 2 }, 900)).toThrow(
-    expect.objectContaining({ code: ErrorCode.NOT_FOUND }),
-  );
+  expect(() => decideRevoke(foldApiKey([issued()]), { ...orgAdmin, orgId: 2 }, 900)).toThrow(expect.objectContaining({ code: ErrorCode.NOT_FOUND }));
   expect(() => decideRevoke(null, orgAdmin, 900)).toThrow(expect.objectContaining({ code: ErrorCode.NOT_FOUND }));
 });
 

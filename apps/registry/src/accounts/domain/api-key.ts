@@ -98,8 +98,7 @@ export function decideRevoke(
   now: number,
 ): AccountEvent<ApiKeyRevokedData>[] {
   if (!key || key.orgId !== actor.orgId) throw new DomainError(ErrorCode.NOT_FOUND, 'API key not found');
-  if (key.platformAdmin && !actor.platformAdmin)
-    throw new DomainError(ErrorCode.FORBIDDEN, 'Only a platform-admin API key may revoke a platform-admin key');
+  if (key.platformAdmin && !actor.platformAdmin) throw new DomainError(ErrorCode.FORBIDDEN, 'Only a platform-admin API key may revoke a platform-admin key');
   if (key.revoked) return [];
   return [
     {

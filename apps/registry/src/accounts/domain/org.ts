@@ -64,8 +64,7 @@ function planProblems(plan: unknown): FieldError[] {
   const maxAgents = (plan as Record<string, unknown>).maxAgents;
   if (maxAgents === undefined || maxAgents === null) return [{ field: 'plan.maxAgents', message: 'is required' }];
   if (typeof maxAgents !== 'number' || !Number.isSafeInteger(maxAgents)) return [{ field: 'plan.maxAgents', message: 'must be an integer' }];
-  if (maxAgents < 0 || maxAgents > MAX_AGENTS_LIMIT)
-    return [{ field: 'plan.maxAgents', message: `must be between 0 and ${MAX_AGENTS_LIMIT}` }];
+  if (maxAgents < 0 || maxAgents > MAX_AGENTS_LIMIT) return [{ field: 'plan.maxAgents', message: `must be between 0 and ${MAX_AGENTS_LIMIT}` }];
   return runningCapProblems((plan as Record<string, unknown>).maxRunningContainers);
 }
 
@@ -119,12 +118,7 @@ export interface NewOrgEvents {
 }
 
 /** A new org with its first user, who is the org's admin. */
-export function decideCreateOrg(
-  command: CreateOrgCommand,
-  ids: { orgId: number; adminUserId: number },
-  now: number,
-  createdBy?: Performer,
-): NewOrgEvents {
+export function decideCreateOrg(command: CreateOrgCommand, ids: { orgId: number; adminUserId: number }, now: number, createdBy?: Performer): NewOrgEvents {
   const created: OrgCreatedData = { orgId: ids.orgId, name: command.name, plan: command.plan, createdAt: now };
   if (createdBy) created.createdBy = createdBy;
   return {

@@ -26,8 +26,7 @@ const writers: EventDataWriters<AccountEvent> = {
          hash = EXCLUDED.hash, created_at = EXCLUDED.created_at, revoked_at = NULL`,
       [d.keyId, d.orgId, d.userId, d.name, d.roles, d.platformAdmin, d.prefix, d.prefixVisible, d.hash, d.createdAt],
     ),
-  [AccountEventType.apiKeyRevoked]: (d, m) =>
-    m.query(`UPDATE accounts_api_keys SET revoked_at = $2 WHERE id = $1`, [d.keyId, d.revokedAt]),
+  [AccountEventType.apiKeyRevoked]: (d, m) => m.query(`UPDATE accounts_api_keys SET revoked_at = $2 WHERE id = $1`, [d.keyId, d.revokedAt]),
   [AccountEventType.tagCreated]: (d, m) =>
     m.query(
       `INSERT INTO accounts_tags (id, org_id, name, created_at) VALUES ($1, $2, $3, $4)

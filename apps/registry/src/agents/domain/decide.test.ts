@@ -73,7 +73,11 @@ describe('agent decisions', () => {
 
   it('rollback appends a new version equal to the old snapshot', () => {
     const first = created();
-    const second = decideUpdate(stateOf(first), { patch: { name: 'Second', maxParallelism: 5 }, secrets: { proxyPassword: 'sealed-2' }, versionId: 'v2' }, ctx(2));
+    const second = decideUpdate(
+      stateOf(first),
+      { patch: { name: 'Second', maxParallelism: 5 }, secrets: { proxyPassword: 'sealed-2' }, versionId: 'v2' },
+      ctx(2),
+    );
     const [rolled] = decideRollback(stateOf(first, second), { toVersionId: 'v1', versionId: 'v3' }, ctx(3));
     expect(rolled!.data).toMatchObject({
       versionId: 'v3',

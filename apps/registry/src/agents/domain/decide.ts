@@ -117,10 +117,7 @@ export function requireExisting(state: AgentState | null): LiveAgent {
 function requireUpdatable(state: AgentState | null): LiveAgent {
   const agent = requireExisting(state);
   if (agent.status === 'retired') {
-    throw new DomainError(
-      ErrorCode.INVALID_STATE,
-      `Agent ${agent.id} is retired and can't be updated; reinstate it first (POST /api/v2/agents/reinstate)`,
-    );
+    throw new DomainError(ErrorCode.INVALID_STATE, `Agent ${agent.id} is retired and can't be updated; reinstate it first (POST /api/v2/agents/reinstate)`);
   }
   return agent;
 }

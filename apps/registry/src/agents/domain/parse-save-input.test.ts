@@ -93,8 +93,10 @@ describe('parseSaveInput: every v2 field', () => {
     expect(parseSaveInput({ argument: null }).patch.argument).toBeNull();
   });
 
-  it('is type-strict: text forms of numbers, booleans and lists are the gateway\'s to decode (save-field-text.ts)', () => {
-    expect(fieldErrors({ executionTimeLimit: '30' })).toEqual([{ field: 'executionTimeLimit', message: expect.stringMatching(/integer number of seconds between 1 and 86400/) }]);
+  it("is type-strict: text forms of numbers, booleans and lists are the gateway's to decode (save-field-text.ts)", () => {
+    expect(fieldErrors({ executionTimeLimit: '30' })).toEqual([
+      { field: 'executionTimeLimit', message: expect.stringMatching(/integer number of seconds between 1 and 86400/) },
+    ]);
     expect(fieldErrors({ applyScriptManifestDefaultSettings: 'true' })[0]!.field).toBe('applyScriptManifestDefaultSettings');
     expect(fieldErrors({ tags: '1,2' })).toEqual([{ field: 'tags', message: 'must be an array' }]);
     expect(fieldErrors({ notifications: '{"slackManualExitError":true}' })).toEqual([{ field: 'notifications', message: 'must be a JSON object' }]);
@@ -193,9 +195,14 @@ describe('parseSaveInput: a schedule decides the launch type unless one is sent'
 
   it('a launch type sent beside a schedule it would silence is refused, naming launchType', () => {
     expect(fieldErrors({ schedule: { rateMinutes: 1 }, launchType: 'manually' })).toEqual([
-      { field: 'launchType', message: expect.stringMatching(/^is "manually" but "schedule" is a recurring schedule.*send launchType "repeatedly" or leave launchType out$/) },
+      {
+        field: 'launchType',
+        message: expect.stringMatching(/^is "manually" but "schedule" is a recurring schedule.*send launchType "repeatedly" or leave launchType out$/),
+      },
     ]);
-    expect(fieldErrors({ schedule: { mode: 'ONCE', at: '2026-06-15T14:30' }, launchType: 'after agent', launchAfterAgentId: 2 })[0]).toMatchObject({ field: 'launchType' });
+    expect(fieldErrors({ schedule: { mode: 'ONCE', at: '2026-06-15T14:30' }, launchType: 'after agent', launchAfterAgentId: 2 })[0]).toMatchObject({
+      field: 'launchType',
+    });
     expect(fieldErrors({ schedule: { times: [] }, launchType: 'repeatedly' })[0]).toMatchObject({ field: 'launchType' });
   });
 
@@ -208,7 +215,10 @@ describe('parseSaveInput: a schedule decides the launch type unless one is sent'
 describe('parseSaveInput: no setting accepted that would have no effect', () => {
   it.each(['pool', 'squid lease'])('proxyType "%s" is refused: no such proxies here, runs would go out with none', (proxyType) => {
     expect(fieldErrors({ proxyType, proxyAddress: 'p', squidLeaseIdentifier: { a: 1 } })).toEqual([
-      { field: 'proxyType', message: expect.stringMatching(/which this platform does not provide, so runs would go out with no proxy: use "http" with proxyAddress, or "none"$/) },
+      {
+        field: 'proxyType',
+        message: expect.stringMatching(/which this platform does not provide, so runs would go out with no proxy: use "http" with proxyAddress, or "none"$/),
+      },
     ]);
   });
 

@@ -82,7 +82,10 @@ export function parseSaveInput(fields: Record<string, unknown>): ParsedSaveInput
   set('masterAgentLaunchOnExitCodes', readExitCodes(r));
   set('masterAgentLaunchAfter', r.number('masterAgentLaunchAfter', { min: 0, max: 86_400, integer: true, what: 'an integer number of seconds' }));
   readRepeatedLaunch(r, patch);
-  set('notifications', parseObject(r, 'notifications', (o) => parseNotifications(r, o)));
+  set(
+    'notifications',
+    parseObject(r, 'notifications', (o) => parseNotifications(r, o)),
+  );
   set('proxyType', readProxyType(r));
   set('proxyAddress', r.string('proxyAddress', { min: 1, max: 500 }));
   set('proxyUsername', r.string('proxyUsername', { max: 200 }));
@@ -90,13 +93,16 @@ export function parseSaveInput(fields: Record<string, unknown>): ParsedSaveInput
   set('expireAt', r.number('expireAt', MS_TIMESTAMP));
   set('missedRunPolicy', nonNull(r, 'missedRunPolicy', r.enumValue('missedRunPolicy', MISSED_RUN_POLICIES)));
   set('applyScriptManifestDefaultSettings', nonNullBoolean(r, 'applyScriptManifestDefaultSettings'));
-  set('userCustomMetadata', parseObject(r, 'userCustomMetadata', (o) => parseMetadata(r, 'userCustomMetadata', o)));
-  set('internalMetadata', parseObject(r, 'internalMetadata', (o) => parseMetadata(r, 'internalMetadata', o)));
-  set('wasSetupValidWhenSubmittedByTheFrontend', r.boolean('wasSetupValidWhenSubmittedByTheFrontend'));
   set(
-    'shouldPropagateUpdatedSettingsToWorkersRegardlessOfSessionType',
-    r.boolean('shouldPropagateUpdatedSettingsToWorkersRegardlessOfSessionType'),
+    'userCustomMetadata',
+    parseObject(r, 'userCustomMetadata', (o) => parseMetadata(r, 'userCustomMetadata', o)),
   );
+  set(
+    'internalMetadata',
+    parseObject(r, 'internalMetadata', (o) => parseMetadata(r, 'internalMetadata', o)),
+  );
+  set('wasSetupValidWhenSubmittedByTheFrontend', r.boolean('wasSetupValidWhenSubmittedByTheFrontend'));
+  set('shouldPropagateUpdatedSettingsToWorkersRegardlessOfSessionType', r.boolean('shouldPropagateUpdatedSettingsToWorkersRegardlessOfSessionType'));
   set('baseUrl', readBaseUrl(r));
   set('content', r.string('content', { max: 100_000 }));
   set('schedule', readSchedule(r));
@@ -199,7 +205,10 @@ function readRepeatedLaunch(r: FieldReader, patch: ParsedSaveInput['patch']): vo
 function readProxyType(r: FieldReader): Maybe<AgentSettings['proxyType']> {
   const value = nonNull(r, 'proxyType', r.enumValue('proxyType', PROXY_TYPES));
   if (value !== 'pool' && value !== 'squid lease') return value;
-  return r.fail('proxyType', `is "${value}", which this platform does not provide, so runs would go out with no proxy: use "http" with proxyAddress, or "none"`);
+  return r.fail(
+    'proxyType',
+    `is "${value}", which this platform does not provide, so runs would go out with no proxy: use "http" with proxyAddress, or "none"`,
+  );
 }
 
 function readBaseUrl(r: FieldReader): Maybe<string | null> {
@@ -233,7 +242,10 @@ function launchTypeFollowingSchedule(r: FieldReader, patch: ParsedSaveInput['pat
   const sent = patch.launchType;
   if (sent === undefined || sent === implied || (implied === LaunchType.manually && sent === LaunchType.afterAgent)) return;
   const what = implied === LaunchType.manually ? 'manual-only (times: [])' : implied === LaunchType.once ? 'one-time (mode "ONCE")' : 'recurring';
-  r.fail('launchType', `is "${sent}" but "schedule" is a ${what} schedule, which would then never run as set: send launchType "${implied}" or leave launchType out`);
+  r.fail(
+    'launchType',
+    `is "${sent}" but "schedule" is a ${what} schedule, which would then never run as set: send launchType "${implied}" or leave launchType out`,
+  );
 }
 
 function readTags(r: FieldReader): Maybe<number[]> {

@@ -71,7 +71,9 @@ export function crossFieldProblems(s: AgentSettings): FieldError[] {
   );
   need(
     // An agents API recurring `schedule` (times, rateMinutes, cronExpression) is the other way to say when.
-    s.launchType !== LaunchType.repeatedly || s.repeatedLaunchTimes !== null || (s.schedule !== null && s.schedule.mode === 'SCHEDULED' && s.schedule.kind !== 'manual'),
+    s.launchType !== LaunchType.repeatedly ||
+      s.repeatedLaunchTimes !== null ||
+      (s.schedule !== null && s.schedule.mode === 'SCHEDULED' && s.schedule.kind !== 'manual'),
     'repeatedLaunchTimes',
     'is required when launchType is "repeatedly": send repeatedLaunchTimes, repeatedLaunchPreset or a recurring schedule',
   );
@@ -80,11 +82,7 @@ export function crossFieldProblems(s: AgentSettings): FieldError[] {
     'proxyAddress',
     `is required when proxyType is "${s.proxyType}": the ${s.proxyType === 'pool' ? 'proxy pool name' : 'http address of the proxy'}`,
   );
-  need(
-    s.proxyType !== 'squid lease' || s.squidLeaseIdentifier !== null,
-    'squidLeaseIdentifier',
-    'is required when proxyType is "squid lease"',
-  );
+  need(s.proxyType !== 'squid lease' || s.squidLeaseIdentifier !== null, 'squidLeaseIdentifier', 'is required when proxyType is "squid lease"');
   return problems;
 }
 

@@ -9,12 +9,19 @@ let versions = 0;
 const on = (agentId: number) => {
   const append = (type: string, data: Record<string, unknown>) => bed.append(`agent-${agentId}`, 'agent', type, { agentId, ...data });
   return {
-    created: (orgId = 1) => append('AgentCreated', { orgId, storageFolder: `s${agentId}`, userStorageFolder: `u${agentId}`, createdBy: BY, createdAt: 100, idempotencyKey: null }),
+    created: (orgId = 1) =>
+      append('AgentCreated', { orgId, storageFolder: `s${agentId}`, userStorageFolder: `u${agentId}`, createdBy: BY, createdAt: 100, idempotencyKey: null }),
     saved: (name: string, at: number, proxyPassword: string | null = null, versionId = `v${++versions}`) =>
       append('AgentVersionSaved', {
-        versionId, versionNumber: versions, settingsSchemaVersion: 1, reason: 'update', changedFields: ['name'],
+        versionId,
+        versionNumber: versions,
+        settingsSchemaVersion: 1,
+        reason: 'update',
+        changedFields: ['name'],
         settings: { name, scriptId: 4, stage: 'production', tags: [1, 2], argument: '{"x":1}' },
-        secrets: { proxyPassword, credentials: null }, savedBy: BY, savedAt: at,
+        secrets: { proxyPassword, credentials: null },
+        savedBy: BY,
+        savedAt: at,
       }),
     object: (agentObject: string) => append('AgentObjectSaved', { agentObject }),
     lifecycle: (type: string, at: number) => append(type, { at, by: BY }),
@@ -41,7 +48,17 @@ test('the set-based fold gives the rows of one event at a time, live and rebuilt
 
   const oneAtATime = await bed.foldThreeWays(agentsProjection, snapshot);
   expect(oneAtATime.agents).toEqual([
-    expect.objectContaining({ id: 1, org_id: 1, status: 'active', name: 'one again', tags: [1, 2], has_proxy_password: false, agent_object: '{"k":1}', retired_at: null, updated_at: '600' }),
+    expect.objectContaining({
+      id: 1,
+      org_id: 1,
+      status: 'active',
+      name: 'one again',
+      tags: [1, 2],
+      has_proxy_password: false,
+      agent_object: '{"k":1}',
+      retired_at: null,
+      updated_at: '600',
+    }),
     expect.objectContaining({ id: 2, org_id: 2, status: 'deleted', name: 'two', deleted_at: '500' }),
   ]);
   expect(oneAtATime.versions.map((v: { version_id: string; has_proxy_password: boolean }) => [v.version_id, v.has_proxy_password])).toEqual([

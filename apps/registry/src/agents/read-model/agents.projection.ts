@@ -41,15 +41,40 @@ interface VersionRow {
 }
 
 const agentRows = new TableRows<AgentRow>('agents_agents', 'id', {
-  id: 'integer', org_id: 'integer', status: 'text', name: 'text', script_id: 'integer', stage: 'text', tags: 'integer[]', settings: 'jsonb',
-  has_proxy_password: 'boolean', has_credentials: 'boolean', current_version_id: 'text', current_version_number: 'integer',
-  settings_schema_version: 'integer', agent_object: 'text', storage_folder: 'text', user_storage_folder: 'text', created_at: 'bigint',
-  updated_at: 'bigint', retired_at: 'bigint', deleted_at: 'bigint',
+  id: 'integer',
+  org_id: 'integer',
+  status: 'text',
+  name: 'text',
+  script_id: 'integer',
+  stage: 'text',
+  tags: 'integer[]',
+  settings: 'jsonb',
+  has_proxy_password: 'boolean',
+  has_credentials: 'boolean',
+  current_version_id: 'text',
+  current_version_number: 'integer',
+  settings_schema_version: 'integer',
+  agent_object: 'text',
+  storage_folder: 'text',
+  user_storage_folder: 'text',
+  created_at: 'bigint',
+  updated_at: 'bigint',
+  retired_at: 'bigint',
+  deleted_at: 'bigint',
 });
 const versionRows = new TableRows<VersionRow>('agents_versions', 'version_id', {
-  version_id: 'text', agent_id: 'integer', version_number: 'integer', reason: 'text', restored_from_version_id: 'text',
-  changed_fields: 'jsonb', settings: 'jsonb', has_proxy_password: 'boolean', has_credentials: 'boolean', saved_by_user_id: 'integer',
-  saved_by_key_id: 'integer', saved_at: 'bigint',
+  version_id: 'text',
+  agent_id: 'integer',
+  version_number: 'integer',
+  reason: 'text',
+  restored_from_version_id: 'text',
+  changed_fields: 'jsonb',
+  settings: 'jsonb',
+  has_proxy_password: 'boolean',
+  has_credentials: 'boolean',
+  saved_by_user_id: 'integer',
+  saved_by_key_id: 'integer',
+  saved_at: 'bigint',
 });
 
 /** One event's effect on the agent's row, as the writers above have it (an update needs a known row). */
@@ -59,10 +84,26 @@ function foldAgent(row: AgentRow | undefined, event: StoredEventOf<AgentEvent>):
       const d = event.data;
       return (
         row ?? {
-          id: d.agentId, org_id: d.orgId, status: 'active', name: '', script_id: null, stage: 'development', tags: [], settings: {},
-          has_proxy_password: false, has_credentials: false, current_version_id: '', current_version_number: 0, settings_schema_version: 0,
-          agent_object: null, storage_folder: d.storageFolder, user_storage_folder: d.userStorageFolder, created_at: d.createdAt,
-          updated_at: d.createdAt, retired_at: null, deleted_at: null,
+          id: d.agentId,
+          org_id: d.orgId,
+          status: 'active',
+          name: '',
+          script_id: null,
+          stage: 'development',
+          tags: [],
+          settings: {},
+          has_proxy_password: false,
+          has_credentials: false,
+          current_version_id: '',
+          current_version_number: 0,
+          settings_schema_version: 0,
+          agent_object: null,
+          storage_folder: d.storageFolder,
+          user_storage_folder: d.userStorageFolder,
+          created_at: d.createdAt,
+          updated_at: d.createdAt,
+          retired_at: null,
+          deleted_at: null,
         }
       );
     }
@@ -70,9 +111,18 @@ function foldAgent(row: AgentRow | undefined, event: StoredEventOf<AgentEvent>):
       const d = event.data;
       return (
         row && {
-          ...row, name: d.settings.name, script_id: d.settings.scriptId, stage: d.settings.stage, tags: d.settings.tags, settings: d.settings,
-          has_proxy_password: d.secrets.proxyPassword !== null, has_credentials: d.secrets.credentials !== null, current_version_id: d.versionId,
-          current_version_number: d.versionNumber, settings_schema_version: d.settingsSchemaVersion, updated_at: d.savedAt,
+          ...row,
+          name: d.settings.name,
+          script_id: d.settings.scriptId,
+          stage: d.settings.stage,
+          tags: d.settings.tags,
+          settings: d.settings,
+          has_proxy_password: d.secrets.proxyPassword !== null,
+          has_credentials: d.secrets.credentials !== null,
+          current_version_id: d.versionId,
+          current_version_number: d.versionNumber,
+          settings_schema_version: d.settingsSchemaVersion,
+          updated_at: d.savedAt,
         }
       );
     }
@@ -96,10 +146,18 @@ function foldAgent(row: AgentRow | undefined, event: StoredEventOf<AgentEvent>):
 }
 
 const versionOf = (d: AgentVersionSavedData): VersionRow => ({
-  version_id: d.versionId, agent_id: d.agentId, version_number: d.versionNumber, reason: d.reason,
-  restored_from_version_id: d.restoredFromVersionId ?? null, changed_fields: d.changedFields, settings: d.settings,
-  has_proxy_password: d.secrets.proxyPassword !== null, has_credentials: d.secrets.credentials !== null, saved_by_user_id: d.savedBy.userId,
-  saved_by_key_id: d.savedBy.keyId, saved_at: d.savedAt,
+  version_id: d.versionId,
+  agent_id: d.agentId,
+  version_number: d.versionNumber,
+  reason: d.reason,
+  restored_from_version_id: d.restoredFromVersionId ?? null,
+  changed_fields: d.changedFields,
+  settings: d.settings,
+  has_proxy_password: d.secrets.proxyPassword !== null,
+  has_credentials: d.secrets.credentials !== null,
+  saved_by_user_id: d.savedBy.userId,
+  saved_by_key_id: d.savedBy.keyId,
+  saved_at: d.savedAt,
 });
 
 /** Set-based: one SELECT of the batch's agents, the fold, one upsert of the changed agents, one insert of the new versions. */

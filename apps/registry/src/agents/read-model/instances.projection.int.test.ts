@@ -33,7 +33,29 @@ test('the set-based fold gives the counts of one event at a time, live and rebui
 
   const oneAtATime = await bed.foldThreeWays(agentInstancesProjection, snapshot);
   expect(oneAtATime.counts).toEqual([
-    { agent_id: 10, pending: 0, active: 0, complete: 1, failed: 1, cancelled: 0, total: 2, last_end_message: 'Agent finished', last_end_status: 'error', last_end_type: 'error' },
-    { agent_id: 11, pending: 0, active: 1, complete: 0, failed: 0, cancelled: 1, total: 2, last_end_message: 'Aborted', last_end_status: 'launch failed', last_end_type: 'error' },
+    {
+      agent_id: 10,
+      pending: 0,
+      active: 0,
+      complete: 1,
+      failed: 1,
+      cancelled: 0,
+      total: 2,
+      last_end_message: 'Agent finished',
+      last_end_status: 'error',
+      last_end_type: 'error',
+    },
+    {
+      agent_id: 11,
+      pending: 0,
+      active: 1,
+      complete: 0,
+      failed: 0,
+      cancelled: 1,
+      total: 2,
+      last_end_message: 'Aborted',
+      last_end_status: 'launch failed',
+      last_end_type: 'error',
+    },
   ]);
 });

@@ -37,12 +37,29 @@ type CountsRow = { agent_id: number; last_end_message: string | null; last_end_s
 
 const containerStates = new TableRows<StateRow>('agents_container_states', 'container_id', { container_id: 'integer', agent_id: 'integer', state: 'text' });
 const instanceCounts = new TableRows<CountsRow>('agents_instance_counts', 'agent_id', {
-  agent_id: 'integer', pending: 'integer', active: 'integer', complete: 'integer', failed: 'integer', cancelled: 'integer', total: 'integer',
-  last_end_message: 'text', last_end_status: 'text', last_end_type: 'text',
+  agent_id: 'integer',
+  pending: 'integer',
+  active: 'integer',
+  complete: 'integer',
+  failed: 'integer',
+  cancelled: 'integer',
+  total: 'integer',
+  last_end_message: 'text',
+  last_end_status: 'text',
+  last_end_type: 'text',
 });
 
 const zeroCounts = (agentId: number): CountsRow => ({
-  agent_id: agentId, pending: 0, active: 0, complete: 0, failed: 0, cancelled: 0, total: 0, last_end_message: null, last_end_status: null, last_end_type: null,
+  agent_id: agentId,
+  pending: 0,
+  active: 0,
+  complete: 0,
+  failed: 0,
+  cancelled: 0,
+  total: 0,
+  last_end_message: null,
+  last_end_status: null,
+  last_end_type: null,
 });
 
 /**
@@ -75,8 +92,14 @@ async function applyBatch(events: LifecycleEvent[], manager: EntityManager): Pro
     counts.set(move.agentId, after);
     changedCounts.add(move.agentId);
   }
-  await containerStates.upsert(manager, [...changedStates].map((id) => states.get(id)!));
-  await instanceCounts.upsert(manager, [...changedCounts].map((id) => counts.get(id)!));
+  await containerStates.upsert(
+    manager,
+    [...changedStates].map((id) => states.get(id)!),
+  );
+  await instanceCounts.upsert(
+    manager,
+    [...changedCounts].map((id) => counts.get(id)!),
+  );
 }
 
 /**

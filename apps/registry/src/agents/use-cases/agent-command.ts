@@ -27,9 +27,14 @@ export class AgentCommand {
     if (!loaded.state || loaded.state.orgId !== envelope.actor.orgId) throw notFound('Agent');
     const ctx: CommandContext = { by: { userId: envelope.actor.userId, keyId: envelope.actor.keyId }, now: Date.now() };
     const events = decide(loaded.state, await this.lookup.instanceCounts(agentId), ctx);
-    const appended = await this.store.append(agentStreamId(agentId), StreamType.agent, events.map((e) => toNewEvent(e, envelope)), {
-      expectedVersion: loaded.version,
-    });
+    const appended = await this.store.append(
+      agentStreamId(agentId),
+      StreamType.agent,
+      events.map((e) => toNewEvent(e, envelope)),
+      {
+        expectedVersion: loaded.version,
+      },
+    );
     await this.projections.waitFor(appended.position);
     return events;
   }

@@ -34,7 +34,10 @@ describe('a script per branch: given its events, its staging and release code', 
     expect(foldScript([saved('v1'), staged('dev', 'd1')])!.branches['dev']).toEqual({ staging: 'd1', release: null });
     expect(foldScript([saved('v1'), staged('dev', 'd1'), released('dev'), staged('dev', 'd2')])!.branches['dev']).toEqual({ staging: 'd2', release: 'd1' });
     // A later save without branch keeps the other branches.
-    expect(foldScript([saved('v1'), staged('dev', 'd1'), saved('v3')])!.branches).toEqual({ master: { staging: 'v3', release: 'v3' }, dev: { staging: 'd1', release: null } });
+    expect(foldScript([saved('v1'), staged('dev', 'd1'), saved('v3')])!.branches).toEqual({
+      master: { staging: 'v3', release: 'v3' },
+      dev: { staging: 'd1', release: null },
+    });
   });
 
   test('release: only a script of the org with code in the branch', () => {
@@ -45,7 +48,7 @@ describe('a script per branch: given its events, its staging and release code', 
     expect(decideRelease(null, 'dev', ctx)).toBeNull();
   });
 
-  test("releasing master is a one-version save of its staging code: what readers without a branch see", () => {
+  test('releasing master is a one-version save of its staging code: what readers without a branch see', () => {
     const script = foldScript([saved('v1'), staged('master', 'v2')]);
     const event = decideRelease(script, 'master', ctx)!;
     expect(event).toMatchObject({ type: ScriptEventType.saved, data: { scriptId: 9, text: 'v2', nonce: 2, savedAt: 1000 } });
@@ -53,13 +56,21 @@ describe('a script per branch: given its events, its staging and release code', 
   });
 
   test("a staging save of another org's script is not found", () => {
-    expect(() => decideStagingSave(foldScript([saved('v1')]), { name: 'a.js', insertOnly: false, branch: 'dev', text: 'x' }, { ...ctx, orgId: 4 })).toThrow('Script not found');
+    expect(() => decideStagingSave(foldScript([saved('v1')]), { name: 'a.js', insertOnly: false, branch: 'dev', text: 'x' }, { ...ctx, orgId: 4 })).toThrow(
+      'Script not found',
+    );
   });
 });
 
 describe('the org branches', () => {
-  const created = (branchId: number, name: string): DomainEvent => ({ type: ScriptEventType.branchCreated, data: { orgId: 3, branchId, name, createdAt: 1, createdBy: ctx.by } });
-  const deleted = (branchId: number, name: string): DomainEvent => ({ type: ScriptEventType.branchDeleted, data: { orgId: 3, branchId, name, deletedAt: 2, deletedBy: ctx.by } });
+  const created = (branchId: number, name: string): DomainEvent => ({
+    type: ScriptEventType.branchCreated,
+    data: { orgId: 3, branchId, name, createdAt: 1, createdBy: ctx.by },
+  });
+  const deleted = (branchId: number, name: string): DomainEvent => ({
+    type: ScriptEventType.branchDeleted,
+    data: { orgId: 3, branchId, name, deletedAt: 2, deletedBy: ctx.by },
+  });
 
   test('created with the next id (never reused); a taken name, master or a bad name is a 400 naming name', () => {
     const state = foldBranches([created(1, 'dev'), created(2, 'qa'), deleted(2, 'qa')]);

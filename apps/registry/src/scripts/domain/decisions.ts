@@ -81,7 +81,11 @@ export function decideUpdate(state: ScriptState | null, command: SaveCommand, ct
  * A save with `branch`: that branch's staging code, nothing else (release moves with `branches/release`).
  * The caller has checked the branch exists.
  */
-export function decideStagingSave(state: ScriptState | null, command: SaveCommand & { branch: string; text: string }, ctx: DecisionContext): DomainEvent<ScriptStagingSavedData> {
+export function decideStagingSave(
+  state: ScriptState | null,
+  command: SaveCommand & { branch: string; text: string },
+  ctx: DecisionContext,
+): DomainEvent<ScriptStagingSavedData> {
   const current = requireVisibleScript(state, ctx.orgId);
   if (command.insertOnly) throw scriptAlreadyExists(command.name);
   return stagingSaved(current.scriptId, current.name, command.branch, command.text, ctx);

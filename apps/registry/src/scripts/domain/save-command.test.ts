@@ -13,9 +13,8 @@ function fieldsOf(run: () => unknown): string[] {
 }
 
 describe('script names', () => {
-  test.each(['nice_agent.coffee', 'script2.js', 'a.js', 'my-script-name.js', 'My Script v1.2.mjs', `${'a'.repeat(50)}.js`])(
-    'accepts %s',
-    (name) => expect(scriptNameProblem(name)).toBeNull(),
+  test.each(['nice_agent.coffee', 'script2.js', 'a.js', 'my-script-name.js', 'My Script v1.2.mjs', `${'a'.repeat(50)}.js`])('accepts %s', (name) =>
+    expect(scriptNameProblem(name)).toBeNull(),
   );
 
   test.each([

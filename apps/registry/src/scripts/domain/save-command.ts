@@ -41,11 +41,9 @@ export function parseSaveCommand(params: { name?: unknown; text?: unknown; sourc
 
   // An empty source means "not given", like the classic API's other optional string parameters.
   const source = params.source === '' || params.source === null ? undefined : params.source;
-  if (source !== undefined && (typeof source !== 'string' || !SCRIPT_SOURCE_PATTERN.test(source)))
-    problems.push({ field: 'source', message: SOURCE_RULE });
+  if (source !== undefined && (typeof source !== 'string' || !SCRIPT_SOURCE_PATTERN.test(source))) problems.push({ field: 'source', message: SOURCE_RULE });
 
-  if (params.insertOnly !== undefined && typeof params.insertOnly !== 'boolean')
-    problems.push({ field: 'insertOnly', message: 'must be a boolean' });
+  if (params.insertOnly !== undefined && typeof params.insertOnly !== 'boolean') problems.push({ field: 'insertOnly', message: 'must be a boolean' });
 
   const branch = params.branch === '' || params.branch === null ? undefined : params.branch;
   if (branch !== undefined && (typeof branch !== 'string' || !BRANCH_NAME_PATTERN.test(branch)))

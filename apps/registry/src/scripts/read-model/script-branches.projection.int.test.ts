@@ -6,7 +6,8 @@ const bed = useProjectionTestBed(registryDataSource);
 const by = { userId: 1, keyId: 1 };
 
 const script = (scriptId: number, orgId = 1) => {
-  const append = (type: string, data: Record<string, unknown>) => bed.append(`script-${scriptId}`, 'script', type, { scriptId, orgId, name: `s${scriptId}.js`, ...data });
+  const append = (type: string, data: Record<string, unknown>) =>
+    bed.append(`script-${scriptId}`, 'script', type, { scriptId, orgId, name: `s${scriptId}.js`, ...data });
   return {
     saved: (text: string) => append('ScriptSaved', { text, source: 'api', nonce: 1, savedAt: 1, createdAt: 1, savedBy: by }),
     staged: (branch: string, text: string) => append('ScriptStagingSaved', { branch, text, savedAt: 2, savedBy: by }),
@@ -15,7 +16,8 @@ const script = (scriptId: number, orgId = 1) => {
   };
 };
 const branch = (orgId: number, branchId: number, name: string) => ({
-  created: () => bed.append(`script_branches-${orgId}`, 'script_branches', 'ScriptBranchCreated', { orgId, branchId, name, createdAt: 10 + branchId, createdBy: by }),
+  created: () =>
+    bed.append(`script_branches-${orgId}`, 'script_branches', 'ScriptBranchCreated', { orgId, branchId, name, createdAt: 10 + branchId, createdBy: by }),
   deleted: () => bed.append(`script_branches-${orgId}`, 'script_branches', 'ScriptBranchDeleted', { orgId, branchId, name, deletedAt: 20, deletedBy: by }),
 });
 

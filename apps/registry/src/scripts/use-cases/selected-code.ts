@@ -28,7 +28,12 @@ export function readCodeSelector(p: ScriptCodeSelector): { branch: string; envir
  * The script with its branches, and the code of the asked branch and environment as its `text`
  * (unchanged when none was asked for). Not in that branch or environment: the v2 document's 412.
  */
-export async function withSelectedCode(lookup: ScriptsLookup, orgId: number, script: ScriptDto, p: ScriptCodeSelector & { withoutText?: boolean }): Promise<ScriptDto> {
+export async function withSelectedCode(
+  lookup: ScriptsLookup,
+  orgId: number,
+  script: ScriptDto,
+  p: ScriptCodeSelector & { withoutText?: boolean },
+): Promise<ScriptDto> {
   const selector = readCodeSelector(p);
   script = { ...script, branches: await lookup.branchesOf(orgId, script.id) };
   if (!selector) return script;

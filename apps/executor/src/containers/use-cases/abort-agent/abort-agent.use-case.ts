@@ -80,9 +80,14 @@ export class AbortAgentUseCase {
           return 'ended';
         }
         const requestedBy = { userId: actor.userId, keyId: actor.keyId };
-        await this.streams.append(containerId, [{ type: ContainerRuntimeEventType.ContainerAbortRequested, data: { ...ids, soft, requestedBy, at: Date.now() } }], version, {
-          metadata,
-        });
+        await this.streams.append(
+          containerId,
+          [{ type: ContainerRuntimeEventType.ContainerAbortRequested, data: { ...ids, soft, requestedBy, at: Date.now() } }],
+          version,
+          {
+            metadata,
+          },
+        );
         return 'running';
       } catch (error) {
         if (!(error instanceof ConcurrencyError)) throw error;
@@ -110,7 +115,8 @@ function readParams(params: AbortAgentParams | undefined): { agentId: number; co
   const containerId = p.containerId === undefined || p.containerId === null ? undefined : id(p.containerId);
   const fields = [];
   if (agentId === undefined) fields.push({ field: 'agentId', message: 'must be a positive integer agent id' });
-  if (p.containerId !== undefined && p.containerId !== null && containerId === undefined) fields.push({ field: 'containerId', message: 'must be a positive integer container id' });
+  if (p.containerId !== undefined && p.containerId !== null && containerId === undefined)
+    fields.push({ field: 'containerId', message: 'must be a positive integer container id' });
   if (p.soft !== undefined && typeof p.soft !== 'boolean') fields.push({ field: 'soft', message: 'must be a boolean' });
   if (fields.length) throw validationFailed(fields);
   return { agentId: agentId!, containerId, soft: p.soft === true };

@@ -31,7 +31,8 @@ export class LaunchAgentUseCase {
     const { actor } = envelope;
     requireRole(actor, Role.AGENTS_LAUNCH);
     const req = parseLaunchRequest(envelope.params);
-    const claim = req.idempotencyKey === null ? null : { streamId: launchKeyStreamId(actor.orgId, req.idempotencyKey), kind: 'launch' as const, orgId: actor.orgId };
+    const claim =
+      req.idempotencyKey === null ? null : { streamId: launchKeyStreamId(actor.orgId, req.idempotencyKey), kind: 'launch' as const, orgId: actor.orgId };
     if (claim) {
       const earlier = await this.streams.claimHolder(claim.streamId);
       if (earlier !== null) return this.answerExisting(earlier);
@@ -44,7 +45,13 @@ export class LaunchAgentUseCase {
 
     const containerId = await this.store.nextId('container');
     const now = Date.now();
-    const { events, runnable } = decideLaunch(req, snapshot, { containerId, versionId, argument, launchedBy: { userId: actor.userId, keyId: actor.keyId }, now });
+    const { events, runnable } = decideLaunch(req, snapshot, {
+      containerId,
+      versionId,
+      argument,
+      launchedBy: { userId: actor.userId, keyId: actor.keyId },
+      now,
+    });
     let appended;
     try {
       appended = await this.streams.create(containerId, events, claim, requestMetadata(envelope));
@@ -57,7 +64,9 @@ export class LaunchAgentUseCase {
     this.live.publish({ type: 'status', containerId, status: runnable ? 'queued' : 'ended' });
     if (runnable) {
       // Should this fail, the EVENTS backstop publishes it.
-      await this.queue.enqueue({ containerId, agentId: req.agentId, orgId: actor.orgId }).catch((e: Error) => logger.warn(`container ${containerId}: ${e.message}`));
+      await this.queue
+        .enqueue({ containerId, agentId: req.agentId, orgId: actor.orgId })
+        .catch((e: Error) => logger.warn(`container ${containerId}: ${e.message}`));
     }
     // An abort right after this answer must find the container.
     await this.projections.waitFor(appended.position);

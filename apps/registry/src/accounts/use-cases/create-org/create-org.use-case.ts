@@ -19,6 +19,13 @@ export class CreateOrgUseCase {
     const apiKey = generateApiKey();
     const founded = await this.founder.found(command, { key: apiKey, name: 'first org admin key', platformAdmin: false }, envelope);
     const maxRunningContainers = effectiveRunningCap(command.plan, this.config.defaultMaxRunningContainers ?? DEFAULT_MAX_RUNNING_CONTAINERS);
-    return { id: founded.orgId, name: command.name, plan: { ...command.plan, maxRunningContainers }, adminUserId: founded.adminUserId, apiKey, apiKeyId: founded.keyId };
+    return {
+      id: founded.orgId,
+      name: command.name,
+      plan: { ...command.plan, maxRunningContainers },
+      adminUserId: founded.adminUserId,
+      apiKey,
+      apiKeyId: founded.keyId,
+    };
   }
 }

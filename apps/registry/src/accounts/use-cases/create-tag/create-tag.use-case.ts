@@ -1,15 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EventStore, ProjectionRunner } from '@agentry/event-store';
-import {
-  ORG_STREAM_TYPE,
-  Role,
-  notFound,
-  orgStreamId,
-  requireRole,
-  type CreateTagParams,
-  type RequestEnvelope,
-  type TagDto,
-} from '@agentry/contracts';
+import { ORG_STREAM_TYPE, Role, notFound, orgStreamId, requireRole, type CreateTagParams, type RequestEnvelope, type TagDto } from '@agentry/contracts';
 import { AccountStreams, retryOnConflict, toNewEvent } from '../../account-streams.js';
 import { decideCreateTag, parseTagName } from '../../domain/org.js';
 

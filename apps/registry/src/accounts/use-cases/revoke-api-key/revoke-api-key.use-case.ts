@@ -42,9 +42,14 @@ export class RevokeApiKeyUseCase {
       const { state, version } = await this.streams.loadApiKey(keyId);
       const events = decideRevoke(state, actor, Date.now());
       if (events.length === 0) return;
-      const appended = await this.store.append(apiKeyStreamId(keyId), API_KEY_STREAM_TYPE, events.map((e) => toNewEvent(e, envelope)), {
-        expectedVersion: version,
-      });
+      const appended = await this.store.append(
+        apiKeyStreamId(keyId),
+        API_KEY_STREAM_TYPE,
+        events.map((e) => toNewEvent(e, envelope)),
+        {
+          expectedVersion: version,
+        },
+      );
       await this.projections.waitFor(appended.position);
     });
     const revoked = await this.keys.find(actor.orgId, keyId);

@@ -97,12 +97,7 @@ export class FieldReader {
 /** What sub-parsers need from a FieldReader: report a problem, count problems so far. */
 export type Reporter = Pick<FieldReader, 'fail' | 'errors'>;
 
-function checkString(
-  r: Reporter,
-  field: string,
-  value: unknown,
-  opts: { max: number; min?: number; pattern?: RegExp; patternHint?: string },
-): Maybe<string> {
+function checkString(r: Reporter, field: string, value: unknown, opts: { max: number; min?: number; pattern?: RegExp; patternHint?: string }): Maybe<string> {
   if (typeof value !== 'string') return r.fail(field, `must be a string of at most ${opts.max} characters`);
   const min = opts.min ?? 0;
   if (value.length < min || value.length > opts.max) {

@@ -11,8 +11,7 @@ const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/
 const MIN_GAP_MINUTES = 5;
 const MINUTES_PER_DAY = 24 * 60;
 
-const FORMS_HINT =
-  'give exactly one of "times" (HH:mm list, [] for manual), "rateMinutes" or "cronExpression" with mode "SCHEDULED", or mode "ONCE" with "at"';
+const FORMS_HINT = 'give exactly one of "times" (HH:mm list, [] for manual), "rateMinutes" or "cronExpression" with mode "SCHEDULED", or mode "ONCE" with "at"';
 
 /**
  * The agents API's schedule object (or its JSON text), normalised to one `AgentSchedule` form.

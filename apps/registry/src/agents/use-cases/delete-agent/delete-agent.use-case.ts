@@ -13,7 +13,8 @@ export class DeleteAgentUseCase {
     requireRole(envelope.actor, Role.AGENTS_UPDATE);
     const id = readAgentId(envelope.params?.id);
     const [deleted] = await this.command.run(envelope, id, decideDelete);
-    if (deleted?.type !== AgentEventType.AgentDeleted) throw new Error(`decideDelete answered ${deleted?.type ?? 'nothing'}, not ${AgentEventType.AgentDeleted}`);
+    if (deleted?.type !== AgentEventType.AgentDeleted)
+      throw new Error(`decideDelete answered ${deleted?.type ?? 'nothing'}, not ${AgentEventType.AgentDeleted}`);
     return { id, deletedAt: deleted.data.at };
   }
 }

@@ -19,7 +19,7 @@ export class RollbackAgentUseCase {
     const id = readAgentId(envelope.params?.id);
     const toVersionId = envelope.params.versionId;
     if (typeof toVersionId !== 'string' || toVersionId.length === 0 || toVersionId.length > 100) {
-      throw validationFailed([{ field: 'versionId', message: 'is required: the id of one of the agent\'s versions (see agents/versions)' }]);
+      throw validationFailed([{ field: 'versionId', message: "is required: the id of one of the agent's versions (see agents/versions)" }]);
     }
     const versionId = randomUUID();
     await this.command.run(envelope, id, (state, _counts, ctx) => decideRollback(state, { toVersionId, versionId }, ctx));

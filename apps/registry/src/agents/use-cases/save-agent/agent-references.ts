@@ -26,7 +26,10 @@ export class AgentReferences {
   async check(orgId: number, input: ParsedSaveInput, selfId: number | null): Promise<ResolvedScript | undefined> {
     const problems: FieldError[] = [];
     if (input.org !== null && input.org !== orgId) {
-      problems.push({ field: 'org', message: `No such org: your API key acts in org ${orgId}; leave "org" out or select the org with the X-Phantombuster-Org header` });
+      problems.push({
+        field: 'org',
+        message: `No such org: your API key acts in org ${orgId}; leave "org" out or select the org with the X-Phantombuster-Org header`,
+      });
     }
     const script = await this.resolveScript(orgId, input.script, problems);
     await this.checkTags(orgId, input.patch.tags, problems);
@@ -62,7 +65,10 @@ export class AgentReferences {
     else if (!(await this.agents.exists(orgId, afterId))) {
       problems.push({ field: 'launchAfterAgentId', message: `No such agent: ${afterId} is not an agent of your org` });
     } else if (selfId !== null && (await this.agents.afterAgentChain(orgId, afterId)).includes(selfId)) {
-      problems.push({ field: 'launchAfterAgentId', message: `would make a cycle: agent ${afterId} already launches after this agent (directly or through others)` });
+      problems.push({
+        field: 'launchAfterAgentId',
+        message: `would make a cycle: agent ${afterId} already launches after this agent (directly or through others)`,
+      });
     }
   }
 }

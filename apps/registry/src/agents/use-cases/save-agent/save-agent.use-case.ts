@@ -69,9 +69,14 @@ export class SaveAgentUseCase {
       { patch: withScript(input, script), secrets: sealSecrets(input.secrets, this.secretBox), versionId, agentObject: input.agentObject },
       ctx,
     );
-    const appended = await this.store.append(agentStreamId(id), StreamType.agent, events.map((e) => toNewEvent(e, envelope)), {
-      expectedVersion: loaded.version,
-    });
+    const appended = await this.store.append(
+      agentStreamId(id),
+      StreamType.agent,
+      events.map((e) => toNewEvent(e, envelope)),
+      {
+        expectedVersion: loaded.version,
+      },
+    );
     return this.answer(orgId, id, false, versionId, appended.position);
   }
 
@@ -112,10 +117,15 @@ export class SaveAgentUseCase {
             manager,
           });
         }
-        return this.store.append(agentStreamId(agentId), StreamType.agent, events.map((e) => toNewEvent(e, envelope)), {
-          expectedVersion: 'no_stream',
-          manager,
-        });
+        return this.store.append(
+          agentStreamId(agentId),
+          StreamType.agent,
+          events.map((e) => toNewEvent(e, envelope)),
+          {
+            expectedVersion: 'no_stream',
+            manager,
+          },
+        );
       });
       return this.answer(orgId, agentId, true, versionId, appended.position);
     } catch (error) {

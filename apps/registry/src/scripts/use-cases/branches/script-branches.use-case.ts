@@ -31,7 +31,8 @@ const contextOf = (envelope: RequestEnvelope<unknown>): DecisionContext => ({
 });
 
 const readBranchName = (name: unknown): string => {
-  if (typeof name !== 'string' || !BRANCH_NAME_PATTERN.test(name)) throw validationFailed([{ field: 'name', message: 'must be 1 to 50 letters, digits, _ or -' }]);
+  if (typeof name !== 'string' || !BRANCH_NAME_PATTERN.test(name))
+    throw validationFailed([{ field: 'name', message: 'must be 1 to 50 letters, digits, _ or -' }]);
   return name;
 };
 

@@ -80,10 +80,15 @@ export class SaveScriptUseCase {
         expectedVersion: holder.version,
         manager,
       });
-      return this.store.append(scriptStreamId(scriptId), StreamType.script, created.map((event) => toNewEvent(event, envelope)), {
-        expectedVersion: 'no_stream',
-        manager,
-      });
+      return this.store.append(
+        scriptStreamId(scriptId),
+        StreamType.script,
+        created.map((event) => toNewEvent(event, envelope)),
+        {
+          expectedVersion: 'no_stream',
+          manager,
+        },
+      );
     });
     return { result: { id: scriptId, created: true, nonce: saved.data.nonce }, appended };
   }
