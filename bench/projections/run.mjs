@@ -13,6 +13,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { defaultAgentSettings } from '@agentry/contracts';
 import { LOG_START, migrate, positionOf, rebuildProjections } from '@agentry/event-store';
 import { freePort, startEmbeddedPostgres } from '@agentry/local-servers';
 
@@ -33,40 +34,12 @@ const timed = async (fn) => {
 };
 
 const settingsOf = (agentId, scriptId) => ({
-  name: `bench-${agentId}`,
+  ...defaultAgentSettings(`bench-${agentId}`),
   scriptId,
-  branch: null,
-  environment: null,
   argument: JSON.stringify({ n: agentId }),
-  executionTimeLimit: null,
-  maxParallelism: null,
-  maxRetryNumber: null,
-  fileMgmt: null,
-  fileMgmtMaxFolders: null,
   launchType: 'repeatedly',
-  launchOnceAt: null,
-  launchAfterAgentId: null,
-  masterAgentLaunchOnExitCodes: null,
-  masterAgentLaunchAfter: null,
-  repeatedLaunchTimes: null,
-  repeatedLaunchPreset: null,
-  notifications: null,
-  proxyType: 'none',
-  proxyAddress: null,
-  proxyUsername: null,
-  squidLeaseIdentifier: null,
-  expireAt: null,
-  applyScriptManifestDefaultSettings: false,
-  userCustomMetadata: null,
-  internalMetadata: null,
-  wasSetupValidWhenSubmittedByTheFrontend: null,
-  shouldPropagateUpdatedSettingsToWorkersRegardlessOfSessionType: null,
-  baseUrl: null,
-  content: null,
   schedule: { kind: 'rate', mode: 'SCHEDULED', rateMinutes: 60 },
-  tags: [],
   stage: 'production',
-  description: null,
 });
 
 /** Every event of the log, stream by stream in the order a platform would have written them. */

@@ -2,6 +2,7 @@
 // events the registry appends on a create), appended with the EventStore in one transaction per batch:
 // saving 100,000 agents through the API would take far longer than the benchmark itself.
 import { randomUUID } from 'node:crypto';
+import { defaultAgentSettings } from '@agentry/contracts';
 
 const BATCH = 1000;
 const PARALLEL = 4;
@@ -9,40 +10,10 @@ const BY = { userId: 1, keyId: 1 };
 
 /** Every agent setting, unset except those a rate schedule needs. */
 const settingsOf = (agentId, rateMinutes) => ({
-  name: `bench-${agentId}`,
-  scriptId: null,
-  branch: null,
-  environment: null,
-  argument: null,
-  executionTimeLimit: null,
-  maxParallelism: null,
-  maxRetryNumber: null,
-  fileMgmt: null,
-  fileMgmtMaxFolders: null,
+  ...defaultAgentSettings(`bench-${agentId}`),
   launchType: 'repeatedly',
-  launchOnceAt: null,
-  launchAfterAgentId: null,
-  masterAgentLaunchOnExitCodes: null,
-  masterAgentLaunchAfter: null,
-  repeatedLaunchTimes: null,
-  repeatedLaunchPreset: null,
-  notifications: null,
-  proxyType: 'none',
-  proxyAddress: null,
-  proxyUsername: null,
-  squidLeaseIdentifier: null,
-  expireAt: null,
-  applyScriptManifestDefaultSettings: false,
-  userCustomMetadata: null,
-  internalMetadata: null,
-  wasSetupValidWhenSubmittedByTheFrontend: null,
-  shouldPropagateUpdatedSettingsToWorkersRegardlessOfSessionType: null,
-  baseUrl: null,
-  content: null,
   schedule: { kind: 'rate', mode: 'SCHEDULED', rateMinutes },
-  tags: [],
   stage: 'production',
-  description: null,
 });
 
 function agentEvents(agentId, savedAt, rateMinutes) {

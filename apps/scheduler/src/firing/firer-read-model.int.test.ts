@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { Subjects } from '@agentry/contracts';
+import { defaultAgentSettings, Subjects } from '@agentry/contracts';
 import { EventStore, migrate, ProjectionRunner, rebuildProjections, type RebuildProgress } from '@agentry/event-store';
 import { createRpcClient, type RpcClient } from '@agentry/messaging';
 import { createTestDatabase, startTestNats, waitUntil, type TestDatabase, type TestNats } from '@agentry/testing';
@@ -14,40 +14,10 @@ const T0 = Date.parse('2026-03-01T00:00:00Z');
 const BY = { userId: 1, keyId: 1 };
 
 const settings = {
-  name: 'a',
-  scriptId: null,
-  branch: null,
-  environment: null,
-  argument: null,
-  executionTimeLimit: null,
-  maxParallelism: null,
-  maxRetryNumber: null,
-  fileMgmt: null,
-  fileMgmtMaxFolders: null,
-  launchType: 'repeatedly',
-  launchOnceAt: null,
-  launchAfterAgentId: null,
-  masterAgentLaunchOnExitCodes: null,
-  masterAgentLaunchAfter: null,
-  repeatedLaunchTimes: null,
-  repeatedLaunchPreset: null,
-  notifications: null,
-  proxyType: 'none',
-  proxyAddress: null,
-  proxyUsername: null,
-  squidLeaseIdentifier: null,
-  expireAt: null,
-  applyScriptManifestDefaultSettings: false,
-  userCustomMetadata: null,
-  internalMetadata: null,
-  wasSetupValidWhenSubmittedByTheFrontend: null,
-  shouldPropagateUpdatedSettingsToWorkersRegardlessOfSessionType: null,
-  baseUrl: null,
-  content: null,
-  schedule: { kind: 'rate', mode: 'SCHEDULED', rateMinutes: 1 },
-  tags: [],
-  stage: 'production',
-  description: null,
+  ...defaultAgentSettings('a'),
+  launchType: 'repeatedly' as const,
+  schedule: { kind: 'rate' as const, mode: 'SCHEDULED' as const, rateMinutes: 1 },
+  stage: 'production' as const,
 };
 
 let database: TestDatabase;

@@ -1,3 +1,4 @@
+import { defaultAgentSettings } from '@agentry/contracts';
 import { useProjectionTestBed } from '@agentry/testing';
 import type { LogPosition } from '@agentry/event-store';
 import { schedulerDataSource } from '../scheduler-app.js';
@@ -11,43 +12,7 @@ const BY = { userId: 1, keyId: 1 };
 const bed = useProjectionTestBed(schedulerDataSource);
 
 /** Every agent setting unset except what the case needs. */
-const settings = (patch: Record<string, unknown>) => ({
-  name: 'a',
-  scriptId: null,
-  branch: null,
-  environment: null,
-  argument: null,
-  executionTimeLimit: null,
-  maxParallelism: null,
-  maxRetryNumber: null,
-  fileMgmt: null,
-  fileMgmtMaxFolders: null,
-  launchType: 'manually',
-  launchOnceAt: null,
-  launchAfterAgentId: null,
-  masterAgentLaunchOnExitCodes: null,
-  masterAgentLaunchAfter: null,
-  repeatedLaunchTimes: null,
-  repeatedLaunchPreset: null,
-  notifications: null,
-  proxyType: 'none',
-  proxyAddress: null,
-  proxyUsername: null,
-  squidLeaseIdentifier: null,
-  expireAt: null,
-  applyScriptManifestDefaultSettings: false,
-  userCustomMetadata: null,
-  internalMetadata: null,
-  wasSetupValidWhenSubmittedByTheFrontend: null,
-  shouldPropagateUpdatedSettingsToWorkersRegardlessOfSessionType: null,
-  baseUrl: null,
-  content: null,
-  schedule: null,
-  tags: [],
-  stage: 'production',
-  description: null,
-  ...patch,
-});
+const settings = (patch: Record<string, unknown>) => ({ ...defaultAgentSettings('a'), stage: 'production', ...patch });
 const rate = (rateMinutes: number) => ({ launchType: 'repeatedly', schedule: { kind: 'rate', mode: 'SCHEDULED', rateMinutes } });
 
 let versions = 0;

@@ -143,3 +143,47 @@ export interface AgentSecretsPresence {
   hasProxyPassword: boolean;
   hasCredentials: boolean;
 }
+
+/**
+ * What a new agent holds for every setting the client did not send: the registry starts every agent
+ * from it, and tests and benches that write agent events build their settings on it.
+ */
+export function defaultAgentSettings(name: string): AgentSettings {
+  return {
+    name,
+    scriptId: null,
+    branch: null,
+    environment: null,
+    argument: null,
+    executionTimeLimit: null,
+    maxParallelism: null,
+    maxRetryNumber: null,
+    fileMgmt: null,
+    fileMgmtMaxFolders: null,
+    launchType: LaunchType.manually,
+    launchOnceAt: null,
+    launchAfterAgentId: null,
+    masterAgentLaunchOnExitCodes: null,
+    masterAgentLaunchAfter: null,
+    repeatedLaunchTimes: null,
+    repeatedLaunchPreset: null,
+    notifications: null,
+    proxyType: 'none',
+    proxyAddress: null,
+    proxyUsername: null,
+    squidLeaseIdentifier: null,
+    expireAt: null,
+    missedRunPolicy: 'skip',
+    applyScriptManifestDefaultSettings: false,
+    userCustomMetadata: null,
+    internalMetadata: null,
+    wasSetupValidWhenSubmittedByTheFrontend: null,
+    shouldPropagateUpdatedSettingsToWorkersRegardlessOfSessionType: null,
+    baseUrl: null,
+    content: null,
+    schedule: null,
+    tags: [],
+    stage: 'development',
+    description: null,
+  };
+}

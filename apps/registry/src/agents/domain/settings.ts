@@ -1,48 +1,10 @@
 import { LaunchType, validationFailed, type AgentSettings, type FieldError } from '@agentry/contracts';
 
+/** What a new agent holds for every setting the client did not send (one definition, in contracts). */
+export { defaultAgentSettings as defaultSettings } from '@agentry/contracts';
+
 /** Bumped when the shape of `AgentSettings` inside `AgentVersionSaved` changes. */
 export const SETTINGS_SCHEMA_VERSION = 1;
-
-/** What a new agent holds for every setting the client did not send. */
-export function defaultSettings(name: string): AgentSettings {
-  return {
-    name,
-    scriptId: null,
-    branch: null,
-    environment: null,
-    argument: null,
-    executionTimeLimit: null,
-    maxParallelism: null,
-    maxRetryNumber: null,
-    fileMgmt: null,
-    fileMgmtMaxFolders: null,
-    launchType: LaunchType.manually,
-    launchOnceAt: null,
-    launchAfterAgentId: null,
-    masterAgentLaunchOnExitCodes: null,
-    masterAgentLaunchAfter: null,
-    repeatedLaunchTimes: null,
-    repeatedLaunchPreset: null,
-    notifications: null,
-    proxyType: 'none',
-    proxyAddress: null,
-    proxyUsername: null,
-    squidLeaseIdentifier: null,
-    expireAt: null,
-    missedRunPolicy: 'skip',
-    applyScriptManifestDefaultSettings: false,
-    userCustomMetadata: null,
-    internalMetadata: null,
-    wasSetupValidWhenSubmittedByTheFrontend: null,
-    shouldPropagateUpdatedSettingsToWorkersRegardlessOfSessionType: null,
-    baseUrl: null,
-    content: null,
-    schedule: null,
-    tags: [],
-    stage: 'development',
-    description: null,
-  };
-}
 
 /** Partial update: fields present in `patch` replace the current value, the others are kept. */
 export function applyPatch(current: AgentSettings, patch: Partial<AgentSettings>): AgentSettings {
