@@ -79,6 +79,12 @@ async function startTestProxy(sitePort: number, credentials: string): Promise<{ 
 /** Browser runs on 2 shared cores take seconds each; a test runs up to two of them (and waits out one time limit). */
 const BROWSER_TEST_MS = 240_000;
 
+// Skipped where the machine lacks Chromium, the web-node image or a sandbox with network; CI installs
+// them (.ci/run), so there the skip would only hide a broken install.
+test('CI has what browser runs need (Chromium, the web-node:v1 image, bubblewrap with network)', () => {
+  if (process.env.CI) expect(usable).toBe(true);
+});
+
 (usable ? describe : describe.skip)('browser agents through the platform, sandboxed', () => {
   let bed: ExecutorTestbed;
   let site: TestSite;

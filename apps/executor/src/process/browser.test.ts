@@ -32,6 +32,12 @@ const browserRun = (mark = `AGENTRY_BROWSER_TEST_${randomBytes(6).toString('hex'
   options: { image: image!, browserExecutable: CHROMIUM, limits: BROWSER_LIMITS, env: { BROWSER_TEST_MARK: mark } },
 });
 
+// Skipped where the machine lacks Chromium, the web-node image or a sandbox with network; CI installs
+// them (.ci/run), so there the skip would only hide a broken install.
+test('CI has what browser runs need (Chromium, the web-node:v1 image, bubblewrap with network)', () => {
+  if (process.env.CI) expect(usable).toBe(true);
+});
+
 (usable ? describe : describe.skip)('a browser inside the sandbox', () => {
   test(
     "require('puppeteer') launches the system Chromium headless, renders a page and screenshots it; nothing of it is left after the run",
