@@ -146,6 +146,12 @@ describe('with embedded Postgres and NATS', () => {
       agentId = stdout.match(/^agent id: (\d+)$/m)![1];
       const agent = await (await fetchAgent()).json();
       expect(agent).toMatchObject({ id: agentId, name: 'hello', script: 'hello.js' });
+      // The banner's console and API reference answer at the printed URL.
+      const consolePage = await fetch(`${baseUrl}/`);
+      expect(consolePage.status).toBe(200);
+      expect(consolePage.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(await consolePage.text()).toContain('<title>Agentry console</title>');
+      expect((await fetch(`${baseUrl}/docs`)).status).toBe(200);
 
       const ports = embeddedPorts(first.output);
       expect(await first.ctrlC()).toBe(0);
