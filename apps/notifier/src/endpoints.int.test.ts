@@ -4,7 +4,7 @@ import pg from 'pg';
 import { Webhook } from 'standardwebhooks';
 import { startPlatform, type TestPlatform } from '@agentry/platform-harness';
 import { waitUntil } from '@agentry/testing';
-import { loadNotifierConfig } from './config.js';
+import { mailThrough, testNotifierConfig } from './testing/notifier-config.js';
 import { EndpointsService } from './endpoints/endpoints.service.js';
 import { WebhookEndpoints } from './endpoints/webhook-endpoints.js';
 import { startNotifier, type RunningNotifier } from './notifier-app.js';
@@ -24,10 +24,7 @@ let org: { orgId: string; key: string };
 let other: { orgId: string; key: string };
 const masterKey = randomBytes(32);
 const notifierConfig = (env: Record<string, string> = {}) =>
-  loadNotifierConfig({
-    DATABASE_URL: platform.databaseUrl,
-    NATS_URL: platform.natsUrlFor('notifier'),
-    LOG_LEVEL: 'error',
+  testNotifierConfig(platform, {
     AGENTRY_SECRET_KEY: masterKey.toString('hex'),
     NOTIFIER_WEBHOOK_RETRY_BASE_MS: '50',
     NOTIFIER_WEBHOOK_MAX_RETRY_DELAY_MS: '200',
@@ -35,8 +32,7 @@ const notifierConfig = (env: Record<string, string> = {}) =>
     NOTIFIER_WEBHOOK_TIMEOUT_MS: '5000',
     // The receivers are on 127.0.0.1: the operator's setting that allows private destinations.
     NOTIFIER_PRIVATE_DESTINATIONS: 'allow',
-    NOTIFIER_SMTP_URL: smtp.url,
-    NOTIFIER_MAIL_FROM: 'agentry@example.test',
+    ...mailThrough(smtp.url),
     ...env,
   });
 

@@ -4,7 +4,7 @@ import pg from 'pg';
 import { startPlatform, type TestPlatform } from '@agentry/platform-harness';
 import { waitUntil } from '@agentry/testing';
 import type { NotificationFlag } from '@agentry/contracts';
-import { loadNotifierConfig } from './config.js';
+import { mailThrough, testNotifierConfig } from './testing/notifier-config.js';
 import { startNotifier, type RunningNotifier } from './notifier-app.js';
 import { Receiver } from './testing/receiver.js';
 import { startSmtpSink } from './testing/smtp-sink.js';
@@ -21,17 +21,13 @@ let pool: pg.Pool;
 let org: { orgId: string; key: string };
 const masterKey = randomBytes(32);
 const notifierConfig = (env: Record<string, string> = {}) =>
-  loadNotifierConfig({
-    DATABASE_URL: platform.databaseUrl,
-    NATS_URL: platform.natsUrlFor('notifier'),
-    LOG_LEVEL: 'error',
+  testNotifierConfig(platform, {
     AGENTRY_SECRET_KEY: masterKey.toString('hex'),
     NOTIFIER_WEBHOOK_RETRY_BASE_MS: '50',
     NOTIFIER_WEBHOOK_MAX_RETRY_DELAY_MS: '200',
     NOTIFIER_POLL_MS: '20',
     NOTIFIER_PRIVATE_DESTINATIONS: 'allow',
-    NOTIFIER_SMTP_URL: smtp.url,
-    NOTIFIER_MAIL_FROM: 'agentry@example.test',
+    ...mailThrough(smtp.url),
     ...env,
   });
 

@@ -1,8 +1,7 @@
 import { jest } from '@jest/globals';
-import { randomBytes } from 'node:crypto';
 import { startPlatform, type TestPlatform } from '@agentry/platform-harness';
 import { waitUntil } from '@agentry/testing';
-import { loadNotifierConfig } from './config.js';
+import { mailThrough, testNotifierConfig } from './testing/notifier-config.js';
 import { startNotifier, type RunningNotifier } from './notifier-app.js';
 import { Receiver } from './testing/receiver.js';
 import { startSmtpSink } from './testing/smtp-sink.js';
@@ -26,15 +25,10 @@ beforeAll(async () => {
   await receiver.listen();
   smtp = await startSmtpSink();
   notifier = await startNotifier(
-    loadNotifierConfig({
-      DATABASE_URL: platform.databaseUrl,
-      NATS_URL: platform.natsUrlFor('notifier'),
-      LOG_LEVEL: 'error',
-      AGENTRY_SECRET_KEY: randomBytes(32).toString('hex'),
+    testNotifierConfig(platform, {
       NOTIFIER_POLL_MS: '20',
       NOTIFIER_PRIVATE_DESTINATIONS: 'allow',
-      NOTIFIER_SMTP_URL: smtp.url,
-      NOTIFIER_MAIL_FROM: 'agentry@example.test',
+      ...mailThrough(smtp.url),
       NOTIFIER_SCRIPT_NOTIFICATIONS_PER_HOUR: String(PER_HOUR),
     }),
   );

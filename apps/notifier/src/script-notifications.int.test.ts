@@ -1,11 +1,10 @@
 import { jest } from '@jest/globals';
-import { randomBytes } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { startPlatform, type TestPlatform } from '@agentry/platform-harness';
 import { ErrorCode, Role, Subjects, type Actor, type SendScriptNotificationParams } from '@agentry/contracts';
 import { connectNats, RpcClient } from '@agentry/messaging';
 import { waitUntil } from '@agentry/testing';
-import { loadNotifierConfig } from './config.js';
+import { mailThrough, testNotifierConfig } from './testing/notifier-config.js';
 import { startNotifier, type RunningNotifier } from './notifier-app.js';
 import { Receiver } from './testing/receiver.js';
 import { startSmtpSink } from './testing/smtp-sink.js';
@@ -30,15 +29,10 @@ beforeAll(async () => {
   await receiver.listen();
   smtp = await startSmtpSink();
   notifier = await startNotifier(
-    loadNotifierConfig({
-      DATABASE_URL: platform.databaseUrl,
-      NATS_URL: platform.natsUrlFor('notifier'),
-      LOG_LEVEL: 'error',
-      AGENTRY_SECRET_KEY: randomBytes(32).toString('hex'),
+    testNotifierConfig(platform, {
       NOTIFIER_POLL_MS: '20',
       NOTIFIER_PRIVATE_DESTINATIONS: 'allow',
-      NOTIFIER_SMTP_URL: smtp.url,
-      NOTIFIER_MAIL_FROM: 'agentry@example.test',
+      ...mailThrough(smtp.url),
       NOTIFIER_SCRIPT_NOTIFICATIONS_PER_HOUR: String(PER_HOUR),
     }),
   );

@@ -1,7 +1,6 @@
 import { jest } from '@jest/globals';
-import { randomBytes } from 'node:crypto';
 import { startPlatform, type TestPlatform } from '@agentry/platform-harness';
-import { loadNotifierConfig } from './config.js';
+import { testNotifierConfig } from './testing/notifier-config.js';
 import { startNotifier, type RunningNotifier } from './notifier-app.js';
 
 /**
@@ -21,15 +20,7 @@ let routes: { method: string; path: string }[];
 
 beforeAll(async () => {
   platform = await startPlatform();
-  notifier = await startNotifier(
-    loadNotifierConfig({
-      DATABASE_URL: platform.databaseUrl,
-      NATS_URL: platform.natsUrlFor('notifier'),
-      LOG_LEVEL: 'error',
-      AGENTRY_SECRET_KEY: randomBytes(32).toString('hex'),
-      NOTIFIER_POLL_MS: '50',
-    }),
-  );
+  notifier = await startNotifier(testNotifierConfig(platform, { NOTIFIER_POLL_MS: '50' }));
   ({ key } = await platform.newOrg({ name: 'sweep-hooks' }));
   const created = await platform.request('POST', '/api/agentry/v1/webhooks/endpoints', {
     key,

@@ -4,7 +4,7 @@ import pg from 'pg';
 import { Webhook } from 'standardwebhooks';
 import { waitUntil } from '@agentry/testing';
 import { startPlatform, type TestPlatform } from '@agentry/platform-harness';
-import { loadNotifierConfig } from './config.js';
+import { testNotifierConfig } from './testing/notifier-config.js';
 import { startNotifier, type RunningNotifier } from './notifier-app.js';
 import { Receiver, type Received } from './testing/receiver.js';
 import { attemptDelivery } from './webhooks/delivery-worker.js';
@@ -46,15 +46,7 @@ const fastRetries = {
   NOTIFIER_POLL_MS: '20',
   NOTIFIER_WEBHOOK_TIMEOUT_MS: '5000',
 };
-const notifierConfig = (env: Record<string, string>) =>
-  loadNotifierConfig({
-    DATABASE_URL: platform.databaseUrl,
-    NATS_URL: platform.natsUrlFor('notifier'),
-    LOG_LEVEL: 'error',
-    AGENTRY_SECRET_KEY: masterKey.toString('hex'),
-    ...fastRetries,
-    ...env,
-  });
+const notifierConfig = (env: Record<string, string>) => testNotifierConfig(platform, { AGENTRY_SECRET_KEY: masterKey.toString('hex'), ...fastRetries, ...env });
 
 beforeAll(async () => {
   platform = await startPlatform({ execution: true });

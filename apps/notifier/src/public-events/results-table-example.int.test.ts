@@ -4,11 +4,10 @@
  * table of its own database.
  */
 import { jest } from '@jest/globals';
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { startPlatform, type TestPlatform } from '@agentry/platform-harness';
 import { createTestDatabase, waitUntil, type TestDatabase } from '@agentry/testing';
-import { loadNotifierConfig } from '../config.js';
+import { testNotifierConfig } from '../testing/notifier-config.js';
 import { startNotifier, type RunningNotifier } from '../notifier-app.js';
 import { startResultsTable, type RunningResultsTable } from '../../../../examples/subscriber-results-table/src/results-table.js';
 
@@ -23,14 +22,7 @@ let org: { orgId: string; key: string };
 
 beforeAll(async () => {
   platform = await startPlatform({ execution: true });
-  notifier = await startNotifier(
-    loadNotifierConfig({
-      DATABASE_URL: platform.databaseUrl,
-      NATS_URL: platform.natsUrlFor('notifier'),
-      LOG_LEVEL: 'error',
-      AGENTRY_SECRET_KEY: randomBytes(32).toString('hex'),
-    }),
-  );
+  notifier = await startNotifier(testNotifierConfig(platform));
   exampleDb = await createTestDatabase();
   pool = new pg.Pool({ connectionString: exampleDb.url, max: 2 });
   org = await platform.newOrg();
