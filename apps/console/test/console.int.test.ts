@@ -406,8 +406,11 @@ describe('a user in Chromium', () => {
       /active[\s\S]*Last run\s+success — Agent finished \(success\) · \d+ \w+ \d{4}, \d\d:\d\d[\s\S]*Next launch[\s\S]*none planned/,
     );
     expect(await seriousViolations(page)).toEqual([]);
+    const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(await background()).toBe('rgb(247, 247, 248)');
     await page.getByRole('button', { name: 'Switch to dark theme' }).click();
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    expect(await background()).toBe('rgb(21, 23, 27)');
     expect(await seriousViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Switch to light theme' }).click();
     await page.evaluate(() => {
@@ -486,6 +489,8 @@ describe('on a phone-sized screen', () => {
     await p.getByRole('button', { name: 'Sign in' }).click();
     await p.locator('.agent-row', { hasText: 'Console agent' }).waitFor();
     expect(await p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    // No choice made: the system's dark preference applies.
+    expect(await p.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(21, 23, 27)');
     expect(await seriousViolations(p)).toEqual([]);
     if (SCREENSHOTS) await p.screenshot({ path: join(imagesDir, 'console-agents-phone-dark.png') });
     await phone.close();

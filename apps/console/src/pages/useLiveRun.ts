@@ -32,6 +32,34 @@ export function useLiveRun(agentId: string, onEnded: () => void) {
 
   useEffect(() => () => controller.current?.abort(), []);
 
+  /** Polls fetch-output while the run goes on (progress, and whatever `update` takes from it); returns the stop. */
+  const pollProgress = useCallback(
+    (update: (r: LiveRun, output: Awaited<ReturnType<typeof agentOutput>>) => LiveRun) => {
+      const timer = setInterval(() => {
+        agentOutput(agentId).then(
+          (o) => setRun((r) => update({ ...r, progress: o.progress, progressLabel: o.progressLabel }, o)),
+          () => undefined,
+        );
+      }, 1500);
+      return () => clearInterval(timer);
+    },
+    [agentId],
+  );
+
+  /** The run ended: its final progress and exit status from fetch-output, then the caller is told. */
+  const settle = useCallback(async () => {
+    const final = await agentOutput(agentId);
+    setRun((r) => ({
+      ...r,
+      state: 'ended',
+      progress: final.progress,
+      progressLabel: final.progressLabel,
+      exitCode: final.exitCode,
+      endMessage: final.endMessage,
+    }));
+    onEndedRef.current();
+  }, [agentId]);
+
   const launch = useCallback(
     async (argument: Json) => {
       controller.current?.abort();
@@ -43,12 +71,7 @@ export function useLiveRun(agentId: string, onEnded: () => void) {
       let reconnects = 0;
       setRun({ ...initial, state: 'launching' });
 
-      const poll = setInterval(() => {
-        agentOutput(agentId).then(
-          (o) => setRun((r) => ({ ...r, progress: o.progress, progressLabel: o.progressLabel })),
-          () => undefined,
-        );
-      }, 1500);
+      const stopPolling = pollProgress((r) => r);
 
       try {
         while (!ended && !abort.signal.aborted) {
@@ -87,23 +110,14 @@ export function useLiveRun(agentId: string, onEnded: () => void) {
             await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 500 * reconnects)));
           }
         }
-        const final = await agentOutput(agentId);
-        setRun((r) => ({
-          ...r,
-          state: 'ended',
-          progress: final.progress,
-          progressLabel: final.progressLabel,
-          exitCode: final.exitCode,
-          endMessage: final.endMessage,
-        }));
-        onEndedRef.current();
+        await settle();
       } catch (error) {
         if (!abort.signal.aborted) setRun((r) => ({ ...r, state: 'failed', error: error as Error }));
       } finally {
-        clearInterval(poll);
+        stopPolling();
       }
     },
-    [agentId],
+    [agentId, pollProgress, settle],
   );
 
   /**
@@ -118,12 +132,7 @@ export function useLiveRun(agentId: string, onEnded: () => void) {
     controller.current = abort;
     const containerId = now.containerId;
     setRun({ ...initial, containerId, state: now.isAgentRunning ? 'running' : 'in queue', progress: now.progress, progressLabel: now.progressLabel });
-    const poll = setInterval(() => {
-      agentOutput(agentId).then(
-        (o) => setRun((r) => ({ ...r, state: o.isAgentRunning ? 'running' : r.state, progress: o.progress, progressLabel: o.progressLabel })),
-        () => undefined,
-      );
-    }, 1500);
+    const stopPolling = pollProgress((r, o) => ({ ...r, state: o.isAgentRunning ? 'running' : r.state }));
     try {
       const reader = (await attachContainer(containerId, abort.signal)).body!.pipeThrough(new TextDecoderStream()).getReader();
       for (;;) {
@@ -131,22 +140,13 @@ export function useLiveRun(agentId: string, onEnded: () => void) {
         if (done) break;
         setRun((r) => ({ ...r, state: 'running', output: r.output + value }));
       }
-      const final = await agentOutput(agentId);
-      setRun((r) => ({
-        ...r,
-        state: 'ended',
-        progress: final.progress,
-        progressLabel: final.progressLabel,
-        exitCode: final.exitCode,
-        endMessage: final.endMessage,
-      }));
-      onEndedRef.current();
+      await settle();
     } catch (error) {
       if (!abort.signal.aborted) setRun((r) => ({ ...r, state: 'failed', error: error as Error }));
     } finally {
-      clearInterval(poll);
+      stopPolling();
     }
-  }, [agentId]);
+  }, [agentId, pollProgress, settle]);
 
   const abortRun = useCallback(async () => {
     await stopAgent(agentId, run.containerId);
