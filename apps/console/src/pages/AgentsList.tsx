@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { listAgents, listContainers, listScripts, nextLaunchDates, saveAgent, type Agent, type Container, type Script } from '../api/agentry';
+import { listAgents, listContainers, nextLaunchDates, saveAgent, type Agent, type Container } from '../api/agentry';
+import { ScriptSelect } from '../components/ScriptSelect';
 import { ApiError } from '../api/http';
 import { ErrorBanner, Field } from '../components/Field';
 import { formatDate, timeZoneOf } from '../format';
@@ -86,14 +87,9 @@ export function AgentsList() {
 
 function NewAgent() {
   const { navigate } = useRouter();
-  const [scripts, setScripts] = useState<Script[]>([]);
   const [name, setName] = useState('');
   const [script, setScript] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
-
-  useEffect(() => {
-    listScripts().then(setScripts, () => setScripts([]));
-  }, []);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -114,16 +110,7 @@ function NewAgent() {
         {(props) => <input {...props} value={name} onChange={(e) => setName(e.target.value)} />}
       </Field>
       <Field label="Script" errors={error?.messagesFor('script')}>
-        {(props) => (
-          <select {...props} value={script} onChange={(e) => setScript(e.target.value)}>
-            <option value="">(none)</option>
-            {scripts.map((s) => (
-              <option key={s.id} value={s.name}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        )}
+        {(props) => <ScriptSelect {...props} value={script} onChange={(e) => setScript(e.target.value)} />}
       </Field>
       <button type="submit" className="primary">
         Create agent

@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import {
   createEndpoint,
   createKey,
@@ -14,9 +14,37 @@ import {
 import { ApiError } from '../api/http';
 import { ErrorBanner, Field } from '../components/Field';
 import { formatDate } from '../format';
+import { DataTable } from '../components/DataTable';
 
 const ROLES = ['org:admin', 'org:read', 'org:manage_agents:create', 'org:manage_agents:update', 'org:manage_scripts:write', 'org:manage_agents:launch'];
 const asMs = (v: number | string | null) => (v === null ? null : typeof v === 'number' ? v : Date.parse(v));
+
+const apiError = (e: unknown) => (e instanceof ApiError ? e : new ApiError(0, String(e)));
+
+/**
+ * A list read from the API and read again after every change made from the panel; what the API
+ * refuses (a load or a change) is kept in `error` for the panel to show.
+ */
+function useApiList<T>(fetchList: () => Promise<T[]>) {
+  const [items, setItems] = useState<T[] | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const reload = useCallback(() => fetchList().then(setItems, (e) => setError(apiError(e))), [fetchList]);
+  useEffect(() => void reload(), [reload]);
+  /** Runs one change (a form's submit or a button's action), then reloads the list. */
+  const change = async (action: () => Promise<unknown>) => {
+    setError(null);
+    try {
+      await action();
+      void reload();
+    } catch (e) {
+      setError(apiError(e));
+    }
+  };
+  return { items, error, setError, change };
+}
+
+const fetchKeys = () => listKeys().then((r) => r.apiKeys);
+const fetchEndpoints = () => listEndpoints().then((r) => r.endpoints);
 
 /** Org settings: API keys (create, list, revoke) and webhook endpoints with their delivery log. */
 export function OrgSettings() {
@@ -30,29 +58,18 @@ export function OrgSettings() {
 }
 
 function ApiKeys() {
-  const [keys, setKeys] = useState<ApiKeyRecord[] | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { items: keys, error, change } = useApiList<ApiKeyRecord>(fetchKeys);
   const [name, setName] = useState('');
   const [roles, setRoles] = useState<string[]>(['org:read']);
   const [created, setCreated] = useState<string | null>(null);
-  const load = () =>
-    listKeys().then(
-      (r) => setKeys(r.apiKeys),
-      (e) => setError(e as ApiError),
-    );
-  useEffect(() => void load(), []);
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
-    setError(null);
-    try {
+    void change(async () => {
       const record = await createKey(name, roles);
       setCreated(record.key);
       setName('');
-      void load();
-    } catch (e) {
-      setError(e instanceof ApiError ? e : new ApiError(0, String(e)));
-    }
+    });
   }
 
   return (
@@ -64,46 +81,32 @@ function ApiKeys() {
           New key (shown only now, copy it): <code>{created}</code>
         </p>
       )}
-      <div className="table-scroll">
-        <table>
-          <caption className="sr-only">API keys of this org</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Prefix</th>
-              <th scope="col">Roles</th>
-              <th scope="col">Created</th>
-              <th scope="col">State</th>
-            </tr>
-          </thead>
-          <tbody>
-            {(keys ?? []).map((k) => (
-              <tr key={k.id}>
-                <td>{k.name ?? '—'}</td>
-                <td>
-                  <code>{k.prefix ?? '(chosen key)'}</code>
-                </td>
-                <td>{k.roles.join(', ')}</td>
-                <td>{formatDate(asMs(k.createdAt))}</td>
-                <td>
-                  {k.revoked ? (
-                    `revoked ${formatDate(asMs(k.revokedAt))}`
-                  ) : (
-                    <button
-                      type="button"
-                      className="danger"
-                      aria-label={`Revoke key ${k.name ?? k.prefix ?? k.id}`}
-                      onClick={() => void revokeKey(k.id).then(load, (e) => setError(e as ApiError))}
-                    >
-                      Revoke
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable caption="API keys of this org" columns={['Name', 'Prefix', 'Roles', 'Created', 'State']}>
+        {(keys ?? []).map((k) => (
+          <tr key={k.id}>
+            <td>{k.name ?? '—'}</td>
+            <td>
+              <code>{k.prefix ?? '(chosen key)'}</code>
+            </td>
+            <td>{k.roles.join(', ')}</td>
+            <td>{formatDate(asMs(k.createdAt))}</td>
+            <td>
+              {k.revoked ? (
+                `revoked ${formatDate(asMs(k.revokedAt))}`
+              ) : (
+                <button
+                  type="button"
+                  className="danger"
+                  aria-label={`Revoke key ${k.name ?? k.prefix ?? k.id}`}
+                  onClick={() => void change(() => revokeKey(k.id))}
+                >
+                  Revoke
+                </button>
+              )}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
       <form onSubmit={submit} className="card" aria-labelledby="new-key-title">
         <h3 id="new-key-title">New key</h3>
         <Field label="Key name" errors={error?.messagesFor('name')}>
@@ -135,31 +138,20 @@ function ApiKeys() {
 }
 
 function Webhooks() {
-  const [endpoints, setEndpoints] = useState<WebhookEndpoint[] | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { items: endpoints, error, setError, change } = useApiList<WebhookEndpoint>(fetchEndpoints);
   const [url, setUrl] = useState('');
   const [description, setDescription] = useState('');
   const [secret, setSecret] = useState<string | null>(null);
   const [log, setLog] = useState<{ id: string; deliveries: WebhookDelivery[] } | null>(null);
-  const load = () =>
-    listEndpoints().then(
-      (r) => setEndpoints(r.endpoints),
-      (e) => setError(e as ApiError),
-    );
-  useEffect(() => void load(), []);
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
-    setError(null);
-    try {
+    void change(async () => {
       const endpoint = await createEndpoint(url, description);
       setSecret(endpoint.secret ?? null);
       setUrl('');
       setDescription('');
-      void load();
-    } catch (e) {
-      setError(e instanceof ApiError ? e : new ApiError(0, String(e)));
-    }
+    });
   }
 
   return (
@@ -186,12 +178,7 @@ function Webhooks() {
             >
               Delivery log
             </button>{' '}
-            <button
-              type="button"
-              className="danger"
-              aria-label={`Delete endpoint ${e.url}`}
-              onClick={() => void deleteEndpoint(e.id).then(load, (x) => setError(x as ApiError))}
-            >
+            <button type="button" className="danger" aria-label={`Delete endpoint ${e.url}`} onClick={() => void change(() => deleteEndpoint(e.id))}>
               Delete
             </button>
           </li>
@@ -204,33 +191,20 @@ function Webhooks() {
           {log.deliveries.length === 0 ? (
             <p>None yet.</p>
           ) : (
-            <div className="table-scroll">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Event</th>
-                    <th scope="col">State</th>
-                    <th scope="col">Attempts</th>
-                    <th scope="col">Last answer</th>
-                    <th scope="col">Created</th>
+            <DataTable caption={<>Deliveries to {log.id}</>} columns={['Event', 'State', 'Attempts', 'Last answer', 'Created']}>
+              {log.deliveries.map((d) => {
+                const last = d.attempts[d.attempts.length - 1];
+                return (
+                  <tr key={d.id}>
+                    <td>{d.eventType}</td>
+                    <td>{d.state}</td>
+                    <td>{d.attempts.length}</td>
+                    <td>{last ? (last.statusCode ?? last.error ?? '—') : '—'}</td>
+                    <td>{formatDate(d.createdAt)}</td>
                   </tr>
-                </thead>
-                <tbody>
-                  {log.deliveries.map((d) => {
-                    const last = d.attempts[d.attempts.length - 1];
-                    return (
-                      <tr key={d.id}>
-                        <td>{d.eventType}</td>
-                        <td>{d.state}</td>
-                        <td>{d.attempts.length}</td>
-                        <td>{last ? (last.statusCode ?? last.error ?? '—') : '—'}</td>
-                        <td>{formatDate(d.createdAt)}</td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </div>
+                );
+              })}
+            </DataTable>
           )}
         </section>
       )}

@@ -3,6 +3,7 @@ import { containerOutput, listContainers, resultObject, type Agent, type Contain
 import { ErrorBanner } from '../../components/Field';
 import { ResultView } from '../../components/ResultView';
 import { formatDate } from '../../format';
+import { DataTable } from '../../components/DataTable';
 
 const outcomeOf = (c: Container) => (c.status !== 'finished' ? c.status : c.exitCode === 0 ? 'success' : 'error');
 
@@ -55,37 +56,22 @@ export function HistoryPanel({ agent }: { agent: Agent }) {
           </select>
         </label>
       </div>
-      <div className="table-scroll">
-        <table>
-          <caption className="sr-only">Runs of {agent.name}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Container</th>
-              <th scope="col">Outcome</th>
-              <th scope="col">Launched</th>
-              <th scope="col">Ended</th>
-              <th scope="col">Launch type</th>
-              <th scope="col">End message</th>
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((c) => (
-              <tr key={c.id}>
-                <td>
-                  <button type="button" className="link" onClick={() => void show(c.id).catch(setError)}>
-                    {c.id}
-                  </button>
-                </td>
-                <td>{outcomeOf(c)}</td>
-                <td>{formatDate(c.launchedAt ?? c.createdAt)}</td>
-                <td>{formatDate(c.endedAt)}</td>
-                <td>{c.launchType}</td>
-                <td>{c.endMessage ?? ''}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable caption={<>Runs of {agent.name}</>} columns={['Container', 'Outcome', 'Launched', 'Ended', 'Launch type', 'End message']}>
+        {shown.map((c) => (
+          <tr key={c.id}>
+            <td>
+              <button type="button" className="link" onClick={() => void show(c.id).catch(setError)}>
+                {c.id}
+              </button>
+            </td>
+            <td>{outcomeOf(c)}</td>
+            <td>{formatDate(c.launchedAt ?? c.createdAt)}</td>
+            <td>{formatDate(c.endedAt)}</td>
+            <td>{c.launchType}</td>
+            <td>{c.endMessage ?? ''}</td>
+          </tr>
+        ))}
+      </DataTable>
       {containers && shown.length === 0 && <p>No run matches.</p>}
       {open && (
         <section aria-labelledby="run-title">

@@ -1,5 +1,6 @@
-import { useEffect, useState, type FormEvent } from 'react';
-import { listScripts, saveAgent, type Agent, type Script } from '../../api/agentry';
+import { useState, type FormEvent } from 'react';
+import { saveAgent, type Agent } from '../../api/agentry';
+import { ScriptSelect } from '../../components/ScriptSelect';
 import { ApiError } from '../../api/http';
 import { ErrorBanner, Field } from '../../components/Field';
 
@@ -22,7 +23,6 @@ const numberOrText = (text: string): unknown => (text.trim() === '' ? null : /^-
  * `details[]` message of the 400 next to its field, so the console never disagrees with the API.
  */
 export function SettingsForm({ agent, onSaved }: { agent: Agent; onSaved: () => void }) {
-  const [scripts, setScripts] = useState<Script[]>([]);
   const [form, setForm] = useState(() => ({
     name: agent.name,
     script: agent.script ?? '',
@@ -36,9 +36,6 @@ export function SettingsForm({ agent, onSaved }: { agent: Agent; onSaved: () => 
   }));
   const [error, setError] = useState<ApiError | null>(null);
   const [saved, setSaved] = useState(false);
-  useEffect(() => {
-    listScripts().then(setScripts, () => setScripts([]));
-  }, []);
 
   const set = (name: keyof typeof form) => (event: { target: { value: string } }) => setForm((f) => ({ ...f, [name]: event.target.value }));
   const errors = (field: string) => error?.messagesFor(field) ?? [];
@@ -75,16 +72,7 @@ export function SettingsForm({ agent, onSaved }: { agent: Agent; onSaved: () => 
         {(p) => <input {...p} value={form.name} onChange={set('name')} />}
       </Field>
       <Field label="Script" errors={errors('script')}>
-        {(p) => (
-          <select {...p} value={form.script} onChange={set('script')}>
-            <option value="">(none)</option>
-            {scripts.map((s) => (
-              <option key={s.id} value={s.name}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        )}
+        {(p) => <ScriptSelect {...p} value={form.script} onChange={set('script')} />}
       </Field>
       <Field label="Execution time limit (seconds)" errors={errors('executionTimeLimit')}>
         {(p) => <input {...p} inputMode="numeric" value={form.executionTimeLimit} onChange={set('executionTimeLimit')} />}

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { agentVersions, rollbackAgent, type Agent, type AgentVersion, type Json } from '../../api/agentry';
 import { ErrorBanner } from '../../components/Field';
 import { formatDate } from '../../format';
+import { DataTable } from '../../components/DataTable';
 
 const show = (value: Json | undefined) => (value === undefined ? '(unset)' : JSON.stringify(value));
 
@@ -28,56 +29,42 @@ export function VersionsPanel({ agent, onRolledBack }: { agent: Agent; onRolledB
     <div className="panel">
       <h2>Versions</h2>
       <ErrorBanner error={error} />
-      <div className="table-scroll">
-        <table>
-          <caption className="sr-only">Versions of {agent.name}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Version</th>
-              <th scope="col">Saved</th>
-              <th scope="col">Why</th>
-              <th scope="col">Changed</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {versions.map((v) => (
-              <tr key={v.versionId} className={v.current ? 'current' : undefined}>
-                <td>
-                  v{v.versionNumber}
-                  {v.current && ' (current)'}
-                </td>
-                <td>{formatDate(v.savedAt)}</td>
-                <td>{v.reason}</td>
-                <td>{v.changedFields.join(', ') || '—'}</td>
-                <td>
-                  {!v.current && (
-                    <>
-                      <button type="button" onClick={() => setSelected(v.versionId)} aria-label={`Diff version ${v.versionNumber} against the current one`}>
-                        Diff
-                      </button>{' '}
-                      <button
-                        type="button"
-                        aria-label={`Roll back to version ${v.versionNumber}`}
-                        onClick={() => {
-                          setError(null);
-                          rollbackAgent(agent.id, v.versionId).then(() => {
-                            setSelected(null);
-                            load();
-                            onRolledBack();
-                          }, setError);
-                        }}
-                      >
-                        Roll back
-                      </button>
-                    </>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable caption={<>Versions of {agent.name}</>} columns={['Version', 'Saved', 'Why', 'Changed', 'Actions']}>
+        {versions.map((v) => (
+          <tr key={v.versionId} className={v.current ? 'current' : undefined}>
+            <td>
+              v{v.versionNumber}
+              {v.current && ' (current)'}
+            </td>
+            <td>{formatDate(v.savedAt)}</td>
+            <td>{v.reason}</td>
+            <td>{v.changedFields.join(', ') || '—'}</td>
+            <td>
+              {!v.current && (
+                <>
+                  <button type="button" onClick={() => setSelected(v.versionId)} aria-label={`Diff version ${v.versionNumber} against the current one`}>
+                    Diff
+                  </button>{' '}
+                  <button
+                    type="button"
+                    aria-label={`Roll back to version ${v.versionNumber}`}
+                    onClick={() => {
+                      setError(null);
+                      rollbackAgent(agent.id, v.versionId).then(() => {
+                        setSelected(null);
+                        load();
+                        onRolledBack();
+                      }, setError);
+                    }}
+                  >
+                    Roll back
+                  </button>
+                </>
+              )}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
       {chosen && current && (
         <section aria-labelledby="diff-title">
           <h3 id="diff-title">
