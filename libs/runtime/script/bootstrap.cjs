@@ -1,5 +1,5 @@
 'use strict';
-// Entry point of a run's node process: `node bootstrap.cjs <script>`. Opens the private channel,
+// Entry point of a run's node process: `node bootstrap.cjs [<script>]`. Opens the private channel,
 // waits for the runner's init message, installs the runtime, then runs the script as the main
 // module (CommonJS or ES module, exactly as `node <script>` would).
 const fs = require('node:fs');
@@ -56,13 +56,21 @@ channel.on('close', () => {
   }
 });
 channel.on('init', ({ config }) => {
+  // The run's environment arrives with its config: a warm runner (apps/executor/src/process/warm-pool.ts)
+  // was started before its run was known, with none of the run's variables. process.env is made
+  // exactly the run's before anything of the script loads (child processes inherit it from here).
+  if (config.env) {
+    for (const name of Object.keys(process.env)) delete process.env[name];
+    Object.assign(process.env, config.env);
+  }
   clock.deadline = config.deadline ?? null;
   runtime.install(config, channel, clock);
   // The agent's proxy carries the script's own HTTP(S) requests too (the browser builds pass it to Chromium).
   installProxyAgents(config.proxyAddress);
   channel.release();
-  const script = path.resolve(process.argv[2]);
+  // A cold run also has its script on the command line; a warm runner learns it here.
+  const script = path.resolve(config.script ?? process.argv[2]);
   installSaveFolder(config.scriptFlags, script, config.storageDir);
-  process.argv.splice(1, 2, script);
+  process.argv.splice(1, process.argv.length - 1, script);
   Module.runMain();
 });

@@ -40,6 +40,10 @@ export class RunnerChannel {
     if (!this.closed) this.socket!.write(JSON.stringify(message) + '\n');
   }
 
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   close(): void {
     this.closed = true;
     this.lost(new Error('the run ended before its runtime started'));

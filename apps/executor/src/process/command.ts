@@ -44,7 +44,8 @@ export function buildRunCommand(
     ? { work: SANDBOX.work, tmp: SANDBOX.tmp, storage: SANDBOX.storage, modules: SANDBOX.imageModules }
     : { work: folder.dir, tmp: folder.tmpDir, storage: storageDir, modules: imageModulesDir ?? '' };
   const bootstrap = sandboxed ? join(SANDBOX.runtime, bootstrapFile) : bootstrapPath;
-  const node = [process.execPath, ...nodeOptions(limits), bootstrap, join(paths.work, folder.scriptFile)];
+  // A warm runner (no script yet) learns its script's path in `init`.
+  const node = [process.execPath, ...nodeOptions(limits), bootstrap, ...(folder.scriptFile ? [join(paths.work, folder.scriptFile)] : [])];
   // One limit per ulimit (dash takes no more); a limit that cannot be set fails the run, visibly.
   // RLIMIT_DATA per process only without a cgroup: with one, the run's total is capped and an
   // overrun ends the run as 'memory-limit'. RLIMIT_FSIZE (dash counts 512-byte blocks): no single

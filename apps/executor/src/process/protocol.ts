@@ -5,6 +5,13 @@ import type { RuntimeRequest } from './types.js';
  * is `libs/runtime/script/channel.cjs`.
  */
 export interface RunConfig {
+  /** The script's file as the script sees it (a warm runner was started before its script was known). */
+  script: string;
+  /**
+   * The script's whole environment (the run's variables, PATH, HOME…): the runtime makes process.env
+   * exactly this before the script loads. A warm runner was spawned with none of a run's variables.
+   */
+  env: Record<string, string>;
   argument: unknown;
   agentId: number;
   containerId: number;

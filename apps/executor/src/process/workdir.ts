@@ -9,8 +9,8 @@ export interface RunFolder {
   dir: string;
   /** Temporary files (TMPDIR), inside dir so they go with it. */
   tmpDir: string;
-  /** The script's file name inside dir. */
-  scriptFile: string;
+  /** The script's file name inside dir; absent in a warm runner's folder until its run is assigned (warm-pool.ts). */
+  scriptFile?: string;
   /** resolv.conf for sandboxes with network (shared by every run of the work root). */
   resolvConf: string;
 }
@@ -46,11 +46,36 @@ export async function createRunFolder(
   libraries: { name: string; text: string }[] = [],
   moduleLinks: ModuleLink[] = [],
 ): Promise<RunFolder> {
+  const folder = await createEmptyFolder(workRoot, String(containerId));
+  return { ...folder, scriptFile: await writeRunFiles(folder.dir, scriptName, scriptText, libraries, moduleLinks) };
+}
+
+/**
+ * A warm runner's folder (warm-pool.ts): `<workRoot>/warm-<executor pid>-<random>`, empty but for
+ * `.tmp`, made before its run is known; the run's files are written in at assignment (writeRunFiles)
+ * and it is removed with the runner, like any run folder. Never a container id, so never another run's.
+ */
+export function createWarmFolder(workRoot: string): Promise<RunFolder> {
+  return createEmptyFolder(workRoot, `warm-${process.pid}-${randomBytes(6).toString('hex')}`);
+}
+
+async function createEmptyFolder(workRoot: string, name: string): Promise<RunFolder> {
   await ensureSharedFiles(workRoot);
-  const dir = join(workRoot, String(containerId));
+  const dir = join(workRoot, name);
   await rm(dir, { recursive: true, force: true });
   const tmpDir = join(dir, '.tmp');
   await mkdir(tmpDir, { recursive: true });
+  return { dir, tmpDir, resolvConf: resolvConfPath(workRoot) };
+}
+
+/** Writes the script, its `lib-*` dependencies and the image's module links into a run folder; answers the script's file name. */
+export async function writeRunFiles(
+  dir: string,
+  scriptName: string,
+  scriptText: string,
+  libraries: { name: string; text: string }[] = [],
+  moduleLinks: ModuleLink[] = [],
+): Promise<string> {
   const scriptFile = scriptFileName(scriptName);
   await writeFile(join(dir, scriptFile), scriptText);
   for (const lib of libraries) {
@@ -64,7 +89,7 @@ export async function createRunFolder(
     await mkdir(dirname(path), { recursive: true });
     await symlink(link.target, path);
   }
-  return { dir, tmpDir, scriptFile, resolvConf: resolvConfPath(workRoot) };
+  return scriptFile;
 }
 
 export async function removeRunFolder(folder: RunFolder): Promise<void> {
