@@ -119,6 +119,44 @@ test('a batch of distinct streams and fresh ids (done set-based) answers each as
   expect((outcomes[20] as { ok: AppendResult }).ok.position).toEqual({ transactionId: last.transactionId, globalPosition: last.globalPosition });
 });
 
+test('an event id already stored fails the group statement as a whole: nothing of it commits, and each of its appends is answered as alone', async () => {
+  const stats = appendBatcher(db.dataSource).stats;
+  const storedId = randomUUID();
+  const earlier = await db.store.append(stream('stored'), 'thing', [one(storedId)], { expectedVersion: 'no_stream' });
+  // As many appends as statements may be in flight go first, alone; the rest wait and go as one statement.
+  const fillers = Array.from({ length: 4 }, () => stream('filler'));
+  const fresh = Array.from({ length: 10 }, () => stream('fresh'));
+  const [partly, again] = [stream('partly'), stream('again')];
+  const retriedBefore = stats.batchesRetriedAlone;
+
+  const outcomes = await together([
+    ...fillers.map((streamId) => ({ streamId, events: [one()], expectedVersion: 'any' as const })),
+    ...fresh.map((streamId) => ({ streamId, events: [one()], expectedVersion: 'no_stream' as const })),
+    { streamId: partly, events: [one(), one(storedId)], expectedVersion: 'any' }, // one id stored by another append
+    { streamId: again, events: [one(storedId)], expectedVersion: 'any' }, // every id stored: that earlier append's answer
+  ]);
+
+  expect(stats.batchesRetriedAlone).toBeGreaterThan(retriedBefore);
+  expect(outcomes.slice(4, 14).every((o) => 'ok' in o && o.ok.nextVersion === 1 && o.ok.appended)).toBe(true);
+  expect(outcomes[14]).toEqual({ error: ErrorCode.ALREADY_EXISTS });
+  expect(outcomes[15]).toEqual({ ok: { ...earlier, appended: false } });
+  expect(await db.store.readStream(partly)).toEqual({ version: 0, events: [] });
+  expect(await db.store.readStream(again)).toEqual({ version: 0, events: [] });
+  for (const streamId of fresh) expect((await db.store.readStream(streamId)).events).toHaveLength(1);
+});
+
+test('a conflict inside a group fails that append alone, answered with the version the stream has', async () => {
+  const contested = stream('contested');
+  await db.store.append(contested, 'thing', [one(), one(), one()], { expectedVersion: 'no_stream' });
+  const fillers = Array.from({ length: 4 }, () => stream('filler'));
+  const pending = fillers.map((streamId) => db.store.append(streamId, 'thing', [one()], { expectedVersion: 'any' }));
+  const stale = db.store.append(contested, 'thing', [one()], { expectedVersion: 1 });
+  const fine = db.store.append(stream('fine'), 'thing', [one()], { expectedVersion: 'no_stream' });
+  await expect(stale).rejects.toMatchObject({ code: ErrorCode.CONCURRENCY_CONFLICT, actual: 3 });
+  await expect(fine).resolves.toMatchObject({ nextVersion: 1, appended: true });
+  await Promise.all(pending);
+});
+
 test('two concurrent appends of the same ids to a stream with version any store them once', async () => {
   const streamId = stream('same-ids');
   const ids = [randomUUID(), randomUUID()];

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { pgPool, type PgQueryable } from './pg-access.js';
-import { APPEND_BATCH_FUNCTION, APPEND_FUNCTION } from './schema-names.js';
+import { APPEND_FUNCTION } from './schema-names.js';
+import { GROUP_APPEND_STATEMENT, groupAppendValues, type GroupAppendRow } from './group-append-statement.js';
 
 /** What the append function answers for one append. */
 export interface AppendRow {
@@ -29,12 +30,6 @@ const APPEND_STATEMENT = {
   name: 'agentry_append_events_v1', // prepared once per connection
   text: `SELECT outcome, stream_version::text, last_transaction_id::text, last_global_position::text
          FROM ${APPEND_FUNCTION}($1, $2, $3, $4::uuid[], $5::text[], $6::integer[], $7::jsonb[], $8::jsonb[], $9)`,
-};
-
-const APPEND_BATCH_STATEMENT = {
-  name: 'agentry_append_batch_v1',
-  text: `SELECT n, outcome, stream_version::text, last_transaction_id::text, last_global_position::text
-         FROM ${APPEND_BATCH_FUNCTION}($1::text[], $2::text[], $3::bigint[], $4::integer[], $5::uuid[], $6::text[], $7::integer[], $8::jsonb[], $9::jsonb[])`,
 };
 
 /**
@@ -72,36 +67,50 @@ interface Waiting {
 
 /** Counters for tests and benchmarks: how appends were grouped. */
 export interface GroupCommitStats {
+  /** Statements holding one append (nothing else was waiting). */
   alone: number;
+  /** Statements holding several appends, and how many appends they held. */
   batches: number;
   batchedAppends: number;
-  /** Batches that failed as a whole (deadlock, unique index, lost session) and were retried one by one. */
+  /** Appends answered through the single append function after their statement: a lost version check (conflict or retry of stored ids) or a second append to a stream in one group. */
+  answeredOneByOne: number;
+  /** Statements that failed as a whole (deadlock, an event id already stored, lost session): nothing committed, each append retried one by one. */
   batchesRetriedAlone: number;
 }
 
+const byStreamId = (a: Waiting, b: Waiting) => (a.call.streamId < b.call.streamId ? -1 : a.call.streamId > b.call.streamId ? 1 : 0);
+
 /**
  * Group commit for appends outside a caller's transaction. Up to `maxInFlight` statements run at
- * once; an append that finds a free one runs alone, in the single append function's one round
- * trip (no waiting, so one caller at a time pays nothing). Appends that arrive while all are busy
- * wait, and the next free one takes every waiting append (up to `maxBatch`) as ONE statement: one
- * transaction, one commit (one WAL flush) for all, each with its own version check and outcome.
+ * once; an append that finds a free one goes at once, alone (one caller at a time never waits).
+ * Appends that arrive while all are busy wait, and the next free one takes every waiting append (up
+ * to `maxBatch`) as ONE statement (group-append-statement.ts): one transaction, one commit (one WAL
+ * flush) for all, each with its own version check. Two in flight: on a few cores one statement
+ * executes while the other waits for its commit to be flushed, and the queue behind them grows
+ * into large batches instead of many small ones competing for the same CPU.
+ *
+ * The statement takes each stream once and answers its winners. The rest — an append that lost its
+ * version check (a conflict, or a retry whose ids are stored: the function tells the two apart and
+ * reads the actual version fresh), and a second append to a stream already in the group — then go
+ * through the single append function, each stream's in arrival order, so every append gets the
+ * outcome it would have had alone and two to one stream see each other, as if one came first.
  *
  * An append is answered only once the statement holding it has returned, i.e. committed: nothing
- * acknowledged can be lost. A batch that fails as a whole (its session killed, a deadlock with a
- * caller's transaction, the unique index raced by a concurrent retry of the same ids) committed
+ * acknowledged can be lost. A statement that fails as a whole (its session killed, a deadlock with a
+ * caller's transaction, an event id already stored or raced by a concurrent retry) committed
  * nothing, so its appends are retried one by one; their event ids were fixed before the first
  * try, so one whose commit did land after all answers as a duplicate instead of appending twice.
- * Within a batch, appends are ordered by stream id (stable) so two batches take the streams' row
- * locks in the same order and cannot deadlock each other.
+ * Within a group, appends are ordered by stream id (stable) so two statements take the streams' row
+ * locks in the same order.
  */
 export class AppendBatcher {
-  readonly stats: GroupCommitStats = { alone: 0, batches: 0, batchedAppends: 0, batchesRetriedAlone: 0 };
+  readonly stats: GroupCommitStats = { alone: 0, batches: 0, batchedAppends: 0, answeredOneByOne: 0, batchesRetriedAlone: 0 };
   private readonly waiting: Waiting[] = [];
   private inFlight = 0;
 
   constructor(
     private readonly db: PgQueryable,
-    private readonly maxInFlight = 4,
+    private readonly maxInFlight = 2,
     private readonly maxBatch = 256,
   ) {}
 
@@ -116,51 +125,61 @@ export class AppendBatcher {
     while (this.inFlight < this.maxInFlight && this.waiting.length > 0) {
       const group = this.waiting.splice(0, this.maxBatch);
       this.inFlight++;
-      void (group.length === 1 ? this.runAlone(group[0]!) : this.runBatch(group)).finally(() => {
+      void this.runGroup(group).finally(() => {
         this.inFlight--;
         this.pump();
       });
     }
   }
 
-  private async runAlone(one: Waiting): Promise<void> {
-    this.stats.alone++;
+  private async runGroup(group: Waiting[]): Promise<void> {
+    const ordered = group.length === 1 ? group : [...group].sort(byStreamId);
+    const firstOfStream = ordered.filter((one, i) => i === 0 || ordered[i - 1]!.call.streamId !== one.call.streamId);
+    let rows: GroupAppendRow[];
     try {
-      one.resolve(await appendAlone(this.db, one.call, false));
-    } catch (error) {
-      one.reject(error);
-    }
-  }
-
-  private async runBatch(group: Waiting[]): Promise<void> {
-    const ordered = [...group].sort((a, b) => (a.call.streamId < b.call.streamId ? -1 : a.call.streamId > b.call.streamId ? 1 : 0));
-    let rows: (AppendRow & { n: number })[];
-    try {
-      rows = (await this.db.query<AppendRow & { n: number }>({ ...APPEND_BATCH_STATEMENT, values: batchValues(ordered.map((w) => w.call)) })).rows;
+      rows = (await this.db.query<GroupAppendRow>({ ...GROUP_APPEND_STATEMENT, values: groupAppendValues(firstOfStream.map((w) => w.call)) })).rows;
     } catch {
       // Nothing of it committed: each append again on its own (see the class comment).
       this.stats.batchesRetriedAlone++;
-      await Promise.all(ordered.map((one) => this.runAlone(one)));
+      await this.oneByOne(ordered);
       return;
     }
-    this.stats.batches++;
-    this.stats.batchedAppends += ordered.length;
-    for (const row of rows) ordered[row.n - 1]!.resolve(row);
+    if (group.length === 1) this.stats.alone++;
+    else {
+      this.stats.batches++;
+      this.stats.batchedAppends += group.length;
+    }
+    const answered = new Set<Waiting>();
+    for (const row of rows) {
+      const winner = firstOfStream[row.n - 1]!;
+      winner.resolve({ outcome: 'appended', ...row });
+      answered.add(winner);
+    }
+    const rest = ordered.filter((one) => !answered.has(one));
+    this.stats.answeredOneByOne += rest.length;
+    await this.oneByOne(rest);
   }
-}
 
-function batchValues(calls: AppendCall[]): unknown[] {
-  return [
-    calls.map((c) => c.streamId),
-    calls.map((c) => c.streamType),
-    calls.map((c) => c.expectedVersion),
-    calls.map((c) => c.eventIds.length),
-    calls.flatMap((c) => c.eventIds),
-    calls.flatMap((c) => c.types),
-    calls.flatMap((c) => c.schemaVersions),
-    calls.flatMap((c) => c.data),
-    calls.flatMap((c) => c.metadata),
-  ];
+  /** Each append through the single append function: a stream's appends one after the other in order, different streams at once. */
+  private async oneByOne(appends: Waiting[]): Promise<void> {
+    const byStream = new Map<string, Waiting[]>();
+    for (const one of appends) {
+      const inOrder = byStream.get(one.call.streamId);
+      if (inOrder) inOrder.push(one);
+      else byStream.set(one.call.streamId, [one]);
+    }
+    await Promise.all(
+      [...byStream.values()].map(async (inOrder) => {
+        for (const one of inOrder) {
+          try {
+            one.resolve(await appendAlone(this.db, one.call, false));
+          } catch (error) {
+            one.reject(error);
+          }
+        }
+      }),
+    );
+  }
 }
 
 const batchers = new WeakMap<DataSource, AppendBatcher>();
