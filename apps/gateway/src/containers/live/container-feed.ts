@@ -1,5 +1,5 @@
 import type { ContainerOutputResult, FetchContainerResult, LiveMessage } from '@agentry/contracts';
-import { LiveInbox, pause } from './live-inbox.js';
+import { inboxMessage, LiveInbox, pause, type InboxMessage } from './live-inbox.js';
 
 /** What the feed asks the output service; `null`: no answer yet (container not projected yet, service briefly away). */
 export interface FeedSource {
@@ -19,8 +19,12 @@ export type FeedEvent =
   | { kind: 'ended'; outputPos: number; record: () => Promise<FetchContainerResult> };
 
 export interface FeedTiming {
-  /** How often the container's record is read, in case a live message was missed. */
-  pollMs: number;
+  /**
+   * How often the container's record is read, in case a live message was missed. `null`: the feed
+   * does not poll on its own; its hub (ContainerHub) polls once for every follower of the container
+   * and delivers what it learns, then a `recheck`.
+   */
+  pollMs: number | null;
   /** Longest wait between two reads of stored output that is not there yet. */
   maxRetryMs: number;
 }
@@ -44,6 +48,8 @@ export class ContainerFeed {
   private complete = false;
   private lastResult: string | null = null;
   private nextPollAt = 0;
+  /** Live output applied since the last `recheck`: any message lost before it showed as a gap. */
+  private liveSinceRecheck = false;
 
   constructor(
     private readonly source: FeedSource,
@@ -54,6 +60,11 @@ export class ContainerFeed {
   }
 
   deliver(message: LiveMessage): void {
+    this.inbox.push(inboxMessage(message));
+  }
+
+  /** A message already decoded by the hub (its bytes shared with the container's other followers). */
+  receive(message: InboxMessage): void {
     this.inbox.push(message);
   }
 
@@ -61,9 +72,9 @@ export class ContainerFeed {
     yield* this.poll();
     yield* this.catchUp();
     while (!this.ended && !this.complete && !signal.aborted) {
-      const messages = await this.inbox.take(this.nextPollAt - Date.now(), signal);
-      for (const message of messages) yield* this.apply(message, signal);
-      if (Date.now() >= this.nextPollAt && !signal.aborted) {
+      const messages = await this.inbox.take(this.timing.pollMs === null ? Infinity : this.nextPollAt - Date.now(), signal);
+      for (const message of coalesceOutput(messages)) yield* this.apply(message, signal);
+      if (this.timing.pollMs !== null && Date.now() >= this.nextPollAt && !signal.aborted) {
         yield* this.poll();
         yield* this.catchUp();
       }
@@ -84,7 +95,7 @@ export class ContainerFeed {
   }
 
   private async *poll(): AsyncGenerator<FeedEvent> {
-    this.nextPollAt = Date.now() + this.timing.pollMs;
+    this.nextPollAt = Date.now() + (this.timing.pollMs ?? 0);
     const record = await this.source.fetch();
     if (record?.status === 'running') this.phase = 'running';
     if (record?.status === 'ended') this.ended = true;
@@ -92,11 +103,19 @@ export class ContainerFeed {
     yield* this.noteResult(record?.resultObject);
   }
 
-  private async *apply(message: LiveMessage, signal: AbortSignal): AsyncGenerator<FeedEvent> {
+  private async *apply(message: InboxMessage, signal: AbortSignal): AsyncGenerator<FeedEvent> {
     switch (message.type) {
       case 'output':
-        yield* this.liveOutput(message.offset, Buffer.from(message.data, 'base64'), signal);
+        this.liveSinceRecheck = true;
+        yield* this.liveOutput(message.offset, message.bytes, signal);
         return;
+      case 'recheck':
+        // Output still flowing shows a lost message as a gap; only a quiet feed reads storage.
+        if (!this.liveSinceRecheck) yield* this.catchUp();
+        this.liveSinceRecheck = false;
+        return;
+      case 'failed':
+        throw message.error;
       case 'status':
         if (message.status === 'ended') this.ended = true;
         else if (message.status === 'running') this.phase = 'running';
@@ -163,4 +182,30 @@ export class ContainerFeed {
     }
     throw new Error('The watch was closed before the container record was read');
   }
+}
+
+/**
+ * Contiguous output messages taken together become one (one write to the client instead of one per
+ * message); anything else keeps its place.
+ */
+export function coalesceOutput(messages: InboxMessage[]): InboxMessage[] {
+  if (messages.length < 2) return messages;
+  const merged: InboxMessage[] = [];
+  let run: Extract<InboxMessage, { type: 'output' }>[] = [];
+  const close = () => {
+    if (run.length === 1) merged.push(run[0]!);
+    else if (run.length > 1) merged.push({ type: 'output', offset: run[0]!.offset, bytes: Buffer.concat(run.map((m) => m.bytes)) });
+    run = [];
+  };
+  for (const message of messages) {
+    const last = run[run.length - 1];
+    if (message.type === 'output' && (!last || last.offset + last.bytes.length === message.offset)) run.push(message);
+    else {
+      close();
+      if (message.type === 'output') run.push(message);
+      else merged.push(message);
+    }
+  }
+  close();
+  return merged;
 }

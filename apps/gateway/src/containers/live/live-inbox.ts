@@ -15,28 +15,46 @@ export function pause(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /**
+ * What a feed's inbox holds: live messages with their output bytes decoded (once per container by
+ * the hub, the same Buffer shared by every follower, never written to), the hub's periodic
+ * `recheck`, and `failed` when the container's source gave up (the feed throws it).
+ */
+export type InboxMessage =
+  { type: 'output'; offset: number; bytes: Buffer } | Exclude<LiveMessage, { type: 'output' }> | { type: 'recheck' } | { type: 'failed'; error: unknown };
+
+export const inboxMessage = (message: LiveMessage): InboxMessage =>
+  message.type === 'output' ? { type: 'output', offset: message.offset, bytes: Buffer.from(message.data, 'base64') } : message;
+
+/** Default bound of one watcher's undelivered live output (see LiveInbox). */
+export const MAX_PENDING_BYTES = 1024 * 1024;
+
+/**
  * Live messages received for one container, waiting for the feed to take them. Output beyond
- * `maxPendingBytes` (a watcher slower than the script) is dropped: live messages are
- * at-most-once anyway, and the feed fills any gap from the stored output.
+ * `maxPendingBytes` (a watcher slower than the script, or one whose client stopped reading) is
+ * dropped: live messages are at-most-once anyway, and the feed fills any gap from the stored
+ * output. So a client that does not read costs at most this much here, whatever the script prints.
  */
 export class LiveInbox {
-  private queue: LiveMessage[] = [];
+  private queue: InboxMessage[] = [];
   private pendingBytes = 0;
   private wake: (() => void) | null = null;
 
-  constructor(private readonly maxPendingBytes = 8 * 1024 * 1024) {}
+  constructor(private readonly maxPendingBytes = MAX_PENDING_BYTES) {}
 
-  push(message: LiveMessage): void {
+  push(message: InboxMessage): void {
     if (message.type === 'output') {
-      if (this.pendingBytes + message.data.length > this.maxPendingBytes) return;
-      this.pendingBytes += message.data.length;
+      if (this.pendingBytes + message.bytes.length > this.maxPendingBytes) return;
+      this.pendingBytes += message.bytes.length;
     }
     this.queue.push(message);
     this.wake?.();
   }
 
-  /** Everything received so far; waits up to `waitMs` for something when nothing is there. */
-  async take(waitMs: number, signal: AbortSignal): Promise<LiveMessage[]> {
+  /**
+   * Everything received so far; waits up to `waitMs` for something when nothing is there
+   * (`Infinity`: until something comes or `signal` aborts, with no timer at all).
+   */
+  async take(waitMs: number, signal: AbortSignal): Promise<InboxMessage[]> {
     if (!this.queue.length && waitMs > 0 && !signal.aborted) {
       await new Promise<void>((resolve) => {
         const done = () => {
@@ -45,7 +63,7 @@ export class LiveInbox {
           this.wake = null;
           resolve();
         };
-        const timer = setTimeout(done, waitMs);
+        const timer = Number.isFinite(waitMs) ? setTimeout(done, waitMs) : undefined;
         signal.addEventListener('abort', done, { once: true });
         this.wake = done;
       });

@@ -15,22 +15,31 @@ export function failureMessage(error: unknown): string {
   return 'Internal error';
 }
 
+/** How long a streaming client may leave what was sent unread before its connection is cut. */
+export const STALLED_CLIENT_MS = 30_000;
+
 /**
  * A response written piece by piece, outside Fastify's reply (hijacked), for answers that last
  * as long as a container: headers can go out at once, writes wait for a slow client to drain,
- * and `signal` aborts when the client goes away.
+ * and `signal` aborts when the client goes away. A client that reads nothing for `stalledMs`
+ * while a write waits is cut off: what it holds in the gateway is bounded (the socket's buffers and
+ * one write; its feed drops live output past a bound and reads the gap from storage later) and
+ * bounded in time too, so sockets that never read cannot pile up.
  */
 export class HttpStream {
   private readonly closed = new AbortController();
 
-  private constructor(private readonly response: ServerResponse) {
+  private constructor(
+    private readonly response: ServerResponse,
+    private readonly stalledMs: number,
+  ) {
     response.on('close', () => this.closed.abort());
   }
 
   /** Takes the response over from Fastify; only after every check that can answer an error status. */
-  static take(reply: FastifyReply): HttpStream {
+  static take(reply: FastifyReply, stalledMs = STALLED_CLIENT_MS): HttpStream {
     reply.hijack();
-    return new HttpStream(reply.raw);
+    return new HttpStream(reply.raw, stalledMs);
   }
 
   get signal(): AbortSignal {
@@ -53,10 +62,13 @@ export class HttpStream {
     if (this.response.write(chunk)) return;
     await new Promise<void>((resolve) => {
       const done = () => {
+        clearTimeout(stalled);
         this.response.off('drain', done);
         this.response.off('close', done);
         resolve();
       };
+      // One timer per write that has to wait, not per write: a reading client never arms it for long.
+      const stalled = setTimeout(() => this.fail(), this.stalledMs);
       this.response.on('drain', done);
       this.response.on('close', done);
     });
@@ -71,9 +83,11 @@ export class HttpStream {
     this.response.destroy();
   }
 
-  /** Runs `tick` every `ms` until the returned function is called. */
+  /** Runs `tick` every `ms` until the returned function is called; skipped while the client has not read what was sent. */
   every(ms: number, tick: () => string): () => void {
-    const timer = setInterval(() => void this.write(tick()), ms);
+    const timer = setInterval(() => {
+      if (!this.response.writableNeedDrain) void this.write(tick());
+    }, ms);
     return () => clearInterval(timer);
   }
 }

@@ -1,0 +1,177 @@
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import {
+  DomainError,
+  ErrorCode,
+  Subjects,
+  liveContainerSubject,
+  type Actor,
+  type ContainerOutputParams,
+  type ContainerOutputResult,
+  type FetchContainerParams,
+  type FetchContainerResult,
+  type LiveMessage,
+} from '@agentry/contracts';
+import type { RegistryClient } from '../../http/registry.client.js';
+import { ContainerFeed, DEFAULT_FEED_TIMING, type FeedSource } from './container-feed.js';
+import { inboxMessage, type InboxMessage } from './live-inbox.js';
+
+/** A watch fails when the output service has not answered for this long. */
+const OUTPUT_SERVICE_PATIENCE_MS = 30_000;
+/** A record read this recently answers a new follower's first look (many open at once). */
+const RECORD_FRESH_MS = 500;
+
+/**
+ * The output service for one watched container, shared by its followers: identical reads in flight
+ * at once (every follower at the same position, a record everyone asks for) are one request. A
+ * container the executor just queued may not be projected there yet (NOT_FOUND) and the service may
+ * be restarting (SERVICE_UNAVAILABLE): both read as "no news yet", until the service has not
+ * answered for too long.
+ */
+class SharedOutputSource implements FeedSource {
+  private lastAnswerAt = Date.now();
+  private readonly storedReads = new Map<number, Promise<ContainerOutputResult | null>>();
+  private recordRead: Promise<FetchContainerResult | null> | null = null;
+  private record: { value: FetchContainerResult; at: number } | null = null;
+
+  constructor(
+    private readonly client: RegistryClient,
+    private readonly actor: Actor,
+    private readonly containerId: number,
+  ) {}
+
+  readStored(from: number): Promise<ContainerOutputResult | null> {
+    let read = this.storedReads.get(from);
+    if (!read) {
+      const params: ContainerOutputParams = { containerId: this.containerId, fromOutputPos: from };
+      read = this.ask(() => this.client.call(Subjects.output.containerOutput, this.actor, params)).finally(() => this.storedReads.delete(from));
+      this.storedReads.set(from, read);
+    }
+    return read;
+  }
+
+  fetch(): Promise<FetchContainerResult | null> {
+    if (this.record && Date.now() - this.record.at < RECORD_FRESH_MS) return Promise.resolve(this.record.value);
+    return this.fetchNow();
+  }
+
+  /** A fresh read of the record (the hub's poll), joined by whoever asks meanwhile. */
+  fetchNow(): Promise<FetchContainerResult | null> {
+    this.recordRead ??= (async () => {
+      try {
+        const params: FetchContainerParams = { containerId: this.containerId, withResultObject: true };
+        const value = await this.ask(() => this.client.call(Subjects.output.fetchContainer, this.actor, params));
+        if (value) this.record = { value, at: Date.now() };
+        return value;
+      } finally {
+        this.recordRead = null;
+      }
+    })();
+    return this.recordRead;
+  }
+
+  private async ask<T>(call: () => Promise<T>): Promise<T | null> {
+    try {
+      const answer = await call();
+      this.lastAnswerAt = Date.now();
+      return answer;
+    } catch (error) {
+      const code = error instanceof DomainError ? error.code : null;
+      if (code === ErrorCode.NOT_FOUND) this.lastAnswerAt = Date.now();
+      else if (code !== ErrorCode.SERVICE_UNAVAILABLE) throw error;
+      if (Date.now() - this.lastAnswerAt > OUTPUT_SERVICE_PATIENCE_MS) {
+        throw new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'output service unavailable');
+      }
+      return null;
+    }
+  }
+}
+
+/**
+ * Everything one gateway does for the followers of one container of one org, once for all of them:
+ * one core-NATS subscription to its live subject (each message parsed and decoded once, its bytes
+ * shared), one poll of its record every `pollMs` (in case a live status or result message was lost),
+ * and shared reads of its stored output. Each follower keeps only its own position (ContainerFeed),
+ * so a new or slow follower catches up from storage without holding the others back.
+ *
+ * Keyed by org as well as container: followers of different orgs never share anything, even if a
+ * caller forgot to check ownership.
+ */
+export class ContainerHub {
+  private readonly feeds = new Set<ContainerFeed>();
+  private readonly source: SharedOutputSource;
+  private readonly subscription: Subscription;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(
+    nats: NatsConnection,
+    client: RegistryClient,
+    actor: Actor,
+    containerId: number,
+    private readonly pollMs: number,
+    private readonly onEmpty: () => void,
+  ) {
+    this.source = new SharedOutputSource(client, actor, containerId);
+    this.subscription = nats.subscribe(liveContainerSubject(containerId), {
+      callback: (error, message) => {
+        if (error) return;
+        let decoded: InboxMessage;
+        try {
+          decoded = inboxMessage(message.json<LiveMessage>());
+        } catch {
+          return; // Not JSON: not ours to show; the stored output still has every byte.
+        }
+        for (const feed of this.feeds) feed.receive(decoded);
+      },
+    });
+    this.schedulePoll();
+  }
+
+  get followers(): number {
+    return this.feeds.size;
+  }
+
+  /**
+   * A new follower from byte `from`; subscribed (synchronously, before its first read of storage)
+   * so nothing printed from now on can fall between what it reads and what it hears.
+   */
+  join(from: number): ContainerFeed {
+    const feed = new ContainerFeed(this.source, from, { ...DEFAULT_FEED_TIMING, pollMs: null });
+    this.feeds.add(feed);
+    return feed;
+  }
+
+  leave(feed: ContainerFeed): void {
+    this.feeds.delete(feed);
+    if (this.feeds.size === 0) this.close();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.pollTimer);
+    this.subscription.unsubscribe();
+    this.onEmpty();
+  }
+
+  private schedulePoll(): void {
+    this.pollTimer = setTimeout(() => void this.poll(), this.pollMs);
+  }
+
+  /** The record once for every follower: its status and result object as live messages would bring them, then a recheck. */
+  private async poll(): Promise<void> {
+    let messages: InboxMessage[];
+    try {
+      const record = await this.source.fetchNow();
+      messages = [];
+      if (record && record.status !== 'queued') messages.push({ type: 'status', containerId: record.id, status: record.status });
+      if (record?.resultObject) messages.push({ type: 'result', containerId: record.id, resultObject: record.resultObject });
+      messages.push({ type: 'recheck' });
+    } catch (error) {
+      messages = [{ type: 'failed', error }];
+    }
+    if (this.closed) return;
+    for (const feed of this.feeds) for (const message of messages) feed.receive(message);
+    this.schedulePoll();
+  }
+}
