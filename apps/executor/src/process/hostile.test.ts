@@ -5,7 +5,17 @@ import { join } from 'node:path';
 import type { ExecutorConfig } from '../config.js';
 import { AgentStorage } from '../storage/agent-storage.js';
 import { detectCgroups } from './cgroups.js';
-import { bubblewrapUsable, outputContains, processesWith, runScript, scratch, startScript, type TestIsolation } from './run-script.test-kit.js';
+import {
+  bubblewrapUsable,
+  outputContains,
+  processesWith,
+  runnerModes,
+  runScript,
+  scratch,
+  startScript,
+  useRunner,
+  type TestIsolation,
+} from './run-script.test-kit.js';
 import { DEFAULT_RUN_USER } from './run-user.js';
 
 /**
@@ -18,6 +28,8 @@ import { DEFAULT_RUN_USER } from './run-user.js';
 const asRoot = process.getuid?.() === 0;
 const cgroups = await detectCgroups();
 const isolations = (bubblewrapUsable ? ['bubblewrap', 'none'] : ['none']) as TestIsolation[];
+/** Every attack against a run spawned for it (cold) and against one on a warm runner spawned before it was known (warm-pool.ts). */
+const cases = isolations.flatMap((isolation) => runnerModes.map((runner) => [isolation, runner] as const));
 const FOREVER = 'setInterval(() => {}, 1000);';
 
 /** Secrets the "executor" (this test process) holds, as the real one does in its environment. */
@@ -48,7 +60,8 @@ afterAll(() => {
   for (const name of Object.keys(SECRETS)) delete process.env[name];
 });
 
-describe.each(isolations)("a hostile script (%s) cannot read the platform's secrets or the host", (isolation) => {
+describe.each(cases)("a hostile script (%s, %s runner) cannot read the platform's secrets or the host", (isolation, runner) => {
+  useRunner(runner);
   const sandboxed = isolation === 'bubblewrap';
   const rootOnly = asRoot ? test : test.skip;
 
@@ -144,7 +157,8 @@ describe.each(isolations)("a hostile script (%s) cannot read the platform's secr
   });
 });
 
-describe.each(isolations)('stored files (%s): links a script plants are never followed out of its folder', (isolation) => {
+describe.each(cases)('stored files (%s, %s runner): links a script plants are never followed out of its folder', (isolation, runner) => {
+  useRunner(runner);
   const sandboxed = isolation === 'bubblewrap';
   let folders: ReturnType<typeof scratch>;
   let storage: AgentStorage;
@@ -230,7 +244,8 @@ describe.each(isolations)('stored files (%s): links a script plants are never fo
   });
 });
 
-describe.each(isolations)('resource attacks (%s)', (isolation) => {
+describe.each(cases)('resource attacks (%s, %s runner)', (isolation, runner) => {
+  useRunner(runner);
   const withCgroups = cgroups ? test : test.skip;
 
   withCgroups("a fork bomb stops at the run's process cap; the same script with a higher cap gets further (control)", async () => {

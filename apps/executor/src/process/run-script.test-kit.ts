@@ -4,11 +4,91 @@ import { join } from 'node:path';
 import { startRun, withoutNoSandboxWarning } from './run.js';
 import { isolationAvailable } from './sandbox.js';
 import type { RunHooks, RunLimits, RunningProcess, RunOutcome, RunRequest, RuntimeRequest } from './types.js';
+import { WarmPool } from './warm-pool.js';
 
 export type TestIsolation = 'none' | 'bubblewrap';
 
 /** Both isolation paths where bubblewrap works here; 'none' alone otherwise (jest shows the skipped ones). */
 export const bubblewrapUsable = (await isolationAvailable()) === 'bubblewrap';
+
+/**
+ * How the kit's runs start: spawned for the run (cold), or on a warm runner (warm-pool.ts) spawned
+ * before the run was known. Sandboxed warm runners need a root executor (storage-stage.ts).
+ */
+export type RunnerMode = 'cold' | 'warm';
+export const runnerModes: RunnerMode[] = process.getuid?.() === 0 ? ['cold', 'warm'] : ['cold'];
+let runnerMode: RunnerMode = 'cold';
+
+/** Inside a describe: its runs start in `mode` (beforeAll); back to cold and every warm pool closed after it. */
+export function useRunner(mode: RunnerMode): void {
+  beforeAll(() => {
+    runnerMode = mode;
+  });
+  afterAll(async () => {
+    runnerMode = 'cold';
+    await closeWarmPools();
+  });
+}
+
+/** One pool per spawn-time shape (workRoot, isolation, network, limits…); a new shape closes the others. */
+const pools = new Map<string, { pool: WarmPool; problems: string[] }>();
+const closing: Promise<void>[] = [];
+/** The warm runs' work root when a test gives none (a pool's work root is fixed). */
+let warmScratch: ReturnType<typeof scratch> | null = null;
+
+async function closeWarmPoolsOn(workRoot: string): Promise<void> {
+  for (const [key, { pool }] of pools) {
+    if (JSON.parse(key).workRoot !== workRoot) continue;
+    pools.delete(key);
+    await pool.close();
+  }
+}
+
+export async function closeWarmPools(): Promise<void> {
+  for (const { pool } of pools.values()) closing.push(pool.close());
+  pools.clear();
+  await Promise.all(closing.splice(0));
+  warmScratch?.cleanup();
+  warmScratch = null;
+}
+
+/**
+ * Starts the run on a warm runner of its own shape, made and waited for first: every warm-mode run
+ * really is on a runner spawned before it was known (else this throws).
+ */
+export async function startOnWarmRunner(req: RunRequest, hooks: RunHooks, poolSize = 1): Promise<RunningProcess> {
+  const { memoryMb, maxFileDescriptors, maxProcesses, cpuPercent, diskMb } = req.limits;
+  const shape = {
+    workRoot: req.workRoot,
+    isolation: req.isolation,
+    runUser: req.runUser,
+    network: req.network,
+    egressDenied: req.egressDenied,
+    egressHostPorts: req.egressHostPorts,
+    image: req.image,
+    limits: { memoryMb, maxFileDescriptors, maxProcesses, cpuPercent, diskMb },
+  };
+  const key = JSON.stringify(shape);
+  let entry = pools.get(key);
+  if (!entry) {
+    for (const other of pools.values()) closing.push(other.pool.close());
+    pools.clear();
+    const problems: string[] = [];
+    entry = { pool: new WarmPool({ size: poolSize, maxRuns: 16, shape, onProblem: (problem) => problems.push(problem) }), problems };
+    pools.set(key, entry);
+    await entry.pool.start();
+  }
+  const { pool, problems } = entry;
+  for (const until = Date.now() + 60_000; pool.idleCount === 0;) {
+    if (problems.length) throw new Error(problems.join('\n'));
+    if (Date.now() > until) throw new Error('no warm runner became ready in 60 s');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  const before = pool.handedOut;
+  const running = await pool.startRun(req, hooks);
+  if (running.pid !== 0 && pool.handedOut !== before + 1) throw new Error('the run was spawned cold: no warm runner was handed to it');
+  return running;
+}
 
 export const DEFAULT_LIMITS: RunLimits = {
   timeLimitSeconds: 60,
@@ -67,11 +147,13 @@ export async function startScript(isolation: TestIsolation, scriptText: string, 
   const { limits, onRequest, onOutput, keepOutput = true, ...rest } = options;
   const containerId = rest.containerId ?? nextContainerId++;
   const folders = rest.workRoot && rest.storageDir ? null : scratch();
+  if (folders && runnerMode === 'warm') warmScratch ??= scratch();
   const chunks: Buffer[] = [];
   const requests: RuntimeRequest[] = [];
   let expected = 0;
   let contiguous = true;
-  const running = await startRun(
+  const start = runnerMode === 'warm' ? startOnWarmRunner : startRun;
+  const running = await start(
     {
       containerId,
       agentId: 7,
@@ -80,7 +162,7 @@ export async function startScript(isolation: TestIsolation, scriptText: string, 
       scriptText,
       argument: {},
       env: {},
-      workRoot: folders?.workRoot ?? rest.workRoot!,
+      workRoot: (folders && warmScratch?.workRoot) || (folders?.workRoot ?? rest.workRoot!),
       storageDir: folders?.storageDir ?? rest.storageDir!,
       retryNumber: 0,
       isolation,
@@ -102,7 +184,9 @@ export async function startScript(isolation: TestIsolation, scriptText: string, 
       },
     },
   );
-  const result = running.outcome.then((outcome) => {
+  const result = running.outcome.then(async (outcome) => {
+    // A test's own work root goes when the test is over: its pool (and the stages mounted in it) first.
+    if (runnerMode === 'warm' && !folders) await closeWarmPoolsOn(rest.workRoot!);
     folders?.cleanup();
     const rawOutput = Buffer.concat(chunks);
     return { outcome, output: withoutNoSandboxWarning(rawOutput), rawOutput, requests, contiguous };
