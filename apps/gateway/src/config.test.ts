@@ -24,6 +24,9 @@ test('every edge setting is read', () => {
     KEEP_ALIVE_TIMEOUT_MS: '1000',
     KEY_CACHE_MAX_ENTRIES: '0',
     KEY_CACHE_TTL_MS: '5000',
+    AGENT_CACHE_MAX_ENTRIES: '0',
+    AGENT_CACHE_TTL_MS: '2000',
+    AGENT_CACHE_SETTLE_MS: '0',
   });
   expect(config.bodyLimitBytes).toBe(65536);
   expect(config.edge).toEqual({
@@ -37,6 +40,9 @@ test('every edge setting is read', () => {
     keepAliveTimeoutMs: 1000,
     keyCacheMaxEntries: 0,
     keyCacheTtlMs: 5000,
+    agentCacheMaxEntries: 0,
+    agentCacheTtlMs: 2000,
+    agentCacheSettleMs: 0,
   });
   expect(loadGatewayConfig({ ...base, TRUST_PROXY: '2' }).edge?.trustProxy).toBe(2);
   expect(loadGatewayConfig({ ...base, TRUST_PROXY: 'true' }).edge?.trustProxy).toBe(true);
@@ -53,13 +59,26 @@ test('bad values fail at boot, all at once, naming what to set', () => {
       HEADERS_TIMEOUT_MS: 'soon',
       KEY_CACHE_MAX_ENTRIES: 'lots',
       KEY_CACHE_TTL_MS: '10',
+      AGENT_CACHE_MAX_ENTRIES: '-5',
+      AGENT_CACHE_TTL_MS: '5 seconds',
+      AGENT_CACHE_SETTLE_MS: '120000',
     });
   } catch (e) {
     error = e;
   }
   expect(error).toBeInstanceOf(ConfigError);
   const message = (error as Error).message;
-  for (const name of ['AUTH_FAILURE_LIMIT', 'KEY_RATE_LIMIT', 'TRUST_PROXY', 'HEADERS_TIMEOUT_MS', 'KEY_CACHE_MAX_ENTRIES', 'KEY_CACHE_TTL_MS']) {
+  for (const name of [
+    'AUTH_FAILURE_LIMIT',
+    'KEY_RATE_LIMIT',
+    'TRUST_PROXY',
+    'HEADERS_TIMEOUT_MS',
+    'KEY_CACHE_MAX_ENTRIES',
+    'KEY_CACHE_TTL_MS',
+    'AGENT_CACHE_MAX_ENTRIES',
+    'AGENT_CACHE_TTL_MS',
+    'AGENT_CACHE_SETTLE_MS',
+  ]) {
     expect(message).toContain(name);
   }
 });

@@ -37,6 +37,12 @@ export interface EdgeConfig {
   keyCacheMaxEntries: number;
   /** Backstop: a verified key is asked again after this long even if no revoke was heard. */
   keyCacheTtlMs: number;
+  /** Agent reads (`agents.fetch`) kept by this replica, dropped by the relayed events; 0 asks the registry every time. */
+  agentCacheMaxEntries: number;
+  /** Backstop: a cached agent read is asked again after this long even if no event was heard. */
+  agentCacheTtlMs: number;
+  /** After an agent's event, its reads are not stored for this long: the registry's read model may not have caught up with the relay. */
+  agentCacheSettleMs: number;
 }
 
 export const edgeDefaults: EdgeConfig = {
@@ -50,6 +56,9 @@ export const edgeDefaults: EdgeConfig = {
   keepAliveTimeoutMs: 5_000,
   keyCacheMaxEntries: 10_000,
   keyCacheTtlMs: 30_000,
+  agentCacheMaxEntries: 10_000,
+  agentCacheTtlMs: 30_000,
+  agentCacheSettleMs: 1_000,
 };
 
 /** `false` (default), `true`, a hop count, or a comma-separated list of addresses / CIDRs of the proxies in front. */
@@ -92,6 +101,9 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
       KEEP_ALIVE_TIMEOUT_MS: boundedInteger(edgeDefaults.keepAliveTimeoutMs, 100),
       KEY_CACHE_MAX_ENTRIES: boundedInteger(edgeDefaults.keyCacheMaxEntries, 0, 1_000_000),
       KEY_CACHE_TTL_MS: boundedInteger(edgeDefaults.keyCacheTtlMs, 100, 3_600_000),
+      AGENT_CACHE_MAX_ENTRIES: boundedInteger(edgeDefaults.agentCacheMaxEntries, 0, 1_000_000),
+      AGENT_CACHE_TTL_MS: boundedInteger(edgeDefaults.agentCacheTtlMs, 100, 3_600_000),
+      AGENT_CACHE_SETTLE_MS: boundedInteger(edgeDefaults.agentCacheSettleMs, 0, 60_000),
     },
     env,
   );
@@ -118,6 +130,9 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
       keepAliveTimeoutMs: c.KEEP_ALIVE_TIMEOUT_MS,
       keyCacheMaxEntries: c.KEY_CACHE_MAX_ENTRIES,
       keyCacheTtlMs: c.KEY_CACHE_TTL_MS,
+      agentCacheMaxEntries: c.AGENT_CACHE_MAX_ENTRIES,
+      agentCacheTtlMs: c.AGENT_CACHE_TTL_MS,
+      agentCacheSettleMs: c.AGENT_CACHE_SETTLE_MS,
     },
   };
 }

@@ -10,6 +10,8 @@ import { gatewayFeatures } from './features.js';
 import { useStrictBodyParsers } from './http/body-parsers.js';
 import { addEdgeHooks, frameworkErrors } from './http/edge-hooks.js';
 import { HttpModule } from './http/http.module.js';
+import { AgentReadCache } from './agents/agent-read-cache.js';
+import { forgetAgentReadsOnWrites } from './agents/agent-read-writes.js';
 import { registerRequestContext } from './http/request-context.hook.js';
 
 export interface RunningGateway {
@@ -83,6 +85,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       // replace them with the same decoding, strict about text.
       useStrictBodyParsers(app, bodyLimit);
       addEdgeHooks(app.getHttpAdapter().getInstance());
+      forgetAgentReadsOnWrites(app.getHttpAdapter().getInstance(), app.get(AgentReadCache));
       app.enableShutdownHooks();
       return app;
     },

@@ -8,7 +8,23 @@ test('the gateway publishes only public request subjects: no stream, KV, live ou
     '$JS.API.STREAM.MSG.GET.LIFECYCLE',
   ]);
   expect(publish).not.toContain(Subjects.internal.agentLaunchSnapshot);
-  expect(subscribe).toEqual(['live.container.*', 'agentry.events.v1.>', 'auth.broadcast.keys-invalidated', '_INBOX.gateway.>']);
+  expect(subscribe).toEqual([
+    'live.container.*',
+    'agentry.events.v1.>',
+    'auth.broadcast.keys-invalidated',
+    // The relayed events that change a cached agent read (exact subjects, no wildcard over EVENTS).
+    'events.agent.AgentVersionSaved',
+    'events.agent.AgentObjectSaved',
+    'events.agent.AgentRetired',
+    'events.agent.AgentReinstated',
+    'events.agent.AgentDeleted',
+    'events.container.ContainerQueued',
+    'events.container.ContainerStarted',
+    'events.container.ContainerEnded',
+    'events.script.ScriptSaved',
+    'events.script.ScriptDeleted',
+    '_INBOX.gateway.>',
+  ]);
 });
 
 test('only the registry tells gateways to drop verified keys; a gateway hears it but cannot send it', () => {

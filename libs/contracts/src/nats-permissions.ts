@@ -25,6 +25,7 @@ import { LIFECYCLE_STREAM, LIFECYCLE_SUBJECTS } from '@agentry/events';
 import { EVENTS_STREAM, Subjects } from './subjects.js';
 import { LAUNCH_STREAM, OUTPUT_STREAM, OUTPUT_STREAM_SUBJECTS } from './containers/live.js';
 import { KEY_INVALIDATIONS_SUBJECT } from './accounts/key-invalidation.js';
+import { AGENT_RECORD_EVENT_SUBJECTS } from './agents/record-events.js';
 
 /** The platform's NATS users: one per service, each replica of a service logs in as it. */
 export const NATS_SERVICE_USERS = ['gateway', 'registry', 'executor', 'output', 'scheduler', 'notifier'] as const;
@@ -112,8 +113,10 @@ const serviceGrants: Readonly<Record<NatsServiceUser, ServiceGrants>> = {
     calls: publicRequestSubjects(),
     // The org events SSE: reads LIFECYCLE by sequence (MSG.GET next by subject) and hears the public subjects
     // only to wake up. Public events, read-only: it still publishes nothing to any stream.
-    // It also hears which verified keys to drop from its cache (revoked keys), from the registry.
-    subscribes: ['live.container.*', LIFECYCLE_SUBJECTS, KEY_INVALIDATIONS_SUBJECT],
+    // It also hears which verified keys to drop from its cache (revoked keys), from the registry, and which
+    // cached agent reads to drop: the relayed events that change an agent's record, by exact subject (their
+    // sealed secrets stay sealed: the gateway holds no AGENTRY_SECRET_KEY).
+    subscribes: ['live.container.*', LIFECYCLE_SUBJECTS, KEY_INVALIDATIONS_SUBJECT, ...AGENT_RECORD_EVENT_SUBJECTS],
     streams: { [LIFECYCLE_STREAM]: { readMessages: true } },
   },
   registry: {

@@ -6,6 +6,7 @@ import { readFlag, readId } from '../http/coerce.js';
 import { Params, type RawParams } from '../http/params.decorator.js';
 import { RegistryClient } from '../http/registry.client.js';
 import { jsend } from '../http/shapes.js';
+import { AgentReadCache } from './agent-read-cache.js';
 import { scriptOf } from './agent-script.js';
 import { saveAgentParams } from './save-params.js';
 import { v1AgentDetails, v1AgentRecord } from './v1-agent.shape.js';
@@ -13,12 +14,15 @@ import { v1AgentDetails, v1AgentRecord } from './v1-agent.shape.js';
 /** The v1 API's agent record and the `POST /api/v1/agent` API's create endpoint. */
 @Controller('api/v1')
 export class AgentsV1Controller {
-  constructor(private readonly registry: RegistryClient) {}
+  constructor(
+    private readonly registry: RegistryClient,
+    private readonly agents: AgentReadCache,
+  ) {}
 
   /** The v1 document's `/agent/{id}`, and the v1 API's `/agent/{id}.json`. */
   @Get(['agent/:id.json', 'agent/:id'])
   async record(@CurrentActor() actor: Actor, @Params() p: RawParams) {
-    const agent = await this.registry.call(Subjects.agents.fetch, actor, { id: readId(p, 'id')! });
+    const { view: agent } = await this.agents.read(actor, readId(p, 'id')!);
     const script = readFlag(p, 'withScript') ? await scriptOf(this.registry, actor, agent) : null;
     return jsend(v1AgentRecord(agent, script));
   }

@@ -1,20 +1,13 @@
 import { Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import {
-  AGENT_STAGES,
-  Subjects,
-  validationFailed,
-  type Actor,
-  type FetchAgentParams,
-  type FetchAllAgentsParams,
-  type RollbackAgentParams,
-} from '@agentry/contracts';
+import { AGENT_STAGES, Subjects, validationFailed, type Actor, type FetchAllAgentsParams, type RollbackAgentParams } from '@agentry/contracts';
 import { CurrentActor } from '../http/auth.guard.js';
 import { readFlag, readId, readInt, readList, readString } from '../http/coerce.js';
 import { Params, type RawParams } from '../http/params.decorator.js';
 import { RegistryClient } from '../http/registry.client.js';
 import { toV2Id } from '../http/shapes.js';
-import { agentNextLaunchDates, DEFAULT_NEXT_LAUNCH_DATES } from '../scheduling/next-launch-dates.js';
+import { DEFAULT_NEXT_LAUNCH_DATES, nextLaunchDates } from '../scheduling/next-launch-dates.js';
+import { AgentReadCache } from './agent-read-cache.js';
 import { scriptOf } from './agent-script.js';
 import { filtersByManifestTypes, manifestExtras, slotsFactorOf } from './manifest-fields.js';
 import { saveAgentParams } from './save-params.js';
@@ -23,7 +16,10 @@ import { v2Agent, v2AgentVersion } from './v2-agent.shape.js';
 /** v2 agent endpoints: bare JSON, string ids, Unix ms. */
 @Controller('api/v2/agents')
 export class AgentsV2Controller {
-  constructor(private readonly registry: RegistryClient) {}
+  constructor(
+    private readonly registry: RegistryClient,
+    private readonly agents: AgentReadCache,
+  ) {}
 
   /** The v2 API: upsert; answers `{id}`. */
   @Post('save')
@@ -33,15 +29,19 @@ export class AgentsV2Controller {
     return { id: toV2Id(saved.id) };
   }
 
-  /** The agent record with its `nextLaunchDates` (next 5); `withManifest` / `withSlaves`: manifest-fields.ts. */
+  /**
+   * The agent record with its `nextLaunchDates` (next 5, computed now from the read's anchor); from this
+   * replica's agent read cache when it has it. `withManifest` / `withSlaves`: manifest-fields.ts.
+   */
   @Get('fetch')
   async fetch(@CurrentActor() actor: Actor, @Params() p: RawParams) {
-    const params: FetchAgentParams = { id: readId(p, 'id')!, withAgentObject: readFlag(p, 'withAgentObject') };
+    const id = readId(p, 'id')!;
+    const withAgentObject = readFlag(p, 'withAgentObject');
     const extras = manifestExtras(p);
-    const agent = await this.registry.call(Subjects.agents.fetch, actor, params);
+    const { view: agent, scheduleAnchorMs } = await this.agents.read(actor, id, { withAgentObject, withScheduleAnchor: true });
     const code = readFlag(p, 'withCode') ? ((await scriptOf(this.registry, actor, agent))?.text ?? null) : undefined;
-    const nextLaunchDates = await agentNextLaunchDates(this.registry, actor, agent, DEFAULT_NEXT_LAUNCH_DATES);
-    return { ...v2Agent(agent, { code, nextLaunchDates }), ...extras };
+    const next = scheduleAnchorMs === null ? [] : nextLaunchDates(agent, scheduleAnchorMs, Date.now(), DEFAULT_NEXT_LAUNCH_DATES);
+    return { ...v2Agent(agent, { code, nextLaunchDates: next }), ...extras };
   }
 
   /** The org's agents; `argument` only with `withArgument`; `inputTypes` / `outputTypes` / `withAgentSlotsFactor`: manifest-fields.ts. */

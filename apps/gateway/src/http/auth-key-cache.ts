@@ -1,10 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Actor, KeyInvalidation } from '@agentry/contracts';
-
-interface Entry {
-  actor: Actor;
-  expiresAt: number;
-}
+import { InvalidatingCache } from './invalidating-cache.js';
 
 /**
  * Verified API keys of this gateway replica, so an authenticated request does not wait on a
@@ -18,66 +14,46 @@ interface Entry {
  * Only successful verifications are stored, so wrong keys can't fill it.
  */
 export class VerifiedKeyCache {
-  private readonly entries = new Map<string, Entry>();
-  private generationCounter = 0;
+  private readonly cache: InvalidatingCache<Actor>;
 
-  constructor(
-    private readonly maxEntries: number,
-    private readonly ttlMs: number,
-    private readonly now: () => number = Date.now,
-  ) {}
+  constructor(maxEntries: number, ttlMs: number, now: () => number = Date.now) {
+    this.cache = new InvalidatingCache<Actor>(maxEntries, ttlMs, { now });
+  }
 
   get enabled(): boolean {
-    return this.maxEntries > 0;
+    return this.cache.enabled;
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.cache.size;
   }
 
   /** Changes whenever something is dropped: take it before verifying, hand it to `remember`. */
   get generation(): number {
-    return this.generationCounter;
+    return this.cache.ticket();
   }
 
   lookup(key: string, org: string | undefined): Actor | undefined {
     if (!this.enabled) return undefined;
-    const id = cacheId(key, org);
-    const entry = this.entries.get(id);
-    if (!entry) return undefined;
-    if (entry.expiresAt <= this.now()) {
-      this.entries.delete(id);
-      return undefined;
-    }
-    // Most recently used last (Map keeps insertion order).
-    this.entries.delete(id);
-    this.entries.set(id, entry);
-    return copyOf(entry.actor);
+    const actor = this.cache.get(cacheId(key, org));
+    return actor && copyOf(actor);
   }
 
   /** Stores a verification unless something was dropped since `generation` was read. */
   remember(key: string, org: string | undefined, actor: Actor, generation: number): void {
-    if (!this.enabled || generation !== this.generationCounter) return;
     const id = cacheId(key, org);
-    this.entries.delete(id);
-    this.entries.set(id, { actor: copyOf(actor), expiresAt: this.now() + this.ttlMs });
-    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    this.cache.fill(id, id, copyOf(actor), generation);
   }
 
   /** Drops every entry of these keys (any org selector) and of these orgs. */
   invalidate({ keyIds, orgIds }: KeyInvalidation): void {
-    this.generationCounter++;
-    if (keyIds.length === 0 && orgIds.length === 0) return;
     const keys = new Set(keyIds);
     const orgs = new Set(orgIds);
-    for (const [id, { actor }] of this.entries) {
-      if (keys.has(actor.keyId) || orgs.has(actor.orgId)) this.entries.delete(id);
-    }
+    this.cache.invalidateWhere((actor) => keys.has(actor.keyId) || orgs.has(actor.orgId));
   }
 
   clear(): void {
-    this.generationCounter++;
-    this.entries.clear();
+    this.cache.clear();
   }
 }
 

@@ -16,10 +16,15 @@ export function nextLaunchDates(agent: AgentView, anchorMs: number, now: number,
   return spec ? nextFireTimes(spec, now, count) : [];
 }
 
+/** What a fetched agent's rate schedule counts from: its current version's save; null when it has no launches planned. */
+export async function scheduleAnchorOf(client: RegistryClient, actor: Actor, agent: AgentView): Promise<number | null> {
+  if (agent.status !== 'active' || !scheduleSpecOf(agent.settings, agent.updatedAt)) return null;
+  const { versions } = await client.call(Subjects.agents.versions, actor, { id: agent.id });
+  return versions.find((v) => v.versionId === agent.currentVersionId)?.savedAt ?? agent.updatedAt;
+}
+
 /** `nextLaunchDates` of a fetched agent, anchored on its current version's save (looked up only when it has a schedule). */
 export async function agentNextLaunchDates(client: RegistryClient, actor: Actor, agent: AgentView, count: number, now = Date.now()): Promise<number[]> {
-  if (agent.status !== 'active' || !scheduleSpecOf(agent.settings, agent.updatedAt)) return [];
-  const { versions } = await client.call(Subjects.agents.versions, actor, { id: agent.id });
-  const current = versions.find((v) => v.versionId === agent.currentVersionId);
-  return nextLaunchDates(agent, current?.savedAt ?? agent.updatedAt, now, count);
+  const anchorMs = await scheduleAnchorOf(client, actor, agent);
+  return anchorMs === null ? [] : nextLaunchDates(agent, anchorMs, now, count);
 }
