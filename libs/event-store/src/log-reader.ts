@@ -71,39 +71,55 @@ export interface LogPage {
   scanned: number;
   /** Position of the last event passed (null when none): where a reader's checkpoint moves to. */
   end: LogPosition | null;
+  /**
+   * Committed events exist that this page could not return yet (behind an older open transaction): the
+   * reader should look again soon, as no NOTIFY will say when that transaction ends. Read in the page's own
+   * statement (one round trip instead of a second query per page).
+   */
+  heldBack: boolean;
 }
 
 /**
  * readLog for a reader of some event types only: the page passes `limit` events of any type (so the
  * checkpoint moves past the others) but only the wanted ones carry their data and metadata, so the rest
  * cost an index entry and a few bytes instead of their whole JSON (a projection of org events no longer
- * reads and parses every run's output events).
+ * reads and parses every run's output events). Without `types`, every event is wanted.
+ *
+ * `heldBack` looks for committed events at or above the snapshot's xmin: every event a reader has passed
+ * is below some earlier xmin and xmin never goes down, so those are exactly the committed events after the
+ * page that readers must not pass yet (an index probe from xmin on, however long the log).
  */
 export async function readLogPage(db: Queryable, after: LogPosition, limit: number, types?: readonly string[]): Promise<LogPage> {
-  if (!types) {
-    const events = await readLog(db, after, limit);
-    const last = events.at(-1);
-    return { events, scanned: events.length, end: last ? { transactionId: last.transactionId, globalPosition: last.globalPosition } : null };
-  }
-  const rows: (EventRow & { wanted: boolean })[] = await db.query(
-    `SELECT e.type = ANY ($4::text[]) AS wanted,
-       ${EVENT_COLUMNS.replace(
-         'e.data, e.metadata',
-         `CASE WHEN e.type = ANY ($4::text[]) THEN e.data END AS data,
-       CASE WHEN e.type = ANY ($4::text[]) THEN e.metadata END AS metadata`,
-       )}
-     FROM events e
-     WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
-       AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-     ORDER BY e.transaction_id, e.global_position
-     LIMIT $3`,
-    [after.transactionId, after.globalPosition, limit, types],
+  const wanted = types ? 'e.type = ANY ($4::text[])' : 'true';
+  const rows: (Partial<EventRow> & { wanted: boolean | null; held_back: boolean })[] = await db.query(
+    `SELECT page.*, held.held_back
+     FROM (SELECT EXISTS (SELECT 1 FROM events h WHERE h.transaction_id >= pg_snapshot_xmin(pg_current_snapshot())) AS held_back) held
+     LEFT JOIN (
+       SELECT ${wanted} AS wanted,
+         ${EVENT_COLUMNS.replace(
+           'e.data, e.metadata',
+           `CASE WHEN ${wanted} THEN e.data END AS data,
+         CASE WHEN ${wanted} THEN e.metadata END AS metadata`,
+         )},
+         e.transaction_id AS order_transaction_id, e.global_position AS order_global_position
+       FROM events e
+       WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
+         AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+       ORDER BY e.transaction_id, e.global_position
+       LIMIT $3
+     ) page ON true
+     ORDER BY page.order_transaction_id, page.order_global_position`,
+    [after.transactionId, after.globalPosition, limit, ...(types ? [types] : [])],
   );
-  const last = rows.at(-1);
+  const heldBack = rows[0]?.held_back === true;
+  // No event after `after`: the one row is the held-back flag joined to nothing.
+  const page = rows.filter((row) => row.wanted !== null) as (EventRow & { wanted: boolean })[];
+  const last = page.at(-1);
   return {
-    events: rows.filter((row) => row.wanted).map((row) => toStoredEvent(row)),
-    scanned: rows.length,
+    events: page.filter((row) => row.wanted).map((row) => toStoredEvent(row)),
+    scanned: page.length,
     end: last ? { transactionId: last.transaction_id, globalPosition: last.global_position } : null,
+    heldBack,
   };
 }
 
@@ -118,13 +134,4 @@ export async function lastCommittedPosition(db: Queryable): Promise<LogPosition>
   );
   const row = rows[0];
   return row ? { transactionId: row.transaction_id, globalPosition: row.global_position } : LOG_START;
-}
-
-/** True when committed events after `after` exist that readLog does not return yet (an older transaction is still open). */
-export async function hasEventsHeldBack(db: Queryable, after: LogPosition): Promise<boolean> {
-  const rows: { held: boolean }[] = await db.query(
-    `SELECT EXISTS (SELECT 1 FROM events e WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)) AS held`,
-    [after.transactionId, after.globalPosition],
-  );
-  return rows[0]?.held === true;
 }

@@ -85,3 +85,87 @@ describe.each([
     expect(n).toBeGreaterThanOrEqual(40);
   });
 });
+
+const quickOptions: WorkerOptions = {
+  batchSize: 3,
+  heldBackRetryMs: 5,
+  errorRetryMs: 5,
+  onError: (error) => {
+    throw error;
+  },
+  onAdvanced: () => undefined,
+  onParking: () => undefined,
+};
+
+async function checkpointReached(name: string, position: LogPosition): Promise<boolean> {
+  const [row] = await db.dataSource.query(
+    `SELECT (transaction_id, global_position) >= ($1::xid8, $2::bigint) AS done FROM projection_checkpoints WHERE name = $3`,
+    [position.transactionId, position.globalPosition, name],
+  );
+  return row?.done === true;
+}
+
+/** Counts the events of one type it applies, in a table of its own. */
+async function countingProjection(name: string, type: string): Promise<Projection & { applied(): Promise<number> }> {
+  const [{ id }] = await db.dataSource.query(`INSERT INTO total VALUES ((SELECT max(id) + 1 FROM total), 0) RETURNING id`);
+  return {
+    name,
+    eventTypes: [type],
+    async apply(_event: StoredEvent, manager: EntityManager) {
+      await manager.query(`UPDATE total SET n = n + 1 WHERE id = $1`, [id]);
+    },
+    async reset(manager: EntityManager) {
+      await manager.query(`UPDATE total SET n = 0 WHERE id = $1`, [id]);
+    },
+    async applied() {
+      const [{ n }] = await db.dataSource.query(`SELECT n FROM total WHERE id = $1`, [id]);
+      return n;
+    },
+  };
+}
+
+describe('ProjectionWorker pages', () => {
+  it('moves past pages of other types (one fenced statement each) and applies its own type once, with two instances leading', async () => {
+    const projection = await countingProjection('wanted-only', 'wanted');
+    const workers = [new ProjectionWorker(db.dataSource, projection, quickOptions), new ProjectionWorker(db.dataSource, projection, quickOptions)];
+    workers.forEach((worker) => worker.lead());
+    let last: LogPosition = LOG_START;
+    for (let i = 0; i < 30; i++) {
+      last = (await db.store.append(`w-${i}`, 's', [{ type: i % 5 === 0 ? 'wanted' : 'other', data: {} }], { expectedVersion: 'any' })).position;
+      if (i % 3 === 0) workers.forEach((worker) => worker.wake());
+    }
+    workers.forEach((worker) => worker.wake());
+    await waitUntil(() => checkpointReached(projection.name, last), { message: 'wanted-only caught up' });
+    workers.forEach((worker) => worker.abdicate());
+    await Promise.all(workers.map((worker) => worker.idle()));
+    expect(await projection.applied()).toBe(6);
+  });
+
+  it('applies an event committed behind an older open transaction once that transaction ends, with no NOTIFY or wake after it', async () => {
+    const projection = await countingProjection('behind-open', 'behind');
+    const worker = new ProjectionWorker(db.dataSource, projection, quickOptions);
+    worker.lead();
+    await waitUntil(async () => (await db.dataSource.query(`SELECT 1 FROM projection_checkpoints WHERE name = $1`, [projection.name])).length === 1);
+    await worker.idle();
+
+    // An older transaction holding an xid (as another service's projection batch does) and writing no event.
+    const older = db.dataSource.createQueryRunner();
+    await older.connect();
+    await older.startTransaction();
+    try {
+      await older.query(`SELECT pg_current_xact_id()`);
+      const { position } = await db.store.append('behind-1', 's', [{ type: 'behind', data: {} }], { expectedVersion: 'any' });
+      worker.wake(); // reads nothing yet: the event is held back behind `older`
+      await worker.idle();
+      expect(await projection.applied()).toBe(0);
+      await older.commitTransaction();
+      // Only the worker's own held-back retry can find the event now.
+      await waitUntil(() => checkpointReached(projection.name, position), { message: 'behind-open applied the held-back event' });
+    } finally {
+      await older.release();
+      worker.abdicate();
+      await worker.idle();
+    }
+    expect(await projection.applied()).toBe(1);
+  });
+});
