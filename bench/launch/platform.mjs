@@ -35,8 +35,12 @@ async function waitForHealth(baseUrl, timeoutMs = 90_000) {
   throw new Error('the gateway did not answer /health in time');
 }
 
-/** Answers { baseUrl, key, request(method, path, json|form), stop() }. */
-export async function startPlatform({ slots, isolation, services = SERVICES }) {
+/**
+ * Answers { baseUrl, key, request(method, path, json|form), stop(), pids }: `pids` names every
+ * process of the platform (each service, postgres, nats) for the CPU budget (cpu-budget.mjs).
+ * `extraEnv(name)` may add variables to one service's environment; `pgSettings` are Postgres `-c` settings.
+ */
+export async function startPlatform({ slots, isolation, services = SERVICES, extraEnv = () => ({}), pgSettings = {} }) {
   const names = services.map((s) => s.name);
   for (const needed of ['registry', 'executor', 'output', 'gateway']) {
     if (!names.includes(needed)) throw new Error(`deploy/local/lib/services.mjs does not list the ${needed} service yet`);
@@ -45,6 +49,7 @@ export async function startPlatform({ slots, isolation, services = SERVICES }) {
   // Postgres may run as its own OS user (when we are root): it must be able to enter this folder.
   await chmod(dir, 0o711);
   const stops = [() => rm(dir, { recursive: true, force: true })];
+  const pids = {};
   const stop = async () => {
     while (stops.length)
       await stops
@@ -59,10 +64,13 @@ export async function startPlatform({ slots, isolation, services = SERVICES }) {
       password: 'bench',
       database: 'agentry',
       ephemeral: true,
+      settings: pgSettings,
     });
     stops.push(() => pg.stop());
+    pids.postgres = pg.pid;
     const nats = await startNatsServer({ port: await freePort(), storeDir: join(dir, 'nats') });
     stops.push(() => nats.stop());
+    pids.nats = nats.pid;
 
     const key = `bench_${randomBytes(12).toString('hex')}`;
     const port = await freePort();
@@ -88,12 +96,13 @@ export async function startPlatform({ slots, isolation, services = SERVICES }) {
         name: service.name,
         entry: join(REPO_ROOT, service.entry),
         cwd: REPO_ROOT,
-        env: serviceEnv(service, settings, baseEnv),
+        env: { ...serviceEnv(service, settings, baseEnv), ...extraEnv(service.name) },
         output,
         maxRestarts: 0,
         onGiveUp: () => console.error(`${service.name} crashed: the figures below are not to be trusted`),
       });
       child.start();
+      pids[service.name] = child.pid;
       stops.push(() => child.stop());
     }
     const baseUrl = `http://127.0.0.1:${port}`;
@@ -124,7 +133,7 @@ export async function startPlatform({ slots, isolation, services = SERVICES }) {
         await new Promise((r) => setTimeout(r, 250));
       }
     }
-    return { baseUrl, key, request, stop };
+    return { baseUrl, key, request, stop, pids, databaseUrl: pg.url };
   } catch (error) {
     await stop();
     throw error;
