@@ -56,7 +56,7 @@ export async function closeWarmPools(): Promise<void> {
  * Starts the run on a warm runner of its own shape, made and waited for first: every warm-mode run
  * really is on a runner spawned before it was known (else this throws).
  */
-export async function startOnWarmRunner(req: RunRequest, hooks: RunHooks, poolSize = 1): Promise<RunningProcess> {
+export async function startOnWarmRunner(req: RunRequest, hooks: RunHooks): Promise<RunningProcess> {
   const { memoryMb, maxFileDescriptors, maxProcesses, cpuPercent, diskMb } = req.limits;
   const shape = {
     workRoot: req.workRoot,
@@ -74,7 +74,7 @@ export async function startOnWarmRunner(req: RunRequest, hooks: RunHooks, poolSi
     for (const other of pools.values()) closing.push(other.pool.close());
     pools.clear();
     const problems: string[] = [];
-    entry = { pool: new WarmPool({ size: poolSize, maxRuns: 16, shape, onProblem: (problem) => problems.push(problem) }), problems };
+    entry = { pool: new WarmPool({ size: 1, maxRuns: 16, shape, onProblem: (problem) => problems.push(problem) }), problems };
     pools.set(key, entry);
     await entry.pool.start();
   }
@@ -126,6 +126,8 @@ export interface ScriptOptions extends Partial<Omit<RunRequest, 'limits'>> {
   onOutput?: (text: string) => void;
   /** false: count the output without keeping it (scripts that write gigabytes). */
   keepOutput?: boolean;
+  /** Start it through this pool (warm when its shape fits, else cold) instead of the kit's mode. */
+  pool?: WarmPool;
 }
 
 let nextContainerId = 1;
@@ -144,15 +146,15 @@ export function scratch(): { root: string; workRoot: string; storageDir: string;
 }
 
 export async function startScript(isolation: TestIsolation, scriptText: string, options: ScriptOptions = {}): Promise<ScriptRun> {
-  const { limits, onRequest, onOutput, keepOutput = true, ...rest } = options;
+  const { limits, onRequest, onOutput, keepOutput = true, pool, ...rest } = options;
   const containerId = rest.containerId ?? nextContainerId++;
   const folders = rest.workRoot && rest.storageDir ? null : scratch();
-  if (folders && runnerMode === 'warm') warmScratch ??= scratch();
+  if (folders && runnerMode === 'warm' && !pool) warmScratch ??= scratch();
   const chunks: Buffer[] = [];
   const requests: RuntimeRequest[] = [];
   let expected = 0;
   let contiguous = true;
-  const start = runnerMode === 'warm' ? startOnWarmRunner : startRun;
+  const start = pool ? pool.startRun.bind(pool) : runnerMode === 'warm' ? startOnWarmRunner : startRun;
   const running = await start(
     {
       containerId,
@@ -186,7 +188,7 @@ export async function startScript(isolation: TestIsolation, scriptText: string, 
   );
   const result = running.outcome.then(async (outcome) => {
     // A test's own work root goes when the test is over: its pool (and the stages mounted in it) first.
-    if (runnerMode === 'warm' && !folders) await closeWarmPoolsOn(rest.workRoot!);
+    if (runnerMode === 'warm' && !folders && !pool) await closeWarmPoolsOn(rest.workRoot!);
     folders?.cleanup();
     const rawOutput = Buffer.concat(chunks);
     return { outcome, output: withoutNoSandboxWarning(rawOutput), rawOutput, requests, contiguous };

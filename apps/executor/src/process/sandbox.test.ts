@@ -4,7 +4,7 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { findExecutable } from './executables.js';
-import { bubblewrapUsable, runScript, scratch, type TestIsolation } from './run-script.test-kit.js';
+import { bubblewrapUsable, runnerModes, runScript, scratch, useRunner, type TestIsolation } from './run-script.test-kit.js';
 
 const slirpInstalled = findExecutable('slirp4netns') !== null;
 
@@ -33,7 +33,9 @@ const probeScript = (paths: Record<string, string>, port: number, hosts: Record<
     console.log(JSON.stringify({ reads, pids, reach, resolv: tryRead('/etc/resolv.conf') === 'read' ? fs.readFileSync('/etc/resolv.conf', 'utf8') : null }));
   })();`;
 
-describe('what a script can see', () => {
+// Cold (spawned for the run) and warm (a runner spawned before its run was known, warm-pool.ts): the same world.
+describe.each(runnerModes)('what a script can see (%s runner)', (runner) => {
+  useRunner(runner);
   let server: Server;
   let port: number;
   const folders = scratch();
@@ -61,11 +63,15 @@ describe('what a script can see', () => {
     "(%s) the environment holds only the run's variables, none of the executor's",
     async (isolation) => {
       const script = `console.log(JSON.stringify({ env: process.env, initial: require('fs').readFileSync('/proc/self/environ', 'utf8') }))`;
-      const result = await runScript(isolation, script, { env: { API_TOKEN: 'agent-credential', LANG: 'fr_FR.UTF-8' } });
+      // A run setting LANG (read when node starts) never gets a warm runner (warm-pool.test.ts): warm ones keep C.UTF-8.
+      const lang = runner === 'warm' ? 'C.UTF-8' : 'fr_FR.UTF-8';
+      const result = await runScript(isolation, script, { env: { API_TOKEN: 'agent-credential', ...(runner === 'warm' ? {} : { LANG: lang }) } });
       const { env, initial } = JSON.parse(result.output.toString());
       expect(Object.keys(env).sort()).toEqual(['API_TOKEN', 'HOME', 'LANG', 'PATH', 'PWD', 'TMPDIR']);
-      expect(env).toMatchObject({ API_TOKEN: 'agent-credential', LANG: 'fr_FR.UTF-8', PATH: '/usr/local/bin:/usr/bin:/bin', PWD: env.HOME });
+      expect(env).toMatchObject({ API_TOKEN: 'agent-credential', LANG: lang, PATH: '/usr/local/bin:/usr/bin:/bin', PWD: env.HOME });
       for (const leaked of ['DATABASE_URL', 'NATS_URL', 'AGENTRY_', 'secret', 'JEST']) expect(initial).not.toContain(leaked);
+      // A warm runner was spawned before its run: the run's credentials reach its process.env, never its /proc environ.
+      if (runner === 'warm') expect(initial).not.toContain('agent-credential');
     },
   );
 

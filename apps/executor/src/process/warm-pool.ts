@@ -119,6 +119,16 @@ export class WarmPool {
     return this.idle.length;
   }
 
+  /** The main process of each idle runner (tests play a runner dying while idle). */
+  idlePids(): number[] {
+    return this.idle.map((warm) => warm.runner.pid);
+  }
+
+  /** Runners being started now. */
+  get warmingCount(): number {
+    return this.warming.size;
+  }
+
   /** Runners handed to a run so far (the rest of the runs were spawned cold). */
   get handedOut(): number {
     return this.taken;
@@ -164,15 +174,16 @@ export class WarmPool {
     if (spawnKey(req.workRoot, prepared, req) !== this.key) return null;
     if (Object.keys(req.env).some((name) => START_TIME_VARIABLE.test(name))) return null;
     const addresses = prepared.network === 'internet' ? hostAddressesKey() : '';
-    while (this.idle.length > 0) {
+    let found: WarmRunner | null = null;
+    while (!found && this.idle.length > 0) {
       const warm = this.idle.shift()!;
-      if (warm.runner.alive() && warm.addresses === addresses) {
-        this.taken += 1;
-        return warm;
-      }
-      void warm.runner.release();
+      if (warm.runner.alive() && warm.addresses === addresses) found = warm;
+      else void warm.runner.release();
     }
-    return null;
+    if (found) this.taken += 1;
+    // Dead or stale ones were dropped: replaced (startRun refills too, but take may be asked alone).
+    this.refill();
+    return found;
   }
 
   /** The run's files into the runner's folder, its storage folder bound at /storage, then the run starts (init). */
