@@ -78,7 +78,8 @@ export async function prepareRun(req: RunRequest, hooks: RunHooks): Promise<Prep
   return { req, hooks, isolation, network, user };
 }
 
-async function startCold({ req, hooks, isolation, network, user }: PreparedRun): Promise<RunningProcess> {
+/** Spawns the run's own process now: folder, storage, cgroup, sandbox (the path of every run without a warm runner). */
+export async function startCold({ req, hooks, isolation, network, user }: PreparedRun): Promise<RunningProcess> {
   const folder = await createRunFolder(
     req.workRoot,
     req.containerId,
@@ -115,7 +116,7 @@ async function startCold({ req, hooks, isolation, network, user }: PreparedRun):
 }
 
 /** 'auto' and 'bubblewrap' both mean a sandbox: without one the run does not start (never silently unsandboxed). */
-async function chooseIsolation(wanted: RunRequest['isolation'], user: RunUser | null): Promise<Isolation> {
+export async function chooseIsolation(wanted: RunRequest['isolation'], user: RunUser | null): Promise<Isolation> {
   if (wanted === 'none') return 'none';
   if ((await isolationAvailable(user)) !== 'bubblewrap') {
     throw new Error(
