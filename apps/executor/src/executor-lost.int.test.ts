@@ -22,8 +22,14 @@ import { LocalRuns } from './runs/local-runs.js';
 import { startExecutorTestbed, type ExecutorTestbed } from './testing/executor-harness.js';
 
 const MAIN = join(fileURLToPath(new URL('.', import.meta.url)), '../dist/main.js');
-/** Heartbeat TTL of this test: reaped within TTL (expiry) + TTL/2 (sweep) + slack. DRILL_TTL_MS=15000 runs it at the production default. */
-const TTL_MS = Number(process.env.DRILL_TTL_MS ?? 2000);
+/**
+ * Heartbeat TTL of this test: reaped within TTL (expiry) + TTL/2 (sweep) + slack. DRILL_TTL_MS=15000 runs it at the production default.
+ * The TTL is also how long a LIVE executor may fail to land a beat before its runs are reaped as lost, so it must
+ * exceed the lease-write latency of a loaded CI machine: at 2 s, CI (2 cores, the fault drill beside it) logged
+ * "lease refresh did not answer within 666 ms" and the reaper then ended the surviving replica's retry
+ * "Executor lost" (the retry ended failed instead of complete). 5 s leaves ~4 s without a landed beat.
+ */
+const TTL_MS = Number(process.env.DRILL_TTL_MS ?? 5000);
 const REAP_BOUND_MS = TTL_MS * 3 + 2000;
 
 let bed: ExecutorTestbed;
