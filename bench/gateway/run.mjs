@@ -1,12 +1,14 @@
 // Authenticated reads through the gateway (issue 14 item 3): `GET /api/v2/agents/fetch` at c=16 on a
-// gateway that caches verified keys (revokes pushed over NATS), on one that asks the registry for every
-// request (KEY_CACHE_MAX_ENTRIES=0, the old behaviour), and the gateway's own bare route (`/livez`: no
-// key, no bus) as the raw baseline, all in the same run, taking turns. Prints req/s, p50/p99 and the
-// ratio to the bare route. Asserts nothing.
+// gateway that caches verified keys and agent reads (both kept true by invalidations pushed over NATS),
+// on one that caches nothing and asks the registry twice per request (KEY_CACHE_MAX_ENTRIES=0,
+// AGENT_CACHE_MAX_ENTRIES=0: the old path), and the cached gateway's own bare route (`/livez`: no key, no
+// bus) as the raw baseline, all in the same run, taking turns. Prints req/s, p50/p99 and the ratios to
+// the bare route and to the uncached gateway. Asserts nothing.
 //
 //   npx turbo run build --filter=@agentry/gateway --filter=@agentry/registry && node bench/gateway/run.mjs
 //
-// BENCH_SECONDS per round (5), BENCH_ROUNDS (2), BENCH_CONCURRENCY (16).
+// BENCH_SECONDS per round (5), BENCH_ROUNDS (2), BENCH_CONCURRENCY (16). BENCH_CPU_PROF=<dir>: the cached
+// gateway runs under a CPU profiler (cpu-profile.mjs) and writes its profile there when the bench stops it.
 // Registry and gateways run from their dist/ as child processes (as `npm start` does) on embedded
 // Postgres and NATS; the load comes from this process over keep-alive connections.
 import http from 'node:http';
@@ -127,9 +129,12 @@ try {
   start('registry', 'registry');
   // The per-key rate limit (1,200/min by default) would answer 429 to a benchmark.
   const cachedPort = await freePort();
-  start('gateway', 'gateway(cache)', { PORT: cachedPort }, { KEY_RATE_LIMIT: '0' });
+  const profile = process.env.BENCH_CPU_PROF
+    ? { NODE_OPTIONS: `--import=${join(REPO_ROOT, 'bench/gateway/cpu-profile.mjs')}`, BENCH_CPU_PROF_DIR: process.env.BENCH_CPU_PROF }
+    : {};
+  start('gateway', 'gateway(cache)', { PORT: cachedPort }, { KEY_RATE_LIMIT: '0', ...profile });
   const uncachedPort = await freePort();
-  start('gateway', 'gateway(no cache)', { PORT: uncachedPort }, { KEY_RATE_LIMIT: '0', KEY_CACHE_MAX_ENTRIES: '0' });
+  start('gateway', 'gateway(no cache)', { PORT: uncachedPort }, { KEY_RATE_LIMIT: '0', KEY_CACHE_MAX_ENTRIES: '0', AGENT_CACHE_MAX_ENTRIES: '0' });
 
   const auth = { 'X-Phantombuster-Key-1': key };
   const agent = new http.Agent({ keepAlive: true });
@@ -148,11 +153,13 @@ try {
   const fetchPath = `/api/v2/agents/fetch?id=${agentId}`;
   await waitFor(async () => (await get(agent, cachedPort, fetchPath, auth)) === 200, 'agents/fetch answering');
   agent.destroy();
+  // Reads of an agent are not cached for AGENT_CACHE_SETTLE_MS (1 s) after its last event (its save here).
+  await sleep(1500);
 
   const cases = [
     { name: 'bare route `/livez`, same gateway', port: cachedPort, path: '/livez', headers: {} },
-    { name: 'agents/fetch, verified keys cached', port: cachedPort, path: fetchPath, headers: auth },
-    { name: 'agents/fetch, every key asked (KEY_CACHE_MAX_ENTRIES=0)', port: uncachedPort, path: fetchPath, headers: auth },
+    { name: 'agents/fetch, keys and agent reads cached', port: cachedPort, path: fetchPath, headers: auth },
+    { name: 'agents/fetch, nothing cached (KEY_CACHE_MAX_ENTRIES=0, AGENT_CACHE_MAX_ENTRIES=0)', port: uncachedPort, path: fetchPath, headers: auth },
   ];
   for (const c of cases) await load(c.port, c.path, c.headers, 1); // warm-up (JIT, connections)
   const results = new Map(cases.map((c) => [c.name, []]));
@@ -166,13 +173,14 @@ try {
     errors: runs.reduce((s, r) => s + r.errors, 0),
   });
   const bare = merged(results.get(cases[0].name));
+  const uncached = merged(results.get(cases[2].name));
   console.log(`\nc=${CONCURRENCY}, ${ROUNDS} rounds of ${SECONDS} s each, taking turns (p50/p99: worst round)\n`);
-  console.log('| case | req/s | p50 | p99 | non-200 | ÷ bare route |');
-  console.log('|---|---|---|---|---|---|');
+  console.log('| case | req/s | p50 | p99 | non-200 | ÷ bare route | ÷ nothing cached |');
+  console.log('|---|---|---|---|---|---|---|');
   for (const c of cases) {
     const r = merged(results.get(c.name));
     console.log(
-      `| ${c.name} | ${Math.round(r.rps).toLocaleString('en')} | ${r.p50.toFixed(1)} ms | ${r.p99.toFixed(1)} ms | ${r.errors} | ${(r.rps / bare.rps).toFixed(2)}× |`,
+      `| ${c.name} | ${Math.round(r.rps).toLocaleString('en')} | ${r.p50.toFixed(1)} ms | ${r.p99.toFixed(1)} ms | ${r.errors} | ${(r.rps / bare.rps).toFixed(2)}× | ${(r.rps / uncached.rps).toFixed(2)}× |`,
     );
     if (c === cases[0]) continue;
     reportFigure({
