@@ -27,6 +27,8 @@ test('every edge setting is read', () => {
     AGENT_CACHE_MAX_ENTRIES: '0',
     AGENT_CACHE_TTL_MS: '2000',
     AGENT_CACHE_SETTLE_MS: '0',
+    LIVE_FOLLOWERS_PER_ORG: '50',
+    STREAM_STALLED_CLIENT_MS: '500',
   });
   expect(config.bodyLimitBytes).toBe(65536);
   expect(config.edge).toEqual({
@@ -43,6 +45,8 @@ test('every edge setting is read', () => {
     agentCacheMaxEntries: 0,
     agentCacheTtlMs: 2000,
     agentCacheSettleMs: 0,
+    liveFollowersPerOrg: 50,
+    streamStalledClientMs: 500,
   });
   expect(loadGatewayConfig({ ...base, TRUST_PROXY: '2' }).edge?.trustProxy).toBe(2);
   expect(loadGatewayConfig({ ...base, TRUST_PROXY: 'true' }).edge?.trustProxy).toBe(true);

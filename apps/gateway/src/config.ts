@@ -43,6 +43,10 @@ export interface EdgeConfig {
   agentCacheTtlMs: number;
   /** After an agent's event, its reads are not stored for this long: the registry's read model may not have caught up with the relay. */
   agentCacheSettleMs: number;
+  /** Live-output streams (attach, streaming launches) one org may have open on this replica at once; one more answers 429. 0: no limit. */
+  liveFollowersPerOrg: number;
+  /** How long a streaming client may leave what was sent unread before its connection is cut. */
+  streamStalledClientMs: number;
 }
 
 export const edgeDefaults: EdgeConfig = {
@@ -59,6 +63,8 @@ export const edgeDefaults: EdgeConfig = {
   agentCacheMaxEntries: 10_000,
   agentCacheTtlMs: 30_000,
   agentCacheSettleMs: 1_000,
+  liveFollowersPerOrg: 1_000,
+  streamStalledClientMs: 30_000,
 };
 
 /** `false` (default), `true`, a hop count, or a comma-separated list of addresses / CIDRs of the proxies in front. */
@@ -104,6 +110,8 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
       AGENT_CACHE_MAX_ENTRIES: boundedInteger(edgeDefaults.agentCacheMaxEntries, 0, 1_000_000),
       AGENT_CACHE_TTL_MS: boundedInteger(edgeDefaults.agentCacheTtlMs, 100, 3_600_000),
       AGENT_CACHE_SETTLE_MS: boundedInteger(edgeDefaults.agentCacheSettleMs, 0, 60_000),
+      LIVE_FOLLOWERS_PER_ORG: boundedInteger(edgeDefaults.liveFollowersPerOrg, 0),
+      STREAM_STALLED_CLIENT_MS: boundedInteger(edgeDefaults.streamStalledClientMs, 100, 3_600_000),
     },
     env,
   );
@@ -133,6 +141,8 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
       agentCacheMaxEntries: c.AGENT_CACHE_MAX_ENTRIES,
       agentCacheTtlMs: c.AGENT_CACHE_TTL_MS,
       agentCacheSettleMs: c.AGENT_CACHE_SETTLE_MS,
+      liveFollowersPerOrg: c.LIVE_FOLLOWERS_PER_ORG,
+      streamStalledClientMs: c.STREAM_STALLED_CLIENT_MS,
     },
   };
 }

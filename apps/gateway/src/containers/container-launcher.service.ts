@@ -35,8 +35,13 @@ export class ContainerLauncher {
    */
   async attach(actor: Actor, containerId: number, reply: FastifyReply): Promise<void> {
     await this.client.call(Subjects.output.fetchContainer, actor, { containerId });
-    const stream = HttpStream.take(reply);
-    return writeRaw(stream, this.live.follow(actor, containerId, 0, stream.signal));
+    const release = this.live.admit(actor);
+    try {
+      const stream = HttpStream.take(reply, this.live.stalledClientMs);
+      return await writeRaw(stream, this.live.follow(actor, containerId, 0, stream.signal));
+    } finally {
+      release();
+    }
   }
 
   async launchAndStream(
@@ -47,18 +52,24 @@ export class ContainerLauncher {
     options: { resumeFrom?: number; includeLogs?: boolean } = {},
   ): Promise<void> {
     const { resumeFrom } = options;
-    const { containerId } = await this.launch(actor, params);
-    const stream = HttpStream.take(reply);
-    const feed = this.live.follow(actor, containerId, resumeFrom ?? 0, stream.signal);
-    switch (mode) {
-      case 'event-stream':
-        return writeEventStream(stream, containerId, feed, resumeFrom !== undefined);
-      case 'raw':
-        return writeRaw(stream, feed);
-      case 'launch-sync':
-        return writeLaunchSync(stream, containerId, feed, { includeLogs: options.includeLogs ?? false });
-      default:
-        return writeResultObject(stream, containerId, feed, mode);
+    // Admitted before the launch: a run is not started for a stream that would be refused.
+    const release = this.live.admit(actor);
+    try {
+      const { containerId } = await this.launch(actor, params);
+      const stream = HttpStream.take(reply, this.live.stalledClientMs);
+      const feed = this.live.follow(actor, containerId, resumeFrom ?? 0, stream.signal);
+      switch (mode) {
+        case 'event-stream':
+          return await writeEventStream(stream, containerId, feed, resumeFrom !== undefined);
+        case 'raw':
+          return await writeRaw(stream, feed);
+        case 'launch-sync':
+          return await writeLaunchSync(stream, containerId, feed, { includeLogs: options.includeLogs ?? false });
+        default:
+          return await writeResultObject(stream, containerId, feed, mode);
+      }
+    } finally {
+      release();
     }
   }
 }

@@ -12,6 +12,7 @@ import { followKeyInvalidations } from './auth-key-invalidations.js';
 import { ApiErrorFilter } from './error.filter.js';
 import { HealthController } from './health.controller.js';
 import { NATS_CONNECTION } from './nats-connection.js';
+import { EDGE_CONFIG } from './edge-config.js';
 import { RegistryClient } from './registry.client.js';
 
 /**
@@ -39,13 +40,14 @@ export class HttpModule {
       providers: [
         { provide: RegistryClient, useValue: registry },
         { provide: NATS_CONNECTION, useValue: nats },
+        { provide: EDGE_CONFIG, useValue: edge },
         { provide: AuthRateLimits, useValue: new AuthRateLimits(edge) },
         { provide: VerifiedKeyCache, useValue: verifiedKeys },
         { provide: AgentReadCache, useValue: agentReads },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ApiErrorFilter },
       ],
-      exports: [RegistryClient, NATS_CONNECTION, AgentReadCache],
+      exports: [RegistryClient, NATS_CONNECTION, EDGE_CONFIG, AgentReadCache],
     };
   }
 }

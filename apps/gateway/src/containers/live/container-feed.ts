@@ -188,7 +188,7 @@ export class ContainerFeed {
  * Contiguous output messages taken together become one (one write to the client instead of one per
  * message); anything else keeps its place.
  */
-export function coalesceOutput(messages: InboxMessage[]): InboxMessage[] {
+function coalesceOutput(messages: InboxMessage[]): InboxMessage[] {
   if (messages.length < 2) return messages;
   const merged: InboxMessage[] = [];
   let run: Extract<InboxMessage, { type: 'output' }>[] = [];

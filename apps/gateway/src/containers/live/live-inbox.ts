@@ -26,7 +26,7 @@ export const inboxMessage = (message: LiveMessage): InboxMessage =>
   message.type === 'output' ? { type: 'output', offset: message.offset, bytes: Buffer.from(message.data, 'base64') } : message;
 
 /** Default bound of one watcher's undelivered live output (see LiveInbox). */
-export const MAX_PENDING_BYTES = 1024 * 1024;
+const MAX_PENDING_BYTES = 1024 * 1024;
 
 /**
  * Live messages received for one container, waiting for the feed to take them. Output beyond

@@ -1,6 +1,8 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { Actor } from '@agentry/contracts';
+import { DomainError, ErrorCode, type Actor } from '@agentry/contracts';
+import type { EdgeConfig } from '../../config.js';
+import { EDGE_CONFIG } from '../../http/edge-config.js';
 import { NATS_CONNECTION } from '../../http/nats-connection.js';
 import { RegistryClient } from '../../http/registry.client.js';
 import { DEFAULT_FEED_TIMING, type FeedEvent } from './container-feed.js';
@@ -20,11 +22,46 @@ export class LiveOutput implements OnModuleDestroy {
   /** Aborted on shutdown so open streams end and the HTTP server can close. */
   private readonly shutdown = new AbortController();
   private readonly hubs = new Map<string, ContainerHub>();
+  /** Open live streams per org on this replica (LIVE_FOLLOWERS_PER_ORG). */
+  private readonly streamsByOrg = new Map<number, number>();
 
   constructor(
     @Inject(NATS_CONNECTION) private readonly nats: NatsConnection,
     private readonly client: RegistryClient,
+    @Inject(EDGE_CONFIG) private readonly edge: EdgeConfig,
   ) {}
+
+  /** How long a streaming client may leave output unread before it is cut off (STREAM_STALLED_CLIENT_MS). */
+  get stalledClientMs(): number {
+    return this.edge.streamStalledClientMs;
+  }
+
+  /**
+   * Counts one more live stream of the actor's org and answers its release (call it once the stream
+   * ended). Past LIVE_FOLLOWERS_PER_ORG the stream is refused with a 429 naming the limit, before
+   * anything is launched or watched: one org cannot take every socket and follower of a replica.
+   */
+  admit(actor: Actor): () => void {
+    const limit = this.edge.liveFollowersPerOrg;
+    const open = this.streamsByOrg.get(actor.orgId) ?? 0;
+    if (limit > 0 && open >= limit) {
+      throw new DomainError(
+        ErrorCode.RATE_LIMITED,
+        `This org already has ${open} live output streams open on this gateway (LIVE_FOLLOWERS_PER_ORG = ${limit}); close one and retry`,
+        undefined,
+        5,
+      );
+    }
+    this.streamsByOrg.set(actor.orgId, open + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.streamsByOrg.get(actor.orgId) ?? 1) - 1;
+      if (left > 0) this.streamsByOrg.set(actor.orgId, left);
+      else this.streamsByOrg.delete(actor.orgId);
+    };
+  }
 
   /** NATS subscriptions held for live output: one per followed container, whatever the number of followers. */
   get liveSubscriptions(): number {

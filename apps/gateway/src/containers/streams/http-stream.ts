@@ -16,7 +16,7 @@ export function failureMessage(error: unknown): string {
 }
 
 /** How long a streaming client may leave what was sent unread before its connection is cut. */
-export const STALLED_CLIENT_MS = 30_000;
+const STALLED_CLIENT_MS = 30_000;
 
 /**
  * A response written piece by piece, outside Fastify's reply (hijacked), for answers that last
