@@ -250,27 +250,38 @@ describe('a subscriber built with @agentry/subscriber', () => {
       handled.set(event.id, (handled.get(event.id) ?? 0) + 1);
       types.add(event.type);
     };
-    let sub: Subscription = await subscribe({ natsUrl: subscriberUrl(), durable: 'kit-all', handler, store: processed, maxInFlight: 1 });
-    await waitUntil(() => handled.size >= 5, { message: 'first events handled' });
-    await sub.stop(); // its own restart, mid-stream
+    // A message the server sent while the subscriber stopped (on the wire when it unsubscribed) is redelivered
+    // only after the consumer's ack wait: with the kit's default (30 s) the wait below failed ~1 run in 9 under
+    // load (the message after the last ack, e.g. #6, handled 30 s later). A short ack wait bounds that here.
+    const ackWaitMs = 3000;
+    let sub: Subscription = await subscribe({ natsUrl: subscriberUrl(), durable: 'kit-all', handler, store: processed, maxInFlight: 1, ackWaitMs });
+    try {
+      await waitUntil(() => handled.size >= 5, { message: 'first events handled' });
+    } finally {
+      await sub.stop(); // its own restart, mid-stream
+    }
 
     // A copy of an already handled event under another Nats-Msg-Id (what a republish after the duplicate window is).
     const [first] = await lifecycleMessages();
     await jetstream(nc).publish(first!.subject, JSON.stringify(first!.event), { msgID: 'copy-of-first' });
 
-    sub = await subscribe({ natsUrl: subscriberUrl(), durable: 'kit-all', handler, store: processed, maxInFlight: 4 });
+    sub = await subscribe({ natsUrl: subscriberUrl(), durable: 'kit-all', handler, store: processed, maxInFlight: 4, ackWaitMs });
     const published = await streamCount();
-    await waitUntil(() => handled.size >= published - 1, { message: 'every event handled after the restart' });
+    try {
+      await waitUntil(() => handled.size >= published - 1, { message: 'every event handled after the restart', timeoutMs: 30_000 });
 
-    await server.stop(); // NATS restart: the consumer's position survives in its store
-    await startServer();
-    await appendAgentLife(1, 11, 110, T0 + 20_000);
-    await waitUntil(async () => nc.isClosed() === false && (await streamCount().catch(() => 0)) >= published + EVENTS_PER_LIFE, {
-      message: 'published after the NATS restart',
-      timeoutMs: 30_000,
-    });
-    await waitUntil(() => handled.size >= published - 1 + EVENTS_PER_LIFE, { message: 'events after the NATS restart handled', timeoutMs: 30_000 });
-    await sub.stop();
+      await server.stop(); // NATS restart: the consumer's position survives in its store
+      await startServer();
+      await appendAgentLife(1, 11, 110, T0 + 20_000);
+      await waitUntil(async () => nc.isClosed() === false && (await streamCount().catch(() => 0)) >= published + EVENTS_PER_LIFE, {
+        message: 'published after the NATS restart',
+        timeoutMs: 30_000,
+      });
+      await waitUntil(() => handled.size >= published - 1 + EVENTS_PER_LIFE, { message: 'events after the NATS restart handled', timeoutMs: 30_000 });
+    } finally {
+      // Stopped even when a wait fails: a subscription left running keeps the worker alive and handles the next test's messages.
+      await sub.stop();
+    }
 
     expect(types).toEqual(new Set(LIFECYCLE_EVENT_TYPES));
     expect([...handled.values()].filter((n) => n !== 1)).toEqual([]);
