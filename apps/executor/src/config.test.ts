@@ -96,3 +96,15 @@ test('browser settings: host ports, runtime images and Chromium are checked at b
   expect(good.runtimeModulesDir).toBeUndefined();
   expect(loadExecutorConfig(base).egressHostPorts).toEqual([]);
 });
+
+test('EXECUTOR_WARM_RUNNERS: 0 (off) by default; at most EXECUTOR_SLOTS; a sandboxed pool needs a root executor', () => {
+  expect(loadExecutorConfig(base).warmRunners).toBe(0);
+  expect(() => loadExecutorConfig({ ...base, EXECUTOR_WARM_RUNNERS: '-1' })).toThrow(/EXECUTOR_WARM_RUNNERS/);
+  expect(() => loadExecutorConfig({ ...base, EXECUTOR_SLOTS: '2', EXECUTOR_WARM_RUNNERS: '3' })).toThrow(
+    /EXECUTOR_WARM_RUNNERS \(3\) must not exceed EXECUTOR_SLOTS \(2\)/,
+  );
+  expect(loadExecutorConfig({ ...base, AGENTRY_ISOLATION: 'none', EXECUTOR_WARM_RUNNERS: '2' }).warmRunners).toBe(2);
+  const sandboxed = () => loadExecutorConfig({ ...base, EXECUTOR_WARM_RUNNERS: '2' });
+  if (process.getuid?.() === 0) expect(sandboxed().warmRunners).toBe(2);
+  else expect(sandboxed).toThrow(/EXECUTOR_WARM_RUNNERS needs the executor to run as root/);
+});

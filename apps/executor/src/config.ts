@@ -63,6 +63,11 @@ export interface ExecutorConfig {
   runUser: { uid: number; gid: number };
   /** Processes this replica runs at once. */
   slots: number;
+  /**
+   * EXECUTOR_WARM_RUNNERS: sandboxed runtime processes kept started and waiting for a run (process/warm-pool.ts),
+   * never more than the free slots; each serves one run. 0 (default): every run is spawned when it starts.
+   */
+  warmRunners?: number;
   /** Time limit of an agent without `executionTimeLimit`. */
   defaultTimeLimitSeconds: number;
   runLimits: RunResourceLimits;
@@ -150,6 +155,7 @@ export function loadExecutorConfig(env: Record<string, string | undefined> = pro
       AGENTRY_RUN_UID: boundedInteger(65534, 1, 2_147_483_646),
       AGENTRY_RUN_GID: boundedInteger(65534, 1, 2_147_483_646),
       EXECUTOR_SLOTS: boundedInteger(4, 1, 1000),
+      EXECUTOR_WARM_RUNNERS: boundedInteger(0, 0, 1000),
       EXECUTOR_DEFAULT_TIME_LIMIT_SECONDS: boundedInteger(3600, 1, 7 * 86_400, 'of seconds'),
       EXECUTOR_MAX_TIME_LIMIT_SECONDS: boundedInteger(86_400, 1, 7 * 86_400, 'of seconds'),
       EXECUTOR_RUN_MEMORY_MB: boundedInteger(1024, 64, 1024 * 1024, 'of MiB'),
@@ -175,6 +181,8 @@ export function loadExecutorConfig(env: Record<string, string | undefined> = pro
       `EXECUTOR_DEFAULT_TIME_LIMIT_SECONDS (${c.EXECUTOR_DEFAULT_TIME_LIMIT_SECONDS}) must not exceed EXECUTOR_MAX_TIME_LIMIT_SECONDS (${c.EXECUTOR_MAX_TIME_LIMIT_SECONDS}), the ceiling of every run's time limit`,
     ]);
   }
+  const warmRunnerProblem = warmRunnersProblem(c.EXECUTOR_WARM_RUNNERS, c.EXECUTOR_SLOTS, c.AGENTRY_ISOLATION);
+  if (warmRunnerProblem) throw new ConfigError([warmRunnerProblem]);
   return {
     ...serviceConfig(c),
     secretKey: c.AGENTRY_SECRET_KEY,
@@ -187,6 +195,7 @@ export function loadExecutorConfig(env: Record<string, string | undefined> = pro
     browserExecutable: c.EXECUTOR_CHROMIUM,
     runUser: { uid: c.AGENTRY_RUN_UID, gid: c.AGENTRY_RUN_GID },
     slots: c.EXECUTOR_SLOTS,
+    warmRunners: c.EXECUTOR_WARM_RUNNERS,
     defaultTimeLimitSeconds: c.EXECUTOR_DEFAULT_TIME_LIMIT_SECONDS,
     runLimits: {
       memoryMb: c.EXECUTOR_RUN_MEMORY_MB,
@@ -209,6 +218,20 @@ export function loadExecutorConfig(env: Record<string, string | undefined> = pro
       orgWindowSeconds: c.EXECUTOR_ORG_WRITE_WINDOW_HOURS * 3600,
     },
   };
+}
+
+/**
+ * Warm runners wait for a free slot (more than the slots would never be used), and a sandboxed one
+ * gets its run's storage folder by a bind mount into its waiting sandbox, which needs root
+ * (process/storage-stage.ts): refused at boot rather than accepted and silently doing nothing.
+ */
+function warmRunnersProblem(warm: number, slots: number, isolation: IsolationMode): string | null {
+  if (warm === 0) return null;
+  if (warm > slots) return `EXECUTOR_WARM_RUNNERS (${warm}) must not exceed EXECUTOR_SLOTS (${slots}): a warm runner waits for a free slot`;
+  if (isolation !== 'none' && process.getuid?.() !== 0) {
+    return `EXECUTOR_WARM_RUNNERS needs the executor to run as root with a sandbox (it binds each run's storage folder into a waiting sandbox): set EXECUTOR_WARM_RUNNERS=0, or run the executor as root`;
+  }
+  return null;
 }
 
 /** A run's time limit: the agent's executionTimeLimit, else the default; never beyond the operator's ceiling. */

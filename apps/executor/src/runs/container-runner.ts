@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { resultFileNames, type AgentLaunchSnapshot } from '@agentry/contracts';
 import { RpcClient } from '@agentry/messaging';
@@ -9,7 +9,7 @@ import type { ContainerState } from '../containers/domain/container.js';
 import type { EndCause } from '../containers/domain/end-decision.js';
 import { OrgObjects } from '../org-objects/org-objects.js';
 import { NATS_CONNECTION } from '../platform/platform.module.js';
-import { startRun, type RunOutcome } from '../process/index.js';
+import { WarmPool, type RunOutcome } from '../process/index.js';
 import { RegistryClient, runActor } from '../registry/registry.client.js';
 import { AgentStorage } from '../storage/agent-storage.js';
 import { AgentSlots } from './agent-slots.js';
@@ -45,7 +45,7 @@ const logger = new Logger('ContainerRunner');
  * container ends and its slot and heartbeat are given back.
  */
 @Injectable()
-export class ContainerRunner {
+export class ContainerRunner implements OnModuleDestroy {
   constructor(
     @Inject(EXECUTOR_CONFIG) private readonly config: ExecutorConfig,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
@@ -61,6 +61,52 @@ export class ContainerRunner {
     private readonly live: LivePublisher,
     private readonly rpc: RpcClient,
   ) {}
+
+  /**
+   * Every run starts through the pool: on a warm runner when one of exactly the run's spawn-time shape
+   * is idle (EXECUTOR_WARM_RUNNERS; the shape is this executor's for a script without an image header),
+   * else spawned cold, as with no pool (process/warm-pool.ts).
+   */
+  private pool: WarmPool | null = null;
+  private poolClosed: Promise<void> | null = null;
+
+  private warmPool(): WarmPool {
+    this.pool ??= new WarmPool({
+      size: this.config.warmRunners ?? 0,
+      maxRuns: this.config.slots,
+      shape: {
+        workRoot: this.config.workDir,
+        isolation: this.config.isolation,
+        runUser: this.config.runUser,
+        egressDenied: this.config.egressDenied,
+        egressHostPorts: this.config.egressHostPorts,
+        image: this.imageFor('').image,
+        limits: this.config.runLimits,
+      },
+      onProblem: (problem) => logger.warn(problem),
+    });
+    return this.pool;
+  }
+
+  /** Fills the warm pool (the launch worker starts it with itself). */
+  async startWarmRunners(): Promise<void> {
+    if (this.config.warmRunners) await this.warmPool().start();
+  }
+
+  /** No more warm runners: idle ones are killed at once (drain, shutdown); resolves once runs on handed-out ones have ended too. */
+  stopWarmRunners(): Promise<void> {
+    this.poolClosed ??= this.pool?.close() ?? Promise.resolve();
+    return this.poolClosed;
+  }
+
+  /** Warm runners waiting for a run now. */
+  get idleWarmRunners(): number {
+    return this.pool?.idleCount ?? 0;
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.stopWarmRunners();
+  }
 
   /** This executor's runtime images, read once (the operator's were checked at boot by the config). */
   private images: RuntimeImages | null = null;
@@ -119,7 +165,7 @@ export class ContainerRunner {
       new RunWriteQuota(this.config.scriptWrites ?? DEFAULT_SCRIPT_WRITE_QUOTAS, this.orgWriteUsage, local.orgId),
       new ScriptNotifications(this.rpc),
     );
-    const process = await startRun(
+    const process = await this.warmPool().startRun(
       {
         containerId: local.containerId,
         agentId: local.agentId,

@@ -74,6 +74,7 @@ export class LaunchWorker {
 
   async start(): Promise<void> {
     const consumer = await jetstream(this.nc).consumers.get(LAUNCH_STREAM, LAUNCH_CONSUMER);
+    await this.runner.startWarmRunners();
     this.running = true;
     this.loop = this.pull(consumer);
   }
@@ -81,6 +82,8 @@ export class LaunchWorker {
   /** Stops pulling; launches in hand go back to the queue. Runs in progress go on (see `runsInProgress`). */
   async stop(): Promise<void> {
     this.running = false;
+    // No new run starts here: idle warm runners go now (runs on handed-out ones go on).
+    void this.runner.stopWarmRunners();
     this.wake?.();
     await this.batch?.close().catch(() => undefined);
     await this.loop;
