@@ -1,13 +1,16 @@
-// Launch benchmark (issue 3): in one run,
+// Launch benchmark (issues 3, 14): in one run,
 //  (a) bare `node script.js` spawns: spawn → first stdout line, p50 / p99; completed runs per second
 //      with BENCH_CONCURRENCY at once;
 //  (b) the same script launched through the gateway (`output=event-stream`): launch request → first
 //      `data:` line at the client, p50 / p99; completed launches per second at the same concurrency;
-//  (c) output line → SSE client latency at 1,000 lines/s (p50 / p99 / max).
-// (a) and (b) take turns (run by run, then in short throughput rounds) on the same machine state.
+//  (c) output line → SSE client latency at 1,000 lines/s (p50 / p99 / max);
+//  (d) the process runner alone with its warm pool (runner-modes.mjs): hand-out → first line p50, the
+//      executor's start call p50, runs/s at BENCH_CONCURRENCY — beside bare spawns again, taking turns.
+// (a) and (b) take turns (run by run, then in short throughput rounds) on the same machine state. The
+// executor keeps BENCH_WARM_RUNNERS warm sandboxed runners (default BENCH_CONCURRENCY; 0: all cold).
 // Usage: npm run build && node bench/launch/run.mjs   (env: BENCH_RUNS=40, BENCH_SECONDS=10,
-// BENCH_CONCURRENCY=4, BENCH_ISOLATION=auto|bubblewrap|none, BENCH_LINE_SECONDS=5, BENCH_VERBOSE=1).
-// Prints figures and ratios; asserts nothing.
+// BENCH_CONCURRENCY=4, BENCH_WARM_RUNNERS, BENCH_ISOLATION=auto|bubblewrap|none, BENCH_LINE_SECONDS=5,
+// BENCH_VERBOSE=1). Prints figures and ratios; asserts nothing.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,12 +18,14 @@ import { join } from 'node:path';
 import { createAgent, startPlatform } from './platform.mjs';
 import { now, readEventStream } from './sse-client.mjs';
 import { reportFigure } from '../summary.mjs';
+import { measureRunnerModes, printRunnerModes } from './runner-modes.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 40);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
 const ISOLATION = process.env.BENCH_ISOLATION ?? 'auto';
 const LINE_SECONDS = Number(process.env.BENCH_LINE_SECONDS ?? 5);
+const WARM_RUNNERS = Number(process.env.BENCH_WARM_RUNNERS ?? CONCURRENCY);
 const LINES_PER_SECOND = 1000;
 const WARMUP = 3;
 
@@ -128,8 +133,12 @@ async function main() {
   await writeFile(file, SCRIPT);
   let platform;
   try {
-    console.log(`launch benchmark: ${RUNS} sequential runs each, ${SECONDS} s at concurrency ${CONCURRENCY}, isolation ${ISOLATION}`);
-    platform = await startPlatform({ slots: CONCURRENCY, isolation: ISOLATION });
+    console.log(
+      `launch benchmark: ${RUNS} sequential runs each, ${SECONDS} s at concurrency ${CONCURRENCY}, isolation ${ISOLATION}, ${WARM_RUNNERS} warm runners`,
+    );
+    // Warm sandboxed runners (apps/executor/src/process/warm-pool.ts); 0: every run spawned cold.
+    const extraEnv = (service) => (service === 'executor' ? { EXECUTOR_WARM_RUNNERS: String(WARM_RUNNERS) } : {});
+    platform = await startPlatform({ slots: CONCURRENCY, isolation: ISOLATION, extraEnv });
     const agentId = await createAgent(platform, 'bench_first_line', SCRIPT, CONCURRENCY);
     const contenders = {
       async bare() {
@@ -145,6 +154,14 @@ async function main() {
 
     const linesAgentId = await createAgent(platform, 'bench_lines', LINES_SCRIPT, 1);
     const lines = await lineLatency(platform, linesAgentId);
+    await platform.stop();
+    platform = undefined;
+
+    // (d) The runner alone, its warm pool beside bare spawns (sandboxed with network where usable).
+    console.log(`\nprocess runner with a warm pool of ${CONCURRENCY} (runner-modes.mjs), beside bare spawns:`);
+    const runner = await measureRunnerModes({ runs: RUNS, seconds: SECONDS, concurrency: CONCURRENCY, modes: ['warm'], networks: ['auto'] });
+    printRunnerModes(runner);
+    const [warmName, warm] = Object.entries(runner.results).find(([name]) => name.startsWith('warm pool'));
 
     console.log('\nlaunch → first output line          p50         p99');
     console.log(`  bare node spawn              ${ms(bare.p50).padStart(10)}  ${ms(bare.p99).padStart(10)}`);
@@ -160,7 +177,7 @@ async function main() {
     console.log(`  p50 ${ms(lines.p50)}   p99 ${ms(lines.p99)}   max ${ms(lines.max)}   (aim: p99 ≤ 10 ms)`);
     reportFigure({
       bench: 'launch',
-      measure: 'launch → first output line, p50',
+      measure: `launch → first output line, p50 (through the gateway, ${WARM_RUNNERS} warm runners)`,
       figure: ms(gateway.p50),
       baseline: `bare node spawn ${ms(bare.p50)}`,
       ratio: `${(gateway.p50 / bare.p50).toFixed(2)}x (lower is better)`,
@@ -168,11 +185,36 @@ async function main() {
     });
     reportFigure({
       bench: 'launch',
-      measure: `completed runs/s, ${CONCURRENCY} at once`,
+      measure: `completed runs/s, ${CONCURRENCY} at once (through the gateway, ${WARM_RUNNERS} warm runners)`,
       figure: gatewayRate.toFixed(1),
       baseline: `bare spawns ${bareRate.toFixed(1)}`,
       ratio: `${(gatewayRate / bareRate).toFixed(2)}x`,
       aim: '≥ 0.8x',
+    });
+    const bareRunner = runner.baseline;
+    reportFigure({
+      bench: 'launch',
+      measure: `runner: hand-out → first line p50 (${warmName})`,
+      figure: ms(warm.firstLine.p50),
+      baseline: `bare node spawn ${ms(bareRunner.firstLine.p50)}`,
+      ratio: `${(warm.firstLine.p50 / bareRunner.firstLine.p50).toFixed(2)}x (lower is better)`,
+      aim: '≤ 0.5x',
+    });
+    reportFigure({
+      bench: 'launch',
+      measure: `runner: completed runs/s, ${CONCURRENCY} at once (${warmName}, ${(runner.warmShare[warmName] * 100).toFixed(0)}% warm)`,
+      figure: warm.perSecond.toFixed(1),
+      baseline: `bare spawns ${bareRunner.perSecond.toFixed(1)}`,
+      ratio: `${(warm.perSecond / bareRunner.perSecond).toFixed(2)}x`,
+      aim: '≥ 0.8x',
+    });
+    reportFigure({
+      bench: 'launch',
+      measure: 'runner: executor work to start a run on a warm runner (start call), p50',
+      figure: ms(warm.start.p50),
+      baseline: '',
+      ratio: '',
+      aim: '≤ 5 ms',
     });
     reportFigure({
       bench: 'launch',
