@@ -8,6 +8,7 @@ import { checkpointsReached } from './checkpoints.js';
 import { LeadershipSession } from './leadership-session.js';
 import type { Projection } from './projection.js';
 import { ProjectionWorker } from './projection-worker.js';
+import { SharedPageReader } from './shared-page-reader.js';
 
 export interface ProjectionRunnerOptions {
   /** Events per transaction, for every projection (default: the projection's own batchSize, else 1000). */
@@ -26,6 +27,11 @@ const DEFAULTS = { batchSize: 1000, pollIntervalMs: 2000, leadershipRetryMs: 300
 const HELD_BACK_RETRY_MS = 20;
 const ERROR_RETRY_MS = 1000;
 const WAIT_FOR_POLL_MS = 200;
+/**
+ * A projection's checkpoint row follows pages it had nothing to apply from at most this late: waitFor on
+ * this instance reads the leaders' checkpoints in memory; on another replica it waits up to this long more.
+ */
+const CHECKPOINT_SAVE_DELAY_MS = 200;
 const DEFAULT_WAIT_TIMEOUT_MS = 10_000;
 
 /**
@@ -54,6 +60,7 @@ export class ProjectionRunner {
     if (duplicate) throw new Error(`two projections are named ${duplicate}`);
     this.settings = { ...DEFAULTS, ...withoutUndefined(options) } as Required<Omit<ProjectionRunnerOptions, 'onError' | 'onParking'>>;
     this.onError = options.onError ?? ((error, projection) => console.error(`[projections] ${projection}:`, error instanceof Error ? error.message : error));
+    const pages = new SharedPageReader(dataSource, projections);
     this.workers = projections.map(
       (projection) =>
         new ProjectionWorker(dataSource, projection, {
@@ -63,6 +70,8 @@ export class ProjectionRunner {
           onError: this.onError,
           onAdvanced: () => this.checkpointMoved.emit('moved'),
           onParking: options.onParking ?? ((message) => console.warn(`[projections] ${message}`)),
+          readPage: (from, limit) => pages.read(from, limit),
+          checkpointSaveDelayMs: CHECKPOINT_SAVE_DELAY_MS,
         }),
     );
   }

@@ -125,21 +125,26 @@ async function countingProjection(name: string, type: string): Promise<Projectio
 }
 
 describe('ProjectionWorker pages', () => {
-  it('moves past pages of other types (one fenced statement each) and applies its own type once, with two instances leading', async () => {
-    const projection = await countingProjection('wanted-only', 'wanted');
-    const workers = [new ProjectionWorker(db.dataSource, projection, quickOptions), new ProjectionWorker(db.dataSource, projection, quickOptions)];
-    workers.forEach((worker) => worker.lead());
-    let last: LogPosition = LOG_START;
-    for (let i = 0; i < 30; i++) {
-      last = (await db.store.append(`w-${i}`, 's', [{ type: i % 5 === 0 ? 'wanted' : 'other', data: {} }], { expectedVersion: 'any' })).position;
-      if (i % 3 === 0) workers.forEach((worker) => worker.wake());
-    }
-    workers.forEach((worker) => worker.wake());
-    await waitUntil(() => checkpointReached(projection.name, last), { message: 'wanted-only caught up' });
-    workers.forEach((worker) => worker.abdicate());
-    await Promise.all(workers.map((worker) => worker.idle()));
-    expect(await projection.applied()).toBe(6);
-  });
+  it.each([0, 30])(
+    'moves past pages of other types (their checkpoint row written %i ms later) and applies its own type once, with two instances leading',
+    async (checkpointSaveDelayMs) => {
+      const wanted = `wanted-${checkpointSaveDelayMs}`; // each case's own type: the log keeps the other case's events
+      const projection = await countingProjection(`wanted-only-${checkpointSaveDelayMs}`, wanted);
+      const options = { ...quickOptions, checkpointSaveDelayMs };
+      const workers = [new ProjectionWorker(db.dataSource, projection, options), new ProjectionWorker(db.dataSource, projection, options)];
+      workers.forEach((worker) => worker.lead());
+      let last: LogPosition = LOG_START;
+      for (let i = 0; i < 30; i++) {
+        last = (await db.store.append(`w-${i}`, 's', [{ type: i % 5 === 0 ? wanted : 'other', data: {} }], { expectedVersion: 'any' })).position;
+        if (i % 3 === 0) workers.forEach((worker) => worker.wake());
+      }
+      workers.forEach((worker) => worker.wake());
+      await waitUntil(() => checkpointReached(projection.name, last), { message: 'wanted-only caught up' });
+      workers.forEach((worker) => worker.abdicate());
+      await Promise.all(workers.map((worker) => worker.idle()));
+      expect(await projection.applied()).toBe(6);
+    },
+  );
 
   it('applies an event committed behind an older open transaction once that transaction ends, with no NOTIFY or wake after it', async () => {
     const projection = await countingProjection('behind-open', 'behind');
