@@ -1,7 +1,7 @@
 // The process runner measured beside bare `node script.js` spawns, in one run, taking turns: spawn or
 // hand-out → first stdout line, p50 / p99; how long the executor's own start call takes (startRun resolving:
 // folder, storage, cgroup, spawn — or, warm, the run's files written and its storage bound into a waiting
-// sandbox); completed runs per second with `concurrency` at once. Used by spawn-baseline.mjs (every mode)
+// sandbox; wall time and this process's CPU time); completed runs per second with `concurrency` at once. Used by spawn-baseline.mjs (every mode)
 // and run.mjs (bare vs warm pool, for `npm run bench`). Needs apps/executor built. Asserts nothing.
 import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -42,7 +42,7 @@ function bareRun(scriptFile) {
     child.once('error', reject);
     child.once('close', resolve);
   });
-  return Promise.all([firstLine, done]).then(([line]) => ({ firstLineMs: line - started, doneMs: now() - started, startMs: 0 }));
+  return Promise.all([firstLine, done]).then(([line]) => ({ firstLineMs: line - started, doneMs: now() - started, startMs: 0, startCpuMs: 0 }));
 }
 
 let nextId = 1;
@@ -68,6 +68,7 @@ function request(root, isolation, network) {
 /** One run through `start` (startRun, or a pool's): first line, outcome, and how long the start call itself took. */
 async function runnerRun(start, req) {
   const started = now();
+  const cpu = process.cpuUsage();
   let deliver;
   const firstLine = firstLineOf((on) => (deliver = on));
   // The script's own first line: the warning an unsandboxed run starts with is the runner's, written at once.
@@ -76,9 +77,12 @@ async function runnerRun(start, req) {
     onRequest: async () => null,
   });
   const startMs = now() - started;
+  // This process's CPU while the start call ran (sequential samples: nothing else of the bench runs meanwhile).
+  const used = process.cpuUsage(cpu);
+  const startCpuMs = (used.user + used.system) / 1000;
   const [line, outcome] = await Promise.all([firstLine, run.outcome]);
   if (outcome.reason !== 'exited' || outcome.exitCode !== 0) throw new Error(`run failed: ${JSON.stringify(outcome)}`);
-  return { firstLineMs: line - started, doneMs: now() - started, startMs };
+  return { firstLineMs: line - started, doneMs: now() - started, startMs, startCpuMs };
 }
 
 /** A contender: `once()` for a sequential sample (a warm pool first waits for an idle runner: launches not back to back), `busy()` at saturation. */
@@ -92,14 +96,15 @@ function contender(name, once, busy = once) {
  */
 async function measure(contenders, { runs, seconds, concurrency, rounds = 5 }) {
   for (let i = 0; i < WARMUP; i++) for (const c of contenders) await c.once();
-  const samples = new Map(contenders.map((c) => [c.name, { firstLine: [], done: [], start: [] }]));
+  const samples = new Map(contenders.map((c) => [c.name, { firstLine: [], done: [], start: [], startCpu: [] }]));
   for (let i = 0; i < runs; i++) {
     for (const c of contenders) {
-      const { firstLineMs, doneMs, startMs } = await c.once();
+      const { firstLineMs, doneMs, startMs, startCpuMs } = await c.once();
       const s = samples.get(c.name);
       s.firstLine.push(firstLineMs);
       s.done.push(doneMs);
       s.start.push(startMs);
+      s.startCpu.push(startCpuMs);
     }
   }
   const totals = new Map(contenders.map((c) => [c.name, { done: 0, seconds: 0 }]));
@@ -123,7 +128,10 @@ async function measure(contenders, { runs, seconds, concurrency, rounds = 5 }) {
     contenders.map((c) => {
       const s = samples.get(c.name);
       const t = totals.get(c.name);
-      return [c.name, { firstLine: stats(s.firstLine), done: stats(s.done), start: stats(s.start), perSecond: t.done / t.seconds }];
+      return [
+        c.name,
+        { firstLine: stats(s.firstLine), done: stats(s.done), start: stats(s.start), startCpu: stats(s.startCpu), perSecond: t.done / t.seconds },
+      ];
     }),
   );
 }
@@ -195,7 +203,7 @@ export function printRunnerModes({ results, baseline, warmShare }) {
   for (const [name, r] of Object.entries(results)) {
     console.log(
       `${name.padEnd(38)} first line p50 ${r.firstLine.p50.toFixed(1)} ms (${ratio(r.firstLine.p50, baseline.firstLine.p50)}), ` +
-        `p99 ${r.firstLine.p99.toFixed(1)} ms; start call p50 ${r.start.p50.toFixed(1)} ms; spawn→outcome p50 ${r.done.p50.toFixed(1)} ms; ` +
+        `p99 ${r.firstLine.p99.toFixed(1)} ms; start call p50 ${r.start.p50.toFixed(1)} ms (CPU ${r.startCpu.p50.toFixed(1)} ms); spawn→outcome p50 ${r.done.p50.toFixed(1)} ms; ` +
         `${r.perSecond.toFixed(1)} runs/s (${ratio(r.perSecond, baseline.perSecond)})` +
         (name in warmShare ? `; ${(warmShare[name] * 100).toFixed(0)}% of its runs warm` : ''),
     );

@@ -190,16 +190,16 @@ export class WarmPool {
   private async assign(warm: WarmRunner, { req, hooks, isolation, user }: PreparedRun): Promise<RunningProcess> {
     const { runner, stage } = warm;
     try {
-      runner.folder.scriptFile = await writeRunFiles(
-        runner.folder.dir,
-        req.scriptName,
-        req.scriptText,
-        req.dependencies?.libraries ?? [],
-        moduleLinks(req, isolation),
-      );
-      await mkdir(req.storageDir, { recursive: true });
-      await giveToRunUser(req.storageDir, user);
-      await stage?.bind(req.storageDir);
+      // Both at once: they touch different folders (this is the run's critical path).
+      const [scriptFile] = await Promise.all([
+        writeRunFiles(runner.folder.dir, req.scriptName, req.scriptText, req.dependencies?.libraries ?? [], moduleLinks(req, isolation)),
+        (async () => {
+          await mkdir(req.storageDir, { recursive: true });
+          await giveToRunUser(req.storageDir, user);
+          await stage?.bind(req.storageDir);
+        })(),
+      ]);
+      runner.folder.scriptFile = scriptFile;
     } catch (error) {
       void runner.release();
       return notStarted(error);
