@@ -149,9 +149,10 @@ export class AppendBatcher {
       this.stats.batches++;
       this.stats.batchedAppends += group.length;
     }
+    const byStream = new Map(firstOfStream.map((one) => [one.call.streamId, one]));
     const answered = new Set<Waiting>();
-    for (const row of rows) {
-      const winner = firstOfStream[row.n - 1]!;
+    for (const { stream_id: streamId, ...row } of rows) {
+      const winner = byStream.get(streamId)!;
       winner.resolve({ outcome: 'appended', ...row });
       answered.add(winner);
     }
