@@ -8,6 +8,7 @@ import { checkpointsReached } from './checkpoints.js';
 import { LeadershipSession } from './leadership-session.js';
 import type { Projection } from './projection.js';
 import { ProjectionWorker } from './projection-worker.js';
+import { CheckpointWriter } from './checkpoint-writer.js';
 import { SharedPageReader } from './shared-page-reader.js';
 
 export interface ProjectionRunnerOptions {
@@ -48,6 +49,7 @@ export class ProjectionRunner {
   private session: LeadershipSession | undefined;
   private campaign: Promise<void> | undefined;
   private timers: NodeJS.Timeout[] = [];
+  private heldBackTimer: NodeJS.Timeout | undefined;
   private running = false;
 
   constructor(
@@ -61,6 +63,7 @@ export class ProjectionRunner {
     this.settings = { ...DEFAULTS, ...withoutUndefined(options) } as Required<Omit<ProjectionRunnerOptions, 'onError' | 'onParking'>>;
     this.onError = options.onError ?? ((error, projection) => console.error(`[projections] ${projection}:`, error instanceof Error ? error.message : error));
     const pages = new SharedPageReader(dataSource, projections);
+    const checkpoints = new CheckpointWriter(dataSource);
     this.workers = projections.map(
       (projection) =>
         new ProjectionWorker(dataSource, projection, {
@@ -72,6 +75,14 @@ export class ProjectionRunner {
           onParking: options.onParking ?? ((message) => console.warn(`[projections] ${message}`)),
           readPage: (from, limit) => pages.read(from, limit),
           checkpointSaveDelayMs: CHECKPOINT_SAVE_DELAY_MS,
+          advanceCheckpoint: (name, from, to) => checkpoints.advance(name, from, to),
+          // One look again for all: the projections at the same checkpoint share its read.
+          onHeldBack: () => {
+            this.heldBackTimer ??= setTimeout(() => {
+              this.heldBackTimer = undefined;
+              this.wakeLeaders();
+            }, HELD_BACK_RETRY_MS);
+          },
         }),
     );
   }
@@ -101,6 +112,8 @@ export class ProjectionRunner {
     this.running = false;
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
+    clearTimeout(this.heldBackTimer);
+    this.heldBackTimer = undefined;
     await this.campaign;
     for (const worker of this.workers) worker.abdicate();
     await Promise.all(this.workers.map((worker) => worker.idle()));

@@ -22,6 +22,10 @@ export interface WorkerOptions {
    * restart that re-reads pages it had no use for applies nothing.
    */
   checkpointSaveDelayMs?: number;
+  /** Moves the checkpoint row outside a batch (default: advanceCheckpoint); a runner writes its workers' moves together. */
+  advanceCheckpoint?: (name: string, from: LogPosition, to: LogPosition) => Promise<boolean>;
+  /** Events are held back behind an open transaction (default: this worker looks again after heldBackRetryMs); a runner wakes all its workers at once. */
+  onHeldBack?: () => void;
   /** Reads a page of the log (default: this projection's types only); a runner shares one read among its workers. */
   readPage?: (from: LogPosition, limit: number) => Promise<LogPage>;
 }
@@ -138,7 +142,10 @@ export class ProjectionWorker {
         this.batchStartedAt = Date.now();
         const { count, heldBack } = await this.runBatch().finally(() => (this.batchStartedAt = undefined));
         if (count === this.options.batchSize) this.wakeRequested = true;
-        else if (heldBack) this.wakeLater(this.options.heldBackRetryMs);
+        else if (heldBack) {
+          if (this.options.onHeldBack) this.options.onHeldBack();
+          else this.wakeLater(this.options.heldBackRetryMs);
+        }
       } catch (error) {
         // Whatever failed, the stored checkpoint is the truth to continue from (another instance
         // may have applied this batch: a read-model conflict is then just a symptom of that).
@@ -199,18 +206,24 @@ export class ProjectionWorker {
       this.saveRequested = true; // the drain loop saves before it reads on
       return;
     }
-    this.saveTimer ??= setTimeout(() => {
-      this.saveTimer = undefined;
-      this.saveRequested = true;
-      this.kick();
-    }, delay);
+    // Due at the next multiple of the delay on the clock, so a runner's workers save in the same turn
+    // (and their moves share one statement).
+    this.saveTimer ??= setTimeout(
+      () => {
+        this.saveTimer = undefined;
+        this.saveRequested = true;
+        this.kick();
+      },
+      delay - (Date.now() % delay),
+    );
   }
 
   /** Writes the checkpoint's row when it is behind, fenced by the row as this worker last knew it. */
   private async saveCheckpoint(): Promise<void> {
     const { checkpoint, stored } = this;
     if (!checkpoint || !stored || compareLogPositions(checkpoint, stored) === 0) return;
-    if (!(await advanceCheckpoint(this.dataSource, this.projection.name, stored, checkpoint))) {
+    const advance = this.options.advanceCheckpoint ?? ((name, from, to) => advanceCheckpoint(this.dataSource, name, from, to));
+    if (!(await advance(this.projection.name, stored, checkpoint))) {
       throw new FencedOut(`${this.projection.name}: checkpoint moved by another instance`);
     }
     this.stored = checkpoint;
