@@ -7,6 +7,8 @@
 //
 //   npx turbo run build --filter=@agentry/gateway --filter=@agentry/registry && node bench/gateway/run.mjs
 //
+// Then how long the cached gateway keeps serving an agent's old record after a save through the other
+// gateway (which it hears of only through the relayed event): BENCH_STALENESS_SAMPLES saves (20).
 // BENCH_SECONDS per round (5), BENCH_ROUNDS (2), BENCH_CONCURRENCY (16). BENCH_CPU_PROF=<dir>: the cached
 // gateway runs under a CPU profiler (cpu-profile.mjs) and writes its profile there when the bench stops it.
 // Registry and gateways run from their dist/ as child processes (as `npm start` does) on embedded
@@ -26,6 +28,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const VERBOSE = process.env.BENCH_VERBOSE === '1';
+const STALENESS_SAMPLES = Number(process.env.BENCH_STALENESS_SAMPLES ?? 20);
 
 const output = {
   color: false,
@@ -193,6 +196,45 @@ try {
     });
   }
   console.log('\naims (issue 14): cached agents/fetch ≥ 5,000 req/s, p99 ≤ 20 ms, ≥ 0.2× the bare route');
+
+  // Staleness on another replica: the record is cached on the cached gateway (read after the settle window),
+  // a save goes through the other gateway, and the cached one is read in a loop from the save's answer until
+  // it shows the new name — the time the relayed event takes to reach it and drop the entry.
+  const readName = async () => {
+    const res = await fetch(`http://127.0.0.1:${cachedPort}${fetchPath}`, { headers: auth });
+    return (await res.json()).name;
+  };
+  const staleMs = [];
+  for (let i = 0; i < STALENESS_SAMPLES; i++) {
+    await sleep(1500); // past AGENT_CACHE_SETTLE_MS since the previous save: the next read is kept
+    await readName();
+    const name = `bench-${i}`;
+    const res = await fetch(`http://127.0.0.1:${uncachedPort}/api/v2/agents/save`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ id: agentId, name, scriptId }),
+    });
+    if (!res.ok) throw new Error(`save answered ${res.status}`);
+    await res.arrayBuffer();
+    const answered = performance.now();
+    while ((await readName()) !== name) {
+      // the cached gateway still answers the old record
+    }
+    staleMs.push(performance.now() - answered);
+  }
+  staleMs.sort((a, b) => a - b);
+  const stalePoint = (p) => staleMs[Math.min(staleMs.length - 1, Math.floor(p * staleMs.length))].toFixed(1);
+  console.log(
+    `\nanother replica's cached record after a save's answer: stale for p50 ${stalePoint(0.5)} ms, max ${stalePoint(1)} ms over ${staleMs.length} saves (the relayed event's way to it)`,
+  );
+  reportFigure({
+    bench: 'gateway',
+    measure: `another replica's cached agent read, stale after a save answered: p50 / max of ${staleMs.length}`,
+    figure: `${stalePoint(0.5)} / ${stalePoint(1)} ms`,
+    baseline: '',
+    ratio: '',
+    aim: '',
+  });
 } finally {
   while (stops.length)
     await stops
