@@ -204,7 +204,9 @@ describe.each(isolations)('warm runners (%s)', (isolation) => {
         ['NODE_OPTIONS (read at start)', { env: { NODE_OPTIONS: '--no-warnings' } }],
         ['LANG (read at start)', { env: { LANG: 'fr_FR.UTF-8' } }],
         ['LD_PRELOAD (read at exec)', { env: { LD_PRELOAD: '' } }],
-        ...(isolation === 'bubblewrap' ? ([['egress rules', { egressDenied: [{ family: 4, address: '198.51.100.0', prefix: 24 }] }]] as const) : []),
+        ...(isolation === 'bubblewrap'
+          ? [['egress rules', { egressDenied: [{ family: 4, address: '198.51.100.0', prefix: 24 }] }] satisfies [string, Parameters<typeof startScript>[2]]]
+          : []),
       ];
       for (const [what, options] of differences) {
         if (what === 'isolation' && !bubblewrapUsable) continue;
