@@ -144,12 +144,18 @@ async function main() {
 
     const total = Object.values(spent).reduce((a, b) => a + b, 0);
     console.log(`\n${runs} runs in ${wallSeconds.toFixed(1)} s (${(runs / wallSeconds).toFixed(1)} runs/s), load average ${load.toFixed(1)} at start`);
-    console.log('\nCPU per completed run           (idle: CPU ms per second with no run)');
+    // "beyond idle": the run's own cost, without the idle cost of the seconds it took (which grows with the load).
+    const beyondIdle = (cpuMs, idleMsPerSecond) => (cpuMs - idleMsPerSecond * wallSeconds) / runs;
+    console.log('\nCPU per completed run     all    beyond idle   (idle: CPU ms per second with no run)');
     for (const name of [...names].sort((a, b) => spent[b] - spent[a])) {
-      console.log(`  ${name.padEnd(12)} ${(spent[name] / runs).toFixed(1).padStart(8)} ms   (idle ${idle[name].toFixed(1)} ms/s)`);
+      console.log(
+        `  ${name.padEnd(12)} ${(spent[name] / runs).toFixed(1).padStart(8)} ms ${beyondIdle(spent[name], idle[name]).toFixed(1).padStart(8)} ms   (idle ${idle[name].toFixed(1)} ms/s)`,
+      );
     }
     const idleTotal = Object.values(idle).reduce((a, b) => a + b, 0);
-    console.log(`  ${'all'.padEnd(12)} ${(total / runs).toFixed(1).padStart(8)} ms   (idle ${idleTotal.toFixed(1)} ms/s)`);
+    console.log(
+      `  ${'all'.padEnd(12)} ${(total / runs).toFixed(1).padStart(8)} ms ${beyondIdle(total, idleTotal).toFixed(1).padStart(8)} ms   (idle ${idleTotal.toFixed(1)} ms/s)`,
+    );
     console.log(`  ${'bare spawn'.padEnd(12)} ${bareMs.toFixed(1).padStart(8)} ms   (ratio all / bare ${(total / runs / bareMs).toFixed(2)}x)`);
     if (statements.length) {
       console.log('\nPostgres statements per completed run (pg_stat_statements, by total execution time)');

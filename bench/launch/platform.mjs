@@ -11,6 +11,11 @@ import { ServiceProcess } from '../../deploy/local/lib/service-process.mjs';
 import { SERVICES, serviceEnv } from '../../deploy/local/lib/services.mjs';
 
 const VERBOSE = process.env.BENCH_VERBOSE === '1';
+/** Node options for the services only, not for the bare spawns they are compared with (e.g. an --import hook resolving a library to another build, for an A/B). */
+const SERVICE_NODE_OPTIONS = process.env.BENCH_SERVICE_NODE_OPTIONS;
+
+const withServiceNodeOptions = (env) =>
+  SERVICE_NODE_OPTIONS ? { ...env, NODE_OPTIONS: [SERVICE_NODE_OPTIONS, env.NODE_OPTIONS].filter(Boolean).join(' ') } : env;
 
 /** Service output is shown only with BENCH_VERBOSE=1, or when it looks like a failure. */
 const output = {
@@ -96,7 +101,7 @@ export async function startPlatform({ slots, isolation, services = SERVICES, ext
         name: service.name,
         entry: join(REPO_ROOT, service.entry),
         cwd: REPO_ROOT,
-        env: { ...serviceEnv(service, settings, baseEnv), ...extraEnv(service.name) },
+        env: withServiceNodeOptions({ ...serviceEnv(service, settings, baseEnv), ...extraEnv(service.name) }),
         output,
         maxRestarts: 0,
         onGiveUp: () => console.error(`${service.name} crashed: the figures below are not to be trusted`),
