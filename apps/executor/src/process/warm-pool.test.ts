@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { processExited, processTree } from './process-group.js';
 import { prepareRun } from './run.js';
@@ -253,4 +254,25 @@ describe.each(isolations)('warm runners (%s)', (isolation) => {
       await stop();
     }
   });
+});
+
+test("a pool starting on a work root removes warm runners' folders left by an executor that died; a live executor's and cold runs' folders stay", async () => {
+  const folders = scratch();
+  // A pid that was alive a moment ago and is gone now.
+  const deadPid = spawnSync('true').pid;
+  const dead = join(folders.workRoot, `warm-${deadPid}-abc123`);
+  const live = join(folders.workRoot, `warm-${process.pid}-def456`);
+  const cold = join(folders.workRoot, '42');
+  for (const dir of [dead, live, cold]) {
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'left.txt'), 'x');
+  }
+  const pool = new WarmPool({ size: 1, maxRuns: 1, shape: shapeFor('none', folders.workRoot) });
+  try {
+    await pool.start();
+    expect([existsSync(dead), existsSync(live), existsSync(cold)]).toEqual([false, true, true]);
+  } finally {
+    await pool.close();
+    folders.cleanup();
+  }
 });

@@ -10,7 +10,7 @@ import { moduleLinks } from './runtime-modules.js';
 import { sandboxNetwork } from './sandbox-network.js';
 import { StorageStages, type StorageStage } from './storage-stage.js';
 import type { Isolation, RunHooks, RunLimits, RunningProcess, RunRequest, SandboxNetwork } from './types.js';
-import { createWarmFolder, removeRunFolder, writeRunFiles } from './workdir.js';
+import { createWarmFolder, removeRunFolder, sweepWarmFolders, writeRunFiles } from './workdir.js';
 
 /**
  * What every warm runner of a pool is spawned with: the parts of a run fixed when its process starts
@@ -109,6 +109,7 @@ export class WarmPool {
     const isolation = await chooseIsolation(shape.isolation, user);
     const network = isolation === 'bubblewrap' ? await sandboxNetwork(shape.network, user) : 'none';
     if (isolation === 'bubblewrap') this.stages = await StorageStages.open(shape.workRoot);
+    await sweepWarmFolders(shape.workRoot);
     this.sandbox = { isolation, network, user };
     this.key = spawnKey(shape.workRoot, this.sandbox, shape);
     this.refill();

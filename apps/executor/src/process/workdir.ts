@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { ModuleLink } from './runtime-modules.js';
 import { runtimeModuleNames, runtimeScriptDir } from './runtime-files.js';
@@ -57,6 +57,28 @@ export async function createRunFolder(
  */
 export function createWarmFolder(workRoot: string): Promise<RunFolder> {
   return createEmptyFolder(workRoot, `warm-${process.pid}-${randomBytes(6).toString('hex')}`);
+}
+
+/**
+ * Warm runners' folders left by an executor that died (its pid is gone): removed. They hold only what
+ * a run wrote (a runner's storage is bound elsewhere, storage-stage.ts), like any run folder.
+ */
+export async function sweepWarmFolders(workRoot: string): Promise<number> {
+  const dead = (await readdir(workRoot).catch(() => [] as string[])).filter((name) => {
+    const pid = /^warm-(\d+)-[0-9a-f]+$/.exec(name)?.[1];
+    return pid !== undefined && !processAlive(Number(pid));
+  });
+  for (const name of dead) await rm(join(workRoot, name), { recursive: true, force: true, maxRetries: 3 });
+  return dead.length;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 async function createEmptyFolder(workRoot: string, name: string): Promise<RunFolder> {
