@@ -113,7 +113,10 @@ export async function startExecutorTestbed(opts: { config?: Partial<ExecutorConf
         diskMb: 256,
         maxTimeLimitSeconds: 3600,
       },
-      heartbeatTtlMs: 3000,
+      // Also how long a live replica may go without landing a beat before its runs are reaped "Executor lost":
+      // on a loaded CI machine lease writes took over 1 s (TTL 3 s: "lease refresh did not answer within 1000 ms"),
+      // and executor-lost saw a live retry reaped at 2 s. No test here waits on an expiry.
+      heartbeatTtlMs: 5000,
       retryBackoffMs: 100,
       logLevel: 'warn',
       ...opts.config,
