@@ -27,3 +27,11 @@ test('traceparent: a valid parent keeps its trace id with a new span; anything e
     expect(traceIdOf(fresh)).not.toBe('0af7651916cd43dd8448eb211c80319c');
   }
 });
+
+test('fresh trace and span ids never repeat, across refills of the random pool', () => {
+  // 2,000 traces of 24 random bytes each: about twelve refills of the 4 KiB pool.
+  const ids = Array.from({ length: 2000 }, () => childTraceparent(undefined));
+  expect(ids.every(isValidTraceparent)).toBe(true);
+  expect(new Set(ids.map(traceIdOf)).size).toBe(ids.length);
+  expect(new Set(ids.map((id) => id.slice(36, 52))).size).toBe(ids.length);
+});
