@@ -119,6 +119,8 @@ async function main() {
 
     const load = loadavg()[0];
     const before = Object.fromEntries(names.map((name) => [name, treeCpuMs(platform.pids[name])]));
+    // The process itself, without its children (the executor's runs, Postgres's backends).
+    const ownBefore = Object.fromEntries(names.map((name) => [name, stat(platform.pids[name]).ownMs]));
     const services = names.filter((name) => name !== 'postgres' && name !== 'nats');
     const toggleProfiles = () => PROFILE_DIR && services.forEach((name) => process.kill(platform.pids[name], 'SIGWINCH'));
     toggleProfiles();
@@ -127,6 +129,7 @@ async function main() {
     const runs = await saturate(() => launchOnce(platform, agentId), SECONDS);
     const wallSeconds = (Date.now() - started) / 1000;
     const spent = Object.fromEntries(names.map((name) => [name, treeCpuMs(platform.pids[name]) - before[name]]));
+    const own = Object.fromEntries(names.map((name) => [name, stat(platform.pids[name]).ownMs - ownBefore[name]]));
     toggleProfiles();
     const statements = db
       ? (
@@ -146,10 +149,10 @@ async function main() {
     console.log(`\n${runs} runs in ${wallSeconds.toFixed(1)} s (${(runs / wallSeconds).toFixed(1)} runs/s), load average ${load.toFixed(1)} at start`);
     // "beyond idle": the run's own cost, without the idle cost of the seconds it took (which grows with the load).
     const beyondIdle = (cpuMs, idleMsPerSecond) => (cpuMs - idleMsPerSecond * wallSeconds) / runs;
-    console.log('\nCPU per completed run     all    beyond idle   (idle: CPU ms per second with no run)');
+    console.log('\nCPU per completed run     all    beyond idle   own process   (idle: CPU ms per second with no run)');
     for (const name of [...names].sort((a, b) => spent[b] - spent[a])) {
       console.log(
-        `  ${name.padEnd(12)} ${(spent[name] / runs).toFixed(1).padStart(8)} ms ${beyondIdle(spent[name], idle[name]).toFixed(1).padStart(8)} ms   (idle ${idle[name].toFixed(1)} ms/s)`,
+        `  ${name.padEnd(12)} ${(spent[name] / runs).toFixed(1).padStart(8)} ms ${beyondIdle(spent[name], idle[name]).toFixed(1).padStart(8)} ms ${(own[name] / runs).toFixed(1).padStart(10)} ms   (idle ${idle[name].toFixed(1)} ms/s)`,
       );
     }
     const idleTotal = Object.values(idle).reduce((a, b) => a + b, 0);
