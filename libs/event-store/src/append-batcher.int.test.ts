@@ -157,6 +157,33 @@ test('a conflict inside a group fails that append alone, answered with the versi
   await Promise.all(pending);
 });
 
+test('hostile stream ids, types and data in one group are stored exactly as given', async () => {
+  // Array-literal syntax, SQL and JSON metacharacters, a bare NULL, non-BMP text: each travels as one element.
+  const hostile = ['NULL', 'a,b', '{x}', 'q"uo\\"te', "'; DROP TABLE events; --", 'sp ace', '\\N', 'ünï-😀', ''].map((s) => `gc-hostile-${randomUUID()}-${s}`);
+  const fillers = Array.from({ length: 4 }, () => stream('filler'));
+  const stats = appendBatcher(db.dataSource).stats;
+  const batchesBefore = stats.batches;
+  const outcomes = await Promise.all([
+    ...fillers.map((streamId) => settle(db.store.append(streamId, 'thing', [one()], { expectedVersion: 'any' }))),
+    ...hostile.map((streamId, i) =>
+      settle(
+        db.store.append(streamId, `type "${i}" {,}`, [{ type: `ev,"${i}"}`, data: { text: hostile[i], nested: ['\\', '"', '{}'] } }], {
+          expectedVersion: 'no_stream',
+        }),
+      ),
+    ),
+  ]);
+  expect(outcomes.every((o) => 'ok' in o && o.ok.appended)).toBe(true);
+  expect(stats.batches).toBeGreaterThan(batchesBefore);
+  for (const [i, streamId] of hostile.entries()) {
+    const { version, events } = await db.store.readStream(streamId);
+    expect(version).toBe(1);
+    expect(events.map((e) => ({ streamId: e.streamId, streamType: e.streamType, type: e.type, data: e.data }))).toEqual([
+      { streamId, streamType: `type "${i}" {,}`, type: `ev,"${i}"}`, data: { text: streamId, nested: ['\\', '"', '{}'] } },
+    ]);
+  }
+});
+
 test('two concurrent appends of the same ids to a stream with version any store them once', async () => {
   const streamId = stream('same-ids');
   const ids = [randomUUID(), randomUUID()];

@@ -152,7 +152,8 @@ export class AppendBatcher {
     const byStream = new Map(firstOfStream.map((one) => [one.call.streamId, one]));
     const answered = new Set<Waiting>();
     for (const { stream_id: streamId, ...row } of rows) {
-      const winner = byStream.get(streamId)!;
+      const winner = byStream.get(streamId);
+      if (!winner) continue; // cannot happen (a group holds each stream once); left to the append function if it did
       winner.resolve({ outcome: 'appended', ...row });
       answered.add(winner);
     }
