@@ -1,5 +1,6 @@
 import type { ContainerOutputResult, FetchContainerResult, LiveMessage } from '@agentry/contracts';
 import { ContainerFeed, type FeedEvent, type FeedSource } from './container-feed.js';
+import { RecentOutput } from './container-hub.js';
 
 /**
  * The output service as the feed sees it, in memory: stored bytes grow as the test "persists"
@@ -137,4 +138,40 @@ test('closing the watch ends the feed without an ended event', async () => {
     stop.abort();
   }
   expect(kinds).toEqual(['status']);
+});
+
+test('a follower joining late fills the gap between stored and live output from what its hub heard, without waiting for storage', async () => {
+  const source = new StoredContainer();
+  source.status = 'running';
+  source.persist('hello '); // the output service is behind: 'world\n' is not stored yet
+  const heard = new RecentOutput();
+  heard.add(3, Buffer.from('lo world\n')); // heard live before this follower joined
+  const joined: FeedSource = { readStored: (from) => source.readStored(from), fetch: () => source.fetch(), recentOutput: (from) => heard.from(from) };
+  const feed = new ContainerFeed(joined, 0, { pollMs: null, maxRetryMs: 20 });
+  heard.add(12, Buffer.from('more\n'));
+  feed.deliver(live(12, 'more\n'));
+  const events = await collect(feed, (_index, event) => {
+    // Storage catches up only once the live bytes were given: reading it for the gap would never end.
+    if (event.kind === 'output' && event.bytes.toString().includes('more')) {
+      source.persist('world\nmore\n');
+      source.status = 'ended';
+      feed.receive({ type: 'status', containerId: 7, status: 'ended', exitCode: 0 }); // as the hub's poll would hand it over
+    }
+  });
+  expect(outputOf(events)).toBe('hello world\nmore\n');
+  expect(events[events.length - 1]!.kind).toBe('ended');
+});
+
+test('what a hub keeps of live output: contiguous, bounded, restarted after a lost message', () => {
+  const recent = new RecentOutput(10);
+  recent.add(0, Buffer.from('abcd'));
+  recent.add(2, Buffer.from('cdef')); // overlap kept once
+  expect(recent.from(1)?.toString()).toBe('bcdef');
+  recent.add(6, Buffer.from('ghijkl')); // 12 bytes kept > 10: the oldest chunk goes
+  expect(recent.from(0)).toBeNull();
+  expect(recent.from(4)?.toString()).toBe('efghijkl');
+  recent.add(20, Buffer.from('xy')); // bytes 12–19 lost: nothing before 20 leads up to it
+  expect(recent.from(6)).toBeNull();
+  expect(recent.from(20)?.toString()).toBe('xy');
+  expect(recent.from(22)).toBeNull();
 });

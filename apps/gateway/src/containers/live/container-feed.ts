@@ -6,6 +6,12 @@ export interface FeedSource {
   readStored(from: number): Promise<ContainerOutputResult | null>;
   /** The container's record with its result object. */
   fetch(): Promise<FetchContainerResult | null>;
+  /**
+   * Live output already heard for this container (by the hub, before this follower joined), contiguous
+   * from byte `from`; null when it does not reach back that far. Fills a new follower's gap at once
+   * instead of waiting for the output service to store it.
+   */
+  recentOutput?(from: number): Buffer | null;
 }
 
 export type FeedEvent =
@@ -156,6 +162,13 @@ export class ContainerFeed {
 
   /** Reads storage until it reaches `target` (the output service may be a little behind the live messages). */
   private async *fillGap(target: number, signal: AbortSignal): AsyncGenerator<FeedEvent> {
+    const recent = this.source.recentOutput?.(this.position);
+    if (recent && this.position + recent.length >= target) {
+      const from = this.position;
+      this.position += recent.length;
+      yield { kind: 'output', from, to: this.position, bytes: recent };
+      return;
+    }
     for (let wait = 10; this.position < target && !this.complete && !signal.aborted; wait = Math.min(wait * 2, this.timing.maxRetryMs)) {
       yield* this.catchUp();
       if (this.position < target && !this.complete) await pause(wait, signal);

@@ -19,6 +19,52 @@ import { inboxMessage, type InboxMessage } from './live-inbox.js';
 const OUTPUT_SERVICE_PATIENCE_MS = 30_000;
 /** A record read this recently answers a new follower's first look (many open at once). */
 const RECORD_FRESH_MS = 500;
+/** Live output a hub keeps for followers that join (see RecentOutput). */
+const RECENT_OUTPUT_BYTES = 256 * 1024;
+
+/**
+ * The last live output heard for a container, contiguous, at most `maxBytes` (oldest dropped first).
+ * A follower joining reads stored output up to where the output service has got (it lags the live
+ * messages by its batching and projection), then hears live output from further on: the bytes between
+ * are here, so it need not poll storage until it catches up — with thousands joining, that polling was
+ * most of the output service's load and held each new follower back by the storage lag.
+ */
+export class RecentOutput {
+  private chunks: { offset: number; bytes: Buffer }[] = [];
+  private bytes = 0;
+
+  constructor(private readonly maxBytes = RECENT_OUTPUT_BYTES) {}
+
+  add(offset: number, bytes: Buffer): void {
+    const last = this.chunks[this.chunks.length - 1];
+    const end = last ? last.offset + last.bytes.length : offset;
+    if (offset + bytes.length <= end) return; // heard already
+    if (offset > end) {
+      // A message was lost: what is kept no longer leads up to this one.
+      this.chunks = [];
+      this.bytes = 0;
+    } else if (offset < end) {
+      bytes = bytes.subarray(end - offset);
+      offset = end;
+    }
+    this.chunks.push({ offset, bytes });
+    this.bytes += bytes.length;
+    while (this.bytes > this.maxBytes && this.chunks.length > 1) this.bytes -= this.chunks.shift()!.bytes.length;
+  }
+
+  /** Everything kept from byte `from` on, or null when `from` is not within what is kept. */
+  from(from: number): Buffer | null {
+    const first = this.chunks[0];
+    const last = this.chunks[this.chunks.length - 1];
+    if (!first || !last || from < first.offset || from >= last.offset + last.bytes.length) return null;
+    const parts: Buffer[] = [];
+    for (const chunk of this.chunks) {
+      if (chunk.offset + chunk.bytes.length <= from) continue;
+      parts.push(chunk.offset < from ? chunk.bytes.subarray(from - chunk.offset) : chunk.bytes);
+    }
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+  }
+}
 
 /**
  * The output service for one watched container, shared by its followers: identical reads in flight
@@ -32,12 +78,17 @@ class SharedOutputSource implements FeedSource {
   private readonly storedReads = new Map<number, Promise<ContainerOutputResult | null>>();
   private recordRead: Promise<FetchContainerResult | null> | null = null;
   private record: { value: FetchContainerResult; at: number } | null = null;
+  readonly recent = new RecentOutput();
 
   constructor(
     private readonly client: RegistryClient,
     private readonly actor: Actor,
     private readonly containerId: number,
   ) {}
+
+  recentOutput(from: number): Buffer | null {
+    return this.recent.from(from);
+  }
 
   readStored(from: number): Promise<ContainerOutputResult | null> {
     let read = this.storedReads.get(from);
@@ -121,6 +172,7 @@ export class ContainerHub {
         } catch {
           return; // Not JSON: not ours to show; the stored output still has every byte.
         }
+        if (decoded.type === 'output') this.source.recent.add(decoded.offset, decoded.bytes);
         for (const feed of this.feeds) feed.receive(decoded);
       },
     });
