@@ -26,7 +26,12 @@ export function natsConnectionOptions(url: string): Pick<ConnectionOptions, 'ser
   return { servers: address, user, pass, inboxPrefix: natsInboxPrefix(user) };
 }
 
-/** A long-lived service connection: reconnects forever, named for the server's monitoring. */
+/**
+ * A long-lived service connection: reconnects forever, named for the server's monitoring. Without async
+ * traces: by default the client builds an Error (a stack capture) for every request in case it fails, which
+ * was ~3% of the executor's CPU at saturation (JetStream publishes, KV heartbeats, RPCs; bench/launch/cpu-budget.mjs
+ * profile); a failed request still says what failed, and our callers map it to a domain error anyway.
+ */
 export function connectNats(url: string, name: string): Promise<NatsConnection> {
-  return connect({ ...natsConnectionOptions(url), name, maxReconnectAttempts: -1 });
+  return connect({ ...natsConnectionOptions(url), name, maxReconnectAttempts: -1, noAsyncTraces: true });
 }
