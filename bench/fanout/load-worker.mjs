@@ -16,6 +16,11 @@ const counters = { lines: 0, endedEarly: 0, errors: 0 };
 let closing = false;
 /** Lines are parsed only inside the window: while thousands of clients open, the workers stay light. */
 let measuring = false;
+/**
+ * Only lines printed from the window's start count: a follower opened at the start of the output replays
+ * what was printed before it joined (read from storage), which is history, not live latency.
+ */
+let windowStart = Infinity;
 
 /** Opens one client; resolves once its response headers arrived (rejects on a non-2xx status). */
 function openClient({ url, method, headers }) {
@@ -37,7 +42,7 @@ function openClient({ url, method, headers }) {
         let start = 0;
         for (let nl = pending.indexOf('\n'); nl !== -1; nl = pending.indexOf('\n', start)) {
           const match = LINE.exec(pending.slice(start, nl));
-          if (match) {
+          if (match && Number(match[1]) >= windowStart) {
             histogram.add(receivedAt - Number(match[1]));
             counters.lines++;
           }
@@ -84,6 +89,7 @@ process.on('message', async (message) => {
     histogram = new Histogram();
     counters.lines = 0;
     measuring = true;
+    windowStart = message.windowStart;
     process.send({ type: 'measuring' });
   } else if (message.type === 'report') {
     process.send({ type: 'report', pairs: histogram.toPairs(), open: open.size, ...counters });

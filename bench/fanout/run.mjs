@@ -32,9 +32,12 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
 const ISOLATION = process.env.BENCH_ISOLATION ?? 'auto';
 const ROUTE = process.env.BENCH_ROUTE ?? 'mix';
+/** BENCH_CPU_PROF=<dir>: the gateway's CPU is sampled over the window (bench/launch/cpu-profile-preload.mjs; read with profile-top.mjs). */
+const PROFILE_DIR = process.env.BENCH_CPU_PROF;
 /** The scripts outlive any sane set-up + window; the bench aborts them when it is done. */
 const SCRIPT_SECONDS = 900;
-const SETTLE_MS = 3000;
+/** After opening, followers first read what was printed before they joined; the window starts once that is done. */
+const SETTLE_MS = Number(process.env.BENCH_SETTLE_SECONDS ?? 10) * 1000;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const mib = (bytes) => `${(bytes / 1048576).toFixed(1)} MiB`;
@@ -109,6 +112,7 @@ function natsUrlOf(pid) {
 async function busListener(natsUrl) {
   const nc = await connect({ servers: natsUrl });
   let histogram = new Histogram();
+  let windowStart = Infinity;
   const line = /^line \d+ (\d+\.\d{3})$/gm;
   nc.subscribe('live.container.*', {
     callback: (error, message) => {
@@ -116,11 +120,16 @@ async function busListener(natsUrl) {
       if (error) return;
       const live = message.json();
       if (live.type !== 'output') return;
-      for (const match of Buffer.from(live.data, 'base64').toString('utf8').matchAll(line)) histogram.add(receivedAt - Number(match[1]));
+      for (const match of Buffer.from(live.data, 'base64').toString('utf8').matchAll(line)) {
+        if (Number(match[1]) >= windowStart) histogram.add(receivedAt - Number(match[1]));
+      }
     },
   });
   return {
-    reset: () => (histogram = new Histogram()),
+    reset: (start) => {
+      histogram = new Histogram();
+      windowStart = start;
+    },
     summary: () => histogram.summary(),
     close: () => nc.close(),
   };
@@ -130,7 +139,7 @@ async function busListener(natsUrl) {
  * Opens `clients` from the load workers, waits, then measures SECONDS: latency histogram, lines received,
  * the server's memory before/after opening (through `usage()`) and its CPU over the window.
  */
-async function measure(label, clients, usage, bus) {
+async function measure(label, clients, usage, bus, toggleProfile = () => undefined) {
   const workers = Array.from({ length: WORKERS }, () => forked('load-worker.mjs'));
   try {
     const before = await usage();
@@ -142,10 +151,13 @@ async function measure(label, clients, usage, bus) {
     if (failed) console.log(`  ${label}: ${failed} clients could not open, e.g. ${opened.find((o) => o.firstError)?.firstError}`);
     await sleep(SETTLE_MS);
     const after = await usage();
-    await Promise.all(workers.map((w) => w.ask({ type: 'measure' }, 'measuring')));
-    bus?.reset();
+    const windowStart = now();
+    await Promise.all(workers.map((w) => w.ask({ type: 'measure', windowStart }, 'measuring')));
+    bus?.reset(windowStart);
+    toggleProfile();
     await sleep(SECONDS * 1000);
     const end = await usage();
+    toggleProfile();
     const reports = await Promise.all(workers.map((w) => w.ask({ type: 'report' }, 'report')));
     const histogram = new Histogram();
     for (const r of reports) histogram.addPairs(r.pairs);
@@ -203,7 +215,9 @@ async function throughGateway() {
   process.env.LIVE_FOLLOWERS_PER_ORG = '0';
   // All the containers run at once in the bench's one org (the fair-share cap is 10 by default).
   process.env.AGENTRY_DEFAULT_MAX_RUNNING_CONTAINERS = String(CONTAINERS);
-  const platform = await startPlatform({ slots: CONTAINERS, isolation: ISOLATION });
+  const preload = fileURLToPath(new URL('../launch/cpu-profile-preload.mjs', import.meta.url));
+  const extraEnv = (name) => (PROFILE_DIR && name === 'gateway' ? { NODE_OPTIONS: `--import=${preload}`, CPU_PROFILE_DIR: PROFILE_DIR } : {});
+  const platform = await startPlatform({ slots: CONTAINERS, isolation: ISOLATION, extraEnv });
   // Interrupted, the bench still stops what it started (services, Postgres, NATS, the runs).
   const interrupted = () => void platform.stop().finally(() => process.exit(130));
   process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
@@ -236,7 +250,8 @@ async function throughGateway() {
     });
     const pid = gatewayPid();
     const bus = await busListener(natsUrlOf(pid));
-    const result = await measure(`gateway (${ROUTE})`, clients, () => processUsage(pid), bus);
+    const toggleProfile = () => PROFILE_DIR && process.kill(pid, 'SIGWINCH');
+    const result = await measure(`gateway (${ROUTE})`, clients, () => processUsage(pid), bus, toggleProfile);
     await bus.close();
     await platform.request('POST', `/api/v1/agent/${agentId}/abort`).catch(() => undefined);
     return result;
