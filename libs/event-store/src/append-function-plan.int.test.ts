@@ -1,0 +1,51 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { APPEND_FUNCTION } from './schema-names.js';
+import { openTestEventStore, type TestEventStore } from './test-support/test-event-store.js';
+
+let db: TestEventStore;
+let session: pg.Client;
+beforeAll(async () => {
+  db = await openTestEventStore(4);
+  session = new pg.Client({ connectionString: db.url });
+  await session.connect();
+});
+afterAll(async () => {
+  await session.end();
+  await db.close();
+});
+
+const bulkEvents = (streamId: string, count: number) =>
+  db.dataSource.query(
+    `INSERT INTO events (stream_id, stream_type, stream_position, event_id, type, data)
+     SELECT $1, 'probe', g, gen_random_uuid(), 't', '{}' FROM generate_series(1, $2::integer) g`,
+    [streamId, count],
+  );
+
+let version = 0;
+/** One append through the function on this session, as a prepared statement (its plans live as long as the session). */
+async function appendThroughFunction(): Promise<void> {
+  const { rows } = await session.query({
+    name: 'probe_append',
+    text: `SELECT stream_version::text FROM ${APPEND_FUNCTION}($1, 'probe', $2, $3::uuid[], '{t}', '{1}', '{"{}"}', '{"{}"}', false)`,
+    values: ['probe-stream', version, [randomUUID()]],
+  });
+  version = Number(rows[0].stream_version);
+}
+
+test("the append function's event-id check reads the index even when its session planned it on a small log", async () => {
+  // A session's first appends meet a small events table: that is when its plans are made and kept.
+  await bulkEvents('small', 400);
+  for (let i = 0; i < 8; i++) await appendThroughFunction();
+  // The log grows under that session.
+  await bulkEvents('bulk', 20_000);
+
+  await session.query('BEGIN');
+  try {
+    await appendThroughFunction();
+    const { rows } = await session.query(`SELECT seq_scan::int AS seq_scans FROM pg_stat_xact_user_tables WHERE relname = 'events'`);
+    expect(rows[0]).toEqual({ seq_scans: 0 });
+  } finally {
+    await session.query('ROLLBACK');
+  }
+});
