@@ -10,7 +10,9 @@ import { HttpStream } from './http-stream.js';
  */
 const CHUNK = Buffer.alloc(64 * 1024, 'x');
 const TOTAL = 16 * 1024 * 1024;
-const STALLED_MS = 300;
+// Long enough that a READING client never leaves one write undrained this long on a loaded CI machine (the
+// client shares this process's event loop): at 300 ms the control was cut in 1 of 8 runs under load.
+const STALLED_MS = 2000;
 
 let server: Server;
 let streamed: Promise<{ accepted: number; cut: boolean }>;
