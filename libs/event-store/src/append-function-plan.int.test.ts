@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { GROUP_APPEND_STATEMENT, groupAppendValues } from './group-append-statement.js';
 import { APPEND_FUNCTION } from './schema-names.js';
 import { openTestEventStore, type TestEventStore } from './test-support/test-event-store.js';
 
@@ -44,6 +45,43 @@ test("the append function's event-id check reads the index even when its session
   try {
     await appendThroughFunction();
     const { rows } = await session.query(`SELECT seq_scan::int AS seq_scans FROM pg_stat_xact_user_tables WHERE relname = 'events'`);
+    expect(rows[0]).toEqual({ seq_scans: 0 });
+  } finally {
+    await session.query('ROLLBACK');
+  }
+});
+
+const groupVersions = new Map<string, number>();
+/** A group of appends, one per stream, through group commit's statement on this session. */
+async function appendGroup(size: number): Promise<void> {
+  const calls = Array.from({ length: size }, (_, i) => {
+    const streamId = `probe-group-${i}`;
+    return {
+      streamId,
+      streamType: 'probe',
+      expectedVersion: groupVersions.get(streamId) ?? 0,
+      eventIds: [randomUUID()],
+      types: ['t'],
+      schemaVersions: [1],
+      data: ['{}'],
+      metadata: ['{}'],
+    };
+  });
+  const { rows } = await session.query<{ stream_id: string; stream_version: string }>({ ...GROUP_APPEND_STATEMENT, values: groupAppendValues(calls) });
+  for (const row of rows) groupVersions.set(row.stream_id, Number(row.stream_version));
+}
+
+test("group commit's statement looks streams up by key even when its session planned it on a small, analysed streams table", async () => {
+  await db.dataSource.query(`INSERT INTO streams (stream_id, stream_type, version) SELECT 'small-' || g, 'probe', 1 FROM generate_series(1, 300) g`);
+  await db.dataSource.query('ANALYZE streams');
+  for (let i = 0; i < 8; i++) await appendGroup(4);
+  await db.dataSource.query(`INSERT INTO streams (stream_id, stream_type, version) SELECT 'big-' || g, 'probe', 1 FROM generate_series(1, 50000) g`);
+
+  await session.query('BEGIN');
+  try {
+    await appendGroup(4);
+    // Counts this session's scans not yet reported, earlier transactions' included.
+    const { rows } = await session.query(`SELECT seq_scan::int AS seq_scans FROM pg_stat_xact_user_tables WHERE relname = 'streams'`);
     expect(rows[0]).toEqual({ seq_scans: 0 });
   } finally {
     await session.query('ROLLBACK');

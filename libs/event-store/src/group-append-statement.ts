@@ -1,4 +1,5 @@
 import type { AppendCall } from './append-batcher.js';
+import { GROUP_APPEND_FUNCTION } from './schema-names.js';
 
 /**
  * Group commit's one statement: appends to DISTINCT streams (the batcher guarantees it), each with its own
@@ -12,50 +13,18 @@ import type { AppendCall } from './append-batcher.js';
  * event ids: an id already stored hits the `event_id` unique index, the whole statement fails and commits
  * nothing, and the batcher runs its appends one by one (ids are only stored twice by retries: rare).
  *
- * Plain SQL rather than a plpgsql function: no interpreter, no per-call function set-up, and one generic plan
- * per connection (every step is a key lookup or an insert, so a generic plan is right whatever the sizes).
- * Each write returns its stream id, and the events carry theirs, so the only join is events to the streams
- * they won (measured: a third less executor time for a single append than joining on the append's number
- * through a materialised request list). The comment names it in pg_stat_activity / pg_stat_statements.
+ * The statement is the function `agentry_group_append` (migration 1769): plain set-based SQL returned by a
+ * plpgsql wrapper whose only job is to plan it with sequential scans off and a generic plan, so every step is
+ * an index lookup whatever the tables' sizes when a session first planned it. Each write returns its stream id,
+ * and the events carry theirs, so the only join is events to the streams they won (measured: a third less
+ * executor time for a single append than joining on the append's number through a materialised request list).
+ * The comment names the call in pg_stat_activity / pg_stat_statements.
  */
 export const GROUP_APPEND_STATEMENT = {
-  name: 'agentry_group_append_v2', // prepared once per connection
-  text: `/* agentry_append_batch */
-    WITH exact AS (
-      UPDATE streams s SET version = s.version + r.cnt, updated_at = now()
-      FROM unnest($1::text[], $3::bigint[], $4::integer[]) AS r(sid, expected, cnt)
-      WHERE r.expected > 0 AND s.stream_id = r.sid AND s.version = r.expected
-      RETURNING s.stream_id, s.version
-    ),
-    any_version AS (
-      INSERT INTO streams AS s (stream_id, stream_type, version)
-      SELECT r.sid, r.stype, r.cnt FROM unnest($1::text[], $2::text[], $3::bigint[], $4::integer[]) AS r(sid, stype, expected, cnt)
-      WHERE r.expected IS NULL
-      ON CONFLICT (stream_id) DO UPDATE SET version = s.version + excluded.version, updated_at = now()
-      RETURNING s.stream_id, s.version
-    ),
-    new_stream AS (
-      INSERT INTO streams (stream_id, stream_type, version)
-      SELECT r.sid, r.stype, r.cnt FROM unnest($1::text[], $2::text[], $3::bigint[], $4::integer[]) AS r(sid, stype, expected, cnt)
-      WHERE r.expected = 0
-      ON CONFLICT (stream_id) DO NOTHING
-      RETURNING stream_id, version
-    ),
-    won AS (
-      SELECT * FROM exact UNION ALL SELECT * FROM any_version UNION ALL SELECT * FROM new_stream
-    ),
-    inserted AS (
-      INSERT INTO events (stream_id, stream_type, stream_position, event_id, type, schema_version, data, metadata)
-      SELECT e.sid, e.stype, w.version + e.from_end, e.event_id, e.type, e.schema_version, e.data, e.metadata
-      FROM unnest($5::text[], $6::text[], $7::integer[], $8::uuid[], $9::text[], $10::integer[], $11::jsonb[], $12::jsonb[])
-          WITH ORDINALITY AS e(sid, stype, from_end, event_id, type, schema_version, data, metadata, k)
-        JOIN won w ON w.stream_id = e.sid
-      ORDER BY e.k -- global positions in group order, so in stream order within each append
-      RETURNING stream_id, stream_position, global_position
-    )
-    SELECT stream_id, max(stream_position)::text AS stream_version, pg_current_xact_id()::text AS last_transaction_id,
-           max(global_position)::text AS last_global_position
-    FROM inserted GROUP BY stream_id`,
+  name: 'agentry_group_append_v3', // prepared once per connection
+  text: `/* agentry_append_batch */ SELECT stream_id, stream_version, last_transaction_id, last_global_position
+    FROM ${GROUP_APPEND_FUNCTION}($1::text[], $2::text[], $3::bigint[], $4::integer[], $5::text[], $6::text[], $7::integer[], $8::uuid[], $9::text[],
+      $10::integer[], $11::jsonb[], $12::jsonb[])`,
 };
 
 /** A winner's answer, by stream (a group holds each stream once). */

@@ -2,6 +2,8 @@
 export const APPEND_FUNCTION = 'agentry_append_events';
 /** Several appends in one statement (group commit), each through APPEND_FUNCTION. */
 export const APPEND_BATCH_FUNCTION = 'agentry_append_batch';
+/** Group commit's set-based statement, wrapped to plan with index lookups (migration 1769). */
+export const GROUP_APPEND_FUNCTION = 'agentry_group_append';
 /** NOTIFY channel: an append committed (payload empty). Projection runners wake on it. */
 export const EVENTS_CHANNEL = 'agentry_events';
 /** NOTIFY channel: a projection checkpoint moved (payload: projection name). waitFor wakes on it. */
