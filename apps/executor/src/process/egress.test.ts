@@ -124,13 +124,15 @@ for (const [name, runner, usable] of runners)
         // With a source address the kernel picks tap0 without a routing decision (no rule applies).
         boundMulticast: await send('224.0.0.251', '10.0.2.100'),
         boundBroadcast: await send('255.255.255.255', '10.0.2.100'),
-        public: await send('203.0.113.10'),
+        // UDP may be lost on a loaded host (slirp4netns drops what it cannot forward at once): five tries, one is enough.
+        public: (await Promise.all([1, 2, 3, 4, 5].map(() => send('203.0.113.10'))))[0],
       })))();`;
       const { output } = await network.run({ script });
       expect(JSON.parse(output)).toMatchObject({ multicast: 'EACCES', broadcast: 'EACCES', public: 'sent' });
       // The world's listener is joined to 224.0.0.251 on the veth the host's traffic leaves by: it would log one.
       await until(() => network.world.log.includes('udp datagram to 203.0.113.10'));
-      expect(network.world.log.filter((line) => line.startsWith('udp'))).toEqual(['udp datagram to 203.0.113.10']);
+      const udp = network.world.log.filter((line) => line.startsWith('udp'));
+      expect(new Set(udp)).toEqual(new Set(['udp datagram to 203.0.113.10']));
       expect(network.host.log).toEqual([]);
     });
 
@@ -225,5 +227,5 @@ for (const [name, runner, usable] of runners)
 
 /** Waits (bounded) for a line the listener logs on its own pipe, which may trail the script's answer. */
 async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+  for (let i = 0; i < 600 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 25));
 }
