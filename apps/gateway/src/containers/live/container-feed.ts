@@ -162,14 +162,15 @@ export class ContainerFeed {
 
   /** Reads storage until it reaches `target` (the output service may be a little behind the live messages). */
   private async *fillGap(target: number, signal: AbortSignal): AsyncGenerator<FeedEvent> {
-    const recent = this.source.recentOutput?.(this.position);
-    if (recent && this.position + recent.length >= target) {
-      const from = this.position;
-      this.position += recent.length;
-      yield { kind: 'output', from, to: this.position, bytes: recent };
-      return;
-    }
     for (let wait = 10; this.position < target && !this.complete && !signal.aborted; wait = Math.min(wait * 2, this.timing.maxRetryMs)) {
+      // Asked again after each read of storage: once storage reaches what the hub heard, the rest is there.
+      const recent = this.source.recentOutput?.(this.position);
+      if (recent) {
+        const from = this.position;
+        this.position += recent.length;
+        yield { kind: 'output', from, to: this.position, bytes: recent };
+        continue;
+      }
       yield* this.catchUp();
       if (this.position < target && !this.complete) await pause(wait, signal);
     }
