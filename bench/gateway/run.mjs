@@ -15,14 +15,13 @@
 // Postgres and NATS; the load comes from this process over keep-alive connections.
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startEmbeddedPostgres, startNatsServer } from '@agentry/local-servers';
 import { REPO_ROOT } from '../../deploy/local/lib/paths.mjs';
 import { ServiceProcess } from '../../deploy/local/lib/service-process.mjs';
 import { SERVICES, serviceEnv } from '../../deploy/local/lib/services.mjs';
 import { reportFigure } from '../summary.mjs';
+import { freePort } from '@agentry/local-servers';
+import { benchWorkspace } from '../workspace.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -90,21 +89,11 @@ async function load(port, path, headers, seconds) {
   return { rps: latencies.length / elapsed, p50: at(0.5), p99: at(0.99), errors };
 }
 
-const dir = await mkdtemp(join(tmpdir(), 'agentry-bench-gateway-'));
-await chmod(dir, 0o711);
-const stops = [() => rm(dir, { recursive: true, force: true })];
+const workspace = await benchWorkspace('gateway');
+const { stops } = workspace;
 try {
-  const pg = await startEmbeddedPostgres({
-    dataDir: join(dir, 'pg'),
-    port: await freePort(),
-    user: 'agentry',
-    password: 'bench',
-    database: 'agentry',
-    ephemeral: true,
-  });
-  stops.push(() => pg.stop());
-  const nats = await startNatsServer({ port: await freePort(), storeDir: join(dir, 'nats') });
-  stops.push(() => nats.stop());
+  const pg = await workspace.startPostgres();
+  const nats = await workspace.startNats();
 
   const key = `bench_${randomBytes(12).toString('hex')}`;
   const settings = {
@@ -236,8 +225,5 @@ try {
     aim: '',
   });
 } finally {
-  while (stops.length)
-    await stops
-      .pop()()
-      .catch(() => undefined);
+  await workspace.stop();
 }

@@ -2,13 +2,12 @@
 // @agentry/local-servers, then every service `npm start` runs (deploy/local/lib/services.mjs), as
 // child processes from their built dist/, exactly as the launcher does.
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startEmbeddedPostgres, startNatsServer } from '@agentry/local-servers';
+import { freePort } from '@agentry/local-servers';
 import { REPO_ROOT } from '../../deploy/local/lib/paths.mjs';
 import { ServiceProcess } from '../../deploy/local/lib/service-process.mjs';
 import { SERVICES, serviceEnv } from '../../deploy/local/lib/services.mjs';
+import { benchWorkspace } from '../workspace.mjs';
 
 const VERBOSE = process.env.BENCH_VERBOSE === '1';
 /** Node options for the services only, not for the bare spawns they are compared with (e.g. an --import hook resolving a library to another build, for an A/B). */
@@ -50,31 +49,14 @@ export async function startPlatform({ slots, isolation, services = SERVICES, ext
   for (const needed of ['registry', 'executor', 'output', 'gateway']) {
     if (!names.includes(needed)) throw new Error(`deploy/local/lib/services.mjs does not list the ${needed} service yet`);
   }
-  const dir = await mkdtemp(join(tmpdir(), 'agentry-bench-launch-'));
-  // Postgres may run as its own OS user (when we are root): it must be able to enter this folder.
-  await chmod(dir, 0o711);
-  const stops = [() => rm(dir, { recursive: true, force: true })];
+  const workspace = await benchWorkspace('launch');
+  const { dir, stops } = workspace;
   const pids = {};
-  const stop = async () => {
-    while (stops.length)
-      await stops
-        .pop()()
-        .catch(() => undefined);
-  };
+  const stop = () => workspace.stop();
   try {
-    const pg = await startEmbeddedPostgres({
-      dataDir: join(dir, 'pg'),
-      port: await freePort(),
-      user: 'agentry',
-      password: 'bench',
-      database: 'agentry',
-      ephemeral: true,
-      settings: pgSettings,
-    });
-    stops.push(() => pg.stop());
+    const pg = await workspace.startPostgres(pgSettings);
     pids.postgres = pg.pid;
-    const nats = await startNatsServer({ port: await freePort(), storeDir: join(dir, 'nats') });
-    stops.push(() => nats.stop());
+    const nats = await workspace.startNats();
     pids.nats = nats.pid;
 
     const key = `bench_${randomBytes(12).toString('hex')}`;

@@ -9,13 +9,10 @@
 // Usage: npm run build && node bench/projections/run.mjs   (env: BENCH_AGENTS=10000, BENCH_RUNS=2, BENCH_ORGS=200,
 // BENCH_ONLY=<substring of projection names>). Aim: ≥ 50,000 events/s per read model. Prints figures; asserts nothing.
 import { randomUUID } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
 import { defaultAgentSettings } from '@agentry/contracts';
 import { LOG_START, migrate, positionOf, rebuildProjections } from '@agentry/event-store';
-import { freePort, startEmbeddedPostgres } from '@agentry/local-servers';
+import { benchWorkspace } from '../workspace.mjs';
 
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 10_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 2);
@@ -212,19 +209,10 @@ async function readWholeLog(readLog, dataSource) {
 }
 
 async function main() {
-  const dir = await mkdtemp(join(tmpdir(), 'agentry-bench-projections-'));
-  await chmod(dir, 0o711); // Postgres may run as its own OS user: it must enter this folder
-  const stops = [() => rm(dir, { recursive: true, force: true })];
+  const workspace = await benchWorkspace('projections');
+  const { stops } = workspace;
   try {
-    const postgres = await startEmbeddedPostgres({
-      dataDir: join(dir, 'pg'),
-      port: await freePort(),
-      user: 'agentry',
-      password: 'bench',
-      database: 'agentry',
-      ephemeral: true,
-    });
-    stops.push(() => postgres.stop());
+    const postgres = await workspace.startPostgres();
     // Each service's data source and projections, from its built app's public entry (npm run build).
     const services = [
       ['registry', await import('@agentry/registry').then((m) => [m.registryDataSource, m.registryProjections])],
@@ -276,10 +264,7 @@ async function main() {
       }
     }
   } finally {
-    while (stops.length)
-      await stops
-        .pop()()
-        .catch(() => undefined);
+    await workspace.stop();
   }
 }
 

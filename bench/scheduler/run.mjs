@@ -15,17 +15,14 @@
 // (fires/s = agents ÷ rate in seconds), BENCH_SECONDS=60, BENCH_LEAD_SECONDS=180 (first fires this long after
 // seeding starts: seeding and start-up happen before), BENCH_WARMUP_SECONDS=10, BENCH_TICK_MS (scheduler's
 // SCHEDULER_TICK_MS; its default when unset), BENCH_VERBOSE=1). Prints figures; asserts nothing.
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { createDataSource, EventStore, eventStoreMigrations } from '@agentry/event-store';
-import { freePort, startEmbeddedPostgres, startNatsServer } from '@agentry/local-servers';
 import { treeCpu, treeCpuSince } from './process-cpu.mjs';
 import { startSchedulerProcess } from './scheduler-process.mjs';
 import { seedAgents } from './seed.mjs';
 import { startStubExecutor } from './stub-executor.mjs';
+import { benchWorkspace } from '../workspace.mjs';
 
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 100_000);
 const RATE_MINUTES = Number(process.env.BENCH_RATE_MINUTES ?? 8);
@@ -74,21 +71,11 @@ async function waitUntil(check, what, timeoutMs = 600_000, intervalMs = 100) {
 }
 
 async function main() {
-  const dir = await mkdtemp(join(tmpdir(), 'agentry-bench-scheduler-'));
-  await chmod(dir, 0o711); // Postgres may run as its own OS user: it must enter this folder
-  const stops = [() => rm(dir, { recursive: true, force: true })];
+  const workspace = await benchWorkspace('scheduler');
+  const { stops } = workspace;
   try {
-    const postgres = await startEmbeddedPostgres({
-      dataDir: join(dir, 'pg'),
-      port: await freePort(),
-      user: 'agentry',
-      password: 'bench',
-      database: 'agentry',
-      ephemeral: true,
-    });
-    stops.push(() => postgres.stop());
-    const nats = await startNatsServer({ port: await freePort(), storeDir: join(dir, 'nats') });
-    stops.push(() => nats.stop());
+    const postgres = await workspace.startPostgres();
+    const nats = await workspace.startNats();
     const pool = new pg.Pool({ connectionString: postgres.url, max: 2 });
     pool.on('error', () => undefined);
     stops.push(() => pool.end());
@@ -228,10 +215,7 @@ async function main() {
       `  scheduler under load (after GC): RSS ${fmtInt(underLoad.memory.rss / 2 ** 20)} MiB, heap ${(underLoad.memory.heapUsed / 2 ** 20).toFixed(1)} MiB`,
     );
   } finally {
-    while (stops.length)
-      await stops
-        .pop()()
-        .catch(() => undefined);
+    await workspace.stop();
   }
 }
 

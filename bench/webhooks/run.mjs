@@ -9,13 +9,11 @@
 // Build first: npx turbo run build --filter=@agentry/notifier --filter=@agentry/local-servers
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, rm, chmod } from 'node:fs/promises';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePort, startEmbeddedPostgres, startNatsServer } from '@agentry/local-servers';
 import { createDataSource, EventStore } from '@agentry/event-store';
 import { startEventRelay } from '@agentry/messaging';
+import { freePort } from '@agentry/local-servers';
+import { benchWorkspace } from '../workspace.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const PER_MINUTE = Number(process.env.BENCH_PER_MINUTE ?? 1000);
@@ -110,21 +108,11 @@ async function rawPostLoop(url, body, n) {
   return (performance.now() - started) / 1000;
 }
 
-const dir = await mkdtemp(join(tmpdir(), 'agentry-bench-webhooks-'));
-await chmod(dir, 0o711);
-const stops = [() => rm(dir, { recursive: true, force: true })];
+const workspace = await benchWorkspace('webhooks');
+const { stops } = workspace;
 try {
-  const pg = await startEmbeddedPostgres({
-    dataDir: join(dir, 'pg'),
-    port: await freePort(),
-    user: 'agentry',
-    password: 'bench',
-    database: 'agentry',
-    ephemeral: true,
-  });
-  stops.push(() => pg.stop());
-  const nats = await startNatsServer({ port: await freePort(), storeDir: join(dir, 'nats') });
-  stops.push(() => nats.stop());
+  const pg = await workspace.startPostgres();
+  const nats = await workspace.startNats();
   const receiver = await startReceiver();
   stops.push(() => receiver.close());
 
@@ -225,8 +213,5 @@ try {
     `webhooks: ${DELIVERIES} due deliveries, one notifier: ${perSecond.toFixed(0)} deliveries/s; raw POST loop (${CONCURRENCY} at a time): ${rawPerSecond.toFixed(0)}/s; ratio ${(rawPerSecond / perSecond).toFixed(2)}× slower than raw`,
   );
 } finally {
-  while (stops.length)
-    await stops
-      .pop()()
-      .catch(() => undefined);
+  await workspace.stop();
 }
