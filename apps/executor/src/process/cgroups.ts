@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { access, constants, mkdir, readdir, readFile, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { processAlive } from './process-group.js';
 
 /**
  * Per-run control groups: the memory of ALL the run's processes together, their number (pids)
@@ -84,17 +85,8 @@ async function orphansIn(parent: string): Promise<string[]> {
   const names = await readdir(parent).catch(() => [] as string[]);
   return names.filter((name) => {
     const match = /^(\d+)-/.exec(name);
-    return match !== null && !alive(Number(match[1]));
+    return match !== null && !processAlive(Number(match[1]));
   });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Kills what is left in a group (its executor is gone: nothing reads that run any more), then removes it. */

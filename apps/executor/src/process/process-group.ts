@@ -3,6 +3,19 @@ import { readdir, readFile } from 'node:fs/promises';
 
 const POLL_MS = 10;
 
+/**
+ * Whether a process with this id exists (ours or another user's: EPERM means it is there). Used to
+ * tell what an executor that died left behind (its folders, groups and mounts carry its pid).
+ */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Signals every process of the group; a group already gone is not an error. */
 export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
   try {

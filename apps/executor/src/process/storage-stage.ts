@@ -4,6 +4,7 @@ import { closeSync, constants, openSync } from 'node:fs';
 import { chmod, mkdir, readdir, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findExecutable } from './executables.js';
+import { processAlive } from './process-group.js';
 
 /**
  * How a warm runner's sandbox gets its run's storage folder, known only once the run is assigned
@@ -83,7 +84,7 @@ export class StorageStage {
 async function sweepOrphans(parent: string): Promise<void> {
   for (const name of await readdir(parent).catch(() => [] as string[])) {
     const pid = /^(\d+)-/.exec(name)?.[1];
-    if (!pid || alive(Number(pid))) continue;
+    if (!pid || processAlive(Number(pid))) continue;
     await unmountAll(join(parent, name)).catch(() => undefined);
   }
 }
@@ -92,15 +93,6 @@ async function unmountAll(root: string): Promise<void> {
   await mountTool('umount', ['--recursive', '--lazy', root]).catch(() => undefined);
   for (const name of await readdir(root).catch(() => [] as string[])) await rmdir(join(root, name)).catch(() => undefined);
   await rmdir(root).catch(() => undefined);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Runs mount(8) / umount(8), `fd` (if any) as its fd 3; rejects with what it printed. */

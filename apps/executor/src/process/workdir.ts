@@ -3,6 +3,7 @@ import { chmod, mkdir, readdir, readFile, readlink, rename, rm, symlink, writeFi
 import { basename, dirname, join } from 'node:path';
 import type { ModuleLink } from './runtime-modules.js';
 import { runtimeModuleNames, runtimeScriptDir } from './runtime-files.js';
+import { processAlive } from './process-group.js';
 
 export interface RunFolder {
   /** `<workRoot>/<containerId>`: the script's cwd and HOME. */
@@ -70,15 +71,6 @@ export async function sweepWarmFolders(workRoot: string): Promise<number> {
   });
   for (const name of dead) await rm(join(workRoot, name), { recursive: true, force: true, maxRetries: 3 });
   return dead.length;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 async function createEmptyFolder(workRoot: string, name: string): Promise<RunFolder> {
