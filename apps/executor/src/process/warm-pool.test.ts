@@ -151,8 +151,11 @@ describe.each(isolations)('warm runners (%s)', (isolation) => {
       // until the hand-out is asked, so the pool has not seen the exit yet: /proc tells.
       const node = processTree(dead!).at(-1)!;
       process.kill(node, 'SIGKILL');
-      while (existsSync(`/proc/${node}`) && !/\) [ZX] /.test(readFileSync(`/proc/${node}/stat`, 'utf8'))) {
-        // spin: SIGKILL takes effect when the kernel next schedules it
+      // Spin until it is a zombie or reaped (its /proc entry may vanish between two reads): SIGKILL takes
+      // effect when the kernel next schedules it.
+      const stillRunning = () => !/\) [ZX] /.test(readFileSync(`/proc/${node}/stat`, 'utf8'));
+      while (existsSync(`/proc/${node}`) && tryRead(stillRunning)) {
+        // spin
       }
       expect(pool.take(prepared)).toBeNull();
       // Replaced: a live runner (another process) comes, and is handed out (control: take does hand out live ones).
@@ -276,3 +279,13 @@ test("a pool starting on a work root removes warm runners' folders left by an ex
     folders.cleanup();
   }
 });
+
+/** The check's answer, or false when the process's /proc entry disappeared under it (reaped). */
+function tryRead(check: () => boolean): boolean {
+  try {
+    return check();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw error;
+  }
+}
