@@ -21,15 +21,31 @@ export async function loadCheckpoint(db: Queryable, name: string, options: { for
  * notifies waiters. Answers false when fenced out.
  */
 export async function advanceCheckpoint(db: Queryable, name: string, from: LogPosition, to: LogPosition): Promise<boolean> {
-  const rows: unknown[] = await db.query(
-    `WITH moved AS (
-       UPDATE projection_checkpoints SET transaction_id = $4::xid8, global_position = $5::bigint, updated_at = now()
-       WHERE name = $1 AND transaction_id = $2::xid8 AND global_position = $3::bigint
-       RETURNING name)
-     SELECT pg_notify('${CHECKPOINTS_CHANNEL}', name) FROM moved`,
-    [name, from.transactionId, from.globalPosition, to.transactionId, to.globalPosition],
+  return (await advanceCheckpoints(db, [{ name, from, to }])).has(name);
+}
+
+/**
+ * Several projections' checkpoint moves in one statement, each fenced like advanceCheckpoint (moved
+ * only if its row is still at its `from`); answers the names that moved.
+ */
+export async function advanceCheckpoints(db: Queryable, moves: readonly { name: string; from: LogPosition; to: LogPosition }[]): Promise<Set<string>> {
+  const rows: { name: string }[] = await db.query(
+    `WITH req AS (
+       SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::bigint[]) AS r(name, from_tx, from_gp, to_tx, to_gp)),
+     moved AS (
+       UPDATE projection_checkpoints c SET transaction_id = req.to_tx::xid8, global_position = req.to_gp, updated_at = now()
+       FROM req WHERE c.name = req.name AND c.transaction_id = req.from_tx::xid8 AND c.global_position = req.from_gp
+       RETURNING c.name)
+     SELECT name, pg_notify('${CHECKPOINTS_CHANNEL}', name) FROM moved`,
+    [
+      moves.map((m) => m.name),
+      moves.map((m) => m.from.transactionId),
+      moves.map((m) => m.from.globalPosition),
+      moves.map((m) => m.to.transactionId),
+      moves.map((m) => m.to.globalPosition),
+    ],
   );
-  return rows.length === 1;
+  return new Set(rows.map((row) => row.name));
 }
 
 /** Overwrites the checkpoint (rebuild). */
