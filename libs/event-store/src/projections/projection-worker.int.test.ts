@@ -41,23 +41,24 @@ const summingInBatches: Projection = {
   },
 };
 
+const quickOptions: WorkerOptions = {
+  batchSize: 3,
+  heldBackRetryMs: 5,
+  errorRetryMs: 5,
+  onError: (error) => {
+    throw error;
+  },
+  onAdvanced: () => undefined,
+  onParking: () => undefined,
+};
+
 describe.each([
   { projection: summing, row: 1 },
   { projection: summingInBatches, row: 2 },
 ])('ProjectionWorker fencing ($projection.name)', ({ projection, row }) => {
   it('applies each event once even when two instances both believe they lead', async () => {
     const summing = projection;
-    const options: WorkerOptions = {
-      batchSize: 3,
-      heldBackRetryMs: 5,
-      errorRetryMs: 5,
-      onError: (error) => {
-        throw error;
-      },
-      onAdvanced: () => undefined,
-      onParking: () => undefined,
-    };
-    const workers = [new ProjectionWorker(db.dataSource, summing, options), new ProjectionWorker(db.dataSource, summing, options)];
+    const workers = [new ProjectionWorker(db.dataSource, summing, quickOptions), new ProjectionWorker(db.dataSource, summing, quickOptions)];
     workers.forEach((worker) => worker.lead());
 
     let last: LogPosition = LOG_START;
@@ -85,17 +86,6 @@ describe.each([
     expect(n).toBeGreaterThanOrEqual(40);
   });
 });
-
-const quickOptions: WorkerOptions = {
-  batchSize: 3,
-  heldBackRetryMs: 5,
-  errorRetryMs: 5,
-  onError: (error) => {
-    throw error;
-  },
-  onAdvanced: () => undefined,
-  onParking: () => undefined,
-};
 
 async function checkpointReached(name: string, position: LogPosition): Promise<boolean> {
   const [row] = await db.dataSource.query(
