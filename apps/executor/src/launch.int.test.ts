@@ -120,6 +120,15 @@ test('maxInstanceCount: no launch while that many instances are queued or runnin
   expect((await bed.waitEnded(second.containerId)).ended?.status).toBe('cancelled');
 });
 
+test("an abort sent as soon as the launch answered finds the container (the launch's answer does not wait for the read model; the abort does)", async () => {
+  const agentId = await bed.agentWithScript('setInterval(() => {}, 1000)', { maxParallelism: 10 });
+  for (let i = 0; i < 5; i++) {
+    const { containerId } = await bed.launch({ agentId });
+    expect((await bed.abort({ agentId })).containerIds).toContain(containerId);
+    expect((await bed.waitEnded(containerId)).ended?.status).toBe('cancelled');
+  }
+});
+
 test('console bytes reach the OUTPUT stream exactly: 10 MiB of binary output, contiguous offsets, sealed length', async () => {
   const chunk = (i: number) => {
     const bytes = Buffer.alloc(65536, i % 256);

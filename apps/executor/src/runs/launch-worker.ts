@@ -11,7 +11,7 @@ import type { ContainerState } from '../containers/domain/container.js';
 import { unrunnableScriptReason } from '../containers/domain/launch-decision.js';
 import { decideStart } from '../containers/domain/start-decision.js';
 import { EXECUTOR_ID, NATS_CONNECTION } from '../platform/platform.module.js';
-import type { LaunchMessage } from '../queue/launch-queue.js';
+import { LaunchQueue, type LaunchMessage } from '../queue/launch-queue.js';
 import { LAUNCH_CONSUMER } from '../queue/launch-stream.js';
 import { RegistryClient, runActor } from '../registry/registry.client.js';
 import { AgentSlots, type SlotLease } from './agent-slots.js';
@@ -70,6 +70,7 @@ export class LaunchWorker {
     private readonly localRuns: LocalRuns,
     private readonly runner: ContainerRunner,
     private readonly live: LivePublisher,
+    private readonly queue: LaunchQueue,
   ) {}
 
   async start(): Promise<void> {
@@ -177,9 +178,10 @@ export class LaunchWorker {
     const wait = (state.queued.notBefore ?? 0) - Date.now();
     if (wait > 0) return settle(msg, 'nak', Math.min(wait, MAX_DELAY_MS));
     const { orgId, containerId } = state.queued;
-    // The org's cap: known from a recent snapshot, else read with this launch's snapshot (a gone agent ends here).
-    let snapshot: AgentLaunchSnapshot | undefined;
-    let cap = this.orgCaps.get(orgId, Date.now());
+    // The snapshot the launch read, when its message carries it sealed for this container and fresh: not asked for again.
+    let snapshot = this.carriedSnapshot(launch, state);
+    // The org's cap: from that snapshot, else known from a recent one, else read with this launch's snapshot (a gone agent ends here).
+    let cap = snapshot ? this.learnCap(orgId, snapshot) : this.orgCaps.get(orgId, Date.now());
     if (cap === undefined) {
       const read = await this.snapshotOrEnd(state);
       if (!read) return settle(msg, 'ack');
@@ -224,6 +226,16 @@ export class LaunchWorker {
       await this.releaseAll(held);
       throw error;
     }
+  }
+
+  /** The launch's own snapshot from its message (queue/carried-snapshot.ts), when it may start this container; else undefined (ask the registry). */
+  private carriedSnapshot(launch: LaunchMessage, state: ContainerState): AgentLaunchSnapshot | undefined {
+    const { agentId, orgId, agentVersionId } = state.queued;
+    const snapshot = this.queue.carriedSnapshot(launch, { agentId, orgId, versionId: agentVersionId });
+    if (launch.snapshot !== undefined && !snapshot)
+      logger.warn(`container ${launch.containerId}: the snapshot its launch message carries is stale or not sealed for it; asking the registry`);
+    // One that cannot run is left to snapshotOrEnd, which ends the container saying why.
+    return snapshot && unrunnableScriptReason(snapshot.script) === null ? snapshot : undefined;
   }
 
   private learnCap(orgId: number, snapshot: AgentLaunchSnapshot): number {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { lastCommittedPosition, ProjectionRunner } from '@agentry/event-store';
 import type { ContainerPhase } from '../domain/container.js';
 
 export interface ContainerRow {
@@ -33,7 +34,20 @@ function toRow(raw: Record<string, unknown>): ContainerRow {
 /** Reads `executor_containers`, always within one org where a caller's request is concerned. */
 @Injectable()
 export class ContainersLookup {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly projections: ProjectionRunner,
+  ) {}
+
+  /**
+   * Resolves once this read model shows every event committed before the call. A launch answers as soon
+   * as its container is on record, not once this read model has it (that wait was ~30 ms of every
+   * launch's answer, docs/PERFORMANCE.md › Launch): a reader that must see the containers launched
+   * before it asked (an abort, a launch's maxInstanceCount) waits here instead.
+   */
+  async caughtUp(): Promise<void> {
+    await this.projections.waitFor(await lastCommittedPosition(this.dataSource));
+  }
 
   /** The agent's queued and running containers (one of them when `containerId` is given), oldest first. */
   async live(orgId: number, agentId: number): Promise<ContainerRow[]> {

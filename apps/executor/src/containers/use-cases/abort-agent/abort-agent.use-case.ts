@@ -59,8 +59,9 @@ export class AbortAgentUseCase {
   }
 
   private async targets(actor: Actor, agentId: number, containerId: number | undefined): Promise<number[]> {
-    // Another org's (or an unknown) agent is NOT_FOUND.
-    await this.registry.fetchAgent(actor, agentId);
+    // Another org's (or an unknown) agent is NOT_FOUND. The read model is to show every container launched
+    // before this abort (a launch answers before it does): both at once.
+    await Promise.all([this.registry.fetchAgent(actor, agentId), this.lookup.caughtUp()]);
     if (containerId === undefined) return (await this.lookup.live(actor.orgId, agentId)).map((row) => row.containerId);
     const row = await this.lookup.find(actor.orgId, containerId);
     if (!row || row.agentId !== agentId) throw notFound('Container');

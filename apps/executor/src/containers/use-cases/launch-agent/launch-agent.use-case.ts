@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ConcurrencyError, EventStore, ProjectionRunner } from '@agentry/event-store';
+import { ConcurrencyError, EventStore } from '@agentry/event-store';
 import { notFound, requireRole, Role, type LaunchAgentParams, type LaunchAgentResult, type RequestEnvelope } from '@agentry/contracts';
 import { LaunchQueue } from '../../../queue/launch-queue.js';
 import { RegistryClient } from '../../../registry/registry.client.js';
@@ -23,7 +23,6 @@ export class LaunchAgentUseCase {
     private readonly streams: ContainerStreams,
     private readonly registry: RegistryClient,
     private readonly queue: LaunchQueue,
-    private readonly projections: ProjectionRunner,
     private readonly lookup: ContainersLookup,
   ) {}
 
@@ -37,7 +36,8 @@ export class LaunchAgentUseCase {
       const earlier = await this.streams.claimHolder(claim.streamId);
       if (earlier !== null) return this.answerExisting(earlier);
     }
-    const snapshot = await this.registry.snapshot(actor, req.agentId);
+    // maxInstanceCount counts the instances launched before this one: the read model must show them first.
+    const [snapshot] = await Promise.all([this.registry.snapshot(actor, req.agentId), req.maxInstanceCount !== null ? this.lookup.caughtUp() : null]);
     if (req.maxInstanceCount !== null) assertInstanceLimit(req, (await this.lookup.live(actor.orgId, req.agentId)).length);
     const argument = effectiveArgument(req.argument, snapshot.version.settings.argument, req.bonusArgument);
     const versionId =
@@ -52,9 +52,8 @@ export class LaunchAgentUseCase {
       launchedBy: { userId: actor.userId, keyId: actor.keyId },
       now,
     });
-    let appended;
     try {
-      appended = await this.streams.create(containerId, events, claim, requestMetadata(envelope));
+      await this.streams.create(containerId, events, claim, requestMetadata(envelope));
     } catch (error) {
       if (!(error instanceof ConcurrencyError) || !claim) throw error;
       const winner = await this.streams.claimHolder(claim.streamId);
@@ -63,13 +62,15 @@ export class LaunchAgentUseCase {
     }
     this.live.publish({ type: 'status', containerId, status: runnable ? 'queued' : 'ended' });
     if (runnable) {
-      // Should this fail, the EVENTS backstop publishes it.
+      // The snapshot rides along when it is of the version the container records (not after saveArgument
+      // wrote a new one): the start need not ask the registry again. Should this fail, the EVENTS backstop publishes it.
       await this.queue
-        .enqueue({ containerId, agentId: req.agentId, orgId: actor.orgId })
+        .enqueue({ containerId, agentId: req.agentId, orgId: actor.orgId }, versionId === snapshot.version.versionId ? snapshot : undefined)
         .catch((e: Error) => logger.warn(`container ${containerId}: ${e.message}`));
     }
-    // An abort right after this answer must find the container.
-    await this.projections.waitFor(appended.position);
+    // Answered once the container is on record and queued, not once the read model has it: readers that
+    // need it there wait for it themselves (ContainersLookup.caughtUp: abort, maxInstanceCount; the output
+    // service's FreshReads: containers/fetch), so every launch does not pay that wait (~30 ms).
     return { containerId, queuedAt: now };
   }
 
