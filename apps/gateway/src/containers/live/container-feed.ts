@@ -1,5 +1,6 @@
 import type { ContainerOutputResult, FetchContainerResult, LiveMessage } from '@agentry/contracts';
 import { inboxMessage, LiveInbox, pause, type InboxMessage } from './live-inbox.js';
+import type { DirectSink, SharedFrame } from './shared-frame.js';
 
 /** What the feed asks the output service; `null`: no answer yet (container not projected yet, service briefly away). */
 export interface FeedSource {
@@ -56,6 +57,8 @@ export class ContainerFeed {
   private nextPollAt = 0;
   /** Live output applied since the last `recheck`: any message lost before it showed as a gap. */
   private liveSinceRecheck = false;
+  /** Where the hub may write this follower's live output itself while it is in step (writeDirectly). */
+  private sink: DirectSink | null = null;
 
   constructor(
     private readonly source: FeedSource,
@@ -69,9 +72,39 @@ export class ContainerFeed {
     this.inbox.push(inboxMessage(message));
   }
 
-  /** A message already decoded by the hub (its bytes shared with the container's other followers). */
-  receive(message: InboxMessage): void {
+  /**
+   * A message already decoded by the hub (its bytes shared with the container's other followers); live
+   * output comes with its `frame`, written straight to the client when this follower is in step.
+   */
+  receive(message: InboxMessage, frame?: SharedFrame): void {
+    if (frame && this.writeDirectly(frame)) return;
     this.inbox.push(message);
+  }
+
+  /** Lets live output that continues exactly where this follower is go to `sink` without passing through `events`. */
+  writeTo(sink: DirectSink): void {
+    this.sink = sink;
+  }
+
+  /**
+   * The steady state of a follower that keeps up, done in the hub's callback: the frame is written to the
+   * client and the position moved, as `events` would have done through the writer — only when that is
+   * exactly what they would do: the feed is waiting with every earlier event handed on (so the writer is
+   * waiting too, nothing of theirs in flight), the frame starts at this follower's position, the running
+   * state was announced, and the sink is ready (client drained, writer holding no partial character).
+   * Anything else — a gap, a slow client, a status, the end — goes through the inbox as before, with its
+   * bound and its stall timer.
+   */
+  private writeDirectly(frame: SharedFrame): boolean {
+    const sink = this.sink;
+    if (!sink || !this.inbox.waiting || frame.offset !== this.position) return false;
+    if (this.ended || this.complete || this.phase !== 'running' || this.announced !== 'running' || !sink.ready()) return false;
+    const bytes = frame.as(sink.format);
+    if (!bytes) return false;
+    sink.write(bytes);
+    this.position = frame.end;
+    this.liveSinceRecheck = true;
+    return true;
   }
 
   async *events(signal: AbortSignal): AsyncGenerator<FeedEvent> {

@@ -14,6 +14,7 @@ import {
 import type { RegistryClient } from '../../http/registry.client.js';
 import { ContainerFeed, DEFAULT_FEED_TIMING, type FeedSource } from './container-feed.js';
 import { inboxMessage, type InboxMessage } from './live-inbox.js';
+import { SharedFrame } from './shared-frame.js';
 
 /** A watch fails when the output service has not answered for this long. */
 const OUTPUT_SERVICE_PATIENCE_MS = 30_000;
@@ -172,8 +173,14 @@ export class ContainerHub {
         } catch {
           return; // Not JSON: not ours to show; the stored output still has every byte.
         }
-        if (decoded.type === 'output') this.source.recent.add(decoded.offset, decoded.bytes);
-        for (const feed of this.feeds) feed.receive(decoded);
+        if (decoded.type !== 'output') {
+          for (const feed of this.feeds) feed.receive(decoded);
+          return;
+        }
+        this.source.recent.add(decoded.offset, decoded.bytes);
+        // Formatted once for all followers in step, each written to here, in this callback (SharedFrame).
+        const frame = new SharedFrame(decoded.offset, decoded.bytes);
+        for (const feed of this.feeds) feed.receive(decoded, frame);
       },
     });
     this.schedulePoll();

@@ -38,6 +38,11 @@ export class LineSplitter {
     return lines;
   }
 
+  /** True when no bytes wait for the next chunk: what comes next is cut into lines exactly as a fresh splitter would. */
+  get idle(): boolean {
+    return this.carry.length === 0;
+  }
+
   /** At the end of the output: bytes of a character that will never be completed (as U+FFFD). */
   flush(end: number): OutputLine[] {
     if (!this.carry.length) return [];

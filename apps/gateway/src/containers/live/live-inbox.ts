@@ -51,6 +51,11 @@ export class LiveInbox {
     this.wake?.();
   }
 
+  /** True while the feed waits in `take` with nothing received: it has handed every earlier message on. */
+  get waiting(): boolean {
+    return this.wake !== null;
+  }
+
   /**
    * Everything received so far; waits up to `waitMs` for something when nothing is there
    * (`Infinity`: until something comes or `signal` aborts, with no timer at all).

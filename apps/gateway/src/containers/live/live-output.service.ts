@@ -7,6 +7,10 @@ import { NATS_CONNECTION } from '../../http/nats-connection.js';
 import { RegistryClient } from '../../http/registry.client.js';
 import { DEFAULT_FEED_TIMING, type FeedEvent } from './container-feed.js';
 import { ContainerHub } from './container-hub.js';
+import type { DirectOutput, DirectSink } from './shared-frame.js';
+
+/** What a stream writes from: the feed's events, and (DirectOutput) a way for its writer to be written to directly. */
+export type FollowedOutput = AsyncIterable<FeedEvent> & DirectOutput;
 
 /**
  * Watches containers for streaming responses: live messages (core NATS, subscribed first) merged
@@ -68,22 +72,34 @@ export class LiveOutput implements OnModuleDestroy {
     return this.hubs.size;
   }
 
-  async *follow(actor: Actor, containerId: number, from: number, signal: AbortSignal): AsyncGenerator<FeedEvent> {
+  /**
+   * A follower of the container from byte `from`, joining its hub when iterated. Its writer may hand it a
+   * DirectSink first (`writeDirectly`): live output in step is then written by the hub itself.
+   */
+  follow(actor: Actor, containerId: number, from: number, signal: AbortSignal): FollowedOutput {
+    let sink: DirectSink | null = null;
+    const events = async function* (this: LiveOutput): AsyncGenerator<FeedEvent> {
+      const hub = this.hubFor(actor, containerId);
+      const feed = hub.join(from);
+      if (sink) feed.writeTo(sink);
+      try {
+        yield* feed.events(AbortSignal.any([signal, this.shutdown.signal]));
+      } finally {
+        hub.leave(feed);
+      }
+    }.bind(this);
+    return { [Symbol.asyncIterator]: () => events(), writeDirectly: (given) => void (sink = given) };
+  }
+
+  private hubFor(actor: Actor, containerId: number): ContainerHub {
     const key = `${actor.orgId}:${containerId}`;
-    let hub = this.hubs.get(key);
-    if (!hub) {
-      const created = new ContainerHub(this.nats, this.client, actor, containerId, DEFAULT_FEED_TIMING.pollMs!, () => {
-        if (this.hubs.get(key) === created) this.hubs.delete(key);
-      });
-      this.hubs.set(key, created);
-      hub = created;
-    }
-    const feed = hub.join(from);
-    try {
-      yield* feed.events(AbortSignal.any([signal, this.shutdown.signal]));
-    } finally {
-      hub.leave(feed);
-    }
+    const hub = this.hubs.get(key);
+    if (hub) return hub;
+    const created = new ContainerHub(this.nats, this.client, actor, containerId, DEFAULT_FEED_TIMING.pollMs!, () => {
+      if (this.hubs.get(key) === created) this.hubs.delete(key);
+    });
+    this.hubs.set(key, created);
+    return created;
   }
 
   onModuleDestroy(): void {

@@ -1,7 +1,8 @@
 import type { FeedEvent } from '../live/container-feed.js';
 import { LineSplitter } from '../live/line-splitter.js';
+import type { DirectOutput } from '../live/shared-frame.js';
 import { failureMessage, type HttpStream } from './http-stream.js';
-import { sseOutputEvent, sseStateComment, type ContainerPhase } from './sse-format.js';
+import { SSE_OUTPUT_FRAMES, sseOutputEvent, sseStateComment, type ContainerPhase } from './sse-format.js';
 
 /** How often the state comment is repeated while nothing else is sent. */
 export const SSE_KEEPALIVE_MS = 5_000;
@@ -12,8 +13,16 @@ export const SSE_KEEPALIVE_MS = 5_000;
  * closes. A client resuming (`Last-Event-ID`) at the very end of an ended container gets 204,
  * which tells an EventSource to stop reconnecting.
  */
-export async function writeEventStream(stream: HttpStream, containerId: number, feed: AsyncIterable<FeedEvent>, resuming: boolean): Promise<void> {
+export async function writeEventStream(
+  stream: HttpStream,
+  containerId: number,
+  feed: AsyncIterable<FeedEvent> & Partial<DirectOutput>,
+  resuming: boolean,
+): Promise<void> {
   const splitter = new LineSplitter();
+  // Live output in step is written by the container's hub, formatted once for all its followers; only
+  // while this splitter holds no partial character (the shared frame is cut by a fresh splitter).
+  feed.writeDirectly?.({ format: SSE_OUTPUT_FRAMES, ready: () => splitter.idle && stream.writableAtOnce, write: (frame) => stream.writeAtOnce(frame) });
   let phase: ContainerPhase = 'queued';
   let stopKeepAlive = () => undefined as void;
   const open = () => {

@@ -74,6 +74,19 @@ export class HttpStream {
     });
   }
 
+  /**
+   * True when a write now goes out in order without waiting: headers sent, the client still there and
+   * keeping up (nothing left undrained). A client that is not keeps going through `write`, and its timer.
+   */
+  get writableAtOnce(): boolean {
+    return this.started && !this.closed.signal.aborted && !this.response.writableEnded && !this.response.writableNeedDrain;
+  }
+
+  /** Writes without waiting for the client to drain; only when `writableAtOnce`. */
+  writeAtOnce(chunk: Buffer): void {
+    if (chunk.length) this.response.write(chunk);
+  }
+
   end(): void {
     if (!this.response.writableEnded) this.response.end();
   }

@@ -1,9 +1,17 @@
 import type { FeedEvent } from '../live/container-feed.js';
+import type { DirectOutput, FrameFormat } from '../live/shared-frame.js';
 import { failureMessage, type HttpStream } from './http-stream.js';
 
-/** The v1 API `output=raw`: the console bytes as they come, chunked `text/plain`, until the container ends. */
-export async function writeRaw(stream: HttpStream, feed: AsyncIterable<FeedEvent>): Promise<void> {
+/** Raw output shows a live message as its bytes: one Buffer for every follower. */
+const RAW_FRAMES: FrameFormat = { frame: (_offset, bytes) => bytes };
+
+/**
+ * The v1 API `output=raw` and v2 `containers/attach`: the console bytes as they come, chunked
+ * `text/plain`, until the container ends. Live output in step is written by the container's hub itself.
+ */
+export async function writeRaw(stream: HttpStream, feed: AsyncIterable<FeedEvent> & Partial<DirectOutput>): Promise<void> {
   stream.start(200, 'text/plain; charset=utf-8');
+  feed.writeDirectly?.({ format: RAW_FRAMES, ready: () => stream.writableAtOnce, write: (frame) => stream.writeAtOnce(frame) });
   try {
     let ended = false;
     for await (const event of feed) {

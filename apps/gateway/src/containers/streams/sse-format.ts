@@ -1,4 +1,5 @@
-import type { OutputLine } from '../live/line-splitter.js';
+import { LineSplitter, type OutputLine } from '../live/line-splitter.js';
+import type { FrameFormat } from '../live/shared-frame.js';
 
 /**
  * One v1 API event-stream message per piece of output: `data: <text>`, then an empty `data:` line
@@ -15,6 +16,19 @@ export function sseOutputEvent(line: OutputLine): string {
     .join('');
   return `id: ${line.end}\n${data}${line.newline ? 'data: \n' : ''}\n`;
 }
+
+/**
+ * One live message as event-stream messages, the same for every follower whose own splitter holds nothing:
+ * cut by a fresh splitter, and refused (null) when it ends inside a character, which that follower's splitter
+ * would have to keep for the next message.
+ */
+export const SSE_OUTPUT_FRAMES: FrameFormat = {
+  frame(offset, bytes) {
+    const splitter = new LineSplitter();
+    const messages = splitter.push(offset, bytes).map(sseOutputEvent).join('');
+    return splitter.idle ? Buffer.from(messages, 'utf8') : null;
+  },
+};
 
 export type ContainerPhase = 'queued' | 'running' | 'ended';
 
