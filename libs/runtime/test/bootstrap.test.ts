@@ -61,6 +61,28 @@ describe('bootstrap', () => {
     expect(JSON.parse(output)).toEqual([]);
   });
 
+  // The proxy agents need http, https and tls: ~60 built-in modules every run's node would compile
+  // (docs/PERFORMANCE.md, Warm runners). Loaded for a run with a proxy only, and then before the script.
+  test.each([
+    ['with an http proxy the default agents send through it', 'http://127.0.0.1:3128', { agents: ['HttpProxyAgent', 'HttpsProxyAgent'] }],
+    ['without a proxy neither http, https nor tls is loaded before the script', '', { loaded: [] }],
+  ])('%s', async (_name, proxyAddress, expected) => {
+    const script = join(dir, `proxy-${proxyAddress ? 'on' : 'off'}.js`);
+    writeFileSync(
+      script,
+      `
+      const loaded = process.moduleLoadList.filter((m) => /^NativeModule (http|https|tls)$/.test(m));
+      const agents = loaded.length ? [require('http').globalAgent.constructor.name, require('https').globalAgent.constructor.name] : null;
+      console.log(JSON.stringify(${JSON.stringify(proxyAddress)} ? { agents } : { loaded }));`,
+    );
+    const child = spawn(process.execPath, [bootstrap, script], { stdio: ['ignore', 'pipe', 'inherit', 'pipe'] });
+    (child.stdio[3] as Socket).write(JSON.stringify({ t: 'init', config: { ...configFor(dir), proxyAddress } }) + '\n');
+    let output = '';
+    child.stdout!.on('data', (chunk) => (output += chunk));
+    await once(child, 'exit');
+    expect(JSON.parse(output)).toEqual(expected);
+  });
+
   // The runner holds its end of the channel for the whole run: losing it means the executor died.
   test('when the channel closes, the run takes its whole process group down', async () => {
     const marker = `agentry-orphan-${randomUUID()}`;
