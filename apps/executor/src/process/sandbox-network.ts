@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, closeSync, constants, existsSync, fstatSync, openSync, statSync } from 'node:fs';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { deniedRanges, ipRuleBatches, type Cidr, type HostPort } from './egress-rules.js';
 import { findExecutable } from './executables.js';
 import { runIdentity, type RunUser } from './run-user.js';
@@ -15,6 +15,8 @@ const SLIRP_NETNS_FD = 5;
 const SLIRP_USERNS_FD = 6;
 const NSENTER_NETNS_FD = 3;
 const NSENTER_USERNS_FD = 4;
+/** The IPv6 batch's pipe in the process entering the holder (its IPv4 batch is stdin). */
+const NSENTER_IPV6_FD = 5;
 /** Large MTU: fewer, bigger frames through the user-mode stack (slirp4netns' recommended value). */
 const MTU = 65520;
 /** slirp4netns' DNS forwarder, as the sandbox sees it (its default 10.0.2.0/24 network). */
@@ -189,25 +191,32 @@ function ready(slirp: ChildProcess): Promise<void> {
  * dropped, nested user namespaces disabled), so the script cannot remove them. The loopback comes
  * up here too: bwrap leaves a shared network namespace alone. Any failure fails the run: never an
  * open network.
+ *
+ * One process enters the holder for both families (`ip -batch` takes one family per process): a
+ * shell there runs `ip -4` on the IPv4 batch (stdin), then `ip -6` on the IPv6 one (its own socket, made its stdin),
+ * and fails if either does. Before, each family was an `nsenter` of its own — one more fork of the
+ * executor (whose size makes it the dearest step, ~2 ms) and one more `nsenter` per run.
  */
 async function applyEgressRules(holder: Holder, denied: readonly Cidr[], hostPorts: readonly HostPort[]): Promise<void> {
   const batches = ipRuleBatches(denied, SLIRP_DNS, hostPorts);
-  await inHolder(holder, [findExecutable('ip')!, '-4', '-batch', '-'], `link set lo up\n${batches.ipv4}`);
+  const ipv4 = `link set lo up\n${batches.ipv4}`;
   // A kernel booted with ipv6.disable=1 has no IPv6 at all (nor its rules): nothing to refuse.
-  if (existsSync('/proc/sys/net/ipv6')) await inHolder(holder, [findExecutable('ip')!, '-6', '-batch', '-'], batches.ipv6);
+  const ipv6 = existsSync('/proc/sys/net/ipv6') ? batches.ipv6 : null;
+  const script = ipv6 === null ? 'exec "$0" -4 -batch -' : `"$0" -4 -batch - && exec "$0" -6 -batch - <&${NSENTER_IPV6_FD}`;
+  await inHolder(holder, ['/bin/sh', '-c', script, findExecutable('ip')!], ipv4, ipv6);
 }
 
-function inHolder(holder: Holder, command: string[], input: string): Promise<void> {
+function inHolder(holder: Holder, command: string[], input: string, ipv6Input: string | null): Promise<void> {
   return new Promise((resolve, reject) => {
     // nsenter joins the namespaces held at its fds 3 (net) and 4 (user), as the holder's owner
-    // (a root executor switches to it): its uid is the holder's root, so `ip` keeps every
-    // capability there at exec. --preserve-credentials: the owner is already that root, and
+    // (a root executor switches to it): its uid is the holder's root, so the shell and `ip` keep
+    // every capability there at exec. --preserve-credentials: the owner is already that root, and
     // setgroups is denied in a namespace an unprivileged user mapped.
     const child = spawn(
       findExecutable('nsenter')!,
       [`--user=/proc/self/fd/${NSENTER_USERNS_FD}`, `--net=/proc/self/fd/${NSENTER_NETNS_FD}`, '--preserve-credentials', '--', ...command],
       {
-        stdio: ['pipe', 'ignore', 'pipe', holder.netns, holder.userns],
+        stdio: ['pipe', 'ignore', 'pipe', holder.netns, holder.userns, ipv6Input === null ? 'ignore' : 'pipe'],
         ...(process.getuid?.() === 0 ? holder.owner : {}),
       },
     );
@@ -215,11 +224,13 @@ function inHolder(holder: Holder, command: string[], input: string): Promise<voi
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (errors += chunk));
     child.once('error', reject);
     child.once('close', (code) =>
-      code === 0
-        ? resolve()
-        : reject(new Error(`the egress rules could not be applied (${command.slice(1, 3).join(' ')}): ${errors.trim() || `exit ${code}`}`)),
+      code === 0 ? resolve() : reject(new Error(`the egress rules could not be applied (ip -batch): ${errors.trim() || `exit ${code}`}`)),
     );
-    child.stdin!.on('error', () => undefined);
-    child.stdin!.end(input);
+    const write = (stream: Writable | null | undefined, text: string) => {
+      stream?.on('error', () => undefined);
+      stream?.end(text);
+    };
+    write(child.stdin, input);
+    if (ipv6Input !== null) write((child.stdio as unknown as (Writable | null)[])[NSENTER_IPV6_FD], ipv6Input);
   });
 }
