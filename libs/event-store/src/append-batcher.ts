@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { pgPool, type PgQueryable } from './pg-access.js';
 import { APPEND_FUNCTION } from './schema-names.js';
 import { GROUP_APPEND_STATEMENT, groupAppendValues, type GroupAppendRow } from './group-append-statement.js';
+import { LONE_APPEND_STATEMENT, loneAppendValues, type LoneAppendRow } from './lone-append-statement.js';
 
 /** What the append function answers for one append. */
 export interface AppendRow {
@@ -9,6 +10,8 @@ export interface AppendRow {
   stream_version: string | null;
   last_transaction_id: string | null;
   last_global_position: string | null;
+  /** The append's own transaction sent `NOTIFY agentry_events`: no separate signal is needed. */
+  notified?: boolean;
 }
 
 /** One append's parameters, as the single append function takes them (notify flag excluded). */
@@ -69,6 +72,8 @@ interface Waiting {
 export interface GroupCommitStats {
   /** Statements holding one append (nothing else was waiting). */
   alone: number;
+  /** Statements that sent the NOTIFY inside their own transaction (a lone append while no other statement was in flight). */
+  notifiedInStatement: number;
   /** Statements holding several appends, and how many appends they held. */
   batches: number;
   batchedAppends: number;
@@ -78,6 +83,9 @@ export interface GroupCommitStats {
   batchesRetriedAlone: number;
 }
 
+/** A winner's answer from either statement, by stream. */
+type WinnerRow = GroupAppendRow & { notified?: boolean };
+
 const byStreamId = (a: Waiting, b: Waiting) => (a.call.streamId < b.call.streamId ? -1 : a.call.streamId > b.call.streamId ? 1 : 0);
 
 /**
@@ -85,7 +93,8 @@ const byStreamId = (a: Waiting, b: Waiting) => (a.call.streamId < b.call.streamI
  * once; an append that finds a free one goes at once, alone (one caller at a time never waits).
  * Appends that arrive while all are busy wait, and the next free one takes every waiting append (up
  * to `maxBatch`) as ONE statement (group-append-statement.ts): one transaction, one commit (one WAL
- * flush) for all, each with its own version check. Two in flight: on a few cores one statement
+ * flush) for all, each with its own version check. A statement for one stream is the lone statement
+ * (lone-append-statement.ts), which notifies in its own transaction when it is the only one in flight. Two in flight: on a few cores one statement
  * executes while the other waits for its commit to be flushed, and the queue behind them grows
  * into large batches instead of many small ones competing for the same CPU.
  *
@@ -104,7 +113,7 @@ const byStreamId = (a: Waiting, b: Waiting) => (a.call.streamId < b.call.streamI
  * locks in the same order.
  */
 export class AppendBatcher {
-  readonly stats: GroupCommitStats = { alone: 0, batches: 0, batchedAppends: 0, answeredOneByOne: 0, batchesRetriedAlone: 0 };
+  readonly stats: GroupCommitStats = { alone: 0, notifiedInStatement: 0, batches: 0, batchedAppends: 0, answeredOneByOne: 0, batchesRetriedAlone: 0 };
   private readonly waiting: Waiting[] = [];
   private inFlight = 0;
 
@@ -124,26 +133,36 @@ export class AppendBatcher {
   private pump(): void {
     while (this.inFlight < this.maxInFlight && this.waiting.length > 0) {
       const group = this.waiting.splice(0, this.maxBatch);
+      const aloneInFlight = this.inFlight === 0;
       this.inFlight++;
-      void this.runGroup(group).finally(() => {
-        this.inFlight--;
-        this.pump();
-      });
+      void this.runGroup(group, aloneInFlight);
     }
   }
 
-  private async runGroup(group: Waiting[]): Promise<void> {
+  /**
+   * A statement returned: its slot is free. Called before any of its appends is answered, so a caller that
+   * appends again as soon as it has its answer finds the slot free (at concurrency 1: nothing in flight, so its
+   * statement notifies in its own transaction); the appends left to the append function run outside the slots.
+   */
+  private statementReturned(): void {
+    this.inFlight--;
+    this.pump();
+  }
+
+  private async runGroup(group: Waiting[], aloneInFlight: boolean): Promise<void> {
     const ordered = group.length === 1 ? group : [...group].sort(byStreamId);
     const firstOfStream = ordered.filter((one, i) => i === 0 || ordered[i - 1]!.call.streamId !== one.call.streamId);
-    let rows: GroupAppendRow[];
+    let rows: WinnerRow[];
     try {
-      rows = (await this.db.query<GroupAppendRow>({ ...GROUP_APPEND_STATEMENT, values: groupAppendValues(firstOfStream.map((w) => w.call)) })).rows;
+      rows = await this.writeWinners(firstOfStream, aloneInFlight);
     } catch {
+      this.statementReturned();
       // Nothing of it committed: each append again on its own (see the class comment).
       this.stats.batchesRetriedAlone++;
       await this.oneByOne(ordered);
       return;
     }
+    this.statementReturned();
     if (group.length === 1) this.stats.alone++;
     else {
       this.stats.batches++;
@@ -160,6 +179,30 @@ export class AppendBatcher {
     const rest = ordered.filter((one) => !answered.has(one));
     this.stats.answeredOneByOne += rest.length;
     await this.oneByOne(rest);
+  }
+
+  /**
+   * One statement for the group's first append to each stream, answering the winners. A group of one stream
+   * goes as the lone statement (plain SQL, a third of the group statement's Postgres time); when no other
+   * statement of this batcher is in flight it also notifies inside its own transaction. Its commit then holds
+   * Postgres's notify lock until flushed, so it waits for (and makes wait) only other notifying commits: at
+   * concurrency 1 there are none of this process's, and once appends overlap the statements sent meanwhile do
+   * not notify (the separate, coalesced signal covers them) and so never queue on that lock behind it.
+   */
+  private async writeWinners(firstOfStream: Waiting[], aloneInFlight: boolean): Promise<WinnerRow[]> {
+    if (firstOfStream.length > 1) {
+      return (await this.db.query<GroupAppendRow>({ ...GROUP_APPEND_STATEMENT, values: groupAppendValues(firstOfStream.map((w) => w.call)) })).rows;
+    }
+    const { call } = firstOfStream[0]!;
+    const { rows } = await this.db.query<LoneAppendRow>({ ...LONE_APPEND_STATEMENT, values: loneAppendValues(call, aloneInFlight) });
+    if (rows.length > 0 && aloneInFlight) this.stats.notifiedInStatement++;
+    return rows.map((row) => ({
+      stream_id: call.streamId,
+      stream_version: row.stream_version,
+      last_transaction_id: row.last_transaction_id,
+      last_global_position: row.last_global_position,
+      notified: aloneInFlight,
+    }));
   }
 
   /** Each append through the single append function: a stream's appends one after the other in order, different streams at once. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { GROUP_APPEND_STATEMENT, groupAppendValues } from './group-append-statement.js';
+import { LONE_APPEND_STATEMENT, loneAppendValues } from './lone-append-statement.js';
 import { APPEND_FUNCTION } from './schema-names.js';
 import { openTestEventStore, type TestEventStore } from './test-support/test-event-store.js';
 
@@ -85,5 +86,53 @@ test("group commit's statement looks streams up by key even when its session pla
     expect(rows[0]).toEqual({ seq_scans: 0 });
   } finally {
     await session.query('ROLLBACK');
+  }
+});
+
+test('the lone statement finds the stream by key even when its session planned it on a small, analysed streams table (control: an UPDATE by key scans)', async () => {
+  // A database of its own: the tests above leave a large streams table behind.
+  const small = await openTestEventStore(2);
+  const probe = new pg.Client({ connectionString: small.url });
+  await probe.connect();
+  /** Sequential scans of `streams` by the probe session's open transaction, earlier transactions' not yet reported included. */
+  const streamsSeqScans = async () =>
+    (await probe.query(`SELECT seq_scan::int AS n FROM pg_stat_xact_user_tables WHERE relname = 'streams'`)).rows[0].n as number;
+  try {
+    await small.dataSource.query(`INSERT INTO streams (stream_id, stream_type, version) SELECT 'small-' || g, 'probe', 1 FROM generate_series(1, 50) g`);
+    await small.dataSource.query('ANALYZE streams');
+    let version = 1;
+    const lone = async () => {
+      const call = {
+        streamId: 'small-1',
+        streamType: 'probe',
+        expectedVersion: version,
+        eventIds: [randomUUID()],
+        types: ['t'],
+        schemaVersions: [1],
+        data: ['{}'],
+        metadata: ['{}'],
+      };
+      const { rows } = await probe.query({ ...LONE_APPEND_STATEMENT, values: loneAppendValues(call, false) });
+      version = Number(rows[0].stream_version);
+    };
+    // The same version check written as an UPDATE by key, prepared on the same session at the same moment.
+    const update = () =>
+      probe.query({ name: 'probe_update', text: 'UPDATE streams SET version = version WHERE stream_id = $1 AND version = $2', values: ['small-2', 1] });
+    for (let i = 0; i < 8; i++) {
+      await lone();
+      await update();
+    }
+    await small.dataSource.query(`INSERT INTO streams (stream_id, stream_type, version) SELECT 'big-' || g, 'probe', 1 FROM generate_series(1, 50000) g`);
+
+    await probe.query('BEGIN');
+    const before = await streamsSeqScans();
+    await lone();
+    expect((await streamsSeqScans()) - before).toBe(0);
+    await update();
+    expect((await streamsSeqScans()) - before).toBe(1);
+    await probe.query('ROLLBACK');
+  } finally {
+    await probe.end();
+    await small.close();
   }
 });

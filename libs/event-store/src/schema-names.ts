@@ -4,6 +4,8 @@ export const APPEND_FUNCTION = 'agentry_append_events';
 export const APPEND_BATCH_FUNCTION = 'agentry_append_batch';
 /** Group commit's set-based statement, wrapped to plan with index lookups (migration 1769). */
 export const GROUP_APPEND_FUNCTION = 'agentry_group_append';
+/** Raises: an exact expected version for a stream that does not exist (the lone append statement's refusal, migration 1770). */
+export const MISSING_STREAM_REFUSAL = 'agentry_refuse_missing_stream';
 /** NOTIFY channel: an append committed (payload empty). Projection runners wake on it. */
 export const EVENTS_CHANNEL = 'agentry_events';
 /** NOTIFY channel: a projection checkpoint moved (payload: projection name). waitFor wakes on it. */

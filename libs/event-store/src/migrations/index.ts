@@ -5,6 +5,7 @@ import { AppendBatch1766000000000 } from './1766000000000-append-batch.js';
 import { DropAppendBatch1767000000000 } from './1767000000000-drop-append-batch.js';
 import { AppendFunctionIndexLookups1768000000000 } from './1768000000000-append-function-index-lookups.js';
 import { GroupAppendFunction1769000000000 } from './1769000000000-group-append-function.js';
+import { MissingStreamRefusal1770000000000 } from './1770000000000-missing-stream-refusal.js';
 
 /** Add these to your DataSource's migrations (before your own) and run them with migrate(). */
 export const eventStoreMigrations: (new () => MigrationInterface)[] = [
@@ -14,4 +15,5 @@ export const eventStoreMigrations: (new () => MigrationInterface)[] = [
   DropAppendBatch1767000000000,
   AppendFunctionIndexLookups1768000000000,
   GroupAppendFunction1769000000000,
+  MissingStreamRefusal1770000000000,
 ];

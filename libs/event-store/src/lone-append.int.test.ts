@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { ErrorCode } from '@agentry/contracts';
+import { waitUntil } from '@agentry/testing';
+import { appendBatcher } from './append-batcher.js';
+import { appendSignal } from './append-signal.js';
+import { LONE_APPEND_STATEMENT, loneAppendValues } from './lone-append-statement.js';
+import { EVENTS_CHANNEL } from './schema-names.js';
+import { openTestEventStore, type TestEventStore } from './test-support/test-event-store.js';
+import type { AppendResult, ExpectedVersion, NewEvent } from './types.js';
+
+let db: TestEventStore;
+let listener: pg.Client;
+const notifiedBy: number[] = [];
+beforeAll(async () => {
+  db = await openTestEventStore(8);
+  listener = new pg.Client({ connectionString: db.url });
+  await listener.connect();
+  listener.on('notification', (n) => notifiedBy.push(n.processId));
+  await listener.query(`LISTEN ${EVENTS_CHANNEL}`);
+});
+afterAll(async () => {
+  await listener.end();
+  await db.close();
+});
+
+const stream = (label: string) => `lone-${label}-${randomUUID()}`;
+const one = (eventId = randomUUID()): NewEvent => ({ type: 'thing-happened', data: { eventId }, eventId });
+
+type Outcome = { ok: AppendResult } | { error: string; actual?: number };
+const alone = (streamId: string, events: NewEvent[], expectedVersion: ExpectedVersion): Promise<Outcome> =>
+  db.store.append(streamId, 'thing', events, { expectedVersion }).then(
+    (ok) => ({ ok }),
+    (e: { code?: string; actual?: number }) => ({ error: e.code ?? String(e), ...(e.actual === undefined ? {} : { actual: e.actual }) }),
+  );
+
+test('one append at a time goes as the lone statement and gets, for every expected-version kind, the outcome of the append function', async () => {
+  const stats = appendBatcher(db.dataSource).stats;
+  const before = { ...stats };
+  const [created, anyStream, missing] = [stream('created'), stream('any'), stream('missing')];
+  const ids = [randomUUID(), randomUUID()];
+
+  const first = await alone(created, ids.map(one), 'no_stream');
+  expect(first).toMatchObject({ ok: { nextVersion: 2, appended: true } });
+  expect(await alone(created, [one()], 'no_stream')).toEqual({ error: ErrorCode.CONCURRENCY_CONFLICT, actual: 2 });
+  expect(await alone(created, [one()], 1)).toEqual({ error: ErrorCode.CONCURRENCY_CONFLICT, actual: 2 });
+  expect(await alone(created, [one(), one(), one()], 2)).toMatchObject({ ok: { nextVersion: 5, appended: true } });
+  // Retries of stored ids: with a stale version (lost check) and with 'any' (the event_id index fails the statement).
+  expect(await alone(created, ids.map(one), 'no_stream')).toEqual({ ok: { ...(first as { ok: AppendResult }).ok, appended: false } });
+  expect(await alone(created, ids.map(one), 'any')).toEqual({ ok: { ...(first as { ok: AppendResult }).ok, appended: false } });
+  expect(await alone(created, [one(), one(ids[0])], 'any')).toEqual({ error: ErrorCode.ALREADY_EXISTS });
+  expect(await alone(anyStream, [one()], 'any')).toMatchObject({ ok: { nextVersion: 1, appended: true } });
+  expect(await alone(anyStream, [one(), one()], 'any')).toMatchObject({ ok: { nextVersion: 3, appended: true } });
+  // An exact version for a stream that does not exist: a conflict at 0, and the stream is not created.
+  expect(await alone(missing, [one()], 3)).toEqual({ error: ErrorCode.CONCURRENCY_CONFLICT, actual: 0 });
+  expect(await alone(missing, [one()], 1)).toEqual({ error: ErrorCode.CONCURRENCY_CONFLICT, actual: 0 });
+
+  // 11 appends, 11 lone statements: 7 returned (4 of them lost their check: no row), 4 failed as a whole
+  // (a stored id hit the event_id index twice, the refusal twice) and were answered by the append function.
+  expect({ alone: stats.alone - before.alone, failed: stats.batchesRetriedAlone - before.batchesRetriedAlone, groups: stats.batches - before.batches }).toEqual(
+    {
+      alone: 7,
+      failed: 4,
+      groups: 0,
+    },
+  );
+  expect(await db.store.readStream(missing)).toEqual({ version: 0, events: [] });
+  const { version, events } = await db.store.readStream(created);
+  expect(version).toBe(5);
+  expect(events.map((e) => e.streamPosition)).toEqual([1, 2, 3, 4, 5]);
+  const globals = events.map((e) => BigInt(e.globalPosition));
+  expect([...globals].sort((x, y) => (x < y ? -1 : 1))).toEqual(globals);
+  expect((await db.store.readStream(anyStream)).events.map((e) => e.streamPosition)).toEqual([1, 2, 3]);
+});
+
+test("control: without its refusal, the lone statement's upsert would create a stream an exact version says exists", async () => {
+  const missing = stream('control');
+  const withoutRefusal = LONE_APPEND_STATEMENT.text.replace(/CASE WHEN \$3::bigint > 0[\s\S]*?ELSE ([\s\S]*?) END,/, '$1,');
+  expect(withoutRefusal).not.toBe(LONE_APPEND_STATEMENT.text);
+  const call = {
+    streamId: missing,
+    streamType: 'thing',
+    expectedVersion: 3,
+    eventIds: [randomUUID()],
+    types: ['t'],
+    schemaVersions: [1],
+    data: ['{}'],
+    metadata: ['{}'],
+  };
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query({ text: withoutRefusal, values: loneAppendValues(call, false) });
+    expect(rows).toHaveLength(1); // "appended" at version 1 to a stream that did not exist at 3
+    await client.query('ROLLBACK');
+    await expect(client.query({ text: LONE_APPEND_STATEMENT.text, values: loneAppendValues(call, false) })).rejects.toMatchObject({ code: 'P0002' });
+  } finally {
+    await client.end();
+  }
+  expect(await db.store.readStream(missing)).toEqual({ version: 0, events: [] });
+});
+
+test('an append with no other statement in flight notifies from its own transaction: no separate NOTIFY is sent', async () => {
+  const stats = appendBatcher(db.dataSource).stats;
+  const signal = appendSignal(db.dataSource);
+  const [notifiedBefore, signalsBefore, heardBefore] = [stats.notifiedInStatement, signal.sent, notifiedBy.length];
+  const streamId = stream('notify');
+  for (let version = 0; version < 5; version++) await db.store.append(streamId, 'thing', [one()], { expectedVersion: version });
+  await waitUntil(() => notifiedBy.length >= heardBefore + 5);
+  expect(stats.notifiedInStatement - notifiedBefore).toBe(5);
+  expect(signal.sent - signalsBefore).toBe(0);
+  // A lost version check commits nothing and so notifies nothing itself; the append function's answer is final.
+  await expect(db.store.append(streamId, 'thing', [one()], { expectedVersion: 1 })).rejects.toMatchObject({ code: ErrorCode.CONCURRENCY_CONFLICT });
+  expect(stats.notifiedInStatement - notifiedBefore).toBe(5);
+});
+
+test('control: an append sent while another statement is in flight does not notify in its transaction; the separate signal wakes the listener', async () => {
+  const stats = appendBatcher(db.dataSource).stats;
+  const signal = appendSignal(db.dataSource);
+  const held = stream('held');
+  await db.store.append(held, 'thing', [one()], { expectedVersion: 'no_stream' });
+  const holder = new pg.Client({ connectionString: db.url });
+  await holder.connect();
+  try {
+    await holder.query('BEGIN');
+    await holder.query('UPDATE streams SET version = version WHERE stream_id = $1', [held]);
+    const inFlight = db.store.append(held, 'thing', [one()], { expectedVersion: 1 }); // waits on the held row, in flight
+    await waitUntil(async () => {
+      const { rows } = await holder.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE '%agentry_lone_append%' AND wait_event_type = 'Lock'`,
+      );
+      return rows[0].n > 0;
+    });
+    const [notifiedBefore, signalsBefore, heardBefore] = [stats.notifiedInStatement, signal.sent, notifiedBy.length];
+    await db.store.append(stream('beside'), 'thing', [one()], { expectedVersion: 'no_stream' });
+    expect(stats.notifiedInStatement - notifiedBefore).toBe(0);
+    await waitUntil(() => signal.sent > signalsBefore && notifiedBy.length > heardBefore);
+    await holder.query('COMMIT');
+    await expect(inFlight).resolves.toMatchObject({ nextVersion: 2, appended: true });
+  } finally {
+    await holder.end();
+  }
+});
