@@ -10,8 +10,6 @@ export interface AppendRow {
   stream_version: string | null;
   last_transaction_id: string | null;
   last_global_position: string | null;
-  /** The append's own transaction sent `NOTIFY agentry_events`: no separate signal is needed. */
-  notified?: boolean;
 }
 
 /** One append's parameters, as the single append function takes them (notify flag excluded). */
@@ -72,8 +70,6 @@ interface Waiting {
 export interface GroupCommitStats {
   /** Statements holding one append (nothing else was waiting). */
   alone: number;
-  /** Statements that sent the NOTIFY inside their own transaction (a lone append while no other statement was in flight). */
-  notifiedInStatement: number;
   /** Statements holding several appends, and how many appends they held. */
   batches: number;
   batchedAppends: number;
@@ -83,9 +79,6 @@ export interface GroupCommitStats {
   batchesRetriedAlone: number;
 }
 
-/** A winner's answer from either statement, by stream. */
-type WinnerRow = GroupAppendRow & { notified?: boolean };
-
 const byStreamId = (a: Waiting, b: Waiting) => (a.call.streamId < b.call.streamId ? -1 : a.call.streamId > b.call.streamId ? 1 : 0);
 
 /**
@@ -94,7 +87,7 @@ const byStreamId = (a: Waiting, b: Waiting) => (a.call.streamId < b.call.streamI
  * Appends that arrive while all are busy wait, and the next free one takes every waiting append (up
  * to `maxBatch`) as ONE statement (group-append-statement.ts): one transaction, one commit (one WAL
  * flush) for all, each with its own version check. A statement for one stream is the lone statement
- * (lone-append-statement.ts), which notifies in its own transaction when it is the only one in flight. Two in flight: on a few cores one statement
+ * (lone-append-statement.ts), plain SQL with a third of the group statement's cost. Two in flight: on a few cores one statement
  * executes while the other waits for its commit to be flushed, and the queue behind them grows
  * into large batches instead of many small ones competing for the same CPU.
  *
@@ -113,7 +106,7 @@ const byStreamId = (a: Waiting, b: Waiting) => (a.call.streamId < b.call.streamI
  * locks in the same order.
  */
 export class AppendBatcher {
-  readonly stats: GroupCommitStats = { alone: 0, notifiedInStatement: 0, batches: 0, batchedAppends: 0, answeredOneByOne: 0, batchesRetriedAlone: 0 };
+  readonly stats: GroupCommitStats = { alone: 0, batches: 0, batchedAppends: 0, answeredOneByOne: 0, batchesRetriedAlone: 0 };
   private readonly waiting: Waiting[] = [];
   private inFlight = 0;
 
@@ -133,36 +126,26 @@ export class AppendBatcher {
   private pump(): void {
     while (this.inFlight < this.maxInFlight && this.waiting.length > 0) {
       const group = this.waiting.splice(0, this.maxBatch);
-      const aloneInFlight = this.inFlight === 0;
       this.inFlight++;
-      void this.runGroup(group, aloneInFlight);
+      void this.runGroup(group).finally(() => {
+        this.inFlight--;
+        this.pump();
+      });
     }
   }
 
-  /**
-   * A statement returned: its slot is free. Called before any of its appends is answered, so a caller that
-   * appends again as soon as it has its answer finds the slot free (at concurrency 1: nothing in flight, so its
-   * statement notifies in its own transaction); the appends left to the append function run outside the slots.
-   */
-  private statementReturned(): void {
-    this.inFlight--;
-    this.pump();
-  }
-
-  private async runGroup(group: Waiting[], aloneInFlight: boolean): Promise<void> {
+  private async runGroup(group: Waiting[]): Promise<void> {
     const ordered = group.length === 1 ? group : [...group].sort(byStreamId);
     const firstOfStream = ordered.filter((one, i) => i === 0 || ordered[i - 1]!.call.streamId !== one.call.streamId);
-    let rows: WinnerRow[];
+    let rows: GroupAppendRow[];
     try {
-      rows = await this.writeWinners(firstOfStream, aloneInFlight);
+      rows = await this.writeWinners(firstOfStream);
     } catch {
-      this.statementReturned();
       // Nothing of it committed: each append again on its own (see the class comment).
       this.stats.batchesRetriedAlone++;
       await this.oneByOne(ordered);
       return;
     }
-    this.statementReturned();
     if (group.length === 1) this.stats.alone++;
     else {
       this.stats.batches++;
@@ -182,27 +165,16 @@ export class AppendBatcher {
   }
 
   /**
-   * One statement for the group's first append to each stream, answering the winners. A group of one stream
-   * goes as the lone statement (plain SQL, a third of the group statement's Postgres time); when no other
-   * statement of this batcher is in flight it also notifies inside its own transaction. Its commit then holds
-   * Postgres's notify lock until flushed, so it waits for (and makes wait) only other notifying commits: at
-   * concurrency 1 there are none of this process's, and once appends overlap the statements sent meanwhile do
-   * not notify (the separate, coalesced signal covers them) and so never queue on that lock behind it.
+   * One statement for the group's first append to each stream, answering the winners: the lone statement when
+   * the group holds one stream (every append at concurrency 1), the group statement otherwise.
    */
-  private async writeWinners(firstOfStream: Waiting[], aloneInFlight: boolean): Promise<WinnerRow[]> {
+  private async writeWinners(firstOfStream: Waiting[]): Promise<GroupAppendRow[]> {
     if (firstOfStream.length > 1) {
       return (await this.db.query<GroupAppendRow>({ ...GROUP_APPEND_STATEMENT, values: groupAppendValues(firstOfStream.map((w) => w.call)) })).rows;
     }
     const { call } = firstOfStream[0]!;
-    const { rows } = await this.db.query<LoneAppendRow>({ ...LONE_APPEND_STATEMENT, values: loneAppendValues(call, aloneInFlight) });
-    if (rows.length > 0 && aloneInFlight) this.stats.notifiedInStatement++;
-    return rows.map((row) => ({
-      stream_id: call.streamId,
-      stream_version: row.stream_version,
-      last_transaction_id: row.last_transaction_id,
-      last_global_position: row.last_global_position,
-      notified: aloneInFlight,
-    }));
+    const { rows } = await this.db.query<LoneAppendRow>({ ...LONE_APPEND_STATEMENT, values: loneAppendValues(call) });
+    return rows.map((row) => ({ stream_id: call.streamId, ...row }));
   }
 
   /** Each append through the single append function: a stream's appends one after the other in order, different streams at once. */

@@ -112,7 +112,7 @@ test('the lone statement finds the stream by key even when its session planned i
         data: ['{}'],
         metadata: ['{}'],
       };
-      const { rows } = await probe.query({ ...LONE_APPEND_STATEMENT, values: loneAppendValues(call, false) });
+      const { rows } = await probe.query({ ...LONE_APPEND_STATEMENT, values: loneAppendValues(call) });
       version = Number(rows[0].stream_version);
     };
     // The same version check written as an UPDATE by key, prepared on the same session at the same moment.

@@ -21,8 +21,6 @@ const SIGNAL_INTERVAL_MS = 2;
  * their poll.
  */
 export class AppendSignal {
-  /** NOTIFY transactions sent (for tests and benchmarks). */
-  sent = 0;
   private sending = false;
   private pending = false;
   private timer: NodeJS.Timeout | undefined;
@@ -55,7 +53,6 @@ export class AppendSignal {
     this.sending = true;
     this.pending = false;
     this.lastSentAt = performance.now();
-    this.sent++;
     try {
       await pgPool(this.dataSource).query({ text: NOTIFY_SQL });
     } catch {

@@ -59,11 +59,11 @@ export class EventStore {
       data,
       metadata,
     };
-    // In a caller's transaction: notify at its commit; otherwise the batcher's statement did (`notified`) or the signal below does.
+    // In a caller's transaction: notify at its commit; otherwise raise the signal below.
     const row: AppendRow = options.manager
       ? await appendAlone(await pgConnection(this.dataSource, options.manager), call, inCallerTransaction)
       : await appendBatcher(this.dataSource).append(call);
-    if (row.outcome === 'appended' && !inCallerTransaction && !row.notified) appendSignal(this.dataSource).raise();
+    if (row.outcome === 'appended' && !inCallerTransaction) appendSignal(this.dataSource).raise();
     switch (row.outcome) {
       case 'conflict':
         throw new ConcurrencyError(streamId, options.expectedVersion, Number(row.stream_version));

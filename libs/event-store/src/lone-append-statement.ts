@@ -1,5 +1,5 @@
 import type { AppendCall } from './append-batcher.js';
-import { EVENTS_CHANNEL, MISSING_STREAM_REFUSAL } from './schema-names.js';
+import { MISSING_STREAM_REFUSAL } from './schema-names.js';
 
 /**
  * Group commit's statement for a group holding one stream (at concurrency 1, every append): plain SQL, one
@@ -21,10 +21,10 @@ import { EVENTS_CHANNEL, MISSING_STREAM_REFUSAL } from './schema-names.js';
  * `MISSING_STREAM_REFUSAL`, which raises, so the statement fails and commits nothing, and the batcher answers
  * the append through the append function (a conflict, actual version 0).
  *
- * `$9`: NOTIFY inside this transaction. The batcher asks for it when no other statement of its own is in
- * flight: the append then needs no separate NOTIFY transaction (measured at concurrency 1: ~300 µs of CPU per
- * append, most of it the extra commit record and the WAL writer's flush of it). Its commit holds Postgres's
- * notify lock until flushed, which serialises it with other notifying commits (see append-batcher.ts).
+ * It does not NOTIFY (the coalesced signal after it does, as for a group): notifying inside it saved ~100 µs of
+ * CPU per append at concurrency 1, but a notifying commit holds Postgres's notify lock until its WAL is flushed,
+ * so the appends of several processes queued behind each other's flushes (four stores at concurrency 1 each:
+ * 0.47x raw against 0.76x with the signal, same run; docs/PERFORMANCE.md).
  */
 export const LONE_APPEND_STATEMENT = {
   name: 'agentry_lone_append_v1', // prepared once per connection
@@ -46,8 +46,7 @@ export const LONE_APPEND_STATEMENT = {
       RETURNING stream_position, global_position
     )
     SELECT max(stream_position)::text AS stream_version, pg_current_xact_id()::text AS last_transaction_id,
-           max(global_position)::text AS last_global_position,
-           CASE WHEN $9::boolean THEN pg_notify('${EVENTS_CHANNEL}', '') END AS notified
+           max(global_position)::text AS last_global_position
     FROM inserted HAVING count(*) > 0`,
 };
 
@@ -58,6 +57,6 @@ export interface LoneAppendRow {
   last_global_position: string;
 }
 
-export function loneAppendValues(call: AppendCall, notify: boolean): unknown[] {
-  return [call.streamId, call.streamType, call.expectedVersion, call.eventIds, call.types, call.schemaVersions, call.data, call.metadata, notify];
+export function loneAppendValues(call: AppendCall): unknown[] {
+  return [call.streamId, call.streamType, call.expectedVersion, call.eventIds, call.types, call.schemaVersions, call.data, call.metadata];
 }

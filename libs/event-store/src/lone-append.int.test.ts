@@ -1,26 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { ErrorCode } from '@agentry/contracts';
-import { waitUntil } from '@agentry/testing';
 import { appendBatcher } from './append-batcher.js';
-import { appendSignal } from './append-signal.js';
 import { LONE_APPEND_STATEMENT, loneAppendValues } from './lone-append-statement.js';
-import { EVENTS_CHANNEL } from './schema-names.js';
 import { openTestEventStore, type TestEventStore } from './test-support/test-event-store.js';
 import type { AppendResult, ExpectedVersion, NewEvent } from './types.js';
 
 let db: TestEventStore;
-let listener: pg.Client;
-const notifiedBy: number[] = [];
 beforeAll(async () => {
   db = await openTestEventStore(8);
-  listener = new pg.Client({ connectionString: db.url });
-  await listener.connect();
-  listener.on('notification', (n) => notifiedBy.push(n.processId));
-  await listener.query(`LISTEN ${EVENTS_CHANNEL}`);
 });
 afterAll(async () => {
-  await listener.end();
   await db.close();
 });
 
@@ -91,54 +81,12 @@ test("control: without its refusal, the lone statement's upsert would create a s
   await client.connect();
   try {
     await client.query('BEGIN');
-    const { rows } = await client.query({ text: withoutRefusal, values: loneAppendValues(call, false) });
+    const { rows } = await client.query({ text: withoutRefusal, values: loneAppendValues(call) });
     expect(rows).toHaveLength(1); // "appended" at version 1 to a stream that did not exist at 3
     await client.query('ROLLBACK');
-    await expect(client.query({ text: LONE_APPEND_STATEMENT.text, values: loneAppendValues(call, false) })).rejects.toMatchObject({ code: 'P0002' });
+    await expect(client.query({ text: LONE_APPEND_STATEMENT.text, values: loneAppendValues(call) })).rejects.toMatchObject({ code: 'P0002' });
   } finally {
     await client.end();
   }
   expect(await db.store.readStream(missing)).toEqual({ version: 0, events: [] });
-});
-
-test('an append with no other statement in flight notifies from its own transaction: no separate NOTIFY is sent', async () => {
-  const stats = appendBatcher(db.dataSource).stats;
-  const signal = appendSignal(db.dataSource);
-  const [notifiedBefore, signalsBefore, heardBefore] = [stats.notifiedInStatement, signal.sent, notifiedBy.length];
-  const streamId = stream('notify');
-  for (let version = 0; version < 5; version++) await db.store.append(streamId, 'thing', [one()], { expectedVersion: version });
-  await waitUntil(() => notifiedBy.length >= heardBefore + 5);
-  expect(stats.notifiedInStatement - notifiedBefore).toBe(5);
-  expect(signal.sent - signalsBefore).toBe(0);
-  // A lost version check commits nothing and so notifies nothing itself; the append function's answer is final.
-  await expect(db.store.append(streamId, 'thing', [one()], { expectedVersion: 1 })).rejects.toMatchObject({ code: ErrorCode.CONCURRENCY_CONFLICT });
-  expect(stats.notifiedInStatement - notifiedBefore).toBe(5);
-});
-
-test('control: an append sent while another statement is in flight does not notify in its transaction; the separate signal wakes the listener', async () => {
-  const stats = appendBatcher(db.dataSource).stats;
-  const signal = appendSignal(db.dataSource);
-  const held = stream('held');
-  await db.store.append(held, 'thing', [one()], { expectedVersion: 'no_stream' });
-  const holder = new pg.Client({ connectionString: db.url });
-  await holder.connect();
-  try {
-    await holder.query('BEGIN');
-    await holder.query('UPDATE streams SET version = version WHERE stream_id = $1', [held]);
-    const inFlight = db.store.append(held, 'thing', [one()], { expectedVersion: 1 }); // waits on the held row, in flight
-    await waitUntil(async () => {
-      const { rows } = await holder.query(
-        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE '%agentry_lone_append%' AND wait_event_type = 'Lock'`,
-      );
-      return rows[0].n > 0;
-    });
-    const [notifiedBefore, signalsBefore, heardBefore] = [stats.notifiedInStatement, signal.sent, notifiedBy.length];
-    await db.store.append(stream('beside'), 'thing', [one()], { expectedVersion: 'no_stream' });
-    expect(stats.notifiedInStatement - notifiedBefore).toBe(0);
-    await waitUntil(() => signal.sent > signalsBefore && notifiedBy.length > heardBefore);
-    await holder.query('COMMIT');
-    await expect(inFlight).resolves.toMatchObject({ nextVersion: 2, appended: true });
-  } finally {
-    await holder.end();
-  }
 });
