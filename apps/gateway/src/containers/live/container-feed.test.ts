@@ -1,6 +1,6 @@
-import type { ContainerOutputResult, FetchContainerResult, LiveMessage } from '@agentry/contracts';
+import { Subjects, type Actor, type ContainerOutputResult, type FetchContainerResult, type LiveMessage } from '@agentry/contracts';
 import { ContainerFeed, type FeedEvent, type FeedSource } from './container-feed.js';
-import { RecentOutput } from './container-hub.js';
+import { RecentOutput, SharedOutputSource } from './container-hub.js';
 
 /**
  * The output service as the feed sees it, in memory: stored bytes grow as the test "persists"
@@ -174,4 +174,30 @@ test('what a hub keeps of live output: contiguous, bounded, restarted after a lo
   expect(recent.from(6)).toBeNull();
   expect(recent.from(20)?.toString()).toBe('xy');
   expect(recent.from(22)).toBeNull();
+});
+
+test('followers at different positions inside the last stored read take their part of it without a read of their own; inside a character they ask', async () => {
+  const storage = new StoredContainer();
+  storage.status = 'running';
+  storage.persist('h\u00e9llo world\n'); // 'é' is bytes 1–2; reads answer 5 bytes at most
+  const asked: number[] = [];
+  const client = {
+    call: async (subject: string, _actor: unknown, params: { fromOutputPos?: number }) => {
+      asked.push(params.fromOutputPos!);
+      return subject === Subjects.output.containerOutput ? storage.readStored(params.fromOutputPos!) : storage.fetch();
+    },
+  };
+  const source = new SharedOutputSource(client as unknown as ConstructorParameters<typeof SharedOutputSource>[0], { orgId: 1 } as Actor, 7);
+  const text = async (from: number) => (await source.readStored(from))!.output;
+
+  expect(await text(0)).toBe('h\u00e9ll'); // bytes 0–4
+  expect(await text(3)).toBe('ll'); // a later follower, inside that read: no request
+  expect(await text(4)).toBe('l');
+  expect(asked).toEqual([0]);
+  // Control: byte 2 is the second byte of 'é' — no text starts there, so that follower's read is its own.
+  await source.readStored(2);
+  expect(asked).toEqual([0, 2]);
+  // Everyone who took the rest of a read is now at its end, where one request serves them all.
+  expect(await Promise.all([text(5), text(5), text(5)])).toEqual(['o wor', 'o wor', 'o wor']);
+  expect(asked).toEqual([0, 2, 5]);
 });
