@@ -39,15 +39,20 @@ export class LaunchSnapshotUseCase {
     const wanted = envelope.params.versionId;
     const version = wanted ? state.versions.find((v) => v.versionId === wanted) : state.current;
     if (!version) throw notFound(`Version ${wanted} of agent ${agentId}`);
-    const agent = await this.lookup.get(orgId, agentId);
     const scriptId = version.settings.scriptId;
-    const script = scriptId === null ? null : await this.scriptToRun(orgId, scriptId, version.settings);
+    // Independent reads side by side: this answer is on every launch's critical path, and each read one
+    // after the other was a round trip more to wait for (docs/PERFORMANCE.md › Launch).
+    const [agent, script, plan] = await Promise.all([
+      this.lookup.get(orgId, agentId),
+      scriptId === null ? null : this.scriptToRun(orgId, scriptId, version.settings),
+      this.plans.get(orgId),
+    ]);
     return {
       agent,
       version: { versionId: version.versionId, versionNumber: version.versionNumber, settings: version.settings, secrets: version.secrets },
       script: script && script.text !== undefined ? { id: script.id, name: script.name, text: script.text } : null,
       // Fair share: the executor caps the org's running containers at this (the plan's, else the operator's default).
-      org: { maxRunningContainers: (await this.plans.get(orgId)).maxRunningContainers! },
+      org: { maxRunningContainers: plan.maxRunningContainers! },
       dependencies: script?.text ? await this.dependencies(orgId, script.text) : { libraries: [], problem: null },
     };
   }
