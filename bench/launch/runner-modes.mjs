@@ -1,14 +1,18 @@
 // The process runner measured beside bare `node script.js` spawns, in one run, taking turns: spawn or
 // hand-out → first stdout line, p50 / p99; how long the executor's own start call takes (startRun resolving:
 // folder, storage, cgroup, spawn — or, warm, the run's files written and its storage bound into a waiting
-// sandbox; wall time and this process's CPU time); completed runs per second with `concurrency` at once. Used by spawn-baseline.mjs (every mode)
-// and run.mjs (bare vs warm pool, for `npm run bench`). Needs apps/executor built. Asserts nothing.
+// sandbox; wall time and this process's CPU time); completed runs per second with `concurrency` at once, and
+// the CPU every process of the bench's tree spent per completed run then (runner, sandboxes, slirp4netns, ip,
+// scripts — cpuAccount below). Used by spawn-baseline.mjs (every mode) and run.mjs (bare vs warm pool, for
+// `npm run bench`). Needs apps/executor built. Asserts nothing.
 import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { isolationAvailable, NO_SANDBOX_WARNING, startRun, WarmPool } from '@agentry/executor/process';
+// BENCH_PROCESS_RUNNER: the path of another build's process/index.js, for an A/B of two builds of the runner.
+const { isolationAvailable, NO_SANDBOX_WARNING, startRun, WarmPool } = await import(process.env.BENCH_PROCESS_RUNNER ?? '@agentry/executor/process');
 
 const SCRIPT = "console.log('first line');\n";
 const LIMITS = { timeLimitSeconds: 60, maxTimeLimitSeconds: 600, memoryMb: 512, maxFileDescriptors: 1024, maxProcesses: 256, cpuPercent: 100, diskMb: 256 };
@@ -85,16 +89,62 @@ async function runnerRun(start, req) {
   return { firstLineMs: line - started, doneMs: now() - started, startMs, startCpuMs };
 }
 
-/** A contender: `once()` for a sequential sample (a warm pool first waits for an idle runner: launches not back to back), `busy()` at saturation. */
-function contender(name, once, busy = once) {
-  return { name, once, busy };
+/**
+ * CPU milliseconds this process and every process it started (and theirs) have spent so far. Exact where
+ * a cgroup v1 `cpuacct` hierarchy is writable (root): the bench moves itself into a group of its own, which
+ * every descendant inherits — the runner moves its runs into the memory, pids, cpu and freezer hierarchies,
+ * never this one — so a sandbox's processes count even when they are reaped outside the tree. Else this
+ * process and its reaped children (/proc/self/stat, 10 ms ticks), which misses what is reaped elsewhere.
+ */
+function cpuAccount() {
+  const root = '/sys/fs/cgroup/cpuacct';
+  try {
+    const own = /^\d+:[^:]*\bcpuacct\b[^:]*:(.*)$/m.exec(readFileSync('/proc/self/cgroup', 'utf8'))?.[1] ?? '/';
+    const dir = join(root, own, `agentry-bench-${process.pid}`);
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'cgroup.procs'), String(process.pid));
+    return {
+      exact: true,
+      ms: () => Number(readFileSync(join(dir, 'cpuacct.usage'), 'utf8')) / 1e6,
+      async close() {
+        writeFileSync(join(root, own, 'cgroup.procs'), String(process.pid));
+        // The last runs' killed processes may still wait to be reaped (by the host's init).
+        for (let tries = 0; tries < 100; tries++) {
+          try {
+            return rmdirSync(dir);
+          } catch {
+            await new Promise((resolve) => setTimeout(resolve, 50));
+          }
+        }
+      },
+    };
+  } catch {
+    return {
+      exact: false,
+      ms() {
+        const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+        const own = process.cpuUsage();
+        return (own.user + own.system) / 1000 + (Number(fields[13]) + Number(fields[14])) * 10;
+      },
+      async close() {},
+    };
+  }
+}
+
+/**
+ * A contender: `once()` for a sequential sample (a warm pool first waits for an idle runner: launches not
+ * back to back), `busy()` at saturation, `settled()` resolves when its background work is done (a warm pool
+ * refilled), so each round's CPU is exactly what its completed runs cost.
+ */
+function contender(name, once, busy = once, settled = async () => {}) {
+  return { name, once, busy, settled };
 }
 
 /**
  * Measures each contender, in turns: `runs` sequential samples each (interleaved run by run), then
  * `seconds` at `concurrency` split in rounds (contender by contender). Answers figures per contender name.
  */
-async function measure(contenders, { runs, seconds, concurrency, rounds = 5 }) {
+async function measure(contenders, { runs, seconds, concurrency, rounds = 5 }, cpu) {
   for (let i = 0; i < WARMUP; i++) for (const c of contenders) await c.once();
   const samples = new Map(contenders.map((c) => [c.name, { firstLine: [], done: [], start: [], startCpu: [] }]));
   for (let i = 0; i < runs; i++) {
@@ -107,12 +157,14 @@ async function measure(contenders, { runs, seconds, concurrency, rounds = 5 }) {
       s.startCpu.push(startCpuMs);
     }
   }
-  const totals = new Map(contenders.map((c) => [c.name, { done: 0, seconds: 0 }]));
+  const totals = new Map(contenders.map((c) => [c.name, { done: 0, seconds: 0, cpuMs: 0 }]));
+  for (const c of contenders) await c.settled();
   for (let round = 0; round < rounds; round++) {
     for (const c of contenders) {
       const t = totals.get(c.name);
       const until = now() + (seconds * 1000) / rounds;
       const started = now();
+      const cpuBefore = cpu.ms();
       await Promise.all(
         Array.from({ length: concurrency }, async () => {
           while (now() < until) {
@@ -122,6 +174,9 @@ async function measure(contenders, { runs, seconds, concurrency, rounds = 5 }) {
         }),
       );
       t.seconds += (now() - started) / 1000;
+      // A warm pool refills what the round used: that CPU belongs to the round's runs.
+      await c.settled();
+      t.cpuMs += cpu.ms() - cpuBefore;
     }
   }
   return Object.fromEntries(
@@ -130,7 +185,14 @@ async function measure(contenders, { runs, seconds, concurrency, rounds = 5 }) {
       const t = totals.get(c.name);
       return [
         c.name,
-        { firstLine: stats(s.firstLine), done: stats(s.done), start: stats(s.start), startCpu: stats(s.startCpu), perSecond: t.done / t.seconds },
+        {
+          firstLine: stats(s.firstLine),
+          done: stats(s.done),
+          start: stats(s.start),
+          startCpu: stats(s.startCpu),
+          perSecond: t.done / t.seconds,
+          cpuPerRun: t.cpuMs / t.done,
+        },
       ];
     }),
   );
@@ -138,6 +200,10 @@ async function measure(contenders, { runs, seconds, concurrency, rounds = 5 }) {
 
 async function waitForIdle(pool) {
   while (pool.idleCount === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+}
+
+async function waitForRefilled(pool) {
+  while (pool.warmingCount > 0) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
 /**
@@ -150,6 +216,7 @@ export async function measureRunnerModes({ runs = 40, seconds = 5, concurrency =
   // The run user (when we are root) passes through it to its run folder.
   await chmod(root, 0o711);
   const pools = [];
+  const cpu = cpuAccount();
   try {
     const scriptFile = join(root, 'script.cjs');
     await writeFile(scriptFile, SCRIPT);
@@ -184,27 +251,32 @@ export async function measureRunnerModes({ runs = 40, seconds = 5, concurrency =
               return runnerRun(start, request(root, isolation, network));
             },
             () => runnerRun(start, request(root, isolation, network)),
+            () => waitForRefilled(pool),
           ),
         );
       }
     }
-    const results = await measure(contenders, { runs, seconds, concurrency });
+    const results = await measure(contenders, { runs, seconds, concurrency }, cpu);
     const warmShare = Object.fromEntries(Object.entries(warmPools).map(([name, { pool, runs }]) => [name, pool.handedOut / runs]));
-    return { sandbox, results, warmShare, baseline: results['bare node script.js'] };
+    return { sandbox, results, warmShare, baseline: results['bare node script.js'], cpuExact: cpu.exact };
   } finally {
     await Promise.all(pools.map((pool) => pool.close()));
+    await cpu.close();
     await rm(root, { recursive: true, force: true });
   }
 }
 
 /** Prints one line per mode, ratios to the bare spawn. */
-export function printRunnerModes({ results, baseline, warmShare }) {
+export function printRunnerModes({ results, baseline, warmShare, cpuExact }) {
   const ratio = (a, b) => `${(a / b).toFixed(2)}×`;
+  console.log(
+    `CPU per completed run at saturation: every process of the bench's tree (${cpuExact ? 'its own cpuacct group' : 'this process and its reaped children only: no writable cgroup v1 cpuacct'})`,
+  );
   for (const [name, r] of Object.entries(results)) {
     console.log(
       `${name.padEnd(38)} first line p50 ${r.firstLine.p50.toFixed(1)} ms (${ratio(r.firstLine.p50, baseline.firstLine.p50)}), ` +
         `p99 ${r.firstLine.p99.toFixed(1)} ms; start call p50 ${r.start.p50.toFixed(1)} ms (CPU ${r.startCpu.p50.toFixed(1)} ms); spawn→outcome p50 ${r.done.p50.toFixed(1)} ms; ` +
-        `${r.perSecond.toFixed(1)} runs/s (${ratio(r.perSecond, baseline.perSecond)})` +
+        `${r.perSecond.toFixed(1)} runs/s (${ratio(r.perSecond, baseline.perSecond)}), CPU ${r.cpuPerRun.toFixed(1)} ms/run (${ratio(r.cpuPerRun, baseline.cpuPerRun)}, ${((r.cpuPerRun * r.perSecond) / 1000).toFixed(2)} cores busy)` +
         (name in warmShare ? `; ${(warmShare[name] * 100).toFixed(0)}% of its runs warm` : ''),
     );
   }
