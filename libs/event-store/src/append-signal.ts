@@ -3,8 +3,11 @@ import { pgPool } from './pg-access.js';
 import { EVENTS_CHANNEL } from './schema-names.js';
 
 // Asynchronous commit: the notifying transaction holds Postgres's global notify lock only
-// briefly instead of until a disk flush.
-const NOTIFY_SQL = `SELECT set_config('synchronous_commit', 'off', true), pg_notify('${EVENTS_CHANNEL}', '')`;
+// briefly instead of until a disk flush. Prepared once per connection: no parse and plan per signal.
+const NOTIFY_STATEMENT = {
+  name: 'agentry_append_signal_v1',
+  text: `SELECT set_config('synchronous_commit', 'off', true), pg_notify('${EVENTS_CHANNEL}', '')`,
+};
 
 /**
  * At most one NOTIFY per this many milliseconds. Each is a round trip and a transaction of its own, as costly
@@ -54,7 +57,7 @@ export class AppendSignal {
     this.pending = false;
     this.lastSentAt = performance.now();
     try {
-      await pgPool(this.dataSource).query({ text: NOTIFY_SQL });
+      await pgPool(this.dataSource).query(NOTIFY_STATEMENT);
     } catch {
       // Shutting down or the database is unreachable: the runners' poll covers it.
     }
