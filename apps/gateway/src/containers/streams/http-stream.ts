@@ -28,12 +28,17 @@ const STALLED_CLIENT_MS = 30_000;
  */
 export class HttpStream {
   private readonly closed = new AbortController();
+  /** `closed` aborted, as a plain field: read for every follower on every line (an AbortSignal getter validates its receiver: 2% of the gateway's CPU at 1,000 followers). */
+  private gone = false;
 
   private constructor(
     private readonly response: ServerResponse,
     private readonly stalledMs: number,
   ) {
-    response.on('close', () => this.closed.abort());
+    response.on('close', () => {
+      this.gone = true;
+      this.closed.abort();
+    });
   }
 
   /** Takes the response over from Fastify; only after every check that can answer an error status. */
@@ -79,7 +84,7 @@ export class HttpStream {
    * keeping up (nothing left undrained). A client that is not keeps going through `write`, and its timer.
    */
   get writableAtOnce(): boolean {
-    return this.started && !this.closed.signal.aborted && !this.response.writableEnded && !this.response.writableNeedDrain;
+    return !this.gone && this.started && !this.response.writableEnded && !this.response.writableNeedDrain;
   }
 
   /** Writes without waiting for the client to drain; only when `writableAtOnce`. */
