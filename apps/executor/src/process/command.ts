@@ -68,6 +68,15 @@ export function buildRunCommand(
   return { file: '/bin/sh', args: ['-c', shell, 'agentry-run', ...command], paths, sandboxed, network: sandboxNetwork !== undefined };
 }
 
+/**
+ * The heap cap is a V8 flag, and on Node 20 (V8 11.3) any V8 flag makes V8 reject node's embedded code
+ * cache: every built-in module loaded after the startup snapshot (net and the streams for the channel and
+ * a piped stdout…) is compiled from source — ~9 ms of CPU per run (docs/PERFORMANCE.md, Warm runners).
+ * Kept: without it V8 sizes its heap from the host's memory (4 GiB here) and lets it grow past the run's
+ * cgroup cap before collecting, so a script with a few hundred MB live would be OOM-killed where it runs
+ * today; set after start (v8.setFlagsFromString) it does not move the limit. V8 ignores memory flags in
+ * that hash from 87356585659b on (nodejs/node#60069): with such a node the cost goes by itself.
+ */
 function nodeOptions(limits: RunLimits): string[] {
   const heapMb = Math.max(MIN_HEAP_MB, Math.floor(limits.memoryMb * HEAP_SHARE));
   // A `.js` script with import/export is detected as an ES module; the notice would pollute its output.

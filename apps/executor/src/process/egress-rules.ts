@@ -82,10 +82,14 @@ export function hostAddresses(): Cidr[] {
  * operator's (e.g. the cluster's pod and service ranges).
  */
 export function deniedRanges(operatorDenied: readonly Cidr[] = []): Cidr[] {
-  const all = [...ALWAYS_DENIED.map(parseCidr), ...hostAddresses(), ...operatorDenied];
+  const all = [...alwaysDeniedRanges(), ...hostAddresses(), ...operatorDenied];
   const seen = new Set<string>();
   return all.filter((cidr) => !seen.has(formatCidr(cidr)) && seen.add(formatCidr(cidr)));
 }
+
+let alwaysDenied: Cidr[] | null = null;
+/** ALWAYS_DENIED parsed once: a constant, and every run with network asks (BigInt arithmetic per range). */
+const alwaysDeniedRanges = (): Cidr[] => (alwaysDenied ??= ALWAYS_DENIED.map(parseCidr));
 
 /** Answers which denied range holds an address (null: none does). */
 export function deniedRangeOf(address: string, denied: readonly Cidr[]): Cidr | null {
