@@ -1,6 +1,7 @@
 // Event-store benchmark: appends vs raw single-row INSERTs, and projection catch-up vs a raw SELECT.
 // Usage: npm run build && node bench/event-store/run.mjs   (env: BENCH_SECONDS=3, BENCH_ROUNDS=5, BENCH_CATCHUP_EVENTS=100000,
-// BENCH_EPHEMERAL=1 to run Postgres without fsync). Prints figures; asserts nothing.
+// BENCH_EPHEMERAL=1 to run Postgres without fsync, BENCH_PG_STATEMENTS=1 to print each scenario's statements from
+// pg_stat_statements: calls per operation and execution µs per call). Prints figures; asserts nothing.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -14,6 +15,7 @@ import { reportFigure } from '../summary.mjs';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const CATCHUP_EVENTS = Number(process.env.BENCH_CATCHUP_EVENTS ?? 100_000);
 const EPHEMERAL = process.env.BENCH_EPHEMERAL === '1';
+const PG_STATEMENTS = process.env.BENCH_PG_STATEMENTS === '1';
 const CONCURRENCY = [1, 8, 32];
 const PAYLOAD = { name: 'agent', argument: { url: 'https://example.com', depth: 3 }, tags: [1, 2, 3] };
 
@@ -92,7 +94,10 @@ async function compare(concurrency, contenders) {
     }
   }
   return Object.fromEntries(
-    Object.entries(totals).map(([name, t]) => [name, { perSecond: t.done / t.seconds, cpuMicros: (1e6 * t.cpuSeconds) / t.done, rates: t.rates }]),
+    Object.entries(totals).map(([name, t]) => [
+      name,
+      { perSecond: t.done / t.seconds, cpuMicros: (1e6 * t.cpuSeconds) / t.done, rates: t.rates, done: t.done },
+    ]),
   );
 }
 
@@ -108,6 +113,28 @@ const median = (values) => {
  * weights the rounds by how fast the machine happened to be).
  */
 const medianRatio = (of, to) => median(of.rates.map((rate, round) => rate / to.rates[round]));
+
+/**
+ * Where Postgres spent a scenario's time, by statement (nested ones inside functions included, `track = all`):
+ * calls per operation of its contender and execution µs per call (wall time inside the executor, so it grows
+ * with the machine's load like everything else; compare statements of the same run). Resets the counters.
+ */
+async function statementsOf(rawPool, name, operations) {
+  const { rows } = await rawPool.query(
+    `SELECT calls, total_exec_time, toplevel, regexp_replace(query, '\\s+', ' ', 'g') AS query FROM pg_stat_statements
+     WHERE query NOT LIKE '%pg_stat_statements%' AND calls > 10 ORDER BY total_exec_time DESC LIMIT 10`,
+  );
+  const contender = (query) => (/raw_shaped_events/.test(query) ? 'rawShaped' : /raw_events/.test(query) ? 'raw' : 'appended');
+  await rawPool.query('SELECT pg_stat_statements_reset()');
+  return [
+    `  pg_stat_statements, ${name}: calls per operation, µs per call, statement`,
+    ...rows.map((row) => {
+      const perOperation = Number(row.calls) / operations[contender(row.query)];
+      const micros = (1000 * row.total_exec_time) / Number(row.calls);
+      return `    ${perOperation.toFixed(2).padStart(6)} ${micros.toFixed(1).padStart(7)}  ${row.toplevel ? '' : '(nested) '}${row.query.slice(0, 110)}`;
+    }),
+  ];
+}
 
 async function benchAppends(stores, rawPool, label) {
   const rows = [];
@@ -137,7 +164,8 @@ async function benchAppends(stores, rawPool, label) {
         versions[worker] = result.nextVersion;
       },
     });
-    rows.push({ concurrency, name, ...rates });
+    const operations = Object.fromEntries(Object.entries(rates).map(([contender, rate]) => [contender, rate.done]));
+    rows.push({ concurrency, name, ...rates, statements: PG_STATEMENTS ? await statementsOf(rawPool, name, operations) : [] });
   }
   return rows;
 }
@@ -191,7 +219,8 @@ const ratio = (a, b) => `${(a / b).toFixed(2)}x`;
 
 async function main() {
   const dataDir = await mkdtemp(join(tmpdir(), 'agentry-bench-pg-'));
-  const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), ephemeral: EPHEMERAL, database: 'bench' });
+  const settings = PG_STATEMENTS ? { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' } : {};
+  const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), ephemeral: EPHEMERAL, database: 'bench', settings });
   const dataSource = createDataSource({ url: server.url, migrations: eventStoreMigrations, poolSize: 40, name: 'bench' });
   const otherServices = Array.from({ length: SERVICES - 1 }, (_, i) => createDataSource({ url: server.url, poolSize: 4, name: `bench-service-${i + 2}` }));
   const rawPool = new pg.Pool({ connectionString: server.url, max: 40 });
@@ -216,11 +245,16 @@ async function main() {
       await store.append(`warmup-${i % 10}`, 'agent', [{ type: 'agent-saved', data: PAYLOAD }], { expectedVersion: 'any' });
       await rawPool.query('INSERT INTO raw_events (stream_id, type, data) VALUES ($1, $2, $3)', ['warmup', 'agent-saved', PAYLOAD]);
     }
+    if (PG_STATEMENTS) {
+      await rawPool.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+      await rawPool.query('SELECT pg_stat_statements_reset()');
+    }
     console.log(
       `\nappend one event (${ROUNDS} rounds)  raw INSERT/s  same-shape/s   append/s  append/raw (median of rounds)  append/same-shape` +
         '   CPU µs per op: raw  same-shape  append  raw/append',
     );
-    for (const row of await benchAppends(stores, rawPool, 'bench')) {
+    const appendRows = await benchAppends(stores, rawPool, 'bench');
+    for (const row of appendRows) {
       const [raw, shaped, appended] = [row.raw, row.rawShaped, row.appended];
       const roundsRatio = `${medianRatio(appended, raw).toFixed(2)}x`;
       console.log(
@@ -248,6 +282,8 @@ async function main() {
       });
     }
     console.log("  (raw: 5-column table with one index; same-shape: the events table's columns and all three of its indexes)");
+
+    for (const line of appendRows.flatMap((row) => row.statements)) console.log(line);
 
     const last = await seedLog(store, CATCHUP_EVENTS);
     const catchUp = await benchCatchUp(dataSource, rawPool, last);
