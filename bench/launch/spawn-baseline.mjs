@@ -12,11 +12,15 @@
 // bench's whole tree with ONE sandboxed mode picked:
 //   BENCH_MODES=cold BENCH_NETWORKS=auto perf record -e task-clock -F 5000 -o /tmp/runs.perf -- node bench/launch/spawn-baseline.mjs
 //   node bench/launch/spawn-baseline.mjs --by-command /tmp/runs.perf
-import { execFileSync } from 'node:child_process';
+// What one spawn costs the spawning process, by its size (every process a run starts is a fork of the
+// executor first): node bench/launch/spawn-baseline.mjs --fork-cost
+import { execFileSync, spawn } from 'node:child_process';
 import { measureRunnerModes, printRunnerModes } from './runner-modes.mjs';
 
 if (process.argv[2] === '--by-command') {
   printByCommand(process.argv[3] ?? 'perf.data');
+} else if (process.argv[2] === '--fork-cost') {
+  await printForkCost();
 } else {
   const runs = Number(process.env.BENCH_RUNS ?? 40);
   const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 4);
@@ -95,4 +99,26 @@ function printByCommand(file) {
   console.log(`  ${'a sandboxed run, all of the above'.padEnd(44)} ${perRun(total, runs.sandboxed)}`);
   console.log(`  ${'a bare node spawn (the node alone)'.padEnd(44)} ${perRun(bareMs, runs.bare)}`);
   console.log("(the runner's row also holds its forks for the bare spawns and the bench's own work)");
+}
+
+/**
+ * The CPU a spawn costs the process that spawns (libuv forks it, copying its page tables, then waits for
+ * the exec), at this process's size and after it has touched 100 and 200 MB more: an executor spawns every
+ * process a run needs itself, at its own size.
+ */
+async function printForkCost() {
+  const spawns = 200;
+  const once = () => new Promise((resolve, reject) => spawn('/bin/true', [], { stdio: 'ignore' }).once('exit', resolve).once('error', reject));
+  const held = [];
+  for (const more of [0, 100, 100]) {
+    for (let i = 0; i < more; i++) held.push(Buffer.alloc(1 << 20, 1));
+    for (let i = 0; i < 10; i++) await once();
+    const before = process.cpuUsage();
+    for (let i = 0; i < spawns; i++) await once();
+    const used = process.cpuUsage(before);
+    const rss = process.memoryUsage().rss / 2 ** 20;
+    console.log(
+      `spawn of /bin/true at ${rss.toFixed(0)} MiB resident: ${((used.user + used.system) / 1000 / spawns).toFixed(2)} ms of the spawner's CPU (${(used.system / 1000 / spawns).toFixed(2)} ms system)`,
+    );
+  }
 }
