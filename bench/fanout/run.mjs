@@ -32,6 +32,10 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
 const ISOLATION = process.env.BENCH_ISOLATION ?? 'auto';
 const ROUTE = process.env.BENCH_ROUTE ?? 'mix';
+/** BENCH_PART=bare: the bare server's runs only (e.g. to find this machine's client ceiling without the platform). */
+const PART = process.env.BENCH_PART ?? 'both';
+/** BENCH_SHAPE=shared|own|both: (i) clients spread over CONTAINERS running containers, (ii) each client its own container. */
+const SHAPES = (process.env.BENCH_SHAPE ?? 'both') === 'both' ? ['shared', 'own'] : [process.env.BENCH_SHAPE];
 /** BENCH_CPU_PROF=<dir>: the gateway's CPU is sampled over the window (bench/launch/cpu-profile-preload.mjs; read with profile-top.mjs). */
 const PROFILE_DIR = process.env.BENCH_CPU_PROF;
 /** The scripts outlive any sane set-up + window; the bench aborts them when it is done. */
@@ -139,7 +143,7 @@ async function busListener(natsUrl) {
  * Opens `clients` from the load workers, waits, then measures SECONDS: latency histogram, lines received,
  * the server's memory before/after opening (through `usage()`) and its CPU over the window.
  */
-async function measure(label, clients, usage, bus, toggleProfile = () => undefined) {
+async function measure(label, clients, usage, { channels, bus, toggleProfile = () => undefined, onOpened = () => undefined }) {
   const workers = Array.from({ length: WORKERS }, () => forked('load-worker.mjs'));
   try {
     const before = await usage();
@@ -149,6 +153,7 @@ async function measure(label, clients, usage, bus, toggleProfile = () => undefin
     const openSeconds = (Date.now() - openedAt) / 1000;
     const failed = opened.reduce((n, o) => n + o.failed, 0);
     if (failed) console.log(`  ${label}: ${failed} clients could not open, e.g. ${opened.find((o) => o.firstError)?.firstError}`);
+    onOpened();
     await sleep(SETTLE_MS);
     const after = await usage();
     const windowStart = now();
@@ -171,23 +176,26 @@ async function measure(label, clients, usage, bus, toggleProfile = () => undefin
       endedEarly: count('endedEarly'),
       latency: histogram.summary(),
       bus: bus?.summary(),
-      expectedLines: (openClients * LINES_PER_SECOND * SECONDS) / CONTAINERS,
+      expectedLines: (openClients * LINES_PER_SECOND * SECONDS) / channels,
       bytesPerClient: (after.rss - before.rss) / Math.max(1, clients.length - failed),
       rssBefore: before.rss,
       rssAfter: after.rss,
       cores: end.cpuSeconds === undefined ? undefined : (end.cpuSeconds - after.cpuSeconds) / SECONDS,
+      clientCores: count('cpuSeconds') / SECONDS,
+      bytes: count('bytes'),
     };
   } finally {
     await Promise.all(workers.map((w) => w.ask({ type: 'close' }, 'closed').catch(() => undefined)));
   }
 }
 
-async function baseline() {
-  const server = forked('bare-sse-server.mjs', [String(CONTAINERS), String(LINES_PER_SECOND)]);
+/** The bare server with `channels` feeds, each client following one (client i: channel i mod channels). */
+async function baseline(channels) {
+  const server = forked('bare-sse-server.mjs', [String(channels), String(LINES_PER_SECOND)]);
   try {
     const { port } = await server.ask(null, 'listening');
-    const clients = Array.from({ length: CLIENTS }, (_, i) => ({ url: `http://127.0.0.1:${port}/c/${i % CONTAINERS}`, method: 'GET', headers: {} }));
-    return await measure('bare node:http SSE', clients, () => processUsage(server.child.pid));
+    const clients = Array.from({ length: CLIENTS }, (_, i) => ({ url: `http://127.0.0.1:${port}/c/${i % channels}`, method: 'GET', headers: {} }));
+    return await measure('bare node:http SSE', clients, () => processUsage(server.child.pid), { channels });
   } finally {
     server.child.kill();
   }
@@ -207,7 +215,8 @@ const timer = setInterval(() => {
 }, 5);
 `;
 
-async function throughGateway() {
+/** The platform, once for both shapes, with the gateway's pid and a bare subscriber to the bus. */
+async function benchPlatform() {
   // One key of one org opens every stream here: the per-key request rate limit (a guard against a runaway
   // client) would answer 429 to the 1,201st open within a minute, and the per-org limit of live streams
   // (LIVE_FOLLOWERS_PER_ORG, 1,000 by default) to the 1,001st.
@@ -221,42 +230,111 @@ async function throughGateway() {
   // Interrupted, the bench still stops what it started (services, Postgres, NATS, the runs).
   const interrupted = () => void platform.stop().finally(() => process.exit(130));
   process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
-  try {
-    const agentId = await createAgent(platform, 'bench_fanout', SCRIPT, CONTAINERS);
-    const containers = [];
-    for (let i = 0; i < CONTAINERS; i++) {
-      const launched = await platform.request('POST', `/api/v1/agent/${agentId}/launch`, { form: { output: 'json', idempotencyKey: `fanout-${i}` } });
-      containers.push(launched.data.containerId);
-    }
-    for (const id of containers) {
-      for (let attempt = 0; ; attempt++) {
-        const record = await platform.request('GET', `/api/v2/containers/fetch?id=${id}`);
-        if (record.status === 'running') break;
-        if (attempt > 3000) throw new Error(`container ${id} is still ${record.status} after 5 minutes`);
-        await sleep(100);
+  const pid = gatewayPid();
+  const natsUrl = natsUrlOf(pid);
+  const bus = await busListener(natsUrl);
+  const toggleProfile = () => PROFILE_DIR && process.kill(pid, 'SIGWINCH');
+  return { platform, pid, natsUrl, bus, toggleProfile, headers: { 'X-Phantombuster-Key-1': platform.key } };
+}
+
+/** Launches `count` containers of the agent (with idempotency keys `<prefix>-<i>`, `concurrency` at a time); answers their ids. */
+async function launchAll(platform, agentId, count, prefix, concurrency = 1) {
+  const ids = new Array(count);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const i = next++;
+        const launched = await platform.request('POST', `/api/v1/agent/${agentId}/launch`, { form: { output: 'json', idempotencyKey: `${prefix}-${i}` } });
+        ids[i] = launched.data.containerId;
       }
+    }),
+  );
+  return ids;
+}
+
+/** Shape (i): CONTAINERS real sandboxed runs printing LINES_PER_SECOND in all, the clients spread over them. */
+async function sharedContainers({ platform, pid, bus, toggleProfile, headers }) {
+  const agentId = await createAgent(platform, 'bench_fanout', SCRIPT, CONTAINERS);
+  const containers = await launchAll(platform, agentId, CONTAINERS, 'fanout');
+  for (const id of containers) {
+    for (let attempt = 0; ; attempt++) {
+      const record = await platform.request('GET', `/api/v2/containers/fetch?id=${id}`);
+      if (record.status === 'running') break;
+      if (attempt > 3000) throw new Error(`container ${id} is still ${record.status} after 5 minutes`);
+      await sleep(100);
     }
-    const headers = { 'X-Phantombuster-Key-1': platform.key };
-    const clients = Array.from({ length: CLIENTS }, (_, i) => {
-      const k = i % CONTAINERS;
-      const attach = ROUTE === 'attach' || (ROUTE === 'mix' && Math.floor(i / CONTAINERS) % 2 === 0);
-      return attach
-        ? { url: `${platform.baseUrl}/api/v2/containers/attach?id=${containers[k]}`, method: 'GET', headers }
-        : {
-            url: `${platform.baseUrl}/api/v1/agent/${agentId}/launch?output=event-stream&idempotencyKey=fanout-${k}`,
-            method: 'POST',
-            headers: { ...headers, 'Last-Event-ID': '0' },
-          };
-    });
-    const pid = gatewayPid();
-    const bus = await busListener(natsUrlOf(pid));
-    const toggleProfile = () => PROFILE_DIR && process.kill(pid, 'SIGWINCH');
-    const result = await measure(`gateway (${ROUTE})`, clients, () => processUsage(pid), bus, toggleProfile);
-    await bus.close();
-    await platform.request('POST', `/api/v1/agent/${agentId}/abort`).catch(() => undefined);
-    return result;
+  }
+  const clients = Array.from({ length: CLIENTS }, (_, i) => {
+    const k = i % CONTAINERS;
+    const attach = ROUTE === 'attach' || (ROUTE === 'mix' && Math.floor(i / CONTAINERS) % 2 === 0);
+    return attach
+      ? { url: `${platform.baseUrl}/api/v2/containers/attach?id=${containers[k]}`, method: 'GET', headers }
+      : {
+          url: `${platform.baseUrl}/api/v1/agent/${agentId}/launch?output=event-stream&idempotencyKey=fanout-${k}`,
+          method: 'POST',
+          headers: { ...headers, 'Last-Event-ID': '0' },
+        };
+  });
+  try {
+    return await measure(`gateway (${ROUTE})`, clients, () => processUsage(pid), { channels: CONTAINERS, bus, toggleProfile });
   } finally {
-    await platform.stop();
+    await platform.request('POST', `/api/v1/agent/${agentId}/abort`).catch(() => undefined);
+  }
+}
+
+/**
+ * Publishes LINES_PER_SECOND `line <n> <print time>` lines in all, round robin over `containers`, as the
+ * executor publishes a run's output (LiveMessage on live.container.<id>, offsets counted per container).
+ */
+async function livePublisher(natsUrl, containers) {
+  const nc = await connect({ servers: natsUrl });
+  const offsets = new Array(containers.length).fill(0);
+  const lines = new Array(containers.length).fill(0);
+  const started = now();
+  let sent = 0;
+  const timer = setInterval(() => {
+    const due = Math.floor(((now() - started) * LINES_PER_SECOND) / 1000);
+    for (; sent < due; sent++) {
+      const k = sent % containers.length;
+      const bytes = Buffer.from(`line ${++lines[k]} ${now().toFixed(3)}\n`);
+      const message = { type: 'output', containerId: containers[k], offset: offsets[k], data: bytes.toString('base64') };
+      offsets[k] += bytes.length;
+      nc.publish(`live.container.${containers[k]}`, JSON.stringify(message));
+    }
+  }, 1);
+  return { close: () => (clearInterval(timer), nc.close()) };
+}
+
+/**
+ * Shape (ii): every client follows its own container. CLIENTS running sandboxed runs do not fit this
+ * machine (tens of MiB each), so: CLIENTS real containers launched through the API for an agent that runs
+ * one at a time (maxParallelism 1: one real run, the rest queued — real records in the output service,
+ * attached to through the real route), and their output lines published on their real live subjects by
+ * this process in the executor's message format at LINES_PER_SECOND in all. The executor is paused
+ * (SIGSTOP) while the clients follow: thousands of queued launches it would keep putting back on the queue
+ * are not the gateway's load. The lines are not stored: the followers all start before the first one.
+ */
+async function ownContainers({ platform, pid, natsUrl, bus, toggleProfile, headers }) {
+  const agentId = await createAgent(platform, 'bench_fanout_own', 'setInterval(() => undefined, 60000);', 1);
+  const launchedAt = Date.now();
+  const containers = await launchAll(platform, agentId, CLIENTS, 'fanout-own', 16);
+  console.log(`  (${CLIENTS} containers launched in ${((Date.now() - launchedAt) / 1000).toFixed(0)} s)`);
+  const executor = platform.pids.executor;
+  process.kill(executor, 'SIGSTOP');
+  let publisher;
+  try {
+    const clients = containers.map((id) => ({ url: `${platform.baseUrl}/api/v2/containers/attach?id=${id}`, method: 'GET', headers }));
+    return await measure('gateway (attach, own)', clients, () => processUsage(pid), {
+      channels: CLIENTS,
+      bus,
+      toggleProfile,
+      onOpened: () => void livePublisher(natsUrl, containers).then((p) => (publisher = p)),
+    });
+  } finally {
+    await publisher?.close();
+    process.kill(executor, 'SIGCONT');
+    await platform.request('POST', `/api/v1/agent/${agentId}/abort`).catch(() => undefined);
   }
 }
 
@@ -264,32 +342,24 @@ function print(r) {
   const got = r.latency.n;
   console.log(
     `  ${r.label.padEnd(26)} opened ${r.opened} in ${r.openSeconds.toFixed(1)} s, ${r.stillOpen} open at the end (${r.endedEarly} ended early); ` +
-      `${got} lines received of ${Math.round(r.expectedLines)} due (${((100 * got) / Math.max(1, r.expectedLines)).toFixed(1)}%)`,
+      `${got} lines received of ${Math.round(r.expectedLines)} due (${((100 * got) / Math.max(1, r.expectedLines)).toFixed(1)}%; ${mib(r.bytes)} in all)`,
   );
   console.log(`  ${''.padEnd(26)} print → receive p50 ${ms(r.latency.p50)}  p99 ${ms(r.latency.p99)}  max ${ms(r.latency.max)}`);
   if (r.bus) console.log(`  ${''.padEnd(26)} (of which print → live message on NATS: p50 ${ms(r.bus.p50)}  p99 ${ms(r.bus.p99)}  max ${ms(r.bus.max)})`);
   console.log(
-    `  ${''.padEnd(26)} RSS ${mib(r.rssBefore)} → ${mib(r.rssAfter)} with the clients: ${kib(r.bytesPerClient)} per client; CPU ${r.cores.toFixed(2)} cores over the window`,
+    `  ${''.padEnd(26)} RSS ${mib(r.rssBefore)} → ${mib(r.rssAfter)} with the clients: ${kib(r.bytesPerClient)} per client; CPU ${r.cores.toFixed(2)} cores over the window ` +
+      `(${((1000 * r.cores) / Math.max(1, r.stillOpen)).toFixed(2)} per 1,000 clients; the load workers ${r.clientCores.toFixed(2)} cores)`,
   );
 }
 
-async function main() {
-  raiseOpenFilesOrExit();
-  const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-  console.log(
-    `fan-out benchmark: ${CLIENTS} clients over ${CONTAINERS} containers, ${LINES_PER_SECOND} lines/s in all, ${SECONDS} s window, ${WORKERS} load workers, isolation ${ISOLATION}; load average ${load()}`,
-  );
-  const bare = await baseline();
-  print(bare);
-  const gateway = await throughGateway();
-  print(gateway);
-  console.log(`  load average at the end ${load()}`);
+/** The bench's figures for one shape, for `npm run bench`'s table. */
+function report(shape, bare, gateway) {
   const ratio = (a, b) => `${(a / b).toFixed(2)}x (lower is better)`;
-  const clientLinesPerCoreSecond = gateway.latency.n / SECONDS / Math.max(0.01, gateway.cores);
-  console.log(`  gateway: ${Math.round(clientLinesPerCoreSecond)} client-lines delivered per CPU-second`);
+  const perCoreSecond = (r) => r.latency.n / SECONDS / Math.max(0.01, r.cores);
+  console.log(`  gateway: ${Math.round(perCoreSecond(gateway))} client-lines delivered per CPU-second (bare server ${Math.round(perCoreSecond(bare))})`);
   reportFigure({
     bench: 'fanout',
-    measure: `line → client p99, ${gateway.opened} clients, ${LINES_PER_SECOND} lines/s`,
+    measure: `${shape}: line → client p99, ${gateway.opened} clients, ${LINES_PER_SECOND} lines/s`,
     figure: ms(gateway.latency.p99),
     baseline: `bare node SSE ${ms(bare.latency.p99)}`,
     ratio: ratio(gateway.latency.p99, bare.latency.p99),
@@ -297,7 +367,7 @@ async function main() {
   });
   reportFigure({
     bench: 'fanout',
-    measure: 'line → client p50',
+    measure: `${shape}: line → client p50`,
     figure: ms(gateway.latency.p50),
     baseline: `bare node SSE ${ms(bare.latency.p50)}`,
     ratio: ratio(gateway.latency.p50, bare.latency.p50),
@@ -305,7 +375,7 @@ async function main() {
   });
   reportFigure({
     bench: 'fanout',
-    measure: 'gateway memory per client',
+    measure: `${shape}: gateway memory per client`,
     figure: kib(gateway.bytesPerClient),
     baseline: `bare node SSE ${kib(bare.bytesPerClient)}`,
     ratio: `${(gateway.bytesPerClient / bare.bytesPerClient).toFixed(2)}x`,
@@ -313,12 +383,44 @@ async function main() {
   });
   reportFigure({
     bench: 'fanout',
-    measure: 'client-lines delivered per gateway CPU-second',
-    figure: String(Math.round(clientLinesPerCoreSecond)),
-    baseline: `bare node SSE ${Math.round(bare.latency.n / SECONDS / Math.max(0.01, bare.cores))}`,
-    ratio: `${(clientLinesPerCoreSecond / (bare.latency.n / SECONDS / Math.max(0.01, bare.cores))).toFixed(2)}x`,
+    measure: `${shape}: gateway cores per 1,000 followers`,
+    figure: ((1000 * gateway.cores) / Math.max(1, gateway.stillOpen)).toFixed(2),
+    baseline: `bare node SSE ${((1000 * bare.cores) / Math.max(1, bare.stillOpen)).toFixed(2)}`,
+    ratio: `${(perCoreSecond(bare) / perCoreSecond(gateway)).toFixed(2)}x CPU per client-line`,
     aim: '',
   });
+}
+
+async function main() {
+  raiseOpenFilesOrExit();
+  const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  console.log(
+    `fan-out benchmark: ${CLIENTS} clients, ${LINES_PER_SECOND} lines/s in all, ${SECONDS} s window, ${WORKERS} load workers, isolation ${ISOLATION}, shapes ${SHAPES.join(' + ')}; load average ${load()}`,
+  );
+  const shapes = {
+    shared: { title: `(i) ${CLIENTS} clients over ${CONTAINERS} running containers`, channels: CONTAINERS, run: sharedContainers },
+    own: { title: `(ii) ${CLIENTS} clients each following its own container`, channels: CLIENTS, run: ownContainers },
+  };
+  const bare = {};
+  for (const shape of SHAPES) {
+    console.log(`${shapes[shape].title} — bare server`);
+    bare[shape] = await baseline(shapes[shape].channels);
+    print(bare[shape]);
+  }
+  if (PART === 'bare') return;
+  const bench = await benchPlatform();
+  try {
+    for (const shape of SHAPES) {
+      console.log(`${shapes[shape].title} — through the gateway`);
+      const gateway = await shapes[shape].run(bench);
+      print(gateway);
+      report(shape === 'shared' ? '(i) shared' : '(ii) own', bare[shape], gateway);
+    }
+  } finally {
+    await bench.bus.close();
+    await bench.platform.stop();
+  }
+  console.log(`  load average at the end ${load()}`);
 }
 
 main().catch((error) => {
