@@ -37,3 +37,22 @@ test('signals raised while one is in flight or too soon after it are coalesced i
   await flushNotifications('after');
   expect(received).toEqual(['', '', 'sent meanwhile', '', 'after']);
 });
+
+test('signals raised without pause are sent at most once per interval, however the timer rounds the wait', async () => {
+  const intervalMs = 2; // as in production: a wait of a fraction of a millisecond must not fire early
+  const signal = new AppendSignal(db.dataSource, intervalMs);
+  await flushNotifications('before the burst');
+  received.length = 0;
+  const started = performance.now();
+  while (performance.now() - started < 300) {
+    signal.raise();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  const elapsed = performance.now() - started;
+  await new Promise((resolve) => setTimeout(resolve, 2 * intervalMs)); // the trailing one goes
+  await flushNotifications('after the burst');
+  const sent = received.filter((p) => p === '').length;
+  expect(sent).toBeGreaterThan(1);
+  // The first at once, then at most one per interval, then the trailing one.
+  expect(sent).toBeLessThanOrEqual(Math.floor(elapsed / intervalMs) + 2);
+});
