@@ -209,7 +209,10 @@ export class ContainerHub {
         for (const feed of this.feeds) feed.receive(decoded, frame);
       },
     });
-    this.schedulePoll();
+    // The first poll at a random point of the period: hubs opened together (thousands of followers attaching
+    // at once, one hub each) would otherwise poll together every period, a burst of record requests that held
+    // every line behind it (bench/fanout, 1,000 followers of their own containers: p99 110 ms vs p50 0.6 ms).
+    this.schedulePoll(Math.random() * pollMs);
   }
 
   get followers(): number {
@@ -239,8 +242,8 @@ export class ContainerHub {
     this.onEmpty();
   }
 
-  private schedulePoll(): void {
-    this.pollTimer = setTimeout(() => void this.poll(), this.pollMs);
+  private schedulePoll(delayMs = this.pollMs): void {
+    this.pollTimer = setTimeout(() => void this.poll(), delayMs);
   }
 
   /** The record once for every follower: its status and result object as live messages would bring them, then a recheck. */
