@@ -129,8 +129,9 @@ export async function readLogPage(db: Queryable, after: LogPosition, limit: numb
  */
 export async function lastCommittedPosition(db: Queryable): Promise<LogPosition> {
   const rows: { transaction_id: string; global_position: string }[] = await db.query(
-    `SELECT transaction_id::text AS transaction_id, global_position::text AS global_position FROM events
-     ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+    // Ordered by the table's columns (e.), not the text outputs of the same names: as text "9" > "10".
+    `SELECT e.transaction_id::text AS transaction_id, e.global_position::text AS global_position FROM events e
+     ORDER BY e.transaction_id DESC, e.global_position DESC LIMIT 1`,
   );
   const row = rows[0];
   return row ? { transactionId: row.transaction_id, globalPosition: row.global_position } : LOG_START;
