@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { ErrorCode } from '@agentry/contracts';
 import { appendBatcher } from './append-batcher.js';
+import { EventStore } from './event-store.js';
 import { LONE_APPEND_STATEMENT, loneAppendValues } from './lone-append-statement.js';
 import { openTestEventStore, type TestEventStore } from './test-support/test-event-store.js';
 import type { AppendResult, ExpectedVersion, NewEvent } from './types.js';
@@ -89,4 +90,29 @@ test("control: without its refusal, the lone statement's upsert would create a s
     await client.end();
   }
   expect(await db.store.readStream(missing)).toEqual({ version: 0, events: [] });
+});
+
+test('two replicas racing lone appends on one stream with the same expected version: exactly one wins each round, the other gets the actual version', async () => {
+  const replica = await db.openReplica();
+  const other = new EventStore(replica);
+  const streamId = stream('race');
+  const stores = [db.store, other];
+  let version = 0;
+  for (let round = 0; round < 20; round++) {
+    const expectedVersion: ExpectedVersion = version === 0 ? 'no_stream' : version;
+    const outcomes = await Promise.all(
+      stores.map((store) =>
+        store.append(streamId, 'thing', [one()], { expectedVersion }).then(
+          (ok) => ({ ok }),
+          (e: { code?: string; actual?: number }) => ({ error: e.code, actual: e.actual }),
+        ),
+      ),
+    );
+    const won = outcomes.filter((o) => 'ok' in o);
+    expect(won).toHaveLength(1);
+    expect(outcomes.find((o) => 'error' in o)).toEqual({ error: ErrorCode.CONCURRENCY_CONFLICT, actual: version + 1 });
+    version += 1;
+  }
+  const { events } = await db.store.readStream(streamId);
+  expect(events.map((e) => e.streamPosition)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
 });
