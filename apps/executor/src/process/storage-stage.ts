@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import { findExecutable } from './executables.js';
 import { processAlive } from './process-group.js';
 
+/** How long a released stage waits for others to be unmounted with (one umount for all). */
+const UNMOUNT_BATCH_MS = 500;
+
 /**
  * How a warm runner's sandbox gets its run's storage folder, known only once the run is assigned
  * (warm-pool.ts). bwrap binds a per-runner stage folder at /storage when the runner is spawned; the
@@ -24,8 +27,17 @@ import { processAlive } from './process-group.js';
  *   folder (an unmount that failed) stays, rather than the agent's files being deleted through it.
  * - `<workRoot>/.warm-storage/<executor pid>-<random>`: stages of an executor that died are unmounted and
  *   removed by the next one to open its stages on the same work root.
+ * - A released stage (its sandbox gone) is unmounted with the others released within UNMOUNT_BATCH_MS, by
+ *   one umount(8): each umount is a fork of the executor, whose cost grows with the executor's size
+ *   (`bench/launch/spawn-baseline.mjs --fork-cost`: 0.6 ms at 54 MiB, 5 ms at 257 MiB), and a warm run
+ *   already pays one for its mount. Meanwhile the agent's folder stays bound on a stage no sandbox has.
  */
 export class StorageStages {
+  /** Released stages waiting for the next batched unmount. */
+  private pending: string[] = [];
+  private batchTimer: NodeJS.Timeout | undefined;
+  private unmounting: Promise<void> = Promise.resolve();
+
   private constructor(private readonly root: string) {}
 
   static async open(workRoot: string): Promise<StorageStages> {
@@ -45,12 +57,32 @@ export class StorageStages {
   async stage(): Promise<StorageStage> {
     const dir = join(this.root, randomBytes(6).toString('hex'));
     await mkdir(dir, { mode: 0o711 });
-    return new StorageStage(dir);
+    return new StorageStage(dir, (released) => this.unmountLater(released));
   }
 
-  /** Unmounts the stages (and whatever is still bound on them) and removes the empty folders. */
+  /** Unmounts the stages (and whatever is still bound on them, waiting for a batch too) and removes the empty folders. */
   async close(): Promise<void> {
+    clearTimeout(this.batchTimer);
+    this.batchTimer = undefined;
+    await this.unmounting;
+    this.pending = [];
     await unmountAll(this.root);
+  }
+
+  private unmountLater(dir: string): void {
+    this.pending.push(dir);
+    this.batchTimer ??= setTimeout(() => {
+      this.batchTimer = undefined;
+      this.unmounting = this.unmounting.then(() => this.unmountPending());
+    }, UNMOUNT_BATCH_MS);
+  }
+
+  /** One umount for every pending stage; a stage that stays mounted (its unmount failed) is not removed. */
+  private async unmountPending(): Promise<void> {
+    const dirs = this.pending.splice(0);
+    if (dirs.length === 0) return;
+    await mountTool('umount', ['--lazy', ...dirs]).catch(() => undefined);
+    for (const dir of dirs) await rmdir(dir).catch(() => undefined);
   }
 }
 
@@ -60,6 +92,8 @@ export class StorageStage {
   constructor(
     /** Host folder the sandbox has at /storage. */
     readonly dir: string,
+    /** Unmounts and removes the stage later, with others (StorageStages). */
+    private readonly unmountLater: (dir: string) => void,
   ) {}
 
   /** Binds the run's storage folder (never through a link) onto the stage: the waiting sandbox sees it at /storage from now on. */
@@ -73,10 +107,12 @@ export class StorageStage {
     }
   }
 
-  /** Once the sandbox is gone: the storage folder is unbound, the stage removed (only if empty). */
+  /** Once the sandbox is gone: the storage folder is unbound (in the next batch), the stage removed (only if empty). */
   async release(): Promise<void> {
-    if (this.bound) await mountTool('umount', ['--lazy', this.dir]);
-    this.bound = false;
+    if (this.bound) {
+      this.bound = false;
+      return this.unmountLater(this.dir);
+    }
     await rmdir(this.dir).catch(() => undefined);
   }
 }

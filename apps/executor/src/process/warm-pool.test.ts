@@ -230,6 +230,42 @@ describe.each(isolations)('warm runners (%s)', (isolation) => {
     }
   });
 
+  // Stages are unmounted in batches (storage-stage.ts): later than the run's end, never left behind.
+  (isolation === 'bubblewrap' ? test : test.skip)(
+    "a finished run's storage folder is unbound from its stage and the stage removed while the pool stays open (control: bound while the run lasts)",
+    async () => {
+      const { pool, run, idle, folders, stop } = await openPool(isolation, 1, 4);
+      const stagesRoot = join(folders.workRoot, '.warm-storage');
+      // Mount points below a pool's stage root: an agent's storage folder bound onto a stage.
+      const boundStages = () =>
+        readFileSync('/proc/self/mountinfo', 'utf8')
+          .split('\n')
+          .map((line) => line.split(' ')[4] ?? '')
+          .filter((point) => point.startsWith(`${stagesRoot}/`) && point.slice(stagesRoot.length + 1).includes('/'));
+      const stageFolders = () => readdirSync(stagesRoot).flatMap((root) => readdirSync(join(stagesRoot, root)));
+      try {
+        for (const name of ['first', 'second']) {
+          await idle(1);
+          const long = await startScript(isolation, `console.log('on'); setInterval(() => {}, 1000);`, run(name));
+          await outputContains(long, 'on');
+          // Control: the observation sees the run's storage bound on its stage (an earlier run's may wait for its batch).
+          expect(boundStages().length).toBeGreaterThanOrEqual(1);
+          long.running.abort();
+          await long.result;
+        }
+        expect(pool.handedOut).toBe(2);
+        // Both runs over, the pool open: their storage folders are unbound, their stages removed (bounded wait).
+        for (let i = 0; i < 500 && boundStages().length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+        expect(boundStages()).toEqual([]);
+        await idle(1);
+        for (let i = 0; i < 500 && stageFolders().length > 1; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+        expect(stageFolders()).toHaveLength(1); // the idle runner's own
+      } finally {
+        await stop();
+      }
+    },
+  );
+
   test('idle runners never outnumber the free slots; close() kills them and removes their folders', async () => {
     const { pool, run, idle, folders, stop } = await openPool(isolation, 3, 2);
     try {
