@@ -116,3 +116,27 @@ test('two replicas racing lone appends on one stream with the same expected vers
   const { events } = await db.store.readStream(streamId);
   expect(events.map((e) => e.streamPosition)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
 });
+
+test('hostile stream ids, types and data appended one at a time are stored exactly as given', async () => {
+  // Array-literal syntax, SQL and JSON metacharacters, a bare NULL, non-BMP text: each travels as one bound value.
+  const hostile = ['NULL', 'a,b', '{x}', 'q"uo\\"te', "'; DROP TABLE events; --", '\\N', 'ünï-😀', ''].map((s) => `lone-hostile-${randomUUID()}-${s}`);
+  const before = appendBatcher(db.dataSource).stats.alone;
+  for (const [i, streamId] of hostile.entries()) {
+    const events = [{ type: `ev,"${i}"}`, data: { text: streamId, nested: ['\\', '"', '{}', null] }, metadata: { note: `{"${i}"}` } }];
+    await expect(db.store.append(streamId, `type "${i}" {,}`, events, { expectedVersion: 'no_stream' })).resolves.toMatchObject({ appended: true });
+  }
+  expect(appendBatcher(db.dataSource).stats.alone - before).toBe(hostile.length);
+  for (const [i, streamId] of hostile.entries()) {
+    const { version, events } = await db.store.readStream(streamId);
+    expect(version).toBe(1);
+    expect(events.map((e) => ({ streamId: e.streamId, streamType: e.streamType, type: e.type, data: e.data, metadata: e.metadata }))).toEqual([
+      {
+        streamId,
+        streamType: `type "${i}" {,}`,
+        type: `ev,"${i}"}`,
+        data: { text: streamId, nested: ['\\', '"', '{}', null] },
+        metadata: { note: `{"${i}"}` },
+      },
+    ]);
+  }
+});
