@@ -7,23 +7,24 @@ import { runIdentity, type RunUser } from './run-user.js';
 import { networkHolderUsable } from './sandbox.js';
 import type { RunRequest, SandboxNetwork } from './types.js';
 
-/** slirp4netns' fds in its own process: it writes READY once the tap is up, exits when EXIT closes. */
-const READY_FD = 3;
-const EXIT_FD = 4;
-/** The holder's network and user namespaces, held open and handed to slirp4netns and nsenter at these fds. */
-const SLIRP_NETNS_FD = 5;
-const SLIRP_USERNS_FD = 6;
-const NSENTER_NETNS_FD = 3;
-const NSENTER_USERNS_FD = 4;
-/** The IPv6 batch's pipe in the process entering the holder (its IPv4 batch is stdin). */
+/**
+ * The network's shell (attachTo) and its processes: the holder's network and user namespaces, held open
+ * (slirp4netns and nsenter join them by these paths), the IPv6 batch, slirp4netns' exit fd (it ends when
+ * the executor closes its end), the outcome of the set-up; slirp4netns reports ready on its SLIRP_READY_FD.
+ */
+const NET_NETNS_FD = 3;
+const NET_USERNS_FD = 4;
 const NSENTER_IPV6_FD = 5;
+const NET_EXIT_FD = 6;
+const NET_STATUS_FD = 7;
+const SLIRP_READY_FD = 9;
 /** Large MTU: fewer, bigger frames through the user-mode stack (slirp4netns' recommended value). */
 const MTU = 65520;
 /** slirp4netns' DNS forwarder, as the sandbox sees it (its default 10.0.2.0/24 network). */
 export const SLIRP_DNS = '10.0.2.3';
 
 /**
- * The network a sandboxed run gets. 'internet' needs slirp4netns, unshare, nsenter and ip, and
+ * The network a sandboxed run gets. 'internet' needs slirp4netns, unshare, nsenter and ip (and setpriv as root), and
  * /dev/net/tun usable by the executor (slirp4netns runs as it). Root or not, the executor polices
  * the network through the run's holder (command.ts): user + network namespaces the run's own user
  * made, whose root it is; the script sits in a nested user namespace without any say over them.
@@ -47,7 +48,9 @@ export async function describeSandboxNetwork(user: RunUser | null = null): Promi
 const TUN = '/dev/net/tun';
 
 async function whyNoPolicedNetwork(user: RunUser | null): Promise<string | null> {
-  for (const tool of ['slirp4netns', 'unshare', 'nsenter', 'ip']) if (!findExecutable(tool)) return `${tool} is not installed`;
+  // setpriv: a root executor's rules go in as the holder's owner (attachTo).
+  const tools = ['slirp4netns', 'unshare', 'nsenter', 'ip', ...(process.getuid?.() === 0 ? ['setpriv'] : [])];
+  for (const tool of tools) if (!findExecutable(tool)) return `${tool} is not installed`;
   if (!existsSync(TUN)) return `${TUN} does not exist (in a container, give it the device)`;
   // Root opens it whatever its mode; Debian's udev makes it 0666 for everyone else (no privilege:
   // a tap device can only be made in a network namespace one has CAP_NET_ADMIN over).
@@ -146,30 +149,47 @@ async function attachTo(holder: Holder, operatorDenied: readonly Cidr[], hostPor
   // (AGENTRY_EGRESS_HOST_PORTS): then only the rules (pref 100 for those ports, 10/8 prohibited
   // after) stand between the script and the host's other loopback ports — checked by the
   // sandbox's kernel before any packet reaches slirp4netns (egress-host-ports.test.ts).
-  const hostLoopback = hostPorts.length > 0 ? [] : ['--disable-host-loopback'];
-  const slirp = spawn(
-    findExecutable('slirp4netns')!,
-    [
-      '--configure',
-      `--mtu=${MTU}`,
-      ...hostLoopback,
-      '--enable-seccomp',
-      `--ready-fd=${READY_FD}`,
-      `--exit-fd=${EXIT_FD}`,
-      `--userns-path=/proc/self/fd/${SLIRP_USERNS_FD}`,
-      '--netns-type=path',
-      `/proc/self/fd/${SLIRP_NETNS_FD}`,
-      'tap0',
-    ],
-    { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe', holder.netns, holder.userns] },
-  );
+  const hostLoopback = hostPorts.length > 0 ? '' : ' --disable-host-loopback';
+  const slirpArgs =
+    `--configure --mtu=${MTU}${hostLoopback} --enable-seccomp --ready-fd=${SLIRP_READY_FD} --exit-fd=${NET_EXIT_FD}` +
+    ` --userns-path=/proc/self/fd/${NET_USERNS_FD} --netns-type=path /proc/self/fd/${NET_NETNS_FD} tap0`;
+  const batches = ipRuleBatches(deniedRanges(operatorDenied), SLIRP_DNS, hostPorts);
+  // A kernel booted with ipv6.disable=1 has no IPv6 at all (nor its rules): nothing to refuse.
+  const ipv6 = existsSync('/proc/sys/net/ipv6') ? batches.ipv6 : null;
+  // The rules go in as the holder's owner (a root executor switches to the run user), who is the holder's root.
+  const asOwner = process.getuid?.() === 0 ? '"$4" --reuid="$5" --regid="$6" --clear-groups ' : '';
+  const rules = ipv6 === null ? 'exec "$0" -4 -batch - <&8' : '"$0" -4 -batch - <&8 && exec "$0" -6 -batch - <&5';
+  // One process for the network: this shell (as the executor) starts slirp4netns; once slirp4netns
+  // says its tap is up (its ready fd, through the pipe), it enters the holder as its owner and puts
+  // the rules in — `ip -4` on the IPv4 batch (the shell's stdin, kept at fd 8), then `ip -6` on the
+  // IPv6 one (fd 5) — and writes the outcome on fd 7: 0 (rules in), `slirp` (slirp4netns ended
+  // first) or `ip`'s exit code. Then it waits for slirp4netns, which ends when the executor closes
+  // its exit fd (6) or dies. One fork of the executor instead of two (slirp4netns, then nsenter): a
+  // fork costs in proportion to the executor's size (docs/PERFORMANCE.md, Warm runners).
+  const script = [
+    'exec 8<&0',
+    `"$1" ${slirpArgs} ${SLIRP_READY_FD}>&1 >/dev/null 2>&1 </dev/null 5<&- ${NET_STATUS_FD}>&- 8<&- | {`,
+    `  IFS= read -r up; [ "$up" = 1 ] || { echo slirp >&${NET_STATUS_FD}; exit 0; }`,
+    `  ${asOwner}"$2" --user=/proc/self/fd/${NET_USERNS_FD} --net=/proc/self/fd/${NET_NETNS_FD} --preserve-credentials -- /bin/sh -c '${rules}' "$3" </dev/null`,
+    `  echo "$?" >&${NET_STATUS_FD}`,
+    '}',
+  ].join('\n');
+  const owner = asOwner ? [findExecutable('setpriv')!, String(holder.owner.uid), String(holder.owner.gid)] : [];
+  const net = spawn('/bin/sh', ['-c', script, 'agentry-network', findExecutable('slirp4netns')!, findExecutable('nsenter')!, findExecutable('ip')!, ...owner], {
+    stdio: ['pipe', 'ignore', 'pipe', holder.netns, holder.userns, ipv6 === null ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    // Its own process group: slirp4netns and the rules' processes go with one kill.
+    detached: true,
+  });
   const close = () => {
-    slirp.stdio[EXIT_FD]?.destroy();
-    slirp.kill('SIGKILL');
+    (net.stdio as unknown as (Writable | null)[])[NET_EXIT_FD]?.destroy();
+    try {
+      process.kill(-net.pid!, 'SIGKILL');
+    } catch {
+      // gone already
+    }
   };
   try {
-    await ready(slirp);
-    await applyEgressRules(holder, deniedRanges(operatorDenied), hostPorts);
+    await networkUp(net, `link set lo up\n${batches.ipv4}`, ipv6, close);
   } catch (error) {
     close();
     throw error;
@@ -177,60 +197,39 @@ async function attachTo(holder: Holder, operatorDenied: readonly Cidr[], hostPor
   return { close };
 }
 
-function ready(slirp: ChildProcess): Promise<void> {
+/** Feeds the batches, then resolves on the status line `0`; otherwise rejects with why (what `ip` printed), once the shell has ended. */
+function networkUp(net: ChildProcess, ipv4: string, ipv6: string | null, close: () => void): Promise<void> {
   return new Promise((resolve, reject) => {
-    slirp.stdio[READY_FD]!.once('data', () => resolve());
-    slirp.once('error', reject);
-    slirp.once('exit', (code) => reject(new Error(`slirp4netns exited (${code}) before the network was up`)));
-  });
-}
-
-/**
- * Adds the rules as the holder's root: inside the sandbox nothing has CAP_NET_ADMIN over the
- * holder's network namespace (bwrap's user namespace is a child of the holder's, every capability
- * dropped, nested user namespaces disabled), so the script cannot remove them. The loopback comes
- * up here too: bwrap leaves a shared network namespace alone. Any failure fails the run: never an
- * open network.
- *
- * One process enters the holder for both families (`ip -batch` takes one family per process): a
- * shell there runs `ip -4` on the IPv4 batch (stdin), then `ip -6` on the IPv6 one (its own socket, made its stdin),
- * and fails if either does. Before, each family was an `nsenter` of its own — one more fork of the
- * executor (whose size makes it the dearest step, ~2 ms) and one more `nsenter` per run.
- */
-async function applyEgressRules(holder: Holder, denied: readonly Cidr[], hostPorts: readonly HostPort[]): Promise<void> {
-  const batches = ipRuleBatches(denied, SLIRP_DNS, hostPorts);
-  const ipv4 = `link set lo up\n${batches.ipv4}`;
-  // A kernel booted with ipv6.disable=1 has no IPv6 at all (nor its rules): nothing to refuse.
-  const ipv6 = existsSync('/proc/sys/net/ipv6') ? batches.ipv6 : null;
-  const script = ipv6 === null ? 'exec "$0" -4 -batch -' : `"$0" -4 -batch - && exec "$0" -6 -batch - <&${NSENTER_IPV6_FD}`;
-  await inHolder(holder, ['/bin/sh', '-c', script, findExecutable('ip')!], ipv4, ipv6);
-}
-
-function inHolder(holder: Holder, command: string[], input: string, ipv6Input: string | null): Promise<void> {
-  return new Promise((resolve, reject) => {
-    // nsenter joins the namespaces held at its fds 3 (net) and 4 (user), as the holder's owner
-    // (a root executor switches to it): its uid is the holder's root, so the shell and `ip` keep
-    // every capability there at exec. --preserve-credentials: the owner is already that root, and
-    // setgroups is denied in a namespace an unprivileged user mapped.
-    const child = spawn(
-      findExecutable('nsenter')!,
-      [`--user=/proc/self/fd/${NSENTER_USERNS_FD}`, `--net=/proc/self/fd/${NSENTER_NETNS_FD}`, '--preserve-credentials', '--', ...command],
-      {
-        stdio: ['pipe', 'ignore', 'pipe', holder.netns, holder.userns, ipv6Input === null ? 'ignore' : 'pipe'],
-        ...(process.getuid?.() === 0 ? holder.owner : {}),
-      },
-    );
+    const stdio = net.stdio as unknown as (Writable | Readable | null)[];
     let errors = '';
-    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (errors += chunk));
-    child.once('error', reject);
-    child.once('close', (code) =>
-      code === 0 ? resolve() : reject(new Error(`the egress rules could not be applied (ip -batch): ${errors.trim() || `exit ${code}`}`)),
-    );
-    const write = (stream: Writable | null | undefined, text: string) => {
+    (stdio[2] as Readable).setEncoding('utf8').on('data', (chunk: string) => {
+      if (errors.length < 4096) errors += chunk;
+    });
+    const write = (stream: Writable | null, text: string) => {
       stream?.on('error', () => undefined);
       stream?.end(text);
     };
-    write(child.stdin, input);
-    if (ipv6Input !== null) write((child.stdio as unknown as (Writable | null)[])[NSENTER_IPV6_FD], ipv6Input);
+    write(stdio[0] as Writable, ipv4);
+    if (ipv6 !== null) write(stdio[NSENTER_IPV6_FD] as Writable, ipv6);
+    let status = '';
+    let decided = false;
+    const fail = (why: () => string) => {
+      decided = true;
+      close();
+      // Everything the shell's processes printed is read once it has ended.
+      net.once('close', () => reject(new Error(why())));
+    };
+    (stdio[NET_STATUS_FD] as Readable).setEncoding('utf8').on('data', (chunk: string) => {
+      status += chunk;
+      if (!status.includes('\n')) return;
+      const outcome = status.split('\n')[0];
+      if (outcome === '0') {
+        decided = true;
+        resolve();
+      } else if (outcome === 'slirp') fail(() => 'slirp4netns exited before the network was up');
+      else fail(() => `the egress rules could not be applied (ip -batch): ${errors.trim() || `exit ${outcome}`}`);
+    });
+    net.once('error', reject);
+    net.once('exit', (code) => decided || reject(new Error(`the sandbox's network set-up ended (${code}) before the network was up`)));
   });
 }
