@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parseCidrList, type Cidr } from './egress-rules.js';
 import { DEFAULT_LIMITS } from './run-script.test-kit.js';
 import { startRun } from './run.js';
-import { runIdentity, runUserFor } from './run-user.js';
+import { runUserFor } from './run-user.js';
 import { attachNetwork, describeSandboxNetwork } from './sandbox-network.js';
 
 const options = JSON.parse(process.argv[2]!) as {
@@ -25,7 +25,7 @@ const options = JSON.parse(process.argv[2]!) as {
 if (options.attachToSelf) {
   const rules = () => execFileSync('ip', ['rule', 'list'], { encoding: 'utf8' });
   const before = rules();
-  const error = await attachNetwork(process.pid, runIdentity(null)).then(
+  const error = await attachNetwork(process.pid).then(
     (network) => (network.close(), null),
     (error: Error) => error.message,
   );

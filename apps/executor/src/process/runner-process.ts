@@ -8,7 +8,7 @@ import type { RunCgroup } from './cgroups.js';
 import type { RunCommand } from './command.js';
 import type { Cidr } from './egress-rules.js';
 import { groupExited, processExited, processTree, signalGroup } from './process-group.js';
-import { runIdentity, type RunUser } from './run-user.js';
+import type { RunUser } from './run-user.js';
 import { INFO_FD } from './sandbox.js';
 import { attachNetwork, sandboxPid, type AttachedNetwork } from './sandbox-network.js';
 import type { RuntimeRequest } from './types.js';
@@ -149,7 +149,7 @@ export class RunnerProcess {
   private connectNetwork(): Promise<AttachedNetwork> {
     if (this.hasExited || this.child.exitCode !== null || this.child.signalCode !== null)
       return Promise.reject(new Error('the sandbox ended before its network was attached'));
-    return attachNetwork(this.pid, runIdentity(this.spec.user), this.spec.egressDenied, this.spec.egressHostPorts);
+    return attachNetwork(this.pid, this.spec.egressDenied, this.spec.egressHostPorts);
   }
 
   /**

@@ -24,7 +24,7 @@ const MTU = 65520;
 export const SLIRP_DNS = '10.0.2.3';
 
 /**
- * The network a sandboxed run gets. 'internet' needs slirp4netns, unshare, nsenter and ip (and setpriv as root), and
+ * The network a sandboxed run gets. 'internet' needs slirp4netns, unshare, nsenter and ip, and
  * /dev/net/tun usable by the executor (slirp4netns runs as it). Root or not, the executor polices
  * the network through the run's holder (command.ts): user + network namespaces the run's own user
  * made, whose root it is; the script sits in a nested user namespace without any say over them.
@@ -48,9 +48,7 @@ export async function describeSandboxNetwork(user: RunUser | null = null): Promi
 const TUN = '/dev/net/tun';
 
 async function whyNoPolicedNetwork(user: RunUser | null): Promise<string | null> {
-  // setpriv: a root executor's rules go in as the holder's owner (attachTo).
-  const tools = ['slirp4netns', 'unshare', 'nsenter', 'ip', ...(process.getuid?.() === 0 ? ['setpriv'] : [])];
-  for (const tool of tools) if (!findExecutable(tool)) return `${tool} is not installed`;
+  for (const tool of ['slirp4netns', 'unshare', 'nsenter', 'ip']) if (!findExecutable(tool)) return `${tool} is not installed`;
   if (!existsSync(TUN)) return `${TUN} does not exist (in a container, give it the device)`;
   // Root opens it whatever its mode; Debian's udev makes it 0666 for everyone else (no privilege:
   // a tap device can only be made in a network namespace one has CAP_NET_ADMIN over).
@@ -106,14 +104,9 @@ export function sandboxPid(info: Readable): Promise<number> {
  *
  * `holderPid` must be the caller's own live child, checked just before the call: the namespaces
  * are opened before this function first awaits, so a pid that was reused can not lend its
- * namespaces. `owner` is the holder's owner on the host (runIdentity()).
+ * namespaces.
  */
-export async function attachNetwork(
-  holderPid: number,
-  owner: RunUser,
-  operatorDenied: readonly Cidr[] = [],
-  hostPorts: readonly HostPort[] = [],
-): Promise<AttachedNetwork> {
+export async function attachNetwork(holderPid: number, operatorDenied: readonly Cidr[] = [], hostPorts: readonly HostPort[] = []): Promise<AttachedNetwork> {
   // Opened once and used through these descriptors: the rules go to the holder's namespace, never
   // to another process's (the host's: prohibiting 10/8 there would cut the host off its networks).
   const netns = openSync(`/proc/${holderPid}/ns/net`, 'r');
@@ -124,18 +117,17 @@ export async function attachNetwork(
     const target = fstatSync(netns);
     if (target.ino === own.ino && target.dev === own.dev)
       throw new Error("the sandbox has no network namespace of its own: the executor's would get the rules");
-    return await attachTo({ netns, userns, owner }, operatorDenied, hostPorts);
+    return await attachTo({ netns, userns }, operatorDenied, hostPorts);
   } finally {
     closeSync(netns);
     if (userns !== null) closeSync(userns);
   }
 }
 
-/** The holder's namespaces, held open, and who owns them. */
+/** The holder's namespaces, held open. */
 interface Holder {
   netns: number;
   userns: number;
-  owner: RunUser;
 }
 
 async function attachTo(holder: Holder, operatorDenied: readonly Cidr[], hostPorts: readonly HostPort[]): Promise<AttachedNetwork> {
@@ -156,11 +148,14 @@ async function attachTo(holder: Holder, operatorDenied: readonly Cidr[], hostPor
   const batches = ipRuleBatches(deniedRanges(operatorDenied), SLIRP_DNS, hostPorts);
   // A kernel booted with ipv6.disable=1 has no IPv6 at all (nor its rules): nothing to refuse.
   const ipv6 = existsSync('/proc/sys/net/ipv6') ? batches.ipv6 : null;
-  // The rules go in as the holder's owner (a root executor switches to the run user), who is the holder's root.
-  const asOwner = process.getuid?.() === 0 ? '"$4" --reuid="$5" --regid="$6" --clear-groups ' : '';
+  // The rules go in as the holder's root, which is its owner on the host: a root executor's nsenter takes
+  // uid and gid 0 in the holder's user namespace (the run user outside, no supplementary groups); an
+  // unprivileged executor is the owner already (--preserve-credentials: setgroups is denied in a namespace
+  // an unprivileged user mapped).
+  const credentials = process.getuid?.() === 0 ? '' : ' --preserve-credentials';
   const rules = ipv6 === null ? 'exec "$0" -4 -batch - <&8' : '"$0" -4 -batch - <&8 && exec "$0" -6 -batch - <&5';
   // One process for the network: this shell (as the executor) starts slirp4netns; once slirp4netns
-  // says its tap is up (its ready fd, through the pipe), it enters the holder as its owner and puts
+  // says its tap is up (its ready fd, through the pipe), it enters the holder as its root and puts
   // the rules in — `ip -4` on the IPv4 batch (the shell's stdin, kept at fd 8), then `ip -6` on the
   // IPv6 one (fd 5) — and writes the outcome on fd 7: 0 (rules in), `slirp` (slirp4netns ended
   // first) or `ip`'s exit code. Then it waits for slirp4netns, which ends when the executor closes
@@ -170,12 +165,11 @@ async function attachTo(holder: Holder, operatorDenied: readonly Cidr[], hostPor
     'exec 8<&0',
     `"$1" ${slirpArgs} ${SLIRP_READY_FD}>&1 >/dev/null 2>&1 </dev/null 5<&- ${NET_STATUS_FD}>&- 8<&- | {`,
     `  IFS= read -r up; [ "$up" = 1 ] || { echo slirp >&${NET_STATUS_FD}; exit 0; }`,
-    `  ${asOwner}"$2" --user=/proc/self/fd/${NET_USERNS_FD} --net=/proc/self/fd/${NET_NETNS_FD} --preserve-credentials -- /bin/sh -c '${rules}' "$3" </dev/null`,
+    `  "$2" --user=/proc/self/fd/${NET_USERNS_FD} --net=/proc/self/fd/${NET_NETNS_FD}${credentials} -- /bin/sh -c '${rules}' "$3" </dev/null`,
     `  echo "$?" >&${NET_STATUS_FD}`,
     '}',
   ].join('\n');
-  const owner = asOwner ? [findExecutable('setpriv')!, String(holder.owner.uid), String(holder.owner.gid)] : [];
-  const net = spawn('/bin/sh', ['-c', script, 'agentry-network', findExecutable('slirp4netns')!, findExecutable('nsenter')!, findExecutable('ip')!, ...owner], {
+  const net = spawn('/bin/sh', ['-c', script, 'agentry-network', findExecutable('slirp4netns')!, findExecutable('nsenter')!, findExecutable('ip')!], {
     stdio: ['pipe', 'ignore', 'pipe', holder.netns, holder.userns, ipv6 === null ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     // Its own process group: slirp4netns and the rules' processes go with one kill.
     detached: true,
