@@ -46,6 +46,13 @@ const PROFILE_DIR = process.env.BENCH_CPU_PROF;
 const SCRIPT_SECONDS = 3600;
 /** After opening, followers first read what was printed before they joined; the window starts once that is done. */
 const SETTLE_MS = Number(process.env.BENCH_SETTLE_SECONDS ?? 10) * 1000;
+/**
+ * Shape (i)'s scripts print nothing for this long after their agent is saved (default: 1 s per 20 clients), so
+ * the clients open onto no history: at 5,000 clients opening took 10–11 minutes on the loaded machine, every
+ * follower replayed what was printed meanwhile (2.5 GB in all) and most were cut as stalled before the window.
+ * If opening takes longer, the window still starts only once all are open.
+ */
+const QUIET_START_MS = Number(process.env.BENCH_QUIET_START_SECONDS ?? Math.ceil(CLIENTS / 20)) * 1000;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const mib = (bytes) => `${(bytes / 1048576).toFixed(1)} MiB`;
@@ -147,7 +154,7 @@ async function busListener(natsUrl) {
  * Opens `clients` from the load workers, waits, then measures SECONDS: latency histogram, lines received,
  * the server's memory before/after opening (through `usage()`) and its CPU over the window.
  */
-async function measure(label, clients, usage, { channels, bus, toggleProfile = () => undefined, onOpened = () => undefined }) {
+async function measure(label, clients, usage, { channels, bus, toggleProfile = () => undefined, onOpened = () => undefined, printFrom = 0 }) {
   const workers = Array.from({ length: WORKERS }, () => forked('load-worker.mjs'));
   try {
     const before = await usage();
@@ -158,7 +165,8 @@ async function measure(label, clients, usage, { channels, bus, toggleProfile = (
     const failed = opened.reduce((n, o) => n + o.failed, 0);
     if (failed) console.log(`  ${label}: ${failed} clients could not open, e.g. ${opened.find((o) => o.firstError)?.firstError}`);
     onOpened();
-    await sleep(SETTLE_MS);
+    if (printFrom > Date.now()) console.log(`  (clients open; the scripts start printing in ${((printFrom - Date.now()) / 1000).toFixed(0)} s)`);
+    await sleep(Math.max(0, printFrom - Date.now()) + SETTLE_MS);
     const after = await usage();
     const windowStart = now();
     await Promise.all(workers.map((w) => w.ask({ type: 'measure', windowStart }, 'measuring')));
@@ -205,15 +213,18 @@ async function baseline(channels) {
   }
 }
 
-/** Prints `line <n> <print time>` at its share of the aggregate rate, steadily from its start. */
-const SCRIPT = `
+/**
+ * Prints `line <n> <print time>` at its share of the aggregate rate, steadily from `printFrom` (epoch ms, this
+ * host's clock) — nothing before, so clients opening meanwhile have no history to replay.
+ */
+const script = (printFrom) => `
 const { performance } = require('node:perf_hooks');
 const now = () => performance.timeOrigin + performance.now();
 const perMs = ${LINES_PER_SECOND / CONTAINERS / 1000};
-const start = now();
+const start = ${printFrom};
 let sent = 0;
 const timer = setInterval(() => {
-  const due = Math.floor((now() - start) * perMs);
+  const due = Math.max(0, Math.floor((now() - start) * perMs));
   while (sent < due) { sent++; process.stdout.write('line ' + sent + ' ' + now().toFixed(3) + '\\n'); }
   if (now() - start > ${SCRIPT_SECONDS * 1000}) clearInterval(timer);
 }, 5);
@@ -259,7 +270,8 @@ async function launchAll(platform, agentId, count, prefix, concurrency = 1) {
 
 /** Shape (i): CONTAINERS real sandboxed runs printing LINES_PER_SECOND in all, the clients spread over them. */
 async function sharedContainers({ platform, pid, bus, toggleProfile, headers }) {
-  const agentId = await createAgent(platform, 'bench_fanout', SCRIPT, CONTAINERS);
+  const printFrom = Date.now() + QUIET_START_MS;
+  const agentId = await createAgent(platform, 'bench_fanout', script(printFrom), CONTAINERS);
   await platform.request('POST', '/api/v2/agents/save', { json: { id: String(agentId), executionTimeLimit: SCRIPT_SECONDS } });
   const { executionTimeLimit } = await platform.request('GET', `/api/v2/agents/fetch?id=${agentId}`);
   if (executionTimeLimit !== SCRIPT_SECONDS) throw new Error(`the agent's time limit is ${executionTimeLimit} s, not ${SCRIPT_SECONDS} s`);
@@ -284,7 +296,7 @@ async function sharedContainers({ platform, pid, bus, toggleProfile, headers }) 
         };
   });
   try {
-    return await measure(`gateway (${ROUTE})`, clients, () => processUsage(pid), { channels: CONTAINERS, bus, toggleProfile });
+    return await measure(`gateway (${ROUTE})`, clients, () => processUsage(pid), { channels: CONTAINERS, bus, toggleProfile, printFrom });
   } finally {
     await platform.request('POST', `/api/v1/agent/${agentId}/abort`).catch(() => undefined);
   }
