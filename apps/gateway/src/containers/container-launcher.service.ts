@@ -55,9 +55,10 @@ export class ContainerLauncher {
     // Admitted before the launch: a run is not started for a stream that would be refused.
     const release = this.live.admit(actor);
     try {
-      const { containerId } = await this.launch(actor, params);
+      const { containerId, createdAs } = await this.launch(actor, params);
       const stream = HttpStream.take(reply, this.live.stalledClientMs);
-      const feed = this.live.follow(actor, containerId, resumeFrom ?? 0, stream.signal);
+      const from = resumeFrom ?? 0;
+      const feed = this.live.follow(actor, containerId, from, stream.signal, createdAs === 'queued' && from === 0);
       switch (mode) {
         case 'event-stream':
           return await writeEventStream(stream, containerId, feed, resumeFrom !== undefined);

@@ -31,6 +31,12 @@ export interface VerifyRunKeyParams {
 export interface LaunchAgentResult {
   containerId: number;
   queuedAt: number;
+  /**
+   * Only when this call created the container: the state it was created in (`ended`: refused at
+   * launch). Absent when an earlier launch with the same idempotency key created it. Lets a stream
+   * opened with the launch start without asking what it already knows (nothing stored yet).
+   */
+  createdAs?: 'queued' | 'ended';
 }
 
 export interface AbortAgentParams {

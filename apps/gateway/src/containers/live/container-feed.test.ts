@@ -128,6 +128,60 @@ test('each new result object once, whether it comes live or from the record', as
   ]);
 });
 
+/** The output service before its read model has a just-launched container: every read waits until `release()`. */
+class NotYetProjected extends StoredContainer {
+  released = false;
+  private open!: () => void;
+  private readonly gate = new Promise<void>((resolve) => (this.open = resolve));
+  release(): void {
+    this.released = true;
+    this.open();
+  }
+  override async readStored(from: number): Promise<ContainerOutputResult | null> {
+    await this.gate;
+    return super.readStored(from);
+  }
+  override async fetch(): Promise<FetchContainerResult | null> {
+    await this.gate;
+    return super.fetch();
+  }
+}
+
+test.each([
+  { justQueued: true, outputBeforeAnyRead: true },
+  { justQueued: false, outputBeforeAnyRead: false }, // control: the feed asks the output service first
+])(
+  "a container its follower's own launch just queued: live output before any read of the output service ($justQueued)",
+  async ({ justQueued, outputBeforeAnyRead }) => {
+    const source = new NotYetProjected();
+    const feed = new ContainerFeed(source, 0, fast, justQueued);
+    feed.deliver({ type: 'status', containerId: 7, status: 'running' });
+    feed.deliver(live(0, 'first line\n'));
+    let releasedAtOutput: boolean | null = null;
+    if (!justQueued) setTimeout(() => source.release(), 30);
+    const events = await collect(feed, (_, event) => {
+      if (event.kind !== 'output' || releasedAtOutput !== null) return;
+      releasedAtOutput = source.released;
+      source.persist('first line\n');
+      source.status = 'ended';
+      source.release();
+      feed.deliver({ type: 'status', containerId: 7, status: 'ended', exitCode: 0 });
+    });
+    expect(releasedAtOutput).toBe(!outputBeforeAnyRead);
+    expect(events.map((e) => (e.kind === 'status' ? e.status : e.kind))).toEqual(['queued', 'running', 'output', 'ended']);
+    expect(outputOf(events)).toBe('first line\n');
+  },
+);
+
+test('a just-queued container that printed and ended before its follower subscribed: read once nothing live came', async () => {
+  const source = new StoredContainer();
+  source.persist('all of it\n');
+  source.status = 'ended';
+  const events = await collect(new ContainerFeed(source, 0, fast, true));
+  expect(events.map((e) => (e.kind === 'status' ? e.status : e.kind))).toEqual(['queued', 'output', 'output', 'ended']); // read in pages of 5
+  expect(outputOf(events)).toBe('all of it\n');
+});
+
 test('closing the watch ends the feed without an ended event', async () => {
   const source = new StoredContainer();
   const feed = new ContainerFeed(source, 0, fast);

@@ -38,6 +38,13 @@ export interface FeedTiming {
 export const DEFAULT_FEED_TIMING: FeedTiming = { pollMs: 2000, maxRetryMs: 400 };
 
 /**
+ * How long a follower of a container its own launch just queued waits for anything live before it reads
+ * the record and storage after all (a run that printed and ended before the subscription is heard of no
+ * other way until its hub's next poll).
+ */
+export const JUST_QUEUED_FIRST_READ_MS = 250;
+
+/**
  * One watcher's view of a container: its console bytes from a position, then live, with no gap
  * and no repeat. Live messages (at-most-once, core NATS) must start arriving before the stored
  * output is read (the caller subscribes first and hands them to `deliver`); output already stored
@@ -64,6 +71,8 @@ export class ContainerFeed {
     private readonly source: FeedSource,
     from: number,
     private readonly timing: FeedTiming = DEFAULT_FEED_TIMING,
+    /** The container was queued by the launch this follower streams, just now: nothing of it is stored yet. */
+    private readonly justQueued = false,
   ) {
     this.position = from;
   }
@@ -108,11 +117,28 @@ export class ContainerFeed {
   }
 
   async *events(signal: AbortSignal): AsyncGenerator<FeedEvent> {
-    yield* this.poll();
-    yield* this.catchUp();
+    // A container just queued by this follower's own launch is known to be queued with nothing stored: the
+    // follower says so and takes live output at once. Reading first held the first line behind the output
+    // service's read model, which a launch no longer waits for (~85 ms; docs/PERFORMANCE.md › Launch).
+    let firstReadAt = Infinity;
+    if (this.justQueued) {
+      yield* this.announce();
+      firstReadAt = Date.now() + JUST_QUEUED_FIRST_READ_MS;
+    } else {
+      yield* this.poll();
+      yield* this.catchUp();
+    }
     while (!this.ended && !this.complete && !signal.aborted) {
-      const messages = await this.inbox.take(this.timing.pollMs === null ? Infinity : this.nextPollAt - Date.now(), signal);
+      const nextPoll = this.timing.pollMs === null ? Infinity : this.nextPollAt - Date.now();
+      const messages = await this.inbox.take(Math.min(nextPoll, firstReadAt - Date.now()), signal);
+      if (messages.length > 0) firstReadAt = Infinity;
       for (const message of coalesceOutput(messages)) yield* this.apply(message, signal);
+      if (Date.now() >= firstReadAt && !signal.aborted) {
+        // Nothing live yet: the run may have printed and ended before the subscription.
+        firstReadAt = Infinity;
+        yield* this.poll();
+        yield* this.catchUp();
+      }
       if (this.timing.pollMs !== null && Date.now() >= this.nextPollAt && !signal.aborted) {
         yield* this.poll();
         yield* this.catchUp();

@@ -223,8 +223,8 @@ export class ContainerHub {
    * A new follower from byte `from`; subscribed (synchronously, before its first read of storage)
    * so nothing printed from now on can fall between what it reads and what it hears.
    */
-  join(from: number): ContainerFeed {
-    const feed = new ContainerFeed(this.source, from, { ...DEFAULT_FEED_TIMING, pollMs: null });
+  join(from: number, justQueued = false): ContainerFeed {
+    const feed = new ContainerFeed(this.source, from, { ...DEFAULT_FEED_TIMING, pollMs: null }, justQueued);
     this.feeds.add(feed);
     return feed;
   }

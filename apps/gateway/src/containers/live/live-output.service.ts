@@ -75,12 +75,13 @@ export class LiveOutput implements OnModuleDestroy {
   /**
    * A follower of the container from byte `from`, joining its hub when iterated. Its writer may hand it a
    * DirectSink first (`writeDirectly`): live output in step is then written by the hub itself.
+   * `justQueued`: the caller's own launch created the container just now (ContainerFeed skips its first reads).
    */
-  follow(actor: Actor, containerId: number, from: number, signal: AbortSignal): FollowedOutput {
+  follow(actor: Actor, containerId: number, from: number, signal: AbortSignal, justQueued = false): FollowedOutput {
     let sink: DirectSink | null = null;
     const events = async function* (this: LiveOutput): AsyncGenerator<FeedEvent> {
       const hub = this.hubFor(actor, containerId);
-      const feed = hub.join(from);
+      const feed = hub.join(from, justQueued);
       if (sink) feed.writeTo(sink);
       try {
         yield* feed.events(AbortSignal.any([signal, this.shutdown.signal]));

@@ -71,7 +71,7 @@ export class LaunchAgentUseCase {
     // Answered once the container is on record and queued, not once the read model has it: readers that
     // need it there wait for it themselves (ContainersLookup.caughtUp: abort, maxInstanceCount; the output
     // service's FreshReads: containers/fetch), so every launch does not pay that wait (~30 ms).
-    return { containerId, queuedAt: now };
+    return { containerId, queuedAt: now, createdAs: runnable ? 'queued' : 'ended' };
   }
 
   private async answerExisting(containerId: number): Promise<LaunchAgentResult> {
