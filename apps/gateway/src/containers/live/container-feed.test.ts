@@ -1,6 +1,6 @@
 import { Subjects, type Actor, type ContainerOutputResult, type FetchContainerResult, type LiveMessage } from '@agentry/contracts';
 import { ContainerFeed, type FeedEvent, type FeedSource } from './container-feed.js';
-import { RecentOutput, SharedOutputSource } from './container-hub.js';
+import { HUB_POLLS_PER_SECOND, hubPollPeriodMs, RecentOutput, SharedOutputSource } from './container-hub.js';
 
 /**
  * The output service as the feed sees it, in memory: stored bytes grow as the test "persists"
@@ -254,4 +254,14 @@ test('followers at different positions inside the last stored read take their pa
   // Everyone who took the rest of a read is now at its end, where one request serves them all.
   expect(await Promise.all([text(5), text(5), text(5)])).toEqual(['o wor', 'o wor', 'o wor']);
   expect(asked).toEqual([0, 2, 5]);
+});
+
+test('the record polls of every hub of a replica stay within HUB_POLLS_PER_SECOND, and a few hubs poll every base period', () => {
+  expect(hubPollPeriodMs(1, 2000)).toBe(2000);
+  expect(hubPollPeriodMs(HUB_POLLS_PER_SECOND * 2, 2000)).toBe(2000);
+  for (const hubs of [501, 1000, 5000, 50_000]) {
+    const period = hubPollPeriodMs(hubs, 2000);
+    expect(period).toBeGreaterThan(2000);
+    expect((hubs * 1000) / period).toBeLessThanOrEqual(HUB_POLLS_PER_SECOND);
+  }
 });

@@ -6,7 +6,7 @@ import { EDGE_CONFIG } from '../../http/edge-config.js';
 import { NATS_CONNECTION } from '../../http/nats-connection.js';
 import { RegistryClient } from '../../http/registry.client.js';
 import { DEFAULT_FEED_TIMING, type FeedEvent } from './container-feed.js';
-import { ContainerHub } from './container-hub.js';
+import { ContainerHub, hubPollPeriodMs } from './container-hub.js';
 import type { DirectOutput, DirectSink } from './shared-frame.js';
 
 /** What a stream writes from: the feed's events, and (DirectOutput) a way for its writer to be written to directly. */
@@ -96,7 +96,8 @@ export class LiveOutput implements OnModuleDestroy {
     const key = `${actor.orgId}:${containerId}`;
     const hub = this.hubs.get(key);
     if (hub) return hub;
-    const created = new ContainerHub(this.nats, this.client, actor, containerId, DEFAULT_FEED_TIMING.pollMs!, () => {
+    const pollMs = () => hubPollPeriodMs(this.hubs.size, DEFAULT_FEED_TIMING.pollMs!);
+    const created = new ContainerHub(this.nats, this.client, actor, containerId, pollMs, () => {
       if (this.hubs.get(key) === created) this.hubs.delete(key);
     });
     this.hubs.set(key, created);
