@@ -1,4 +1,4 @@
-import { DomainError, Role, Subjects, type ContainerQueuedData } from '@agentry/contracts';
+import { DomainError, Role, Subjects } from '@agentry/contracts';
 import { rebuildProjections } from '@agentry/event-store';
 import { waitUntil } from '@agentry/testing';
 import { executorProjections } from './executor-app.js';
@@ -177,20 +177,7 @@ test('notBefore: the container waits queued until then', async () => {
 test('backstop: a container recorded as queued but never published (crash in between) still runs', async () => {
   const saved = await bed.saveAgent({ scriptId: await bed.saveScript(`backstop-${Date.now()}.js`, 'console.log("ran")') });
   const containerId = await bed.store.nextId('container');
-  const queued: ContainerQueuedData = {
-    containerId,
-    agentId: saved.id,
-    orgId: bed.actor.orgId,
-    launchType: 'manual',
-    agentVersionId: saved.versionId,
-    queuedAt: Date.now(),
-    argument: '{}',
-    retryNumber: 0,
-    retryOfContainerId: null,
-    maxParallelism: 1,
-    launchedBy: { userId: bed.actor.userId, keyId: bed.actor.keyId },
-  };
-  await bed.store.append(`container-${containerId}`, 'container', [{ type: 'ContainerQueued', data: queued }], { expectedVersion: 'no_stream' });
+  await bed.recordQueued(containerId, saved.id, saved.versionId);
   expect((await bed.waitEnded(containerId)).ended?.status).toBe('complete');
   expect((await bed.durableOutput(containerId)).toString()).toBe('ran\n');
 });

@@ -1,5 +1,5 @@
 import { jetstream } from '@nats-io/jetstream';
-import { launchSubject, Subjects, type AgentLaunchSnapshot, type ContainerQueuedData } from '@agentry/contracts';
+import { launchSubject, Subjects, type AgentLaunchSnapshot } from '@agentry/contracts';
 import { waitUntil } from '@agentry/testing';
 import { startExecutorTestbed, type ExecutorTestbed } from '../testing/executor-harness.js';
 import { SnapshotSeal, type CarriedSnapshot } from './carried-snapshot.js';
@@ -28,20 +28,7 @@ async function queueWithMessage(agentId: number, versionId: string, carried: (co
   const snapshot = carried(containerId);
   const message: LaunchMessage = { containerId, agentId, orgId: bed.actor.orgId, ...(snapshot ? { snapshot } : {}) };
   await jetstream(bed.nc).publish(launchSubject(agentId), JSON.stringify(message), { msgID: `container-${containerId}` });
-  const queued: ContainerQueuedData = {
-    containerId,
-    agentId,
-    orgId: bed.actor.orgId,
-    launchType: 'manual',
-    agentVersionId: versionId,
-    queuedAt: Date.now(),
-    argument: '{}',
-    retryNumber: 0,
-    retryOfContainerId: null,
-    maxParallelism: 1,
-    launchedBy: { userId: bed.actor.userId, keyId: bed.actor.keyId },
-  };
-  await bed.store.append(`container-${containerId}`, 'container', [{ type: 'ContainerQueued', data: queued }], { expectedVersion: 'no_stream' });
+  await bed.recordQueued(containerId, agentId, versionId);
   await bed.abort({ agentId: blocker });
   return containerId;
 }

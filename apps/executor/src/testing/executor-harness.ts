@@ -21,6 +21,7 @@ import {
   type AbortAgentResult,
   type Actor,
   type ContainerEvent,
+  type ContainerQueuedData,
   type LaunchAgentParams,
   type LaunchAgentResult,
   type SaveAgentResult,
@@ -68,6 +69,8 @@ export interface ExecutorTestbed {
   rawDurableOutput(containerId: number): Promise<Buffer>;
   /** Polls the container's stream until it has ended. */
   waitEnded(containerId: number, timeoutMs?: number): Promise<ContainerState>;
+  /** Records container `containerId` of `agentId` (its version `versionId`) as queued, as a launch would, without publishing it. */
+  recordQueued(containerId: number, agentId: number, versionId: string, who?: Actor): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -192,6 +195,24 @@ export async function startExecutorTestbed(opts: { config?: Partial<ExecutorConf
           { timeoutMs, intervalMs: 50, message: `container ${containerId} ended` },
         );
         return state!;
+      },
+      async recordQueued(containerId, agentId, versionId, who = actor) {
+        const queued: ContainerQueuedData = {
+          containerId,
+          agentId,
+          orgId: who.orgId,
+          launchType: 'manual',
+          agentVersionId: versionId,
+          queuedAt: Date.now(),
+          argument: '{}',
+          retryNumber: 0,
+          retryOfContainerId: null,
+          maxParallelism: 1,
+          launchedBy: { userId: who.userId, keyId: who.keyId },
+        };
+        await store.append(streamId(StreamType.container, containerId), 'container', [{ type: 'ContainerQueued', data: queued }], {
+          expectedVersion: 'no_stream',
+        });
       },
       // A service refused by NATS fails the test: the permission map must cover everything the services do.
       close: async () => {
