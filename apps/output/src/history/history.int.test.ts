@@ -176,6 +176,42 @@ it('lists an agent’s containers newest first: unfinished ones, then by end dat
   expect(ofList(await listContainers(ORG, { agentId, beforeEndedAt: 3_000 }))).toEqual([c3, c1]);
 });
 
+describe("an agent's containers right after a launch (the launch answers before this service projected them)", () => {
+  /**
+   * A transaction holding an xid opened before the container is recorded: the projections cannot apply what
+   * committed after it until it ends, so this service has not projected the container when it is asked.
+   */
+  async function heldBack<T>(act: (containerId: number) => Promise<T>, agentId: number): Promise<T> {
+    const blocker = kit.dataSource.createQueryRunner();
+    await blocker.connect();
+    await blocker.startTransaction();
+    await blocker.query('SELECT pg_current_xact_id()');
+    try {
+      const containerId = await kit.queue(ORG, agentId, { at: 90_000, projected: false });
+      const answer = act(containerId);
+      // The answer may not come before the blocker ends: it waits for everything committed before the call.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await blocker.commitTransaction();
+      return await answer;
+    } finally {
+      if (blocker.isTransactionActive) await blocker.rollbackTransaction();
+      await blocker.release();
+    }
+  }
+
+  it('the most recent container and the list include the container launched just before', async () => {
+    const agentId = await kit.createAgent(ORG, 'Just launched');
+    let launched = 0;
+    const mostRecent = await heldBack(
+      (id) => ((launched = id), agentOutput(ORG, { agentId, mode: 'most-recent', fromOutputPos: 0, fromMessageId: 0 })),
+      agentId,
+    );
+    expect(mostRecent.containerId).toBe(launched); // without the wait: null (never launched)
+    const listed = await heldBack((id) => ((launched = id), listContainers(ORG, { agentId })), agentId);
+    expect((listed as ListContainersResult).containers[0]!.id).toBe(launched);
+  });
+});
+
 describe('agent output (the v1 API output.json)', () => {
   let agentId: number;
   let ended: number;

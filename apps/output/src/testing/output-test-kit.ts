@@ -91,10 +91,10 @@ export class OutputTestKit {
     return this.rpc.request(subject, { actor: actorOf(orgId), params });
   }
 
-  /** Appends and waits until the output service's projections show it. */
-  async append(stream: string, type: string, data: unknown): Promise<AppendResult> {
+  /** Appends and (unless `projected` is false) waits until the output service's projections show it. */
+  async append(stream: string, type: string, data: unknown, { projected = true } = {}): Promise<AppendResult> {
     const result = await this.store.append(stream, stream.split('-')[0], [{ type, data }], { expectedVersion: 'any' });
-    await this.output.projections.waitFor(result.position);
+    if (projected) await this.output.projections.waitFor(result.position);
     return result;
   }
 
@@ -122,7 +122,7 @@ export class OutputTestKit {
   async queue(
     orgId: number,
     agentId: number,
-    opts: { at?: number; launchType?: ContainerLaunchType; retryNumber?: number; retryOfContainerId?: number } = {},
+    opts: { at?: number; launchType?: ContainerLaunchType; retryNumber?: number; retryOfContainerId?: number; projected?: boolean } = {},
   ): Promise<number> {
     const containerId = this.nextContainerId++;
     const data: ContainerQueuedData & Record<string, unknown> = {
@@ -134,7 +134,7 @@ export class OutputTestKit {
       queuedAt: opts.at ?? 1_000_000,
       ...(opts.retryNumber !== undefined ? { retryNumber: opts.retryNumber, retryOfContainerId: opts.retryOfContainerId } : {}),
     };
-    await this.append(containerStream(containerId), ContainerEventType.ContainerQueued, data);
+    await this.append(containerStream(containerId), ContainerEventType.ContainerQueued, data, { projected: opts.projected ?? true });
     return containerId;
   }
 

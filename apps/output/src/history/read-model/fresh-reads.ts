@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { EventStore, positionOf, ProjectionRunner } from '@agentry/event-store';
+import { DataSource } from 'typeorm';
+import { EventStore, lastCommittedPosition, positionOf, ProjectionRunner } from '@agentry/event-store';
 import { StreamType, streamId } from '@agentry/contracts';
 import type { ContainerRow } from './container-row.js';
 import { ContainersLookup, type AgentEntry } from './containers.lookup.js';
@@ -21,7 +22,17 @@ export class FreshReads {
     private readonly lookup: ContainersLookup,
     private readonly store: EventStore,
     private readonly projections: ProjectionRunner,
+    private readonly dataSource: DataSource,
   ) {}
+
+  /**
+   * Waits until the projections applied every event committed before the call: for answers about which
+   * containers an agent has (its most recent one, its list), which must include the one a launch answered
+   * just before — a launch answers once its container is on record, before this service projected it.
+   */
+  async everythingCommitted(): Promise<void> {
+    await this.projections.waitFor(await lastCommittedPosition(this.dataSource), { timeoutMs: CATCH_UP_TIMEOUT_MS });
+  }
 
   async container(orgId: number, containerId: number): Promise<ContainerRow | null> {
     const row = await this.lookup.container(orgId, containerId);

@@ -29,7 +29,9 @@ export class AgentOutputUseCase {
     };
     if (mode === 'track' && clientContainerId === 0) throw validationFailed([{ field: 'containerId', message: 'is required in track mode' }]);
 
-    if (!(await this.fresh.agent(actor.orgId, agentId))) throw notFound('Agent');
+    // The most recent container is the one launched just before this call, if any (the launch does not wait for this service).
+    const [agent] = await Promise.all([this.fresh.agent(actor.orgId, agentId), mode === 'most-recent' ? this.fresh.everythingCommitted() : null]);
+    if (!agent) throw notFound('Agent');
     const counts = await this.lookup.instanceCounts(agentId);
     const row = mode === 'track' ? await this.tracked(actor.orgId, agentId, clientContainerId) : await this.lookup.mostRecent(agentId);
     const base = {

@@ -24,7 +24,9 @@ export class ListContainersUseCase {
     const mode = readOptionalChoice(p, 'mode', ['all', 'finalized'] as const) ?? 'all';
     const beforeEndedAt = readOptionalInt(p, 'beforeEndedAt', { min: 0 });
 
-    if (!(await this.fresh.agent(actor.orgId, agentId))) throw notFound('Agent');
+    // The list includes the containers launched just before this call (the launch does not wait for this service).
+    const [agent] = await Promise.all([this.fresh.agent(actor.orgId, agentId), this.fresh.everythingCommitted()]);
+    if (!agent) throw notFound('Agent');
     const rows = await this.lookup.list({ agentId, limit, finalizedOnly: mode === 'finalized', beforeEndedAt });
     const containers = await Promise.all(rows.slice(0, limit).map((row) => this.views.of(row)));
     return { containers, maxLimitReached: rows.length > limit };
