@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { DomainError, ErrorCode } from '@agentry/contracts';
 import type { DataSource } from 'typeorm';
 import { compareLogPositions } from '../log-position.js';
+import { lastCommittedPosition } from '../log-reader.js';
 import { CHECKPOINTS_CHANNEL, EVENTS_CHANNEL } from '../schema-names.js';
 import type { LogPosition } from '../types.js';
 import { checkpointsReached } from './checkpoints.js';
@@ -156,6 +157,14 @@ export class ProjectionRunner {
       }
       await this.nextCheckpointMove(Math.min(remaining, WAIT_FOR_POLL_MS));
     }
+  }
+
+  /**
+   * Resolves once every projection applied every event committed before the call: for a reader that must see
+   * what another service recorded just before it asked (a launch answers before the read models have its container).
+   */
+  async waitForCommitted(options: { timeoutMs?: number } = {}): Promise<void> {
+    await this.waitFor(await lastCommittedPosition(this.dataSource), options);
   }
 
   /** Whether every projection has applied `position` now (no waiting): waitFor's check, for callers that go on either way. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { lastCommittedPosition, ProjectionRunner } from '@agentry/event-store';
+import { ProjectionRunner } from '@agentry/event-store';
 import type { ContainerPhase } from '../domain/container.js';
 
 export interface ContainerRow {
@@ -46,7 +46,7 @@ export class ContainersLookup {
    * before it asked (an abort, a launch's maxInstanceCount) waits here instead.
    */
   async caughtUp(): Promise<void> {
-    await this.projections.waitFor(await lastCommittedPosition(this.dataSource));
+    await this.projections.waitForCommitted();
   }
 
   /** The agent's queued and running containers (one of them when `containerId` is given), oldest first. */

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { EventStore, lastCommittedPosition, positionOf, ProjectionRunner } from '@agentry/event-store';
+import { EventStore, positionOf, ProjectionRunner } from '@agentry/event-store';
 import { StreamType, streamId } from '@agentry/contracts';
 import type { ContainerRow } from './container-row.js';
 import { ContainersLookup, type AgentEntry } from './containers.lookup.js';
@@ -22,7 +21,6 @@ export class FreshReads {
     private readonly lookup: ContainersLookup,
     private readonly store: EventStore,
     private readonly projections: ProjectionRunner,
-    private readonly dataSource: DataSource,
   ) {}
 
   /**
@@ -31,7 +29,7 @@ export class FreshReads {
    * just before — a launch answers once its container is on record, before this service projected it.
    */
   async everythingCommitted(): Promise<void> {
-    await this.projections.waitFor(await lastCommittedPosition(this.dataSource), { timeoutMs: CATCH_UP_TIMEOUT_MS });
+    await this.projections.waitForCommitted({ timeoutMs: CATCH_UP_TIMEOUT_MS });
   }
 
   async container(orgId: number, containerId: number): Promise<ContainerRow | null> {
